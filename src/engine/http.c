@@ -1,0 +1,392 @@
+/* http.c: libcurl behind one function, with the manners DESIGN §4 asks for. */
+#include "config.h"
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "http.h"
+#include "i18n.h"
+#include "xalloc.h"
+
+struct hoist_http {
+	CURL *curl;
+	struct hoist_http_options opts;
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+
+static void global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void hoist_http_options_init(struct hoist_http_options *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->connect_timeout_ms = 10000;
+	opts->stall_timeout_s = 30;
+	opts->max_body = 16u << 20;
+	opts->retries = 2;
+	opts->retry_delay_ms = 250;
+}
+
+struct hoist_http *hoist_http_new(const struct hoist_http_options *opts)
+{
+	struct hoist_http *h;
+	pthread_once(&global_once, global_init);
+	h = hoist_xcalloc(1, sizeof *h);
+	if (opts)
+		h->opts = *opts;
+	else
+		hoist_http_options_init(&h->opts);
+	h->curl = curl_easy_init();
+	if (!h->curl) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void hoist_http_free(struct hoist_http *h)
+{
+	if (!h)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h);
+}
+
+void hoist_http_response_init(struct hoist_http_response *r)
+{
+	r->status = 0;
+	hoist_buf_init(&r->body, 0);
+	r->content_type = NULL;
+	r->content_length = -1;
+}
+
+void hoist_http_response_done(struct hoist_http_response *r)
+{
+	if (!r)
+		return;
+	hoist_buf_done(&r->body);
+	free(r->content_type);
+	r->content_type = NULL;
+}
+
+static char *url_host(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *out = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		out = hoist_xstrdup(host);
+		curl_free(host);
+	}
+	curl_url_cleanup(u);
+	return out;
+}
+
+bool hoist_http_is_loopback(const char *url)
+{
+	char *host = url_host(url);
+	bool yes = false;
+	if (host) {
+		struct in_addr a4;
+		/* A real IPv4 literal in 127/8, not a name that merely starts with "127.". */
+		yes = !strcasecmp(host, "localhost") || !strcmp(host, "[::1]") ||
+		      !strcmp(host, "::1") ||
+		      (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
+		free(host);
+	}
+	return yes;
+}
+
+enum hoist_status hoist_http_check_url(const char *url, bool allow_plain_http,
+				       struct hoist_error *err)
+{
+	char *host;
+	if (!url || !*url)
+		return hoist_error_set(err, HOIST_CONFIG, _("no URL given"));
+	host = url_host(url);
+	if (!host)
+		return hoist_error_set(err, HOIST_CONFIG, _("\"%s\" is not a valid URL"), url);
+	free(host);
+	if (!strncasecmp(url, "https://", 8))
+		return HOIST_OK;
+	if (!strncasecmp(url, "http://", 7)) {
+		if (allow_plain_http || hoist_http_is_loopback(url))
+			return HOIST_OK;
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s uses plain http:// to a host that is not loopback; "
+					 "use https://, or allow it explicitly (allow_http = true)"),
+				       url);
+	}
+	return hoist_error_set(err, HOIST_CONFIG,
+			       _("%s: only http:// and https:// addresses are supported"), url);
+}
+
+struct xfer {
+	CURL *curl;
+	const struct hoist_http_request *req;
+	struct hoist_http_response *resp;
+	size_t max_body;
+	enum hoist_status abort_status; /* why the write callback stopped the transfer */
+};
+
+static size_t on_write(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct xfer *x = ctx;
+	size_t n = size * nmemb;
+	long code = 0;
+	curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
+	/* Only a 2xx body goes to the sink; an error page is kept for the message. */
+	if (x->req->sink && code >= 200 && code < 300) {
+		enum hoist_status st = x->req->sink(x->req->sink_ctx, data, n);
+		if (st != HOIST_OK) {
+			x->abort_status = st;
+			return 0;
+		}
+		return n;
+	}
+	if (hoist_buf_append(&x->resp->body, data, n) != HOIST_OK) {
+		x->abort_status = HOIST_TOOBIG;
+		return 0;
+	}
+	return n;
+}
+
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct xfer *x = ctx;
+	if (x->req->progress && dlnow > 0)
+		x->req->progress(x->req->progress_ctx, (long long)dlnow + x->req->resume_from,
+				 dltotal > 0 ? (long long)dltotal + x->req->resume_from : 0);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* Copies the body into the error message only when it is a short Octopus error. */
+static const char *octopus_error_text(const struct hoist_buf *body, char **owned)
+{
+	cJSON *j, *m;
+	*owned = NULL;
+	if (!body || !body->len)
+		return NULL;
+	j = cJSON_ParseWithLength(body->data, body->len);
+	if (!j)
+		return NULL;
+	m = cJSON_GetObjectItemCaseSensitive(j, "ErrorMessage");
+	if (cJSON_IsString(m) && m->valuestring[0])
+		*owned = hoist_xstrndup(m->valuestring, strnlen(m->valuestring, 300));
+	cJSON_Delete(j);
+	return *owned;
+}
+
+enum hoist_status hoist_http_status_error(long status, const char *what, const char *url,
+					  const struct hoist_buf *body, struct hoist_error *err)
+{
+	char *owned;
+	const char *detail = octopus_error_text(body, &owned);
+	enum hoist_status st;
+	if (status == 401)
+		st = hoist_error_set(err, HOIST_AUTH,
+				     _("%s: the server at %s refused the API key (HTTP 401); "
+				       "check the key file or HOIST_API_KEY"),
+				     what, url);
+	else if (status == 403)
+		st = hoist_error_set(err, HOIST_AUTH,
+				     _("%s: the API key is not allowed to do this on %s (HTTP 403); "
+				       "it needs the Administer System permission"),
+				     what, url);
+	else if (status == 404)
+		st = hoist_error_set(err, HOIST_NOTFOUND, _("%s: %s was not found (HTTP 404)"),
+				     what, url);
+	else if (status == 503 || status == 502 || status == 504)
+		st = hoist_error_set(err, HOIST_NETWORK,
+				     _("%s: %s is unavailable (HTTP %ld); is any server node running?"),
+				     what, url, status);
+	else
+		st = hoist_error_set(err, HOIST_HTTP, _("%s: %s answered HTTP %ld%s%s"), what, url,
+				     status, detail ? ": " : "", detail ? detail : "");
+	free(owned);
+	return st;
+}
+
+static enum hoist_status curl_error(CURLcode rc, const char *url, enum hoist_status abort_st,
+				    long stall, struct hoist_error *err)
+{
+	char *host = url_host(url);
+	const char *h = host ? host : url;
+	enum hoist_status st;
+	switch (rc) {
+	case CURLE_WRITE_ERROR:
+		if (abort_st == HOIST_TOOBIG)
+			st = hoist_error_set(err, HOIST_TOOBIG,
+					     _("the answer from %s is larger than allowed"), h);
+		else
+			st = hoist_error_set(err, abort_st ? abort_st : HOIST_IO,
+					     _("could not keep the data received from %s"), h);
+		break;
+	case CURLE_FILESIZE_EXCEEDED:
+		st = hoist_error_set(err, HOIST_TOOBIG,
+				     _("the answer from %s is larger than allowed"), h);
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		st = hoist_error_set(err, HOIST_NETWORK,
+				     _("cannot resolve %s; check the address and the DNS or proxy "
+				       "settings"),
+				     h);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		st = hoist_error_set(err, HOIST_NETWORK,
+				     _("cannot connect to %s; is the server running and the port "
+				       "open?"),
+				     h);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		st = hoist_error_set(err, HOIST_TIMEOUT,
+				     _("%s did not answer in time (no data for %ld s)"), h, stall);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+		st = hoist_error_set(err, HOIST_TLS,
+				     _("the TLS certificate of %s could not be verified (%s); fix the "
+				       "certificate or name a CA file (ca_file), or turn verification "
+				       "off (tls_verify = false) at your own risk"),
+				     h, curl_easy_strerror(rc));
+		break;
+	default:
+		st = hoist_error_set(err, HOIST_NETWORK, _("talking to %s failed: %s"), h,
+				     curl_easy_strerror(rc));
+		break;
+	}
+	free(host);
+	return st;
+}
+
+static bool retryable(CURLcode rc, long status)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return status == 502 || status == 503 || status == 504;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_http_request *req,
+				     struct hoist_http_response *resp, struct hoist_error *err)
+{
+	const struct hoist_http_options *o = &h->opts;
+	const char *method = req->method ? req->method : "GET";
+	struct curl_slist *headers = NULL;
+	char *key_header = NULL;
+	long delay = o->retry_delay_ms > 0 ? o->retry_delay_ms : 250;
+	int tries = req->idempotent ? 1 + (o->retries > 0 ? o->retries : 0) : 1;
+	enum hoist_status st, abort_st = HOIST_OK;
+	CURLcode rc = CURLE_OK;
+	CURL *c = h->curl;
+
+	st = hoist_http_check_url(req->url, o->allow_plain_http, err);
+	if (st != HOIST_OK)
+		return st;
+	if (req->api_key) {
+		key_header = hoist_xasprintf("X-Octopus-ApiKey: %s", req->api_key);
+		headers = curl_slist_append(headers, key_header);
+	}
+	headers = curl_slist_append(headers, "Accept: application/json");
+	if (req->body)
+		headers = curl_slist_append(headers, "Content-Type: application/json");
+
+	for (int attempt = 0; attempt < tries; attempt++) {
+		struct xfer x = { c, req, resp, o->max_body, HOIST_OK };
+		char *ct = NULL;
+		curl_off_t cl = -1;
+		if (attempt > 0) {
+			sleep_ms(delay);
+			delay *= 2;
+			if (req->sink)
+				break; /* a streamed body cannot be taken back; the caller resumes */
+		}
+		hoist_buf_done(&resp->body);
+		hoist_buf_init(&resp->body, req->sink ? 65536 : o->max_body);
+		resp->status = 0;
+		curl_easy_reset(c);
+		curl_easy_setopt(c, CURLOPT_URL, req->url);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE "/" VERSION);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s);
+		if (o->total_timeout_ms > 0)
+			curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+		if (!req->sink && o->max_body)
+			curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+		if (o->ca_file)
+			curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+		if (!strcmp(method, "GET")) {
+			curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+			curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+		} else {
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+		}
+		if (req->body) {
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		}
+		if (req->resume_from > 0)
+			curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)req->resume_from);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+		if (req->progress) {
+			curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+			curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+			curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		}
+		rc = curl_easy_perform(c);
+		abort_st = x.abort_status;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+		if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) {
+			free(resp->content_type);
+			resp->content_type = hoist_xstrdup(ct);
+		}
+		if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK)
+			resp->content_length = (long long)cl;
+		if (!retryable(rc, resp->status))
+			break;
+	}
+	curl_slist_free_all(headers);
+	if (key_header) {
+		/* The key leaves no copy behind in freed memory. */
+		memset(key_header, 0, strlen(key_header));
+		free(key_header);
+	}
+	if (rc != CURLE_OK)
+		return curl_error(rc, req->url, abort_st, o->stall_timeout_s, err);
+	return HOIST_OK;
+}

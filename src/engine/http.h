@@ -1,0 +1,75 @@
+/* http.h: the engine's one HTTP layer (libcurl): timeouts, TLS, proxy, caps, retries. */
+#ifndef HOIST_HTTP_H
+#define HOIST_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "buf.h"
+#include "status.h"
+
+struct hoist_http_options {
+	bool insecure;          /* skip TLS verification: only when the operator says so */
+	bool allow_plain_http;  /* http:// to a host that is not loopback */
+	long connect_timeout_ms; /* default 10 000 */
+	long stall_timeout_s;   /* give up after this long below 1 byte/s; default 30 */
+	long total_timeout_ms;  /* 0: none (downloads); default 0 */
+	size_t max_body;        /* cap on a body kept in memory; default 16 MiB */
+	int retries;            /* extra tries for idempotent requests; default 2 */
+	long retry_delay_ms;    /* first back-off, doubled each time; default 250 */
+	const char *ca_file;    /* borrowed; NULL: the system's store */
+};
+
+/* Receives a streamed body; a non-OK return aborts the transfer with that status. */
+typedef enum hoist_status (*hoist_http_sink_fn)(void *ctx, const void *data, size_t n);
+/* Reports transfer progress: bytes so far and the total (0 when unknown). */
+typedef void (*hoist_http_progress_fn)(void *ctx, long long now, long long total);
+
+struct hoist_http_request {
+	const char *method;   /* "GET" (NULL), "PUT", "POST", "DELETE" */
+	const char *url;
+	const char *api_key;  /* sent as X-Octopus-ApiKey; never logged nor put in errors */
+	const char *body;     /* JSON or NULL */
+	size_t body_len;
+	bool idempotent;      /* retried on network errors and 502/503/504; GET and PUT are */
+	hoist_http_sink_fn sink; /* stream the body there instead of response->body */
+	void *sink_ctx;
+	long long resume_from; /* > 0: ask for bytes from there (Range) */
+	hoist_http_progress_fn progress;
+	void *progress_ctx;
+};
+
+struct hoist_http_response {
+	long status;          /* HTTP status code */
+	struct hoist_buf body; /* owned; empty when a sink took the body */
+	char *content_type;   /* owned; may be NULL */
+	long long content_length; /* -1 when unknown */
+};
+
+struct hoist_http;
+
+void hoist_http_options_init(struct hoist_http_options *opts);
+/* A handle keeps connections alive between requests; one per thread. */
+struct hoist_http *hoist_http_new(const struct hoist_http_options *opts);
+void hoist_http_free(struct hoist_http *h);
+
+void hoist_http_response_init(struct hoist_http_response *r);
+void hoist_http_response_done(struct hoist_http_response *r);
+
+/*
+ * Performs one request (with retries when idempotent). Any HTTP status is HOIST_OK here;
+ * transport failures are HOIST_NETWORK, HOIST_TLS, HOIST_TIMEOUT or HOIST_TOOBIG with a
+ * message naming the host and what to do.
+ */
+enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_http_request *req,
+				     struct hoist_http_response *resp, struct hoist_error *err);
+
+/* True for localhost, 127.0.0.0/8 and ::1. */
+bool hoist_http_is_loopback(const char *url);
+/* Checks the scheme (http/https) and the plain-http rule; an error names the URL. */
+enum hoist_status hoist_http_check_url(const char *url, bool allow_plain_http,
+				       struct hoist_error *err);
+/* The error message for an HTTP status from an Octopus server (401, 403, 404, 5xx...). */
+enum hoist_status hoist_http_status_error(long status, const char *what, const char *url,
+					  const struct hoist_buf *body, struct hoist_error *err);
+
+#endif

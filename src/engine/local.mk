@@ -1,0 +1,29 @@
+# libhoist: every decision and every side effect, linked by the three programs.
+noinst_LIBRARIES += src/engine/libhoist.a
+
+# Core: errors, memory, buffers, translations, versions, HTTP.
+engine_core = \
+	src/engine/status.c src/engine/status.h \
+	src/engine/xalloc.c src/engine/xalloc.h \
+	src/engine/buf.c src/engine/buf.h \
+	src/engine/i18n.c src/engine/i18n.h \
+	src/engine/version.c src/engine/version.h \
+	src/engine/http.c src/engine/http.h
+
+# The version brain: feed, policy, release notes, config.
+engine_versions =
+
+
+
+# The upgrade engine: server client, transports, profiles, plan, run, journal.
+engine_run =
+
+
+
+src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_run)
+src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
+	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
+
+# What a program linking libhoist needs after it.
+HOIST_LIBS = src/engine/libhoist.a $(CURL_LIBS) $(CJSON_LIBS) $(INIH_LIBS) \
+	$(CRYPTO_LIBS) $(LTLIBINTL) $(LIBS)

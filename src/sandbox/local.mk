@@ -1,0 +1,1 @@
+# src/sandbox: rules of this room.

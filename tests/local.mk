@@ -1,0 +1,43 @@
+# tests: Check unit tests per engine module, then integration and terminal tests.
+TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS) -DTEST_SRCDIR=\"$(abs_top_srcdir)/tests\" \
+	-DTEST_BUILDDIR=\"$(abs_top_builddir)\"
+TEST_LIBS = $(HOIST_LIBS) $(CHECK_LIBS)
+TESTS_ENVIRONMENT = top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir) \
+	CK_VERBOSITY=normal; export top_srcdir top_builddir CK_VERBOSITY;
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+
+# Core modules.
+check_PROGRAMS += tests/check_version tests/check_buf tests/check_http
+TESTS += tests/check_version tests/check_buf tests/check_http
+tests_check_version_SOURCES = tests/check_version.c
+tests_check_version_CFLAGS = $(TEST_CFLAGS)
+tests_check_version_LDADD = $(TEST_LIBS)
+tests_check_buf_SOURCES = tests/check_buf.c
+tests_check_buf_CFLAGS = $(TEST_CFLAGS)
+tests_check_buf_LDADD = $(TEST_LIBS)
+tests_check_http_SOURCES = tests/check_http.c
+tests_check_http_CFLAGS = $(TEST_CFLAGS)
+tests_check_http_LDADD = $(TEST_LIBS)
+
+# The version brain.
+
+
+
+# The CLI, end to end.
+
+
+
+# The sandbox.
+
+
+
+# The upgrade engine.
+
+
+
+# The wizard.
+
+
+
+EXTRA_DIST += tests/lib.sh

@@ -1,0 +1,1 @@
+# ui: rules of this room.
