@@ -24,6 +24,10 @@ tests_check_http_LDADD = $(TEST_LIBS)
 
 
 
+# Configuration.
+
+
+
 # The CLI, end to end.
 
 

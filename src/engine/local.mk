@@ -10,8 +10,13 @@ engine_core = \
 	src/engine/version.c src/engine/version.h \
 	src/engine/http.c src/engine/http.h
 
-# The version brain: feed, policy, release notes, config.
-engine_versions =
+# The version brain: feed, policy, release notes.
+engine_versions = src/engine/feed.h src/engine/policy.h src/engine/notes.h
+
+
+
+# Configuration: INI file, environment, command line.
+engine_config = src/engine/conf.h
 
 
 
@@ -20,7 +25,8 @@ engine_run =
 
 
 
-src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_run)
+src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
+	$(engine_run)
 src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
 	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 
