@@ -25,8 +25,11 @@ engine_run =
 
 
 
+# The Octopus server's API, as the engine speaks it (§4).
+engine_client = src/engine/octopus.c src/engine/octopus.h
+
 src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
-	$(engine_run)
+	$(engine_client) $(engine_run)
 src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
 	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 

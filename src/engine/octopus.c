@@ -1,0 +1,479 @@
+/* octopus.c: the Octopus Server REST API over the one HTTP layer; JSON stops here. */
+#include "config.h"
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include "i18n.h"
+#include "octopus.h"
+#include "xalloc.h"
+
+struct hoist_octopus {
+	char *base;    /* owned: URL without a trailing slash */
+	char *api_key; /* owned; secret, wiped on free */
+	struct hoist_http *http; /* owned */
+};
+
+struct hoist_octopus *hoist_octopus_new(const char *base_url, const char *api_key,
+					const struct hoist_http_options *opts)
+{
+	struct hoist_octopus *c = hoist_xcalloc(1, sizeof *c);
+	size_t n = strlen(base_url);
+	while (n && base_url[n - 1] == '/')
+		n--;
+	c->base = hoist_xstrndup(base_url, n);
+	c->api_key = api_key ? hoist_xstrdup(api_key) : NULL;
+	c->http = hoist_http_new(opts);
+	return c;
+}
+
+void hoist_octopus_free(struct hoist_octopus *c)
+{
+	if (!c)
+		return;
+	if (c->api_key) {
+		memset(c->api_key, 0, strlen(c->api_key));
+		free(c->api_key);
+	}
+	hoist_http_free(c->http);
+	free(c->base);
+	free(c);
+}
+
+const char *hoist_octopus_url(const struct hoist_octopus *c)
+{
+	return c->base;
+}
+
+/*
+ * One call: method, path under base (or an absolute URL), optional JSON body; on
+ * success *json holds the parsed answer (caller deletes). what names the call for
+ * messages. Statuses listed in accept (0-terminated) are not errors.
+ */
+static enum hoist_status call(struct hoist_octopus *c, const char *method, const char *url,
+			      const char *body, const long *accept, long *status, cJSON **json,
+			      const char *what, struct hoist_error *err)
+{
+	struct hoist_http_request req = { 0 };
+	struct hoist_http_response resp;
+	enum hoist_status st;
+	bool ok = false;
+	char *full = strstr(url, "://") ? hoist_xstrdup(url) : hoist_xasprintf("%s%s", c->base, url);
+
+	req.method = method;
+	req.url = full;
+	req.api_key = c->api_key;
+	req.body = body;
+	req.body_len = body ? strlen(body) : 0;
+	req.idempotent = !method || !strcmp(method, "GET") || !strcmp(method, "PUT");
+	hoist_http_response_init(&resp);
+	st = hoist_http_perform(c->http, &req, &resp, err);
+	if (st != HOIST_OK) {
+		hoist_error_prefix(err, "%s", what);
+		goto out;
+	}
+	if (status)
+		*status = resp.status;
+	ok = resp.status >= 200 && resp.status < 300;
+	for (const long *a = accept; a && *a && !ok; a++)
+		ok = resp.status == *a;
+	if (!ok) {
+		st = hoist_http_status_error(resp.status, what, full, &resp.body, err);
+		goto out;
+	}
+	if (json) {
+		*json = resp.body.len ? cJSON_ParseWithLength(resp.body.data, resp.body.len) : NULL;
+		if (!*json) {
+			st = hoist_error_set(err, HOIST_HTTP,
+					     _("%s: %s answered HTTP %ld with a body that is not JSON"),
+					     what, full, resp.status);
+			goto out;
+		}
+	}
+out:
+	hoist_http_response_done(&resp);
+	free(full);
+	return st;
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool jbool(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static int jint(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valueint : 0;
+}
+
+static char *jdup(const cJSON *o, const char *key)
+{
+	const char *s = jstr(o, key);
+	return s ? hoist_xstrdup(s) : NULL;
+}
+
+static enum hoist_status shape_error(struct hoist_octopus *c, const char *what,
+				     const char *field, struct hoist_error *err)
+{
+	return hoist_error_set(err, HOIST_HTTP,
+			       _("%s: the answer of %s has no usable \"%s\"; is this an Octopus "
+				 "server?"),
+			       what, c->base, field);
+}
+
+enum hoist_status hoist_octopus_version(struct hoist_octopus *c, struct hoist_version *v,
+					struct hoist_error *err)
+{
+	cJSON *j = NULL;
+	const char *what = _("reading the server's version");
+	enum hoist_status st = call(c, "GET", "/api", NULL, NULL, NULL, &j, what, err);
+	const char *text;
+	if (st != HOIST_OK)
+		return st;
+	text = jstr(j, "Version");
+	if (!text)
+		st = shape_error(c, what, "Version", err);
+	else
+		st = hoist_version_parse(text, v, err);
+	if (st == HOIST_VERSION)
+		hoist_error_prefix(err, "%s", what);
+	cJSON_Delete(j);
+	return st;
+}
+
+enum hoist_status hoist_octopus_check_key(struct hoist_octopus *c, struct hoist_error *err)
+{
+	bool on;
+	return hoist_octopus_maintenance_get(c, &on, err);
+}
+
+enum hoist_status hoist_octopus_maintenance_get(struct hoist_octopus *c, bool *on,
+						struct hoist_error *err)
+{
+	cJSON *j = NULL, *m;
+	const char *what = _("reading maintenance mode");
+	enum hoist_status st = call(c, "GET", "/api/maintenanceconfiguration", NULL, NULL, NULL,
+				    &j, what, err);
+	if (st != HOIST_OK)
+		return st;
+	m = cJSON_GetObjectItemCaseSensitive(j, "IsInMaintenanceMode");
+	if (!cJSON_IsBool(m))
+		st = shape_error(c, what, "IsInMaintenanceMode", err);
+	else
+		*on = cJSON_IsTrue(m);
+	cJSON_Delete(j);
+	return st;
+}
+
+enum hoist_status hoist_octopus_maintenance_set(struct hoist_octopus *c, bool on, bool *changed,
+						struct hoist_error *err)
+{
+	bool now;
+	char body[96];
+	enum hoist_status st = hoist_octopus_maintenance_get(c, &now, err);
+	if (changed)
+		*changed = false;
+	if (st != HOIST_OK || now == on)
+		return st;
+	snprintf(body, sizeof body, "{\"Id\":\"maintenance\",\"IsInMaintenanceMode\":%s}",
+		 on ? "true" : "false");
+	st = call(c, "PUT", "/api/maintenanceconfiguration", body, NULL, NULL, NULL,
+		  on ? _("turning maintenance mode on") : _("turning maintenance mode off"), err);
+	if (st == HOIST_OK && changed)
+		*changed = true;
+	return st;
+}
+
+static void node_done(struct hoist_octopus_node *n)
+{
+	free(n->id);
+	free(n->name);
+	free(n->link);
+}
+
+void hoist_octopus_nodes_done(struct hoist_octopus_nodes *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n; i++)
+		node_done(&n->v[i]);
+	free(n->v);
+	n->v = NULL;
+	n->n = 0;
+}
+
+enum hoist_status hoist_octopus_nodes(struct hoist_octopus *c, struct hoist_octopus_nodes *out,
+				      struct hoist_error *err)
+{
+	cJSON *j = NULL, *arr, *it;
+	const char *what = _("reading the server nodes");
+	enum hoist_status st = call(c, "GET", "/api/octopusservernodes/summary", NULL, NULL, NULL,
+				    &j, what, err);
+	size_t i = 0;
+	out->v = NULL;
+	out->n = 0;
+	if (st != HOIST_OK)
+		return st;
+	arr = cJSON_GetObjectItemCaseSensitive(j, "Nodes");
+	if (!cJSON_IsArray(arr)) {
+		st = shape_error(c, what, "Nodes", err);
+		goto out;
+	}
+	out->v = hoist_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->v);
+	cJSON_ArrayForEach(it, arr)
+	{
+		struct hoist_octopus_node *n = &out->v[i];
+		const cJSON *links = cJSON_GetObjectItemCaseSensitive(it, "Links");
+		if (!jstr(it, "Name") || !jstr(it, "Id")) {
+			st = shape_error(c, what, "Nodes[].Name", err);
+			break;
+		}
+		n->id = jdup(it, "Id");
+		n->name = jdup(it, "Name");
+		n->link = links ? jdup(links, "Node") : NULL;
+		if (!n->link)
+			n->link = hoist_xasprintf("/api/octopusservernodes/%s", n->id);
+		n->drained = jbool(it, "IsInMaintenanceMode");
+		n->offline = jbool(it, "IsOffline");
+		n->running_tasks = jint(it, "RunningTaskCount");
+		n->max_tasks = jint(it, "MaxConcurrentTasks");
+		out->n = ++i;
+	}
+out:
+	cJSON_Delete(j);
+	if (st != HOIST_OK)
+		hoist_octopus_nodes_done(out);
+	return st;
+}
+
+const struct hoist_octopus_node *hoist_octopus_nodes_find(const struct hoist_octopus_nodes *n,
+							 const char *name)
+{
+	for (size_t i = 0; i < n->n; i++)
+		if (!strcmp(n->v[i].name, name))
+			return &n->v[i];
+	return NULL;
+}
+
+enum hoist_status hoist_octopus_drain(struct hoist_octopus *c, const char *node, bool drain,
+				      bool *changed, struct hoist_error *err)
+{
+	struct hoist_octopus_nodes nodes;
+	const struct hoist_octopus_node *n;
+	enum hoist_status st = hoist_octopus_nodes(c, &nodes, err);
+	if (changed)
+		*changed = false;
+	if (st != HOIST_OK)
+		return st;
+	n = hoist_octopus_nodes_find(&nodes, node);
+	if (!n) {
+		st = hoist_error_set(err, HOIST_NOTFOUND,
+				     _("the server at %s has no node named %s; check the node names "
+				       "in the configuration"),
+				     c->base, node);
+	} else if (n->drained != drain) {
+		cJSON *b = cJSON_CreateObject();
+		char *body;
+		cJSON_AddStringToObject(b, "Id", n->id);
+		cJSON_AddStringToObject(b, "Name", n->name);
+		cJSON_AddNumberToObject(b, "MaxConcurrentTasks", n->max_tasks);
+		cJSON_AddBoolToObject(b, "IsInMaintenanceMode", drain);
+		body = cJSON_PrintUnformatted(b);
+		cJSON_Delete(b);
+		{
+			char *what = hoist_xasprintf(drain ? _("draining node %s")
+							   : _("ending the drain of node %s"),
+						     node);
+			st = call(c, "PUT", n->link, body, NULL, NULL, NULL, what, err);
+			free(what);
+		}
+		cJSON_free(body);
+		if (st == HOIST_OK && changed)
+			*changed = true;
+	}
+	hoist_octopus_nodes_done(&nodes);
+	return st;
+}
+
+enum hoist_status hoist_octopus_ping(struct hoist_octopus *c, const char *node_url,
+				     enum hoist_ping *out, struct hoist_error *err)
+{
+	static const long teapot[] = { 418, 0 };
+	long status = 0;
+	char *url = hoist_xasprintf("%s/api/octopusservernodes/ping", node_url);
+	struct hoist_error quiet;
+	enum hoist_status st;
+	hoist_error_init(&quiet);
+	st = call(c, "GET", url, NULL, teapot, &status, NULL, _("pinging a node"), &quiet);
+	free(url);
+	if (st == HOIST_OK) {
+		*out = status == 418 ? HOIST_PING_DRAINING : HOIST_PING_UP;
+	} else if (st == HOIST_NETWORK || st == HOIST_TIMEOUT || st == HOIST_HTTP) {
+		/* A node that does not answer, or answers anything else, is down: no error. */
+		*out = HOIST_PING_DOWN;
+		st = HOIST_OK;
+	} else {
+		hoist_error_set(err, quiet.status, "%s", hoist_error_message(&quiet));
+	}
+	hoist_error_done(&quiet);
+	return st;
+}
+
+enum hoist_status hoist_octopus_health(struct hoist_octopus *c, bool *ok, char **description,
+				       struct hoist_error *err)
+{
+	static const long teapot[] = { 418, 0 };
+	cJSON *j = NULL;
+	enum hoist_status st = call(c, "GET", "/api/serverstatus/health", NULL, teapot, NULL, &j,
+				    _("reading the server's health"), err);
+	if (st != HOIST_OK)
+		return st;
+	*ok = jbool(j, "IsOperatingNormally");
+	if (description)
+		*description = jdup(j, "Description");
+	cJSON_Delete(j);
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_octopus_active_tasks(struct hoist_octopus *c, const char *node,
+					     int *count, struct hoist_error *err)
+{
+	cJSON *j = NULL, *t;
+	char *url, *esc = NULL;
+	enum hoist_status st;
+	if (node) {
+		esc = curl_easy_escape(NULL, node, 0);
+		url = hoist_xasprintf("/api/tasks?active=true&node=%s&take=0", esc ? esc : "");
+		curl_free(esc);
+	} else {
+		url = hoist_xstrdup("/api/tasks?active=true&take=0");
+	}
+	st = call(c, "GET", url, NULL, NULL, NULL, &j, _("counting active tasks"), err);
+	free(url);
+	if (st != HOIST_OK)
+		return st;
+	t = cJSON_GetObjectItemCaseSensitive(j, "TotalResults");
+	if (!cJSON_IsNumber(t))
+		st = shape_error(c, _("counting active tasks"), "TotalResults", err);
+	else
+		*count = t->valueint;
+	cJSON_Delete(j);
+	return st;
+}
+
+enum hoist_status hoist_octopus_task_create(struct hoist_octopus *c, const char *name,
+					    const char *description,
+					    const char *const *machine_ids, size_t n_ids,
+					    char **id, struct hoist_error *err)
+{
+	cJSON *b = cJSON_CreateObject(), *args, *ids, *j = NULL;
+	char *body, *what;
+	enum hoist_status st;
+	cJSON_AddStringToObject(b, "Name", name);
+	cJSON_AddStringToObject(b, "Description", description ? description : name);
+	cJSON_AddStringToObject(b, "SpaceId", "Spaces-1");
+	args = cJSON_AddObjectToObject(b, "Arguments");
+	ids = cJSON_AddArrayToObject(args, "MachineIds");
+	for (size_t i = 0; i < n_ids; i++)
+		cJSON_AddItemToArray(ids, cJSON_CreateString(machine_ids[i]));
+	body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	what = hoist_xasprintf(_("starting a %s task"), name);
+	st = call(c, "POST", "/api/tasks", body, NULL, NULL, &j, what, err);
+	cJSON_free(body);
+	if (st == HOIST_OK) {
+		*id = jdup(j, "Id");
+		if (!*id)
+			st = shape_error(c, what, "Id", err);
+	}
+	free(what);
+	cJSON_Delete(j);
+	return st;
+}
+
+enum hoist_status hoist_octopus_task_state(struct hoist_octopus *c, const char *id,
+					   char **state, bool *completed, bool *success,
+					   struct hoist_error *err)
+{
+	cJSON *j = NULL;
+	char *esc = curl_easy_escape(NULL, id, 0);
+	char *url = hoist_xasprintf("/api/tasks/%s", esc ? esc : "");
+	enum hoist_status st;
+	curl_free(esc);
+	st = call(c, "GET", url, NULL, NULL, NULL, &j, _("reading a task"), err);
+	free(url);
+	if (st != HOIST_OK)
+		return st;
+	if (state)
+		*state = jdup(j, "State");
+	if (completed)
+		*completed = jbool(j, "IsCompleted");
+	if (success)
+		*success = jbool(j, "FinishedSuccessfully");
+	cJSON_Delete(j);
+	return HOIST_OK;
+}
+
+void hoist_octopus_tentacles_done(struct hoist_octopus_tentacles *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].id);
+		free(t->v[i].name);
+		free(t->v[i].version);
+		free(t->v[i].health);
+	}
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *space,
+					  struct hoist_octopus_tentacles *out,
+					  struct hoist_error *err)
+{
+	cJSON *j = NULL, *it;
+	char *url = hoist_xasprintf("/api/%s/machines/all", space ? space : "Spaces-1");
+	const char *what = _("reading the Tentacles");
+	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j, what, err);
+	size_t i = 0;
+	free(url);
+	out->v = NULL;
+	out->n = 0;
+	if (st != HOIST_OK)
+		return st;
+	if (!cJSON_IsArray(j)) {
+		st = shape_error(c, what, "[]", err);
+		goto out;
+	}
+	out->v = hoist_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof *out->v);
+	cJSON_ArrayForEach(it, j)
+	{
+		struct hoist_octopus_tentacle *t = &out->v[i];
+		const cJSON *ep = cJSON_GetObjectItemCaseSensitive(it, "Endpoint");
+		const cJSON *vd = ep ? cJSON_GetObjectItemCaseSensitive(ep, "TentacleVersionDetails")
+				     : NULL;
+		if (!jstr(it, "Id"))
+			continue;
+		t->id = jdup(it, "Id");
+		t->name = jdup(it, "Name");
+		t->health = jdup(it, "HealthStatus");
+		if (vd) {
+			t->version = jdup(vd, "Version");
+			t->upgrade_suggested = jbool(vd, "UpgradeSuggested");
+			t->upgrade_required = jbool(vd, "UpgradeRequired");
+		}
+		out->n = ++i;
+	}
+out:
+	cJSON_Delete(j);
+	return st;
+}

@@ -1,0 +1,97 @@
+/* octopus.h: the Octopus Server API calls the engine makes (DESIGN §4), parsed at the border. */
+#ifndef HOIST_OCTOPUS_H
+#define HOIST_OCTOPUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "http.h"
+#include "status.h"
+#include "version.h"
+
+struct hoist_octopus;
+
+struct hoist_octopus_node {
+	char *id;        /* owned: "OctopusServerNodes-..." */
+	char *name;      /* owned */
+	char *link;      /* owned: Links.Node, relative to the server */
+	bool drained;    /* IsInMaintenanceMode of the node */
+	bool offline;    /* IsOffline */
+	int running_tasks;
+	int max_tasks;   /* MaxConcurrentTasks */
+};
+
+struct hoist_octopus_nodes {
+	struct hoist_octopus_node *v; /* owned array */
+	size_t n;
+};
+
+struct hoist_octopus_tentacle {
+	char *id;        /* owned: "Machines-1" */
+	char *name;      /* owned */
+	char *version;   /* owned; may be NULL */
+	char *health;    /* owned: HealthStatus; may be NULL */
+	bool upgrade_suggested, upgrade_required;
+};
+
+struct hoist_octopus_tentacles {
+	struct hoist_octopus_tentacle *v; /* owned array */
+	size_t n;
+};
+
+/* Ping of one node's own address: what a load balancer sees. */
+enum hoist_ping { HOIST_PING_UP, HOIST_PING_DRAINING, HOIST_PING_DOWN };
+
+/* base_url is the server (or load balancer); api_key is copied and wiped on free. */
+struct hoist_octopus *hoist_octopus_new(const char *base_url, const char *api_key,
+					const struct hoist_http_options *opts);
+void hoist_octopus_free(struct hoist_octopus *c);
+const char *hoist_octopus_url(const struct hoist_octopus *c);
+
+/* GET /api: the version of the node that answered. */
+enum hoist_status hoist_octopus_version(struct hoist_octopus *c, struct hoist_version *v,
+					struct hoist_error *err);
+/* Checks that the key is accepted (GET /api/maintenanceconfiguration needs one). */
+enum hoist_status hoist_octopus_check_key(struct hoist_octopus *c, struct hoist_error *err);
+
+enum hoist_status hoist_octopus_maintenance_get(struct hoist_octopus *c, bool *on,
+						struct hoist_error *err);
+/* GET first, PUT only when it differs; *changed says whether this call changed it. */
+enum hoist_status hoist_octopus_maintenance_set(struct hoist_octopus *c, bool on, bool *changed,
+						struct hoist_error *err);
+
+enum hoist_status hoist_octopus_nodes(struct hoist_octopus *c, struct hoist_octopus_nodes *out,
+				      struct hoist_error *err);
+void hoist_octopus_nodes_done(struct hoist_octopus_nodes *n);
+const struct hoist_octopus_node *hoist_octopus_nodes_find(const struct hoist_octopus_nodes *n,
+							 const char *name);
+/* Drains (or undrains) a node by name: PUT of its Links.Node; *changed as above. */
+enum hoist_status hoist_octopus_drain(struct hoist_octopus *c, const char *node, bool drain,
+				      bool *changed, struct hoist_error *err);
+/* GET {node_url}/api/octopusservernodes/ping. */
+enum hoist_status hoist_octopus_ping(struct hoist_octopus *c, const char *node_url,
+				     enum hoist_ping *out, struct hoist_error *err);
+/* GET /api/serverstatus/health: IsOperatingNormally and its Description (owned, may be NULL). */
+enum hoist_status hoist_octopus_health(struct hoist_octopus *c, bool *ok, char **description,
+				       struct hoist_error *err);
+/*
+ * Active tasks (Queued, Executing, Cancelling), all or on one node (by name):
+ * GET /api/tasks?active=true[&node=NAME]&take=0 and its TotalResults.
+ */
+enum hoist_status hoist_octopus_active_tasks(struct hoist_octopus *c, const char *node,
+					     int *count, struct hoist_error *err);
+/* POST /api/tasks for a built-in task ("Health", "Upgrade") on machines; *id owned. */
+enum hoist_status hoist_octopus_task_create(struct hoist_octopus *c, const char *name,
+					    const char *description,
+					    const char *const *machine_ids, size_t n_ids,
+					    char **id, struct hoist_error *err);
+/* GET /api/tasks/{id}: State and whether it completed successfully. */
+enum hoist_status hoist_octopus_task_state(struct hoist_octopus *c, const char *id,
+					   char **state, bool *completed, bool *success,
+					   struct hoist_error *err);
+/* GET /api/{space}/machines/all with the Tentacles' versions. */
+enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *space,
+					  struct hoist_octopus_tentacles *out,
+					  struct hoist_error *err);
+void hoist_octopus_tentacles_done(struct hoist_octopus_tentacles *t);
+
+#endif
