@@ -37,6 +37,12 @@ tests_check_http_LDADD = $(TEST_LIBS)
 
 
 # The upgrade engine.
+# Plans and the Octopus client.
+check_PROGRAMS += tests/check_plan
+TESTS += tests/check_plan
+tests_check_plan_SOURCES = tests/check_plan.c
+tests_check_plan_CFLAGS = $(TEST_CFLAGS)
+tests_check_plan_LDADD = $(TEST_LIBS)
 
 
 

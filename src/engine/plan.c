@@ -1,0 +1,703 @@
+/* plan.c: building, checking and (de)serialising upgrade plans. */
+#include "config.h"
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "buf.h"
+#include "i18n.h"
+#include "plan.h"
+#include "xalloc.h"
+
+/* Every step of DESIGN §6, in the order of an all-at-once run, then the other journeys. */
+static const struct hoist_step_info steps[] = {
+	{ "preflight", false, true, true, false,
+	  N_("check the server, the key, every node, disk space and permissions") },
+	{ "stage", false, true, true, false,
+	  N_("download the installers, verify their SHA-256, cache the current one") },
+	{ "backup-master-key", true, true, true, false,
+	  N_("save the master key (0600) and check it decrypts the server's canary") },
+	{ "maintenance-on", false, true, true, true, N_("turn maintenance mode on") },
+	{ "drain", true, true, true, true, N_("drain the node: it takes no new task") },
+	{ "wait-tasks", false, true, true, true,
+	  N_("wait until no task is queued or running (maintenance mode does not stop them)") },
+	{ "stop", true, true, true, true, N_("stop the Octopus service") },
+	{ "backup-db", true, true, true, true, N_("back up the database") },
+	{ "install", true, true, true, true, N_("install the new version") },
+	{ "db-upgrade", true, false, false, true,
+	  N_("upgrade the database schema (the point of no return)") },
+	{ "start", true, true, true, true, N_("start the Octopus service") },
+	{ "validate", true, true, true, true,
+	  N_("check the node answers and reports the target version") },
+	{ "undrain", true, true, true, true, N_("end the drain of the node") },
+	{ "maintenance-off", false, true, true, true,
+	  N_("turn maintenance mode off once every node reports the target version") },
+	{ "os-patch", true, false, false, true, N_("apply the operating-system patches") },
+	{ "migrate-data", false, false, false, true, N_("migrate the data (legacy upgrade)") },
+	{ "tentacles", false, true, true, false, N_("upgrade the Tentacles in batches") },
+	{ "health-check", false, true, true, false, N_("run a health check on the targets") },
+	{ NULL, false, false, false, false, NULL }
+};
+
+const struct hoist_step_info *hoist_step_table(void)
+{
+	return steps;
+}
+
+const struct hoist_step_info *hoist_step_info(const char *id)
+{
+	for (const struct hoist_step_info *s = steps; id && s->id; s++)
+		if (!strcmp(s->id, id))
+			return s;
+	return NULL;
+}
+
+const char *hoist_strategy_name(enum hoist_strategy s)
+{
+	switch (s) {
+	case HOIST_STRATEGY_ALL_AT_ONCE: return "all-at-once";
+	case HOIST_STRATEGY_ROLLING: return "rolling";
+	default: return "auto";
+	}
+}
+
+enum hoist_status hoist_strategy_parse(const char *text, enum hoist_strategy *s,
+				       struct hoist_error *err)
+{
+	if (text && !strcmp(text, "all-at-once"))
+		*s = HOIST_STRATEGY_ALL_AT_ONCE;
+	else if (text && !strcmp(text, "rolling"))
+		*s = HOIST_STRATEGY_ROLLING;
+	else if (text && !strcmp(text, "auto"))
+		*s = HOIST_STRATEGY_AUTO;
+	else
+		return hoist_error_set(err, HOIST_USAGE,
+				       _("unknown strategy \"%s\" (expected all-at-once, rolling "
+					 "or auto)"),
+				       text ? text : "");
+	return HOIST_OK;
+}
+
+static char *dup0(const char *s)
+{
+	return s ? hoist_xstrdup(s) : NULL;
+}
+
+/* Node names go into commands and file names: keep them to a safe alphabet. */
+static bool name_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+/* Position of a role in the order; unknown roles (and none) come last. */
+static size_t role_rank(const char *order, const char *role)
+{
+	size_t rank = 0, len = role ? strlen(role) : 0;
+	const char *p = order;
+	while (role && *p) {
+		size_t n = strcspn(p, ",");
+		const char *w = p;
+		size_t wn = n;
+		while (wn && isspace((unsigned char)*w))
+			w++, wn--;
+		while (wn && isspace((unsigned char)w[wn - 1]))
+			wn--;
+		if (wn == len && !strncasecmp(w, role, len))
+			return rank;
+		rank++;
+		p += n + (p[n] == ',');
+	}
+	return (size_t)-1;
+}
+
+static void add_step(struct hoist_plan *p, size_t *alloc, const char *id, const char *node,
+		     const struct hoist_version *v)
+{
+	struct hoist_plan_step *s;
+	p->steps = hoist_xgrow(p->steps, alloc, p->n_steps + 1, sizeof *p->steps);
+	s = &p->steps[p->n_steps++];
+	memset(s, 0, sizeof *s);
+	s->id = hoist_xstrdup(id);
+	s->node = dup0(node);
+	s->version = *v;
+}
+
+static void each_node(struct hoist_plan *p, size_t *alloc, const char *id,
+		      const struct hoist_version *v)
+{
+	for (size_t i = 0; i < p->n_nodes; i++)
+		add_step(p, alloc, id, p->nodes[i].name, v);
+}
+
+const struct hoist_plan_node *hoist_plan_primary(const struct hoist_plan *p)
+{
+	for (size_t i = 0; i < p->n_nodes; i++)
+		if (p->nodes[i].role && !strcasecmp(p->nodes[i].role, "primary"))
+			return &p->nodes[i];
+	return p->n_nodes ? &p->nodes[0] : NULL;
+}
+
+long hoist_plan_pnr_index(const struct hoist_plan *p)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].point_of_no_return)
+			return (long)i;
+	return -1;
+}
+
+static void build_steps(struct hoist_plan *p)
+{
+	size_t alloc = 0;
+	const char *primary = hoist_plan_primary(p)->name;
+	bool pnr_marked = false;
+
+	add_step(p, &alloc, "preflight", NULL, &p->to);
+	add_step(p, &alloc, "stage", NULL, &p->to);
+	add_step(p, &alloc, "backup-master-key", primary, &p->from);
+	if (p->strategy == HOIST_STRATEGY_ROLLING) {
+		/* The cluster keeps serving: an online backup, then one node at a time. */
+		add_step(p, &alloc, "backup-db", primary, &p->from);
+		for (size_t i = 0; i < p->n_nodes; i++) {
+			static const char *const per[] = { "drain", "wait-tasks", "stop", "install",
+							   "start", "validate", "undrain" };
+			for (size_t k = 0; k < sizeof per / sizeof *per; k++)
+				add_step(p, &alloc, per[k], p->nodes[i].name, &p->to);
+		}
+		return;
+	}
+	add_step(p, &alloc, "maintenance-on", NULL, &p->to);
+	each_node(p, &alloc, "drain", &p->to);
+	add_step(p, &alloc, "wait-tasks", NULL, &p->to);
+	each_node(p, &alloc, "stop", &p->to);
+	add_step(p, &alloc, "backup-db", primary, &p->from);
+	for (size_t h = 0; h <= p->n_stops; h++) {
+		const struct hoist_version *v = h < p->n_stops ? &p->stops[h] : &p->to;
+		each_node(p, &alloc, "install", v);
+		add_step(p, &alloc, "db-upgrade", primary, v);
+		if (!pnr_marked) {
+			p->steps[p->n_steps - 1].point_of_no_return = true;
+			pnr_marked = true;
+		}
+	}
+	/* The node that upgraded the database starts first, then the others. */
+	add_step(p, &alloc, "start", primary, &p->to);
+	for (size_t i = 0; i < p->n_nodes; i++)
+		if (strcmp(p->nodes[i].name, primary))
+			add_step(p, &alloc, "start", p->nodes[i].name, &p->to);
+	each_node(p, &alloc, "validate", &p->to);
+	each_node(p, &alloc, "undrain", &p->to);
+	add_step(p, &alloc, "maintenance-off", NULL, &p->to);
+}
+
+static void copy_node(struct hoist_plan_node *d, const struct hoist_plan_node *s)
+{
+	d->name = hoist_xstrdup(s->name);
+	d->role = dup0(s->role);
+	d->transport = hoist_xstrdup(s->transport ? s->transport : "local");
+	d->url = dup0(s->url);
+	d->version = s->version;
+}
+
+enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoist_plan **out,
+				   struct hoist_error *err)
+{
+	struct hoist_plan *p;
+	const char *order = in->role_order ? in->role_order : HOIST_DEFAULT_ROLE_ORDER;
+	size_t *rank;
+
+	*out = NULL;
+	if (!in->n_nodes)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("no server nodes are known; name them in the configuration "
+					 "or check the server's node list"));
+	for (size_t i = 0; i < in->n_nodes; i++) {
+		if (!name_ok(in->nodes[i].name))
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("the node name \"%s\" is not usable (letters, "
+						 "digits, '.', '_' and '-', at most 64)"),
+					       in->nodes[i].name ? in->nodes[i].name : "");
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(in->nodes[i].name, in->nodes[k].name))
+				return hoist_error_set(err, HOIST_CONFIG,
+						       _("the node %s is listed twice"),
+						       in->nodes[i].name);
+	}
+	if (hoist_version_cmp(&in->from, &in->to) >= 0)
+		return hoist_error_set(err, HOIST_STATE,
+				       _("%s is not newer than the current version %s; to go back, "
+					 "use hoist downgrade"),
+				       in->to.text, in->from.text);
+
+	p = hoist_xcalloc(1, sizeof *p);
+	p->server_url = dup0(in->server_url);
+	p->profile = dup0(in->profile ? in->profile : "sandbox");
+	p->feed = dup0(in->feed);
+	p->from = in->from;
+	p->to = in->to;
+	p->kind = hoist_version_kind(&in->from, &in->to);
+	p->window_estimate_ms = -1;
+	p->strategy = in->strategy;
+	if (p->strategy == HOIST_STRATEGY_AUTO)
+		p->strategy = p->kind == HOIST_KIND_PATCH && !in->n_stops
+				      ? HOIST_STRATEGY_ROLLING
+				      : HOIST_STRATEGY_ALL_AT_ONCE;
+	if (p->strategy == HOIST_STRATEGY_ROLLING &&
+	    (p->kind != HOIST_KIND_PATCH || in->n_stops)) {
+		enum hoist_kind k = p->kind;
+		hoist_plan_free(p);
+		return hoist_error_set(err, HOIST_UNSAFE,
+				       _("a rolling upgrade is only safe for a patch (no database "
+					 "schema change); %s to %s is a %s upgrade: use all-at-once"),
+				       in->from.text, in->to.text, hoist_kind_name(k));
+	}
+	if (in->n_stops) {
+		p->stops = hoist_xcalloc(in->n_stops, sizeof *p->stops);
+		memcpy(p->stops, in->stops, in->n_stops * sizeof *p->stops);
+		p->n_stops = in->n_stops;
+	}
+
+	/* Nodes in role order; a stable sort keeps the given order within a role. */
+	p->nodes = hoist_xcalloc(in->n_nodes, sizeof *p->nodes);
+	rank = hoist_xcalloc(in->n_nodes, sizeof *rank);
+	for (size_t i = 0; i < in->n_nodes; i++) {
+		size_t r = role_rank(order, in->nodes[i].role), j = p->n_nodes;
+		while (j > 0 && rank[j - 1] > r) {
+			p->nodes[j] = p->nodes[j - 1];
+			rank[j] = rank[j - 1];
+			j--;
+		}
+		copy_node(&p->nodes[j], &in->nodes[i]);
+		rank[j] = r;
+		p->n_nodes++;
+	}
+	free(rank);
+
+	if (in->n_packages) {
+		p->packages = hoist_xcalloc(in->n_packages, sizeof *p->packages);
+		for (size_t i = 0; i < in->n_packages; i++) {
+			p->packages[i].version = in->packages[i].version;
+			p->packages[i].url = dup0(in->packages[i].url);
+			p->packages[i].sha256 = dup0(in->packages[i].sha256);
+			p->packages[i].size = in->packages[i].size;
+		}
+		p->n_packages = in->n_packages;
+	}
+	if (in->n_overrides) {
+		p->overrides = hoist_xcalloc(in->n_overrides, sizeof *p->overrides);
+		for (size_t i = 0; i < in->n_overrides; i++)
+			p->overrides[i] = hoist_xstrdup(in->overrides[i]);
+		p->n_overrides = in->n_overrides;
+	}
+	build_steps(p);
+	*out = p;
+	return HOIST_OK;
+}
+
+static void evidence_done(struct hoist_plan_evidence *e)
+{
+	free(e->item);
+	free(e->path);
+	free(e->sha256);
+	free(e->time);
+}
+
+void hoist_plan_free(struct hoist_plan *p)
+{
+	if (!p)
+		return;
+	free(p->server_url);
+	free(p->profile);
+	free(p->feed);
+	free(p->stops);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		free(p->nodes[i].name);
+		free(p->nodes[i].role);
+		free(p->nodes[i].transport);
+		free(p->nodes[i].url);
+	}
+	free(p->nodes);
+	for (size_t i = 0; i < p->n_packages; i++) {
+		free(p->packages[i].url);
+		free(p->packages[i].sha256);
+	}
+	free(p->packages);
+	for (size_t i = 0; i < p->n_steps; i++) {
+		free(p->steps[i].id);
+		free(p->steps[i].node);
+	}
+	free(p->steps);
+	for (size_t i = 0; i < p->n_evidence; i++)
+		evidence_done(&p->evidence[i]);
+	free(p->evidence);
+	for (size_t i = 0; i < p->n_overrides; i++)
+		free(p->overrides[i]);
+	free(p->overrides);
+	free(p);
+}
+
+void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e)
+{
+	struct hoist_plan_evidence *d;
+	/* Replaces an earlier record of the same item: the newest evidence counts. */
+	for (size_t i = 0; i < p->n_evidence; i++)
+		if (!strcmp(p->evidence[i].item, e->item)) {
+			evidence_done(&p->evidence[i]);
+			memmove(&p->evidence[i], &p->evidence[i + 1],
+				(p->n_evidence - i - 1) * sizeof *p->evidence);
+			p->n_evidence--;
+			break;
+		}
+	p->evidence = hoist_xrealloc(p->evidence, (p->n_evidence + 1) * sizeof *p->evidence);
+	d = &p->evidence[p->n_evidence++];
+	d->item = hoist_xstrdup(e->item);
+	d->path = dup0(e->path);
+	d->size = e->size;
+	d->sha256 = dup0(e->sha256);
+	d->time = dup0(e->time);
+	d->by_engine = e->by_engine;
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+char *hoist_plan_to_json(const struct hoist_plan *p)
+{
+	cJSON *j = cJSON_CreateObject(), *a;
+	char *text, *out;
+	cJSON_AddStringToObject(j, "format", "hoist-plan/1");
+	add_str(j, "server", p->server_url);
+	add_str(j, "profile", p->profile);
+	add_str(j, "feed", p->feed);
+	cJSON_AddStringToObject(j, "from", p->from.text);
+	cJSON_AddStringToObject(j, "to", p->to.text);
+	a = cJSON_AddArrayToObject(j, "stops");
+	for (size_t i = 0; i < p->n_stops; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(p->stops[i].text));
+	cJSON_AddStringToObject(j, "kind", hoist_kind_name(p->kind));
+	cJSON_AddStringToObject(j, "strategy", hoist_strategy_name(p->strategy));
+	a = cJSON_AddArrayToObject(j, "nodes");
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "name", p->nodes[i].name);
+		add_str(n, "role", p->nodes[i].role);
+		cJSON_AddStringToObject(n, "transport", p->nodes[i].transport);
+		add_str(n, "url", p->nodes[i].url);
+		cJSON_AddStringToObject(n, "version", p->nodes[i].version.text);
+		cJSON_AddItemToArray(a, n);
+	}
+	a = cJSON_AddArrayToObject(j, "packages");
+	for (size_t i = 0; i < p->n_packages; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "version", p->packages[i].version.text);
+		add_str(n, "url", p->packages[i].url);
+		add_str(n, "sha256", p->packages[i].sha256);
+		cJSON_AddNumberToObject(n, "size", (double)p->packages[i].size);
+		cJSON_AddItemToArray(a, n);
+	}
+	a = cJSON_AddArrayToObject(j, "steps");
+	for (size_t i = 0; i < p->n_steps; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "id", p->steps[i].id);
+		add_str(n, "node", p->steps[i].node);
+		cJSON_AddStringToObject(n, "version", p->steps[i].version.text);
+		if (p->steps[i].point_of_no_return)
+			cJSON_AddTrueToObject(n, "point_of_no_return");
+		cJSON_AddItemToArray(a, n);
+	}
+	a = cJSON_AddArrayToObject(j, "evidence");
+	for (size_t i = 0; i < p->n_evidence; i++) {
+		const struct hoist_plan_evidence *e = &p->evidence[i];
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "item", e->item);
+		add_str(n, "path", e->path);
+		cJSON_AddNumberToObject(n, "size", (double)e->size);
+		add_str(n, "sha256", e->sha256);
+		add_str(n, "time", e->time);
+		cJSON_AddBoolToObject(n, "by_engine", e->by_engine);
+		cJSON_AddItemToArray(a, n);
+	}
+	a = cJSON_AddArrayToObject(j, "overrides");
+	for (size_t i = 0; i < p->n_overrides; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(p->overrides[i]));
+	cJSON_AddNumberToObject(j, "window_estimate_ms", (double)p->window_estimate_ms);
+	text = cJSON_Print(j);
+	cJSON_Delete(j);
+	out = hoist_xstrdup(text);
+	cJSON_free(text);
+	return out;
+}
+
+/* Reading: every field checked; a plan file is outside data. */
+struct reader {
+	struct hoist_error *err;
+	enum hoist_status st;
+};
+
+static const char *rstr(struct reader *r, const cJSON *o, const char *k, bool required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (required && r->st == HOIST_OK)
+		r->st = hoist_error_set(r->err, HOIST_PARSE,
+					_("the plan has no valid \"%s\""), k);
+	return NULL;
+}
+
+static void rver(struct reader *r, const cJSON *o, const char *k, struct hoist_version *v)
+{
+	const char *s = rstr(r, o, k, true);
+	if (s && r->st == HOIST_OK && hoist_version_parse(s, v, r->err) != HOIST_OK) {
+		r->st = HOIST_PARSE;
+		hoist_error_prefix(r->err, _("plan field \"%s\""), k);
+	}
+}
+
+static const cJSON *rarr(struct reader *r, const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (cJSON_IsArray(v))
+		return v;
+	if (r->st == HOIST_OK)
+		r->st = hoist_error_set(r->err, HOIST_PARSE, _("the plan has no valid \"%s\" list"),
+					k);
+	return NULL;
+}
+
+static double rnum(const cJSON *o, const char *k, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hoist_plan **out,
+				       struct hoist_error *err)
+{
+	struct reader r = { err, HOIST_OK };
+	cJSON *j = cJSON_ParseWithLength(text, len);
+	const cJSON *a, *it;
+	const char *s;
+	struct hoist_plan *p;
+	size_t i;
+
+	*out = NULL;
+	if (!j)
+		return hoist_error_set(err, HOIST_PARSE, _("the plan is not valid JSON"));
+	s = rstr(&r, j, "format", true);
+	if (s && strcmp(s, "hoist-plan/1")) {
+		hoist_error_set(err, HOIST_PARSE,
+				_("the plan's format \"%s\" is not one this hoist reads "
+				  "(hoist-plan/1)"),
+				s);
+		cJSON_Delete(j);
+		return HOIST_PARSE;
+	}
+	p = hoist_xcalloc(1, sizeof *p);
+	p->server_url = dup0(rstr(&r, j, "server", false));
+	p->profile = dup0(rstr(&r, j, "profile", true));
+	p->feed = dup0(rstr(&r, j, "feed", false));
+	rver(&r, j, "from", &p->from);
+	rver(&r, j, "to", &p->to);
+	if (r.st == HOIST_OK)
+		p->kind = hoist_version_kind(&p->from, &p->to);
+	s = rstr(&r, j, "strategy", true);
+	if (s && r.st == HOIST_OK)
+		r.st = hoist_strategy_parse(s, &p->strategy, err);
+	if ((a = rarr(&r, j, "stops"))) {
+		p->stops = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->stops);
+		cJSON_ArrayForEach(it, a)
+		{
+			if (r.st != HOIST_OK)
+				break;
+			if (!cJSON_IsString(it) ||
+			    hoist_version_parse(it->valuestring, &p->stops[p->n_stops], err)) {
+				r.st = hoist_error_set(err, HOIST_PARSE,
+						       _("the plan's stop %zu is not a version"),
+						       p->n_stops + 1);
+				break;
+			}
+			p->n_stops++;
+		}
+	}
+	if ((a = rarr(&r, j, "nodes"))) {
+		p->nodes = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->nodes);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_node *n = &p->nodes[p->n_nodes];
+			const char *name = rstr(&r, it, "name", true);
+			if (r.st != HOIST_OK)
+				break;
+			if (!name_ok(name)) {
+				r.st = hoist_error_set(err, HOIST_PARSE,
+						       _("the plan names an unusable node \"%s\""), name);
+				break;
+			}
+			n->name = hoist_xstrdup(name);
+			n->role = dup0(rstr(&r, it, "role", false));
+			n->transport = dup0(rstr(&r, it, "transport", true));
+			n->url = dup0(rstr(&r, it, "url", false));
+			p->n_nodes++;
+			rver(&r, it, "version", &n->version);
+		}
+	}
+	if ((a = rarr(&r, j, "packages"))) {
+		p->packages = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->packages);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_package *k = &p->packages[p->n_packages];
+			if (r.st != HOIST_OK)
+				break;
+			k->url = dup0(rstr(&r, it, "url", false));
+			k->sha256 = dup0(rstr(&r, it, "sha256", false));
+			k->size = (long long)rnum(it, "size", -1);
+			p->n_packages++;
+			rver(&r, it, "version", &k->version);
+		}
+	}
+	if ((a = rarr(&r, j, "steps"))) {
+		p->steps = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->steps);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_step *st = &p->steps[p->n_steps];
+			const char *id = rstr(&r, it, "id", true), *node = rstr(&r, it, "node", false);
+			if (r.st != HOIST_OK)
+				break;
+			if (!hoist_step_info(id)) {
+				r.st = hoist_error_set(err, HOIST_PARSE,
+						       _("the plan has an unknown step \"%s\""), id);
+				break;
+			}
+			if (node) {
+				for (i = 0; i < p->n_nodes && strcmp(p->nodes[i].name, node); i++)
+					;
+				if (i == p->n_nodes) {
+					r.st = hoist_error_set(err, HOIST_PARSE,
+							       _("the plan's step %s names node %s, "
+								 "which is not in its node list"),
+							       id, node);
+					break;
+				}
+			}
+			st->id = hoist_xstrdup(id);
+			st->node = dup0(node);
+			st->point_of_no_return = cJSON_IsTrue(
+				cJSON_GetObjectItemCaseSensitive(it, "point_of_no_return"));
+			p->n_steps++;
+			rver(&r, it, "version", &st->version);
+		}
+	}
+	if ((a = cJSON_GetObjectItemCaseSensitive(j, "evidence")) && cJSON_IsArray(a)) {
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_evidence e = { 0 };
+			const char *item = rstr(&r, it, "item", true);
+			if (r.st != HOIST_OK)
+				break;
+			e.item = (char *)item;
+			e.path = (char *)rstr(&r, it, "path", false);
+			e.size = (long long)rnum(it, "size", -1);
+			e.sha256 = (char *)rstr(&r, it, "sha256", false);
+			e.time = (char *)rstr(&r, it, "time", false);
+			e.by_engine = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "by_engine"));
+			hoist_plan_add_evidence(p, &e);
+		}
+	}
+	if ((a = cJSON_GetObjectItemCaseSensitive(j, "overrides")) && cJSON_IsArray(a)) {
+		p->overrides = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
+		cJSON_ArrayForEach(it, a)
+			if (cJSON_IsString(it))
+				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
+	}
+	p->window_estimate_ms = (long long)rnum(j, "window_estimate_ms", -1);
+	if (r.st == HOIST_OK && (!p->n_nodes || !p->n_steps))
+		r.st = hoist_error_set(err, HOIST_PARSE, _("the plan has no nodes or no steps"));
+	cJSON_Delete(j);
+	if (r.st != HOIST_OK) {
+		hoist_plan_free(p);
+		return r.st;
+	}
+	*out = p;
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_plan_save(const struct hoist_plan *p, const char *path,
+				  struct hoist_error *err)
+{
+	char *text = hoist_plan_to_json(p), *tmp = hoist_xasprintf("%s.tmp", path);
+	size_t len = strlen(text), off = 0;
+	enum hoist_status st = HOIST_OK;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+				     strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+					     strerror(errno));
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (st == HOIST_OK && (write(fd, "\n", 1) != 1 || fsync(fd) != 0))
+		st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+				     strerror(errno));
+	close(fd);
+	if (st == HOIST_OK && rename(tmp, path) != 0)
+		st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+				     strerror(errno));
+	if (st != HOIST_OK)
+		unlink(tmp);
+out:
+	free(tmp);
+	free(text);
+	return st;
+}
+
+enum hoist_status hoist_plan_load(const char *path, struct hoist_plan **out,
+				  struct hoist_error *err)
+{
+	struct hoist_buf b;
+	char chunk[8192];
+	enum hoist_status st = HOIST_OK;
+	FILE *f = fopen(path, "re");
+	size_t n;
+	*out = NULL;
+	if (!f)
+		return hoist_error_set(err, HOIST_IO, _("cannot read the plan %s: %s"), path,
+				       strerror(errno));
+	hoist_buf_init(&b, 8u << 20);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (hoist_buf_append(&b, chunk, n) != HOIST_OK) {
+			st = hoist_error_set(err, HOIST_TOOBIG, _("the plan %s is too large"), path);
+			break;
+		}
+	fclose(f);
+	if (st == HOIST_OK) {
+		st = hoist_plan_from_json(b.data ? b.data : "", b.len, out, err);
+		if (st != HOIST_OK)
+			hoist_error_prefix(err, "%s", path);
+	}
+	hoist_buf_done(&b);
+	return st;
+}

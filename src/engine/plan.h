@@ -1,0 +1,124 @@
+/* plan.h: the upgrade plan, the one document every face builds and every run follows (§6). */
+#ifndef HOIST_PLAN_H
+#define HOIST_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "status.h"
+#include "version.h"
+
+enum hoist_strategy { HOIST_STRATEGY_AUTO, HOIST_STRATEGY_ALL_AT_ONCE, HOIST_STRATEGY_ROLLING };
+
+/* What a step id means; the table is in plan.c, the ids are stable (journal, UI, docs). */
+struct hoist_step_info {
+	const char *id;       /* "preflight", "stage", ..., "maintenance-off" */
+	bool per_node;        /* scope: node (true) or cluster */
+	bool reversible;      /* the engine can undo it before the point of no return */
+	bool repeatable;      /* safe to repeat on resume */
+	bool in_window;       /* happens inside the maintenance window */
+	const char *summary;  /* N_() text: what it does, for the plan screen */
+};
+
+const struct hoist_step_info *hoist_step_info(const char *id);
+/* All known steps, in the order of an all-at-once run; NULL-terminated by id. */
+const struct hoist_step_info *hoist_step_table(void);
+
+struct hoist_plan_node {
+	char *name;      /* owned */
+	char *role;      /* owned; may be NULL */
+	char *transport; /* owned: "local" or "ssh://..." */
+	char *url;       /* owned: the node's own address; may be NULL */
+	struct hoist_version version; /* what it ran when the plan was made */
+};
+
+struct hoist_plan_package {
+	struct hoist_version version;
+	char *url;       /* owned */
+	char *sha256;    /* owned; lower-case hex */
+	long long size;  /* -1: unknown */
+};
+
+struct hoist_plan_step {
+	char *id;        /* owned: a step id of the table */
+	char *node;      /* owned; NULL for a cluster step */
+	struct hoist_version version; /* the hop's version for install/db-upgrade, else to */
+	bool point_of_no_return;
+};
+
+struct hoist_plan_evidence {
+	char *item;      /* owned: "backup-db", "master-key", "license-key", ... */
+	char *path;      /* owned; may be NULL */
+	long long size;
+	char *sha256;    /* owned; may be NULL */
+	char *time;      /* owned: ISO 8601 */
+	bool by_engine;  /* taken by the engine (true) or confirmed by the operator */
+};
+
+struct hoist_plan {
+	char *server_url;  /* owned */
+	char *profile;     /* owned */
+	char *feed;        /* owned; may be NULL */
+	struct hoist_version from, to;
+	struct hoist_version *stops; /* owned array: intermediate versions */
+	size_t n_stops;
+	enum hoist_kind kind;
+	enum hoist_strategy strategy;
+	struct hoist_plan_node *nodes;   /* owned array, in upgrade (role) order */
+	size_t n_nodes;
+	struct hoist_plan_package *packages; /* owned array: one per hop and the current one */
+	size_t n_packages;
+	struct hoist_plan_step *steps;   /* owned array, in order */
+	size_t n_steps;
+	struct hoist_plan_evidence *evidence; /* owned array */
+	size_t n_evidence;
+	char **overrides;  /* owned array of owned strings: what the operator overrode, why */
+	size_t n_overrides;
+	long long window_estimate_ms; /* from earlier runs; -1: unknown */
+};
+
+/* What hoist_plan_build needs; everything borrowed. */
+struct hoist_plan_input {
+	const char *server_url;
+	const char *profile;
+	const char *feed;
+	struct hoist_version from, to;
+	const struct hoist_version *stops;
+	size_t n_stops;
+	const struct hoist_plan_node *nodes; /* any order; roles decide */
+	size_t n_nodes;
+	const char *role_order;  /* comma-separated; NULL: seed 004's default */
+	enum hoist_strategy strategy; /* AUTO: rolling for a patch, else all-at-once */
+	const struct hoist_plan_package *packages;
+	size_t n_packages;
+	const char *const *overrides;
+	size_t n_overrides;
+};
+
+/* The default role order (seed 004): DEA, controller, router, base, primary. */
+#define HOIST_DEFAULT_ROLE_ORDER "dea,controller,router,base,primary"
+
+enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoist_plan **out,
+				   struct hoist_error *err);
+void hoist_plan_free(struct hoist_plan *p);
+
+/* The node that does the once-per-cluster work (role primary, else the first). */
+const struct hoist_plan_node *hoist_plan_primary(const struct hoist_plan *p);
+/* The index of the point of no return (the first db-upgrade), or -1. */
+long hoist_plan_pnr_index(const struct hoist_plan *p);
+const char *hoist_strategy_name(enum hoist_strategy s);
+enum hoist_status hoist_strategy_parse(const char *text, enum hoist_strategy *s,
+				       struct hoist_error *err);
+
+/* Adds evidence (copied). */
+void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e);
+
+/* JSON: the plan file. Secrets never appear in a plan. */
+char *hoist_plan_to_json(const struct hoist_plan *p);
+enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hoist_plan **out,
+				       struct hoist_error *err);
+enum hoist_status hoist_plan_save(const struct hoist_plan *p, const char *path,
+				  struct hoist_error *err);
+enum hoist_status hoist_plan_load(const char *path, struct hoist_plan **out,
+				  struct hoist_error *err);
+
+#endif
