@@ -43,6 +43,11 @@ TESTS += tests/check_plan
 tests_check_plan_SOURCES = tests/check_plan.c
 tests_check_plan_CFLAGS = $(TEST_CFLAGS)
 tests_check_plan_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_stage
+TESTS += tests/check_stage
+tests_check_stage_SOURCES = tests/check_stage.c
+tests_check_stage_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+tests_check_stage_LDADD = $(TEST_LIBS)
 
 
 

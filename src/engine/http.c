@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -134,6 +135,7 @@ struct xfer {
 	struct hoist_http_response *resp;
 	size_t max_body;
 	enum hoist_status abort_status; /* why the write callback stopped the transfer */
+	bool started;                   /* on_start was called */
 };
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *ctx)
@@ -144,7 +146,11 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *ctx)
 	curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
 	/* Only a 2xx body goes to the sink; an error page is kept for the message. */
 	if (x->req->sink && code >= 200 && code < 300) {
-		enum hoist_status st = x->req->sink(x->req->sink_ctx, data, n);
+		enum hoist_status st;
+		if (!x->started && x->req->on_start)
+			x->req->on_start(x->req->sink_ctx, code);
+		x->started = true;
+		st = x->req->sink(x->req->sink_ctx, data, n);
 		if (st != HOIST_OK) {
 			x->abort_status = st;
 			return 0;
@@ -319,7 +325,7 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 
 	for (int attempt = 0; attempt < tries; attempt++) {
-		struct xfer x = { c, req, resp, o->max_body, HOIST_OK };
+		struct xfer x = { c, req, resp, o->max_body, HOIST_OK, false };
 		char *ct = NULL;
 		curl_off_t cl = -1;
 		if (attempt > 0) {
@@ -359,8 +365,13 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 			curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
 			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
 		}
-		if (req->resume_from > 0)
-			curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)req->resume_from);
+		char range[32];
+		if (req->resume_from > 0) {
+			/* CURLOPT_RANGE, not RESUME_FROM: a server that ignores it answers 200 and
+			 * the caller starts over (on_start) instead of failing. */
+			snprintf(range, sizeof range, "%lld-", req->resume_from);
+			curl_easy_setopt(c, CURLOPT_RANGE, range);
+		}
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
 		if (req->progress) {

@@ -31,8 +31,10 @@ struct hoist_http_request {
 	const char *body;     /* JSON or NULL */
 	size_t body_len;
 	bool idempotent;      /* retried on network errors and 502/503/504; GET and PUT are */
-	hoist_http_sink_fn sink; /* stream the body there instead of response->body */
+	hoist_http_sink_fn sink; /* stream a 2xx body there instead of response->body */
 	void *sink_ctx;
+	/* Called once with the status before the first byte reaches the sink (206 or 200). */
+	void (*on_start)(void *ctx, long status);
 	long long resume_from; /* > 0: ask for bytes from there (Range) */
 	hoist_http_progress_fn progress;
 	void *progress_ctx;

@@ -27,7 +27,8 @@ engine_run =
 
 # The Octopus server's API, as the engine speaks it (§4).
 engine_client = src/engine/octopus.c src/engine/octopus.h \
-	src/engine/plan.c src/engine/plan.h
+	src/engine/plan.c src/engine/plan.h \
+	src/engine/stage.c src/engine/stage.h
 
 src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
 	$(engine_client) $(engine_run)

@@ -1,0 +1,42 @@
+/* stage.h: fetching installers before the window: resumable, verified while streaming. */
+#ifndef HOIST_STAGE_H
+#define HOIST_STAGE_H
+
+#include <stdbool.h>
+#include "http.h"
+#include "status.h"
+
+struct hoist_stage_item {
+	const char *url;    /* http(s)://, file:// or a plain path */
+	const char *sha256; /* expected, lower-case hex; NULL: record it, verify nothing */
+	long long size;     /* expected size, -1 when unknown */
+	const char *dest;   /* where the verified file goes */
+};
+
+/* Bytes so far and the total (0 when unknown). */
+typedef void (*hoist_stage_progress_fn)(void *ctx, long long now, long long total);
+
+struct hoist_stage_result {
+	char sha256[65];    /* what the file hashed to */
+	long long size;
+	bool cached;        /* it was already there, verified */
+	bool resumed;       /* a partial download was continued */
+};
+
+/*
+ * Fetches item to item->dest through dest.part: continues a partial file with a Range
+ * request, hashes while streaming, and renames only after the SHA-256 matches. A
+ * mismatch deletes the partial file and is HOIST_CHECKSUM naming the URL and both digests.
+ */
+enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_stage_item *item,
+				    hoist_stage_progress_fn progress, void *ctx,
+				    struct hoist_stage_result *res, struct hoist_error *err);
+/* The SHA-256 of a file, as lower-case hex. */
+enum hoist_status hoist_sha256_file(const char *path, char out[65], long long *size,
+				    struct hoist_error *err);
+/* Resolves a package URL relative to the feed's address; caller frees. */
+char *hoist_stage_resolve_url(const char *base, const char *url);
+/* Free bytes on the file system holding path, or -1. */
+long long hoist_stage_free_bytes(const char *path);
+
+#endif
