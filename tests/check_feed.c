@@ -309,6 +309,29 @@ START_TEST(test_feed_member_order_and_bom)
 }
 END_TEST
 
+/* An entry larger than the reader's scratch block reads the same. */
+START_TEST(test_feed_large_entry)
+{
+	size_t n = 200000, len;
+	char *note = malloc(n + 1), *text = malloc(n + 400);
+	struct hoist_feed *f;
+	for (size_t i = 0; i < n; i++)
+		note[i] = (char)('a' + i % 26);
+	note[n] = '\0';
+	len = (size_t)sprintf(text, "{\"format\": \"hoist-feed/1\", \"releases\": ["
+			      "{\"version\": \"2024.1.0\", \"notes\": [{\"kind\": \"fix\", "
+			      "\"text\": \"%s\"}]}, {\"version\": \"2024.1.1\", \"date\": \"d\"}]}",
+			      note);
+	ck_assert_int_eq(hoist_feed_parse(text, len, "big", NULL, &f, NULL), HOIST_OK);
+	ck_assert_uint_eq(f->n_releases, 2);
+	ck_assert_str_eq(f->releases[0].notes[0].text, note);
+	ck_assert_str_eq(f->releases[1].date, "d");
+	hoist_feed_free(f);
+	free(note);
+	free(text);
+}
+END_TEST
+
 /* ---- errors ---- */
 
 START_TEST(test_feed_bad_version_names_entry)
@@ -549,6 +572,7 @@ int main(void)
 	tcase_add_test(core, test_feed_compare_url);
 	tcase_add_test(core, test_feed_empty_list_is_a_feed);
 	tcase_add_test(core, test_feed_member_order_and_bom);
+	tcase_add_test(core, test_feed_large_entry);
 	tcase_add_test(errors, test_feed_bad_version_names_entry);
 	tcase_add_test(errors, test_feed_duplicate_names_both_entries);
 	tcase_add_test(errors, test_feed_malformed_json_says_where);
