@@ -33,6 +33,9 @@ tests_check_http_LDADD = $(TEST_LIBS)
 
 
 # The sandbox.
+TESTS += tests/sandbox_api.sh tests/sandbox_rules.sh tests/sandbox_faults.sh
+EXTRA_DIST += tests/sandbox_api.sh tests/sandbox_rules.sh tests/sandbox_faults.sh \
+	tests/sandbox_lib.sh
 
 
 
