@@ -93,4 +93,14 @@ check "skipping a required stop: refused" [ "$rc" = 1 ]
 check "naming the stop" grep -q "2024.2.0" "$TMPROOT/err"
 check "timeline: install, schema, node-up, node-down, db-backup, db-restore, os-patch" \
 	[ "$(for e in install schema node-up node-down db-backup db-restore os-patch; do [ "$(events $e)" -gt 0 ] && echo y; done | wc -l)" = 7 ]
+
+# init options.
+sb_new opts --nodes 1 --version 2023.4.5 --feed-to 2024.1.2 --durations install=7,task-rate=0
+check "--durations sets a duration" sh -c "'$SANDBOX' config '$D' show | grep -qx install=7"
+check "--version sets the schema" [ "$(ctl status --json | jq -r .schema)" = 2023.4 ]
+check "a feed across a major version" [ "$(jq -r '.releases[-1].version' "$D/feed.json")" = 2024.1.2 ]
+check "one node is the primary" [ "$(ctl status --json | jq -r '.nodes[0].role')" = primary ]
+check "init refuses an existing sandbox" sh -c "'$SANDBOX' init '$D' 2>/dev/null; [ \$? = 1 ]"
+check "init refuses a feed older than the version" sh -c "'$SANDBOX' init '$TMPROOT/x' --version 2024.2.0 --feed-to 2024.1.0 2>/dev/null; [ \$? = 2 ]"
+check "init refuses more roles than nodes" sh -c "'$SANDBOX' init '$TMPROOT/y' --nodes 1 --roles a,b 2>/dev/null; [ \$? = 2 ]"
 finish
