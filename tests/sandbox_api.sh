@@ -28,6 +28,8 @@ check "the key as ?ApiKey=: 200" \
 check "unknown path: 404 with the error body" \
 	[ "$(api "$URL/api/nonsense" | jq -r .ErrorMessage | grep -c 'not found')" = 1 ]
 check "unknown path status 404" [ "$(code -H "@$HDR" "$URL/api/nonsense")" = 404 ]
+check "serve without a sandbox: 1" sh -c "'$SANDBOX' serve '$TMPROOT/none' 2>/dev/null; [ \$? = 1 ]"
+check "serve with a bad --listen: 2" sh -c "'$SANDBOX' serve '$D' --listen example 2>/dev/null; [ \$? = 2 ]"
 check "a path outside the API: 404" [ "$(code "$URL/nothing-here")" = 404 ]
 check "another space: 404" [ "$(code -H "@$HDR" "$URL/api/Spaces-9/tasks")" = 404 ]
 
@@ -97,6 +99,20 @@ check "the Health task succeeds" wait_for 10 done_ok "$hid"
 check "the Upgrade task succeeds" wait_for 10 done_ok "$uid"
 check "after Upgrade no Tentacle needs one" \
 	[ "$(api "$URL/api/Spaces-1/machines/all" | jq '[.[] | select(.Endpoint.TentacleVersionDetails.UpgradeSuggested)] | length')" = 0 ]
+
+check "an unknown task: 404" [ "$(code -H "@$HDR" "$URL/api/tasks/ServerTasks-999999")" = 404 ]
+cap=$(api -X PUT -d '{"MaxConcurrentTasks":0}' "$URL/api/octopusservernodes/OctopusServerNodes-node3" | jq .MaxConcurrentTasks)
+check "PUT sets a node's task cap" [ "$cap" = 0 ]
+api -X PUT -d '{"MaxConcurrentTasks":5}' "$URL/api/octopusservernodes/OctopusServerNodes-node3" >/dev/null
+api -X PUT -d '{"MaxConcurrentTasks":0}' "$URL/api/octopusservernodes/OctopusServerNodes-node1" >/dev/null
+api -X PUT -d '{"MaxConcurrentTasks":0}' "$URL/api/octopusservernodes/OctopusServerNodes-node2" >/dev/null
+api -X PUT -d '{"MaxConcurrentTasks":0}' "$URL/api/octopusservernodes/OctopusServerNodes-node3" >/dev/null
+q=$(api -X POST -d '{"Name":"Health"}' "$URL/api/tasks" | jq -r .Id)
+check "with every cap at 0 a task stays queued" [ "$(api "$URL/api/tasks/$q" | jq -r .State)" = Queued ]
+check "cancel of a queued task" [ "$(api -X POST "$URL/api/tasks/$q/cancel" | jq -r .State)" = Canceled ]
+for n in node1 node2 node3; do
+	api -X PUT -d '{"MaxConcurrentTasks":5}' "$URL/api/octopusservernodes/OctopusServerNodes-$n" >/dev/null
+done
 
 # Maintenance mode.
 check "maintenance off at first" [ "$(api "$URL/api/maintenanceconfiguration" | jq .IsInMaintenanceMode)" = false ]
