@@ -148,6 +148,11 @@ check "lb-available in the timeline" [ "$(events lb-available)" -ge 2 ]
 check "every timeline line is JSON with t and event" \
 	[ "$(jq -s '[.[] | select((.t | type) != "number" or (.event | type) != "string")] | length' "$D/timeline.jsonl")" = 0 ]
 
+rep=$("$SANDBOX" report "$D" --json)
+check "report: one maintenance window" [ "$(echo "$rep" | jq .maintenance_windows)" = 1 ]
+check "report: the balancer's outage" [ "$(echo "$rep" | jq '.lb_outages == 1 and .lb_unavailable_ms > 0')" = true ]
+check "report: each node's outage" [ "$(echo "$rep" | jq -c '[.nodes.node1.outages, .nodes.node2.outages, .nodes.node3.outages]')" = "[1,1,1]" ]
+check "report: tasks ended" [ "$(echo "$rep" | jq '.tasks_ended > 0')" = true ]
 kill "$SERVE_PID"
 wait "$SERVE_PID" || true
 check "SIGTERM stops serve" [ "$(code "$URL/api")" = 000 ]
