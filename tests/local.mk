@@ -37,6 +37,11 @@ tests_check_http_LDADD = $(TEST_LIBS)
 
 
 # The upgrade engine.
+check_PROGRAMS += tests/check_exec
+TESTS += tests/check_exec
+tests_check_exec_SOURCES = tests/check_exec.c
+tests_check_exec_CFLAGS = $(TEST_CFLAGS)
+tests_check_exec_LDADD = $(TEST_LIBS)
 
 
 

@@ -21,7 +21,8 @@ engine_config = src/engine/conf.h
 
 
 # The upgrade engine: server client, transports, profiles, plan, run, journal.
-engine_run =
+engine_run = \
+	src/engine/exec.c src/engine/exec.h
 
 
 
