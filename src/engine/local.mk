@@ -22,7 +22,8 @@ engine_config = src/engine/conf.h
 
 # The upgrade engine: server client, transports, profiles, plan, run, journal.
 engine_run = \
-	src/engine/exec.c src/engine/exec.h
+	src/engine/exec.c src/engine/exec.h \
+	src/engine/transport.c src/engine/transport.h
 
 
 
