@@ -52,6 +52,11 @@ tests_transport_tool_CFLAGS = $(TEST_CFLAGS)
 tests_transport_tool_LDADD = $(TEST_LIBS)
 TESTS += tests/ssh_transport.sh
 EXTRA_DIST += tests/ssh_transport.sh
+check_PROGRAMS += tests/check_profile
+TESTS += tests/check_profile
+tests_check_profile_SOURCES = tests/check_profile.c
+tests_check_profile_CFLAGS = $(TEST_CFLAGS)
+tests_check_profile_LDADD = $(TEST_LIBS)
 
 
 

@@ -23,7 +23,8 @@ engine_config = src/engine/conf.h
 # The upgrade engine: server client, transports, profiles, plan, run, journal.
 engine_run = \
 	src/engine/exec.c src/engine/exec.h \
-	src/engine/transport.c src/engine/transport.h
+	src/engine/transport.c src/engine/transport.h \
+	src/engine/profile.c src/engine/profile.h
 
 
 
