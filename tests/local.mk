@@ -57,6 +57,11 @@ TESTS += tests/check_profile
 tests_check_profile_SOURCES = tests/check_profile.c
 tests_check_profile_CFLAGS = $(TEST_CFLAGS)
 tests_check_profile_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_journal
+TESTS += tests/check_journal
+tests_check_journal_SOURCES = tests/check_journal.c
+tests_check_journal_CFLAGS = $(TEST_CFLAGS)
+tests_check_journal_LDADD = $(TEST_LIBS)
 
 
 

@@ -24,7 +24,8 @@ engine_config = src/engine/conf.h
 engine_run = \
 	src/engine/exec.c src/engine/exec.h \
 	src/engine/transport.c src/engine/transport.h \
-	src/engine/profile.c src/engine/profile.h
+	src/engine/profile.c src/engine/profile.h \
+	src/engine/journal.c src/engine/journal.h
 
 
 
