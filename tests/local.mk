@@ -62,6 +62,11 @@ TESTS += tests/check_journal
 tests_check_journal_SOURCES = tests/check_journal.c
 tests_check_journal_CFLAGS = $(TEST_CFLAGS)
 tests_check_journal_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_rundir
+TESTS += tests/check_rundir
+tests_check_rundir_SOURCES = tests/check_rundir.c
+tests_check_rundir_CFLAGS = $(TEST_CFLAGS)
+tests_check_rundir_LDADD = $(TEST_LIBS)
 
 
 

@@ -25,7 +25,8 @@ engine_run = \
 	src/engine/exec.c src/engine/exec.h \
 	src/engine/transport.c src/engine/transport.h \
 	src/engine/profile.c src/engine/profile.h \
-	src/engine/journal.c src/engine/journal.h
+	src/engine/journal.c src/engine/journal.h \
+	src/engine/rundir.c src/engine/rundir.h
 
 
 
