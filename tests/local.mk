@@ -67,6 +67,11 @@ TESTS += tests/check_rundir
 tests_check_rundir_SOURCES = tests/check_rundir.c
 tests_check_rundir_CFLAGS = $(TEST_CFLAGS)
 tests_check_rundir_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_lock
+TESTS += tests/check_lock
+tests_check_lock_SOURCES = tests/check_lock.c
+tests_check_lock_CFLAGS = $(TEST_CFLAGS)
+tests_check_lock_LDADD = $(TEST_LIBS)
 
 
 

@@ -26,7 +26,8 @@ engine_run = \
 	src/engine/transport.c src/engine/transport.h \
 	src/engine/profile.c src/engine/profile.h \
 	src/engine/journal.c src/engine/journal.h \
-	src/engine/rundir.c src/engine/rundir.h
+	src/engine/rundir.c src/engine/rundir.h \
+	src/engine/lock.c src/engine/lock.h
 
 
 
