@@ -457,6 +457,37 @@ START_TEST(test_journal_parse_and_open_errors)
 }
 END_TEST
 
+START_TEST(test_journal_streams_command_output)
+{
+	const char *argv[] = { "sh", "-c",
+			       "echo 'stopping service'; echo 'key API-ABCDEFGHIJKLMNOPQRSTUVWX12 rejected' >&2; exit 3",
+			       NULL };
+	struct hoist_journal *j = open_journal();
+	struct hoist_journal_sink sink = { j, "stop", HOIST_OK };
+	struct hoist_exec_options o;
+	struct hoist_run_summary s;
+	char *text;
+	hoist_journal_add_secret(j, "API-ABCDEFGHIJKLMNOPQRSTUVWX12");
+	hoist_exec_options_init(&o);
+	o.node = "octo1";
+	o.on_line = hoist_journal_exec_line;
+	o.data = &sink;
+	hoist_journal_step_start(j, "stop", "octo1", NULL);
+	ck_assert_int_eq(hoist_exec_run(argv, &o, NULL, NULL), HOIST_COMMAND);
+	ck_assert_int_eq(sink.status, HOIST_OK);
+	hoist_journal_close(j, NULL);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "\"event\":\"log\",\"step\":\"stop\",\"node\":\"octo1\",\"stream\":\"stdout\",\"message\":\"stopping service\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"stream\":\"stderr\",\"message\":\"key [redacted] rejected\""));
+	ck_assert_ptr_null(strstr(text, "API-ABCDEFGHIJKLMNOPQRSTUVWX12"));
+	free(text);
+	hoist_run_summary_init(&s);
+	ck_assert_int_eq(hoist_journal_fold(path, &s, NULL), HOIST_OK);
+	ck_assert_int_eq(hoist_run_summary_find(&s, "stop", "octo1")->state, HOIST_STEP_RUNNING);
+	hoist_run_summary_done(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("journal");
@@ -471,6 +502,7 @@ int main(void)
 	tcase_add_test(core, test_journal_partial_last_line);
 	tcase_add_test(core, test_journal_wait_wakes_on_growth);
 	tcase_add_test(core, test_journal_fold_summary);
+	tcase_add_test(core, test_journal_streams_command_output);
 	tcase_add_test(errors, test_journal_secrets_never_written);
 	tcase_add_test(errors, test_journal_malformed_lines);
 	tcase_add_test(errors, test_journal_parse_and_open_errors);

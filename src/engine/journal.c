@@ -724,6 +724,22 @@ enum hoist_status hoist_journal_progress(struct hoist_journal *j, const char *st
 	return append_simple(j, &ev, step, node, message, err);
 }
 
+void hoist_journal_exec_line(const struct hoist_exec_line *line, void *data)
+{
+	struct hoist_journal_sink *sink = data;
+	enum hoist_status st;
+	char *text;
+	if (!sink || !sink->journal)
+		return;
+	/* A cut line says so, so that nobody reads it as the whole story. */
+	text = line->truncated ? hoist_xasprintf("%s [...]", line->line) : hoist_xstrdup(line->line);
+	st = hoist_journal_log(sink->journal, sink->step, line->node,
+			       line->stream == HOIST_EXEC_STDERR ? "stderr" : "stdout", text, NULL);
+	free(text);
+	if (st != HOIST_OK && sink->status == HOIST_OK)
+		sink->status = st;
+}
+
 /* ---- the summary ---- */
 
 static const char *const step_state_names[] = { "pending", "running", "ok", "failed", "skipped" };

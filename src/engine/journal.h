@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "exec.h"
 #include "status.h"
 
 enum hoist_event_type {
@@ -131,6 +132,19 @@ enum hoist_status hoist_journal_progress(struct hoist_journal *j, const char *st
 					 const char *node, long long bytes, long long total,
 					 long tasks_left, const char *message,
 					 struct hoist_error *err);
+
+/*
+ * Streams a command's output into the journal: give hoist_journal_exec_line as
+ * hoist_exec_options.on_line and a sink as its data. Each line becomes a log event of
+ * the sink's step, the line's node and stream (secrets scrubbed as for every event).
+ * Not for output that is itself secret (show-master-key): keep that out of the journal.
+ */
+struct hoist_journal_sink {
+	struct hoist_journal *journal; /* borrowed */
+	const char *step;              /* borrowed */
+	enum hoist_status status;      /* the first failure to write, or HOIST_OK */
+};
+void hoist_journal_exec_line(const struct hoist_exec_line *line, void *sink);
 
 /* ---- reading (faces) ---- */
 
