@@ -169,7 +169,7 @@ void hoist_journal_reader_seek(struct hoist_journal_reader *r, long long offset)
  * poll(); -1 when there is none (then poll with a timeout). Reading events clears it.
  */
 int hoist_journal_reader_fd(const struct hoist_journal_reader *r);
-/* Waits until the journal has grown past what was read, or timeout_ms: HOIST_TIMEOUT. */
+/* Waits until the journal has grown past what was read (timeout_ms -1: no limit); HOIST_TIMEOUT if it did not. */
 enum hoist_status hoist_journal_reader_wait(struct hoist_journal_reader *r, int timeout_ms,
 					    struct hoist_error *err);
 
