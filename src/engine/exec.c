@@ -232,6 +232,28 @@ static void stop_group(pid_t pid, long grace_ms, int *status)
 		;
 }
 
+/* Whether argv[0] can be run: checked first so the answer never depends on how spawn reports it. */
+static bool runnable(const char *prog)
+{
+	const char *path = getenv("PATH"), *p;
+	bool found = false;
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	if (!path || !*path)
+		path = "/bin:/usr/bin";
+	for (p = path; !found; p++) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char *full = hoist_xasprintf("%.*s/%s", (int)n, n ? p : ".", prog);
+		found = access(full, X_OK) == 0;
+		free(full);
+		if (!end)
+			break;
+		p = end;
+	}
+	return found;
+}
+
 static enum hoist_status spawn(const char *const *argv, const struct hoist_exec_options *o,
 			       int out_w, int err_w, pid_t *pid)
 {
@@ -332,7 +354,12 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		goto out_result;
 	}
 	start = now_ms();
-	st = spawn(argv, opts, out_p[1], err_p[1], &pid);
+	if (runnable(argv[0])) {
+		st = spawn(argv, opts, out_p[1], err_p[1], &pid);
+	} else {
+		errno = ENOENT;
+		st = HOIST_NOTFOUND;
+	}
 	close(out_p[1]);
 	close(err_p[1]);
 	if (st != HOIST_OK) {
