@@ -135,6 +135,22 @@ START_TEST(test_exec_argv_arrives_intact)
 }
 END_TEST
 
+START_TEST(test_exec_api_key_not_inherited)
+{
+	const char *argv[] = { "sh", "-c", "echo \"key=${HOIST_API_KEY-unset} other=$HOIST_OTHER\"", NULL };
+	struct hoist_exec_result r;
+	setenv("HOIST_API_KEY", "API-SECRET0123456789", 1);
+	setenv("HOIST_OTHER", "kept", 1);
+	hoist_exec_result_init(&r);
+	ck_assert_int_eq(hoist_exec_run(argv, NULL, &r, NULL), HOIST_OK);
+	ck_assert_str_eq(hoist_buf_cstr(&r.out), "key=unset other=kept\n");
+	ck_assert_str_eq(getenv("HOIST_API_KEY"), "API-SECRET0123456789");
+	hoist_exec_result_done(&r);
+	unsetenv("HOIST_API_KEY");
+	unsetenv("HOIST_OTHER");
+}
+END_TEST
+
 START_TEST(test_exec_long_lines_and_cap)
 {
 	const char *argv[] = { "sh", "-c",
@@ -326,6 +342,7 @@ int main(void)
 	tcase_add_test(core, test_exec_streams_while_running);
 	tcase_add_test(core, test_exec_argv_arrives_intact);
 	tcase_add_test(core, test_exec_long_lines_and_cap);
+	tcase_add_test(core, test_exec_api_key_not_inherited);
 	tcase_add_test(core, test_exec_argv_helpers);
 	tcase_add_test(errors, test_exec_nonzero_exit_names_node_and_action);
 	tcase_add_test(errors, test_exec_timeout_kills_the_group);

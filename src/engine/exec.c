@@ -232,6 +232,20 @@ static void stop_group(pid_t pid, long grace_ms, int *status)
 		;
 }
 
+/* Our environment without the API key: no command we run needs it, none may see it. */
+static char **child_environment(void)
+{
+	size_t n = 0, k = 0;
+	char **env;
+	while (environ[n])
+		n++;
+	env = hoist_xcalloc(n + 1, sizeof *env);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "HOIST_API_KEY=", 14) != 0)
+			env[k++] = environ[i];
+	return env;
+}
+
 /* Whether argv[0] can be run: checked first so the answer never depends on how spawn reports it. */
 static bool runnable(const char *prog)
 {
@@ -260,6 +274,7 @@ static enum hoist_status spawn(const char *const *argv, const struct hoist_exec_
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t all, none;
+	char **envp;
 	int rc;
 
 	posix_spawn_file_actions_init(&fa);
@@ -278,7 +293,9 @@ static enum hoist_status spawn(const char *const *argv, const struct hoist_exec_
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
 					       POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+	envp = child_environment();
+	rc = posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv, envp);
+	free(envp);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	errno = rc;

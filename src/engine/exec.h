@@ -58,7 +58,7 @@ void hoist_exec_result_done(struct hoist_exec_result *r);
 
 /*
  * Runs argv[0] (looked up in PATH) with argv, stdin from /dev/null, in its own process
- * group, never through a shell. Returns HOIST_OK when it exits with 0; otherwise
+ * group, never through a shell, with our environment minus HOIST_API_KEY. Returns HOIST_OK when it exits with 0; otherwise
  * HOIST_COMMAND (non-zero exit or killed by a signal), HOIST_TIMEOUT, HOIST_CANCELLED,
  * HOIST_NOTFOUND (the program cannot be started) or HOIST_USAGE, with a message naming
  * the node, the action and the last line the command wrote on stderr. r (may be NULL)
