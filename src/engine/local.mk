@@ -25,7 +25,13 @@ engine_config = src/engine/conf.c src/engine/conf.h \
 
 
 # The upgrade engine: server client, transports, profiles, plan, run, journal.
-engine_run =
+engine_run = \
+	src/engine/exec.c src/engine/exec.h \
+	src/engine/transport.c src/engine/transport.h \
+	src/engine/profile.c src/engine/profile.h \
+	src/engine/journal.c src/engine/journal.h \
+	src/engine/rundir.c src/engine/rundir.h \
+	src/engine/lock.c src/engine/lock.h
 
 
 
