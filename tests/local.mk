@@ -52,6 +52,11 @@ tests_check_stage_LDADD = $(TEST_LIBS)
 
 
 # The wizard.
+check_PROGRAMS += tests/check_topology
+TESTS += tests/check_topology
+tests_check_topology_SOURCES = tests/check_topology.c
+tests_check_topology_CFLAGS = $(TEST_CFLAGS)
+tests_check_topology_LDADD = $(TEST_LIBS)
 
 
 
