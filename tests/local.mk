@@ -21,6 +21,39 @@ tests_check_http_CFLAGS = $(TEST_CFLAGS)
 tests_check_http_LDADD = $(TEST_LIBS)
 
 # The version brain.
+check_PROGRAMS += tests/check_feed tests/check_policy tests/check_notes
+TESTS += tests/check_feed tests/check_policy tests/check_notes
+tests_check_feed_SOURCES = tests/check_feed.c
+tests_check_feed_CFLAGS = $(TEST_CFLAGS)
+tests_check_feed_LDADD = $(TEST_LIBS)
+tests_check_policy_SOURCES = tests/check_policy.c
+tests_check_policy_CFLAGS = $(TEST_CFLAGS)
+tests_check_policy_LDADD = $(TEST_LIBS)
+tests_check_notes_SOURCES = tests/check_notes.c
+tests_check_notes_CFLAGS = $(TEST_CFLAGS)
+tests_check_notes_LDADD = $(TEST_LIBS)
+EXTRA_DIST += data/sample-feed.json $(versions_fixtures)
+versions_fixtures = \
+	tests/fixtures/feed-vendor.json \
+	tests/fixtures/feed-unsorted.json \
+	tests/fixtures/policy-seed.json \
+	tests/fixtures/chain.json \
+	tests/fixtures/unreachable.json \
+	tests/fixtures/bad-version.json \
+	tests/fixtures/duplicate.json \
+	tests/fixtures/hostile-empty.json \
+	tests/fixtures/hostile-bracket.json \
+	tests/fixtures/hostile-object.json \
+	tests/fixtures/hostile-deep.json \
+	tests/fixtures/hostile-huge-number.json \
+	tests/fixtures/hostile-nulls.json \
+	tests/fixtures/hostile-strings.json \
+	tests/fixtures/hostile-releases-string.json \
+	tests/fixtures/hostile-scalar.json \
+	tests/fixtures/hostile-trailing.json \
+	tests/fixtures/hostile-truncated.json \
+	tests/fixtures/hostile-comma.json \
+	tests/fixtures/hostile-huge-size.json
 
 
 

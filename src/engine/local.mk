@@ -11,7 +11,10 @@ engine_core = \
 	src/engine/http.c src/engine/http.h
 
 # The version brain: feed, policy, release notes.
-engine_versions = src/engine/feed.h src/engine/policy.h src/engine/notes.h
+engine_versions = \
+	src/engine/feed.c src/engine/feed.h \
+	src/engine/policy.c src/engine/policy.h \
+	src/engine/notes.c src/engine/notes.h
 
 
 

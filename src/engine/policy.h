@@ -49,6 +49,7 @@ struct hoist_verdict {
 	bool eligible;
 	enum hoist_hold hold;
 	char *reason; /* owned, translated: "waiting for 2024.2.2"; "" when eligible */
+	bool needs_stop; /* its upgrade_from is newer than current: the chain has stops */
 };
 
 struct hoist_selection {
