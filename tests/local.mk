@@ -58,11 +58,19 @@ versions_fixtures = \
 
 
 # Configuration.
-
+check_PROGRAMS += tests/check_config
+TESTS += tests/check_config
+tests_check_config_SOURCES = tests/check_config.c
+tests_check_config_CFLAGS = $(TEST_CFLAGS)
+tests_check_config_LDADD = $(TEST_LIBS)
 
 
 # The CLI, end to end.
-
+TESTS += tests/cli_usage.sh tests/cli_versions.sh tests/cli_policy.sh tests/cli_server.sh \
+	tests/cli_german.sh
+EXTRA_DIST += tests/cli_usage.sh tests/cli_versions.sh tests/cli_policy.sh \
+	tests/cli_server.sh tests/cli_german.sh tests/cli_lib.sh tests/api_server.py \
+	tests/fixtures/cli-feed.json tests/fixtures/cli-seed-feed.json
 
 
 # The sandbox.

@@ -1,4 +1,5 @@
 # hoist: parses arguments, calls the engine, prints.
 bin_PROGRAMS += src/cli/hoist
-src_cli_hoist_SOURCES = src/cli/main.c
+src_cli_hoist_SOURCES = src/cli/main.c src/cli/cli.c src/cli/cli.h src/cli/select.c \
+	src/cli/cmd_versions.c src/cli/cmd_check.c src/cli/cmd_notes.c
 src_cli_hoist_LDADD = $(HOIST_LIBS)

@@ -19,7 +19,8 @@ engine_versions = \
 
 
 # Configuration: INI file, environment, command line.
-engine_config = src/engine/conf.h
+engine_config = src/engine/conf.c src/engine/conf.h \
+	src/engine/report.c src/engine/report.h
 
 
 

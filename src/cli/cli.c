@@ -1,0 +1,268 @@
+/* cli.c: hoist's command table, global options, dispatch and shared messages. */
+#include "config.h"
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "cli.h"
+#include "i18n.h"
+#include "xalloc.h"
+
+/* git's builtin table: hoist --help is generated from it. */
+const struct cli_command cli_commands[] = {
+	{ "versions", cmd_versions, CLI_CONFIG,
+	  N_("list the releases newer than the current one, with the policy's verdict") },
+	{ "notes", cmd_notes, CLI_CONFIG,
+	  N_("show what changes between two versions: kind, required stops, release notes") },
+	{ "check", cmd_check, CLI_CONFIG,
+	  N_("say in one line whether an eligible update is available (exit 10 if so)") },
+	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
+	{ NULL, NULL, 0, NULL },
+};
+
+int cli_fail(const struct hoist_error *err)
+{
+	fprintf(stderr, _("hoist: %s\n"), hoist_error_message(err));
+	return hoist_status_exit_code(err->status);
+}
+
+int cli_usage(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	va_start(ap, fmt);
+	msg = hoist_xvasprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _("hoist: %s\n"), msg);
+	if (command)
+		fprintf(stderr, _("Try 'hoist %s --help'.\n"), command);
+	else
+		fprintf(stderr, _("Try 'hoist --help'.\n"));
+	free(msg);
+	return 2;
+}
+
+static bool is_key_option(const char *arg)
+{
+	return !strncmp(arg, "--api-key", 9) && (arg[9] == '\0' || arg[9] == '=');
+}
+
+static int refuse_key_option(const char *command)
+{
+	return cli_usage(command, _("the API key is never taken on the command line, where "
+				    "other users could see it; put it in a file of mode 0600 and "
+				    "give --api-key-file FILE, or set HOIST_API_KEY"));
+}
+
+int cli_bad_option(const char *command, int opt, int optopt_, char **argv, int optind_)
+{
+	const char *arg = argv[optind_ - 1];
+	/* The one option people will try: say why it does not exist. */
+	if (is_key_option(arg))
+		return refuse_key_option(command);
+	if (opt == ':')
+		return cli_usage(command, _("option '%s' needs a value"), arg);
+	if (optopt_ && strncmp(arg, "--", 2))
+		return cli_usage(command, _("unknown option '-%c'"), optopt_);
+	return cli_usage(command, _("unknown option '%s'"), arg);
+}
+
+int cli_help(const char *text)
+{
+	fputs(text, stdout);
+	return 0;
+}
+
+int cli_width(const char *s)
+{
+	mbstate_t st;
+	const char *p = s;
+	int w = 0;
+	wchar_t wc;
+	size_t n;
+	memset(&st, 0, sizeof st);
+	while (*p && (n = mbrtowc(&wc, p, strlen(p), &st)) != 0) {
+		int cw;
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			/* Not valid in this locale: count bytes. */
+			memset(&st, 0, sizeof st);
+			n = 1;
+			cw = 1;
+		} else {
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 1;
+		}
+		w += cw;
+		p += n;
+	}
+	return w;
+}
+
+void cli_pad(const char *s, int width)
+{
+	int w = cli_width(s);
+	fputs(s, stdout);
+	while (w++ < width)
+		putchar(' ');
+}
+
+const char *cli_kind_label(enum hoist_kind k)
+{
+	switch (k) {
+	case HOIST_KIND_PATCH: return _("patch");
+	case HOIST_KIND_MINOR: return _("minor");
+	case HOIST_KIND_MAJOR: return _("major");
+	case HOIST_KIND_DOWNGRADE: return _("downgrade");
+	default: return _("none");
+	}
+}
+
+const char *cli_note_label(enum hoist_note_kind k)
+{
+	switch (k) {
+	case HOIST_NOTE_BREAKING: return _("breaking");
+	case HOIST_NOTE_DEPENDENCY: return _("dependency");
+	case HOIST_NOTE_SECURITY: return _("security");
+	case HOIST_NOTE_FEATURE: return _("feature");
+	default: return _("fix");
+	}
+}
+
+static void print_main_help(FILE *out)
+{
+	fprintf(out, _("usage: hoist [--config FILE] COMMAND [OPTIONS]\n"));
+	fputs("\n", out);
+	fprintf(out, _("hoist upgrades a self-hosted Octopus Deploy Server safely.\n"));
+	fputs("\n", out);
+	fprintf(out, _("Commands:\n"));
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, _(c->summary));
+	fputs("\n", out);
+	fprintf(out, _("Global options (before the command):\n"
+		       "  --config FILE        read this configuration file after the usual ones\n"
+		       "  --server URL         the Octopus server to ask (overrides [server] url)\n"
+		       "  --api-key-file FILE  read the API key from FILE (mode 0600)\n"
+		       "  --help               show this help\n"
+		       "  --version            show hoist's version\n"));
+	fputs("\n", out);
+	fprintf(out, _("Run 'hoist COMMAND --help' for the options of a command.\n"
+		       "Exit codes: 0 done (check: no update), 1 failed, 2 usage or configuration "
+		       "error,\n3 server or feed unreachable or key refused, 10 (check) an update "
+		       "is available.\n"));
+}
+
+int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 2)
+		return cli_usage("help", _("help takes at most one command name"));
+	if (argc == 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h")) {
+		for (const struct cli_command *c = cli_commands; c->name; c++)
+			if (!strcmp(c->name, argv[1])) {
+				char *args[] = { argv[1], (char *)"--help", NULL };
+				return c->fn(cli, 2, args);
+			}
+		return cli_usage(NULL, _("'%s' is not a hoist command"), argv[1]);
+	}
+	print_main_help(stdout);
+	return 0;
+}
+
+/* Asks for help anywhere before "--": then the configuration is not needed. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+static int load_config(struct cli *cli)
+{
+	struct hoist_error err;
+	enum hoist_status st;
+	hoist_error_init(&err);
+	st = hoist_config_load(&cli->conf, cli->config_path, &err);
+	if (st == HOIST_OK && cli->server_url)
+		st = hoist_config_set(&cli->conf, "server.url", cli->server_url, &err);
+	if (st == HOIST_OK && cli->api_key_file)
+		st = hoist_config_set(&cli->conf, "server.api_key_file", cli->api_key_file, &err);
+	if (st != HOIST_OK) {
+		int rc = cli_fail(&err);
+		hoist_error_done(&err);
+		return rc;
+	}
+	return 0;
+}
+
+int cli_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "server", required_argument, NULL, 's' },
+		{ "api-key-file", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli;
+	const struct cli_command *cmd;
+	int opt, rc;
+	/* getopt would take --api-key for an abbreviation of --api-key-file. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_key_option(argv[i]))
+			return refuse_key_option(NULL);
+	memset(&cli, 0, sizeof cli);
+	hoist_config_init(&cli.conf);
+	opterr = 0;
+	/* "+": stop at the command; what follows belongs to it. */
+	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			cli.config_path = optarg;
+			break;
+		case 's':
+			cli.server_url = optarg;
+			break;
+		case 'k':
+			cli.api_key_file = optarg;
+			break;
+		case 'h':
+			print_main_help(stdout);
+			hoist_config_done(&cli.conf);
+			return 0;
+		case 'V':
+			printf("hoist %s\n", VERSION);
+			hoist_config_done(&cli.conf);
+			return 0;
+		default:
+			hoist_config_done(&cli.conf);
+			return cli_bad_option(NULL, opt, optopt, argv, optind);
+		}
+	}
+	if (optind >= argc) {
+		print_main_help(stderr);
+		hoist_config_done(&cli.conf);
+		return 2;
+	}
+	for (cmd = cli_commands; cmd->name; cmd++)
+		if (!strcmp(cmd->name, argv[optind]))
+			break;
+	if (!cmd->name) {
+		hoist_config_done(&cli.conf);
+		return cli_usage(NULL, _("'%s' is not a hoist command"), argv[optind]);
+	}
+	argc -= optind;
+	argv += optind;
+	rc = 0;
+	if ((cmd->flags & CLI_CONFIG) && !wants_help(argc, argv))
+		rc = load_config(&cli);
+	if (rc == 0) {
+		optind = 0; /* a fresh scan of the command's own arguments */
+		rc = cmd->fn(&cli, argc, argv);
+	}
+	hoist_config_done(&cli.conf);
+	return rc;
+}

@@ -1,0 +1,80 @@
+/* cli.h: what the commands of `hoist` share: the command table, the context, messages. */
+#ifndef HOIST_CLI_H
+#define HOIST_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "conf.h"
+#include "feed.h"
+#include "policy.h"
+#include "status.h"
+#include "version.h"
+
+/* What a command gets: the configuration, loaded with the global options applied. */
+struct cli {
+	const char *config_path;  /* --config FILE; borrowed from argv */
+	const char *server_url;   /* --server URL; borrowed */
+	const char *api_key_file; /* --api-key-file FILE; borrowed */
+	struct hoist_config conf;
+};
+
+enum cli_flags {
+	CLI_CONFIG = 1 << 0, /* load the configuration before the command runs */
+};
+
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+	unsigned flags;
+	const char *summary; /* N_(), shown by hoist --help */
+};
+
+extern const struct cli_command cli_commands[];
+
+/* Runs hoist with its arguments; returns the exit code. */
+int cli_main(int argc, char **argv);
+
+int cmd_versions(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_notes(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+
+/* Prints "hoist: MESSAGE" to stderr and returns the exit code of its status (§9). */
+int cli_fail(const struct hoist_error *err);
+/* A usage error: one line on stderr, a hint to COMMAND --help; returns 2. */
+int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* What getopt_long's '?' and ':' mean, said once for every command; returns 2. */
+int cli_bad_option(const char *command, int opt, int optopt_, char **argv, int optind_);
+/* Prints a command's help (translated text) to stdout; returns 0. */
+int cli_help(const char *text);
+/* Display width of a UTF-8 string, for tables. */
+int cli_width(const char *s);
+/* Prints s padded with spaces to a display width. */
+void cli_pad(const char *s, int width);
+
+/* Translated labels of an upgrade kind and a note kind, for text output. */
+const char *cli_kind_label(enum hoist_kind k);
+const char *cli_note_label(enum hoist_note_kind k);
+
+/* The options versions and check share, and the steps they take. */
+struct cli_select {
+	const char *current;  /* --current; NULL: ask the server */
+	bool json;
+};
+/* The getopt_long table and its short-option string for versions and check. */
+extern const struct option cli_select_options[];
+#define CLI_SELECT_SHORTOPTS ":h"
+/* Applies one option of cli_select_options; returns -1 when handled, else an exit code. */
+int cli_select_option(struct cli *cli, const char *command, int opt, const char *arg,
+		      struct cli_select *sel);
+/* Resolves the current version (--current or the server); returns an exit code. */
+int cli_current_version(struct cli *cli, const char *command, const char *text,
+			struct hoist_version *out);
+/* Loads the feed and evaluates the policy; returns an exit code (0: out is filled). */
+int cli_select(struct cli *cli, const char *command, const struct cli_select *sel,
+	       struct hoist_feed **feed, struct hoist_selection *out);
+/* The help text of the shared options. */
+const char *cli_select_help(void);
+
+#endif

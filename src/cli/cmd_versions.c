@@ -1,0 +1,96 @@
+/* cmd_versions.c: hoist versions, every newer release with the policy's verdict. */
+#include "config.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "i18n.h"
+#include "report.h"
+
+static int help(void)
+{
+	printf(_("usage: hoist [--config FILE] versions [OPTIONS]\n\n"
+		 "Lists the releases newer than the current version, each with its kind, date\n"
+		 "and the policy's verdict (eligible, or held back and why), and marks the\n"
+		 "recommended one: the newest eligible release.\n\n"
+		 "Options:\n"));
+	return cli_help(cli_select_help());
+}
+
+static void print_table(const struct hoist_selection *s)
+{
+	const char *head[5] = { _("VERSION"), _("KIND"), _("DATE"), _("VERDICT"), _("REASON") };
+	int w[4];
+	for (int i = 0; i < 4; i++)
+		w[i] = cli_width(head[i]);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct hoist_verdict *v = &s->verdicts[i];
+		const char *cells[4] = { v->release->version.text, cli_kind_label(v->kind),
+					 v->release->date ? v->release->date : "-",
+					 v->eligible ? _("eligible") : _("held") };
+		for (int c = 0; c < 4; c++)
+			if (cli_width(cells[c]) > w[c])
+				w[c] = cli_width(cells[c]);
+	}
+	fputs("  ", stdout);
+	for (int c = 0; c < 4; c++)
+		cli_pad(head[c], w[c] + 2);
+	printf("%s\n", head[4]);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct hoist_verdict *v = &s->verdicts[i];
+		const char *cells[4] = { v->release->version.text, cli_kind_label(v->kind),
+					 v->release->date ? v->release->date : "-",
+					 v->eligible ? _("eligible") : _("held") };
+		const char *reason = v->eligible || !v->reason ? "" : v->reason;
+		fputs(v->release == s->recommended ? "* " : "  ", stdout);
+		for (int c = 0; c < 3; c++)
+			cli_pad(cells[c], w[c] + 2);
+		/* No trailing blanks when the reason is empty. */
+		cli_pad(cells[3], *reason ? w[3] + 2 : 0);
+		printf("%s\n", reason);
+	}
+}
+
+int cmd_versions(struct cli *cli, int argc, char **argv)
+{
+	struct cli_select sel = { NULL, false };
+	struct hoist_selection s;
+	struct hoist_feed *feed = NULL;
+	int opt, rc;
+	while ((opt = getopt_long(argc, argv, CLI_SELECT_SHORTOPTS, cli_select_options,
+				  NULL)) != -1) {
+		if (opt == 'h')
+			return help();
+		if (opt == '?' || opt == ':')
+			return cli_bad_option("versions", opt, optopt, argv, optind);
+		if ((rc = cli_select_option(cli, "versions", opt, optarg, &sel)) >= 0)
+			return rc;
+	}
+	if (optind < argc)
+		return cli_usage("versions", _("unexpected argument '%s'"), argv[optind]);
+	if ((rc = cli_select(cli, "versions", &sel, &feed, &s)) != 0)
+		return rc;
+	if (sel.json) {
+		char *json = hoist_report_selection_json(&s);
+		puts(json);
+		free(json);
+	} else {
+		printf(_("Current version: %s\n"), s.current.text);
+		printf(_("Feed: %s\n"), cli->conf.feed);
+		if (s.n == 0) {
+			printf(_("No newer release in the feed: %s is the newest.\n"), s.current.text);
+		} else {
+			putchar('\n');
+			print_table(&s);
+			putchar('\n');
+			if (s.recommended)
+				printf(_("Recommended (*): %s\n"), s.recommended->version.text);
+			else
+				printf(_("No newer release is eligible under the policy.\n"));
+		}
+	}
+	hoist_selection_done(&s);
+	hoist_feed_free(feed);
+	return 0;
+}

@@ -1,0 +1,775 @@
+/* conf.c: hoist's configuration from INI files (libinih), the environment and overrides. */
+#include "config.h"
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "buf.h"
+#include "conf.h"
+#include "i18n.h"
+#include "xalloc.h"
+
+#define SYSTEM_CONFIG "/etc/hoist/hoist.conf"
+#define DEFAULT_FEED "https://octopus.com/download/upgrade/v3"
+#define DEFAULT_ROLE_ORDER "dea,controller,router,base,primary"
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define KEY_MAX_BYTES 4096
+
+/* Every key a file may set outside [profile] and [node "..."]; also for "did you mean". */
+static const struct known_key {
+	const char *section, *key;
+} known_keys[] = {
+	{ "server", "url" },	      { "server", "api_key_file" }, { "server", "tls_verify" },
+	{ "server", "ca_file" },      { "server", "allow_http" },   { "feed", "source" },
+	{ "policy", "allow" },	      { "policy", "minor_after" },  { "policy", "major_after" },
+	{ "policy", "pin" },	      { "policy", "exclude" },	    { "policy", "prerelease" },
+	{ "upgrade", "profile" },     { "upgrade", "state_dir" },   { "upgrade", "keep_runs" },
+	{ "upgrade", "role_order" },  { "node", "role" },	    { "node", "transport" },
+	{ "node", "url" },
+};
+
+void hoist_config_init(struct hoist_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->tls_verify = true;
+	c->feed = hoist_xstrdup(DEFAULT_FEED);
+	hoist_policy_init(&c->policy);
+	c->keep_runs = 10;
+	c->role_order = hoist_xstrdup(DEFAULT_ROLE_ORDER);
+}
+
+static void wipe(char *secret)
+{
+	/* The key should not linger in freed memory. */
+	if (secret) {
+		volatile char *p = secret;
+		while (*p)
+			*p++ = '\0';
+	}
+	free(secret);
+}
+
+void hoist_config_done(struct hoist_config *c)
+{
+	if (!c)
+		return;
+	free(c->server_url);
+	wipe(c->api_key);
+	free(c->api_key_file);
+	free(c->ca_file);
+	free(c->feed);
+	hoist_policy_done(&c->policy);
+	free(c->profile);
+	free(c->state_dir);
+	free(c->role_order);
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		free(c->nodes[i].name);
+		free(c->nodes[i].role);
+		free(c->nodes[i].transport);
+		free(c->nodes[i].url);
+	}
+	free(c->nodes);
+	for (size_t i = 0; i < c->n_extra; i++) {
+		free(c->extra[i].section);
+		free(c->extra[i].key);
+		free(c->extra[i].value);
+	}
+	free(c->extra);
+	free(c->loaded_from);
+	memset(c, 0, sizeof *c);
+}
+
+static void replace(char **field, const char *value)
+{
+	free(*field);
+	*field = hoist_xstrdup(value);
+}
+
+/* Levenshtein distance, capped: only to suggest a near key for a typo. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[32], cur[32];
+	if (la >= 31 || lb >= 31)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1,
+			       sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			cur[j] = del < ins ? del : ins;
+			if (sub < cur[j])
+				cur[j] = sub;
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof *prev);
+	}
+	return prev[lb];
+}
+
+static enum hoist_status unknown_key(const char *where, const char *section, const char *key,
+				     struct hoist_error *err)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+	for (size_t i = 0; i < sizeof known_keys / sizeof *known_keys; i++) {
+		size_t d;
+		if (strcmp(known_keys[i].section, section))
+			continue;
+		d = distance(key, known_keys[i].key);
+		if (d < best_d) {
+			best_d = d;
+			best = known_keys[i].key;
+		}
+	}
+	if (best)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: unknown key \"%s\" in section [%s]; did you mean "
+					 "\"%s\"?"),
+				       where, key, section, best);
+	return hoist_error_set(err, HOIST_CONFIG,
+			       _("%s: unknown key \"%s\" in section [%s] (see hoist.conf(5))"),
+			       where, key, section);
+}
+
+static enum hoist_status parse_bool(const char *where, const char *key, const char *value,
+				    bool *out, struct hoist_error *err)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(value, yes[i])) {
+			*out = true;
+			return HOIST_OK;
+		}
+		if (!strcasecmp(value, no[i])) {
+			*out = false;
+			return HOIST_OK;
+		}
+	}
+	return hoist_error_set(err, HOIST_CONFIG,
+			       _("%s: %s must be true or false, not \"%s\""), where, key, value);
+}
+
+static enum hoist_status parse_count(const char *where, const char *key, const char *value,
+				     int *out, struct hoist_error *err)
+{
+	char *end;
+	long n;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (!isdigit((unsigned char)value[0]) || *end || errno || n > 100000)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: %s must be a whole number from 0 to 100000, not "
+					 "\"%s\""),
+				       where, key, value);
+	*out = (int)n;
+	return HOIST_OK;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return false;
+	return true;
+}
+
+/* A policy setter's message gets the place in front; its status becomes a config error. */
+static enum hoist_status policy_result(enum hoist_status st, const char *where,
+				       struct hoist_error *err)
+{
+	if (st == HOIST_OK)
+		return st;
+	hoist_error_prefix(err, "%s", where);
+	if (err)
+		err->status = HOIST_CONFIG;
+	return HOIST_CONFIG;
+}
+
+static enum hoist_status set_server(struct hoist_config *c, const char *key, const char *value,
+				    const char *where, struct hoist_error *err)
+{
+	if (!strcmp(key, "url")) {
+		if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: the server URL \"%s\" must start with "
+						 "https:// (or http:// on this machine)"),
+					       where, value);
+		replace(&c->server_url, value);
+		return HOIST_OK;
+	}
+	if (!strcmp(key, "api_key_file")) {
+		replace(&c->api_key_file, value);
+		return HOIST_OK;
+	}
+	if (!strcmp(key, "api_key"))
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: the API key itself is not accepted here; put it in a "
+					 "file of mode 0600 and name that file with api_key_file, or "
+					 "set HOIST_API_KEY"),
+				       where);
+	if (!strcmp(key, "tls_verify"))
+		return parse_bool(where, "tls_verify", value, &c->tls_verify, err);
+	if (!strcmp(key, "ca_file")) {
+		replace(&c->ca_file, value);
+		return HOIST_OK;
+	}
+	if (!strcmp(key, "allow_http"))
+		return parse_bool(where, "allow_http", value, &c->allow_http, err);
+	return unknown_key(where, "server", key, err);
+}
+
+static enum hoist_status set_policy(struct hoist_config *c, const char *key, const char *value,
+				    const char *where, struct hoist_error *err)
+{
+	struct hoist_policy *p = &c->policy;
+	if (!strcmp(key, "allow"))
+		return policy_result(hoist_policy_set_allow(p, value, err), where, err);
+	if (!strcmp(key, "minor_after"))
+		return policy_result(hoist_policy_set_after(&p->minor_after, value, err), where,
+				     err);
+	if (!strcmp(key, "major_after"))
+		return policy_result(hoist_policy_set_after(&p->major_after, value, err), where,
+				     err);
+	if (!strcmp(key, "pin")) {
+		/* An empty pin lifts an earlier one. */
+		if (!*value || !strcasecmp(value, "none")) {
+			p->has_pin = false;
+			return HOIST_OK;
+		}
+		return policy_result(hoist_policy_set_pin(p, value, err), where, err);
+	}
+	if (!strcmp(key, "exclude"))
+		return *value ? policy_result(hoist_policy_add_exclude(p, value, err), where, err)
+			      : HOIST_OK;
+	if (!strcmp(key, "prerelease"))
+		return parse_bool(where, "prerelease", value, &p->prerelease, err);
+	return unknown_key(where, "policy", key, err);
+}
+
+static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, const char *value,
+				     const char *where, struct hoist_error *err)
+{
+	static const char *const profiles[] = { "octopus-windows", "octopus-linux-docker",
+						"sandbox", "custom" };
+	if (!strcmp(key, "profile")) {
+		for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++)
+			if (!strcmp(value, profiles[i])) {
+				replace(&c->profile, value);
+				return HOIST_OK;
+			}
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: unknown profile \"%s\" (expected octopus-windows, "
+					 "octopus-linux-docker, sandbox or custom)"),
+				       where, value);
+	}
+	if (!strcmp(key, "state_dir")) {
+		if (value[0] != '/')
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: state_dir must be an absolute path, not "
+						 "\"%s\""),
+					       where, value);
+		replace(&c->state_dir, value);
+		return HOIST_OK;
+	}
+	if (!strcmp(key, "keep_runs"))
+		return parse_count(where, "keep_runs", value, &c->keep_runs, err);
+	if (!strcmp(key, "role_order")) {
+		char *copy = hoist_xstrdup(value), *save = NULL;
+		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+			if (!valid_name(tok)) {
+				hoist_error_set(err, HOIST_CONFIG,
+						_("%s: \"%s\" in role_order is not a role name "
+						  "(letters, digits, '-', '_' and '.')"),
+						where, tok);
+				free(copy);
+				return HOIST_CONFIG;
+			}
+		free(copy);
+		replace(&c->role_order, value);
+		return HOIST_OK;
+	}
+	return unknown_key(where, "upgrade", key, err);
+}
+
+static void set_extra(struct hoist_config *c, const char *section, const char *key,
+		      const char *value)
+{
+	struct hoist_kv *kv;
+	for (size_t i = 0; i < c->n_extra; i++)
+		if (!strcmp(c->extra[i].section, section) && !strcmp(c->extra[i].key, key)) {
+			replace(&c->extra[i].value, value);
+			return;
+		}
+	c->extra = hoist_xrealloc(c->extra, (c->n_extra + 1) * sizeof *c->extra);
+	kv = &c->extra[c->n_extra++];
+	kv->section = hoist_xstrdup(section);
+	kv->key = hoist_xstrdup(key);
+	kv->value = hoist_xstrdup(value);
+}
+
+static struct hoist_node_config *node_get(struct hoist_config *c, const char *name)
+{
+	struct hoist_node_config *n;
+	for (size_t i = 0; i < c->n_nodes; i++)
+		if (!strcmp(c->nodes[i].name, name))
+			return &c->nodes[i];
+	c->nodes = hoist_xrealloc(c->nodes, (c->n_nodes + 1) * sizeof *c->nodes);
+	n = &c->nodes[c->n_nodes++];
+	memset(n, 0, sizeof *n);
+	n->name = hoist_xstrdup(name);
+	n->transport = hoist_xstrdup("local");
+	return n;
+}
+
+/*
+ * `node "octo1"` -> octo1 in *name (caller frees); NULL when the section is not a node.
+ * A malformed node heading is an error.
+ */
+static enum hoist_status node_section(const char *section, const char *where, char **name,
+				      struct hoist_error *err)
+{
+	const char *p = section + 4, *q;
+	*name = NULL;
+	if (strncmp(section, "node", 4) || !isspace((unsigned char)section[4]))
+		return HOIST_OK;
+	while (isspace((unsigned char)*p))
+		p++;
+	q = p + 1;
+	if (*p == '"')
+		while (*q && *q != '"')
+			q++;
+	if (*p != '"' || *q != '"' || q[1] != '\0' || q == p + 1) {
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: a node section is written [node \"NAME\"], not "
+					 "[%s]"),
+				       where, section);
+	}
+	*name = hoist_xstrndup(p + 1, (size_t)(q - p - 1));
+	if (!valid_name(*name)) {
+		hoist_error_set(err, HOIST_CONFIG,
+				_("%s: \"%s\" is not a valid node name (letters, digits, '-', '_' "
+				  "and '.', at most 64)"),
+				where, *name);
+		free(*name);
+		*name = NULL;
+		return HOIST_CONFIG;
+	}
+	return HOIST_OK;
+}
+
+static enum hoist_status set_node(struct hoist_config *c, const char *node, const char *key,
+				  const char *value, const char *where, struct hoist_error *err)
+{
+	struct hoist_node_config *n;
+	if (strcmp(key, "role") && strcmp(key, "transport") && strcmp(key, "url"))
+		return unknown_key(where, "node", key, err);
+	if (!strcmp(key, "role") && !valid_name(value))
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: \"%s\" is not a role name (letters, digits, '-', '_' "
+					 "and '.')"),
+				       where, value);
+	if (!strcmp(key, "transport") && strcmp(value, "local") &&
+	    (strncmp(value, "ssh://", 6) || !value[6] || strpbrk(value + 6, " \t/")))
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: transport must be \"local\" or "
+					 "\"ssh://user@host[:port]\", not \"%s\""),
+				       where, value);
+	if (!strcmp(key, "url") && strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: the node URL \"%s\" must start with http:// or "
+					 "https://"),
+				       where, value);
+	n = node_get(c, node);
+	replace(!strcmp(key, "role") ? &n->role : !strcmp(key, "transport") ? &n->transport
+									  : &n->url,
+		value);
+	return HOIST_OK;
+}
+
+/* One setting, from a file line or an override; where names it for messages. */
+static enum hoist_status set_one(struct hoist_config *c, const char *section, const char *key,
+				 const char *value, const char *where, struct hoist_error *err)
+{
+	char *node;
+	enum hoist_status st;
+	if (!*section)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: \"%s\" is outside of any section; put it under "
+					 "[server], [feed], [policy], [upgrade] or [profile]"),
+				       where, key);
+	if (!strcmp(section, "server"))
+		return set_server(c, key, value, where, err);
+	if (!strcmp(section, "feed")) {
+		if (strcmp(key, "source"))
+			return unknown_key(where, "feed", key, err);
+		if (!*value)
+			return hoist_error_set(err, HOIST_CONFIG, _("%s: the feed source is empty"),
+					       where);
+		replace(&c->feed, value);
+		return HOIST_OK;
+	}
+	if (!strcmp(section, "policy"))
+		return set_policy(c, key, value, where, err);
+	if (!strcmp(section, "upgrade"))
+		return set_upgrade(c, key, value, where, err);
+	if (!strcmp(section, "profile")) {
+		set_extra(c, section, key, value);
+		return HOIST_OK;
+	}
+	st = node_section(section, where, &node, err);
+	if (st != HOIST_OK)
+		return st;
+	if (node) {
+		st = set_node(c, node, key, value, where, err);
+		free(node);
+		return st;
+	}
+	return hoist_error_set(err, HOIST_CONFIG,
+			       _("%s: unknown section [%s] (expected [server], [feed], [policy], "
+				 "[upgrade], [profile] or [node \"NAME\"])"),
+			       where, section);
+}
+
+/* libinih reads lines through this, so that each handler call knows its line number. */
+struct parse_ctx {
+	struct hoist_config *c;
+	const char *path;
+	const char *pos, *end;
+	int lineno;
+	int err_line; /* where x->st went wrong */
+	enum hoist_status st;
+	struct hoist_error *err;
+};
+
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse_ctx *x = stream;
+	const char *nl;
+	size_t len;
+	if (x->st != HOIST_OK || x->pos >= x->end)
+		return NULL;
+	nl = memchr(x->pos, '\n', (size_t)(x->end - x->pos));
+	len = nl ? (size_t)(nl - x->pos) + 1 : (size_t)(x->end - x->pos);
+	x->lineno++;
+	/* libinih keeps the line in a fixed buffer; a longer one would be cut silently. */
+	if (len + 1 > (size_t)num) {
+		x->st = hoist_error_set(x->err, HOIST_CONFIG,
+					_("%s:%d: the line is longer than %d characters"), x->path,
+					x->lineno, num - 2);
+		x->err_line = x->lineno;
+		return NULL;
+	}
+	memcpy(str, x->pos, len);
+	str[len] = '\0';
+	x->pos += len;
+	return str;
+}
+
+static int on_value(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_ctx *x = user;
+	char *where;
+	if (x->st != HOIST_OK)
+		return 0;
+	where = hoist_xasprintf("%s:%d", x->path, x->lineno);
+	x->st = set_one(x->c, section, name, value ? value : "", where, x->err);
+	x->err_line = x->lineno;
+	free(where);
+	return x->st == HOIST_OK;
+}
+
+static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
+				   struct hoist_buf *out, struct hoist_error *err)
+{
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	*missing = false;
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			*missing = true;
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("the configuration file %s does not exist"), path);
+		}
+		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
+				       _("cannot open %s: %s"), path, strerror(errno));
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), path,
+					strerror(errno));
+			close(fd);
+			return HOIST_IO;
+		}
+		if (hoist_buf_append(out, chunk, (size_t)n) != HOIST_OK) {
+			close(fd);
+			return hoist_error_set(err, HOIST_TOOBIG,
+					       _("%s is larger than %zu bytes"), path, cap);
+		}
+	}
+	close(fd);
+	return HOIST_OK;
+}
+
+static enum hoist_status parse_text(struct hoist_config *c, const char *path, const char *text,
+				    size_t len, struct hoist_error *err)
+{
+	struct parse_ctx x = { c, path, text, text + len, 0, 0, HOIST_OK, err };
+	int rc;
+	if (memchr(text, '\0', len))
+		return hoist_error_set(err, HOIST_CONFIG, _("%s is not a text file"), path);
+	rc = ini_parse_stream(read_line, &x, on_value, &x);
+	/* libinih reports the first bad line; a syntax error before ours comes first. */
+	if (x.st != HOIST_OK && !(rc > 0 && rc < x.err_line))
+		return x.st;
+	if (rc > 0)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s:%d: cannot read this line; expected [section] or "
+					 "key = value"),
+				       path, rc);
+	if (rc < 0)
+		return hoist_error_set(err, HOIST_CONFIG, _("cannot parse %s"), path);
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_config_load_file(struct hoist_config *c, const char *path,
+					 bool must_exist, struct hoist_error *err)
+{
+	struct hoist_buf text;
+	bool missing;
+	enum hoist_status st;
+	hoist_buf_init(&text, CONFIG_MAX_BYTES);
+	st = read_file(path, CONFIG_MAX_BYTES, &missing, &text, err);
+	if (st == HOIST_OK)
+		st = parse_text(c, path, hoist_buf_cstr(&text), text.len, err);
+	else if (missing && !must_exist) {
+		hoist_error_clear(err);
+		st = HOIST_OK;
+		hoist_buf_done(&text);
+		return st;
+	}
+	hoist_buf_done(&text);
+	if (st == HOIST_OK)
+		replace(&c->loaded_from, path);
+	return st;
+}
+
+static bool key_char_ok(unsigned char ch)
+{
+	return ch > 0x20 && ch < 0x7f;
+}
+
+/* Trims blanks and the final newline; refuses anything that could break a header. */
+static enum hoist_status clean_key(char *key, const char *origin, struct hoist_error *err)
+{
+	size_t len = strlen(key), start = 0;
+	while (len && isspace((unsigned char)key[len - 1]))
+		key[--len] = '\0';
+	while (start < len && isspace((unsigned char)key[start]))
+		start++;
+	memmove(key, key + start, len - start + 1);
+	if (!*key)
+		return hoist_error_set(err, HOIST_CONFIG, _("the API key in %s is empty"), origin);
+	for (const char *p = key; *p; p++)
+		if (!key_char_ok((unsigned char)*p))
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("the API key in %s contains spaces, line breaks "
+						 "or other characters an API key cannot have"),
+					       origin);
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_config_read_key_file(const char *path, char **key,
+					     struct hoist_error *err)
+{
+	struct stat sb;
+	struct hoist_buf b;
+	char chunk[512];
+	ssize_t n;
+	int fd;
+	enum hoist_status st = HOIST_OK;
+	*key = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_CONFIG,
+				       _("cannot open the API key file %s: %s"), path,
+				       strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("the API key file %s is not a regular file"), path);
+	}
+	if (sb.st_mode & 077) {
+		close(fd);
+		return hoist_error_set(err, HOIST_PERMISSION,
+				       _("the API key file %s has mode %04o: others than its owner "
+					 "may read or change it; refusing to use it. Run: chmod 600 "
+					 "%s"),
+				       path, (unsigned)(sb.st_mode & 07777), path);
+	}
+	hoist_buf_init(&b, KEY_MAX_BYTES);
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			st = hoist_error_set(err, HOIST_IO, _("cannot read the API key file %s: %s"),
+					     path, strerror(errno));
+			break;
+		}
+		if (hoist_buf_append(&b, chunk, (size_t)n) != HOIST_OK) {
+			st = hoist_error_set(err, HOIST_CONFIG,
+					     _("the API key file %s is larger than %d bytes; it "
+					       "should hold only the key"),
+					     path, KEY_MAX_BYTES);
+			break;
+		}
+	}
+	close(fd);
+	explicit_bzero(chunk, sizeof chunk);
+	if (st == HOIST_OK && memchr(hoist_buf_cstr(&b), '\0', b.len))
+		st = hoist_error_set(err, HOIST_CONFIG, _("the API key file %s is not a text file"),
+				     path);
+	if (st == HOIST_OK) {
+		char *text = b.data ? hoist_buf_detach(&b, NULL) : hoist_xstrdup("");
+		if ((st = clean_key(text, path, err)) != HOIST_OK) {
+			wipe(text);
+			return st;
+		}
+		*key = text;
+		return HOIST_OK;
+	}
+	if (b.data)
+		explicit_bzero(b.data, b.alloc);
+	hoist_buf_done(&b);
+	return st;
+}
+
+enum hoist_status hoist_config_load_env(struct hoist_config *c, struct hoist_error *err)
+{
+	const char *v;
+	enum hoist_status st;
+	if ((v = getenv("HOIST_SERVER_URL")) && *v &&
+	    (st = set_server(c, "url", v, "HOIST_SERVER_URL", err)) != HOIST_OK)
+		return st;
+	if ((v = getenv("HOIST_API_KEY_FILE")) && *v)
+		replace(&c->api_key_file, v);
+	if ((v = getenv("HOIST_API_KEY")) && *v) {
+		char *key = hoist_xstrdup(v);
+		if ((st = clean_key(key, "HOIST_API_KEY", err)) != HOIST_OK) {
+			wipe(key);
+			return st;
+		}
+		wipe(c->api_key);
+		c->api_key = key;
+	}
+	if ((v = getenv("HOIST_FEED")) && *v)
+		replace(&c->feed, v);
+	if ((v = getenv("HOIST_STATE_DIR")) && *v &&
+	    (st = set_upgrade(c, "state_dir", v, "HOIST_STATE_DIR", err)) != HOIST_OK)
+		return st;
+	return HOIST_OK;
+}
+
+static char *xdg_path(const char *var, const char *fallback, const char *leaf)
+{
+	const char *base = getenv(var), *home;
+	if (base && base[0] == '/')
+		return hoist_xasprintf("%s/hoist%s", base, leaf);
+	home = getenv("HOME");
+	if (!home || home[0] != '/')
+		return NULL;
+	return hoist_xasprintf("%s/%s/hoist%s", home, fallback, leaf);
+}
+
+static enum hoist_status use_key_file(struct hoist_config *c, struct hoist_error *err)
+{
+	char *key;
+	enum hoist_status st = hoist_config_read_key_file(c->api_key_file, &key, err);
+	if (st != HOIST_OK)
+		return st;
+	wipe(c->api_key);
+	c->api_key = key;
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_config_load(struct hoist_config *c, const char *explicit_path,
+				    struct hoist_error *err)
+{
+	enum hoist_status st;
+	char *user = xdg_path("XDG_CONFIG_HOME", ".config", "/hoist.conf");
+	bool key_from_env = getenv("HOIST_API_KEY") && *getenv("HOIST_API_KEY");
+	st = hoist_config_load_file(c, SYSTEM_CONFIG, false, err);
+	if (st == HOIST_OK && user)
+		st = hoist_config_load_file(c, user, false, err);
+	free(user);
+	if (st == HOIST_OK && explicit_path)
+		st = hoist_config_load_file(c, explicit_path, true, err);
+	if (st == HOIST_OK)
+		st = hoist_config_load_env(c, err);
+	/* The key itself in the environment wins over any key file named before it. */
+	if (st == HOIST_OK && c->api_key_file && !key_from_env)
+		st = use_key_file(c, err);
+	return st;
+}
+
+enum hoist_status hoist_config_set(struct hoist_config *c, const char *name, const char *value,
+				   struct hoist_error *err)
+{
+	const char *dot = strrchr(name, '.');
+	char *section, *where;
+	enum hoist_status st;
+	if (!dot || dot == name || !dot[1])
+		return hoist_error_set(err, HOIST_USAGE,
+				       _("\"%s\" is not a setting name; write SECTION.KEY, like "
+					 "policy.allow"),
+				       name);
+	if (!strcmp(name, "server.api_key"))
+		return hoist_error_set(err, HOIST_USAGE,
+				       _("the API key is never taken on the command line, where "
+					 "other users could see it; put it in a file of mode 0600 "
+					 "(api_key_file, --api-key-file) or in HOIST_API_KEY"));
+	section = hoist_xstrndup(name, (size_t)(dot - name));
+	where = hoist_xasprintf(_("setting %s"), name);
+	st = set_one(c, section, dot + 1, value, where, err);
+	/* A key file named on the command line comes last, so it is read now. */
+	if (st == HOIST_OK && !strcmp(name, "server.api_key_file"))
+		st = use_key_file(c, err);
+	free(where);
+	free(section);
+	return st;
+}
+
+const char *hoist_config_get(const struct hoist_config *c, const char *section,
+			     const char *key)
+{
+	for (size_t i = 0; i < c->n_extra; i++)
+		if (!strcmp(c->extra[i].section, section) && !strcmp(c->extra[i].key, key))
+			return c->extra[i].value;
+	return NULL;
+}
+
+char *hoist_config_state_dir(const struct hoist_config *c)
+{
+	const char *env = getenv("HOIST_STATE_DIR");
+	char *xdg;
+	if (env && env[0] == '/')
+		return hoist_xstrdup(env);
+	if (c && c->state_dir)
+		return hoist_xstrdup(c->state_dir);
+	if (geteuid() == 0)
+		return hoist_xstrdup("/var/lib/hoist");
+	xdg = xdg_path("XDG_STATE_HOME", ".local/state", "");
+	return xdg ? xdg : hoist_xstrdup("/var/lib/hoist");
+}
