@@ -1,0 +1,215 @@
+/* tasks.c: the task queue: deployments arrive, queue, run on nodes that take tasks, end. */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "sandbox.h"
+#include "xalloc.h"
+
+#define QUEUE_CAP 50    /* generated deployments stop piling up beyond this */
+#define KEEP_TASKS "500" /* completed tasks kept for listing */
+
+static const char *const projects[] = { "Web Portal", "Billing API", "Payments Worker",
+					"Identity", "Reporting", "Mobile Backend" };
+static const char *const envs[] = { "Development", "Test", "Production" };
+
+static int count(struct sb *sb, const char *sql, const char *arg)
+{
+	sqlite3_stmt *s;
+	int n = 0;
+	sqlite3_prepare_v2(sb->st, sql, -1, &s, NULL);
+	if (arg)
+		sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+int sb_tasks_running(struct sb *sb, const char *node)
+{
+	return count(sb, "SELECT count(*) FROM tasks WHERE node = ?"
+		     " AND state IN ('Executing', 'Cancelling')", node);
+}
+
+static void end_task(struct sb *sb, long long id, const char *state, const char *error)
+{
+	sqlite3_stmt *s;
+	char ids[32], *node = NULL;
+	sqlite3_prepare_v2(sb->st, "SELECT node FROM tasks WHERE id = ?", -1, &s, NULL);
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		node = hoist_xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_prepare_v2(sb->st, "UPDATE tasks SET state = ?, end_ms = ?, error = ?"
+			   " WHERE id = ?", -1, &s, NULL);
+	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, sb_now_ms());
+	sqlite3_bind_text(s, 3, error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, id);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	snprintf(ids, sizeof ids, "ServerTasks-%lld", id);
+	sb_timeline(sb, "task-end", node, "task", ids, "state", state, NULL);
+	free(node);
+}
+
+/* A stopped node's running tasks fail, as they do when an Octopus service stops under them. */
+void sb_tasks_fail_node(struct sb *sb, const char *node)
+{
+	sqlite3_stmt *s;
+	long long ids[256];
+	int n = 0;
+	char *msg = hoist_xasprintf("The Octopus Server node %s stopped while this task was"
+				    " running.", node);
+	sqlite3_prepare_v2(sb->st, "SELECT id FROM tasks WHERE node = ?"
+			   " AND state IN ('Executing', 'Cancelling')", -1, &s, NULL);
+	sqlite3_bind_text(s, 1, node, -1, SQLITE_STATIC);
+	while (n < 256 && sqlite3_step(s) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	for (int i = 0; i < n; i++)
+		end_task(sb, ids[i], "Failed", msg);
+	free(msg);
+}
+
+static void generate(struct sb *sb, unsigned long long *prng)
+{
+	sqlite3_stmt *s;
+	long long base = sb_duration(sb, "task-ms");
+	long long run = base / 2 + (long long)(sb_rand(prng) % (unsigned long long)(base + 1));
+	const char *p = projects[sb_rand(prng) % 6], *e = envs[sb_rand(prng) % 3];
+	char *desc = hoist_xasprintf("Deploy %s release 1.%d.%d to %s", p,
+				     (int)(sb_rand(prng) % 9), (int)(sb_rand(prng) % 30), e);
+	sqlite3_prepare_v2(sb->st, "INSERT INTO tasks(name, description, state, queue_ms, run_ms,"
+			   " args) VALUES('Deploy', ?, 'Queued', ?, ?, '{}')", -1, &s, NULL);
+	sqlite3_bind_text(s, 1, desc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, sb_now_ms());
+	sqlite3_bind_int64(s, 3, run);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	free(desc);
+}
+
+/* What an Upgrade or Health task changes on the machines it names (all when none). */
+static void finish_effects(struct sb *sb, const char *name, const char *args)
+{
+	cJSON *a = cJSON_Parse(args ? args : "{}"), *ids = cJSON_GetObjectItem(a, "MachineIds"), *id;
+	bool all = !cJSON_IsArray(ids) || cJSON_GetArraySize(ids) == 0;
+	const char *sql = !strcmp(name, "Upgrade") ?
+		"UPDATE machines SET version = '" SB_TENTACLE_LATEST "', health = 'Healthy'"
+		" WHERE ?1 OR id = ?2" :
+		"UPDATE machines SET health = CASE WHEN version = '" SB_TENTACLE_LATEST "'"
+		" THEN 'Healthy' ELSE 'HasWarnings' END WHERE ?1 OR id = ?2";
+	sqlite3_stmt *s;
+	if (strcmp(name, "Upgrade") && strcmp(name, "Health")) {
+		cJSON_Delete(a);
+		return;
+	}
+	sqlite3_prepare_v2(sb->st, sql, -1, &s, NULL);
+	if (all) {
+		sqlite3_bind_int(s, 1, 1);
+		sqlite3_step(s);
+	}
+	cJSON_ArrayForEach(id, (all ? NULL : ids)) {
+		const char *t = cJSON_GetStringValue(id);
+		if (!t || strncmp(t, "Machines-", 9))
+			continue;
+		sqlite3_reset(s);
+		sqlite3_bind_int(s, 1, 0);
+		sqlite3_bind_int64(s, 2, strtoll(t + 9, NULL, 10));
+		sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	cJSON_Delete(a);
+}
+
+static void complete(struct sb *sb, long long now)
+{
+	sqlite3_stmt *s;
+	struct done { long long id; char *name, *args; bool cancel; } *d = NULL;
+	size_t n = 0, alloc = 0;
+	sqlite3_prepare_v2(sb->st, "SELECT id, name, args, state = 'Cancelling' FROM tasks"
+			   " WHERE (state = 'Executing' AND start_ms + run_ms <= ?)"
+			   " OR state = 'Cancelling'", -1, &s, NULL);
+	sqlite3_bind_int64(s, 1, now);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		d = hoist_xgrow(d, &alloc, n + 1, sizeof *d);
+		d[n].id = sqlite3_column_int64(s, 0);
+		d[n].name = hoist_xstrdup((const char *)sqlite3_column_text(s, 1));
+		d[n].args = hoist_xstrdup((const char *)sqlite3_column_text(s, 2));
+		d[n++].cancel = sqlite3_column_int(s, 3);
+	}
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < n; i++) {
+		if (!d[i].cancel)
+			finish_effects(sb, d[i].name, d[i].args);
+		end_task(sb, d[i].id, d[i].cancel ? "Canceled" : "Success",
+			 d[i].cancel ? "The task was canceled." : NULL);
+		free(d[i].name);
+		free(d[i].args);
+	}
+	free(d);
+}
+
+/* Running nodes that are not drained take queued tasks, oldest first, the least busy first. */
+static void assign(struct sb *sb, long long now, unsigned long long *prng)
+{
+	struct sb_node *nodes;
+	size_t n = sb_nodes_load(sb, &nodes), turn = n ? sb_rand(prng) % n : 0;
+	int *busy = hoist_xcalloc(n ? n : 1, sizeof *busy);
+	for (size_t i = 0; i < n; i++)
+		busy[i] = sb_tasks_running(sb, nodes[i].name);
+	for (;;) {
+		sqlite3_stmt *s;
+		long long id = -1;
+		size_t best = n;
+		char ids[32];
+		for (size_t k = 0; k < n; k++) {
+			size_t i = (turn + k) % n;
+			if (nodes[i].running && !nodes[i].drained && busy[i] < nodes[i].max_tasks &&
+			    (best == n || busy[i] < busy[best]))
+				best = i;
+		}
+		if (best == n)
+			break;
+		sqlite3_prepare_v2(sb->st, "SELECT min(id) FROM tasks WHERE state = 'Queued'", -1, &s,
+				   NULL);
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+			id = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		if (id < 0)
+			break;
+		sqlite3_prepare_v2(sb->st, "UPDATE tasks SET state = 'Executing', node = ?,"
+				   " start_ms = ? WHERE id = ?", -1, &s, NULL);
+		sqlite3_bind_text(s, 1, nodes[best].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_int64(s, 3, id);
+		sqlite3_step(s);
+		sqlite3_finalize(s);
+		busy[best]++;
+		snprintf(ids, sizeof ids, "ServerTasks-%lld", id);
+		sb_timeline(sb, "task-start", nodes[best].name, "task", ids, NULL);
+	}
+	free(busy);
+	free(nodes);
+}
+
+void sb_tasks_tick(struct sb *sb, unsigned long long *prng, long long dt_ms)
+{
+	long long now = sb_now_ms(), rate;
+	sb_begin(sb);
+	rate = sb_duration(sb, "task-rate");
+	/* Users' deployments stop arriving in maintenance mode; queued ones still run. */
+	if (!sb_get_int(sb, "maintenance", 0) && rate > 0 &&
+	    sb_rand(prng) % 60000 < (unsigned long long)(rate * dt_ms) &&
+	    count(sb, "SELECT count(*) FROM tasks WHERE state = 'Queued'", NULL) < QUEUE_CAP)
+		generate(sb, prng);
+	complete(sb, now);
+	assign(sb, now, prng);
+	sqlite3_exec(sb->st, "DELETE FROM tasks WHERE end_ms IS NOT NULL AND id < (SELECT min(id)"
+		     " FROM (SELECT id FROM tasks ORDER BY id DESC LIMIT " KEEP_TASKS "))",
+		     NULL, NULL, NULL);
+	sb_commit(sb);
+}
