@@ -89,6 +89,26 @@ TESTS += tests/check_stage
 tests_check_stage_SOURCES = tests/check_stage.c
 tests_check_stage_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_check_stage_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_exec
+TESTS += tests/check_exec
+tests_check_exec_SOURCES = tests/check_exec.c
+tests_check_exec_CFLAGS = $(TEST_CFLAGS)
+tests_check_exec_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_transport tests/transport_tool
+TESTS += tests/check_transport
+tests_check_transport_SOURCES = tests/check_transport.c
+tests_check_transport_CFLAGS = $(TEST_CFLAGS)
+tests_check_transport_LDADD = $(TEST_LIBS)
+tests_transport_tool_SOURCES = tests/transport_tool.c
+tests_transport_tool_CFLAGS = $(TEST_CFLAGS)
+tests_transport_tool_LDADD = $(TEST_LIBS)
+TESTS += tests/ssh_transport.sh
+EXTRA_DIST += tests/ssh_transport.sh
+check_PROGRAMS += tests/check_profile
+TESTS += tests/check_profile
+tests_check_profile_SOURCES = tests/check_profile.c
+tests_check_profile_CFLAGS = $(TEST_CFLAGS)
+tests_check_profile_LDADD = $(TEST_LIBS)
 
 
 

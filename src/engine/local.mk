@@ -25,7 +25,10 @@ engine_config = src/engine/conf.c src/engine/conf.h \
 
 
 # The upgrade engine: server client, transports, profiles, plan, run, journal.
-engine_run =
+engine_run = \
+	src/engine/exec.c src/engine/exec.h \
+	src/engine/transport.c src/engine/transport.h \
+	src/engine/profile.c src/engine/profile.h
 
 
 

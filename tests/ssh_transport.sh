@@ -1,0 +1,142 @@
+# ssh_transport.sh: the SSH transport against a real sshd on 127.0.0.1 with throw-away keys.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+TOOL="$top_builddir/tests/transport_tool"
+SSHD=/usr/sbin/sshd
+if [ "$(id -u)" != 0 ] || [ ! -x "$SSHD" ] || ! command -v ssh >/dev/null ||
+	! command -v ssh-keygen >/dev/null; then
+	echo "skip: needs root, $SSHD, ssh and ssh-keygen"
+	exit 77
+fi
+mkdir -p /run/sshd
+
+K="$TMPROOT/keys"
+mkdir -p "$K" "$TMPROOT/run"
+chmod 700 "$TMPROOT/run"
+ssh-keygen -q -t ed25519 -N '' -f "$K/host" >/dev/null
+ssh-keygen -q -t ed25519 -N '' -f "$K/user" >/dev/null
+ssh-keygen -q -t ed25519 -N '' -f "$K/stranger" >/dev/null
+cp "$K/user.pub" "$K/authorized_keys"
+USER_NAME=$(id -un)
+
+# Starts sshd on a free port (probing: another process may take one first).
+start_sshd() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		cat > "$K/sshd_config" <<-EOF
+		Port $PORT
+		ListenAddress 127.0.0.1
+		HostKey $K/host
+		AuthorizedKeysFile $K/authorized_keys
+		StrictModes no
+		UsePAM no
+		PidFile $K/sshd.pid
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		PubkeyAuthentication yes
+		PermitRootLogin prohibit-password
+		LogLevel INFO
+		EOF
+		"$SSHD" -D -e -f "$K/sshd_config" -p "$PORT" -o ListenAddress=127.0.0.1 \
+			2> "$K/sshd.log" &
+		SSHD_PID=$!
+		for _ in $(seq 50); do
+			grep -q "Server listening" "$K/sshd.log" 2>/dev/null && return 0
+			kill -0 "$SSHD_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$SSHD_PID" 2>/dev/null || true
+		wait "$SSHD_PID" 2>/dev/null || true
+	done
+	echo "cannot start sshd:"; cat "$K/sshd.log"
+	exit 1
+}
+start_sshd
+cleanup_add "kill $SSHD_PID"
+echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$K/host.pub")" > "$K/known_hosts"
+
+ADDR="ssh://$USER_NAME@127.0.0.1:$PORT"
+# The caller's extra ssh options: this key only, this known_hosts, no user config.
+SSHOPTS="-o -F -o /dev/null -o -i -o $K/user -o -o -o IdentitiesOnly=yes -o -o -o IdentityAgent=none -o -o -o UserKnownHostsFile=$K/known_hosts -o -o -o StrictHostKeyChecking=yes"
+# shellcheck disable=SC2086
+tool() { "$TOOL" -d "$TMPROOT/run" $SSHOPTS "$@"; }
+
+out=$(tool node1 "$ADDR" printf '%s\n' 'two words' "it's \"quoted\"" '$(id); echo pwned' '*')
+expected='out: two words
+out: it'"'"'s "quoted"
+out: $(id); echo pwned
+out: *
+status: ok exit: 0'
+if [ "$out" = "$expected" ]; then ok "argv with spaces, quotes and shell syntax arrives intact"
+else fail "argv arrives intact: got [$out]"; fi
+
+out=$(tool node1 "$ADDR" sh -c 'echo one; echo two >&2; echo three')
+case "$out" in
+*"out: one"*"out: three"*) ok "stdout streamed line by line" ;;
+*) fail "stdout lines: [$out]" ;;
+esac
+check "stderr streamed as its own stream" grep -qx "err: two" <<EOF
+$out
+EOF
+
+sock=$(find "$TMPROOT/run" -name 'ssh-*' -type s | head -n 1)
+if [ -n "$sock" ]; then ok "ControlMaster socket created in the run folder"
+else fail "no ControlMaster socket in $TMPROOT/run: $(ls -la "$TMPROOT/run")"; fi
+
+out=$(tool node1 "$ADDR" sh -c 'echo "disk full" >&2; exit 3')
+case "$out" in
+*"status: command exit: 3"*"message: on node node1, \`sh\` failed with exit code 3: disk full"*)
+	ok "a non-zero exit is reported with the node and the last stderr line" ;;
+*) fail "non-zero exit: [$out]" ;;
+esac
+
+out=$(tool node1 "$ADDR" sh -c 'exit 255')
+case "$out" in
+*"status: command exit: 255"*) ok "a remote command's own exit 255 is not mistaken for ssh failing" ;;
+*) fail "exit 255: [$out]" ;;
+esac
+
+# The remote sleep outlives the ssh client (no terminal, no hang-up): end it ourselves.
+cleanup_add 'kill $(cat "$TMPROOT/remote.pid")'
+out=$(tool -t 700 node1 "$ADDR" sh -c 'echo $$ > "$1"; exec sleep 30' sh "$TMPROOT/remote.pid")
+case "$out" in
+*"status: timeout"*) ok "a remote command past its timeout is stopped" ;;
+*) fail "timeout: [$out]" ;;
+esac
+
+out=$(tool -c node1 "$ADDR" true)
+case "$out" in
+*"status: ok exit: 0"*"closed: ok"*) ok "the shared connection closes with ssh -O exit" ;;
+*) fail "close: [$out]" ;;
+esac
+if [ -z "$(find "$TMPROOT/run" -name 'ssh-*' -type s)" ]; then ok "ControlMaster socket removed on close"
+else fail "socket still there after close"; fi
+
+# A key the server does not know.
+out=$("$TOOL" -d "$TMPROOT/run" -o -F -o /dev/null -o -i -o "$K/stranger" -o -o -o IdentitiesOnly=yes \
+	-o -o -o IdentityAgent=none -o -o -o "UserKnownHostsFile=$K/known_hosts" node2 "$ADDR" true)
+case "$out" in
+*"status: network"*"cannot reach node2 over SSH ($ADDR): "*"Permission denied"*"check that the key is loaded in your agent"*)
+	ok "a refused key gives a clear error naming the node and what to do" ;;
+*) fail "refused key: [$out]" ;;
+esac
+
+# A host key that does not match known_hosts.
+echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$K/stranger.pub")" > "$K/wrong_hosts"
+out=$("$TOOL" -o -F -o /dev/null -o -i -o "$K/user" -o -o -o IdentitiesOnly=yes -o -o \
+	-o "UserKnownHostsFile=$K/wrong_hosts" -o -o -o StrictHostKeyChecking=yes node2 "$ADDR" true 2>/dev/null)
+case "$out" in
+*"status: network"*"host key is unknown or has changed"*) ok "a changed host key is reported as such" ;;
+*) fail "host key: [$out]" ;;
+esac
+
+# Nothing listens on the port sshd used before it stops.
+kill "$SSHD_PID"; wait "$SSHD_PID" 2>/dev/null || true
+out=$(tool node3 "$ADDR" true)
+case "$out" in
+*"status: network"*"cannot reach node3 over SSH ($ADDR): "*"Connection refused"*"check the host name and port"*)
+	ok "an unreachable port gives the clear error" ;;
+*) fail "unreachable: [$out]" ;;
+esac
+
+finish

@@ -1,0 +1,92 @@
+/*
+ * transport_tool.c: runs one command on a node through the engine's transport, for
+ * tests/ssh_transport.sh. Prints each output line as it arrives ("out: ..."/"err: ..."),
+ * then "status: NAME exit: N" and, on failure, "message: ...".
+ *
+ *   transport_tool [-d CONTROL_DIR] [-o SSH_ARG]... [-t TIMEOUT_MS] [-c] NODE ADDRESS [--] ARGV...
+ *   -c: end the shared connection afterwards and report "closed: NAME".
+ */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "transport.h"
+
+static void print_line(const struct hoist_exec_line *l, void *data)
+{
+	(void)data;
+	printf("%s: %s\n", l->stream == HOIST_EXEC_STDOUT ? "out" : "err", l->line);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	const char *control_dir = NULL;
+	const char *ssh_args[32];
+	int n_ssh = 0, opt, close_after = 0;
+	long timeout_ms = 20000;
+	struct hoist_transport *t;
+	struct hoist_exec_options o;
+	struct hoist_exec_result r;
+	struct hoist_error err;
+	enum hoist_status st;
+
+	while ((opt = getopt(argc, argv, "+d:o:t:c")) != -1) {
+		switch (opt) {
+		case 'd':
+			control_dir = optarg;
+			break;
+		case 'o':
+			if (n_ssh < 32)
+				ssh_args[n_ssh++] = optarg;
+			break;
+		case 't':
+			timeout_ms = atol(optarg);
+			break;
+		case 'c':
+			close_after = 1;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	if (argc - optind < 3) {
+		fprintf(stderr, "usage: transport_tool [-d DIR] [-o ARG]... [-t MS] [-c] NODE ADDRESS ARGV...\n");
+		return 2;
+	}
+	hoist_error_init(&err);
+	st = hoist_transport_new(argv[optind], argv[optind + 1], control_dir, &t, &err);
+	if (st != HOIST_OK) {
+		printf("status: %s exit: -1\nmessage: %s\n", hoist_status_name(st),
+		       hoist_error_message(&err));
+		return 1;
+	}
+	for (int i = 0; i < n_ssh; i++)
+		hoist_transport_add_ssh_arg(t, ssh_args[i]);
+	hoist_transport_set_connect_timeout(t, 5);
+	hoist_exec_options_init(&o);
+	o.timeout_ms = timeout_ms;
+	o.on_line = print_line;
+	hoist_exec_result_init(&r);
+	optind += 2;
+	if (strcmp(argv[optind], "--") == 0)
+		optind++;
+	st = hoist_transport_run(t, (const char *const *)argv + optind, &o, &r, &err);
+	printf("status: %s exit: %d\n", hoist_status_name(st), r.exited ? r.exit_code : -1);
+	if (st != HOIST_OK)
+		printf("message: %s\n", hoist_error_message(&err));
+	if (close_after) {
+		hoist_error_clear(&err);
+		st = hoist_transport_close(t, &err);
+		printf("closed: %s\n", hoist_status_name(st));
+		if (st != HOIST_OK)
+			printf("message: %s\n", hoist_error_message(&err));
+	}
+	hoist_exec_result_done(&r);
+	hoist_error_done(&err);
+	hoist_transport_free(t);
+	return 0;
+}
