@@ -118,6 +118,21 @@ static void draw(struct ui_state *s)
 				 plan->nodes[i].role ? plan->nodes[i].role : "-");
 	ui_putf(y++, 2, COLS - 4, _("Node order: %s"), hoist_buf_cstr(&order));
 	hoist_buf_done(&order);
+	{
+		long pnr = hoist_plan_pnr_index(plan);
+		if (pnr >= 0) {
+			attron(ui_attr(s, UI_C_BAD));
+			ui_putf(y++, 2, COLS - 4,
+				_("Point of no return: step %ld, %s on %s; from there on, the way "
+				  "back is a restore."),
+				pnr + 1, plan->steps[pnr].id,
+				plan->steps[pnr].node ? plan->steps[pnr].node : _("the cluster"));
+			attroff(ui_attr(s, UI_C_BAD));
+		} else {
+			ui_put(y++, 2, COLS - 4,
+			       _("No point of no return: every step can be undone."));
+		}
+	}
 	if (plan->window_estimate_ms < 0)
 		ui_put(y++, 2, COLS - 4, _("Window: no estimate yet (no earlier runs)."));
 	else
