@@ -15,7 +15,7 @@ sandbox_start() {
 	SB="$TMPROOT/sb"
 	"$SANDBOX" init "$SB" --nodes 3 --version 2024.1.2 --feed-to 2024.3.1 >/dev/null
 	"$SANDBOX" serve "$SB" >"$TMPROOT/serve.log" 2>&1 &
-	cleanup_add "kill $!"
+	cleanup_add "kill $!; wait $! 2>/dev/null"
 	i=0
 	while ! "$HOIST" --config "$SB/hoist.conf" check >/dev/null 2>&1; do
 		[ $? -ne 3 ] && break
