@@ -1,1 +1,12 @@
 # bench: rules of this room.
+
+# The version brain against jq: `make bench-feed` or bench/feed.sh after a build.
+noinst_PROGRAMS += bench/feed-bench
+bench_feed_bench_SOURCES = bench/feed-bench.c
+bench_feed_bench_LDADD = $(HOIST_LIBS)
+EXTRA_DIST += bench/feed.sh bench/feed-select.jq
+
+bench-feed: bench/feed-bench$(EXEEXT)
+	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/feed.sh
+
+.PHONY: bench-feed

@@ -291,6 +291,47 @@ START_TEST(test_feed_empty_list_is_a_feed)
 }
 END_TEST
 
+START_TEST(test_feed_member_order_and_bom)
+{
+	/* "format" after "releases": the releases are read once the format is known. */
+	struct hoist_feed *f = parse_ok("{\"releases\": [{\"version\": \"2024.1.1\", "
+					"\"notes\": [{\"kind\": \"fix\", \"text\": \"a ] } \\\" [\"}]}], "
+					"\"extra\": {\"releases\": 1}, \"format\": \"hoist-feed/1\"}");
+	ck_assert_int_eq(f->format, HOIST_FEED_HOIST);
+	ck_assert_uint_eq(f->n_releases, 1);
+	ck_assert_str_eq(f->releases[0].notes[0].text, "a ] } \" [");
+	hoist_feed_free(f);
+	/* A UTF-8 byte-order mark, as Windows tools write it, is not an error. */
+	f = parse_ok("\xEF\xBB\xBF[{\"Version\": \"2020.4.1\"}]");
+	ck_assert_int_eq(f->format, HOIST_FEED_VENDOR);
+	ck_assert_uint_eq(f->n_releases, 1);
+	hoist_feed_free(f);
+}
+END_TEST
+
+/* An entry larger than the reader's scratch block reads the same. */
+START_TEST(test_feed_large_entry)
+{
+	size_t n = 200000, len;
+	char *note = malloc(n + 1), *text = malloc(n + 400);
+	struct hoist_feed *f;
+	for (size_t i = 0; i < n; i++)
+		note[i] = (char)('a' + i % 26);
+	note[n] = '\0';
+	len = (size_t)sprintf(text, "{\"format\": \"hoist-feed/1\", \"releases\": ["
+			      "{\"version\": \"2024.1.0\", \"notes\": [{\"kind\": \"fix\", "
+			      "\"text\": \"%s\"}]}, {\"version\": \"2024.1.1\", \"date\": \"d\"}]}",
+			      note);
+	ck_assert_int_eq(hoist_feed_parse(text, len, "big", NULL, &f, NULL), HOIST_OK);
+	ck_assert_uint_eq(f->n_releases, 2);
+	ck_assert_str_eq(f->releases[0].notes[0].text, note);
+	ck_assert_str_eq(f->releases[1].date, "d");
+	hoist_feed_free(f);
+	free(note);
+	free(text);
+}
+END_TEST
+
 /* ---- errors ---- */
 
 START_TEST(test_feed_bad_version_names_entry)
@@ -408,6 +449,14 @@ START_TEST(test_feed_unknown_format)
 		    "unknown feed format \"hoist-feed/2\"");
 	parse_fails("{\"format\":1}", "\"format\" must be a string, not a number");
 	parse_fails("{\"releases\":[]}", "without \"format\"");
+	parse_fails("{\"format\":\"hoist-feed/1\"}", "no \"releases\" array");
+	/* The format is checked before any release is read, wherever it stands. */
+	parse_fails("{\"releases\":[{\"version\":\"bad\"}],\"format\":\"other/1\"}",
+		    "unknown feed format \"other/1\"");
+	parse_fails("{\"releases\":[{\"version\":\"2024.1.1\"},{\"version\":\"bad\"}],"
+		    "\"format\":\"hoist-feed/1\"}",
+		    "entry 2: \"bad\" is not a version");
+	parse_fails("{\"format\":\"hoist-feed/1\" \"releases\":[]}", "line 1, column 26");
 	parse_fails("true", "expected a JSON array of releases");
 }
 END_TEST
@@ -464,7 +513,7 @@ START_TEST(test_feed_too_many_releases)
 	o.max_releases = 2;
 	hoist_error_init(&err);
 	ck_assert_int_eq(hoist_feed_parse(t, strlen(t), "mem", &o, &f, &err), HOIST_FEED);
-	ck_assert(strstr(hoist_error_message(&err), "lists 3 releases, more than the 2") != NULL);
+	ck_assert(strstr(hoist_error_message(&err), "lists more than the 2 releases allowed") != NULL);
 	hoist_error_done(&err);
 }
 END_TEST
@@ -522,6 +571,8 @@ int main(void)
 	tcase_add_test(core, test_feed_over_http);
 	tcase_add_test(core, test_feed_compare_url);
 	tcase_add_test(core, test_feed_empty_list_is_a_feed);
+	tcase_add_test(core, test_feed_member_order_and_bom);
+	tcase_add_test(core, test_feed_large_entry);
 	tcase_add_test(errors, test_feed_bad_version_names_entry);
 	tcase_add_test(errors, test_feed_duplicate_names_both_entries);
 	tcase_add_test(errors, test_feed_malformed_json_says_where);

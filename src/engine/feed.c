@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,7 +47,7 @@ const char *hoist_note_kind_name(enum hoist_note_kind k)
 static bool note_kind_parse(const char *s, enum hoist_note_kind *k)
 {
 	for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
-		if (!strcmp(s, kind_names[i])) {
+		if (s[0] == kind_names[i][0] && !strcmp(s, kind_names[i])) {
 			*k = (enum hoist_note_kind)i;
 			return true;
 		}
@@ -71,6 +72,23 @@ static const char *json_type(const cJSON *j)
 	if (cJSON_IsObject(j))
 		return _("an object");
 	return _("something else");
+}
+
+/*
+ * Picks the named members of an object in one pass over it (the first of a repeated
+ * name wins, as with cJSON_GetObjectItem); out[i] is NULL for a missing name.
+ */
+static void members(const cJSON *obj, const char *const *names, const cJSON **out, size_t n)
+{
+	const cJSON *c;
+	memset(out, 0, n * sizeof *out);
+	cJSON_ArrayForEach(c, obj) {
+		for (size_t i = 0; c->string && i < n; i++)
+			if (!out[i] && c->string[0] == names[i][0] && !strcmp(c->string, names[i])) {
+				out[i] = c;
+				break;
+			}
+	}
 }
 
 static void release_done(struct hoist_release *r)
@@ -142,63 +160,6 @@ static enum scan_result scan_json(const char *text, size_t len)
 	return (in_string || depth > 0) ? SCAN_TRUNCATED : SCAN_COMPLETE;
 }
 
-/* Parses the text into a cJSON tree, or explains where and why it is not JSON. */
-static enum hoist_status parse_json(const char *text, size_t len, cJSON **out,
-				    struct hoist_error *err)
-{
-	const char *end = NULL, *at;
-	size_t line, col, off;
-	cJSON *root;
-
-	*out = NULL;
-	off = 0;
-	while (off < len && isspace((unsigned char)text[off]))
-		off++;
-	if (off == len)
-		return hoist_error_set(err, HOIST_FEED,
-				       _("the feed is empty; expected a JSON array of releases or "
-					 "a hoist-feed/1 document"));
-	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-	if (!root) {
-		/* The error pointer is cJSON's global: trust it only inside our text. */
-		at = cJSON_GetErrorPtr();
-		switch (scan_json(text, len)) {
-		case SCAN_TRUNCATED:
-			line_col(text, len, &line, &col);
-			return hoist_error_set(err, HOIST_FEED,
-					       _("the feed is truncated: it ends at line %zu, "
-						 "column %zu before the JSON is complete"),
-					       line, col);
-		case SCAN_TOO_DEEP:
-			return hoist_error_set(err, HOIST_FEED,
-					       _("the feed is nested more than %d levels deep; it is "
-						 "not a release feed"),
-					       NESTING_LIMIT);
-		default:
-			break;
-		}
-		off = (at && at >= text && at <= text + len) ? (size_t)(at - text) : 0;
-		line_col(text, off, &line, &col);
-		return hoist_error_set(err, HOIST_FEED,
-				       _("the feed is not valid JSON: error near line %zu, "
-					 "column %zu"),
-				       line, col);
-	}
-	/* cJSON stops after the first value; anything but blanks after it is an error. */
-	off = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
-	for (size_t i = off; i < len; i++)
-		if (!isspace((unsigned char)text[i])) {
-			cJSON_Delete(root);
-			line_col(text, i, &line, &col);
-			return hoist_error_set(err, HOIST_FEED,
-					       _("the feed is not valid JSON: unexpected data after "
-						 "its end at line %zu, column %zu"),
-					       line, col);
-		}
-	*out = root;
-	return HOIST_OK;
-}
-
 /* A version from a JSON string, with the entry named in the message. */
 static enum hoist_status entry_version(const cJSON *j, const char *field, size_t entry,
 				       struct hoist_version *v, struct hoist_error *err)
@@ -214,11 +175,10 @@ static enum hoist_status entry_version(const cJSON *j, const char *field, size_t
 }
 
 /* An optional string: absent or null is fine; another type is an error. */
-static enum hoist_status opt_string(const cJSON *obj, const char *field, size_t entry,
+static enum hoist_status opt_string(const cJSON *j, const char *field, size_t entry,
 				    const char *version, const cJSON **out,
 				    struct hoist_error *err)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, field);
 	*out = NULL;
 	if (!j || cJSON_IsNull(j))
 		return HOIST_OK;
@@ -269,8 +229,11 @@ static enum hoist_status notes_read(const cJSON *notes, size_t entry,
 				       entry, v, json_type(notes));
 	r->notes = hoist_xcalloc((size_t)cJSON_GetArraySize(notes), sizeof *r->notes);
 	cJSON_ArrayForEach(n, notes) {
-		const cJSON *kind = cJSON_GetObjectItemCaseSensitive(n, "kind");
-		const cJSON *text = cJSON_GetObjectItemCaseSensitive(n, "text");
+		static const char *const names[] = { "kind", "text" };
+		const cJSON *m[2], *kind, *text;
+		members(n, names, m, 2);
+		kind = m[0];
+		text = m[1];
 		i++;
 		if (!cJSON_IsObject(n))
 			return hoist_error_set(err, HOIST_FEED,
@@ -324,11 +287,14 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 				       entry, v, json_type(pkgs));
 	r->packages = hoist_xcalloc((size_t)cJSON_GetArraySize(pkgs), sizeof *r->packages);
 	cJSON_ArrayForEach(p, pkgs) {
-		const cJSON *platform = cJSON_GetObjectItemCaseSensitive(p, "platform");
-		const cJSON *url = cJSON_GetObjectItemCaseSensitive(p, "url");
-		const cJSON *sha = cJSON_GetObjectItemCaseSensitive(p, "sha256");
-		const cJSON *size = cJSON_GetObjectItemCaseSensitive(p, "size");
+		static const char *const names[] = { "platform", "url", "sha256", "size" };
+		const cJSON *m[4], *platform, *url, *sha, *size;
 		struct hoist_package *pk = &r->packages[r->n_packages];
+		members(p, names, m, 4);
+		platform = m[0];
+		url = m[1];
+		sha = m[2];
+		size = m[3];
 		i++;
 		if (!cJSON_IsObject(p))
 			return hoist_error_set(err, HOIST_FEED,
@@ -372,29 +338,32 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 }
 
 static enum hoist_status release_read(const cJSON *item, size_t entry,
-					    struct hoist_release *r, struct hoist_error *err)
+				     struct hoist_release *r, struct hoist_error *err)
 {
-	const cJSON *date, *lts, *from;
+	enum { F_VERSION, F_DATE, F_LTS, F_FROM, F_NOTES, F_PACKAGES, F_N_FIELDS };
+	static const char *const names[F_N_FIELDS] = { "version", "date", "lts", "upgrade_from",
+						     "notes", "packages" };
+	const cJSON *m[F_N_FIELDS], *date, *from;
 	enum hoist_status st;
 	if (!cJSON_IsObject(item))
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu: expected an object with \"version\", not %s"),
 				       entry, json_type(item));
-	st = entry_version(cJSON_GetObjectItemCaseSensitive(item, "version"), "version", entry,
-			   &r->version, err);
+	members(item, names, m, F_N_FIELDS);
+	st = entry_version(m[F_VERSION], "version", entry, &r->version, err);
 	if (st != HOIST_OK)
 		return st;
-	if ((st = opt_string(item, "date", entry, r->version.text, &date, err)) != HOIST_OK)
+	if ((st = opt_string(m[F_DATE], "date", entry, r->version.text, &date, err)) != HOIST_OK)
 		return st;
 	if (date)
 		r->date = hoist_xstrdup(date->valuestring);
-	lts = cJSON_GetObjectItemCaseSensitive(item, "lts");
-	if (lts && !cJSON_IsNull(lts) && !cJSON_IsBool(lts))
+	if (m[F_LTS] && !cJSON_IsNull(m[F_LTS]) && !cJSON_IsBool(m[F_LTS]))
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu (%s): \"lts\" must be true or false, not %s"),
-				       entry, r->version.text, json_type(lts));
-	r->lts = cJSON_IsTrue(lts);
-	if ((st = opt_string(item, "upgrade_from", entry, r->version.text, &from, err)))
+				       entry, r->version.text, json_type(m[F_LTS]));
+	r->lts = cJSON_IsTrue(m[F_LTS]);
+	st = opt_string(m[F_FROM], "upgrade_from", entry, r->version.text, &from, err);
+	if (st != HOIST_OK)
 		return st;
 	if (from) {
 		if (hoist_version_parse(from->valuestring, &r->upgrade_from, NULL) != HOIST_OK)
@@ -410,10 +379,9 @@ static enum hoist_status release_read(const cJSON *item, size_t entry,
 					       entry, r->version.text, r->upgrade_from.text);
 		r->has_upgrade_from = true;
 	}
-	st = notes_read(cJSON_GetObjectItemCaseSensitive(item, "notes"), entry, r, err);
-	if (st != HOIST_OK)
+	if ((st = notes_read(m[F_NOTES], entry, r, err)) != HOIST_OK)
 		return st;
-	return packages_read(cJSON_GetObjectItemCaseSensitive(item, "packages"), entry, r, err);
+	return packages_read(m[F_PACKAGES], entry, r, err);
 }
 
 static int cmp_release(const void *a, const void *b)
@@ -466,79 +434,345 @@ static enum hoist_status sort_releases(struct hoist_feed *f, struct hoist_error 
 	return HOIST_OK;
 }
 
-/* Turns the tree into typed releases, deleting each entry's subtree once it is read. */
-static enum hoist_status convert(cJSON *root, const struct hoist_feed_options *o,
-				 struct hoist_feed *f, struct hoist_error *err)
+/*
+ * cJSON allocates every node, key and string of an entry with malloc and frees them
+ * one by one right after; that is a third of the time spent on a large feed. While
+ * this thread reads an entry, those allocations come from a scratch block instead,
+ * emptied in one go once the entry is converted. The hooks are installed once for the
+ * process and fall back to malloc/free for every other use of cJSON, on any thread,
+ * so libhoist expects no one else to install cJSON hooks.
+ */
+#define SCRATCH_SIZE (64u << 10)
+
+struct scratch {
+	char *base; /* owned */
+	size_t used;
+	bool spilled; /* something went to malloc: the tree must be freed node by node */
+};
+
+static _Thread_local struct scratch *scratch; /* set only while an entry is parsed */
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *scratch_malloc(size_t n)
 {
-	cJSON *list, *item;
-	size_t n, entry = 0;
-	if (cJSON_IsArray(root)) {
-		f->format = HOIST_FEED_VENDOR;
-		list = root;
-	} else if (cJSON_IsObject(root)) {
-		const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "format");
-		if (!format)
-			return hoist_error_set(err, HOIST_FEED,
-					       _("the feed is an object without \"format\"; expected "
-						 "\"format\": \"%s\" or the vendor's JSON array"),
-					       FEED_FORMAT);
-		if (!cJSON_IsString(format))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("the feed's \"format\" must be a string, not %s"),
-					       json_type(format));
-		if (strcmp(format->valuestring, FEED_FORMAT) != 0)
-			return hoist_error_set(err, HOIST_FEED,
-					       _("unknown feed format \"%.40s\"; this hoist reads "
-						 "\"%s\" and the vendor's JSON array"),
-					       format->valuestring, FEED_FORMAT);
-		f->format = HOIST_FEED_HOIST;
-		list = cJSON_GetObjectItemCaseSensitive(root, "releases");
-		if (!cJSON_IsArray(list))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("the feed's \"releases\" must be an array, not %s"),
-					       json_type(list));
-	} else {
-		return hoist_error_set(err, HOIST_FEED,
-				       _("the feed is %s; expected a JSON array of releases or a "
-					 "hoist-feed/1 object"),
-				       json_type(root));
+	struct scratch *s = scratch;
+	size_t need = (n + 15) & ~(size_t)15;
+	if (s && need >= n && need <= SCRATCH_SIZE - s->used) {
+		void *p = s->base + s->used;
+		s->used += need;
+		return p;
 	}
-	n = (size_t)cJSON_GetArraySize(list);
-	if (n > o->max_releases)
-		return hoist_error_set(err, HOIST_FEED,
-				       _("the feed lists %zu releases, more than the %zu allowed"),
-				       n, o->max_releases);
-	f->releases = hoist_xcalloc(n, sizeof *f->releases);
-	while ((item = list->child)) {
-		struct hoist_release *r = &f->releases[f->n_releases];
-		enum hoist_status st;
-		entry++;
-		st = f->format == HOIST_FEED_VENDOR ? vendor_release(item, entry, r, err)
-						    : release_read(item, entry, r, err);
-		f->n_releases++; /* counted even on failure, so that free() sees its parts */
-		if (st != HOIST_OK)
-			return st;
-		cJSON_Delete(cJSON_DetachItemViaPointer(list, item));
-	}
-	return sort_releases(f, err);
+	if (s)
+		s->spilled = true;
+	return hoist_xmalloc(n); /* a large entry, or cJSON used elsewhere */
 }
 
-static enum hoist_status finish(cJSON *root, const char *source,
-				const struct hoist_feed_options *o, struct hoist_feed **out,
-				struct hoist_error *err)
+static void scratch_free(void *p)
 {
-	struct hoist_feed *f = hoist_xcalloc(1, sizeof *f);
-	enum hoist_status st = convert(root, o, f, err);
-	cJSON_Delete(root);
-	if (st != HOIST_OK) {
-		hoist_feed_free(f);
-		if (source)
-			hoist_error_prefix(err, "%s", source);
-		return st;
+	struct scratch *s = scratch;
+	if (s && (char *)p >= s->base && (char *)p < s->base + SCRATCH_SIZE)
+		return; /* reclaimed with the whole block */
+	free(p);
+}
+
+static void hooks_install(void)
+{
+	cJSON_Hooks h = { scratch_malloc, scratch_free };
+	cJSON_InitHooks(&h);
+}
+
+/*
+ * The reader walks the top level of the feed itself and hands each release entry to
+ * cJSON on its own, then frees that entry's tree: the whole document never exists as
+ * one tree, which keeps a large feed's memory close to its text plus the typed structs.
+ */
+struct reader {
+	const char *text; /* borrowed: the whole feed */
+	const char *end;
+	const struct hoist_feed_options *o;
+	struct hoist_feed *f;
+	size_t alloc; /* capacity of f->releases */
+	struct scratch scratch;
+	struct hoist_error *err;
+};
+
+/* Blanks between values: what cJSON skips inside an entry (any control byte), alike. */
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (unsigned char)*p <= ' ')
+		p++;
+	return p;
+}
+
+/* Explains why the text is not JSON at `at`: cut off, too deep, or wrong there. */
+static enum hoist_status json_error(const struct reader *rd, const char *at)
+{
+	size_t len = (size_t)(rd->end - rd->text), line, col;
+	switch (scan_json(rd->text, len)) {
+	case SCAN_TRUNCATED:
+		line_col(rd->text, len, &line, &col);
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed is truncated: it ends at line %zu, column %zu "
+					 "before the JSON is complete"),
+				       line, col);
+	case SCAN_TOO_DEEP:
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed is nested more than %d levels deep; it is not "
+					 "a release feed"),
+				       NESTING_LIMIT);
+	default:
+		break;
 	}
-	f->source = source ? hoist_xstrdup(source) : NULL;
-	*out = f;
+	if (!at || at < rd->text || at > rd->end)
+		at = rd->text;
+	line_col(rd->text, (size_t)(at - rd->text), &line, &col);
+	return hoist_error_set(rd->err, HOIST_FEED,
+			       _("the feed is not valid JSON: error near line %zu, column %zu"),
+			       line, col);
+}
+
+/* Parses the one JSON value at p with cJSON; *next points just past it. */
+static enum hoist_status parse_value(const struct reader *rd, const char *p, cJSON **out,
+				     const char **next)
+{
+	const char *stop = NULL;
+	/* cJSON skips a byte-order mark at its start; inside the feed it is an error. */
+	if (p >= rd->end || (unsigned char)*p == 0xEF)
+		return json_error(rd, p);
+	*out = cJSON_ParseWithLengthOpts(p, (size_t)(rd->end - p), &stop, false);
+	if (!*out) {
+		/* The error pointer is cJSON's global: json_error trusts it only inside. */
+		return json_error(rd, cJSON_GetErrorPtr());
+	}
+	*next = stop && stop > p && stop <= rd->end ? stop : rd->end;
 	return HOIST_OK;
+}
+
+/* The end of the array or object at p, by brackets and strings only; NULL if none. */
+static const char *skip_structure(const char *p, const char *end)
+{
+	size_t depth = 0;
+	for (; p < end; p++) {
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			if (p >= end)
+				return NULL;
+		} else if (*p == '[' || *p == '{') {
+			depth++;
+		} else if (*p == ']' || *p == '}') {
+			if (depth == 0 || --depth == 0)
+				return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* Reads the array of releases at p (its '['), one entry at a time. */
+/* Parses and converts one entry at *p, with cJSON's allocations in the scratch block. */
+static enum hoist_status read_entry(struct reader *rd, const char **p)
+{
+	struct hoist_feed *f = rd->f;
+	size_t entry = f->n_releases + 1;
+	struct hoist_release *r;
+	enum hoist_status st;
+	cJSON *item;
+	if (f->n_releases >= rd->o->max_releases)
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed lists more than the %zu releases allowed"),
+				       rd->o->max_releases);
+	scratch = &rd->scratch;
+	st = parse_value(rd, *p, &item, p);
+	if (st == HOIST_OK) {
+		f->releases = hoist_xgrow(f->releases, &rd->alloc, entry, sizeof *f->releases);
+		r = &f->releases[f->n_releases++]; /* counted now, so that free() sees its parts */
+		memset(r, 0, sizeof *r);
+		st = f->format == HOIST_FEED_VENDOR ? vendor_release(item, entry, r, rd->err)
+						    : release_read(item, entry, r, rd->err);
+		/* A tree wholly inside the block needs no walk to be freed. */
+		if (rd->scratch.spilled)
+			cJSON_Delete(item);
+	}
+	rd->scratch.used = 0;
+	rd->scratch.spilled = false;
+	scratch = NULL;
+	return st;
+}
+
+/* Reads the array of releases at p (its '['), one entry at a time. */
+static enum hoist_status read_releases(struct reader *rd, const char *p, const char **next)
+{
+	enum hoist_status st;
+	p = skip_ws(p + 1, rd->end);
+	if (p < rd->end && *p == ']') {
+		*next = p + 1;
+		return HOIST_OK;
+	}
+	for (;;) {
+		if ((st = read_entry(rd, &p)) != HOIST_OK)
+			return st;
+		p = skip_ws(p, rd->end);
+		if (p < rd->end && *p == ',') {
+			p = skip_ws(p + 1, rd->end);
+		} else if (p < rd->end && *p == ']') {
+			*next = p + 1;
+			return HOIST_OK;
+		} else {
+			return json_error(rd, p);
+		}
+	}
+}
+
+static enum hoist_status check_format(const struct reader *rd, const cJSON *format)
+{
+	if (!cJSON_IsString(format))
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed's \"format\" must be a string, not %s"),
+				       json_type(format));
+	if (strcmp(format->valuestring, FEED_FORMAT) != 0)
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("unknown feed format \"%.40s\"; this hoist reads \"%s\" "
+					 "and the vendor's JSON array"),
+				       format->valuestring, FEED_FORMAT);
+	return HOIST_OK;
+}
+
+/*
+ * Reads a hoist-feed/1 object at p (its '{'). "format" is checked before any release
+ * is read; when "releases" comes first, it is skipped and read after the object.
+ */
+static enum hoist_status read_object(struct reader *rd, const char *p, const char **next)
+{
+	const char *releases = NULL; /* where the array starts, while format is unknown */
+	bool seen_format = false, seen_releases = false;
+	cJSON *key, *value;
+	enum hoist_status st;
+
+	bool more;
+	rd->f->format = HOIST_FEED_HOIST;
+	p = skip_ws(p + 1, rd->end);
+	more = !(p < rd->end && *p == '}');
+	if (!more)
+		*next = p + 1;
+	while (more) {
+		if (p >= rd->end || *p != '"')
+			return json_error(rd, p);
+		if ((st = parse_value(rd, p, &key, &p)) != HOIST_OK)
+			return st;
+		p = skip_ws(p, rd->end);
+		if (p >= rd->end || *p != ':') {
+			cJSON_Delete(key);
+			return json_error(rd, p);
+		}
+		p = skip_ws(p + 1, rd->end);
+		/* A repeated member counts once, the first time, as cJSON would have it. */
+		if (!strcmp(key->valuestring, "releases") && !seen_releases && p < rd->end &&
+		    *p == '[') {
+			seen_releases = true;
+			if (seen_format) {
+				st = read_releases(rd, p, &p);
+			} else {
+				releases = p;
+				p = skip_structure(p, rd->end);
+				st = p ? HOIST_OK : json_error(rd, rd->end);
+			}
+		} else if ((st = parse_value(rd, p, &value, &p)) == HOIST_OK) {
+			if (!strcmp(key->valuestring, "format") && !seen_format) {
+				seen_format = true;
+				st = check_format(rd, value);
+			} else if (!strcmp(key->valuestring, "releases") && !seen_releases) {
+				st = hoist_error_set(rd->err, HOIST_FEED,
+						     _("the feed's \"releases\" must be an array, "
+						       "not %s"),
+						     json_type(value));
+			}
+			cJSON_Delete(value);
+		}
+		cJSON_Delete(key);
+		if (st != HOIST_OK)
+			return st;
+		p = skip_ws(p, rd->end);
+		if (p < rd->end && *p == ',') {
+			p = skip_ws(p + 1, rd->end);
+		} else if (p < rd->end && *p == '}') {
+			*next = p + 1;
+			more = false;
+		} else {
+			return json_error(rd, p);
+		}
+	}
+	if (!seen_format)
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed is an object without \"format\"; expected "
+					 "\"format\": \"%s\" or the vendor's JSON array"),
+				       FEED_FORMAT);
+	if (!seen_releases)
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed has no \"releases\" array"));
+	if (releases)
+		return read_releases(rd, releases, &p);
+	return HOIST_OK;
+}
+
+/* Reads the one JSON value of the document: the vendor's array or a hoist-feed/1. */
+static enum hoist_status read_document(struct reader *rd)
+{
+	const char *p = rd->text, *next = NULL;
+	enum hoist_status st;
+	size_t line, col;
+	cJSON *root;
+
+	/* A byte-order mark, as some Windows tools write, is not part of the JSON. */
+	if (rd->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	p = skip_ws(p, rd->end);
+	if (p == rd->end)
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed is empty; expected a JSON array of releases or "
+					 "a hoist-feed/1 document"));
+	if (*p == '[') {
+		rd->f->format = HOIST_FEED_VENDOR;
+		st = read_releases(rd, p, &next);
+	} else if (*p == '{') {
+		st = read_object(rd, p, &next);
+	} else if ((st = parse_value(rd, p, &root, &next)) == HOIST_OK) {
+		st = hoist_error_set(rd->err, HOIST_FEED,
+				     _("the feed is %s; expected a JSON array of releases or a "
+				       "hoist-feed/1 object"),
+				     json_type(root));
+		cJSON_Delete(root);
+	}
+	if (st != HOIST_OK)
+		return st;
+	next = skip_ws(next, rd->end);
+	if (next < rd->end) {
+		line_col(rd->text, (size_t)(next - rd->text), &line, &col);
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed is not valid JSON: unexpected data after its end "
+					 "at line %zu, column %zu"),
+				       line, col);
+	}
+	return HOIST_OK;
+}
+
+/* Reads the whole feed into f, then sorts it oldest first. */
+static enum hoist_status read_feed(const char *text, size_t len,
+				   const struct hoist_feed_options *o, struct hoist_feed *f,
+				   struct hoist_error *err)
+{
+	struct reader rd = { text, text + len, o, f, 0, { NULL, 0, false }, err };
+	enum hoist_status st;
+
+	pthread_once(&hooks_once, hooks_install);
+	rd.scratch.base = hoist_xmalloc(SCRATCH_SIZE);
+	st = read_document(&rd);
+	free(rd.scratch.base);
+	if (st != HOIST_OK)
+		return st;
+	if (f->n_releases < rd.alloc)
+		f->releases = hoist_xrealloc(f->releases, f->n_releases * sizeof *f->releases);
+	return sort_releases(f, err);
 }
 
 static const struct hoist_feed_options *options_or_default(const struct hoist_feed_options *o,
@@ -563,34 +797,23 @@ enum hoist_status hoist_feed_parse(const char *text, size_t len, const char *sou
 				   struct hoist_error *err)
 {
 	struct hoist_feed_options def;
-	cJSON *root;
+	struct hoist_feed *f;
 	enum hoist_status st;
 	o = options_or_default(o, &def);
 	*out = NULL;
 	if (o->max_bytes && len > o->max_bytes)
 		return too_big(len, source, o->max_bytes, err);
-	st = parse_json(text ? text : "", text ? len : 0, &root, err);
+	f = hoist_xcalloc(1, sizeof *f);
+	st = read_feed(text ? text : "", text ? len : 0, o, f, err);
 	if (st != HOIST_OK) {
+		hoist_feed_free(f);
 		if (source)
 			hoist_error_prefix(err, "%s", source);
 		return st;
 	}
-	return finish(root, source, o, out, err);
-}
-
-/* Parses text the caller hands over; it is freed as soon as the tree exists. */
-static enum hoist_status parse_owned(char *text, size_t len, const char *source,
-				     const struct hoist_feed_options *o, struct hoist_feed **out,
-				     struct hoist_error *err)
-{
-	cJSON *root;
-	enum hoist_status st = parse_json(text, len, &root, err);
-	free(text);
-	if (st != HOIST_OK) {
-		hoist_error_prefix(err, "%s", source);
-		return st;
-	}
-	return finish(root, source, o, out, err);
+	f->source = source ? hoist_xstrdup(source) : NULL;
+	*out = f;
+	return HOIST_OK;
 }
 
 static enum hoist_status load_http(const char *url, const struct hoist_feed_options *o,
@@ -631,7 +854,9 @@ static enum hoist_status load_http(const char *url, const struct hoist_feed_opti
 	}
 	body = hoist_buf_detach(&resp.body, &len);
 	hoist_http_response_done(&resp);
-	return parse_owned(body, len, url, o, out, err);
+	st = hoist_feed_parse(body, len, url, o, out, err);
+	free(body);
+	return st;
 }
 
 static enum hoist_status read_error(const char *path, int e, struct hoist_error *err)
@@ -775,7 +1000,9 @@ enum hoist_status hoist_feed_load(const char *source, const struct hoist_feed_op
 	free(path);
 	if (st != HOIST_OK)
 		return st;
-	return parse_owned(text, len, source, o, out, err);
+	st = hoist_feed_parse(text, len, source, o, out, err);
+	free(text);
+	return st;
 }
 
 const struct hoist_release *hoist_feed_find(const struct hoist_feed *feed,
