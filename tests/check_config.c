@@ -377,6 +377,17 @@ START_TEST(test_config_bad_syntax)
 }
 END_TEST
 
+START_TEST(test_config_long_line)
+{
+	/* libinih would cut such a line in two; it is refused instead. */
+	char text[400];
+	memset(text, 'a', sizeof text);
+	memcpy(text, "[profile]\nstop = ", 17);
+	strcpy(text + 300, "\n");
+	expect_error(text, "bad.conf:2:", "longer than");
+}
+END_TEST
+
 START_TEST(test_config_missing_explicit_file)
 {
 	struct hoist_config c;
@@ -433,6 +444,7 @@ int main(void)
 	tcase_add_test(errors, test_config_bad_node_section);
 	tcase_add_test(errors, test_config_bad_values);
 	tcase_add_test(errors, test_config_bad_syntax);
+	tcase_add_test(errors, test_config_long_line);
 	tcase_add_test(errors, test_config_missing_explicit_file);
 	tcase_add_test(errors, test_config_bad_override);
 	suite_add_tcase(s, core);

@@ -52,6 +52,9 @@ exits "bad --pin" 2
 run "$HOIST" notes --feed "$FEED" --from 2024.1.2
 exits "notes without --to" 2
 has "notes asks for --to" "$ERR" "--to"
+run "$HOIST" notes --feed "$FEED" --to 2024.3.0
+exits "notes without --from and without a server" 2
+has "notes asks for --from" "$ERR" "--from"
 run "$HOIST" notes --feed "$FEED" --from 2024.3.0 --to 2024.1.2
 exits "notes backwards" 2
 run "$HOIST" versions extra --feed "$FEED" --current 2024.1.2

@@ -28,6 +28,12 @@ if grep -E '^  2025\.1\.0 +major +2025-01-15 +held +[^ ]' "$OUT" >/dev/null; the
 	ok "held row with its reason"; else fail "held row with its reason"; cat "$OUT"; fi
 has "recommendation line" "$OUT" "Recommended (*): 2024.3.0"
 
+run "$HOIST" versions --feed "$FEED" --current 2024.1.2 --allow major
+has "an eligible release behind a required stop says so" "$OUT" "needs a stop first: it upgrades only from 2024.2.0 or later"
+run "$HOIST" versions --feed "$FEED" --current 2024.1.2 --allow major --json
+json "--allow major recommends the major, reason stays empty" \
+	'.recommended == "2025.1.0" and (.releases[] | select(.version == "2025.1.0") | .reason) == ""'
+
 run "$HOIST" versions --feed "$FEED" --current 2024.1.2 --allow patch --json
 json "--allow patch" '.recommended == "2024.1.4"'
 run "$HOIST" versions --feed "$FEED" --current 2024.1.2 --pin 2024.2.x --json

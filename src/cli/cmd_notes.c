@@ -132,6 +132,9 @@ int cmd_notes(struct cli *cli, int argc, char **argv)
 		hoist_error_done(&err);
 		return rc;
 	}
+	if (!from_text && !cli->conf.server_url)
+		return cli_usage("notes", _("from which version? Give --from VERSION, or configure "
+					    "the server to ask"));
 	if ((rc = cli_current_version(cli, "notes", from_text, &from)) != 0)
 		return rc;
 	if (hoist_version_cmp(&from, &to) >= 0) {

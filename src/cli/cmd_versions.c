@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "report.h"
+#include "xalloc.h"
 
 static int help(void)
 {
@@ -42,13 +43,20 @@ static void print_table(const struct hoist_selection *s)
 		const char *cells[4] = { v->release->version.text, cli_kind_label(v->kind),
 					 v->release->date ? v->release->date : "-",
 					 v->eligible ? _("eligible") : _("held") };
+		char *note = NULL;
 		const char *reason = v->eligible || !v->reason ? "" : v->reason;
+		/* JSON keeps reason "" for eligible releases; people are told about stops. */
+		if (v->eligible && v->needs_stop)
+			reason = note = hoist_xasprintf(_("needs a stop first: it upgrades only "
+							  "from %s or later"),
+							v->release->upgrade_from.text);
 		fputs(v->release == s->recommended ? "* " : "  ", stdout);
 		for (int c = 0; c < 3; c++)
 			cli_pad(cells[c], w[c] + 2);
 		/* No trailing blanks when the reason is empty. */
 		cli_pad(cells[3], *reason ? w[3] + 2 : 0);
 		printf("%s\n", reason);
+		free(note);
 	}
 }
 
