@@ -74,6 +74,9 @@ EXTRA_DIST += tests/cli_usage.sh tests/cli_versions.sh tests/cli_policy.sh \
 
 
 # The sandbox.
+TESTS += tests/sandbox_api.sh tests/sandbox_rules.sh tests/sandbox_faults.sh
+EXTRA_DIST += tests/sandbox_api.sh tests/sandbox_rules.sh tests/sandbox_faults.sh \
+	tests/sandbox_lib.sh
 
 
 

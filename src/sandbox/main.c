@@ -13,6 +13,7 @@ static int usage(FILE *f)
 		     "       hoist-sandbox ctl DIR VERB [NODE] [ARGS]\n"
 		     "       hoist-sandbox fault DIR set SPEC... | clear | list\n"
 		     "       hoist-sandbox config DIR set ACTION=MS[,...] | show\n"
+		     "       hoist-sandbox report DIR [--json]\n"
 		     "See hoist-sandbox(1).\n"));
 	return f == stdout ? 0 : 2;
 }
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
 		return sb_cmd_ctl(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "fault"))
 		return sb_cmd_fault(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return sb_cmd_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "config"))
 		return sb_cmd_config(argc - 1, argv + 1);
 	return usage(stderr);

@@ -115,5 +115,7 @@ int sb_tasks_running(struct sb *sb, const char *node);
 int sb_cmd_init(int argc, char **argv, const char *self);
 int sb_cmd_serve(int argc, char **argv);
 int sb_cmd_ctl(int argc, char **argv);
+int sb_cmd_report(int argc, char **argv);
+int sb_ctl_status(struct sb *sb, struct sb_node *unused, char **args, struct hoist_error *err);
 
 #endif
