@@ -112,6 +112,21 @@ TESTS += tests/check_profile
 tests_check_profile_SOURCES = tests/check_profile.c
 tests_check_profile_CFLAGS = $(TEST_CFLAGS)
 tests_check_profile_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_journal
+TESTS += tests/check_journal
+tests_check_journal_SOURCES = tests/check_journal.c
+tests_check_journal_CFLAGS = $(TEST_CFLAGS)
+tests_check_journal_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_rundir
+TESTS += tests/check_rundir
+tests_check_rundir_SOURCES = tests/check_rundir.c
+tests_check_rundir_CFLAGS = $(TEST_CFLAGS)
+tests_check_rundir_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_lock
+TESTS += tests/check_lock
+tests_check_lock_SOURCES = tests/check_lock.c
+tests_check_lock_CFLAGS = $(TEST_CFLAGS)
+tests_check_lock_LDADD = $(TEST_LIBS)
 
 
 

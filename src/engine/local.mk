@@ -28,7 +28,10 @@ engine_config = src/engine/conf.c src/engine/conf.h \
 engine_run = \
 	src/engine/exec.c src/engine/exec.h \
 	src/engine/transport.c src/engine/transport.h \
-	src/engine/profile.c src/engine/profile.h
+	src/engine/profile.c src/engine/profile.h \
+	src/engine/journal.c src/engine/journal.h \
+	src/engine/rundir.c src/engine/rundir.h \
+	src/engine/lock.c src/engine/lock.h
 
 
 

@@ -168,7 +168,7 @@ enum hoist_status hoist_transport_new(const char *node, const char *text,
 {
 	struct hoist_transport *t;
 	struct hoist_transport_addr a;
-	/* ssh adds ".XXXXXXXXXXXXXXXX" while it sets the socket up; sun_path holds 107 bytes. */
+	/* ssh adds a 17-character random suffix while it sets the socket up; sun_path holds 107 bytes. */
 	const size_t room = sizeof(((struct sockaddr_un *)0)->sun_path) - 1 - 17;
 	enum hoist_status st;
 

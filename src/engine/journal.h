@@ -1,0 +1,235 @@
+/*
+ * journal.h: the contract between the engine and every face (DESIGN §6): one JSON
+ * object per line in runs/<run-id>/journal.jsonl, appended, flushed per event and
+ * fsynced at step boundaries; read back as typed events and folded into a summary.
+ *
+ * A line: {"seq":7,"t":1795311753123,"time":"2026-11-22T01:42:33.123Z",
+ *          "event":"step-end","step":"stop","node":"octo1","status":"failed",
+ *          "exit_code":3,"message":"..."}
+ */
+#ifndef HOIST_JOURNAL_H
+#define HOIST_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "exec.h"
+#include "status.h"
+
+enum hoist_event_type {
+	HOIST_EVENT_RUN_START,
+	HOIST_EVENT_STEP_START,
+	HOIST_EVENT_PROGRESS,
+	HOIST_EVENT_LOG,
+	HOIST_EVENT_STEP_END,
+	HOIST_EVENT_PROMPT,
+	HOIST_EVENT_RUN_END,
+	HOIST_EVENT_UNKNOWN /* a newer writer's event: kept, not understood */
+};
+
+/* How a step or a run ended. */
+enum hoist_outcome {
+	HOIST_OUTCOME_NONE,
+	HOIST_OUTCOME_OK,
+	HOIST_OUTCOME_FAILED,
+	HOIST_OUTCOME_SKIPPED,
+	HOIST_OUTCOME_CANCELLED
+};
+
+/* A step of the plan: step id × node (node NULL for cluster-wide steps). */
+struct hoist_step_ref {
+	char *step; /* owned */
+	char *node; /* owned; may be NULL */
+};
+
+/* What proves a step's work: a backup file, a saved key. */
+struct hoist_evidence {
+	char *path;    /* owned; NULL: none */
+	long long size; /* -1: unknown */
+	char *sha256;  /* owned; may be NULL */
+	long long time_ms; /* 0: unknown */
+};
+
+struct hoist_event {
+	unsigned long long seq;     /* 1, 2, 3, ...: set by hoist_journal_append */
+	long long t_ms;             /* ms since the epoch; 0 at append: now */
+	enum hoist_event_type type;
+	char *type_name;            /* owned: the "event" text, kept for unknown types */
+	char *step;                 /* owned; stable step id; NULL for run events */
+	char *node;                 /* owned; NULL: cluster-wide */
+	char *message;              /* owned */
+	enum hoist_outcome outcome; /* step-end, run-end */
+	/* run-start */
+	char *run_id, *from_version, *to_version, *kind, *strategy, *profile; /* owned */
+	struct hoist_step_ref *steps; /* owned: the plan's steps in order */
+	size_t n_steps;
+	/* log: "stdout", "stderr" or "engine" */
+	char *stream;               /* owned */
+	/* progress: bytes so far and expected (-1: not given), tasks still running (-1) */
+	long long bytes, total;
+	long tasks_left;
+	/* step-end */
+	int exit_code;              /* -1: none */
+	struct hoist_evidence evidence;
+	/* prompt: the question's stable id; the text is in message */
+	char *prompt;               /* owned */
+};
+
+void hoist_event_init(struct hoist_event *ev, enum hoist_event_type type);
+void hoist_event_done(struct hoist_event *ev);
+/* Adds a planned step to a run-start event. */
+void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *node);
+/* "run-start", "step-end", ...: the "event" field. */
+const char *hoist_event_type_name(enum hoist_event_type t);
+enum hoist_event_type hoist_event_type_parse(const char *name);
+/* "ok", "failed", "skipped", "cancelled" ("" for none). */
+const char *hoist_outcome_name(enum hoist_outcome o);
+/* One line of JSON (no newline) and back; parse fills an initialised event. */
+char *hoist_event_to_json(const struct hoist_event *ev);
+enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_event *ev,
+				    struct hoist_error *err);
+
+/* ---- writing ---- */
+
+struct hoist_journal;
+
+/*
+ * Opens (creating, mode 0600) a journal for appending. An existing one continues its
+ * numbering; a last line cut short by a crash is removed first.
+ */
+enum hoist_status hoist_journal_open(const char *path, struct hoist_journal **out,
+				     struct hoist_error *err);
+/* fsyncs and closes; NULL is a no-op. */
+enum hoist_status hoist_journal_close(struct hoist_journal *j, struct hoist_error *err);
+/*
+ * A text that must never be written (the API key, a master key): it is replaced by
+ * "[redacted]" in every field, and an event whose line would still hold it is refused
+ * with HOIST_UNSAFE. The journal keeps a copy, wiped on close.
+ */
+void hoist_journal_add_secret(struct hoist_journal *j, const char *secret);
+/* text with every secret of j replaced by "[redacted]" (a new string). */
+char *hoist_journal_scrub(const struct hoist_journal *j, const char *text);
+/*
+ * Writes one event (seq and t_ms are set in ev) with a single write(2) on an O_APPEND
+ * descriptor; run-start, step-start, step-end and run-end are also fsynced.
+ */
+enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_event *ev,
+				       struct hoist_error *err);
+unsigned long long hoist_journal_last_seq(const struct hoist_journal *j);
+/* How many times the journal was fsynced (the step boundaries, for tests and benches). */
+unsigned long hoist_journal_sync_count(const struct hoist_journal *j);
+
+/* Shorthands for the common events. */
+enum hoist_status hoist_journal_step_start(struct hoist_journal *j, const char *step,
+					   const char *node, struct hoist_error *err);
+enum hoist_status hoist_journal_step_end(struct hoist_journal *j, const char *step,
+					 const char *node, enum hoist_outcome outcome,
+					 int exit_code, const char *message,
+					 struct hoist_error *err);
+enum hoist_status hoist_journal_log(struct hoist_journal *j, const char *step,
+				    const char *node, const char *stream, const char *message,
+				    struct hoist_error *err);
+enum hoist_status hoist_journal_progress(struct hoist_journal *j, const char *step,
+					 const char *node, long long bytes, long long total,
+					 long tasks_left, const char *message,
+					 struct hoist_error *err);
+
+/*
+ * Streams a command's output into the journal: give hoist_journal_exec_line as
+ * hoist_exec_options.on_line and a sink as its data. Each line becomes a log event of
+ * the sink's step, the line's node and stream (secrets scrubbed as for every event).
+ * Not for output that is itself secret (show-master-key): keep that out of the journal.
+ */
+struct hoist_journal_sink {
+	struct hoist_journal *journal; /* borrowed */
+	const char *step;              /* borrowed */
+	enum hoist_status status;      /* the first failure to write, or HOIST_OK */
+};
+void hoist_journal_exec_line(const struct hoist_exec_line *line, void *sink);
+
+/* ---- reading (faces) ---- */
+
+struct hoist_journal_reader;
+
+enum hoist_status hoist_journal_reader_open(const char *path, struct hoist_journal_reader **out,
+					    struct hoist_error *err);
+void hoist_journal_reader_free(struct hoist_journal_reader *r);
+/*
+ * The next complete event after the reader's offset: *got is false when there is none
+ * yet (a partial last line is left for later). A malformed line is skipped and reported
+ * as HOIST_PARSE naming its offset; call again to go on.
+ */
+enum hoist_status hoist_journal_reader_next(struct hoist_journal_reader *r,
+					    struct hoist_event *ev, bool *got,
+					    struct hoist_error *err);
+/* The byte offset after the last event returned (to resume reading later). */
+long long hoist_journal_reader_offset(const struct hoist_journal_reader *r);
+void hoist_journal_reader_seek(struct hoist_journal_reader *r, long long offset);
+/*
+ * A descriptor that becomes readable when the journal grows (inotify), for a face's own
+ * poll(); -1 when there is none (then poll with a timeout). Reading events clears it.
+ */
+int hoist_journal_reader_fd(const struct hoist_journal_reader *r);
+/* Waits until the journal has grown past what was read (timeout_ms -1: no limit); HOIST_TIMEOUT if it did not. */
+enum hoist_status hoist_journal_reader_wait(struct hoist_journal_reader *r, int timeout_ms,
+					    struct hoist_error *err);
+
+/* ---- the summary (resume, status, the rollback guide) ---- */
+
+enum hoist_step_state {
+	HOIST_STEP_PENDING,
+	HOIST_STEP_RUNNING,
+	HOIST_STEP_OK,
+	HOIST_STEP_FAILED,
+	HOIST_STEP_SKIPPED
+};
+
+enum hoist_run_state {
+	HOIST_RUN_NONE,      /* no run-start yet */
+	HOIST_RUN_RUNNING,   /* started, not ended: running, or interrupted */
+	HOIST_RUN_OK,
+	HOIST_RUN_FAILED,
+	HOIST_RUN_CANCELLED
+};
+
+struct hoist_step_summary {
+	char *step, *node;        /* owned; node may be NULL */
+	enum hoist_step_state state;
+	long long started_ms, ended_ms; /* 0: not yet */
+	char *message;            /* owned: the last thing said about it; may be NULL */
+	int exit_code;            /* -1: none */
+	long long bytes, total;   /* last progress, -1 when none */
+	long tasks_left;
+	struct hoist_evidence evidence; /* owned strings */
+};
+
+struct hoist_run_summary {
+	char *run_id, *from_version, *to_version, *kind, *strategy, *profile; /* owned */
+	enum hoist_run_state state;
+	long long started_ms, ended_ms;
+	char *message;            /* owned: run-end's message */
+	struct hoist_step_summary *steps; /* owned: planned order, then first appearance */
+	size_t n_steps, alloc;
+	bool pnr_started;         /* db-upgrade (the point of no return) has started */
+	bool pnr_ended;           /* ... and ended (see pnr_ok) */
+	bool pnr_ok;
+	char *open_prompt;        /* owned: a prompt not answered by a later event, or NULL */
+	unsigned long long last_seq;
+	long long last_t_ms;
+	size_t bad_lines;         /* malformed lines skipped while folding */
+};
+
+void hoist_run_summary_init(struct hoist_run_summary *s);
+void hoist_run_summary_done(struct hoist_run_summary *s);
+/* Folds one event in. */
+void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_event *ev);
+/* Reads a whole journal into s (initialised by the caller). */
+enum hoist_status hoist_journal_fold(const char *path, struct hoist_run_summary *s,
+				     struct hoist_error *err);
+const struct hoist_step_summary *hoist_run_summary_find(const struct hoist_run_summary *s,
+							const char *step, const char *node);
+/* The first step, in order, that has not ended well (ok or skipped): where resume starts. */
+const struct hoist_step_summary *hoist_run_summary_resume_point(const struct hoist_run_summary *s);
+const char *hoist_step_state_name(enum hoist_step_state st);
+const char *hoist_run_state_name(enum hoist_run_state st);
+
+#endif
