@@ -131,6 +131,13 @@ tests_check_lock_LDADD = $(TEST_LIBS)
 
 
 # The wizard.
+check_PROGRAMS += tests/check_topology
+TESTS += tests/check_topology
+tests_check_topology_SOURCES = tests/check_topology.c
+tests_check_topology_CFLAGS = $(TEST_CFLAGS)
+tests_check_topology_LDADD = $(TEST_LIBS)
+TESTS += tests/wizard_screens.sh tests/wizard_terminal.sh
+EXTRA_DIST += tests/wizard_lib.sh tests/wizard_screens.sh tests/wizard_terminal.sh
 
 
 

@@ -40,8 +40,11 @@ engine_client = src/engine/octopus.c src/engine/octopus.h \
 	src/engine/plan.c src/engine/plan.h \
 	src/engine/stage.c src/engine/stage.h
 
+# Topology: the server's state in one read, for the faces.
+engine_topology = src/engine/topology.c src/engine/topology.h
+
 src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
-	$(engine_client) $(engine_run)
+	$(engine_client) $(engine_run) $(engine_topology)
 src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
 	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 

@@ -1,0 +1,61 @@
+# wizard_lib.sh: helpers of the terminal tests: a sandbox and hoist-wizard in a private tmux.
+. "$top_srcdir/tests/lib.sh"
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP: tmux is not installed; the terminal tests need it"
+	exit 77
+fi
+export XDG_CONFIG_HOME="$TMPROOT/config" XDG_STATE_HOME="$TMPROOT/state"
+unset HOIST_SERVER_URL HOIST_API_KEY HOIST_API_KEY_FILE HOIST_FEED HOIST_STATE_DIR NO_COLOR
+TMUX_SOCKET="hoist-test-$$"
+tm() { tmux -L "$TMUX_SOCKET" "$@"; }
+cleanup_add "tmux -L $TMUX_SOCKET kill-server"
+
+# sandbox_start: a 3-node sandbox at 2024.1.2 with a feed up to 2024.3.1; sets SB.
+sandbox_start() {
+	SB="$TMPROOT/sb"
+	"$SANDBOX" init "$SB" --nodes 3 --version 2024.1.2 --feed-to 2024.3.1 >/dev/null
+	"$SANDBOX" serve "$SB" >"$TMPROOT/serve.log" 2>&1 &
+	cleanup_add "kill $!; wait $! 2>/dev/null"
+	i=0
+	while ! "$HOIST" --config "$SB/hoist.conf" check >/dev/null 2>&1; do
+		[ $? -ne 3 ] && break
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "the sandbox did not start:"; cat "$TMPROOT/serve.log"; exit 1; }
+		sleep 0.1
+	done
+}
+
+# wizard_start COLS LINES [ENV...]: hoist-wizard on the sandbox in a new tmux session;
+# "EXIT=<status>" appears on the screen when it ends.
+wizard_start() {
+	cols=$1 lines=$2
+	shift 2
+	tm kill-server >/dev/null 2>&1 || true
+	# A server that is still shutting down refuses a new session for a moment.
+	i=0
+	until tm -f /dev/null new-session -d -x "$cols" -y "$lines" \
+		"env LANG=C.UTF-8 $* '$WIZARD' --config '$SB/hoist.conf'; echo EXIT=\$?; sleep 60" \
+		2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || { echo "tmux does not start a session"; exit 1; }
+		sleep 0.1
+	done
+}
+
+screen() { tm capture-pane -p; }
+# wait_for TEXT: until the screen shows the text (at most 10 s); false otherwise.
+wait_for() {
+	i=0
+	while ! screen | grep -qF -- "$1"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+# shows DESCRIPTION TEXT: the screen shows the text.
+shows() {
+	if wait_for "$2"; then ok "$1"; else fail "$1: no '$2' on the screen:"; screen | sed 's/^/  | /'; fi
+}
+# line N: line N (1-based) of the screen.
+line() { screen | sed -n "${1}p"; }
+keys() { tm send-keys "$@"; }

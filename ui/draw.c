@@ -1,0 +1,276 @@
+/* draw.c: text, colours, the frame and the input line, for every screen. */
+#include "config.h"
+#include <curses.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "i18n.h"
+#include "ui.h"
+#include "xalloc.h"
+
+void ui_colors_init(struct ui_state *s)
+{
+	const char *nc = getenv("NO_COLOR");
+	s->color = has_colors() && !(nc && *nc);
+	if (!s->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(UI_C_TITLE, COLOR_CYAN, -1);
+	init_pair(UI_C_GOOD, COLOR_GREEN, -1);
+	init_pair(UI_C_WARN, COLOR_YELLOW, -1);
+	init_pair(UI_C_BAD, COLOR_RED, -1);
+	init_pair(UI_C_DIM, COLOR_BLUE, -1);
+	init_pair(UI_C_MATCH, COLOR_BLACK, COLOR_YELLOW);
+}
+
+/* Without colour, meaning is carried by bold, underline and reverse video. */
+int ui_attr(const struct ui_state *s, enum ui_color c)
+{
+	static const int mono[] = { [UI_C_NORMAL] = A_NORMAL, [UI_C_TITLE] = A_BOLD,
+				    [UI_C_GOOD] = A_NORMAL, [UI_C_WARN] = A_BOLD,
+				    [UI_C_BAD] = A_BOLD | A_UNDERLINE, [UI_C_DIM] = A_NORMAL,
+				    [UI_C_MATCH] = A_REVERSE };
+	if (c == UI_C_NORMAL)
+		return A_NORMAL;
+	if (!s->color)
+		return mono[c];
+	return (int)COLOR_PAIR(c) | (c == UI_C_TITLE || c == UI_C_BAD ? A_BOLD : 0);
+}
+
+/* Decodes one character; invalid bytes count as one '?' column. */
+static size_t next_char(const char *p, size_t n, wchar_t *wc, int *w)
+{
+	mbstate_t st;
+	size_t len;
+	memset(&st, 0, sizeof st);
+	len = mbrtowc(wc, p, n, &st);
+	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+		*wc = L'?';
+		len = 1;
+	}
+	*w = wcwidth(*wc);
+	if (*w < 0) {
+		*wc = L'?';
+		*w = 1;
+	}
+	return len;
+}
+
+int ui_width(const char *text)
+{
+	size_t n = strlen(text);
+	int total = 0;
+	while (n) {
+		wchar_t wc;
+		int w;
+		size_t len = next_char(text, n, &wc, &w);
+		total += w;
+		text += len;
+		n -= len;
+	}
+	return total;
+}
+
+int ui_put(int y, int x, int width, const char *text)
+{
+	size_t n = strlen(text);
+	int used = 0;
+	if (y < 0 || y >= LINES || x >= COLS || width <= 0)
+		return 0;
+	move(y, x);
+	while (n) {
+		wchar_t wc[2] = { 0, 0 };
+		int w;
+		size_t len = next_char(text, n, &wc[0], &w);
+		if (used + w > width)
+			break;
+		if (wc[0] == L'\t' || wc[0] == L'\n')
+			wc[0] = L' ';
+		addnwstr(wc, 1);
+		used += w;
+		text += len;
+		n -= len;
+	}
+	return used;
+}
+
+int ui_putf(int y, int x, int width, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int w;
+	va_start(ap, fmt);
+	s = hoist_xvasprintf(fmt, ap);
+	va_end(ap);
+	w = ui_put(y, x, width, s);
+	free(s);
+	return w;
+}
+
+int ui_wrap(const char *text, int width, void (*line)(void *ctx, const char *p, size_t n),
+	    void *ctx)
+{
+	int lines = 0;
+	size_t n = strlen(text);
+	if (width < 1)
+		width = 1;
+	do {
+		const char *p = text, *brk = NULL;
+		size_t left = n;
+		int used = 0;
+		while (left) {
+			wchar_t wc;
+			int w;
+			size_t len = next_char(p, left, &wc, &w);
+			if (wc == L'\n' || used + w > width)
+				break;
+			if (wc == L' ')
+				brk = p;
+			used += w;
+			p += len;
+			left -= len;
+		}
+		if (left && *p != '\n' && *p != ' ' && brk && brk > text)
+			p = brk;
+		line(ctx, text, (size_t)(p - text));
+		lines++;
+		n -= (size_t)(p - text);
+		text = p;
+		/* One separator (space or newline) ends a line. */
+		if (n && (*text == ' ' || *text == '\n')) {
+			text++;
+			n--;
+		}
+	} while (n);
+	return lines;
+}
+
+void ui_hline(int y)
+{
+	mvhline(y, 0, ACS_HLINE, COLS);
+}
+
+int ui_draw_frame(struct ui_state *s, const char *title)
+{
+	char *step = hoist_xasprintf(_("Step %zu of %zu"), s->current + 1, s->n_screens);
+	int w = ui_width(step);
+	attron(ui_attr(s, UI_C_TITLE));
+	ui_putf(0, 0, COLS - w - 2, "hoist-wizard: %s", title);
+	attroff(ui_attr(s, UI_C_TITLE));
+	ui_put(0, COLS - w, w, step);
+	free(step);
+	ui_hline(1);
+	return 2;
+}
+
+int ui_body_bottom(void)
+{
+	return LINES - 4;
+}
+
+void ui_set_message(struct ui_state *s, const char *fmt, ...)
+{
+	va_list ap;
+	free(s->message);
+	va_start(ap, fmt);
+	s->message = hoist_xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void ui_input_open(struct ui_state *s, const char *label, bool yes_no, const char *initial,
+		   int (*done)(struct ui_state *s, const char *text))
+{
+	free(s->input.label);
+	hoist_buf_done(&s->input.text);
+	hoist_buf_init(&s->input.text, 4096);
+	s->input.label = hoist_xstrdup(label);
+	s->input.yes_no = yes_no;
+	s->input.done = done;
+	s->input.active = true;
+	if (initial)
+		hoist_buf_puts(&s->input.text, initial);
+}
+
+static int input_close(struct ui_state *s, const char *text)
+{
+	int (*done)(struct ui_state *, const char *) = s->input.done;
+	int r;
+	s->input.active = false;
+	r = done ? done(s, text) : UI_STAY;
+	if (!s->input.active) {
+		free(s->input.label);
+		s->input.label = NULL;
+		hoist_buf_done(&s->input.text);
+	}
+	return r | UI_REDRAW;
+}
+
+void ui_input_draw(struct ui_state *s)
+{
+	int y = LINES - 2, x;
+	const char *t = hoist_buf_cstr(&s->input.text);
+	int tw;
+	move(y, 0);
+	clrtoeol();
+	attron(A_BOLD);
+	x = ui_put(y, 0, COLS - (s->input.yes_no ? 6 : 10), s->input.label);
+	attroff(A_BOLD);
+	x += 1;
+	if (s->input.yes_no) {
+		ui_put(y, x, COLS - x, _("(y/n)"));
+		return;
+	}
+	/* Long input scrolls: the end, where the cursor is, stays visible. */
+	tw = ui_width(t);
+	while (tw > COLS - x - 1 && *t) {
+		t++;
+		while ((*t & 0xC0) == 0x80)
+			t++;
+		tw = ui_width(t);
+	}
+	x += ui_put(y, x, COLS - x - 1, t);
+	move(y, x);
+}
+
+int ui_input_key(struct ui_state *s, int key)
+{
+	struct hoist_buf *b = &s->input.text;
+	if (s->input.yes_no) {
+		if (key == 'y' || key == 'Y')
+			return input_close(s, "y");
+		if (key == 'n' || key == 'N' || key == UI_ESC)
+			return input_close(s, "n");
+		return UI_STAY;
+	}
+	if (key == UI_ESC)
+		return input_close(s, NULL);
+	if (key == '\n' || key == '\r' || key == UI_FKEY(KEY_ENTER)) {
+		char *t = hoist_xstrdup(hoist_buf_cstr(b));
+		int r = input_close(s, t);
+		free(t);
+		return r;
+	}
+	if (key == UI_FKEY(KEY_BACKSPACE) || key == 127 || key == 8) {
+		while (b->len && (b->data[b->len - 1] & 0xC0) == 0x80)
+			b->len--;
+		if (b->len)
+			b->len--;
+		if (b->data)
+			b->data[b->len] = '\0';
+		return UI_REDRAW;
+	}
+	if (key >= ' ' && key < 0x110000 && key != 127) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		size_t n;
+		memset(&st, 0, sizeof st);
+		n = wcrtomb(mb, (wchar_t)key, &st);
+		if (n != (size_t)-1)
+			hoist_buf_append(b, mb, n);
+		return UI_REDRAW;
+	}
+	return UI_STAY;
+}

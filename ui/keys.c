@@ -1,0 +1,132 @@
+/* keys.c: the one key table; bindings, the footer and the help overlay all come from it. */
+#include "config.h"
+#include <curses.h>
+#include <string.h>
+#include "i18n.h"
+#include "ui.h"
+
+struct ui_key_row {
+	enum ui_action action;
+	int keys[4];        /* 0-terminated */
+	const char *label;  /* N_(): how the footer and help name the keys */
+	const char *footer; /* N_(): one word for the footer */
+	const char *help;   /* N_(): one sentence for the help overlay */
+};
+
+static const struct ui_key_row table[] = {
+	{ UI_ACT_UP, { UI_FKEY(KEY_UP), 'k' }, N_("Up/k"), N_("up"), N_("Move up one line.") },
+	{ UI_ACT_DOWN, { UI_FKEY(KEY_DOWN), 'j' }, N_("Down/j"), N_("down"),
+	  N_("Move down one line.") },
+	{ UI_ACT_PGUP, { UI_FKEY(KEY_PPAGE) }, N_("PgUp"), N_("page up"), N_("Scroll up one page.") },
+	{ UI_ACT_PGDN, { UI_FKEY(KEY_NPAGE), ' ' }, N_("PgDn/Space"), N_("page down"),
+	  N_("Scroll down one page.") },
+	{ UI_ACT_HOME, { UI_FKEY(KEY_HOME), 'g' }, N_("Home/g"), N_("top"), N_("Go to the top.") },
+	{ UI_ACT_END, { UI_FKEY(KEY_END), 'G' }, N_("End/G"), N_("bottom"), N_("Go to the bottom.") },
+	{ UI_ACT_TAB, { '\t' }, N_("Tab"), N_("next field"), N_("Move to the next field.") },
+	{ UI_ACT_RETRY, { 'r' }, N_("r"), N_("reload"),
+	  N_("Read the server's state (or the release feed) again.") },
+	{ UI_ACT_EDIT_URL, { 'u' }, N_("u"), N_("address"),
+	  N_("Type a different server address for this session.") },
+	{ UI_ACT_EDIT_KEY, { 'f' }, N_("f"), N_("key file"),
+	  N_("Name a different API key file for this session (the key itself is never shown).") },
+	{ UI_ACT_ALLOW, { 'a' }, N_("a"), N_("allow"),
+	  N_("Policy: cycle the allowed upgrade kinds (patch, minor, major).") },
+	{ UI_ACT_MINOR_AFTER, { 'm' }, N_("m"), N_("minor after"),
+	  N_("Policy: cycle the patch a new minor line must reach (off, 0 to 5).") },
+	{ UI_ACT_MAJOR_AFTER, { 'M' }, N_("M"), N_("major after"),
+	  N_("Policy: cycle the minor a new major must reach (off, 0 to 5).") },
+	{ UI_ACT_PRERELEASE, { 'p' }, N_("p"), N_("prereleases"),
+	  N_("Policy: allow or refuse prereleases.") },
+	{ UI_ACT_SEARCH, { '/' }, N_("/"), N_("search"), N_("Search the text.") },
+	{ UI_ACT_SEARCH_NEXT, { 'n' }, N_("n"), N_("next match"), N_("Go to the next match.") },
+	{ UI_ACT_SEARCH_PREV, { 'N' }, N_("N"), N_("previous match"),
+	  N_("Go to the previous match.") },
+	{ UI_ACT_ENTER, { '\n', '\r', UI_FKEY(KEY_ENTER) }, N_("Enter"), N_("next"),
+	  N_("Accept and go to the next screen.") },
+	{ UI_ACT_BACK, { UI_ESC, UI_FKEY(KEY_BACKSPACE), 127, 8 }, N_("Esc/Bksp"), N_("back"),
+	  N_("Go back to the previous screen.") },
+	{ UI_ACT_HELP, { '?', UI_FKEY(KEY_F(1)) }, N_("?/F1"), N_("help"),
+	  N_("Show or hide this help.") },
+	{ UI_ACT_QUIT, { 'q' }, N_("q"), N_("quit"),
+	  N_("Quit the wizard (it asks first while something runs).") },
+};
+
+/* Keys every screen has; the footer always ends with them. */
+static const enum ui_action global[] = { UI_ACT_BACK, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
+
+static const struct ui_key_row *row(enum ui_action a)
+{
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		if (table[i].action == a)
+			return &table[i];
+	return NULL;
+}
+
+enum ui_action ui_key_action(int key)
+{
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		for (int k = 0; k < 4 && table[i].keys[k]; k++)
+			if (table[i].keys[k] == key)
+				return table[i].action;
+	return UI_ACT_NONE;
+}
+
+/* Puts "KEY word" pairs from a list while they fit; returns the column reached. */
+static int footer_items(struct ui_state *s, const enum ui_action *list, int x)
+{
+	for (; list && *list != UI_ACT_NONE; list++) {
+		const struct ui_key_row *r = row(*list);
+		int w;
+		if (!r)
+			continue;
+		w = ui_width(_(r->label)) + 1 + ui_width(_(r->footer)) + 2;
+		if (x + w > COLS)
+			break;
+		attron(ui_attr(s, UI_C_TITLE));
+		x += ui_put(LINES - 1, x, COLS - x, _(r->label));
+		attroff(ui_attr(s, UI_C_TITLE));
+		x += ui_put(LINES - 1, x + 1, COLS - x - 1, _(r->footer)) + 3;
+	}
+	return x;
+}
+
+void ui_draw_footer(struct ui_state *s, const enum ui_action *actions)
+{
+	int x;
+	move(LINES - 1, 0);
+	clrtoeol();
+	/* The global keys first, so they never fall off the edge at 80 columns. */
+	x = footer_items(s, global, 0);
+	footer_items(s, actions, x);
+}
+
+static int help_items(struct ui_state *s, const enum ui_action *list, int y, int x, int w)
+{
+	for (; list && *list != UI_ACT_NONE && y < LINES - 2; list++) {
+		const struct ui_key_row *r = row(*list);
+		if (!r)
+			continue;
+		attron(ui_attr(s, UI_C_TITLE));
+		ui_put(y, x, 12, _(r->label));
+		attroff(ui_attr(s, UI_C_TITLE));
+		ui_put(y++, x + 13, w - 13, _(r->help));
+	}
+	return y;
+}
+
+void ui_draw_help(struct ui_state *s, const enum ui_action *actions)
+{
+	int top = 2, left = 4, w = COLS - 8, y;
+	/* The whole body is cleared: nothing of the screen below shows through. */
+	for (int i = top; i < LINES - 1; i++) {
+		move(i, 0);
+		clrtoeol();
+	}
+	attron(A_BOLD);
+	ui_put(top, left, w, _("Keys on this screen"));
+	attroff(A_BOLD);
+	y = help_items(s, actions, top + 2, left, w);
+	y = help_items(s, global, y, left, w);
+	if (y < LINES - 3)
+		ui_put(y + 1, left, w, _("Press any key to close this help."));
+}

@@ -1,0 +1,227 @@
+/* screen_connect.c: step 1, the server's address and key, and what the server runs now. */
+#include "config.h"
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "i18n.h"
+#include "ui.h"
+#include "xalloc.h"
+
+static int top; /* first node row shown; the screen's only scroll state */
+
+static void say_connecting(struct ui_state *s)
+{
+	erase();
+	ui_draw_frame(s, _(ui_screen_connect.name));
+	ui_putf(3, 2, COLS - 4, _("Connecting to %s ..."),
+		s->cfg.server_url ? s->cfg.server_url : "");
+	refresh();
+}
+
+static void connect_now(struct ui_state *s)
+{
+	if (s->cfg.server_url && *s->cfg.server_url)
+		say_connecting(s);
+	ui_connect(s);
+	top = 0;
+	/* A different server makes every later answer stale. */
+	if (s->has_selection) {
+		hoist_selection_done(&s->sel);
+		s->has_selection = false;
+	}
+	s->has_target = false;
+}
+
+static void enter(struct ui_state *s)
+{
+	if (!s->connected && !s->conn_err.message)
+		connect_now(s);
+}
+
+static void put_line(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	char *l = hoist_xstrndup(p, n);
+	if (*y <= ui_body_bottom())
+		ui_put(*y, 2, COLS - 4, l);
+	(*y)++;
+	free(l);
+}
+
+static const char *key_source(const struct ui_state *s)
+{
+	if (s->cfg.api_key_file)
+		return s->cfg.api_key_file;
+	if (s->cfg.api_key && *s->cfg.api_key)
+		return _("from the environment (HOIST_API_KEY)");
+	return _("none");
+}
+
+static void draw_nodes(struct ui_state *s, int y)
+{
+	const struct hoist_topology *t = &s->topo;
+	int rows = ui_body_bottom() - y - 1;
+	attron(A_BOLD);
+	/* TRANSLATORS: column heads of the node table; keep the widths. */
+	ui_putf(y++, 2, COLS - 4, "%-16s %-11s %-12s %-20s %s", _("Node"), _("Role"),
+		_("Version"), _("State"), _("Tasks"));
+	attroff(A_BOLD);
+	if ((size_t)top > t->n_nodes)
+		top = 0;
+	for (size_t i = (size_t)top; i < t->n_nodes && rows > 0; i++, rows--, y++) {
+		const struct hoist_topology_node *n = &t->nodes[i];
+		const char *state;
+		enum ui_color col = UI_C_GOOD;
+		if (!n->on_server) {
+			state = _("not known to the server");
+			col = UI_C_BAD;
+		} else if (n->offline) {
+			state = _("offline");
+			col = UI_C_BAD;
+		} else if (n->drained) {
+			state = _("drained");
+			col = UI_C_WARN;
+		} else {
+			state = _("serving");
+		}
+		ui_put(y, 2, 16, n->name);
+		ui_put(y, 19, 11, n->role ? n->role : "-");
+		if (n->has_version) {
+			bool odd = hoist_version_cmp(&n->version, &t->version) != 0;
+			if (odd)
+				attron(ui_attr(s, UI_C_WARN));
+			ui_put(y, 31, 12, n->version.text);
+			if (odd)
+				attroff(ui_attr(s, UI_C_WARN));
+		} else {
+			ui_put(y, 31, 12, _("unknown"));
+		}
+		attron(ui_attr(s, col));
+		ui_put(y, 44, 20, state);
+		attroff(ui_attr(s, col));
+		if (n->on_server)
+			ui_putf(y, 65, COLS - 67, "%d", n->running_tasks);
+	}
+	if (rows <= 0 && t->n_nodes > (size_t)top)
+		ui_put(ui_body_bottom(), 2, COLS - 4, _("(more nodes below: Down/j)"));
+}
+
+static void draw(struct ui_state *s)
+{
+	int y = ui_draw_frame(s, _(ui_screen_connect.name)) + 1;
+	ui_put(y, 2, 14, _("Server"));
+	ui_put(y++, 17, COLS - 19, s->cfg.server_url ? s->cfg.server_url : _("not configured"));
+	ui_put(y, 2, 14, _("API key"));
+	ui_putf(y++, 17, COLS - 19, "%s", key_source(s));
+	if (s->cfg.loaded_from) {
+		ui_put(y, 2, 14, _("Configuration"));
+		ui_put(y++, 17, COLS - 19, s->cfg.loaded_from);
+	}
+	y++;
+	if (!s->connected) {
+		attron(ui_attr(s, UI_C_BAD));
+		ui_put(y++, 2, COLS - 4, _("Not connected."));
+		attroff(ui_attr(s, UI_C_BAD));
+		ui_wrap(hoist_error_message(&s->conn_err), COLS - 4, put_line, &y);
+		y++;
+		ui_wrap(_("Press r to try again, u to type another address or f to name another "
+			  "key file."),
+			COLS - 4, put_line, &y);
+		return;
+	}
+	ui_put(y, 2, 14, _("Version"));
+	attron(A_BOLD);
+	ui_put(y++, 17, 20, s->topo.version.text);
+	attroff(A_BOLD);
+	ui_put(y, 2, 14, _("Maintenance"));
+	attron(ui_attr(s, s->topo.maintenance ? UI_C_WARN : UI_C_GOOD));
+	ui_put(y++, 17, COLS - 19, s->topo.maintenance ? _("on: users cannot make changes")
+						       : _("off"));
+	attroff(ui_attr(s, s->topo.maintenance ? UI_C_WARN : UI_C_GOOD));
+	ui_put(y, 2, 14, _("Active tasks"));
+	ui_putf(y++, 17, COLS - 19, "%d", s->topo.active_tasks);
+	if (!hoist_topology_uniform(&s->topo)) {
+		attron(ui_attr(s, UI_C_WARN));
+		ui_put(y, 2, COLS - 4, _("The nodes do not all run the same version."));
+		attroff(ui_attr(s, UI_C_WARN));
+	}
+	y++;
+	draw_nodes(s, y);
+	ui_put(ui_body_bottom() + 1, 2, COLS - 4, _("Press Enter to choose the version."));
+}
+
+static int url_done(struct ui_state *s, const char *text)
+{
+	if (!text || !*text)
+		return UI_REDRAW;
+	free(s->cfg.server_url);
+	s->cfg.server_url = hoist_xstrdup(text);
+	connect_now(s);
+	return UI_REDRAW;
+}
+
+static int key_file_done(struct ui_state *s, const char *text)
+{
+	struct hoist_error err;
+	char *key = NULL;
+	if (!text || !*text)
+		return UI_REDRAW;
+	hoist_error_init(&err);
+	if (hoist_config_read_key_file(text, &key, &err) != HOIST_OK) {
+		ui_set_message(s, "%s", hoist_error_message(&err));
+	} else {
+		if (s->cfg.api_key) {
+			memset(s->cfg.api_key, 0, strlen(s->cfg.api_key));
+			free(s->cfg.api_key);
+		}
+		s->cfg.api_key = key;
+		free(s->cfg.api_key_file);
+		s->cfg.api_key_file = hoist_xstrdup(text);
+		connect_now(s);
+	}
+	hoist_error_done(&err);
+	return UI_REDRAW;
+}
+
+static int key(struct ui_state *s, int k)
+{
+	switch (ui_key_action(k)) {
+	case UI_ACT_RETRY:
+		connect_now(s);
+		return UI_REDRAW;
+	case UI_ACT_EDIT_URL:
+		ui_input_open(s, _("Server address:"), false, s->cfg.server_url, url_done);
+		return UI_REDRAW;
+	case UI_ACT_EDIT_KEY:
+		ui_input_open(s, _("API key file:"), false, s->cfg.api_key_file, key_file_done);
+		return UI_REDRAW;
+	case UI_ACT_UP:
+		if (top > 0)
+			top--;
+		return UI_REDRAW;
+	case UI_ACT_DOWN:
+		if (s->connected && (size_t)top + 1 < s->topo.n_nodes)
+			top++;
+		return UI_REDRAW;
+	case UI_ACT_ENTER:
+		if (!s->connected) {
+			ui_set_message(s, _("Not connected: press r to try again."));
+			return UI_REDRAW;
+		}
+		return UI_NEXT;
+	default:
+		return UI_PASS;
+	}
+}
+
+static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_RETRY, UI_ACT_EDIT_URL,
+					  UI_ACT_EDIT_KEY, UI_ACT_DOWN, UI_ACT_NONE };
+
+const struct ui_screen ui_screen_connect = {
+	.name = N_("Connect"),
+	.enter = enter,
+	.draw = draw,
+	.key = key,
+	.leave = NULL,
+	.actions = actions,
+};

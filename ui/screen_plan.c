@@ -1,0 +1,214 @@
+/* screen_plan.c: step 4, the plan the engine built: nodes in order, steps, point of no return. */
+#include "config.h"
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "i18n.h"
+#include "ui.h"
+#include "xalloc.h"
+
+static struct hoist_plan *plan; /* owned; NULL when it could not be built */
+static struct hoist_error plan_err;
+static int top;                 /* first step shown */
+static int step_rows;
+
+static void enter(struct ui_state *s)
+{
+	struct hoist_plan_input in = { 0 };
+	struct hoist_plan_node *nodes;
+	const char *ov = s->override;
+	hoist_plan_free(plan);
+	plan = NULL;
+	hoist_error_done(&plan_err);
+	hoist_error_init(&plan_err);
+	top = 0;
+	if (!s->has_target || !s->connected) {
+		hoist_error_set(&plan_err, HOIST_STATE, _("Choose a version first (Esc goes back)."));
+		return;
+	}
+	nodes = hoist_xcalloc(s->topo.n_nodes + 1, sizeof *nodes);
+	for (size_t i = 0; i < s->topo.n_nodes; i++) {
+		const struct hoist_topology_node *t = &s->topo.nodes[i];
+		const char *transport = "local";
+		for (size_t k = 0; k < s->cfg.n_nodes; k++)
+			if (!strcmp(s->cfg.nodes[k].name, t->name) && s->cfg.nodes[k].transport)
+				transport = s->cfg.nodes[k].transport;
+		nodes[i].name = t->name;
+		nodes[i].role = t->role;
+		nodes[i].url = t->url;
+		nodes[i].transport = (char *)transport;
+		nodes[i].version = t->has_version ? t->version : s->topo.version;
+	}
+	in.server_url = s->topo.server_url;
+	in.profile = s->cfg.profile;
+	in.feed = s->cfg.feed;
+	in.from = s->topo.version;
+	in.to = s->target;
+	if (s->has_notes) {
+		in.stops = s->notes.chain.stops;
+		in.n_stops = s->notes.chain.n_stops;
+	}
+	in.nodes = nodes;
+	in.n_nodes = s->topo.n_nodes;
+	in.role_order = s->cfg.role_order;
+	in.strategy = HOIST_STRATEGY_AUTO;
+	in.overrides = ov ? &ov : NULL;
+	in.n_overrides = ov ? 1 : 0;
+	hoist_plan_build(&in, &plan, &plan_err);
+	free(nodes);
+}
+
+static void leave(struct ui_state *s)
+{
+	hoist_plan_free(plan);
+	plan = NULL;
+	hoist_error_done(&plan_err);
+}
+
+static void put_line(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	ui_putf((*y)++, 2, COLS - 4, "%.*s", (int)n, p);
+}
+
+static void draw_steps(struct ui_state *s, int y)
+{
+	long pnr = hoist_plan_pnr_index(plan);
+	step_rows = ui_body_bottom() - y + 1;
+	if (top > (int)plan->n_steps - step_rows)
+		top = (int)plan->n_steps - step_rows;
+	if (top < 0)
+		top = 0;
+	for (int r = 0; r < step_rows && (size_t)(top + r) < plan->n_steps; r++) {
+		const struct hoist_plan_step *st = &plan->steps[top + r];
+		const struct hoist_step_info *info = hoist_step_info(st->id);
+		bool is_pnr = top + r == pnr;
+		if (is_pnr)
+			attron(ui_attr(s, UI_C_BAD));
+		ui_putf(y + r, 2, 34, "%3d. %-17s %s", top + r + 1, st->id,
+			st->node ? st->node : _("cluster"));
+		if (is_pnr)
+			ui_put(y + r, 37, COLS - 39, _("POINT OF NO RETURN"));
+		else if (info)
+			ui_put(y + r, 37, COLS - 39, _(info->summary));
+		if (is_pnr)
+			attroff(ui_attr(s, UI_C_BAD));
+	}
+}
+
+static void draw(struct ui_state *s)
+{
+	int y = ui_draw_frame(s, _(ui_screen_plan.name)) + 1;
+	struct hoist_buf order;
+	if (!plan) {
+		attron(ui_attr(s, UI_C_BAD));
+		ui_put(y++, 2, COLS - 4, _("No plan could be built."));
+		attroff(ui_attr(s, UI_C_BAD));
+		ui_wrap(hoist_error_message(&plan_err), COLS - 4, put_line, &y);
+		return;
+	}
+	attron(A_BOLD);
+	ui_putf(y++, 2, COLS - 4, _("%s upgrade %s to %s, %s, %zu steps"),
+		hoist_kind_name(plan->kind), plan->from.text, plan->to.text,
+		hoist_strategy_name(plan->strategy), plan->n_steps);
+	attroff(A_BOLD);
+	hoist_buf_init(&order, 0);
+	for (size_t i = 0; i < plan->n_nodes; i++)
+		hoist_buf_printf(&order, "%s%s (%s)", i ? ", " : "", plan->nodes[i].name,
+				 plan->nodes[i].role ? plan->nodes[i].role : "-");
+	ui_putf(y++, 2, COLS - 4, _("Node order: %s"), hoist_buf_cstr(&order));
+	hoist_buf_done(&order);
+	{
+		long pnr = hoist_plan_pnr_index(plan);
+		if (pnr >= 0) {
+			attron(ui_attr(s, UI_C_BAD));
+			ui_putf(y++, 2, COLS - 4,
+				_("Point of no return: step %ld, %s on %s; from there on, the way "
+				  "back is a restore."),
+				pnr + 1, plan->steps[pnr].id,
+				plan->steps[pnr].node ? plan->steps[pnr].node : _("the cluster"));
+			attroff(ui_attr(s, UI_C_BAD));
+		} else {
+			ui_put(y++, 2, COLS - 4,
+			       _("No point of no return: every step can be undone."));
+		}
+	}
+	if (plan->window_estimate_ms < 0)
+		ui_put(y++, 2, COLS - 4, _("Window: no estimate yet (no earlier runs)."));
+	else
+		ui_putf(y++, 2, COLS - 4, _("Window: about %lld minutes, from earlier runs."),
+			(plan->window_estimate_ms + 59999) / 60000);
+	if (s->override) {
+		attron(ui_attr(s, UI_C_WARN));
+		ui_putf(y++, 2, COLS - 4, _("Override: %s"), s->override);
+		attroff(ui_attr(s, UI_C_WARN));
+	}
+	ui_put(y++, 2, COLS - 4, _("The same plan from the command line:"));
+	ui_putf(y++, 4, COLS - 6, "hoist%s%s upgrade --to %s",
+		s->cfg.loaded_from ? " --config " : "",
+		s->cfg.loaded_from ? s->cfg.loaded_from : "", plan->to.text);
+	ui_hline(y++);
+	draw_steps(s, y);
+	ui_put(ui_body_bottom() + 1, 2, COLS - 4,
+	       _("Press Enter and type the target version to start."));
+}
+
+static int start_done(struct ui_state *s, const char *text)
+{
+	if (!text)
+		return UI_REDRAW;
+	if (strcmp(text, plan->to.text)) {
+		ui_set_message(s, _("That is not %s: nothing was started."), plan->to.text);
+		return UI_REDRAW;
+	}
+	/* The run engine is not part of this build: say so rather than pretend. */
+	ui_set_message(s, _("This build of hoist-wizard cannot start an upgrade yet; nothing "
+			    "was started."));
+	return UI_REDRAW;
+}
+
+static int key(struct ui_state *s, int k)
+{
+	switch (ui_key_action(k)) {
+	case UI_ACT_UP:
+		top--;
+		break;
+	case UI_ACT_DOWN:
+		top++;
+		break;
+	case UI_ACT_PGUP:
+		top -= step_rows > 1 ? step_rows - 1 : 1;
+		break;
+	case UI_ACT_PGDN:
+		top += step_rows > 1 ? step_rows - 1 : 1;
+		break;
+	case UI_ACT_HOME:
+		top = 0;
+		break;
+	case UI_ACT_END:
+		top = plan ? (int)plan->n_steps : 0;
+		break;
+	case UI_ACT_ENTER:
+		if (plan) {
+			char *q = hoist_xasprintf(_("Type %s to start:"), plan->to.text);
+			ui_input_open(s, q, false, NULL, start_done);
+			free(q);
+		}
+		break;
+	default:
+		return UI_PASS;
+	}
+	return UI_REDRAW;
+}
+
+static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_DOWN, UI_ACT_PGDN,
+					  UI_ACT_NONE };
+
+const struct ui_screen ui_screen_plan = {
+	.name = N_("Review the plan"),
+	.enter = enter,
+	.draw = draw,
+	.key = key,
+	.leave = leave,
+	.actions = actions,
+};

@@ -1,0 +1,254 @@
+/* screen_version.c: step 2, every newer release with the policy's verdict; the policy can change. */
+#include "config.h"
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "i18n.h"
+#include "ui.h"
+#include "xalloc.h"
+
+static int top; /* first row shown, in display order (newest first) */
+
+static void evaluate(struct ui_state *s)
+{
+	struct hoist_error err;
+	if (s->has_selection) {
+		hoist_selection_done(&s->sel);
+		s->has_selection = false;
+	}
+	if (!s->feed)
+		return;
+	hoist_error_init(&err);
+	if (hoist_policy_evaluate(&s->cfg.policy, s->feed, &s->topo.version, &s->sel, &err) ==
+	    HOIST_OK) {
+		s->has_selection = true;
+		s->cursor = s->sel.n ? s->sel.n - 1 : 0;
+		/* Start on the recommended release, else on the newest. */
+		for (size_t i = 0; i < s->sel.n; i++)
+			if (s->sel.verdicts[i].release == s->sel.recommended)
+				s->cursor = i;
+	} else {
+		hoist_error_set(&s->feed_err, err.status, "%s", hoist_error_message(&err));
+	}
+	hoist_error_done(&err);
+}
+
+static void enter(struct ui_state *s)
+{
+	struct hoist_feed_options o;
+	if (!s->feed) {
+		hoist_error_clear(&s->feed_err);
+		if (!s->cfg.feed || !*s->cfg.feed) {
+			hoist_error_set(&s->feed_err, HOIST_CONFIG,
+					_("no release feed is configured; set source in the [feed] "
+					  "section or HOIST_FEED"));
+			return;
+		}
+		erase();
+		ui_draw_frame(s, _(ui_screen_version.name));
+		ui_putf(3, 2, COLS - 4, _("Reading the release feed %s ..."), s->cfg.feed);
+		refresh();
+		hoist_feed_options_init(&o);
+		o.http.insecure = !s->cfg.tls_verify;
+		o.http.allow_plain_http = s->cfg.allow_http;
+		o.http.ca_file = s->cfg.ca_file;
+		if (hoist_feed_load(s->cfg.feed, &o, &s->feed, &s->feed_err) != HOIST_OK)
+			return;
+	}
+	if (!s->has_selection ||
+	    hoist_version_cmp(&s->sel.current, &s->topo.version) != 0)
+		evaluate(s);
+	top = 0;
+}
+
+static void put_line(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	char *l = hoist_xstrndup(p, n);
+	ui_put((*y)++, 2, COLS - 4, l);
+	free(l);
+}
+
+/* The policy in the configuration file's own words, so it can be copied there. */
+static void draw_policy(struct ui_state *s, int y)
+{
+	const struct hoist_policy *p = &s->cfg.policy;
+	static const char *const allow[] = { "", "patch", "minor", "major" };
+	char minor[16], major[16];
+	snprintf(minor, sizeof minor, "%d", p->minor_after);
+	snprintf(major, sizeof major, "%d", p->major_after);
+	ui_putf(y, 2, COLS - 4, _("Policy: allow=%s minor_after=%s major_after=%s "
+				  "prerelease=%s"),
+		allow[p->allow], p->minor_after < 0 ? _("off") : minor,
+		p->major_after < 0 ? _("off") : major, p->prerelease ? "true" : "false");
+	if (s->policy_changed) {
+		attron(ui_attr(s, UI_C_WARN));
+		ui_put(y + 1, 2, COLS - 4, _("The policy was changed on this screen; the "
+					     "configuration file is unchanged."));
+		attroff(ui_attr(s, UI_C_WARN));
+	}
+}
+
+static void draw(struct ui_state *s)
+{
+	int y = ui_draw_frame(s, _(ui_screen_version.name)) + 1, rows;
+	if (!s->feed || !s->has_selection) {
+		attron(ui_attr(s, UI_C_BAD));
+		ui_put(y++, 2, COLS - 4, _("The release feed could not be read."));
+		attroff(ui_attr(s, UI_C_BAD));
+		ui_wrap(hoist_error_message(&s->feed_err), COLS - 4, put_line, &y);
+		return;
+	}
+	ui_putf(y++, 2, COLS - 4, _("Running now: %s. Releases in the feed newer than that: %zu."),
+		s->topo.version.text, s->sel.n);
+	draw_policy(s, y);
+	y += 3;
+	if (!s->sel.n) {
+		ui_put(y, 2, COLS - 4, _("Nothing to do: no release is newer than the running one."));
+		return;
+	}
+	attron(A_BOLD);
+	ui_putf(y++, 2, COLS - 4, "  %-14s %-7s %-11s %s", _("Version"), _("Kind"), _("Date"),
+		_("Verdict"));
+	attroff(A_BOLD);
+	rows = ui_body_bottom() - y + 1;
+	{
+		size_t cur_row = s->sel.n - 1 - s->cursor;
+		if (cur_row < (size_t)top)
+			top = (int)cur_row;
+		if (cur_row >= (size_t)top + (size_t)rows)
+			top = (int)(cur_row - (size_t)rows + 1);
+	}
+	for (size_t r = (size_t)top; r < s->sel.n && rows > 0; r++, rows--, y++) {
+		size_t i = s->sel.n - 1 - r;
+		const struct hoist_verdict *v = &s->sel.verdicts[i];
+		const struct hoist_release *rel = v->release;
+		bool rec = rel == s->sel.recommended;
+		if (i == s->cursor)
+			attron(A_REVERSE);
+		mvhline(y, 2, ' ', COLS - 4);
+		ui_putf(y, 2, COLS - 4, "%s %-14s %-7s %-11s", rec ? "*" : " ", rel->version.text,
+			hoist_kind_name(v->kind), rel->date ? rel->date : "-");
+		if (!(i == s->cursor))
+			attron(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));
+		if (v->eligible)
+			ui_putf(y, 39, COLS - 41, "%s%s%s", _("eligible"),
+				rel->lts ? _(", long-term support") : "",
+				v->hold == HOIST_HOLD_STOP ? _(", through a required stop") : "");
+		else
+			ui_putf(y, 39, COLS - 41, _("held back: %s"), v->reason);
+		attroff(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));
+		attroff(A_REVERSE);
+	}
+	ui_put(ui_body_bottom() + 1, 2, COLS - 4,
+	       s->sel.recommended ? _("* recommended. Enter chooses the highlighted release.")
+				  : _("No release is eligible under this policy."));
+}
+
+static int override_done(struct ui_state *s, const char *text)
+{
+	const struct hoist_verdict *v = &s->sel.verdicts[s->cursor];
+	if (!text || strcmp(text, "y"))
+		return UI_REDRAW;
+	free(s->override);
+	s->override = hoist_xasprintf(_("%s chosen although the policy held it back (%s)"),
+				      v->release->version.text, v->reason);
+	s->target = v->release->version;
+	s->has_target = true;
+	return UI_NEXT | UI_REDRAW;
+}
+
+static int choose(struct ui_state *s)
+{
+	const struct hoist_verdict *v;
+	char *q;
+	if (!s->has_selection || !s->sel.n)
+		return UI_REDRAW;
+	v = &s->sel.verdicts[s->cursor];
+	if (v->eligible) {
+		free(s->override);
+		s->override = NULL;
+		s->target = v->release->version;
+		s->has_target = true;
+		return UI_NEXT;
+	}
+	q = hoist_xasprintf(_("Held back (%s): choose %s anyway, as an override?"), v->reason,
+			    v->release->version.text);
+	ui_input_open(s, q, true, NULL, override_done);
+	free(q);
+	return UI_REDRAW;
+}
+
+static int cycle(int v)
+{
+	return v >= 5 ? -1 : v + 1;
+}
+
+static int key(struct ui_state *s, int k)
+{
+	struct hoist_policy *p = &s->cfg.policy;
+	enum ui_action a = ui_key_action(k);
+	size_t page = (size_t)(ui_body_bottom() - 8);
+	bool list = s->has_selection && s->sel.n;
+	switch (a) {
+	case UI_ACT_UP:
+		if (list && s->cursor + 1 < s->sel.n)
+			s->cursor++;
+		return UI_REDRAW;
+	case UI_ACT_DOWN:
+		if (list && s->cursor > 0)
+			s->cursor--;
+		return UI_REDRAW;
+	case UI_ACT_PGUP:
+	case UI_ACT_HOME:
+		if (list)
+			s->cursor = a == UI_ACT_HOME || s->cursor + page >= s->sel.n
+					    ? s->sel.n - 1 : s->cursor + page;
+		return UI_REDRAW;
+	case UI_ACT_PGDN:
+	case UI_ACT_END:
+		if (list)
+			s->cursor = a == UI_ACT_END || s->cursor < page ? 0 : s->cursor - page;
+		return UI_REDRAW;
+	case UI_ACT_ENTER:
+		return choose(s);
+	case UI_ACT_ALLOW:
+		p->allow = p->allow == HOIST_ALLOW_MAJOR ? HOIST_ALLOW_PATCH : p->allow + 1;
+		break;
+	case UI_ACT_MINOR_AFTER:
+		p->minor_after = cycle(p->minor_after);
+		break;
+	case UI_ACT_MAJOR_AFTER:
+		p->major_after = cycle(p->major_after);
+		break;
+	case UI_ACT_PRERELEASE:
+		p->prerelease = !p->prerelease;
+		break;
+	case UI_ACT_RETRY:
+		hoist_feed_free(s->feed);
+		s->feed = NULL;
+		if (s->has_selection)
+			hoist_selection_done(&s->sel);
+		s->has_selection = false;
+		enter(s);
+		return UI_REDRAW;
+	default:
+		return UI_PASS;
+	}
+	s->policy_changed = true;
+	evaluate(s);
+	return UI_REDRAW;
+}
+
+static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_DOWN, UI_ACT_ALLOW,
+					  UI_ACT_MINOR_AFTER, UI_ACT_MAJOR_AFTER,
+					  UI_ACT_PRERELEASE, UI_ACT_RETRY, UI_ACT_NONE };
+
+const struct ui_screen ui_screen_version = {
+	.name = N_("Choose the version"),
+	.enter = enter,
+	.draw = draw,
+	.key = key,
+	.leave = NULL,
+	.actions = actions,
+};
