@@ -157,6 +157,7 @@ START_TEST(test_plan_json_round_trip)
 	char *a, *b;
 	int fd = mkstemp(path);
 	close(fd);
+	hoist_plan_add_step(p, "db-restore", "n1", &p->from, "/var/lib/hoist/runs/x/backups/db.bak");
 	hoist_plan_add_evidence(p, &e);
 	e.size = 99;
 	hoist_plan_add_evidence(p, &e); /* replaces, not duplicates */
@@ -167,6 +168,9 @@ START_TEST(test_plan_json_round_trip)
 	b = hoist_plan_to_json(q);
 	ck_assert_str_eq(a, b);
 	ck_assert_int_eq(q->evidence[0].size, 99);
+	ck_assert_str_eq(q->steps[q->n_steps - 1].id, "db-restore");
+	ck_assert_str_eq(q->steps[q->n_steps - 1].arg, "/var/lib/hoist/runs/x/backups/db.bak");
+	ck_assert_str_eq(q->steps[q->n_steps - 1].version.text, "2024.1.2");
 	free(a);
 	free(b);
 	unlink(path);

@@ -37,6 +37,10 @@ static const struct hoist_step_info steps[] = {
 	{ "undrain", true, true, true, true, N_("end the drain of the node") },
 	{ "maintenance-off", false, true, true, true,
 	  N_("turn maintenance mode off once every node reports the target version") },
+	{ "db-restore", true, false, true, true,
+	  N_("restore the database from this run's backup (rollback)") },
+	{ "master-key-restore", true, false, true, true,
+	  N_("put back the master key saved by this run (rollback)") },
 	{ "os-patch", true, false, false, true, N_("apply the operating-system patches") },
 	{ "migrate-data", false, false, false, true, N_("migrate the data (legacy upgrade)") },
 	{ "tentacles", false, true, true, false, N_("upgrade the Tentacles in batches") },
@@ -131,6 +135,15 @@ static void add_step(struct hoist_plan *p, size_t *alloc, const char *id, const 
 	s->id = hoist_xstrdup(id);
 	s->node = dup0(node);
 	s->version = *v;
+}
+
+void hoist_plan_add_step(struct hoist_plan *p, const char *id, const char *node,
+			 const struct hoist_version *version, const char *arg)
+{
+	/* Growing by one each time: plans are short and built once. */
+	size_t alloc = p->n_steps;
+	add_step(p, &alloc, id, node, version ? version : &p->to);
+	p->steps[p->n_steps - 1].arg = dup0(arg);
 }
 
 static void each_node(struct hoist_plan *p, size_t *alloc, const char *id,
@@ -335,6 +348,7 @@ void hoist_plan_free(struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_steps; i++) {
 		free(p->steps[i].id);
 		free(p->steps[i].node);
+		free(p->steps[i].arg);
 	}
 	free(p->steps);
 	for (size_t i = 0; i < p->n_evidence; i++)
@@ -418,6 +432,8 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 		cJSON_AddStringToObject(n, "version", p->steps[i].version.text);
 		if (p->steps[i].point_of_no_return)
 			cJSON_AddTrueToObject(n, "point_of_no_return");
+		if (p->steps[i].arg)
+			cJSON_AddStringToObject(n, "arg", p->steps[i].arg);
 		cJSON_AddItemToArray(a, n);
 	}
 	a = cJSON_AddArrayToObject(j, "evidence");
@@ -596,6 +612,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 			}
 			st->id = hoist_xstrdup(id);
 			st->node = dup0(node);
+			st->arg = dup0(rstr(&r, it, "arg", false));
 			st->point_of_no_return = cJSON_IsTrue(
 				cJSON_GetObjectItemCaseSensitive(it, "point_of_no_return"));
 			p->n_steps++;

@@ -43,6 +43,7 @@ struct hoist_plan_step {
 	char *node;      /* owned; NULL for a cluster step */
 	struct hoist_version version; /* the hop's version for install/db-upgrade, else to */
 	bool point_of_no_return;
+	char *arg;       /* owned; may be NULL: e.g. the backup file of db-restore */
 };
 
 struct hoist_plan_evidence {
@@ -108,6 +109,10 @@ long hoist_plan_pnr_index(const struct hoist_plan *p);
 const char *hoist_strategy_name(enum hoist_strategy s);
 enum hoist_status hoist_strategy_parse(const char *text, enum hoist_strategy *s,
 				       struct hoist_error *err);
+
+/* Appends a step (copied); a rollback plan is built this way. */
+void hoist_plan_add_step(struct hoist_plan *p, const char *id, const char *node,
+			 const struct hoist_version *version, const char *arg);
 
 /* Adds evidence (copied). */
 void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e);
