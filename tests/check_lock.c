@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,7 +43,7 @@ START_TEST(test_lock_second_run_refused)
 	struct hoist_lock *a, *b;
 	struct hoist_lock_info holder, info;
 	struct hoist_error err;
-	char expect[256], host[256];
+	char expect[1024], host[256];
 	hoist_error_init(&err);
 	ck_assert_int_eq(hoist_lock_acquire(state, url, "20261122T014233Z-aaaa", 0, &a, NULL, &err), HOIST_OK);
 	ck_assert_int_eq(hoist_lock_acquire(state, "HTTPS://Octopus.Example.com/", "20261122T020000Z-bbbb",
