@@ -164,6 +164,8 @@ static enum scan_result scan_json(const char *text, size_t len)
 static enum hoist_status entry_version(const cJSON *j, const char *field, size_t entry,
 				       struct hoist_version *v, struct hoist_error *err)
 {
+	if (!j)
+		return hoist_error_set(err, HOIST_FEED, _("entry %zu has no \"%s\""), entry, field);
 	if (!cJSON_IsString(j))
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu: \"%s\" must be a string, not %s"), entry,
@@ -1003,6 +1005,34 @@ enum hoist_status hoist_feed_load(const char *source, const struct hoist_feed_op
 	st = hoist_feed_parse(text, len, source, o, out, err);
 	free(text);
 	return st;
+}
+
+char *hoist_feed_resolve_url(const struct hoist_feed *feed, const char *url)
+{
+	const char *base = feed ? feed->source : NULL, *auth, *path, *end, *slash;
+	if (!url)
+		return NULL;
+	if (!base || has_scheme(url))
+		return hoist_xstrdup(url);
+	if (!has_scheme(base)) {
+		/* A feed read from a path: packages sit next to it. */
+		slash = strrchr(base, '/');
+		if (url[0] == '/' || !slash)
+			return hoist_xstrdup(url);
+		return hoist_xasprintf("%.*s%s", (int)(slash - base + 1), base, url);
+	}
+	auth = strstr(base, "://") + 3;
+	path = auth + strcspn(auth, "/?#");
+	end = path + strcspn(path, "?#");
+	if (url[0] == '/' && url[1] == '/') /* same scheme, another host */
+		return hoist_xasprintf("%.*s%s", (int)(auth - 2 - base), base, url);
+	if (url[0] == '/')
+		return hoist_xasprintf("%.*s%s", (int)(path - base), base, url);
+	for (slash = end; slash > path && slash[-1] != '/'; slash--)
+		;
+	if (slash == path) /* no path at all: the host's root */
+		return hoist_xasprintf("%.*s/%s", (int)(path - base), base, url);
+	return hoist_xasprintf("%.*s%s", (int)(slash - base), base, url);
 }
 
 const struct hoist_release *hoist_feed_find(const struct hoist_feed *feed,
