@@ -217,8 +217,8 @@ static enum hoist_status vendor_release(const cJSON *item, size_t entry,
 	return HOIST_OK;
 }
 
-static enum hoist_status notes_read(const cJSON *notes, size_t entry,
-					  struct hoist_release *r, struct hoist_error *err)
+static enum hoist_status notes_read(const cJSON *notes, size_t entry, struct hoist_release *r,
+				   struct hoist_error *err)
 {
 	const char *v = r->version.text;
 	const cJSON *n;
@@ -233,15 +233,15 @@ static enum hoist_status notes_read(const cJSON *notes, size_t entry,
 	cJSON_ArrayForEach(n, notes) {
 		static const char *const names[] = { "kind", "text" };
 		const cJSON *m[2], *kind, *text;
-		members(n, names, m, 2);
-		kind = m[0];
-		text = m[1];
 		i++;
 		if (!cJSON_IsObject(n))
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): note %zu must be an object with "
 						 "\"kind\" and \"text\", not %s"),
 					       entry, v, i, json_type(n));
+		members(n, names, m, 2);
+		kind = m[0];
+		text = m[1];
 		if (!cJSON_IsString(kind))
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): note %zu: \"kind\" must be a "
@@ -292,17 +292,17 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 		static const char *const names[] = { "platform", "url", "sha256", "size" };
 		const cJSON *m[4], *platform, *url, *sha, *size;
 		struct hoist_package *pk = &r->packages[r->n_packages];
-		members(p, names, m, 4);
-		platform = m[0];
-		url = m[1];
-		sha = m[2];
-		size = m[3];
 		i++;
 		if (!cJSON_IsObject(p))
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): package %zu must be an object, "
 						 "not %s"),
 					       entry, v, i, json_type(p));
+		members(p, names, m, 4);
+		platform = m[0];
+		url = m[1];
+		sha = m[2];
+		size = m[3];
 		if (!cJSON_IsString(platform) || !platform->valuestring[0])
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): package %zu needs a \"platform\" "
@@ -340,11 +340,11 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 }
 
 static enum hoist_status release_read(const cJSON *item, size_t entry,
-				     struct hoist_release *r, struct hoist_error *err)
+				      struct hoist_release *r, struct hoist_error *err)
 {
 	enum { F_VERSION, F_DATE, F_LTS, F_FROM, F_NOTES, F_PACKAGES, F_N_FIELDS };
-	static const char *const names[F_N_FIELDS] = { "version", "date", "lts", "upgrade_from",
-						     "notes", "packages" };
+	static const char *const names[F_N_FIELDS] = { "version", "date", "lts",
+						       "upgrade_from", "notes", "packages" };
 	const cJSON *m[F_N_FIELDS], *date, *from;
 	enum hoist_status st;
 	if (!cJSON_IsObject(item))
