@@ -829,8 +829,8 @@ static enum hoist_status load_http(const char *url, const struct hoist_feed_opti
 	size_t len;
 	char *body;
 
-	if (o->max_bytes && (!ho.max_body || ho.max_body > o->max_bytes))
-		ho.max_body = o->max_bytes;
+	if (o->max_bytes)
+		ho.max_body = o->max_bytes; /* the feed's own cap, not the API's */
 	h = hoist_http_new(&ho);
 	if (!h)
 		return hoist_error_set(err, HOIST_NETWORK,
