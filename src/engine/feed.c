@@ -164,6 +164,8 @@ static enum scan_result scan_json(const char *text, size_t len)
 static enum hoist_status entry_version(const cJSON *j, const char *field, size_t entry,
 				       struct hoist_version *v, struct hoist_error *err)
 {
+	if (!j)
+		return hoist_error_set(err, HOIST_FEED, _("entry %zu has no \"%s\""), entry, field);
 	if (!cJSON_IsString(j))
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu: \"%s\" must be a string, not %s"), entry,
@@ -215,8 +217,8 @@ static enum hoist_status vendor_release(const cJSON *item, size_t entry,
 	return HOIST_OK;
 }
 
-static enum hoist_status notes_read(const cJSON *notes, size_t entry,
-					  struct hoist_release *r, struct hoist_error *err)
+static enum hoist_status notes_read(const cJSON *notes, size_t entry, struct hoist_release *r,
+				   struct hoist_error *err)
 {
 	const char *v = r->version.text;
 	const cJSON *n;
@@ -231,15 +233,15 @@ static enum hoist_status notes_read(const cJSON *notes, size_t entry,
 	cJSON_ArrayForEach(n, notes) {
 		static const char *const names[] = { "kind", "text" };
 		const cJSON *m[2], *kind, *text;
-		members(n, names, m, 2);
-		kind = m[0];
-		text = m[1];
 		i++;
 		if (!cJSON_IsObject(n))
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): note %zu must be an object with "
 						 "\"kind\" and \"text\", not %s"),
 					       entry, v, i, json_type(n));
+		members(n, names, m, 2);
+		kind = m[0];
+		text = m[1];
 		if (!cJSON_IsString(kind))
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): note %zu: \"kind\" must be a "
@@ -290,17 +292,17 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 		static const char *const names[] = { "platform", "url", "sha256", "size" };
 		const cJSON *m[4], *platform, *url, *sha, *size;
 		struct hoist_package *pk = &r->packages[r->n_packages];
-		members(p, names, m, 4);
-		platform = m[0];
-		url = m[1];
-		sha = m[2];
-		size = m[3];
 		i++;
 		if (!cJSON_IsObject(p))
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): package %zu must be an object, "
 						 "not %s"),
 					       entry, v, i, json_type(p));
+		members(p, names, m, 4);
+		platform = m[0];
+		url = m[1];
+		sha = m[2];
+		size = m[3];
 		if (!cJSON_IsString(platform) || !platform->valuestring[0])
 			return hoist_error_set(err, HOIST_FEED,
 					       _("entry %zu (%s): package %zu needs a \"platform\" "
@@ -338,11 +340,11 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 }
 
 static enum hoist_status release_read(const cJSON *item, size_t entry,
-				     struct hoist_release *r, struct hoist_error *err)
+				      struct hoist_release *r, struct hoist_error *err)
 {
 	enum { F_VERSION, F_DATE, F_LTS, F_FROM, F_NOTES, F_PACKAGES, F_N_FIELDS };
-	static const char *const names[F_N_FIELDS] = { "version", "date", "lts", "upgrade_from",
-						     "notes", "packages" };
+	static const char *const names[F_N_FIELDS] = { "version", "date", "lts",
+						       "upgrade_from", "notes", "packages" };
 	const cJSON *m[F_N_FIELDS], *date, *from;
 	enum hoist_status st;
 	if (!cJSON_IsObject(item))
@@ -827,8 +829,8 @@ static enum hoist_status load_http(const char *url, const struct hoist_feed_opti
 	size_t len;
 	char *body;
 
-	if (o->max_bytes && (!ho.max_body || ho.max_body > o->max_bytes))
-		ho.max_body = o->max_bytes;
+	if (o->max_bytes)
+		ho.max_body = o->max_bytes; /* the feed's own cap, not the API's */
 	h = hoist_http_new(&ho);
 	if (!h)
 		return hoist_error_set(err, HOIST_NETWORK,
@@ -1003,6 +1005,34 @@ enum hoist_status hoist_feed_load(const char *source, const struct hoist_feed_op
 	st = hoist_feed_parse(text, len, source, o, out, err);
 	free(text);
 	return st;
+}
+
+char *hoist_feed_resolve_url(const struct hoist_feed *feed, const char *url)
+{
+	const char *base = feed ? feed->source : NULL, *auth, *path, *end, *slash;
+	if (!url)
+		return NULL;
+	if (!base || has_scheme(url))
+		return hoist_xstrdup(url);
+	if (!has_scheme(base)) {
+		/* A feed read from a path: packages sit next to it. */
+		slash = strrchr(base, '/');
+		if (url[0] == '/' || !slash)
+			return hoist_xstrdup(url);
+		return hoist_xasprintf("%.*s%s", (int)(slash - base + 1), base, url);
+	}
+	auth = strstr(base, "://") + 3;
+	path = auth + strcspn(auth, "/?#");
+	end = path + strcspn(path, "?#");
+	if (url[0] == '/' && url[1] == '/') /* same scheme, another host */
+		return hoist_xasprintf("%.*s%s", (int)(auth - 2 - base), base, url);
+	if (url[0] == '/')
+		return hoist_xasprintf("%.*s%s", (int)(path - base), base, url);
+	for (slash = end; slash > path && slash[-1] != '/'; slash--)
+		;
+	if (slash == path) /* no path at all: the host's root */
+		return hoist_xasprintf("%.*s/%s", (int)(path - base), base, url);
+	return hoist_xasprintf("%.*s%s", (int)(slash - base), base, url);
 }
 
 const struct hoist_release *hoist_feed_find(const struct hoist_feed *feed,
