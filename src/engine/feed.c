@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -163,6 +164,8 @@ static enum scan_result scan_json(const char *text, size_t len)
 static enum hoist_status entry_version(const cJSON *j, const char *field, size_t entry,
 				       struct hoist_version *v, struct hoist_error *err)
 {
+	if (!j)
+		return hoist_error_set(err, HOIST_FEED, _("entry %zu has no \"%s\""), entry, field);
 	if (!cJSON_IsString(j))
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu: \"%s\" must be a string, not %s"), entry,
@@ -434,6 +437,53 @@ static enum hoist_status sort_releases(struct hoist_feed *f, struct hoist_error 
 }
 
 /*
+ * cJSON allocates every node, key and string of an entry with malloc and frees them
+ * one by one right after; that is a third of the time spent on a large feed. While
+ * this thread reads an entry, those allocations come from a scratch block instead,
+ * emptied in one go once the entry is converted. The hooks are installed once for the
+ * process and fall back to malloc/free for every other use of cJSON, on any thread,
+ * so libhoist expects no one else to install cJSON hooks.
+ */
+#define SCRATCH_SIZE (64u << 10)
+
+struct scratch {
+	char *base; /* owned */
+	size_t used;
+	bool spilled; /* something went to malloc: the tree must be freed node by node */
+};
+
+static _Thread_local struct scratch *scratch; /* set only while an entry is parsed */
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *scratch_malloc(size_t n)
+{
+	struct scratch *s = scratch;
+	size_t need = (n + 15) & ~(size_t)15;
+	if (s && need >= n && need <= SCRATCH_SIZE - s->used) {
+		void *p = s->base + s->used;
+		s->used += need;
+		return p;
+	}
+	if (s)
+		s->spilled = true;
+	return hoist_xmalloc(n); /* a large entry, or cJSON used elsewhere */
+}
+
+static void scratch_free(void *p)
+{
+	struct scratch *s = scratch;
+	if (s && (char *)p >= s->base && (char *)p < s->base + SCRATCH_SIZE)
+		return; /* reclaimed with the whole block */
+	free(p);
+}
+
+static void hooks_install(void)
+{
+	cJSON_Hooks h = { scratch_malloc, scratch_free };
+	cJSON_InitHooks(&h);
+}
+
+/*
  * The reader walks the top level of the feed itself and hands each release entry to
  * cJSON on its own, then frees that entry's tree: the whole document never exists as
  * one tree, which keeps a large feed's memory close to its text plus the typed structs.
@@ -444,6 +494,7 @@ struct reader {
 	const struct hoist_feed_options *o;
 	struct hoist_feed *f;
 	size_t alloc; /* capacity of f->releases */
+	struct scratch scratch;
 	struct hoist_error *err;
 };
 
@@ -521,32 +572,47 @@ static const char *skip_structure(const char *p, const char *end)
 }
 
 /* Reads the array of releases at p (its '['), one entry at a time. */
-static enum hoist_status read_releases(struct reader *rd, const char *p, const char **next)
+/* Parses and converts one entry at *p, with cJSON's allocations in the scratch block. */
+static enum hoist_status read_entry(struct reader *rd, const char **p)
 {
 	struct hoist_feed *f = rd->f;
+	size_t entry = f->n_releases + 1;
+	struct hoist_release *r;
 	enum hoist_status st;
 	cJSON *item;
+	if (f->n_releases >= rd->o->max_releases)
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed lists more than the %zu releases allowed"),
+				       rd->o->max_releases);
+	scratch = &rd->scratch;
+	st = parse_value(rd, *p, &item, p);
+	if (st == HOIST_OK) {
+		f->releases = hoist_xgrow(f->releases, &rd->alloc, entry, sizeof *f->releases);
+		r = &f->releases[f->n_releases++]; /* counted now, so that free() sees its parts */
+		memset(r, 0, sizeof *r);
+		st = f->format == HOIST_FEED_VENDOR ? vendor_release(item, entry, r, rd->err)
+						    : release_read(item, entry, r, rd->err);
+		/* A tree wholly inside the block needs no walk to be freed. */
+		if (rd->scratch.spilled)
+			cJSON_Delete(item);
+	}
+	rd->scratch.used = 0;
+	rd->scratch.spilled = false;
+	scratch = NULL;
+	return st;
+}
+
+/* Reads the array of releases at p (its '['), one entry at a time. */
+static enum hoist_status read_releases(struct reader *rd, const char *p, const char **next)
+{
+	enum hoist_status st;
 	p = skip_ws(p + 1, rd->end);
 	if (p < rd->end && *p == ']') {
 		*next = p + 1;
 		return HOIST_OK;
 	}
 	for (;;) {
-		struct hoist_release *r;
-		size_t entry = f->n_releases + 1;
-		if (f->n_releases >= rd->o->max_releases)
-			return hoist_error_set(rd->err, HOIST_FEED,
-					       _("the feed lists more than the %zu releases allowed"),
-					       rd->o->max_releases);
-		if ((st = parse_value(rd, p, &item, &p)) != HOIST_OK)
-			return st;
-		f->releases = hoist_xgrow(f->releases, &rd->alloc, entry, sizeof *f->releases);
-		r = &f->releases[f->n_releases++]; /* counted now, so that free() sees its parts */
-		memset(r, 0, sizeof *r);
-		st = f->format == HOIST_FEED_VENDOR ? vendor_release(item, entry, r, rd->err)
-						    : release_read(item, entry, r, rd->err);
-		cJSON_Delete(item);
-		if (st != HOIST_OK)
+		if ((st = read_entry(rd, &p)) != HOIST_OK)
 			return st;
 		p = skip_ws(p, rd->end);
 		if (p < rd->end && *p == ',') {
@@ -651,32 +717,29 @@ static enum hoist_status read_object(struct reader *rd, const char *p, const cha
 	return HOIST_OK;
 }
 
-/* Reads the whole feed into f, then sorts it oldest first. */
-static enum hoist_status read_feed(const char *text, size_t len,
-				   const struct hoist_feed_options *o, struct hoist_feed *f,
-				   struct hoist_error *err)
+/* Reads the one JSON value of the document: the vendor's array or a hoist-feed/1. */
+static enum hoist_status read_document(struct reader *rd)
 {
-	struct reader rd = { text, text + len, o, f, 0, err };
-	const char *p = text, *next = NULL;
+	const char *p = rd->text, *next = NULL;
 	enum hoist_status st;
-	cJSON *root;
 	size_t line, col;
+	cJSON *root;
 
 	/* A byte-order mark, as some Windows tools write, is not part of the JSON. */
-	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+	if (rd->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
 		p += 3;
-	p = skip_ws(p, rd.end);
-	if (p == rd.end)
-		return hoist_error_set(err, HOIST_FEED,
+	p = skip_ws(p, rd->end);
+	if (p == rd->end)
+		return hoist_error_set(rd->err, HOIST_FEED,
 				       _("the feed is empty; expected a JSON array of releases or "
 					 "a hoist-feed/1 document"));
 	if (*p == '[') {
-		f->format = HOIST_FEED_VENDOR;
-		st = read_releases(&rd, p, &next);
+		rd->f->format = HOIST_FEED_VENDOR;
+		st = read_releases(rd, p, &next);
 	} else if (*p == '{') {
-		st = read_object(&rd, p, &next);
-	} else if ((st = parse_value(&rd, p, &root, &next)) == HOIST_OK) {
-		st = hoist_error_set(err, HOIST_FEED,
+		st = read_object(rd, p, &next);
+	} else if ((st = parse_value(rd, p, &root, &next)) == HOIST_OK) {
+		st = hoist_error_set(rd->err, HOIST_FEED,
 				     _("the feed is %s; expected a JSON array of releases or a "
 				       "hoist-feed/1 object"),
 				     json_type(root));
@@ -684,14 +747,31 @@ static enum hoist_status read_feed(const char *text, size_t len,
 	}
 	if (st != HOIST_OK)
 		return st;
-	next = skip_ws(next, rd.end);
-	if (next < rd.end) {
-		line_col(text, (size_t)(next - text), &line, &col);
-		return hoist_error_set(err, HOIST_FEED,
+	next = skip_ws(next, rd->end);
+	if (next < rd->end) {
+		line_col(rd->text, (size_t)(next - rd->text), &line, &col);
+		return hoist_error_set(rd->err, HOIST_FEED,
 				       _("the feed is not valid JSON: unexpected data after its end "
 					 "at line %zu, column %zu"),
 				       line, col);
 	}
+	return HOIST_OK;
+}
+
+/* Reads the whole feed into f, then sorts it oldest first. */
+static enum hoist_status read_feed(const char *text, size_t len,
+				   const struct hoist_feed_options *o, struct hoist_feed *f,
+				   struct hoist_error *err)
+{
+	struct reader rd = { text, text + len, o, f, 0, { NULL, 0, false }, err };
+	enum hoist_status st;
+
+	pthread_once(&hooks_once, hooks_install);
+	rd.scratch.base = hoist_xmalloc(SCRATCH_SIZE);
+	st = read_document(&rd);
+	free(rd.scratch.base);
+	if (st != HOIST_OK)
+		return st;
 	if (f->n_releases < rd.alloc)
 		f->releases = hoist_xrealloc(f->releases, f->n_releases * sizeof *f->releases);
 	return sort_releases(f, err);
@@ -925,6 +1005,34 @@ enum hoist_status hoist_feed_load(const char *source, const struct hoist_feed_op
 	st = hoist_feed_parse(text, len, source, o, out, err);
 	free(text);
 	return st;
+}
+
+char *hoist_feed_resolve_url(const struct hoist_feed *feed, const char *url)
+{
+	const char *base = feed ? feed->source : NULL, *auth, *path, *end, *slash;
+	if (!url)
+		return NULL;
+	if (!base || has_scheme(url))
+		return hoist_xstrdup(url);
+	if (!has_scheme(base)) {
+		/* A feed read from a path: packages sit next to it. */
+		slash = strrchr(base, '/');
+		if (url[0] == '/' || !slash)
+			return hoist_xstrdup(url);
+		return hoist_xasprintf("%.*s%s", (int)(slash - base + 1), base, url);
+	}
+	auth = strstr(base, "://") + 3;
+	path = auth + strcspn(auth, "/?#");
+	end = path + strcspn(path, "?#");
+	if (url[0] == '/' && url[1] == '/') /* same scheme, another host */
+		return hoist_xasprintf("%.*s%s", (int)(auth - 2 - base), base, url);
+	if (url[0] == '/')
+		return hoist_xasprintf("%.*s%s", (int)(path - base), base, url);
+	for (slash = end; slash > path && slash[-1] != '/'; slash--)
+		;
+	if (slash == path) /* no path at all: the host's root */
+		return hoist_xasprintf("%.*s/%s", (int)(path - base), base, url);
+	return hoist_xasprintf("%.*s%s", (int)(slash - base), base, url);
 }
 
 const struct hoist_release *hoist_feed_find(const struct hoist_feed *feed,

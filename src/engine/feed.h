@@ -73,6 +73,12 @@ const struct hoist_release *hoist_feed_find(const struct hoist_feed *feed,
 /* The package for a platform, or NULL. */
 const struct hoist_package *hoist_release_package(const struct hoist_release *r,
 						  const char *platform);
+/*
+ * A package's address resolved against the feed's own: an absolute URL stays as it is;
+ * a relative one is taken from the feed's http(s):// or file:// address, or from the
+ * directory of a feed read from a path (the result is then a path). Caller frees.
+ */
+char *hoist_feed_resolve_url(const struct hoist_feed *feed, const char *url);
 /* "breaking", "dependency", "security", "feature", "fix". */
 const char *hoist_note_kind_name(enum hoist_note_kind k);
 /* The vendor's page comparing two versions (for feeds without notes); caller frees. */
