@@ -39,6 +39,16 @@ check "the summary shows it offline" \
 check "start node2" ctl start node2
 check "a started node answers again" [ "$(code "$n2/api/octopusservernodes/ping")" = 200 ]
 
+# Drain and maintenance from the command line, as a profile may do them.
+check "ctl drain" ctl drain node1
+check "the ping says 418" [ "$(code "$n1/api/octopusservernodes/ping")" = 418 ]
+check "ctl undrain" ctl undrain node1
+check "the ping says 200" [ "$(code "$n1/api/octopusservernodes/ping")" = 200 ]
+check "ctl maintenance on" ctl maintenance on
+check "the API reports it" [ "$(curl -s -H "@$HDR" "$URL/api/maintenanceconfiguration" | jq .IsInMaintenanceMode)" = true ]
+check "ctl maintenance off" ctl maintenance off
+check "ctl maintenance maybe: 2" sh -c "'$SANDBOX' ctl '$D' maintenance maybe 2>/dev/null; [ \$? = 2 ]"
+
 # Install refuses while the node runs.
 ctl install node2 2024.2.0 2>"$TMPROOT/err" && rc=0 || rc=$?
 check "install while running: refused" [ "$rc" = 1 ]

@@ -96,8 +96,11 @@ static cJSON *maintenance_json(struct sb_req *r)
 	return o;
 }
 
-static const char fault_message[] = "An unexpected error occurred in Octopus Server (fault injected by hoist-sandbox).";
-static const char forbidden[] = "You do not have permission to perform this action. Please contact your Octopus administrator. Missing permission: AdministerSystem";
+static const char fault_message[] =
+	"An unexpected error occurred in Octopus Server (fault injected by hoist-sandbox).";
+static const char forbidden[] =
+	"You do not have permission to perform this action. Please contact your Octopus"
+	" administrator. Missing permission: AdministerSystem";
 
 static void maintenance(struct sb_req *r)
 {
@@ -112,7 +115,8 @@ static void maintenance(struct sb_req *r)
 	flag = cJSON_GetObjectItem(b, "IsInMaintenanceMode");
 	if (!cJSON_IsBool(flag)) {
 		cJSON_Delete(b);
-		return sb_api_error(r, 400, "Model validation failed: IsInMaintenanceMode must be true or false.");
+		return sb_api_error(r, 400, "Model validation failed: IsInMaintenanceMode must be"
+				    " true or false.");
 	}
 	f = sb_fault_apply(r->sb, "maintenance", r->node.version, r->node.name, r->stopping);
 	if (f != SB_FAULT_NONE) {
@@ -239,7 +243,8 @@ static void nodes(struct sb_req *r, const char *rest)
 		memcpy(buf, name, len);
 		buf[len] = '\0';
 		if (!sb_node_get(r->sb, buf, &n))
-			return sb_api_error(r, 404, "The OctopusServerNode you requested was not found.");
+			return sb_api_error(r, 404, "The OctopusServerNode you requested was not"
+					    " found.");
 		if (details && get) {
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "Id", rest + 1);

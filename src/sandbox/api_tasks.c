@@ -1,4 +1,4 @@
-/* api_tasks.c: /api/tasks (list with filters, one task, create Health and Upgrade, cancel) and machines. */
+/* api_tasks.c: /api/tasks (list, one, create Health and Upgrade, cancel) and the machines. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +112,8 @@ static void task_list(struct sb_req *r)
 	const char *active = sb_api_arg(r, "active"), *states = sb_api_arg(r, "states");
 	const char *node = sb_api_arg(r, "node"), *name = sb_api_arg(r, "name");
 	const char *take_s = sb_api_arg(r, "take"), *skip_s = sb_api_arg(r, "skip");
-	long take = take_s ? strtol(take_s, NULL, 10) : 30, skip = skip_s ? strtol(skip_s, NULL, 10) : 0;
+	long take = take_s ? strtol(take_s, NULL, 10) : 30;
+	long skip = skip_s ? strtol(skip_s, NULL, 10) : 0;
 	bool act = active && !strcasecmp(active, "true");
 	struct hoist_buf where;
 	char **binds = NULL, *sql;
@@ -222,7 +223,8 @@ static void task_post(struct sb_req *r)
 	b = cJSON_ParseWithLength(r->body, r->body_len);
 	name = cJSON_GetObjectItem(b, "Name");
 	if (!cJSON_IsString(name))
-		return cJSON_Delete(b), sb_api_error(r, 400, "Model validation failed: Name is required.");
+		return cJSON_Delete(b), sb_api_error(r, 400, "Model validation failed: Name is"
+						     " required.");
 	if (strcmp(name->valuestring, "Health") && strcmp(name->valuestring, "Upgrade")) {
 		char *m = hoist_xasprintf("The task type '%s' cannot be created through this server;"
 					  " use Health or Upgrade.", name->valuestring);

@@ -153,7 +153,8 @@ enum hoist_status sb_db_schema(struct sb *sb, char **schema, struct hoist_error 
 	sqlite3_close(db);
 	if (!*schema)
 		return hoist_error_set(err, HOIST_STATE,
-				       _("the Octopus database has no schema version; restore a backup."));
+				       _("the Octopus database has no schema version; restore a"
+					 " backup."));
 	return HOIST_OK;
 }
 
@@ -268,7 +269,8 @@ enum hoist_status sb_db_canary(struct sb *sb, const unsigned char key[16], struc
 	if (!plain || strcmp(plain, CANARY_PLAIN)) {
 		free(plain);
 		return hoist_error_set(err, HOIST_STATE,
-				       _("the master key does not decrypt the database's sensitive values."));
+				       _("the master key does not decrypt the database's sensitive"
+					 " values."));
 	}
 	free(plain);
 	return HOIST_OK;

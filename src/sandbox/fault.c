@@ -53,10 +53,10 @@ bool sb_durations_set(struct sb *sb, const char *list)
 			ms = strtoll(eq + 1, &end, 10);
 		}
 		if (!eq || !find(item, N_DEFAULTS) || !*(eq + 1) || *end || ms < 0) {
-			fprintf(stderr, _("hoist-sandbox: not a duration setting: %s (expected ACTION=MS"
-					  " with ACTION one of stop, start, install, db-upgrade,"
-					  " db-backup, db-restore, os-patch, drain, maintenance,"
-					  " task-ms, task-rate)\n"), item);
+			fprintf(stderr, _("hoist-sandbox: not a duration setting: %s (expected"
+					  " ACTION=MS with ACTION one of stop, start, install,"
+					  " db-upgrade, db-backup, db-restore, os-patch, drain,"
+					  " maintenance, task-ms, task-rate)\n"), item);
 			ok = false;
 			break;
 		}

@@ -266,7 +266,8 @@ int sb_cmd_init(int argc, char **argv, const char *self)
 		hoist_version_parse(o.feed_to, &t, NULL);
 	}
 	if (hoist_version_cmp(&t, &v) < 0 || t.pre[0] ||
-	    (t.major != v.major && t.major != v.major + 1) || (t.major == v.major && t.minor - v.minor > 10)) {
+	    (t.major != v.major && t.major != v.major + 1) ||
+	    (t.major == v.major && t.minor - v.minor > 10)) {
 		fprintf(stderr, _("hoist-sandbox: --feed-to %s must be a release at or after %s, in"
 				  " the same or the next major version\n"), o.feed_to, o.version);
 		rc = 2;

@@ -3,7 +3,7 @@ bin_PROGRAMS += src/sandbox/hoist-sandbox
 src_sandbox_hoist_sandbox_SOURCES = src/sandbox/sandbox.h src/sandbox/api.h \
 	src/sandbox/main.c src/sandbox/state.c src/sandbox/timeline.c src/sandbox/keys.c \
 	src/sandbox/db.c src/sandbox/feedgen.c src/sandbox/nodes.c src/sandbox/fault.c \
-	src/sandbox/tasks.c src/sandbox/init.c src/sandbox/ctl.c src/sandbox/serve.c \
+	src/sandbox/tasks.c src/sandbox/init.c src/sandbox/ctl.c src/sandbox/ctl_db.c src/sandbox/serve.c \
 	src/sandbox/api.c src/sandbox/api_tasks.c src/sandbox/status.c \
 	src/sandbox/request.c src/sandbox/serve.h src/sandbox/report.c
 src_sandbox_hoist_sandbox_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) \

@@ -95,7 +95,8 @@ static cJSON *summarise(cJSON **ev, size_t n, long long now)
 	close_span(&lb, now);
 	for (size_t i = 0; i < nn; i++)
 		close_span(&nodes[i], now);
-	cJSON_AddNumberToObject(o, "from", n ? cJSON_GetNumberValue(cJSON_GetObjectItem(ev[0], "t")) : 0);
+	cJSON_AddNumberToObject(o, "from",
+				n ? cJSON_GetNumberValue(cJSON_GetObjectItem(ev[0], "t")) : 0);
 	cJSON_AddNumberToObject(o, "to", (double)now);
 	cJSON_AddNumberToObject(o, "maintenance_ms", (double)maint.total_ms);
 	cJSON_AddNumberToObject(o, "maintenance_windows", maint.count);
@@ -172,7 +173,8 @@ int sb_cmd_report(int argc, char **argv)
 			print_span(what, nd, "down_ms", "outages");
 			free(what);
 		}
-		printf(_("tasks ended: %d, failed: %d\n"), num(o, "tasks_ended"), num(o, "tasks_failed"));
+		printf(_("tasks ended: %d, failed: %d\n"), num(o, "tasks_ended"),
+		       num(o, "tasks_failed"));
 	}
 	cJSON_Delete(o);
 	for (size_t i = 0; i < n; i++)

@@ -1,4 +1,4 @@
-/* request.c: one HTTP request to the sandbox: feed files, flakiness, the balancer, keys, the API. */
+/* request.c: one HTTP request: feed files, flakiness, the balancer's choice, keys, the API. */
 #include "config.h"
 #include <fcntl.h>
 #include <stdio.h>

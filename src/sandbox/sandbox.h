@@ -116,6 +116,17 @@ int sb_cmd_init(int argc, char **argv, const char *self);
 int sb_cmd_serve(int argc, char **argv);
 int sb_cmd_ctl(int argc, char **argv);
 int sb_cmd_report(int argc, char **argv);
-int sb_ctl_status(struct sb *sb, struct sb_node *unused, char **args, struct hoist_error *err);
+/* ctl.c and ctl_db.c: the verbs, each (sandbox, node or NULL, further arguments, error). */
+enum hoist_status sb_refuse(struct hoist_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum hoist_status sb_faulted(struct hoist_error *err, enum sb_fault_mode m, const char *verb,
+			     const char *node);
+char *sb_running_others(struct sb *sb, const char *except);
+int sb_ctl_status(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_db_upgrade(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_show_key(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_check_key(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_backup(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_restore(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
 
 #endif

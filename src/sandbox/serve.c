@@ -138,11 +138,13 @@ int sb_cmd_serve(int argc, char **argv)
 			listen_addr = argv[++i], end = (char *)"";
 		else
 			return usage();
-		if (*end || port > 65535 || sb_serve_cfg.flaky < 0 || sb_serve_cfg.flaky > 1 || sb_serve_cfg.latency < 0)
+		if (*end || port > 65535 || sb_serve_cfg.flaky < 0 || sb_serve_cfg.flaky > 1 ||
+		    sb_serve_cfg.latency < 0)
 			return usage();
 	}
 	if (inet_pton(AF_INET, listen_addr, &sb_serve_cfg.addr) != 1) {
-		fprintf(stderr, _("hoist-sandbox: --listen needs an IPv4 address, not %s\n"), listen_addr);
+		fprintf(stderr, _("hoist-sandbox: --listen needs an IPv4 address, not %s\n"),
+			listen_addr);
 		return 2;
 	}
 	hoist_error_init(&err);

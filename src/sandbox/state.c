@@ -36,7 +36,8 @@ enum hoist_status sb_open(struct sb *sb, const char *dir, bool create, struct ho
 	path = sb_path(sb, "state.db");
 	if (!create && stat(path, &stb) != 0) {
 		hoist_error_set(err, HOIST_NOTFOUND,
-				_("%s is not a sandbox (no state.db); create one with `hoist-sandbox init %s`."),
+				_("%s is not a sandbox (no state.db); create one with"
+				  " `hoist-sandbox init %s`."),
 				dir, dir);
 		free(path);
 		return HOIST_NOTFOUND;
