@@ -10,3 +10,10 @@ bench-feed: bench/feed-bench$(EXEEXT)
 	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/feed.sh
 
 .PHONY: bench-feed
+
+# The wizard: first frame against dialog, idle CPU, peak memory.
+EXTRA_DIST += bench/wizard.sh
+bench-wizard: src/sandbox/hoist-sandbox$(EXEEXT) ui/hoist-wizard$(EXEEXT)
+	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/wizard.sh
+
+.PHONY: bench-wizard
