@@ -95,6 +95,8 @@ static void serve(long status, const char *body, size_t len)
 	server_pid = fork();
 	ck_assert_int_ge(server_pid, 0);
 	if (server_pid == 0) {
+		/* Check's SIGTERM handler would signal the whole process group (make too). */
+		signal(SIGTERM, SIG_DFL);
 		char head[256], req[4096];
 		int c, n;
 		alarm(10); /* never outlive a failed test for long */
@@ -122,7 +124,7 @@ static void serve(long status, const char *body, size_t len)
 static void server_stop(void)
 {
 	if (server_pid > 0) {
-		kill(server_pid, SIGTERM);
+		kill(server_pid, SIGKILL);
 		waitpid(server_pid, NULL, 0);
 	}
 	server_pid = 0;

@@ -77,7 +77,7 @@ static int serve(const struct route *routes)
 static void stop_servers(void)
 {
 	for (int i = 0; i < n_pids; i++) {
-		kill(pids[i], SIGTERM);
+		kill(pids[i], SIGKILL);
 		waitpid(pids[i], NULL, 0);
 	}
 	n_pids = 0;
