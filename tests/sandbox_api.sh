@@ -29,6 +29,9 @@ check "unknown path: 404 with the error body" \
 	[ "$(api "$URL/api/nonsense" | jq -r .ErrorMessage | grep -c 'not found')" = 1 ]
 check "unknown path status 404" [ "$(code -H "@$HDR" "$URL/api/nonsense")" = 404 ]
 check "serve without a sandbox: 1" sh -c "'$SANDBOX' serve '$TMPROOT/none' 2>/dev/null; [ \$? = 1 ]"
+port=$(echo "$URL" | sed 's/.*://')
+"$SANDBOX" init "$TMPROOT/other" >/dev/null
+check "serve on a port in use: 1" sh -c "timeout 5 '$SANDBOX' serve '$TMPROOT/other' --port $port 2>/dev/null; [ \$? = 1 ]"
 check "serve with a bad --listen: 2" sh -c "'$SANDBOX' serve '$D' --listen example 2>/dev/null; [ \$? = 2 ]"
 check "a path outside the API: 404" [ "$(code "$URL/nothing-here")" = 404 ]
 check "another space: 404" [ "$(code -H "@$HDR" "$URL/api/Spaces-9/tasks")" = 404 ]
