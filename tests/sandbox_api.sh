@@ -81,6 +81,10 @@ check "states= filters, space-scoped path too" \
 	[ "$(echo "$ok_n" | jq '[.Items[] | select(.State != "Success")] | length')" = 0 ]
 check "TotalResults counts every match" \
 	[ "$(echo "$ok_n" | jq '.TotalResults == (.Items | length)')" = true ]
+two=$(api "$URL/api/tasks?take=2" | jq -r '[.Items[].Id] | join(",")')
+check "ids= picks tasks" [ "$(api "$URL/api/tasks?ids=$two" | jq -r '[.Items[].Id] | join(",")')" = "$two" ]
+check "running=true lists only running tasks" \
+	[ "$(api "$URL/api/tasks?running=true" | jq '[.Items[] | select(.State != "Executing" and .State != "Cancelling")] | length')" = 0 ]
 check "an unknown state: 400" [ "$(code -H "@$HDR" "$URL/api/tasks?states=Bogus")" = 400 ]
 
 # Machines, Health and Upgrade tasks.
