@@ -6,7 +6,6 @@
 #include <strings.h>
 #include <time.h>
 #include "api.h"
-#include "i18n.h"
 #include "xalloc.h"
 
 void sb_api_error(struct sb_req *r, int status, const char *message)
