@@ -23,8 +23,9 @@ body=$(curl -s "$URL/api/octopusservernodes/summary")
 check "the 401 carries the vendor's error body" \
 	[ "$(echo "$body" | jq -r '.ErrorMessage != null and (.Errors | length) > 0')" = true ]
 check "the key in the header: 200" [ "$(code -H "@$HDR" "$URL/api/tasks")" = 200 ]
+(umask 077; printf '%s' "$(cat "$D/api-key")" >"$D/key.raw")
 check "the key as ?ApiKey=: 200" \
-	[ "$(code "$URL/api/maintenanceconfiguration?ApiKey=$(cat "$D/api-key")")" = 200 ]
+	[ "$(code -G --url-query "ApiKey@$D/key.raw" "$URL/api/maintenanceconfiguration")" = 200 ]
 check "unknown path: 404 with the error body" \
 	[ "$(api "$URL/api/nonsense" | jq -r .ErrorMessage | grep -c 'not found')" = 1 ]
 check "unknown path status 404" [ "$(code -H "@$HDR" "$URL/api/nonsense")" = 404 ]
