@@ -65,6 +65,7 @@ check "bad PUT body: 400" [ "$(code -X PUT -H "@$HDR" -d '{"IsInMaintenanceMode"
 check "undrain" [ "$(api -X PUT -d '{"IsInMaintenanceMode":false}' "$URL$link" | jq .IsInMaintenanceMode)" = false ]
 check "ping after undrain: 200" [ "$(code "$n2/api/octopusservernodes/ping")" = 200 ]
 check "drain events in the timeline" [ "$(events drain-on)/$(events drain-off)" = 1/1 ]
+check "serverstatus offers the feed's newest" [ "$(api "$URL/api/serverstatus" | jq -r '"\(.IsUpgradeAvailable) \(.MaximumAvailableVersion) \(.IsMajorMinorUpgrade)"')" = "true 2024.3.1 true" ]
 check "health: operating normally" [ "$(api "$URL/api/serverstatus/health" | jq .IsOperatingNormally)" = true ]
 
 # Tasks.
@@ -108,6 +109,8 @@ check "the Upgrade task succeeds" wait_for 10 done_ok "$uid"
 check "after Upgrade no Tentacle needs one" \
 	[ "$(api "$URL/api/Spaces-1/machines/all" | jq '[.[] | select(.Endpoint.TentacleVersionDetails.UpgradeSuggested)] | length')" = 0 ]
 
+check "a task's details" [ "$(api "$URL/api/tasks/$uid/details" | jq -r '.Task.Id + " " + (.Progress.ProgressPercentage | tostring)')" = "$uid 100" ]
+check "a task's raw log" sh -c "curl -s -H '@$HDR' '$URL/api/tasks/$uid/raw' | grep -q 'Task status:    Success'"
 check "an unknown task: 404" [ "$(code -H "@$HDR" "$URL/api/tasks/ServerTasks-999999")" = 404 ]
 cap=$(api -X PUT -d '{"MaxConcurrentTasks":0}' "$URL/api/octopusservernodes/OctopusServerNodes-node3" | jq .MaxConcurrentTasks)
 check "PUT sets a node's task cap" [ "$cap" = 0 ]

@@ -19,6 +19,7 @@ struct sb_req {
 	volatile int *stopping;       /* set when the server or the node shuts down */
 	int status;                   /* out */
 	cJSON *out;                   /* out: owned */
+	char *text;                   /* out: owned; a plain-text answer instead of out */
 };
 
 /* Answers r; the caller has checked the key (when one is needed) and chosen the node. */

@@ -231,6 +231,48 @@ static bool task_get(struct sb_req *r, long long id)
 	return found;
 }
 
+/* /details (the task and its progress) and /raw (its log as text). */
+static void task_log(struct sb_req *r, long long id, bool raw)
+{
+	cJSON *t, *o, *p;
+	const char *state;
+	double done;
+	if (!task_get(r, id))
+		return sb_api_error(r, 404, "The ServerTask you requested was not found.");
+	t = r->out;
+	state = cJSON_GetStringValue(cJSON_GetObjectItem(t, "State"));
+	done = cJSON_IsTrue(cJSON_GetObjectItem(t, "IsCompleted")) ? 100 :
+	       !strcmp(state, "Queued") ? 0 : 50;
+	if (raw) {
+		const char *err = cJSON_GetStringValue(cJSON_GetObjectItem(t, "ErrorMessage"));
+		const char *node = cJSON_GetStringValue(cJSON_GetObjectItem(t, "ServerNode"));
+		r->text = hoist_xasprintf(
+			"Task ID:        %s\nTask status:    %s\nTask queued:    %s\n"
+			"Task started:   %s\nTask completed: %s\nTask duration:  %s\n"
+			"Server version: %s\nServer node:    %s\n\n"
+			"                    | %s: %s\n%s%s",
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "Id")), state,
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "QueueTime")),
+			cJSON_IsString(cJSON_GetObjectItem(t, "StartTime")) ?
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "StartTime")) : "",
+			cJSON_IsString(cJSON_GetObjectItem(t, "CompletedTime")) ?
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "CompletedTime")) : "",
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "Duration")), r->node.version,
+			node ? node : "", state,
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "Description")),
+			err && *err ? err : "", err && *err ? "\n" : "");
+		return;
+	}
+	o = cJSON_CreateObject();
+	r->out = o;
+	cJSON_AddItemToObject(o, "Task", t);
+	cJSON_AddArrayToObject(o, "ActivityLogs");
+	cJSON_AddNumberToObject(o, "PhysicalLogSize", 0);
+	p = cJSON_AddObjectToObject(o, "Progress");
+	cJSON_AddNumberToObject(p, "ProgressPercentage", done);
+	cJSON_AddStringToObject(p, "EstimatedTimeRemaining", done == 100 ? "" : "a few seconds");
+}
+
 static bool machine_exists(struct sb_req *r, const char *id)
 {
 	sqlite3_stmt *s;
@@ -322,6 +364,8 @@ bool sb_api_tasks(struct sb_req *r)
 			sb_api_error(r, 404, "The ServerTask you requested was not found.");
 		return true;
 	}
+	if ((!strcasecmp(end, "/details") || !strcasecmp(end, "/raw")) && !strcmp(r->method, "GET"))
+		return task_log(r, id, end[1] == 'r' || end[1] == 'R'), true;
 	if (!strcasecmp(end, "/cancel") && !strcmp(r->method, "POST")) {
 		sb_begin(r->sb);
 		sqlite3_stmt *s;
