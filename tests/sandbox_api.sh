@@ -141,6 +141,10 @@ sk=$(api "$URL/api/tasks?take=1&skip=1" | jq -r '.Items[0].Id')
 check "skip moves the page" [ "$sk" = "$(api "$URL/api/tasks?take=2" | jq -r '.Items[1].Id')" ]
 no_active() { [ "$(api "$URL/api/tasks?active=true&name=Deploy" | jq .TotalResults)" = 0 ]; }
 check "queued and running tasks still finish" wait_for 10 no_active
+"$SANDBOX" config "$D" set system-rate=3000
+sys_queued() { [ "$(api "$URL/api/tasks?name=Retention&take=0" | jq .TotalResults)" -gt 0 ]; }
+check "system tasks still arrive in maintenance mode" wait_for 5 sys_queued
+"$SANDBOX" config "$D" set system-rate=0
 check "PUT turns it off" [ "$(api -X PUT -d '{"IsInMaintenanceMode":false}' "$URL/api/maintenanceconfiguration" | jq .IsInMaintenanceMode)" = false ]
 check "maintenance events in the timeline" [ "$(events maintenance-on)/$(events maintenance-off)" = 1/1 ]
 
