@@ -81,9 +81,10 @@ static void sync_nodes(struct sb *sb, struct listener **ls, size_t *nls)
 		*nls = n;
 	for (size_t i = 0; i < n; i++) {
 		struct listener *l = &(*ls)[i];
-		snprintf(l->node, sizeof l->node, "%s", nodes[i].name);
 		if (nodes[i].running && !l->d) {
 			int port = nodes[i].port;
+			/* Named only while no daemon reads it. */
+			snprintf(l->node, sizeof l->node, "%s", nodes[i].name);
 			if (!(l->d = listen_on(l, port)) && (l->d = listen_on(l, 0))) {
 				char *self = sb_get(sb, "self");
 				port = bound_port(l->d);
