@@ -23,12 +23,16 @@ body=$(curl -s "$URL/api/octopusservernodes/summary")
 check "the 401 carries the vendor's error body" \
 	[ "$(echo "$body" | jq -r '.ErrorMessage != null and (.Errors | length) > 0')" = true ]
 check "the key in the header: 200" [ "$(code -H "@$HDR" "$URL/api/tasks")" = 200 ]
+(umask 077; printf '%s' "$(cat "$D/api-key")" >"$D/key.raw")
 check "the key as ?ApiKey=: 200" \
-	[ "$(code "$URL/api/maintenanceconfiguration?ApiKey=$(cat "$D/api-key")")" = 200 ]
+	[ "$(code -G --url-query "ApiKey@$D/key.raw" "$URL/api/maintenanceconfiguration")" = 200 ]
 check "unknown path: 404 with the error body" \
 	[ "$(api "$URL/api/nonsense" | jq -r .ErrorMessage | grep -c 'not found')" = 1 ]
 check "unknown path status 404" [ "$(code -H "@$HDR" "$URL/api/nonsense")" = 404 ]
 check "serve without a sandbox: 1" sh -c "'$SANDBOX' serve '$TMPROOT/none' 2>/dev/null; [ \$? = 1 ]"
+port=$(echo "$URL" | sed 's/.*://')
+"$SANDBOX" init "$TMPROOT/other" >/dev/null
+check "serve on a port in use: 1" sh -c "timeout 5 '$SANDBOX' serve '$TMPROOT/other' --port $port 2>/dev/null; [ \$? = 1 ]"
 check "serve with a bad --listen: 2" sh -c "'$SANDBOX' serve '$D' --listen example 2>/dev/null; [ \$? = 2 ]"
 check "a path outside the API: 404" [ "$(code "$URL/nothing-here")" = 404 ]
 check "another space: 404" [ "$(code -H "@$HDR" "$URL/api/Spaces-9/tasks")" = 404 ]
@@ -61,6 +65,7 @@ check "bad PUT body: 400" [ "$(code -X PUT -H "@$HDR" -d '{"IsInMaintenanceMode"
 check "undrain" [ "$(api -X PUT -d '{"IsInMaintenanceMode":false}' "$URL$link" | jq .IsInMaintenanceMode)" = false ]
 check "ping after undrain: 200" [ "$(code "$n2/api/octopusservernodes/ping")" = 200 ]
 check "drain events in the timeline" [ "$(events drain-on)/$(events drain-off)" = 1/1 ]
+check "serverstatus offers the feed's newest" [ "$(api "$URL/api/serverstatus" | jq -r '"\(.IsUpgradeAvailable) \(.MaximumAvailableVersion) \(.IsMajorMinorUpgrade)"')" = "true 2024.3.1 true" ]
 check "health: operating normally" [ "$(api "$URL/api/serverstatus/health" | jq .IsOperatingNormally)" = true ]
 
 # Tasks.
@@ -78,6 +83,10 @@ check "states= filters, space-scoped path too" \
 	[ "$(echo "$ok_n" | jq '[.Items[] | select(.State != "Success")] | length')" = 0 ]
 check "TotalResults counts every match" \
 	[ "$(echo "$ok_n" | jq '.TotalResults == (.Items | length)')" = true ]
+two=$(api "$URL/api/tasks?take=2" | jq -r '[.Items[].Id] | join(",")')
+check "ids= picks tasks" [ "$(api "$URL/api/tasks?ids=$two" | jq -r '[.Items[].Id] | join(",")')" = "$two" ]
+check "running=true lists only running tasks" \
+	[ "$(api "$URL/api/tasks?running=true" | jq '[.Items[] | select(.State != "Executing" and .State != "Cancelling")] | length')" = 0 ]
 check "an unknown state: 400" [ "$(code -H "@$HDR" "$URL/api/tasks?states=Bogus")" = 400 ]
 
 # Machines, Health and Upgrade tasks.
@@ -100,6 +109,8 @@ check "the Upgrade task succeeds" wait_for 10 done_ok "$uid"
 check "after Upgrade no Tentacle needs one" \
 	[ "$(api "$URL/api/Spaces-1/machines/all" | jq '[.[] | select(.Endpoint.TentacleVersionDetails.UpgradeSuggested)] | length')" = 0 ]
 
+check "a task's details" [ "$(api "$URL/api/tasks/$uid/details" | jq -r '.Task.Id + " " + (.Progress.ProgressPercentage | tostring)')" = "$uid 100" ]
+check "a task's raw log" sh -c "curl -s -H '@$HDR' '$URL/api/tasks/$uid/raw' | grep -q 'Task status:    Success'"
 check "an unknown task: 404" [ "$(code -H "@$HDR" "$URL/api/tasks/ServerTasks-999999")" = 404 ]
 cap=$(api -X PUT -d '{"MaxConcurrentTasks":0}' "$URL/api/octopusservernodes/OctopusServerNodes-node3" | jq .MaxConcurrentTasks)
 check "PUT sets a node's task cap" [ "$cap" = 0 ]
@@ -130,6 +141,10 @@ sk=$(api "$URL/api/tasks?take=1&skip=1" | jq -r '.Items[0].Id')
 check "skip moves the page" [ "$sk" = "$(api "$URL/api/tasks?take=2" | jq -r '.Items[1].Id')" ]
 no_active() { [ "$(api "$URL/api/tasks?active=true&name=Deploy" | jq .TotalResults)" = 0 ]; }
 check "queued and running tasks still finish" wait_for 10 no_active
+"$SANDBOX" config "$D" set system-rate=3000
+sys_queued() { [ "$(api "$URL/api/tasks?name=Retention&take=0" | jq .TotalResults)" -gt 0 ]; }
+check "system tasks still arrive in maintenance mode" wait_for 5 sys_queued
+"$SANDBOX" config "$D" set system-rate=0
 check "PUT turns it off" [ "$(api -X PUT -d '{"IsInMaintenanceMode":false}' "$URL/api/maintenanceconfiguration" | jq .IsInMaintenanceMode)" = false ]
 check "maintenance events in the timeline" [ "$(events maintenance-on)/$(events maintenance-off)" = 1/1 ]
 

@@ -104,6 +104,24 @@ check "naming the stop" grep -q "2024.2.0" "$TMPROOT/err"
 check "timeline: install, schema, node-up, node-down, db-backup, db-restore, os-patch" \
 	[ "$(for e in install schema node-up node-down db-backup db-restore os-patch; do [ "$(events $e)" -gt 0 ] && echo y; done | wc -l)" = 7 ]
 
+# A node port taken by someone else: the node moves, and hoist.conf follows.
+kill "$SERVE_PID"
+wait "$SERVE_PID" || true
+"$SANDBOX" init "$TMPROOT/squatter" >/dev/null
+taken=$(node_url node2 | sed 's/.*://')
+"$SANDBOX" serve "$TMPROOT/squatter" --port "$taken" >/dev/null 2>&1 &
+squat=$!
+cleanup_add "kill $squat"
+wait_for 5 test -s "$TMPROOT/squatter/url"
+ctl install node2 2024.1.2
+ctl start node2
+sb_serve
+moved=$(node_url node2)
+check "a node whose port is taken listens elsewhere" [ "${moved##*:}" != "$taken" ]
+check "hoist.conf names the new port" grep -qx "url = $moved" "$D/hoist.conf"
+check "and it answers there" [ "$(curl -s "$moved/api/octopusservernodes/ping" | jq -r .Name)" = node2 ]
+kill "$squat"
+
 # init options.
 sb_new opts --nodes 1 --version 2023.4.5 --feed-to 2024.1.2 --durations install=7,task-rate=0
 check "--durations sets a duration" sh -c "'$SANDBOX' config '$D' show | grep -qx install=7"

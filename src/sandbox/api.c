@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <time.h>
 #include "api.h"
-#include "i18n.h"
+#include "version.h"
 #include "xalloc.h"
 
 void sb_api_error(struct sb_req *r, int status, const char *message)
@@ -288,15 +288,25 @@ static void health(struct sb_req *r)
 	answer(r, normal ? 200 : 418, o);
 }
 
+/* What the server's own upgrade check would say, from the sandbox's feed. */
 static void server_status(struct sb_req *r)
 {
 	cJSON *o = cJSON_CreateObject();
+	char *latest = sb_feed_latest(r->sb);
+	struct hoist_version have, max;
+	bool newer = latest && hoist_version_parse(latest, &max, NULL) == HOIST_OK &&
+		     hoist_version_parse(r->node.version, &have, NULL) == HOIST_OK &&
+		     hoist_version_cmp(&max, &have) > 0;
 	cJSON_AddStringToObject(o, "Id", "ServerStatus");
 	cJSON_AddBoolToObject(o, "IsDatabaseEncrypted", true);
-	cJSON_AddBoolToObject(o, "IsUpgradeAvailable", false);
-	cJSON_AddStringToObject(o, "MaximumAvailableVersion", r->node.version);
+	cJSON_AddBoolToObject(o, "IsUpgradeAvailable", newer);
+	cJSON_AddStringToObject(o, "MaximumAvailableVersion", newer ? latest : r->node.version);
+	cJSON_AddStringToObject(o, "MaximumAvailableVersionCoveredByLicense",
+				newer ? latest : r->node.version);
+	cJSON_AddBoolToObject(o, "IsMajorMinorUpgrade", newer &&
+			      hoist_version_kind(&have, &max) >= HOIST_KIND_MINOR);
+	free(latest);
 	cJSON_AddBoolToObject(o, "IsInMaintenanceMode", sb_get_int(r->sb, "maintenance", 0));
-	cJSON_AddBoolToObject(o, "IsMajorMinorUpgrade", false);
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Links"), "Self", "/api/serverstatus");
 	answer(r, 200, o);
 }

@@ -19,6 +19,7 @@ struct sb_req {
 	volatile int *stopping;       /* set when the server or the node shuts down */
 	int status;                   /* out */
 	cJSON *out;                   /* out: owned */
+	char *text;                   /* out: owned; a plain-text answer instead of out */
 };
 
 /* Answers r; the caller has checked the key (when one is needed) and chosen the node. */
@@ -30,7 +31,7 @@ const char *sb_api_arg(struct sb_req *r, const char *name);
 void sb_iso_time(long long ms, char out[40]);
 cJSON *sb_node_json(struct sb *sb, const struct sb_node *n, bool summary);
 
-/* api_tasks.c */
+/* api_tasks.c and api_machines.c: true when the path was theirs. */
 bool sb_api_tasks(struct sb_req *r);
 bool sb_api_machines(struct sb_req *r);
 

@@ -1,4 +1,4 @@
-/* api_tasks.c: /api/tasks (list, one, create Health and Upgrade, cancel) and the machines. */
+/* api_tasks.c: /api/tasks: the list with its filters, one task, Health and Upgrade, cancel. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,11 +107,37 @@ static bool in_list(struct hoist_buf *sql, char ***binds, size_t *nb, size_t *ab
 	return true;
 }
 
+/* ids=ServerTasks-1,ServerTasks-7: numbers only, so they go into the SQL as numbers. */
+static bool id_list(struct hoist_buf *sql, const char *list)
+{
+	char *copy = hoist_xstrdup(list), *save = NULL, *end;
+	bool first = true;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		long long id;
+		if (strncasecmp(t, "ServerTasks-", 12) || !*(t + 12)) {
+			free(copy);
+			return false;
+		}
+		id = strtoll(t + 12, &end, 10);
+		if (*end) {
+			free(copy);
+			return false;
+		}
+		hoist_buf_printf(sql, "%s%lld", first ? " AND id IN (" : ",", id);
+		first = false;
+	}
+	if (!first)
+		hoist_buf_puts(sql, ")");
+	free(copy);
+	return true;
+}
+
 static void task_list(struct sb_req *r)
 {
 	const char *active = sb_api_arg(r, "active"), *states = sb_api_arg(r, "states");
 	const char *node = sb_api_arg(r, "node"), *name = sb_api_arg(r, "name");
 	const char *take_s = sb_api_arg(r, "take"), *skip_s = sb_api_arg(r, "skip");
+	const char *running = sb_api_arg(r, "running"), *ids = sb_api_arg(r, "ids");
 	long take = take_s ? strtol(take_s, NULL, 10) : 30;
 	long skip = skip_s ? strtol(skip_s, NULL, 10) : 0;
 	bool act = active && !strcasecmp(active, "true");
@@ -125,6 +151,12 @@ static void task_list(struct sb_req *r)
 	hoist_buf_puts(&where, " WHERE 1");
 	if (act)
 		hoist_buf_puts(&where, " AND state IN ('Queued', 'Executing', 'Cancelling')");
+	if (running && !strcasecmp(running, "true"))
+		hoist_buf_puts(&where, " AND state IN ('Executing', 'Cancelling')");
+	if (ids && *ids && !id_list(&where, ids)) {
+		sb_api_error(r, 400, "The value of the ids parameter is not valid.");
+		goto out;
+	}
 	if ((states && *states && !in_list(&where, &binds, &nb, &ab, "state", states, true)) ||
 	    take < 0 || skip < 0) {
 		sb_api_error(r, 400, "The value of the states, take or skip parameter is not valid.");
@@ -197,6 +229,48 @@ static bool task_get(struct sb_req *r, long long id)
 	}
 	sqlite3_finalize(s);
 	return found;
+}
+
+/* /details (the task and its progress) and /raw (its log as text). */
+static void task_log(struct sb_req *r, long long id, bool raw)
+{
+	cJSON *t, *o, *p;
+	const char *state;
+	double done;
+	if (!task_get(r, id))
+		return sb_api_error(r, 404, "The ServerTask you requested was not found.");
+	t = r->out;
+	state = cJSON_GetStringValue(cJSON_GetObjectItem(t, "State"));
+	done = cJSON_IsTrue(cJSON_GetObjectItem(t, "IsCompleted")) ? 100 :
+	       !strcmp(state, "Queued") ? 0 : 50;
+	if (raw) {
+		const char *err = cJSON_GetStringValue(cJSON_GetObjectItem(t, "ErrorMessage"));
+		const char *node = cJSON_GetStringValue(cJSON_GetObjectItem(t, "ServerNode"));
+		r->text = hoist_xasprintf(
+			"Task ID:        %s\nTask status:    %s\nTask queued:    %s\n"
+			"Task started:   %s\nTask completed: %s\nTask duration:  %s\n"
+			"Server version: %s\nServer node:    %s\n\n"
+			"                    | %s: %s\n%s%s",
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "Id")), state,
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "QueueTime")),
+			cJSON_IsString(cJSON_GetObjectItem(t, "StartTime")) ?
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "StartTime")) : "",
+			cJSON_IsString(cJSON_GetObjectItem(t, "CompletedTime")) ?
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "CompletedTime")) : "",
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "Duration")), r->node.version,
+			node ? node : "", state,
+			cJSON_GetStringValue(cJSON_GetObjectItem(t, "Description")),
+			err && *err ? err : "", err && *err ? "\n" : "");
+		return;
+	}
+	o = cJSON_CreateObject();
+	r->out = o;
+	cJSON_AddItemToObject(o, "Task", t);
+	cJSON_AddArrayToObject(o, "ActivityLogs");
+	cJSON_AddNumberToObject(o, "PhysicalLogSize", 0);
+	p = cJSON_AddObjectToObject(o, "Progress");
+	cJSON_AddNumberToObject(p, "ProgressPercentage", done);
+	cJSON_AddStringToObject(p, "EstimatedTimeRemaining", done == 100 ? "" : "a few seconds");
 }
 
 static bool machine_exists(struct sb_req *r, const char *id)
@@ -290,6 +364,8 @@ bool sb_api_tasks(struct sb_req *r)
 			sb_api_error(r, 404, "The ServerTask you requested was not found.");
 		return true;
 	}
+	if ((!strcasecmp(end, "/details") || !strcasecmp(end, "/raw")) && !strcmp(r->method, "GET"))
+		return task_log(r, id, end[1] == 'r' || end[1] == 'R'), true;
 	if (!strcasecmp(end, "/cancel") && !strcmp(r->method, "POST")) {
 		sb_begin(r->sb);
 		sqlite3_stmt *s;
@@ -307,63 +383,5 @@ bool sb_api_tasks(struct sb_req *r)
 		return true;
 	}
 	sb_api_error(r, 404, "The resource you requested was not found.");
-	return true;
-}
-
-static cJSON *machine_json(sqlite3_stmt *s)
-{
-	cJSON *o = cJSON_CreateObject(), *e, *t;
-	const char *version = (const char *)sqlite3_column_text(s, 2);
-	char *id = hoist_xasprintf("Machines-%lld", (long long)sqlite3_column_int64(s, 0));
-	char *uri = hoist_xasprintf("https://%s:10933/", sqlite3_column_text(s, 1));
-	cJSON_AddStringToObject(o, "Id", id);
-	cJSON_AddStringToObject(o, "Name", (const char *)sqlite3_column_text(s, 1));
-	cJSON_AddStringToObject(o, "SpaceId", "Spaces-1");
-	cJSON_AddStringToObject(o, "HealthStatus", (const char *)sqlite3_column_text(s, 3));
-	cJSON_AddBoolToObject(o, "IsDisabled", false);
-	cJSON_AddItemToObject(o, "EnvironmentIds", cJSON_CreateStringArray(
-		(const char *[]){ (const char *)sqlite3_column_text(s, 4) }, 1));
-	e = cJSON_AddObjectToObject(o, "Endpoint");
-	cJSON_AddStringToObject(e, "CommunicationStyle", "TentaclePassive");
-	cJSON_AddStringToObject(e, "Uri", uri);
-	t = cJSON_AddObjectToObject(e, "TentacleVersionDetails");
-	cJSON_AddStringToObject(t, "Version", version);
-	cJSON_AddBoolToObject(t, "UpgradeLocked", false);
-	cJSON_AddBoolToObject(t, "UpgradeSuggested", strcmp(version, SB_TENTACLE_LATEST) != 0);
-	cJSON_AddBoolToObject(t, "UpgradeRequired", atoi(version) < 6);
-	cJSON_AddBoolToObject(t, "UpgradeAvailable", strcmp(version, SB_TENTACLE_LATEST) != 0);
-	free(id);
-	free(uri);
-	return o;
-}
-
-bool sb_api_machines(struct sb_req *r)
-{
-	const char *p = r->path;
-	sqlite3_stmt *s;
-	cJSON *a, *o;
-	if (strncasecmp(p, "/api/machines", 13) || (p[13] && strcasecmp(p + 13, "/all")))
-		return false;
-	if (strcmp(r->method, "GET"))
-		return sb_api_error(r, 405, "The requested HTTP method is not allowed for this"
-				    " resource."), true;
-	a = cJSON_CreateArray();
-	sqlite3_prepare_v2(r->sb->st, "SELECT id, name, version, health, environment FROM machines"
-			   " ORDER BY id", -1, &s, NULL);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		cJSON_AddItemToArray(a, machine_json(s));
-	sqlite3_finalize(s);
-	cJSON_Delete(r->out);
-	r->status = 200;
-	if (p[13]) {
-		r->out = a;
-		return true;
-	}
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "ItemType", "Machine");
-	cJSON_AddNumberToObject(o, "TotalResults", cJSON_GetArraySize(a));
-	cJSON_AddNumberToObject(o, "ItemsPerPage", 30);
-	cJSON_AddItemToObject(o, "Items", a);
-	r->out = o;
 	return true;
 }

@@ -107,9 +107,10 @@ static int do_install(struct sb *sb, struct sb_node *n, char **args, struct hois
 	if (!hoist_version_valid(args[0]))
 		return hoist_error_set(err, HOIST_USAGE, _("not a version: %s"), args[0]);
 	if (n->running)
-		return sb_refuse(err, _("The Octopus Deploy service on node %s is running. Stop it"
-				     " before installing %s: the installer cannot replace files that"
-				     " are in use."), n->name, args[0]);
+		return sb_refuse(err, _("Octopus Server is running on node %s. The setup was unable"
+				     " to automatically close all requested applications: stop the"
+				     " Octopus Server service before installing %s."),
+				 n->name, args[0]);
 	if ((st = sb_feed_release(sb, args[0], &pkg, sha, &from, err)) != HOIST_OK)
 		return st;
 	if (sb_sha256_file(pkg, real, NULL, err) == HOIST_OK && strcmp(sha, real))

@@ -222,18 +222,14 @@ enum hoist_status sb_feed_write(struct sb *sb, bool write_packages, struct hoist
 	return st;
 }
 
-enum hoist_status sb_feed_release(struct sb *sb, const char *version, char **package_path,
-				  char *sha256, char **upgrade_from, struct hoist_error *err)
+/* The sandbox's own feed, as written by sb_feed_write; NULL when unreadable. */
+static cJSON *load_feed(const char *path)
 {
-	char *path = sb_path(sb, "feed.json");
 	struct hoist_buf text;
 	FILE *f = fopen(path, "r");
 	char chunk[8192];
 	size_t n;
-	cJSON *root, *r, *pkg;
-	enum hoist_status st = HOIST_NOTFOUND;
-	*package_path = NULL;
-	*upgrade_from = NULL;
+	cJSON *root;
 	hoist_buf_init(&text, 64 << 20);
 	while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		hoist_buf_append(&text, chunk, n);
@@ -241,6 +237,30 @@ enum hoist_status sb_feed_release(struct sb *sb, const char *version, char **pac
 		fclose(f);
 	root = cJSON_Parse(hoist_buf_cstr(&text));
 	hoist_buf_done(&text);
+	return root;
+}
+
+char *sb_feed_latest(struct sb *sb)
+{
+	char *path = sb_path(sb, "feed.json");
+	cJSON *root = load_feed(path);
+	cJSON *rels = cJSON_GetObjectItem(root, "releases");
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(rels, cJSON_GetArraySize(rels) - 1), "version"));
+	char *out = v ? hoist_xstrdup(v) : NULL;
+	cJSON_Delete(root);
+	free(path);
+	return out;
+}
+
+enum hoist_status sb_feed_release(struct sb *sb, const char *version, char **package_path,
+				  char *sha256, char **upgrade_from, struct hoist_error *err)
+{
+	char *path = sb_path(sb, "feed.json");
+	cJSON *root = load_feed(path), *r, *pkg;
+	enum hoist_status st = HOIST_NOTFOUND;
+	*package_path = NULL;
+	*upgrade_from = NULL;
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(root, "releases")) {
 		const char *rv = cJSON_GetStringValue(cJSON_GetObjectItem(r, "version"));
 		const char *uf = cJSON_GetStringValue(cJSON_GetObjectItem(r, "upgrade_from"));

@@ -172,7 +172,16 @@ static enum MHD_Result dispatch(struct listener *l, struct MHD_Connection *c, co
 		sb_api_error(&r, 413, "The request body is too large.");
 	else
 		sb_api_handle(&r);
-	ret = send_json(c, r.status, r.out, r.node.name);
+	if (r.text) {
+		struct MHD_Response *resp = MHD_create_response_from_buffer(
+			strlen(r.text), r.text, MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
+		MHD_add_response_header(resp, "X-Octopus-Node", r.node.name);
+		ret = MHD_queue_response(c, (unsigned)r.status, resp);
+		MHD_destroy_response(resp);
+	} else {
+		ret = send_json(c, r.status, r.out, r.node.name);
+	}
 	cJSON_Delete(r.out);
 	sb_close(&sb);
 	free(path);

@@ -84,6 +84,8 @@ int sb_schema_cmp(const char *a, const char *b);
 
 /* feedgen.c: DIR/feed.json (hoist-feed/1) and its packages. */
 enum hoist_status sb_feed_write(struct sb *sb, bool write_packages, struct hoist_error *err);
+/* The newest version in the feed, or NULL; caller frees. */
+char *sb_feed_latest(struct sb *sb);
 /* The feed's facts about one release: has a sandbox package; oldest version to upgrade from. */
 enum hoist_status sb_feed_release(struct sb *sb, const char *version, char **package_path,
 				  char *sha256, char **upgrade_from, struct hoist_error *err);

@@ -30,7 +30,7 @@ static struct MHD_Daemon *listen_on(struct listener *l, int port)
 	l->closing = 0;
 	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 				MHD_USE_ITC, (uint16_t)port, NULL, NULL, sb_serve_handle, l,
-				MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+				MHD_OPTION_SOCK_ADDR, &sa,
 				MHD_OPTION_NOTIFY_COMPLETED, sb_serve_completed, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, 60U, MHD_OPTION_END);
 }
@@ -81,9 +81,10 @@ static void sync_nodes(struct sb *sb, struct listener **ls, size_t *nls)
 		*nls = n;
 	for (size_t i = 0; i < n; i++) {
 		struct listener *l = &(*ls)[i];
-		snprintf(l->node, sizeof l->node, "%s", nodes[i].name);
 		if (nodes[i].running && !l->d) {
 			int port = nodes[i].port;
+			/* Named only while no daemon reads it. */
+			snprintf(l->node, sizeof l->node, "%s", nodes[i].name);
 			if (!(l->d = listen_on(l, port)) && (l->d = listen_on(l, 0))) {
 				char *self = sb_get(sb, "self");
 				port = bound_port(l->d);
@@ -117,6 +118,7 @@ int sb_cmd_serve(int argc, char **argv)
 	struct listener lb = { "", NULL, 0 }, *ls = NULL;
 	size_t nls = 0;
 	long port = -1;
+	bool explicit_port;
 	const char *listen_addr = "127.0.0.1";
 	char *url, *path, *self;
 	unsigned long long prng;
@@ -162,12 +164,18 @@ int sb_cmd_serve(int argc, char **argv)
 	sb_serve_cfg.dir = sb.dir;
 	sb_serve_cfg.seed = (unsigned long long)sb_get_int(&sb, "seed", 1);
 	prng = sb_serve_cfg.seed;
+	explicit_port = port >= 0;
 	if (port < 0)
 		port = sb_get_int(&sb, "lb_port", 0);
 	if (!(lb.d = listen_on(&lb, (int)port))) {
-		if (port > 0)
-			fprintf(stderr, _("hoist-sandbox: port %ld is taken; choosing another\n"),
-				port);
+		/* A port asked for is a promise; the one remembered from init is only a wish. */
+		if (explicit_port) {
+			fprintf(stderr, _("hoist-sandbox: cannot listen on %s port %ld\n"),
+				listen_addr, port);
+			sb_close(&sb);
+			return 1;
+		}
+		fprintf(stderr, _("hoist-sandbox: port %ld is taken; choosing another\n"), port);
 		if (!(lb.d = listen_on(&lb, 0))) {
 			fprintf(stderr, _("hoist-sandbox: cannot listen on %s\n"), listen_addr);
 			sb_close(&sb);

@@ -74,19 +74,22 @@ void sb_tasks_fail_node(struct sb *sb, const char *node)
 	free(msg);
 }
 
-static void generate(struct sb *sb, unsigned long long *prng)
+/* A user's deployment, or (system) a scheduled Retention task. */
+static void generate(struct sb *sb, unsigned long long *prng, bool system)
 {
 	sqlite3_stmt *s;
 	long long base = sb_duration(sb, "task-ms");
 	long long run = base / 2 + (long long)(sb_rand(prng) % (unsigned long long)(base + 1));
 	const char *p = projects[sb_rand(prng) % 6], *e = envs[sb_rand(prng) % 3];
-	char *desc = hoist_xasprintf("Deploy %s release 1.%d.%d to %s", p,
+	char *desc = system ? hoist_xstrdup("Apply retention policies") :
+		     hoist_xasprintf("Deploy %s release 1.%d.%d to %s", p,
 				     (int)(sb_rand(prng) % 9), (int)(sb_rand(prng) % 30), e);
 	sqlite3_prepare_v2(sb->st, "INSERT INTO tasks(name, description, state, queue_ms, run_ms,"
-			   " args) VALUES('Deploy', ?, 'Queued', ?, ?, '{}')", -1, &s, NULL);
-	sqlite3_bind_text(s, 1, desc, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, sb_now_ms());
-	sqlite3_bind_int64(s, 3, run);
+			   " args) VALUES(?, ?, 'Queued', ?, ?, '{}')", -1, &s, NULL);
+	sqlite3_bind_text(s, 1, system ? "Retention" : "Deploy", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, desc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, sb_now_ms());
+	sqlite3_bind_int64(s, 4, run);
 	sqlite3_step(s);
 	sqlite3_finalize(s);
 	free(desc);
@@ -198,14 +201,19 @@ static void assign(struct sb *sb, long long now, unsigned long long *prng)
 
 void sb_tasks_tick(struct sb *sb, unsigned long long *prng, long long dt_ms)
 {
-	long long now = sb_now_ms(), rate;
+	long long now = sb_now_ms(), rate, system;
+	bool room;
 	sb_begin(sb);
 	rate = sb_duration(sb, "task-rate");
+	system = sb_duration(sb, "system-rate");
+	room = count(sb, "SELECT count(*) FROM tasks WHERE state = 'Queued'", NULL) < QUEUE_CAP;
 	/* Users' deployments stop arriving in maintenance mode; queued ones still run. */
-	if (!sb_get_int(sb, "maintenance", 0) && rate > 0 &&
-	    sb_rand(prng) % 60000 < (unsigned long long)(rate * dt_ms) &&
-	    count(sb, "SELECT count(*) FROM tasks WHERE state = 'Queued'", NULL) < QUEUE_CAP)
-		generate(sb, prng);
+	if (!sb_get_int(sb, "maintenance", 0) && rate > 0 && room &&
+	    sb_rand(prng) % 60000 < (unsigned long long)(rate * dt_ms))
+		generate(sb, prng, false);
+	/* System tasks are queued on schedule even in maintenance mode, as the vendor says. */
+	if (system > 0 && room && sb_rand(prng) % 60000 < (unsigned long long)(system * dt_ms))
+		generate(sb, prng, true);
 	complete(sb, now);
 	assign(sb, now, prng);
 	sqlite3_exec(sb->st, "DELETE FROM tasks WHERE end_ms IS NOT NULL AND id < (SELECT min(id)"

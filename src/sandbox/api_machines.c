@@ -1,0 +1,65 @@
+/* api_machines.c: /api/{space}/machines(/all): the Tentacles and their versions. */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "api.h"
+#include "xalloc.h"
+
+static cJSON *machine_json(sqlite3_stmt *s)
+{
+	cJSON *o = cJSON_CreateObject(), *e, *t;
+	const char *version = (const char *)sqlite3_column_text(s, 2);
+	char *id = hoist_xasprintf("Machines-%lld", (long long)sqlite3_column_int64(s, 0));
+	char *uri = hoist_xasprintf("https://%s:10933/", sqlite3_column_text(s, 1));
+	cJSON_AddStringToObject(o, "Id", id);
+	cJSON_AddStringToObject(o, "Name", (const char *)sqlite3_column_text(s, 1));
+	cJSON_AddStringToObject(o, "SpaceId", "Spaces-1");
+	cJSON_AddStringToObject(o, "HealthStatus", (const char *)sqlite3_column_text(s, 3));
+	cJSON_AddBoolToObject(o, "IsDisabled", false);
+	cJSON_AddItemToObject(o, "EnvironmentIds", cJSON_CreateStringArray(
+		(const char *[]){ (const char *)sqlite3_column_text(s, 4) }, 1));
+	e = cJSON_AddObjectToObject(o, "Endpoint");
+	cJSON_AddStringToObject(e, "CommunicationStyle", "TentaclePassive");
+	cJSON_AddStringToObject(e, "Uri", uri);
+	t = cJSON_AddObjectToObject(e, "TentacleVersionDetails");
+	cJSON_AddStringToObject(t, "Version", version);
+	cJSON_AddBoolToObject(t, "UpgradeLocked", false);
+	cJSON_AddBoolToObject(t, "UpgradeSuggested", strcmp(version, SB_TENTACLE_LATEST) != 0);
+	cJSON_AddBoolToObject(t, "UpgradeRequired", atoi(version) < 6);
+	cJSON_AddBoolToObject(t, "UpgradeAvailable", strcmp(version, SB_TENTACLE_LATEST) != 0);
+	free(id);
+	free(uri);
+	return o;
+}
+
+bool sb_api_machines(struct sb_req *r)
+{
+	const char *p = r->path;
+	sqlite3_stmt *s;
+	cJSON *a, *o;
+	if (strncasecmp(p, "/api/machines", 13) || (p[13] && strcasecmp(p + 13, "/all")))
+		return false;
+	if (strcmp(r->method, "GET"))
+		return sb_api_error(r, 405, "The requested HTTP method is not allowed for this"
+				    " resource."), true;
+	a = cJSON_CreateArray();
+	sqlite3_prepare_v2(r->sb->st, "SELECT id, name, version, health, environment FROM machines"
+			   " ORDER BY id", -1, &s, NULL);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		cJSON_AddItemToArray(a, machine_json(s));
+	sqlite3_finalize(s);
+	cJSON_Delete(r->out);
+	r->status = 200;
+	if (p[13]) {
+		r->out = a;
+		return true;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "ItemType", "Machine");
+	cJSON_AddNumberToObject(o, "TotalResults", cJSON_GetArraySize(a));
+	cJSON_AddNumberToObject(o, "ItemsPerPage", 30);
+	cJSON_AddItemToObject(o, "Items", a);
+	r->out = o;
+	return true;
+}
