@@ -136,8 +136,9 @@ TESTS += tests/check_topology
 tests_check_topology_SOURCES = tests/check_topology.c
 tests_check_topology_CFLAGS = $(TEST_CFLAGS)
 tests_check_topology_LDADD = $(TEST_LIBS)
-TESTS += tests/wizard_screens.sh tests/wizard_terminal.sh
-EXTRA_DIST += tests/wizard_lib.sh tests/wizard_screens.sh tests/wizard_terminal.sh
+TESTS += tests/wizard_screens.sh tests/wizard_terminal.sh tests/wizard_german.sh
+EXTRA_DIST += tests/wizard_lib.sh tests/wizard_screens.sh tests/wizard_terminal.sh \
+	tests/wizard_german.sh
 
 
 

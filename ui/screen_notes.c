@@ -87,7 +87,7 @@ static void build(struct ui_state *s)
 		for (size_t i = 0; i < nt->n_first; i++) {
 			const struct hoist_note_entry *e = &nt->entries[i];
 			t = hoist_xasprintf(_("%s [%s] %s"), e->release->version.text,
-					    hoist_note_kind_name(e->kind), e->text);
+					    _(hoist_note_kind_name(e->kind)), e->text);
 			add(t, note_color(e->kind), false, 4);
 			free(t);
 		}
@@ -105,7 +105,7 @@ static void build(struct ui_state *s)
 			add(t, UI_C_TITLE, true, 0);
 			free(t);
 		}
-		t = hoist_xasprintf("  - [%s] %s", hoist_note_kind_name(e->kind), e->text);
+		t = hoist_xasprintf("  - [%s] %s", _(hoist_note_kind_name(e->kind)), e->text);
 		add(t, note_color(e->kind), false, 6);
 		free(t);
 	}
@@ -146,7 +146,7 @@ static int draw_banner(struct ui_state *s, int y)
 {
 	const struct hoist_chain *c = &s->notes.chain;
 	attron(ui_attr(s, c->kind == HOIST_KIND_PATCH ? UI_C_GOOD : UI_C_WARN) | A_BOLD);
-	ui_putf(y++, 2, COLS - 4, _("%s upgrade: %s to %s"), hoist_kind_name(c->kind),
+	ui_putf(y++, 2, COLS - 4, _("%s upgrade: %s to %s"), _(hoist_kind_name(c->kind)),
 		c->from.text, c->to.text);
 	ui_wrap(hoist_kind_rollback(c->kind), COLS - 4, banner_line, &y);
 	attroff(ui_attr(s, c->kind == HOIST_KIND_PATCH ? UI_C_GOOD : UI_C_WARN) | A_BOLD);

@@ -109,7 +109,7 @@ static void draw(struct ui_state *s)
 	}
 	attron(A_BOLD);
 	ui_putf(y++, 2, COLS - 4, _("%s upgrade %s to %s, %s, %zu steps"),
-		hoist_kind_name(plan->kind), plan->from.text, plan->to.text,
+		_(hoist_kind_name(plan->kind)), plan->from.text, plan->to.text,
 		hoist_strategy_name(plan->strategy), plan->n_steps);
 	attroff(A_BOLD);
 	hoist_buf_init(&order, 0);

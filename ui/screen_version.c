@@ -77,16 +77,29 @@ static void draw_policy(struct ui_state *s, int y)
 	char minor[16], major[16];
 	snprintf(minor, sizeof minor, "%d", p->minor_after);
 	snprintf(major, sizeof major, "%d", p->major_after);
+	/* The values stay in the file's syntax ("off", "true"): they are not translated. */
 	ui_putf(y, 2, COLS - 4, _("Policy: allow=%s minor_after=%s major_after=%s "
 				  "prerelease=%s"),
-		allow[p->allow], p->minor_after < 0 ? _("off") : minor,
-		p->major_after < 0 ? _("off") : major, p->prerelease ? "true" : "false");
+		allow[p->allow], p->minor_after < 0 ? "off" : minor,
+		p->major_after < 0 ? "off" : major, p->prerelease ? "true" : "false");
 	if (s->policy_changed) {
 		attron(ui_attr(s, UI_C_WARN));
 		ui_put(y + 1, 2, COLS - 4, _("The policy was changed on this screen; the "
 					     "configuration file is unchanged."));
 		attroff(ui_attr(s, UI_C_WARN));
 	}
+}
+
+/* Whole sentences for each case, so a translation never glues fragments. */
+static const char *eligible_text(bool lts, bool via_stop)
+{
+	if (lts && via_stop)
+		return _("eligible, long-term support, through a required stop");
+	if (lts)
+		return _("eligible, long-term support");
+	if (via_stop)
+		return _("eligible, through a required stop");
+	return _("eligible");
 }
 
 static void draw(struct ui_state *s)
@@ -127,14 +140,13 @@ static void draw(struct ui_state *s)
 		if (i == s->cursor)
 			attron(A_REVERSE);
 		mvhline(y, 2, ' ', COLS - 4);
+		/* The engine's kind names are msgids too (the CLI's labels use the same ones). */
 		ui_putf(y, 2, COLS - 4, "%s %-14s %-7s %-11s", rec ? "*" : " ", rel->version.text,
-			hoist_kind_name(v->kind), rel->date ? rel->date : "-");
+			_(hoist_kind_name(v->kind)), rel->date ? rel->date : "-");
 		if (!(i == s->cursor))
 			attron(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));
 		if (v->eligible)
-			ui_putf(y, 39, COLS - 41, "%s%s%s", _("eligible"),
-				rel->lts ? _(", long-term support") : "",
-				v->hold == HOIST_HOLD_STOP ? _(", through a required stop") : "");
+			ui_put(y, 39, COLS - 41, eligible_text(rel->lts, v->hold == HOIST_HOLD_STOP));
 		else
 			ui_putf(y, 39, COLS - 41, _("held back: %s"), v->reason);
 		attroff(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));

@@ -1,0 +1,115 @@
+#!/bin/sh
+# wizard_german.sh: hoist-wizard speaks German on every screen under LANG=de_DE.UTF-8.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
+
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+	echo "SKIP: no de_DE.UTF-8 locale on this machine (locale-gen de_DE.UTF-8)"
+	exit 77
+fi
+if [ -f "$top_builddir/po/de.gmo" ]; then
+	use_build_locale
+else
+	# make distcheck: the catalogue ships in the (read-only) source tree.
+	mkdir -p "$TMPROOT/locale/de/LC_MESSAGES"
+	cp "$top_srcdir/po/de.gmo" "$TMPROOT/locale/de/LC_MESSAGES/hoist.mo"
+	export HOIST_LOCALEDIR="$TMPROOT/locale"
+fi
+# tmux itself must see a UTF-8 locale, or it draws umlauts as '_'.
+unset LC_ALL LANGUAGE
+export LANG=de_DE.UTF-8
+
+# lacks DESCRIPTION TEXT...: none of the (English) texts is on the screen.
+lacks() {
+	d=$1
+	shift
+	for t in "$@"; do
+		if screen | grep -qF -- "$t"; then
+			fail "$d: '$t' is still on the screen:"
+			screen | sed 's/^/  | /'
+			return
+		fi
+	done
+	ok "$d"
+}
+
+sandbox_start
+wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
+
+# Connect.
+shows "connect screen: German title" "hoist-wizard: Verbinden"
+shows "the step counter is German" "Schritt 1 von 4"
+shows "the server's state is German" "Wartungsmodus  aus"
+shows "the node table's header is German" "Knoten           Rolle       Version      Zustand"
+shows "a serving node is 'in Betrieb'" "in Betrieb"
+shows "the hint is German" "Enter führt zur Wahl der Version."
+shows "the footer is German" "Esc/Rück zurück  ?/F1 Hilfe  q beenden"
+lacks "no English left on the connect screen" "Connect" "Step 1 of" "Maintenance" \
+	"serving" "Press Enter" "?/F1 help" " quit"
+
+keys '?'
+shows "help overlay: German heading" "Tasten auf diesem Bildschirm"
+shows "help overlay: the key table is German" "Eine Zeile nach unten."
+shows "help overlay: how to close it" "Eine beliebige Taste schließt diese Hilfe."
+lacks "no English left in the help overlay" "Keys on this screen" "Move down one line" \
+	"Press any key"
+keys x
+
+# Version choice.
+keys Enter
+shows "version screen: German title" "hoist-wizard: Version wählen"
+shows "the running version is German" "Läuft jetzt: 2024.1.2. Neuere Versionen im Feed: 7."
+shows "the table's header is German" "Version        Art     Datum       Urteil"
+shows "verdicts and kinds are German" "Minor   2024-03-29  zulässig"
+shows "the recommendation is German" "* empfohlen. Enter wählt die markierte Version."
+lacks "no English left on the version screen" "Choose the version" "Running now" \
+	"eligible" "recommended" "Verdict" " minor "
+keys a a
+shows "a held-back release says why in German" "zurückgehalten: Minor-Upgrades aus"
+shows "the policy note is German" "Richtlinie hier geändert; die Konfigurationsdatei bleibt unverändert."
+shows "the policy line keeps the file's own words" "allow=patch minor_after=off major_after=off prerelease=false"
+lacks "no English left after a policy change" "held back" "configuration file is unchanged"
+keys a
+
+# What changes.
+keys Enter
+shows "notes screen: German title" "hoist-wizard: Was sich ändert"
+shows "the kind and the hop are German" "Minor-Upgrade: 2024.1.2 auf 2024.3.1"
+shows "the rollback meaning is German" "Datenbank-Backup zurückspielt"
+shows "the required stop is German" "Nötiger Zwischenstopp auf dem Weg: 2024.2.3"
+shows "the read-first group is German" "Zuerst lesen:"
+shows "note kinds are German" "[inkompatibel]"
+shows "the position line is German" "Enter geht weiter zum Plan."
+keys / no-such-text-here Enter
+shows "a failed search says so in German" "Keine weiteren Treffer für „no-such-text-here“"
+lacks "no English left on the notes screen" "What changes" "minor upgrade" \
+	"rolling back means" "Required stop" "Read first" "[breaking]" "No more matches" \
+	"goes on to the plan"
+
+# The plan.
+keys Enter
+shows "plan screen: German title" "hoist-wizard: Plan prüfen"
+shows "the summary is German" "Minor-Upgrade 2024.1.2 auf 2024.3.1, all-at-once, 30 Schritte"
+shows "the point of no return is named in German" "Punkt ohne Rückkehr: Schritt"
+shows "the window is German" "Zeitfenster: noch keine Schätzung"
+shows "the command line hint is German" "Derselbe Plan auf der Befehlszeile:"
+shows "step summaries are German" "Wartungsmodus einschalten"
+keys j j j j j j j j
+shows "and marked in German in the step list" "PUNKT OHNE RÜCKKEHR"
+lacks "no English left on the plan screen" "Review the plan" "Point of no return" \
+	"POINT OF NO RETURN" "Window:" "The same plan" "turn maintenance mode on" "Press Enter"
+keys Enter
+shows "the start prompt is German" "Zum Start 2024.3.1 eingeben:"
+keys 2024.9.9 Enter
+shows "a wrong version is refused in German" "Das ist nicht 2024.3.1: nichts wurde gestartet."
+lacks "no English in the refusal" "That is not" "nothing was started"
+
+# A terminal too small for the screens.
+tm resize-window -x 60 -y 20
+shows "the too-small message is German" "hoist-wizard braucht mindestens"
+shows "and says how to quit in German" "drücken Sie q zum"
+lacks "no English in the too-small message" "This terminal is" "needs at least" "Enlarge"
+tm resize-window -x 80 -y 24
+shows "back at 80x24 the plan returns" "Schritt 4 von 4"
+keys q
+shows "q quits cleanly" "EXIT=0"
+finish
