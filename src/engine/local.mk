@@ -43,8 +43,11 @@ engine_client = src/engine/octopus.c src/engine/octopus.h \
 # Topology: the server's state in one read, for the faces.
 engine_topology = src/engine/topology.c src/engine/topology.h
 
+# The rollback and downgrade guide (§7).
+engine_guide = src/engine/guide.c src/engine/guide.h
+
 src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
-	$(engine_client) $(engine_run) $(engine_topology)
+	$(engine_client) $(engine_run) $(engine_topology) $(engine_guide)
 src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
 	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 
