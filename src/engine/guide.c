@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "buf.h"
 #include "exec.h"
 #include "guide.h"
@@ -424,6 +425,20 @@ static bool file_exists(const char *path)
 	return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Whether name holds version as a whole word (2024.1.2 is not in 2024.1.25). */
+static bool names_version(const char *name, const char *version)
+{
+	size_t n = strlen(version);
+	for (const char *p = strstr(name, version); p; p = strstr(p + 1, version)) {
+		bool before = p == name || !(p[-1] >= '0' && p[-1] <= '9');
+		bool after = !(p[n] >= '0' && p[n] <= '9') && !(p[n] == '.' && p[n + 1] >= '0' &&
+								 p[n + 1] <= '9');
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
 /* A file in dir (or one level down) whose name holds the version: the cached installer. */
 static char *scan_installer(const char *dir, const char *version, int depth)
 {
@@ -438,7 +453,7 @@ static char *scan_installer(const char *dir, const char *version, int depth)
 		if (e->d_name[0] == '.')
 			continue;
 		p = hoist_xasprintf("%s/%s", dir, e->d_name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && strstr(e->d_name, version) &&
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && names_version(e->d_name, version) &&
 		    !strstr(e->d_name, ".part") && !strstr(e->d_name, "backup"))
 			found = hoist_xstrdup(p);
 		else if (depth > 0 && S_ISDIR(st.st_mode) && strcmp(e->d_name, "backups"))
@@ -449,22 +464,51 @@ static char *scan_installer(const char *dir, const char *version, int depth)
 	return found;
 }
 
+/*
+ * Where the stage step caches a package: <state>/cache/octopus-<version>-<sha256:12>.pkg,
+ * the state folder being two up from runs/<id>. NULL when it is not there.
+ */
+static char *cache_path(const char *run_dir, const struct hoist_plan_package *pkg)
+{
+	char *path;
+	if (!run_dir)
+		return NULL;
+	path = hoist_xasprintf("%s/../../cache/octopus-%s-%.12s.pkg", run_dir, pkg->version.text,
+			       pkg->sha256 ? pkg->sha256 : "");
+	if (!file_exists(path)) {
+		free(path);
+		return NULL;
+	}
+	{
+		char *real = realpath(path, NULL);
+		free(path);
+		path = real ? hoist_xstrdup(real) : NULL;
+		free(real);
+	}
+	return path;
+}
+
 /* The installer of the version the run upgraded from, as the stage step cached it. */
 static void find_installer(struct hoist_guide *g, const struct hoist_plan *plan,
 			   const struct hoist_run_summary *s, const char *run_dir)
 {
 	const char *v = plan->from.text;
+	const struct hoist_plan_package *pkg = NULL;
 	for (size_t i = 0; i < plan->n_packages; i++)
 		if (!hoist_version_cmp(&plan->packages[i].version, &plan->from))
-			g->installer_url = dup0(plan->packages[i].url);
+			pkg = &plan->packages[i];
+	if (pkg) {
+		g->installer_url = dup0(pkg->url);
+		g->installer = cache_path(run_dir, pkg);
+	}
 	for (size_t i = 0; i < plan->n_evidence && !g->installer; i++) {
 		const struct hoist_plan_evidence *e = &plan->evidence[i];
-		if (e->path && !strncmp(e->item, "installer", 9) && strstr(e->path, v))
+		if (e->path && !strncmp(e->item, "installer", 9) && names_version(e->path, v))
 			g->installer = hoist_xstrdup(e->path);
 	}
 	for (size_t i = 0; s && i < s->n_steps && !g->installer; i++) {
 		const struct hoist_step_summary *ss = &s->steps[i];
-		if (!strcmp(ss->step, "stage") && ss->evidence.path && strstr(ss->evidence.path, v) &&
+		if (!strcmp(ss->step, "stage") && ss->evidence.path && names_version(ss->evidence.path, v) &&
 		    file_exists(ss->evidence.path))
 			g->installer = hoist_xstrdup(ss->evidence.path);
 	}
@@ -1131,4 +1175,201 @@ enum hoist_status hoist_guide_find_backups(const char *state_dir, struct hoist_g
 	}
 	hoist_rundir_list_free(runs, n_runs);
 	return HOIST_OK;
+}
+
+/* ---- loading a run (the faces' entry points) ---- */
+
+enum hoist_status hoist_guide_profile(const struct hoist_config *cfg, const char *name,
+				      struct hoist_profile **out, struct hoist_error *err)
+{
+	struct hoist_profile_setting *set = hoist_xcalloc(cfg->n_extra + 1, sizeof *set);
+	size_t n = 0;
+	enum hoist_status st;
+	for (size_t i = 0; i < cfg->n_extra; i++)
+		if (!strcmp(cfg->extra[i].section, "profile")) {
+			set[n].key = cfg->extra[i].key;
+			set[n++].value = cfg->extra[i].value;
+		}
+	st = hoist_profile_new(name ? name : "sandbox", set, n, out, err);
+	free(set);
+	return st;
+}
+
+/* The newest run whose journal started and that is not itself a rollback. */
+static enum hoist_status newest_run(const char *state, char **id, struct hoist_error *err)
+{
+	struct hoist_run_entry *runs = NULL;
+	size_t n = 0;
+	enum hoist_status st = hoist_rundir_list(state, &runs, &n, err);
+	*id = NULL;
+	for (size_t i = 0; st == HOIST_OK && i < n && !*id; i++) {
+		struct hoist_run_summary s;
+		char *journal = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
+		hoist_run_summary_init(&s);
+		if (hoist_journal_fold(journal, &s, NULL) == HOIST_OK && s.state != HOIST_RUN_NONE &&
+		    !(s.kind && !strcmp(s.kind, "downgrade")))
+			*id = hoist_xstrdup(runs[i].id);
+		hoist_run_summary_done(&s);
+		free(journal);
+	}
+	hoist_rundir_list_free(runs, n);
+	if (st == HOIST_OK && !*id)
+		st = hoist_error_set(err, HOIST_NOTFOUND,
+				     _("no upgrade run is recorded in %s: there is nothing to roll "
+				       "back"),
+				     state);
+	return st;
+}
+
+enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *run_id,
+				   struct hoist_plan **plan_out, char **dir_out,
+				   struct hoist_guide **out, struct hoist_error *err)
+{
+	char *state = hoist_config_state_dir(cfg), *id = NULL, *dir = NULL, *path = NULL;
+	struct hoist_plan *plan = NULL;
+	struct hoist_profile *profile = NULL;
+	struct hoist_run_summary s;
+	enum hoist_status st = HOIST_OK;
+
+	*out = NULL;
+	hoist_run_summary_init(&s);
+	if (run_id && !hoist_rundir_id_valid(run_id))
+		st = hoist_error_set(err, HOIST_USAGE,
+				     _("\"%s\" is not a run id (they look like 20261122T014233Z-1a2b)"),
+				     run_id);
+	else if (run_id)
+		id = hoist_xstrdup(run_id);
+	else
+		st = newest_run(state, &id, err);
+	if (st == HOIST_OK) {
+		dir = hoist_rundir_path(state, id);
+		path = hoist_xasprintf("%s/plan.json", dir);
+		st = hoist_plan_load(path, &plan, err);
+		if (st == HOIST_NOTFOUND || (st == HOIST_IO && access(dir, F_OK)))
+			hoist_error_set(err, st, _("there is no run %s in %s"), id, state);
+	}
+	if (st == HOIST_OK) {
+		free(path);
+		path = hoist_xasprintf("%s/journal.jsonl", dir);
+		st = hoist_journal_fold(path, &s, err);
+	}
+	if (st == HOIST_OK)
+		st = hoist_guide_profile(cfg, plan->profile, &profile, err);
+	if (st == HOIST_OK)
+		st = hoist_guide_build(plan, &s, profile, NULL, dir, out, err);
+	if (st == HOIST_OK && !(*out)->run_id)
+		(*out)->run_id = hoist_xstrdup(id);
+	hoist_profile_free(profile);
+	hoist_run_summary_done(&s);
+	if (st == HOIST_OK && plan_out)
+		*plan_out = plan;
+	else
+		hoist_plan_free(plan);
+	if (st == HOIST_OK && dir_out)
+		*dir_out = dir;
+	else
+		free(dir);
+	free(path);
+	free(id);
+	free(state);
+	return st;
+}
+
+enum hoist_status hoist_guide_load_downgrade(const struct hoist_config *cfg,
+					     const struct hoist_version *current,
+					     const struct hoist_version *target,
+					     struct hoist_plan **plan_out, struct hoist_guide **out,
+					     struct hoist_error *err)
+{
+	char *state = hoist_config_state_dir(cfg), *id = NULL, *dir, *path;
+	struct hoist_guide_found *found = NULL;
+	const struct hoist_guide_found *use = NULL;
+	size_t n = 0;
+	enum hoist_kind k = hoist_version_kind(target, current);
+	bool schema = k == HOIST_KIND_MINOR || k == HOIST_KIND_MAJOR;
+	struct hoist_plan *plan = NULL;
+	struct hoist_profile *profile = NULL;
+	struct hoist_guide_downgrade in;
+	enum hoist_status st;
+
+	*out = NULL;
+	if (hoist_version_cmp(target, current) >= 0) {
+		free(state);
+		return hoist_error_set(err, HOIST_USAGE,
+				       _("%s is not older than the version the server runs (%s): "
+					 "use hoist upgrade"),
+				       target->text, current->text);
+	}
+	st = hoist_guide_find_backups(state, &found, &n, err);
+	for (size_t i = 0; st == HOIST_OK && i < n && !use; i++)
+		if (!hoist_version_cmp(&found[i].version, target) && found[i].exists)
+			use = &found[i];
+	if (st == HOIST_OK && !use && schema) {
+		struct hoist_buf list;
+		hoist_buf_init(&list, 0);
+		for (size_t i = 0; i < n; i++) {
+			char *when = time_text(found[i].backup.time_ms);
+			if (list.len)
+				hoist_buf_puts(&list, "; ");
+			hoist_buf_printf(&list, found[i].exists ? _("%s taken at %s by run %s (%s)")
+								: _("%s taken at %s by run %s (%s, the "
+								    "file is gone)"),
+					 found[i].backup.path, found[i].version.text,
+					 found[i].run_id, when);
+			free(when);
+		}
+		if (n)
+			st = hoist_error_set(err, HOIST_UNSAFE,
+					     _("going back from %s to %s changes the database "
+					       "schema and needs a database backup taken at %s; the "
+					       "backups hoist knows are: %s"),
+					     current->text, target->text, target->text,
+					     hoist_buf_cstr(&list));
+		else
+			st = hoist_error_set(err, HOIST_UNSAFE,
+					     _("going back from %s to %s changes the database "
+					       "schema and needs a database backup taken at %s; hoist "
+					       "knows of no database backup in %s"),
+					     current->text, target->text, target->text, state);
+		hoist_buf_done(&list);
+	}
+	if (st == HOIST_OK && use)
+		id = hoist_xstrdup(use->run_id);
+	else if (st == HOIST_OK)
+		st = newest_run(state, &id, err);
+	if (st == HOIST_OK) {
+		dir = hoist_rundir_path(state, id);
+		path = hoist_xasprintf("%s/plan.json", dir);
+		st = hoist_plan_load(path, &plan, err);
+		free(path);
+		memset(&in, 0, sizeof in);
+		in.plan = plan;
+		in.current = *current;
+		in.target = *target;
+		in.backup = use ? &use->backup : NULL;
+		in.run_id = id;
+		in.installer = use ? use->installer : NULL;
+		if (st == HOIST_OK) {
+			char *cached = NULL;
+			for (size_t i = 0; i < plan->n_packages && !cached; i++)
+				if (!hoist_version_cmp(&plan->packages[i].version, target))
+					cached = cache_path(dir, &plan->packages[i]);
+			if (cached)
+				in.installer = cached;
+			st = hoist_guide_profile(cfg, plan->profile, &profile, err);
+			if (st == HOIST_OK)
+				st = hoist_guide_build_downgrade(&in, profile, NULL, out, err);
+			free(cached);
+		}
+		free(dir);
+	}
+	hoist_profile_free(profile);
+	if (st == HOIST_OK && plan_out)
+		*plan_out = plan;
+	else
+		hoist_plan_free(plan);
+	hoist_guide_found_free(found, n);
+	free(id);
+	free(state);
+	return st;
 }

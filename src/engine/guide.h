@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "conf.h"
 #include "journal.h"
 #include "plan.h"
 #include "profile.h"
@@ -134,5 +135,29 @@ struct hoist_guide_found {
 enum hoist_status hoist_guide_find_backups(const char *state_dir, struct hoist_guide_found **out,
 					   size_t *n, struct hoist_error *err);
 void hoist_guide_found_free(struct hoist_guide_found *f, size_t n);
+
+/* The profile a plan names, with the configuration's [profile] settings. */
+enum hoist_status hoist_guide_profile(const struct hoist_config *cfg, const char *name,
+				      struct hoist_profile **out, struct hoist_error *err);
+
+/*
+ * Reads run run_id (NULL: the newest run that is not itself a rollback) from the state
+ * folder: its plan.json and journal, and builds its guide with the configured profile.
+ * *plan (owned) receives the run's plan and *run_dir (owned) its folder; both may be NULL.
+ */
+enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *run_id,
+				   struct hoist_plan **plan, char **run_dir,
+				   struct hoist_guide **out, struct hoist_error *err);
+
+/*
+ * The guide of going back from current to target with the newest database backup taken
+ * at target by an earlier run. None (for a minor or major step back) is HOIST_UNSAFE
+ * with a message listing the backups that exist. *plan (owned) is that run's plan.
+ */
+enum hoist_status hoist_guide_load_downgrade(const struct hoist_config *cfg,
+					     const struct hoist_version *current,
+					     const struct hoist_version *target,
+					     struct hoist_plan **plan, struct hoist_guide **out,
+					     struct hoist_error *err);
 
 #endif
