@@ -264,7 +264,9 @@ static void check_case(const char *from, const char *to, enum hoist_strategy str
 		ck_assert_ptr_nonnull(strstr(text, backup));
 		ck_assert_ptr_nonnull(strstr(text, BACKUP_TIME));
 		ck_assert_ptr_nonnull(strstr(text, "will be lost"));
-		ck_assert_int_eq(index_of(g, "maintenance-on", NULL), 0);
+		/* Still on from the run: it stays on, no step turns it on again. */
+		ck_assert_int_eq(count(g, "maintenance-on", NULL), 0);
+		ck_assert_ptr_nonnull(strstr(text, "it stays on until every node runs"));
 		/* Every node is stopped before the restore, started after it. */
 		for (size_t i = 0; i < n_nodes; i++) {
 			const char *n = p->nodes[i].name;
@@ -565,6 +567,63 @@ START_TEST(test_guide_run_not_started)
 }
 END_TEST
 
+/* Steps the engine started after the failure are its own revert: they count as undone. */
+START_TEST(test_guide_engine_revert_is_undone)
+{
+	struct hoist_plan *p = make_plan("2024.1.2", "2024.2.1", 3, HOIST_STRATEGY_AUTO);
+	struct hoist_profile *pr = sandbox_profile();
+	static const char *const rev[][2] = { { "install", "node2" }, { "install", "node3" },
+					       { "install", "node1" },
+					       { "start", "node2" }, { "start", "node3" },
+					       { "start", "node1" }, { "undrain", "node2" },
+					       { "undrain", "node3" }, { "undrain", "node1" },
+					       { "maintenance-off", NULL } };
+	char *path = hoist_xasprintf("%s/journal.jsonl", dir), *text;
+	struct hoist_run_summary s;
+	struct hoist_journal *j;
+	struct hoist_guide *g;
+	size_t n = sizeof rev / sizeof *rev;
+	/* The install of node1 fails; the engine reverts everything, then all but starting node1. */
+	for (int partial = 0; partial < 2; partial++) {
+		run(p, "install", "node1", true, &s);
+		hoist_run_summary_done(&s);
+		ck_assert_int_eq(hoist_journal_open(path, &j, NULL), HOIST_OK);
+		ck_assert_int_eq(hoist_journal_step_end(j, "install", "node1", HOIST_OUTCOME_FAILED,
+							1, "injected", NULL), HOIST_OK);
+		for (size_t i = 0; i < n; i++) {
+			bool bad = partial && !strcmp(rev[i][0], "start") && !strcmp(rev[i][1], "node1");
+			ck_assert_int_eq(hoist_journal_step_start(j, rev[i][0], rev[i][1], NULL), HOIST_OK);
+			ck_assert_int_eq(hoist_journal_step_end(j, rev[i][0], rev[i][1],
+								bad ? HOIST_OUTCOME_FAILED : HOIST_OUTCOME_OK,
+								bad, NULL, NULL), HOIST_OK);
+		}
+		ck_assert_int_eq(hoist_journal_close(j, NULL), HOIST_OK);
+		ck_assert_int_eq(hoist_guide_build_journal(p, path, pr, NULL, dir, &g, NULL), HOIST_OK);
+		text = hoist_guide_to_text(g);
+		ck_assert(g->reverted);
+		ck_assert_str_eq(g->failed_step, "install");
+		ck_assert_str_eq(g->failed_node, "node1");
+		if (!partial) {
+			ck_assert_uint_eq(g->n_steps, 0);
+			ck_assert_ptr_nonnull(strstr(text, "the server is as it was"));
+		} else {
+			/* node1 did not start again: that is what is left. */
+			ck_assert_int_eq(count(g, "start", "node1"), 1);
+			ck_assert_int_eq(count(g, "validate", "node1"), 1);
+			ck_assert_int_eq(count(g, "install", NULL), 0);
+			ck_assert_int_eq(count(g, "start", NULL), 1);
+			ck_assert_int_eq(count(g, "undrain", NULL), 0);
+			ck_assert_ptr_nonnull(strstr(text, "what is left"));
+		}
+		free(text);
+		hoist_guide_free(g);
+	}
+	free(path);
+	hoist_profile_free(pr);
+	hoist_plan_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("guide");
@@ -581,6 +640,7 @@ int main(void)
 	tcase_add_test(core, test_guide_interrupted_and_successful_runs);
 	tcase_add_test(core, test_guide_save_and_installer);
 	tcase_add_test(core, test_guide_downgrade);
+	tcase_add_test(core, test_guide_engine_revert_is_undone);
 	tcase_add_test(errors, test_guide_downgrade_refused_without_backup);
 	tcase_add_test(errors, test_guide_run_not_started);
 	suite_add_tcase(s, core);

@@ -267,8 +267,9 @@ static void node_validate(struct gen *gen, const struct node_state *n)
 
 static void node_undrain(struct gen *gen, const struct node_state *n, bool drained_now)
 {
+	/* A drain of the failed run names that run: the rollback undoes another run's change. */
 	if (n->drained || drained_now)
-		add(gen, "undrain", n->name, NULL,
+		add(gen, "undrain", n->name, drained_now ? NULL : gen->g->run_id,
 		    hoist_xasprintf(_("End the drain of node %s so it takes tasks again."),
 				    n->name));
 }
@@ -316,14 +317,11 @@ static void generate_all_at_once(struct gen *gen)
 	bool any_drain = false, stop_any = any(m, needs_stop);
 	const struct node_state *primary = NULL;
 
-	if (m->restore)
+	/* Still on from the run: it stays on (no node may be up to ask the API anyway). */
+	if (m->restore && !m->maintenance_now)
 		add(gen, "maintenance-on", NULL, NULL,
-		    hoist_xstrdup(m->maintenance_now
-					  ? _("Keep maintenance mode on until the old version is "
-					      "validated, so no one writes data the restore would "
-					      "lose.")
-					  : _("Turn maintenance mode on, so no one writes data the "
-					      "restore would lose.")));
+		    hoist_xstrdup(_("Turn maintenance mode on, so no one writes data the restore "
+				    "would lose.")));
 	else if (stop_any && !m->maintenance_now)
 		add(gen, "maintenance-on", NULL, NULL,
 		    hoist_xstrdup(_("Turn maintenance mode on while the nodes are reinstalled.")));
@@ -382,7 +380,7 @@ static void generate_all_at_once(struct gen *gen)
 	for (size_t i = 0; i < m->n_nodes; i++)
 		node_undrain(gen, &m->nodes[i], drained_now[i]);
 	if (m->maintenance_now || m->restore || stop_any)
-		add(gen, "maintenance-off", NULL, NULL,
+		add(gen, "maintenance-off", NULL, m->maintenance_now ? gen->g->run_id : NULL,
 		    hoist_xasprintf(_("Turn maintenance mode off: every node runs %s again."),
 				    m->old.text));
 	free(drained_now);
@@ -558,11 +556,17 @@ static bool plan_has(const struct hoist_plan *plan, const char *id)
 	return false;
 }
 
-enum hoist_status hoist_guide_build(const struct hoist_plan *plan,
-				    const struct hoist_run_summary *s,
-				    const struct hoist_profile *profile,
-				    const struct hoist_profile_vars *vars, const char *run_dir,
-				    struct hoist_guide **out, struct hoist_error *err)
+/* rv: what the run did after its failure to undo itself (may be NULL). */
+static bool undone(const struct hoist_run_summary *rv, const char *step, const char *node)
+{
+	return rv && state_of(rv, step, node) == HOIST_STEP_OK;
+}
+
+static enum hoist_status build(const struct hoist_plan *plan, const struct hoist_run_summary *s,
+			       const struct hoist_run_summary *rv,
+			       const struct hoist_profile *profile,
+			       const struct hoist_profile_vars *vars, const char *run_dir,
+			       struct hoist_guide **out, struct hoist_error *err)
 {
 	struct hoist_guide *g;
 	struct model m;
@@ -611,12 +615,13 @@ enum hoist_status hoist_guide_build(const struct hoist_plan *plan,
 		n->name = name;
 		n->url = plan->nodes[i].url;
 		n->running = !started(state_of(s, "stop", name)) ||
-			     started(state_of(s, "start", name));
+			     started(state_of(s, "start", name)) || undone(rv, "start", name);
 		n->drained = started(state_of(s, "drain", name)) &&
-			     state_of(s, "undrain", name) != HOIST_STEP_OK;
-		n->changed = started(state_of(s, "install", name)) ||
+			     state_of(s, "undrain", name) != HOIST_STEP_OK &&
+			     !undone(rv, "undrain", name);
+		n->changed = (started(state_of(s, "install", name)) && !undone(rv, "install", name)) ||
 			     started(state_of(s, "os-patch", name));
-		if (n->drained) {
+		if (started(state_of(s, "drain", name))) {
 			g->drained = hoist_xrealloc(g->drained, (g->n_drained + 1) * sizeof *g->drained);
 			g->drained[g->n_drained++] = hoist_xstrdup(name);
 		}
@@ -624,7 +629,10 @@ enum hoist_status hoist_guide_build(const struct hoist_plan *plan,
 	}
 	g->maintenance_on = started(state_of(s, "maintenance-on", NULL));
 	m.maintenance_now = g->maintenance_on &&
-			    state_of(s, "maintenance-off", NULL) != HOIST_STEP_OK;
+			    state_of(s, "maintenance-off", NULL) != HOIST_STEP_OK &&
+			    !undone(rv, "maintenance-off", NULL);
+	g->maintenance_still_on = m.maintenance_now;
+	g->reverted = rv && rv->n_steps > 0;
 	anything = anything || m.maintenance_now;
 
 	db = find_backup(g, "database");
@@ -659,6 +667,79 @@ enum hoist_status hoist_guide_build(const struct hoist_plan *plan,
 	free(m.nodes);
 	*out = g;
 	return HOIST_OK;
+}
+
+enum hoist_status hoist_guide_build(const struct hoist_plan *plan,
+				    const struct hoist_run_summary *s,
+				    const struct hoist_profile *profile,
+				    const struct hoist_profile_vars *vars, const char *run_dir,
+				    struct hoist_guide **out, struct hoist_error *err)
+{
+	return build(plan, s, NULL, profile, vars, run_dir, out, err);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const char *journal,
+					    const struct hoist_profile *profile,
+					    const struct hoist_profile_vars *vars,
+					    const char *run_dir, struct hoist_guide **out,
+					    struct hoist_error *err)
+{
+	struct hoist_journal_reader *r;
+	struct hoist_run_summary up, rv;
+	struct hoist_step_ref *late = NULL; /* steps started after the failure: the revert's */
+	size_t n_late = 0;
+	bool failed = false, got = true;
+	enum hoist_status st;
+
+	*out = NULL;
+	st = hoist_journal_reader_open(journal, &r, err);
+	if (st != HOIST_OK)
+		return st;
+	hoist_run_summary_init(&up);
+	hoist_run_summary_init(&rv);
+	while (got) {
+		struct hoist_event ev;
+		bool to_rv = false;
+		hoist_event_init(&ev, HOIST_EVENT_UNKNOWN);
+		st = hoist_journal_reader_next(r, &ev, &got, NULL);
+		if (st == HOIST_PARSE) {
+			hoist_event_done(&ev);
+			got = true;
+			continue;
+		}
+		if (st != HOIST_OK || !got) {
+			hoist_event_done(&ev);
+			break;
+		}
+		if (ev.step && failed && ev.type == HOIST_EVENT_STEP_START) {
+			late = hoist_xrealloc(late, (n_late + 1) * sizeof *late);
+			late[n_late].step = hoist_xstrdup(ev.step);
+			late[n_late++].node = dup0(ev.node);
+		}
+		for (size_t i = 0; ev.step && i < n_late && !to_rv; i++)
+			to_rv = !strcmp(late[i].step, ev.step) && same(late[i].node, ev.node);
+		hoist_run_summary_apply(to_rv ? &rv : &up, &ev);
+		if (ev.type == HOIST_EVENT_STEP_END && (ev.outcome == HOIST_OUTCOME_FAILED ||
+							ev.outcome == HOIST_OUTCOME_CANCELLED))
+			failed = true;
+		hoist_event_done(&ev);
+	}
+	hoist_journal_reader_free(r);
+	if (st == HOIST_OK)
+		st = build(plan, &up, &rv, profile, vars, run_dir, out, err);
+	for (size_t i = 0; i < n_late; i++) {
+		free(late[i].step);
+		free(late[i].node);
+	}
+	free(late);
+	hoist_run_summary_done(&up);
+	hoist_run_summary_done(&rv);
+	return st;
 }
 
 enum hoist_status hoist_guide_build_downgrade(const struct hoist_guide_downgrade *in,
@@ -878,15 +959,27 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 	} else {
 		hoist_buf_printf(b, _("This run drained no node.\n"));
 	}
-	if (g->maintenance_on)
+	if (g->maintenance_on && g->maintenance_still_on)
+		hoist_buf_printf(b, _("This run turned maintenance mode on; it stays on until "
+				      "every node runs %s again.\n"),
+				 g->from.text);
+	else if (g->maintenance_on)
 		hoist_buf_printf(b, _("This run turned maintenance mode on.\n"));
 	else
 		hoist_buf_printf(b, _("This run did not turn maintenance mode on.\n"));
 
 	hoist_buf_puts(b, "\n");
+	if (g->reverted && g->rule == HOIST_GUIDE_NOTHING)
+		hoist_buf_printf(b, _("Before it stopped, the run undid what it had changed: the "
+				      "server is as it was, and no step is needed.\n"));
+	else if (g->reverted)
+		hoist_buf_printf(b, _("Before it stopped, the run tried to undo what it had "
+				      "changed; the steps below are what is left.\n"));
 	switch (g->rule) {
 	case HOIST_GUIDE_NOTHING:
-		hoist_buf_printf(b, _("Nothing on the server was changed: no step is needed.\n"));
+		if (!g->reverted)
+			hoist_buf_printf(b, _("Nothing on the server was changed: no step is "
+					      "needed.\n"));
 		break;
 	case HOIST_GUIDE_RESTART:
 		hoist_buf_printf(b, _("Nothing is lost: start %s again (reinstalled over the top "
@@ -1021,6 +1114,8 @@ char *hoist_guide_to_json(const struct hoist_guide *g)
 	for (size_t i = 0; i < g->n_drained; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(g->drained[i]));
 	cJSON_AddBoolToObject(o, "maintenance_turned_on", g->maintenance_on);
+	cJSON_AddBoolToObject(o, "maintenance_still_on", g->maintenance_still_on);
+	cJSON_AddBoolToObject(o, "reverted", g->reverted);
 	a = cJSON_AddArrayToObject(o, "steps");
 	for (size_t i = 0; i < g->n_steps; i++) {
 		const struct hoist_guide_step *s = &g->steps[i];
@@ -1228,11 +1323,9 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 	char *state = hoist_config_state_dir(cfg), *id = NULL, *dir = NULL, *path = NULL;
 	struct hoist_plan *plan = NULL;
 	struct hoist_profile *profile = NULL;
-	struct hoist_run_summary s;
 	enum hoist_status st = HOIST_OK;
 
 	*out = NULL;
-	hoist_run_summary_init(&s);
 	if (run_id && !hoist_rundir_id_valid(run_id))
 		st = hoist_error_set(err, HOIST_USAGE,
 				     _("\"%s\" is not a run id (they look like 20261122T014233Z-1a2b)"),
@@ -1251,16 +1344,13 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 	if (st == HOIST_OK) {
 		free(path);
 		path = hoist_xasprintf("%s/journal.jsonl", dir);
-		st = hoist_journal_fold(path, &s, err);
+		st = hoist_guide_profile(cfg, plan->profile, &profile, err);
 	}
 	if (st == HOIST_OK)
-		st = hoist_guide_profile(cfg, plan->profile, &profile, err);
-	if (st == HOIST_OK)
-		st = hoist_guide_build(plan, &s, profile, NULL, dir, out, err);
+		st = hoist_guide_build_journal(plan, path, profile, NULL, dir, out, err);
 	if (st == HOIST_OK && !(*out)->run_id)
 		(*out)->run_id = hoist_xstrdup(id);
 	hoist_profile_free(profile);
-	hoist_run_summary_done(&s);
 	if (st == HOIST_OK && plan_out)
 		*plan_out = plan;
 	else

@@ -67,9 +67,11 @@ struct hoist_guide {
 	size_t n_backups;
 	char *installer;   /* owned: the cached installer of the old version, or NULL */
 	char *installer_url; /* owned: where it came from (the plan's package), or NULL */
-	char **drained;    /* owned array of owned node names drained by this run */
+	char **drained;    /* owned array of owned node names this run drained */
 	size_t n_drained;
-	bool maintenance_on; /* this run turned maintenance mode on (and did not turn it off) */
+	bool maintenance_on; /* this run turned maintenance mode on */
+	bool maintenance_still_on; /* ... and it is still on */
+	bool reverted;     /* the run undid its own changes after failing (before the PNR) */
 	struct hoist_guide_step *steps; /* owned array, in order */
 	size_t n_steps, alloc;
 };
@@ -85,6 +87,15 @@ enum hoist_status hoist_guide_build(const struct hoist_plan *plan,
 				    const struct hoist_profile_vars *vars, const char *run_dir,
 				    struct hoist_guide **out, struct hoist_error *err);
 void hoist_guide_free(struct hoist_guide *g);
+/*
+ * The same from the journal file itself: steps the run started after its failure (the
+ * engine undoing its changes before the point of no return) count as undone.
+ */
+enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const char *journal,
+					    const struct hoist_profile *profile,
+					    const struct hoist_profile_vars *vars,
+					    const char *run_dir, struct hoist_guide **out,
+					    struct hoist_error *err);
 
 /* What a downgrade to an earlier version needs (hoist downgrade --to V). */
 struct hoist_guide_downgrade {
