@@ -34,7 +34,10 @@ static void serve(const char *answer, int times, int report_fd)
 	server_port = ntohs(a.sin_port);
 	ck_assert_int_eq(pipe(pfd), 0);
 	server_pid = fork();
+	ck_assert_int_ge(server_pid, 0);
 	if (server_pid == 0) {
+		/* Check's own SIGTERM handler would signal the test's whole group. */
+		signal(SIGTERM, SIG_DFL);
 		close(pfd[0]);
 		for (int i = 0; i < times; i++) {
 			char req[4096];
