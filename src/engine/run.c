@@ -498,6 +498,26 @@ static void notify(int fd, const char *fmt, ...)
 	close(fd);
 }
 
+/* A run id that sorts after every earlier run's, even one started in the same second. */
+static char *new_run_id(const char *state_dir)
+{
+	char *latest = NULL, *id;
+	hoist_rundir_latest(state_dir, &latest, NULL);
+	for (int i = 0;; i++) {
+		id = hoist_rundir_new_id();
+		if (!latest || strcmp(id, latest) > 0)
+			break;
+		free(id);
+		if (i > 100) {
+			/* The second's random part ran high: the next second sorts after it. */
+			struct timespec ts = { 0, 50 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+	free(latest);
+	return id;
+}
+
 static enum hoist_status copy_plan(const struct hoist_plan *plan, struct hoist_plan **out,
 				   struct hoist_error *err)
 {
@@ -516,7 +536,7 @@ static enum hoist_status execute(const struct hoist_config *cfg, const struct ho
 	run_init(&r, cfg, o);
 	st = copy_plan(plan, &r.plan, err);
 	if (st == HOIST_OK) {
-		r.id = hoist_rundir_new_id();
+		r.id = new_run_id(r.state_dir);
 		*run_id = hoist_xstrdup(r.id);
 		st = take_lock(&r, false, err);
 	}
@@ -780,4 +800,35 @@ char *hoist_run_journal_path(const struct hoist_config *cfg, const char *run_id)
 	free(dir);
 	free(state);
 	return path;
+}
+
+enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct hoist_error *err)
+{
+	struct hoist_lock_info info;
+	char *state = hoist_config_state_dir(cfg);
+	enum hoist_status st = HOIST_OK;
+	hoist_lock_info_init(&info);
+	if (cfg->server_url && hoist_lock_read(state, cfg->server_url, &info, NULL) == HOIST_OK) {
+		long long now = (long long)time(NULL);
+		if (hoist_lock_judge(&info, 0, now) == HOIST_LOCK_LIVE)
+			st = hoist_error_set(err, HOIST_LOCKED,
+					     _("another upgrade of %s is running: run %s by %s on %s "
+					       "(pid %ld), last heartbeat %lld seconds ago; wait for it "
+					       "or follow it with `hoist status --follow`"),
+					     cfg->server_url, info.run_id ? info.run_id : "?",
+					     info.owner ? info.owner : "?", info.host ? info.host : "?",
+					     info.pid, now - info.heartbeat);
+		else
+			st = hoist_error_set(err, HOIST_LOCKED,
+					     _("the run %s of %s holds a stale lock (by %s on %s, pid "
+					       "%ld, which is gone; last heartbeat %lld seconds ago): "
+					       "`hoist resume` finishes that run; the lock is never "
+					       "taken over silently"),
+					     info.run_id ? info.run_id : "?", cfg->server_url,
+					     info.owner ? info.owner : "?", info.host ? info.host : "?",
+					     info.pid, now - info.heartbeat);
+	}
+	hoist_lock_info_done(&info);
+	free(state);
+	return st;
 }
