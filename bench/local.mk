@@ -10,3 +10,12 @@ bench-feed: bench/feed-bench$(EXEEXT)
 	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/feed.sh
 
 .PHONY: bench-feed
+
+# The maintenance window and the drain notice against the seed's sequence:
+# `make bench-window` or bench/window.sh after a build.
+EXTRA_DIST += bench/window.sh bench/window-baseline.sh
+
+bench-window: src/cli/hoist$(EXEEXT) src/sandbox/hoist-sandbox$(EXEEXT)
+	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/window.sh
+
+.PHONY: bench-window

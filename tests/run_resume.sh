@@ -11,7 +11,7 @@ h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
 PID=$(engine_pid)
 kill -9 "$PID"
-wait_for 5 sh -c "! kill -0 $PID 2>/dev/null" || true
+wait_for 5 sh -c "! kill -0 $PID 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$PID/stat" || true
 check "the engine was killed in the middle (nodes stopped)" [ "$(st '[.nodes[].running] | unique | join(",")')" = false ]
 check "status calls the run interrupted" sh -c "\"$HOIST\" --config '$CONF' status | grep -q interrupted"
 rc=0; out=$(h upgrade --to 2024.2.1 --yes 2>&1) || rc=$?
@@ -36,7 +36,7 @@ h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start db-upgrade || true
 PID=$(engine_pid)
 kill -9 "$PID"
-wait_for 5 sh -c "! kill -0 $PID 2>/dev/null" || true
+wait_for 5 sh -c "! kill -0 $PID 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$PID/stat" || true
 rc=0; out=$(h resume 2>&1) || rc=$?
 check "a database upgrade caught in flight is not repeated (exit 4)" [ "$rc" -eq 4 ]
 check "... and resume says why" matches "$out" '.*database upgrade was under way'
