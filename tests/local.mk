@@ -127,6 +127,10 @@ TESTS += tests/check_lock
 tests_check_lock_SOURCES = tests/check_lock.c
 tests_check_lock_CFLAGS = $(TEST_CFLAGS)
 tests_check_lock_LDADD = $(TEST_LIBS)
+# The run, end to end against a sandbox.
+TESTS += tests/run_upgrade.sh tests/run_fail.sh tests/run_rolling.sh tests/run_resume.sh
+EXTRA_DIST += tests/run_lib.sh tests/run_upgrade.sh tests/run_fail.sh tests/run_rolling.sh \
+	tests/run_resume.sh
 
 
 

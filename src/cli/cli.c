@@ -18,6 +18,14 @@ const struct cli_command cli_commands[] = {
 	  N_("show what changes between two versions: kind, required stops, release notes") },
 	{ "check", cmd_check, CLI_CONFIG,
 	  N_("say in one line whether an eligible update is available (exit 10 if so)") },
+	{ "plan", cmd_plan, CLI_CONFIG,
+	  N_("show the upgrade's plan: nodes, steps, strategy, point of no return") },
+	{ "upgrade", cmd_upgrade, CLI_CONFIG,
+	  N_("upgrade the server: plan, check, back up, run; undo on failure") },
+	{ "status", cmd_status, CLI_CONFIG, N_("show the current or last run from its journal") },
+	{ "resume", cmd_resume, CLI_CONFIG, N_("continue an interrupted run") },
+	{ "backup", cmd_backup, CLI_CONFIG,
+	  N_("back up the master key and the database, with evidence") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };
@@ -150,8 +158,9 @@ static void print_main_help(FILE *out)
 	fputs("\n", out);
 	fprintf(out, _("Run 'hoist COMMAND --help' for the options of a command.\n"
 		       "Exit codes: 0 done (check: no update), 1 failed, 2 usage or configuration "
-		       "error,\n3 server or feed unreachable or key refused, 10 (check) an update "
-		       "is available.\n"));
+		       "error,\n3 server or feed unreachable or key refused, 4 failed after the point "
+		       "of no return,\n5 another run holds the lock, 10 (check) an update is "
+		       "available.\n"));
 }
 
 int cmd_help(struct cli *cli, int argc, char **argv)

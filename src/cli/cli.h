@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include "conf.h"
 #include "feed.h"
+#include "journal.h"
+#include "plan.h"
+#include "run.h"
 #include "policy.h"
 #include "status.h"
 #include "version.h"
@@ -39,6 +42,11 @@ int cmd_versions(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_notes(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_plan(struct cli *cli, int argc, char **argv);
+int cmd_upgrade(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_resume(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
 
 /* Prints "hoist: MESSAGE" to stderr and returns the exit code of its status (§9). */
 int cli_fail(const struct hoist_error *err);
@@ -76,5 +84,36 @@ int cli_select(struct cli *cli, const char *command, const struct cli_select *se
 	       struct hoist_feed **feed, struct hoist_selection *out);
 /* The help text of the shared options. */
 const char *cli_select_help(void);
+
+/* The options plan and upgrade share: --to, --strategy, --role-order, --json. */
+struct cli_plan {
+	const char *command;
+	const char *to;
+	bool json;
+	struct hoist_prepare_options prep;
+};
+extern const struct option cli_plan_options[];
+/* Applies one option of cli_plan_options; -1 when handled, 0 when not one, else an exit code. */
+int cli_plan_option(int opt, const char *arg, struct cli_plan *pl);
+/* The plan for people: the node table, strategy, point of no return, window, command. */
+void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const char *plan_file);
+
+/* One journal event for people, or its JSON line. */
+void cli_print_event(const struct hoist_event *ev, bool json);
+/* The exit code a run's outcome stands for (§9). */
+int cli_run_exit_code(const struct hoist_run_summary *s);
+/*
+ * Prints a run's journal from the start: with stay, until run-end, or until running(ctx)
+ * says the writer is gone (NULL: until the run's lock shows its process has gone).
+ * Returns the run's exit code.
+ */
+int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
+	       bool (*running)(void *), void *ctx);
+/*
+ * Runs the engine (kind 0 upgrade of plan, 1 resume of resume_id, 2 backup) in the
+ * foreground, following its journal, or detached; returns the exit code.
+ */
+int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const char *resume_id,
+		bool dry_run, bool detach, bool json);
 
 #endif

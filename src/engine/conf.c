@@ -30,7 +30,8 @@ static const struct known_key {
 	{ "policy", "pin" },	      { "policy", "exclude" },	    { "policy", "prerelease" },
 	{ "upgrade", "profile" },     { "upgrade", "state_dir" },   { "upgrade", "keep_runs" },
 	{ "upgrade", "role_order" },  { "node", "role" },	    { "node", "transport" },
-	{ "node", "url" },
+	{ "node", "url" },	      { "upgrade", "poll_ms" },	    { "upgrade", "wait_tasks_timeout" },
+	{ "upgrade", "ssh_config" },
 };
 
 void hoist_config_init(struct hoist_config *c)
@@ -40,6 +41,8 @@ void hoist_config_init(struct hoist_config *c)
 	c->feed = hoist_xstrdup(DEFAULT_FEED);
 	hoist_policy_init(&c->policy);
 	c->keep_runs = 10;
+	c->poll_ms = 1000;
+	c->wait_tasks_timeout_s = 1800;
 	c->role_order = hoist_xstrdup(DEFAULT_ROLE_ORDER);
 }
 
@@ -67,6 +70,7 @@ void hoist_config_done(struct hoist_config *c)
 	free(c->profile);
 	free(c->state_dir);
 	free(c->role_order);
+	free(c->ssh_config);
 	for (size_t i = 0; i < c->n_nodes; i++) {
 		free(c->nodes[i].name);
 		free(c->nodes[i].role);
@@ -260,6 +264,8 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 {
 	static const char *const profiles[] = { "octopus-windows", "octopus-linux-docker",
 						"sandbox", "custom" };
+	enum hoist_status st;
+	int n = 0;
 	if (!strcmp(key, "profile")) {
 		for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++)
 			if (!strcmp(value, profiles[i])) {
@@ -282,6 +288,29 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 	}
 	if (!strcmp(key, "keep_runs"))
 		return parse_count(where, "keep_runs", value, &c->keep_runs, err);
+	if (!strcmp(key, "poll_ms")) {
+		st = parse_count(where, "poll_ms", value, &n, err);
+		if (st == HOIST_OK && n < 10)
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: poll_ms must be at least 10, not \"%s\""),
+					       where, value);
+		c->poll_ms = n;
+		return st;
+	}
+	if (!strcmp(key, "wait_tasks_timeout")) {
+		st = parse_count(where, "wait_tasks_timeout", value, &n, err);
+		c->wait_tasks_timeout_s = n;
+		return st;
+	}
+	if (!strcmp(key, "ssh_config")) {
+		if (value[0] != '/')
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: ssh_config must be an absolute path, not "
+						 "\"%s\""),
+					       where, value);
+		replace(&c->ssh_config, value);
+		return HOIST_OK;
+	}
 	if (!strcmp(key, "role_order")) {
 		char *copy = hoist_xstrdup(value), *save = NULL;
 		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))

@@ -23,6 +23,9 @@
  *   state_dir = /var/lib/hoist
  *   keep_runs = 10
  *   role_order = dea,controller,router,base,primary
+ *   poll_ms = 1000                         ; how often wait-tasks asks
+ *   wait_tasks_timeout = 1800              ; seconds wait-tasks waits at most
+ *   ssh_config = /etc/hoist/ssh_config     ; given to ssh as -F for ssh:// nodes
  *   [profile]                              ; what the profile needs, e.g. for sandbox:
  *   sandbox = /usr/bin/hoist-sandbox
  *   sandbox_dir = /tmp/sb
@@ -69,6 +72,9 @@ struct hoist_config {
 	char *state_dir;    /* owned; NULL: the default of §8 */
 	int keep_runs;
 	char *role_order;   /* owned; comma-separated */
+	int poll_ms;        /* wait-tasks' poll interval */
+	int wait_tasks_timeout_s;
+	char *ssh_config;   /* owned; NULL: ssh's own configuration */
 	struct hoist_node_config *nodes; /* owned array, in file order */
 	size_t n_nodes;
 	struct hoist_kv *extra; /* owned array: every other key, e.g. [profile] */

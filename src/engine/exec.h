@@ -37,6 +37,7 @@ struct hoist_exec_options {
 	/* When it becomes non-zero (e.g. from a signal handler) the command is stopped. */
 	const volatile sig_atomic_t *cancel;
 	const char *cwd;        /* borrowed; NULL: the current folder */
+	const char *stdin_path; /* borrowed; a file for standard input; NULL: /dev/null */
 };
 
 struct hoist_exec_result {
@@ -57,7 +58,7 @@ void hoist_exec_result_init(struct hoist_exec_result *r);
 void hoist_exec_result_done(struct hoist_exec_result *r);
 
 /*
- * Runs argv[0] (looked up in PATH) with argv, stdin from /dev/null, in its own process
+ * Runs argv[0] (looked up in PATH) with argv, stdin from o->stdin_path or /dev/null, in its own process
  * group, never through a shell, with our environment minus HOIST_API_KEY. Returns HOIST_OK when it exits with 0; otherwise
  * HOIST_COMMAND (non-zero exit or killed by a signal), HOIST_TIMEOUT, HOIST_CANCELLED,
  * HOIST_NOTFOUND (the program cannot be started) or HOIST_USAGE, with a message naming

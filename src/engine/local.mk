@@ -43,8 +43,12 @@ engine_client = src/engine/octopus.c src/engine/octopus.h \
 # Topology: the server's state in one read, for the faces.
 engine_topology = src/engine/topology.c src/engine/topology.h
 
+# The run: plan preparation, the steps, revert, detach, resume.
+engine_exec_run = src/engine/run.c src/engine/run.h src/engine/run_int.h \
+	src/engine/run_steps.c src/engine/run_prep.c src/engine/prepare.c
+
 src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
-	$(engine_client) $(engine_run) $(engine_topology)
+	$(engine_client) $(engine_run) $(engine_topology) $(engine_exec_run)
 src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
 	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 

@@ -29,12 +29,14 @@ static const struct {
 	{ "status", 60 },
 	{ "pull", 3600 },
 	{ "validate", 600 },
+	{ "check-master-key", 60 },
 };
 #define N_ACTIONS (sizeof actions / sizeof *actions)
 
 static const char *const action_ids[] = {
 	"stop", "start", "install", "db-upgrade", "db-backup", "db-restore", "show-master-key",
-	"os-patch", "snapshot", "drain", "undrain", "status", "pull", "validate", NULL
+	"os-patch", "snapshot", "drain", "undrain", "status", "pull", "validate",
+	"check-master-key", NULL
 };
 
 static const char *const profile_names[] = {
@@ -104,6 +106,8 @@ static const struct builtin builtins[] = {
 	{ "sandbox", "show-master-key", "{sandbox} ctl {sandbox_dir} show-master-key {node}" },
 	{ "sandbox", "os-patch", "{sandbox} ctl {sandbox_dir} os-patch {node}" },
 	{ "sandbox", "status", "{sandbox} ctl {sandbox_dir} status --json" },
+	/* Reads the key on standard input: it never appears on a command line. */
+	{ "sandbox", "check-master-key", "{sandbox} ctl {sandbox_dir} check-master-key" },
 };
 
 struct hoist_profile {

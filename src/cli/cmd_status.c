@@ -1,0 +1,275 @@
+/* cmd_status.c: hoist status, the current or last run rendered from its journal. */
+#include "config.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+#include "i18n.h"
+#include "journal.h"
+#include "lock.h"
+#include "run.h"
+#include "rundir.h"
+#include "xalloc.h"
+
+static void clock_text(long long t_ms, char out[16])
+{
+	time_t t = (time_t)(t_ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 16, "%H:%M:%S", &tm);
+}
+
+static const char *where(const struct hoist_event *ev, char *buf, size_t n)
+{
+	if (ev->node)
+		snprintf(buf, n, "%s %s", ev->step ? ev->step : "", ev->node);
+	else
+		snprintf(buf, n, "%s", ev->step ? ev->step : "");
+	return buf;
+}
+
+void cli_print_event(const struct hoist_event *ev, bool json)
+{
+	char t[16], w[160];
+	if (json) {
+		char *line = hoist_event_to_json(ev);
+		puts(line);
+		free(line);
+		fflush(stdout);
+		return;
+	}
+	clock_text(ev->t_ms, t);
+	switch (ev->type) {
+	case HOIST_EVENT_RUN_START:
+		printf(_("%s run %s: %s to %s (%s, %s), profile %s\n"), t,
+		       ev->run_id ? ev->run_id : "", ev->from_version ? ev->from_version : "",
+		       ev->to_version ? ev->to_version : "", ev->kind ? ev->kind : "",
+		       ev->strategy ? ev->strategy : "", ev->profile ? ev->profile : "");
+		break;
+	case HOIST_EVENT_STEP_START:
+		printf(_("%s   %s ...\n"), t, where(ev, w, sizeof w));
+		break;
+	case HOIST_EVENT_STEP_END:
+		if (ev->outcome == HOIST_OUTCOME_OK)
+			printf(_("%s   %s: ok%s%s\n"), t, where(ev, w, sizeof w),
+			       ev->message ? ": " : "", ev->message ? ev->message : "");
+		else if (ev->outcome == HOIST_OUTCOME_SKIPPED)
+			printf(_("%s   %s: skipped%s%s\n"), t, where(ev, w, sizeof w),
+			       ev->message ? ": " : "", ev->message ? ev->message : "");
+		else
+			printf(_("%s   %s: FAILED: %s\n"), t, where(ev, w, sizeof w),
+			       ev->message ? ev->message : "");
+		break;
+	case HOIST_EVENT_PROGRESS:
+		/* Downloads report often and end with a log line: people see the tasks. */
+		if (ev->tasks_left >= 0)
+			printf(_("%s   %s: %s\n"), t, where(ev, w, sizeof w),
+			       ev->message ? ev->message : "");
+		break;
+	case HOIST_EVENT_LOG:
+		if (ev->stream && !strcmp(ev->stream, "engine"))
+			printf(_("%s   %s\n"), t, ev->message ? ev->message : "");
+		else
+			printf("%s     %s| %s\n", t, ev->node ? ev->node : "",
+			       ev->message ? ev->message : "");
+		break;
+	case HOIST_EVENT_RUN_END:
+		if (ev->outcome == HOIST_OUTCOME_OK)
+			printf(_("%s done: %s\n"), t, ev->message ? ev->message : "");
+		else
+			printf(_("%s the run ended (%s): %s\n"), t, hoist_outcome_name(ev->outcome),
+			       ev->message ? ev->message : "");
+		break;
+	default:
+		break;
+	}
+	fflush(stdout);
+}
+
+int cli_run_exit_code(const struct hoist_run_summary *s)
+{
+	switch (s->state) {
+	case HOIST_RUN_OK:
+		return 0;
+	case HOIST_RUN_FAILED:
+	case HOIST_RUN_CANCELLED:
+		return s->pnr_started ? 4 : 1;
+	default:
+		return 1;
+	}
+}
+
+/* Whether the run's process still holds the server's lock. */
+static bool run_alive(struct cli *cli, const char *run_id)
+{
+	struct hoist_lock_info info;
+	char *state = hoist_config_state_dir(&cli->conf);
+	bool alive = false;
+	hoist_lock_info_init(&info);
+	if (cli->conf.server_url &&
+	    hoist_lock_read(state, cli->conf.server_url, &info, NULL) == HOIST_OK)
+		alive = info.run_id && !strcmp(info.run_id, run_id) &&
+			hoist_lock_judge(&info, 0, (long long)time(NULL)) == HOIST_LOCK_LIVE;
+	hoist_lock_info_done(&info);
+	free(state);
+	return alive;
+}
+
+int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
+	       bool (*running)(void *), void *ctx)
+{
+	char *path = hoist_run_journal_path(&cli->conf, run_id);
+	struct hoist_journal_reader *rd = NULL;
+	struct hoist_run_summary sum;
+	struct hoist_error err;
+	bool ended = false;
+	int idle = 0, rc;
+	hoist_error_init(&err);
+	hoist_run_summary_init(&sum);
+	if (hoist_journal_reader_open(path, &rd, &err) != HOIST_OK) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	while (!ended) {
+		struct hoist_event ev;
+		bool got = false;
+		/* Asked before reading: a writer that has ended has written everything. */
+		bool writing = running ? running(ctx) : true;
+		hoist_event_init(&ev, HOIST_EVENT_UNKNOWN);
+		if (hoist_journal_reader_next(rd, &ev, &got, NULL) == HOIST_OK && got) {
+			cli_print_event(&ev, json);
+			hoist_run_summary_apply(&sum, &ev);
+			ended = ev.type == HOIST_EVENT_RUN_END;
+			idle = 0;
+			hoist_event_done(&ev);
+			continue;
+		}
+		hoist_event_done(&ev);
+		if (!stay || !writing)
+			break;
+		if (!running && ++idle % 10 == 0 && !run_alive(cli, run_id))
+			break;
+		hoist_journal_reader_wait(rd, 200, NULL);
+	}
+	if (!ended && stay && !running && !json)
+		fprintf(stderr, _("hoist: the run %s is not running and has not ended; 'hoist "
+				  "resume' continues it\n"), run_id);
+	rc = ended ? cli_run_exit_code(&sum) : stay ? 1 : 0;
+out:
+	hoist_journal_reader_free(rd);
+	hoist_run_summary_done(&sum);
+	hoist_error_done(&err);
+	free(path);
+	return rc;
+}
+
+static void print_summary(const struct hoist_run_summary *s, bool alive)
+{
+	char t[16];
+	printf(_("Run %s: %s to %s (%s, %s)\n"), s->run_id ? s->run_id : "",
+	       s->from_version ? s->from_version : "", s->to_version ? s->to_version : "",
+	       s->kind ? s->kind : "", s->strategy ? s->strategy : "");
+	if (s->state == HOIST_RUN_RUNNING && !alive)
+		printf(_("State: interrupted; 'hoist resume' continues it\n"));
+	else
+		printf(_("State: %s\n"), hoist_run_state_name(s->state));
+	if (s->message)
+		printf(_("Outcome: %s\n"), s->message);
+	putchar('\n');
+	for (size_t i = 0; i < s->n_steps; i++) {
+		const struct hoist_step_summary *st = &s->steps[i];
+		char name[160];
+		snprintf(name, sizeof name, "%s%s%s", st->step, st->node ? " " : "",
+			 st->node ? st->node : "");
+		if (st->started_ms)
+			clock_text(st->started_ms, t);
+		else
+			strcpy(t, "--:--:--");
+		printf("  %s  ", t);
+		cli_pad(name, 28);
+		cli_pad(hoist_step_state_name(st->state), 9);
+		printf("%s\n", st->message ? st->message : "");
+	}
+}
+
+static int help(void)
+{
+	return cli_help(_("usage: hoist [--config FILE] status [--run ID] [--follow] [--json]\n\n"
+			  "Shows the current or the last run, rendered from its journal.\n\n"
+			  "Options:\n"
+			  "  --run ID     this run instead of the newest\n"
+			  "  --follow     stay and show each event until the run ends; the exit\n"
+			  "               code is then the run's (0 done, 1 failed, 4 failed after\n"
+			  "               the point of no return)\n"
+			  "  --json       print the journal's events, one JSON object per line\n"
+			  "  --help       show this help\n"));
+}
+
+int cmd_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "run", required_argument, NULL, 'r' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *run = NULL;
+	bool follow = false, json = false;
+	char *id = NULL, *path;
+	struct hoist_error err;
+	int opt, rc = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': run = optarg; break;
+		case 'f': follow = true; break;
+		case 'j': json = true; break;
+		case 'h': return help();
+		default: return cli_bad_option("status", opt, optopt, argv, optind);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("status", _("unexpected argument '%s'"), argv[optind]);
+	hoist_error_init(&err);
+	if (run && !hoist_rundir_id_valid(run)) {
+		hoist_error_done(&err);
+		return cli_usage("status", _("\"%s\" is not a run id"), run);
+	}
+	if (run) {
+		id = hoist_xstrdup(run);
+	} else {
+		char *state = hoist_config_state_dir(&cli->conf);
+		enum hoist_status st = hoist_rundir_latest(state, &id, &err);
+		free(state);
+		if (st == HOIST_NOTFOUND) {
+			printf(_("No run yet.\n"));
+			hoist_error_done(&err);
+			return 0;
+		}
+		if (st != HOIST_OK) {
+			rc = cli_fail(&err);
+			hoist_error_done(&err);
+			return rc;
+		}
+	}
+	if (follow || json) {
+		rc = cli_follow(cli, id, json, follow, NULL, NULL);
+		if (!follow)
+			rc = 0;
+	} else {
+		struct hoist_run_summary s;
+		path = hoist_run_journal_path(&cli->conf, id);
+		hoist_run_summary_init(&s);
+		if (hoist_journal_fold(path, &s, &err) != HOIST_OK)
+			rc = cli_fail(&err);
+		else
+			print_summary(&s, run_alive(cli, id));
+		hoist_run_summary_done(&s);
+		free(path);
+	}
+	free(id);
+	hoist_error_done(&err);
+	return rc;
+}

@@ -1,0 +1,258 @@
+/* cmd_upgrade.c: hoist upgrade, a plan run in the foreground (followed) or detached. */
+#include "config.h"
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "i18n.h"
+#include "run.h"
+#include "xalloc.h"
+
+static volatile sig_atomic_t cancel_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cancel_flag = 1;
+}
+
+/* SIGINT and SIGTERM cancel at the next safe point; a second one does not kill either. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+enum job_kind { JOB_UPGRADE, JOB_RESUME, JOB_BACKUP };
+
+struct job {
+	struct cli *cli;
+	enum job_kind kind;
+	const struct hoist_plan *plan;
+	const char *resume_id;
+	struct hoist_run_options o;
+	enum hoist_status st;
+	struct hoist_error err;
+	char *run_id;          /* owned */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started, finished;
+	char *started_id;      /* owned */
+};
+
+static void on_started(void *ctx, const char *run_id)
+{
+	struct job *j = ctx;
+	pthread_mutex_lock(&j->mu);
+	j->started = true;
+	j->started_id = hoist_xstrdup(run_id);
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+static enum hoist_status job_run(struct job *j)
+{
+	switch (j->kind) {
+	case JOB_RESUME:
+		return hoist_run_resume(&j->cli->conf, j->resume_id, &j->o, &j->run_id, &j->err);
+	case JOB_BACKUP:
+		return hoist_run_backup(&j->cli->conf, &j->o, &j->run_id, &j->err);
+	default:
+		return hoist_run_execute(&j->cli->conf, j->plan, &j->o, &j->run_id, &j->err);
+	}
+}
+
+static void *engine_thread(void *arg)
+{
+	struct job *j = arg;
+	enum hoist_status st = job_run(j);
+	pthread_mutex_lock(&j->mu);
+	j->st = st;
+	j->finished = true;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+static bool job_running(void *ctx)
+{
+	struct job *j = ctx;
+	bool running;
+	pthread_mutex_lock(&j->mu);
+	running = !j->finished;
+	pthread_mutex_unlock(&j->mu);
+	return running;
+}
+
+int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const char *resume_id,
+		bool dry_run, bool detach, bool json)
+{
+	struct job j;
+	pthread_t th;
+	int rc;
+	memset(&j, 0, sizeof j);
+	j.cli = cli;
+	j.kind = (enum job_kind)kind;
+	j.plan = plan;
+	j.resume_id = resume_id;
+	j.o.dry_run = dry_run;
+	j.o.detach = detach;
+	j.o.cancel = &cancel_flag;
+	hoist_error_init(&j.err);
+	if (detach) {
+		j.st = job_run(&j);
+		if (j.st != HOIST_OK) {
+			rc = cli_fail(&j.err);
+		} else {
+			if (json)
+				printf("{\"run_id\": \"%s\"}\n", j.run_id);
+			else
+				printf(_("The run %s goes on in the background.\nFollow it with: hoist "
+					 "status --follow\n"),
+				       j.run_id);
+			rc = 0;
+		}
+		hoist_error_done(&j.err);
+		free(j.run_id);
+		return rc;
+	}
+	catch_signals();
+	pthread_mutex_init(&j.mu, NULL);
+	pthread_cond_init(&j.cv, NULL);
+	j.o.started = on_started;
+	j.o.ctx = &j;
+	pthread_create(&th, NULL, engine_thread, &j);
+	pthread_mutex_lock(&j.mu);
+	while (!j.started && !j.finished)
+		pthread_cond_wait(&j.cv, &j.mu);
+	pthread_mutex_unlock(&j.mu);
+	if (j.started)
+		cli_follow(cli, j.started_id, json, true, job_running, &j);
+	pthread_join(th, NULL);
+	if (j.st == HOIST_OK) {
+		rc = 0;
+	} else {
+		rc = cli_fail(&j.err);
+		if (j.st == HOIST_FAILED_PNR)
+			fprintf(stderr, _("hoist: the rollback guide for this run: hoist rollback "
+					  "--guide --run %s\n"),
+				j.run_id ? j.run_id : "");
+	}
+	pthread_mutex_destroy(&j.mu);
+	pthread_cond_destroy(&j.cv);
+	hoist_error_done(&j.err);
+	free(j.run_id);
+	free(j.started_id);
+	return rc;
+}
+
+/* Asks once on a terminal; refuses without --yes anywhere else. */
+static int confirm(const char *command, const char *question)
+{
+	char line[64];
+	if (!isatty(STDIN_FILENO))
+		return cli_usage(command, _("not on a terminal: confirm with --yes"));
+	printf("%s", question);
+	fflush(stdout);
+	if (!fgets(line, sizeof line, stdin) || (line[0] != 'y' && line[0] != 'Y')) {
+		printf(_("Nothing was changed.\n"));
+		return 1;
+	}
+	return 0;
+}
+
+static int help(void)
+{
+	return cli_help(_("usage: hoist [--config FILE] upgrade (--to V | --plan FILE) [OPTIONS]\n\n"
+			  "Runs the upgrade: preflight, download and verify, back up, then the\n"
+			  "steps of the plan in order; before the point of no return a failure\n"
+			  "undoes what the run changed. Progress is read from the run's journal.\n"
+			  "Ctrl-C cancels at the next safe point and restores what was changed.\n\n"
+			  "Options:\n"
+			  "  --to V              plan and run the upgrade to V\n"
+			  "  --plan FILE         run a plan saved by hoist plan -o FILE\n"
+			  "  --strategy S        all-at-once, rolling (patch only) or auto (with --to)\n"
+			  "  --role-order R,...  the order of roles (with --to)\n"
+			  "  --yes               do not ask before changing the server\n"
+			  "  --detach            run in the background, in a session of its own; follow\n"
+			  "                      it with hoist status --follow\n"
+			  "  --dry-run           download, verify and check everything; change nothing\n"
+			  "  --json              print the journal's events as JSON lines\n"
+			  "  --help              show this help\n\n"
+			  "Exit codes: 0 done, 1 failed before the point of no return (the server is\n"
+			  "as it was), 2 usage or configuration, 3 server unreachable or key refused,\n"
+			  "4 failed after the point of no return, 5 another run holds the lock.\n"));
+}
+
+int cmd_upgrade(struct cli *cli, int argc, char **argv)
+{
+	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN };
+	static struct option opts[16];
+	struct cli_plan pl;
+	const char *plan_file = NULL;
+	bool yes = false, detach = false, dry_run = false;
+	struct hoist_plan *plan = NULL;
+	struct hoist_error err;
+	size_t n = 0;
+	int opt, rc = 0;
+	for (const struct option *o = cli_plan_options; o->name; o++)
+		if (strcmp(o->name, "output"))
+			opts[n++] = *o;
+	opts[n++] = (struct option){ "plan", required_argument, NULL, OPT_PLAN };
+	opts[n++] = (struct option){ "yes", no_argument, NULL, OPT_YES };
+	opts[n++] = (struct option){ "detach", no_argument, NULL, OPT_DETACH };
+	opts[n++] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY_RUN };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	memset(&pl, 0, sizeof pl);
+	pl.command = "upgrade";
+	while ((opt = getopt_long(argc, argv, ":hy", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h': return help();
+		case OPT_PLAN: plan_file = optarg; continue;
+		case 'y':
+		case OPT_YES: yes = true; continue;
+		case OPT_DETACH: detach = true; continue;
+		case OPT_DRY_RUN: dry_run = true; continue;
+		case '?':
+		case ':': return cli_bad_option("upgrade", opt, optopt, argv, optind);
+		}
+		if ((rc = cli_plan_option(opt, optarg, &pl)) >= 0)
+			return rc;
+	}
+	rc = 0;
+	if (optind < argc)
+		return cli_usage("upgrade", _("unexpected argument '%s'"), argv[optind]);
+	if (!pl.to == !plan_file)
+		return cli_usage("upgrade", _("give either --to V or --plan FILE"));
+	hoist_error_init(&err);
+	if (hoist_run_check_lock(&cli->conf, &err) != HOIST_OK ||
+	    (plan_file ? hoist_plan_load(plan_file, &plan, &err)
+		       : hoist_plan_prepare(&cli->conf, pl.to, &pl.prep, &plan, &err)) != HOIST_OK) {
+		rc = cli_fail(&err);
+		hoist_error_done(&err);
+		return rc;
+	}
+	hoist_error_done(&err);
+	if (!yes && !dry_run) {
+		char *q;
+		if (!pl.json)
+			cli_print_plan(cli, plan, plan_file);
+		q = hoist_xasprintf(_("\nUpgrade %s from %s to %s now? [y/N] "),
+				    plan->server_url ? plan->server_url : "", plan->from.text,
+				    plan->to.text);
+		rc = confirm("upgrade", q);
+		free(q);
+	}
+	if (rc == 0)
+		rc = cli_run_job(cli, 0, plan, NULL, dry_run, detach, pl.json);
+	hoist_plan_free(plan);
+	return rc;
+}

@@ -1,0 +1,281 @@
+/* prepare.c: a plan from the server's real state, the feed and the configuration. */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "feed.h"
+#include "i18n.h"
+#include "journal.h"
+#include "notes.h"
+#include "octopus.h"
+#include "report.h"
+#include "run.h"
+#include "rundir.h"
+#include "stage.h"
+#include "xalloc.h"
+
+const char *hoist_profile_platform(const char *profile)
+{
+	if (profile && !strcmp(profile, "octopus-windows"))
+		return "windows-x64";
+	if (profile && !strcmp(profile, "octopus-linux-docker"))
+		return "linux-docker";
+	if (profile && !strcmp(profile, "sandbox"))
+		return "sandbox";
+	return NULL;
+}
+
+/* The package of version v for platform, resolved against the feed's address. */
+static enum hoist_status add_package(const struct hoist_feed *feed, const char *platform,
+				     const struct hoist_version *v, bool required,
+				     struct hoist_plan_package *pkgs, size_t *n,
+				     struct hoist_error *err)
+{
+	const struct hoist_release *rel = hoist_feed_find(feed, v);
+	const struct hoist_package *pkg = rel && platform ? hoist_release_package(rel, platform)
+							  : NULL;
+	if (!pkg) {
+		if (!required || !platform)
+			return HOIST_OK;
+		return hoist_error_set(err, HOIST_FEED,
+				       _("the feed %s has no %s package of %s; choose another "
+					 "version or another feed"),
+				       feed->source, platform, v->text);
+	}
+	pkgs[*n].version = *v;
+	pkgs[*n].url = hoist_stage_resolve_url(feed->source, pkg->url);
+	pkgs[*n].sha256 = hoist_xstrdup(pkg->sha256);
+	pkgs[*n].size = pkg->size;
+	(*n)++;
+	return HOIST_OK;
+}
+
+/* The window of the newest run that ended well: first to last in-window step; -1. */
+static long long window_estimate(const struct hoist_config *cfg)
+{
+	char *state = hoist_config_state_dir(cfg);
+	struct hoist_run_entry *runs = NULL;
+	size_t n = 0;
+	long long est = -1;
+	if (hoist_rundir_list(state, &runs, &n, NULL) != HOIST_OK)
+		n = 0;
+	for (size_t i = 0; i < n && est < 0; i++) {
+		char *path = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
+		struct hoist_run_summary s;
+		long long lo = 0, hi = 0;
+		hoist_run_summary_init(&s);
+		if (hoist_journal_fold(path, &s, NULL) == HOIST_OK && s.state == HOIST_RUN_OK) {
+			for (size_t k = 0; k < s.n_steps; k++) {
+				const struct hoist_step_info *info = hoist_step_info(s.steps[k].step);
+				if (!info || !info->in_window || !s.steps[k].started_ms)
+					continue;
+				if (!lo || s.steps[k].started_ms < lo)
+					lo = s.steps[k].started_ms;
+				if (s.steps[k].ended_ms > hi)
+					hi = s.steps[k].ended_ms;
+			}
+			if (lo && hi >= lo)
+				est = hi - lo;
+		}
+		hoist_run_summary_done(&s);
+		free(path);
+	}
+	hoist_rundir_list_free(runs, n);
+	free(state);
+	return est;
+}
+
+/* The configured nodes, each checked against the server's list; or the server's only node. */
+static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoist_octopus *oc,
+				      const struct hoist_version *current,
+				      struct hoist_octopus_nodes *sn_out,
+				      struct hoist_plan_node **out, size_t *n,
+				      struct hoist_error *err)
+{
+	struct hoist_octopus_nodes sn = { NULL, 0 };
+	enum hoist_status st = hoist_octopus_nodes(oc, &sn, err);
+	struct hoist_plan_node *v;
+	if (st != HOIST_OK)
+		return st;
+	if (!cfg->n_nodes && sn.n != 1) {
+		hoist_octopus_nodes_done(&sn);
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("the server has %zu nodes but the configuration names "
+					 "none; add a [node \"NAME\"] section for each, with its "
+					 "role, transport and url (see hoist.conf(5))"),
+				       sn.n);
+	}
+	v = hoist_xcalloc(cfg->n_nodes ? cfg->n_nodes : 1, sizeof *v);
+	if (!cfg->n_nodes) {
+		/* One server, nothing configured: it runs here and answers at the server's address. */
+		v[0].name = sn.v[0].name;
+		v[0].transport = "local";
+		v[0].url = cfg->server_url;
+		v[0].role = "primary";
+		v[0].version = *current;
+		*n = 1;
+	}
+	for (size_t i = 0; i < cfg->n_nodes; i++) {
+		const struct hoist_node_config *c = &cfg->nodes[i];
+		if (!hoist_octopus_nodes_find(&sn, c->name)) {
+			hoist_error_set(err, HOIST_CONFIG,
+					_("the node %s of the configuration (%s) is not in the "
+					  "server's node list; check its name"),
+					c->name, cfg->loaded_from ? cfg->loaded_from : "");
+			free(v);
+			hoist_octopus_nodes_done(&sn);
+			return HOIST_CONFIG;
+		}
+		v[i].name = c->name;
+		v[i].role = c->role;
+		v[i].transport = c->transport ? c->transport : "local";
+		v[i].url = c->url;
+		v[i].version = *current;
+		*n = i + 1;
+	}
+	/* The names are borrowed from sn or cfg: the plan copies them before sn goes. */
+	*out = v;
+	*sn_out = sn;
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char *target,
+				     const struct hoist_prepare_options *o,
+				     struct hoist_plan **out, struct hoist_error *err)
+{
+	struct hoist_http_options ho;
+	struct hoist_octopus *oc;
+	struct hoist_version current, to;
+	struct hoist_feed *feed = NULL;
+	struct hoist_chain chain;
+	struct hoist_octopus_nodes sn = { NULL, 0 };
+	struct hoist_plan_node *nodes = NULL;
+	struct hoist_plan_package *pkgs = NULL;
+	size_t n_nodes = 0, n_pkgs = 0;
+	struct hoist_plan_input in;
+	const char *platform = hoist_profile_platform(cfg->profile);
+	enum hoist_status st;
+
+	*out = NULL;
+	memset(&chain, 0, sizeof chain);
+	if (!target || hoist_version_parse(target, &to, err) != HOIST_OK)
+		return target ? HOIST_USAGE : hoist_error_set(err, HOIST_USAGE,
+							      _("say which version to upgrade to"));
+	if (!cfg->server_url)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("no server is configured: set [server] url or "
+					 "HOIST_SERVER_URL"));
+	hoist_report_http_options(cfg, &ho);
+	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
+	st = hoist_octopus_version(oc, &current, err);
+	if (st == HOIST_OK)
+		st = hoist_octopus_check_key(oc, err);
+	if (st == HOIST_OK)
+		st = gather_nodes(cfg, oc, &current, &sn, &nodes, &n_nodes, err);
+	if (st == HOIST_OK)
+		st = hoist_report_feed_load(cfg, &feed, err);
+	if (st == HOIST_OK && hoist_version_cmp(&current, &to) >= 0)
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("the server already runs %s; %s is not newer"), current.text,
+				     to.text);
+	if (st == HOIST_OK)
+		st = hoist_chain_plan(feed, &current, &to, &chain, err);
+	if (st == HOIST_OK) {
+		pkgs = hoist_xcalloc(chain.n_stops + 2, sizeof *pkgs);
+		for (size_t i = 0; st == HOIST_OK && i < chain.n_stops; i++)
+			st = add_package(feed, platform, &chain.stops[i], true, pkgs, &n_pkgs, err);
+		if (st == HOIST_OK)
+			st = add_package(feed, platform, &to, true, pkgs, &n_pkgs, err);
+		/* The current installer, for a downgrade: nice to have, not required. */
+		if (st == HOIST_OK)
+			st = add_package(feed, platform, &current, false, pkgs, &n_pkgs, err);
+	}
+	if (st == HOIST_OK) {
+		memset(&in, 0, sizeof in);
+		in.server_url = cfg->server_url;
+		in.profile = cfg->profile ? cfg->profile : "octopus-windows";
+		in.feed = cfg->feed;
+		in.from = current;
+		in.to = to;
+		in.stops = chain.stops;
+		in.n_stops = chain.n_stops;
+		in.nodes = nodes;
+		in.n_nodes = n_nodes;
+		in.role_order = o && o->role_order ? o->role_order : cfg->role_order;
+		in.strategy = o ? o->strategy : HOIST_STRATEGY_AUTO;
+		in.packages = pkgs;
+		in.n_packages = n_pkgs;
+		in.overrides = o ? o->overrides : NULL;
+		in.n_overrides = o ? o->n_overrides : 0;
+		st = hoist_plan_build(&in, out, err);
+	}
+	if (st == HOIST_OK)
+		(*out)->window_estimate_ms = window_estimate(cfg);
+	for (size_t i = 0; i < n_pkgs; i++) {
+		free(pkgs[i].url);
+		free(pkgs[i].sha256);
+	}
+	free(pkgs);
+	free(nodes);
+	hoist_octopus_nodes_done(&sn);
+	hoist_chain_done(&chain);
+	hoist_feed_free(feed);
+	hoist_octopus_free(oc);
+	return st;
+}
+
+enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
+					    struct hoist_plan **out, struct hoist_error *err)
+{
+	struct hoist_http_options ho;
+	struct hoist_octopus *oc;
+	struct hoist_version current;
+	struct hoist_octopus_nodes sn = { NULL, 0 };
+	struct hoist_plan_node *nodes = NULL;
+	size_t n_nodes = 0;
+	struct hoist_plan *p;
+	const char *primary;
+	enum hoist_status st;
+
+	*out = NULL;
+	if (!cfg->server_url)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("no server is configured: set [server] url or "
+					 "HOIST_SERVER_URL"));
+	hoist_report_http_options(cfg, &ho);
+	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
+	st = hoist_octopus_version(oc, &current, err);
+	if (st == HOIST_OK)
+		st = hoist_octopus_check_key(oc, err);
+	if (st == HOIST_OK)
+		st = gather_nodes(cfg, oc, &current, &sn, &nodes, &n_nodes, err);
+	hoist_octopus_free(oc);
+	if (st != HOIST_OK) {
+		hoist_octopus_nodes_done(&sn);
+		return st;
+	}
+	p = hoist_xcalloc(1, sizeof *p);
+	p->server_url = hoist_xstrdup(cfg->server_url);
+	p->profile = hoist_xstrdup(cfg->profile ? cfg->profile : "octopus-windows");
+	p->feed = cfg->feed ? hoist_xstrdup(cfg->feed) : NULL;
+	p->from = p->to = current;
+	p->kind = HOIST_KIND_NONE;
+	p->strategy = HOIST_STRATEGY_ALL_AT_ONCE;
+	p->window_estimate_ms = -1;
+	p->nodes = hoist_xcalloc(n_nodes, sizeof *p->nodes);
+	for (size_t i = 0; i < n_nodes; i++) {
+		p->nodes[i].name = hoist_xstrdup(nodes[i].name);
+		p->nodes[i].role = nodes[i].role ? hoist_xstrdup(nodes[i].role) : NULL;
+		p->nodes[i].transport = hoist_xstrdup(nodes[i].transport);
+		p->nodes[i].url = nodes[i].url ? hoist_xstrdup(nodes[i].url) : NULL;
+		p->nodes[i].version = current;
+	}
+	p->n_nodes = n_nodes;
+	primary = hoist_plan_primary(p)->name;
+	hoist_plan_add_step(p, "preflight", NULL, &current, NULL);
+	hoist_plan_add_step(p, "backup-master-key", primary, &current, NULL);
+	hoist_plan_add_step(p, "backup-db", primary, &current, NULL);
+	free(nodes);
+	hoist_octopus_nodes_done(&sn);
+	*out = p;
+	return HOIST_OK;
+}

@@ -1,0 +1,95 @@
+/*
+ * run.h: preparing a plan from the server's real state, and running it (DESIGN §6):
+ * the run folder, the lock, the journal, the steps in order (per-node steps in parallel
+ * where the strategy allows), the automatic revert before the point of no return,
+ * cancel at a safe point, detaching from the terminal, and resume after a crash.
+ *
+ * Progress reaches the faces only through the run's journal (runs/<id>/journal.jsonl).
+ */
+#ifndef HOIST_RUN_H
+#define HOIST_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include "conf.h"
+#include "plan.h"
+#include "status.h"
+
+/* What the operator chose beyond the configuration; everything borrowed. */
+struct hoist_prepare_options {
+	enum hoist_strategy strategy; /* AUTO: rolling for a patch, else all-at-once */
+	const char *role_order;       /* NULL: the configuration's, else seed 004's */
+	const char *const *overrides; /* recorded in the plan: what was overridden, why */
+	size_t n_overrides;
+};
+
+/*
+ * Builds the plan to upgrade the configured server to target: its current version
+ * (GET /api), the nodes of the configuration checked against the server's node list,
+ * the chain of required stops from the feed, the feed's packages for the profile's
+ * platform (every hop and the current version, for a later downgrade), the role order
+ * and a window estimate from the last good run. HOIST_AUTH/NETWORK when the server does
+ * not answer, HOIST_CONFIG when a node is unknown, HOIST_FEED when a package is missing.
+ */
+enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char *target,
+				     const struct hoist_prepare_options *o,
+				     struct hoist_plan **out, struct hoist_error *err);
+
+/* A plan of the checklist's automatic items alone: preflight, master key, database backup. */
+enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
+					    struct hoist_plan **out, struct hoist_error *err);
+
+/* The feed's platform name of a profile ("sandbox", "windows-x64", "linux-docker"). */
+const char *hoist_profile_platform(const char *profile);
+
+struct hoist_run_options {
+	bool dry_run;  /* preflight and stage only: nothing changes on the server */
+	bool detach;   /* run in a child process in its own session */
+	/* Set (e.g. by a signal handler) to cancel: the run stops at the next safe point. */
+	const volatile sig_atomic_t *cancel;
+	/* Called once run-start is in the journal (not for detach): a face starts following. */
+	void (*started)(void *ctx, const char *run_id);
+	void *ctx;
+};
+
+/*
+ * Runs plan against the configured server. *run_id (owned by the caller) is set as soon
+ * as the run folder exists, even when the run then fails. Without detach the call
+ * returns when the run has ended: HOIST_OK; HOIST_LOCKED (another run holds the lock);
+ * a failure before the point of no return, after reverting what the run changed (the
+ * status of the cause, or HOIST_CANCELLED); HOIST_FAILED_PNR after it (nothing is
+ * undone; the server is left in maintenance mode). With detach it returns once the
+ * detached run has written run-start (or failed before that), with HOIST_OK.
+ */
+enum hoist_status hoist_run_execute(const struct hoist_config *cfg, const struct hoist_plan *plan,
+				    const struct hoist_run_options *o, char **run_id,
+				    struct hoist_error *err);
+
+/*
+ * Continues an interrupted run (run_id NULL: the newest run): re-reads its journal and
+ * the server's real state, takes over its lock only if that run's process is gone, and
+ * runs the steps that have not ended well, repeating only those safe to repeat. A
+ * database upgrade caught in flight is never repeated: HOIST_FAILED_PNR.
+ */
+enum hoist_status hoist_run_resume(const struct hoist_config *cfg, const char *run_id,
+				   const struct hoist_run_options *o, char **resumed_id,
+				   struct hoist_error *err);
+
+/*
+ * The checklist's automatic items alone, as a run of its own: preflight, the master key
+ * and a database backup through the profile, with their evidence in the run's plan.json.
+ */
+enum hoist_status hoist_run_backup(const struct hoist_config *cfg,
+				   const struct hoist_run_options *o, char **run_id,
+				   struct hoist_error *err);
+
+/*
+ * HOIST_LOCKED when a run holds the server's lock, naming it and saying whether it looks
+ * stale; a face asks before it plans, since a stopped cluster cannot be planned against.
+ */
+enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct hoist_error *err);
+
+/* The journal of a run: <state>/runs/<id>/journal.jsonl (a new string). */
+char *hoist_run_journal_path(const struct hoist_config *cfg, const char *run_id);
+
+#endif

@@ -1,0 +1,93 @@
+/* run_int.h: what the files of a run share; not part of the engine's interface. */
+#ifndef HOIST_RUN_INT_H
+#define HOIST_RUN_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include "conf.h"
+#include "http.h"
+#include "journal.h"
+#include "lock.h"
+#include "octopus.h"
+#include "plan.h"
+#include "profile.h"
+#include "run.h"
+#include "transport.h"
+
+/* One node of the plan and what this run did to it (so that a revert undoes only that). */
+struct run_node {
+	const struct hoist_plan_node *plan; /* borrowed from the run's plan */
+	struct hoist_transport *t;          /* owned */
+	bool drained_by_us;   /* this run drained it */
+	bool stopped_by_us;   /* this run stopped it and has not started it again */
+	bool install_ran;     /* an install started on it: a revert reinstalls the old version */
+};
+
+struct run {
+	const struct hoist_config *cfg;  /* borrowed */
+	struct hoist_plan *plan;         /* owned */
+	char *id, *dir, *state_dir, *cache_dir, *plan_path; /* owned */
+	struct hoist_journal *j;         /* owned */
+	pthread_mutex_t jmu;             /* one event at a time: steps run in threads */
+	pthread_mutex_t plan_mu;         /* evidence comes from threads too */
+	struct hoist_lock *lock;         /* owned */
+	pthread_t hb;
+	bool hb_on, hb_stop;
+	pthread_mutex_t hb_mu;
+	pthread_cond_t hb_cv;
+	struct hoist_profile *profile;   /* owned */
+	struct hoist_http_options http;
+	struct run_node *nodes;          /* owned array, in the plan's order */
+	size_t n_nodes;
+	const volatile sig_atomic_t *cancel; /* borrowed; may be NULL */
+	bool dry_run;
+	bool maint_changed;              /* this run turned maintenance mode on */
+	bool pnr_started;                /* the database upgrade has begun */
+	struct hoist_run_summary *prev;  /* resume: the journal so far; NULL for a new run */
+};
+
+/* What a step reports besides its status. */
+struct run_result {
+	enum hoist_outcome outcome;      /* OK or SKIPPED when the status is OK */
+	char *message;                   /* owned; may be NULL */
+	int exit_code;                   /* of the command, -1: none */
+	struct hoist_evidence evidence;  /* owned strings */
+};
+
+/* run.c */
+bool run_cancelled(const struct run *r);
+struct run_node *run_find_node(struct run *r, const char *name);
+void run_log(struct run *r, const char *step, const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void run_progress(struct run *r, const char *step, const char *node, long long bytes,
+		  long long total, long tasks_left, const char *message);
+void run_add_secret(struct run *r, const char *secret);
+/* Records evidence in the plan and saves plan.json again. */
+void run_add_evidence(struct run *r, const char *item, const struct hoist_evidence *ev,
+		      bool by_engine);
+/* An Octopus client for base_url (the server when NULL), for this thread only. */
+struct hoist_octopus *run_client(struct run *r, const char *base_url);
+/* A client for node pings and versions: no retries, so that a change is seen at once. */
+struct hoist_octopus *run_pinger(struct run *r, const char *base_url);
+/* Sleeps ms in short slices; false when cancelled meanwhile. */
+bool run_sleep(struct run *r, long ms);
+
+/* run_steps.c */
+enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,
+			   struct hoist_error *err);
+/* Runs one profile action on a node; output goes to the journal unless secret. */
+enum hoist_status run_action(struct run *r, struct run_node *n, const char *step,
+			     const char *action, const struct hoist_version *version,
+			     const char *backup, const char *stdin_path, bool secret,
+			     struct hoist_exec_result *res, struct hoist_error *err);
+/* The cached installer of a version, or NULL (a new string). */
+char *run_package_path(struct run *r, const struct hoist_version *v);
+/* Waits until the node's ping says up (want true) or down; false on timeout. */
+bool run_wait_ping(struct run *r, struct hoist_octopus *oc, const struct run_node *n, bool up,
+		   long timeout_ms);
+
+/* run_prep.c: preflight and stage */
+enum hoist_status run_preflight(struct run *r, struct run_result *res, struct hoist_error *err);
+enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_error *err);
+
+#endif

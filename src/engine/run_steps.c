@@ -1,0 +1,510 @@
+/* run_steps.c: what each step of a plan does on the server and its nodes (DESIGN §6). */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "i18n.h"
+#include "run_int.h"
+#include "rundir.h"
+#include "stage.h"
+#include "xalloc.h"
+
+/* How long a node may take to answer after start, and to go quiet after stop. */
+#define START_WAIT_MS 120000
+#define STOP_WAIT_MS 30000
+/* How often a node is asked while waiting for it. */
+#define NODE_POLL_MS 25
+
+struct line_sink {
+	struct run *r;
+	struct hoist_journal_sink sink;
+};
+
+/* Command output into the journal, one event at a time. */
+static void on_line(const struct hoist_exec_line *line, void *data)
+{
+	struct line_sink *ls = data;
+	pthread_mutex_lock(&ls->r->jmu);
+	hoist_journal_exec_line(line, &ls->sink);
+	pthread_mutex_unlock(&ls->r->jmu);
+}
+
+char *run_package_path(struct run *r, const struct hoist_version *v)
+{
+	for (size_t i = 0; i < r->plan->n_packages; i++)
+		if (!hoist_version_cmp(&r->plan->packages[i].version, v))
+			return hoist_xasprintf("%s/octopus-%s-%.12s.pkg", r->cache_dir,
+					       v->text, r->plan->packages[i].sha256
+							? r->plan->packages[i].sha256 : "");
+	return NULL;
+}
+
+enum hoist_status run_action(struct run *r, struct run_node *n, const char *step,
+			     const char *action, const struct hoist_version *version,
+			     const char *backup, const char *stdin_path, bool secret,
+			     struct hoist_exec_result *res, struct hoist_error *err)
+{
+	struct hoist_profile_vars vars;
+	struct hoist_profile_cmds cmds;
+	struct hoist_exec_options o;
+	struct line_sink ls = { r, { r->j, step, HOIST_OK } };
+	char *pkg = version ? run_package_path(r, version) : NULL;
+	enum hoist_status st;
+
+	hoist_profile_vars_init(&vars);
+	hoist_profile_cmds_init(&cmds);
+	st = hoist_profile_vars_set(&vars, "node", n->plan->name, err);
+	if (st == HOIST_OK && version)
+		st = hoist_profile_vars_set(&vars, "version", version->text, err);
+	if (st == HOIST_OK)
+		st = hoist_profile_vars_set(&vars, "from_version", r->plan->from.text, err);
+	if (st == HOIST_OK)
+		st = hoist_profile_vars_set(&vars, "to_version", r->plan->to.text, err);
+	if (st == HOIST_OK && pkg)
+		st = hoist_profile_vars_set(&vars, "package", pkg, err);
+	if (st == HOIST_OK && backup)
+		st = hoist_profile_vars_set(&vars, "backup", backup, err);
+	if (st == HOIST_OK)
+		st = hoist_profile_expand(r->profile, action, &vars, &cmds, err);
+	hoist_exec_options_init(&o);
+	o.action = action;
+	o.timeout_ms = hoist_profile_timeout_ms(r->profile, action);
+	o.stdin_path = stdin_path;
+	/* A secret's output stays in the result buffer only. */
+	if (!secret) {
+		o.on_line = on_line;
+		o.data = &ls;
+	}
+	for (size_t i = 0; st == HOIST_OK && i < cmds.n; i++) {
+		hoist_exec_result_done(res);
+		hoist_exec_result_init(res);
+		st = hoist_transport_run(n->t, (const char *const *)cmds.argv[i], &o, res, err);
+	}
+	hoist_profile_cmds_done(&cmds);
+	hoist_profile_vars_done(&vars);
+	free(pkg);
+	return st;
+}
+
+bool run_wait_ping(struct run *r, struct hoist_octopus *oc, const struct run_node *n, bool up,
+		   long timeout_ms)
+{
+	struct timespec t0, t1;
+	if (!n->plan->url)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		enum hoist_ping p = HOIST_PING_DOWN;
+		hoist_octopus_ping(oc, n->plan->url, &p, NULL);
+		if ((p != HOIST_PING_DOWN) == up)
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms)
+			return false;
+		if (!run_sleep(r, NODE_POLL_MS) && up)
+			return false;
+	}
+}
+
+/* Evidence of a file the engine wrote: path, size, SHA-256, time; made 0600. */
+static enum hoist_status file_evidence(const char *path, struct hoist_evidence *ev,
+				       struct hoist_error *err)
+{
+	char sha[65];
+	long long size = 0;
+	enum hoist_status st;
+	chmod(path, 0600);
+	st = hoist_sha256_file(path, sha, &size, err);
+	if (st != HOIST_OK)
+		return st;
+	if (size == 0)
+		return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), path);
+	free(ev->path);
+	free(ev->sha256);
+	ev->path = hoist_xstrdup(path);
+	ev->sha256 = hoist_xstrdup(sha);
+	ev->size = size;
+	ev->time_ms = (long long)time(NULL) * 1000;
+	return HOIST_OK;
+}
+
+static enum hoist_status step_master_key(struct run *r, struct run_node *n,
+					 struct run_result *res, struct hoist_error *err)
+{
+	struct hoist_exec_result x;
+	char *path = hoist_xasprintf("%s/backups/master-key", r->dir);
+	enum hoist_status st;
+	const char *key;
+	size_t len;
+
+	if (!hoist_profile_has(r->profile, "show-master-key")) {
+		res->outcome = HOIST_OUTCOME_SKIPPED;
+		res->message = hoist_xasprintf(_("the profile %s cannot show the master key; save "
+						 "it yourself before the upgrade"),
+					       hoist_profile_name(r->profile));
+		free(path);
+		return HOIST_OK;
+	}
+	hoist_exec_result_init(&x);
+	st = run_action(r, n, "backup-master-key", "show-master-key", NULL, NULL, NULL, true, &x,
+			err);
+	key = hoist_buf_cstr(&x.out);
+	while (*key == ' ' || *key == '\n' || *key == '\r' || *key == '\t')
+		key++;
+	len = strcspn(key, "\r\n");
+	if (st == HOIST_OK && len == 0)
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("show-master-key on %s printed nothing"), n->plan->name);
+	if (st == HOIST_OK) {
+		char *k = hoist_xstrndup(key, len);
+		char *line = hoist_xasprintf("%s\n", k);
+		run_add_secret(r, k);
+		st = hoist_rundir_write_atomic(path, line, strlen(line), 0600, err);
+		memset(line, 0, strlen(line));
+		memset(k, 0, len);
+		free(line);
+		free(k);
+	}
+	memset(x.out.data ? x.out.data : (char *)"", 0, x.out.len);
+	hoist_exec_result_done(&x);
+	if (st == HOIST_OK)
+		st = file_evidence(path, &res->evidence, err);
+	if (st == HOIST_OK && hoist_profile_has(r->profile, "check-master-key")) {
+		hoist_exec_result_init(&x);
+		st = run_action(r, n, "backup-master-key", "check-master-key", NULL, NULL, path,
+				false, &x, err);
+		hoist_exec_result_done(&x);
+		if (st == HOIST_COMMAND)
+			st = hoist_error_set(err, HOIST_STATE,
+					     _("the master key shown by %s does not decrypt the "
+					       "server's canary; check the instance before upgrading"),
+					     n->plan->name);
+		if (st == HOIST_OK)
+			res->message = hoist_xasprintf(_("saved to %s; it decrypts the server's "
+							 "canary"), path);
+	} else if (st == HOIST_OK) {
+		res->message = hoist_xasprintf(_("saved to %s"), path);
+	}
+	if (st == HOIST_OK)
+		run_add_evidence(r, "master-key", &res->evidence, true);
+	free(path);
+	return st;
+}
+
+static enum hoist_status step_backup_db(struct run *r, struct run_node *n,
+				       struct run_result *res, struct hoist_error *err)
+{
+	struct hoist_exec_result x;
+	char *path = hoist_xasprintf("%s/backups/db-%s.bak", r->dir, r->plan->from.text);
+	enum hoist_status st;
+	hoist_exec_result_init(&x);
+	st = run_action(r, n, "backup-db", "db-backup", NULL, path, NULL, false, &x, err);
+	res->exit_code = x.exited ? x.exit_code : -1;
+	hoist_exec_result_done(&x);
+	if (st == HOIST_OK && hoist_transport_kind(n->t) == HOIST_TRANSPORT_LOCAL) {
+		st = file_evidence(path, &res->evidence, err);
+	} else if (st == HOIST_OK) {
+		/* Written on the node: its path and time are what we know here. */
+		res->evidence.path = hoist_xstrdup(path);
+		res->evidence.size = -1;
+		res->evidence.time_ms = (long long)time(NULL) * 1000;
+	}
+	if (st == HOIST_OK) {
+		run_add_evidence(r, "backup-db", &res->evidence, true);
+		res->message = hoist_xasprintf(_("database backed up to %s"), path);
+	}
+	free(path);
+	return st;
+}
+
+static enum hoist_status step_maintenance(struct run *r, bool on, struct run_result *res,
+					  struct hoist_error *err)
+{
+	struct hoist_octopus *oc;
+	enum hoist_status st = HOIST_OK;
+	bool changed = false;
+	if (!on && !r->maint_changed) {
+		res->outcome = HOIST_OUTCOME_SKIPPED;
+		res->message = hoist_xstrdup(_("maintenance mode was on before this run: left on"));
+		return HOIST_OK;
+	}
+	oc = run_client(r, NULL);
+	if (!on) {
+		/* Leave maintenance mode only when every node reports the target version. */
+		for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
+			struct hoist_octopus *nc;
+			struct hoist_version v;
+			if (!r->nodes[i].plan->url)
+				continue;
+			nc = run_client(r, r->nodes[i].plan->url);
+			st = hoist_octopus_version(nc, &v, err);
+			if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->to))
+				st = hoist_error_set(err, HOIST_STATE,
+						     _("the node %s reports %s, not %s: maintenance "
+						       "mode stays on"),
+						     r->nodes[i].plan->name, v.text, r->plan->to.text);
+			hoist_octopus_free(nc);
+		}
+	}
+	if (st == HOIST_OK)
+		st = hoist_octopus_maintenance_set(oc, on, &changed, err);
+	hoist_octopus_free(oc);
+	if (st != HOIST_OK)
+		return st;
+	if (on) {
+		r->maint_changed = changed || r->maint_changed;
+		if (!changed) {
+			res->outcome = HOIST_OUTCOME_SKIPPED;
+			res->message = hoist_xstrdup(_("maintenance mode was already on: it will be "
+						       "left on"));
+		}
+	} else {
+		r->maint_changed = false;
+	}
+	return HOIST_OK;
+}
+
+static enum hoist_status step_drain(struct run *r, struct run_node *n, bool drain,
+				    struct run_result *res, struct hoist_error *err)
+{
+	struct hoist_octopus *oc;
+	enum hoist_status st;
+	bool changed = false;
+	if (!drain && !n->drained_by_us) {
+		res->outcome = HOIST_OUTCOME_SKIPPED;
+		res->message = hoist_xasprintf(_("%s was drained before this run: left drained"),
+					       n->plan->name);
+		return HOIST_OK;
+	}
+	oc = run_client(r, NULL);
+	st = hoist_octopus_drain(oc, n->plan->name, drain, &changed, err);
+	hoist_octopus_free(oc);
+	if (st != HOIST_OK)
+		return st;
+	if (drain) {
+		n->drained_by_us = changed || n->drained_by_us;
+		if (!n->drained_by_us) {
+			res->outcome = HOIST_OUTCOME_SKIPPED;
+			res->message = hoist_xasprintf(_("%s was already drained: it stays drained"),
+						       n->plan->name);
+		}
+	} else {
+		n->drained_by_us = false;
+	}
+	return HOIST_OK;
+}
+
+/* Tasks still running on the node (or on every node of the plan). */
+static enum hoist_status count_tasks(struct run *r, struct hoist_octopus *oc,
+				     const char *node, long *left, struct hoist_error *err)
+{
+	*left = 0;
+	for (size_t i = 0; i < r->n_nodes; i++) {
+		int c = 0;
+		enum hoist_status st;
+		if (node && strcmp(node, r->nodes[i].plan->name))
+			continue;
+		st = hoist_octopus_active_tasks(oc, r->nodes[i].plan->name, &c, err);
+		if (st != HOIST_OK)
+			return st;
+		*left += c;
+	}
+	return HOIST_OK;
+}
+
+static enum hoist_status step_wait_tasks(struct run *r, const char *node,
+					 struct run_result *res, struct hoist_error *err)
+{
+	struct hoist_octopus *oc = run_client(r, NULL);
+	struct timespec t0, t1;
+	enum hoist_status st;
+	long left = -1, last = -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		st = count_tasks(r, oc, node, &left, err);
+		if (st != HOIST_OK || left == 0)
+			break;
+		if (left != last) {
+			char *m = hoist_xasprintf(ngettext("%ld task still running",
+							   "%ld tasks still running", left),
+						  left);
+			run_progress(r, "wait-tasks", node, -1, -1, left, m);
+			free(m);
+			last = left;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec >= r->cfg->wait_tasks_timeout_s) {
+			st = hoist_error_set(err, HOIST_STATE,
+					     _("%ld tasks were still running after %d seconds; let "
+					       "them finish or cancel them, then run again (or raise "
+					       "[upgrade] wait_tasks_timeout)"),
+					     left, r->cfg->wait_tasks_timeout_s);
+			break;
+		}
+		if (!run_sleep(r, r->cfg->poll_ms)) {
+			st = hoist_error_set(err, HOIST_CANCELLED,
+					     _("cancelled while waiting for tasks"));
+			break;
+		}
+	}
+	hoist_octopus_free(oc);
+	if (st == HOIST_OK)
+		res->message = hoist_xstrdup(_("no task is running"));
+	return st;
+}
+
+static enum hoist_status step_stop(struct run *r, struct run_node *n, struct run_result *res,
+				   struct hoist_error *err)
+{
+	struct hoist_octopus *oc = run_pinger(r, NULL);
+	struct hoist_exec_result x;
+	enum hoist_status st = HOIST_OK;
+	enum hoist_ping p = HOIST_PING_UP;
+	const struct hoist_step_summary *before =
+		r->prev ? hoist_run_summary_find(r->prev, "stop", n->plan->name) : NULL;
+	if (n->plan->url)
+		hoist_octopus_ping(oc, n->plan->url, &p, NULL);
+	if (p == HOIST_PING_DOWN) {
+		/* Resumed after a stop that was under way: it is ours; otherwise it was not. */
+		if (before && before->state == HOIST_STEP_RUNNING)
+			n->stopped_by_us = true;
+		res->message = hoist_xasprintf(_("%s is already stopped"), n->plan->name);
+		hoist_octopus_free(oc);
+		return HOIST_OK;
+	}
+	hoist_exec_result_init(&x);
+	n->stopped_by_us = true;
+	st = run_action(r, n, "stop", "stop", NULL, NULL, NULL, false, &x, err);
+	res->exit_code = x.exited ? x.exit_code : -1;
+	hoist_exec_result_done(&x);
+	if (st == HOIST_OK && !run_wait_ping(r, oc, n, false, STOP_WAIT_MS))
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("%s still answers at %s after it was stopped"),
+				     n->plan->name, n->plan->url);
+	hoist_octopus_free(oc);
+	return st;
+}
+
+static enum hoist_status step_start(struct run *r, struct run_node *n, struct run_result *res,
+				    struct hoist_error *err)
+{
+	struct hoist_octopus *oc = run_pinger(r, NULL);
+	struct hoist_exec_result x;
+	enum hoist_status st = HOIST_OK;
+	enum hoist_ping p = HOIST_PING_DOWN;
+	if (n->plan->url)
+		hoist_octopus_ping(oc, n->plan->url, &p, NULL);
+	if (n->plan->url && p != HOIST_PING_DOWN) {
+		n->stopped_by_us = false;
+		res->message = hoist_xasprintf(_("%s is already running"), n->plan->name);
+		hoist_octopus_free(oc);
+		return HOIST_OK;
+	}
+	hoist_exec_result_init(&x);
+	st = run_action(r, n, "start", "start", NULL, NULL, NULL, false, &x, err);
+	res->exit_code = x.exited ? x.exit_code : -1;
+	hoist_exec_result_done(&x);
+	if (st == HOIST_OK && !run_wait_ping(r, oc, n, true, START_WAIT_MS))
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("%s does not answer at %s after it was started"),
+				     n->plan->name, n->plan->url);
+	if (st == HOIST_OK)
+		n->stopped_by_us = false;
+	hoist_octopus_free(oc);
+	return st;
+}
+
+static enum hoist_status step_command(struct run *r, struct run_node *n, const char *step,
+				      const char *action, const struct hoist_version *v,
+				      struct run_result *res, struct hoist_error *err)
+{
+	struct hoist_exec_result x;
+	enum hoist_status st;
+	hoist_exec_result_init(&x);
+	st = run_action(r, n, step, action, v, NULL, NULL, false, &x, err);
+	res->exit_code = x.exited ? x.exit_code : -1;
+	hoist_exec_result_done(&x);
+	return st;
+}
+
+/* The node answers and reports the target version; retried for a bounded time. */
+static enum hoist_status step_validate(struct run *r, struct run_node *n,
+				       const struct hoist_version *want, struct run_result *res,
+				       struct hoist_error *err)
+{
+	struct hoist_octopus *nc;
+	struct timespec t0, t1;
+	struct hoist_version v;
+	enum hoist_status st;
+	if (!n->plan->url) {
+		res->outcome = HOIST_OUTCOME_SKIPPED;
+		res->message = hoist_xasprintf(_("%s has no url in the configuration: nothing to "
+						 "ask"), n->plan->name);
+		return HOIST_OK;
+	}
+	nc = run_pinger(r, n->plan->url);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		st = hoist_octopus_version(nc, &v, err);
+		if (st == HOIST_OK && !hoist_version_cmp(&v, want))
+			break;
+		if (st == HOIST_OK)
+			st = hoist_error_set(err, HOIST_STATE, _("%s reports %s, not %s"),
+					     n->plan->name, v.text, want->text);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec >= START_WAIT_MS / 1000 || !run_sleep(r, NODE_POLL_MS))
+			break;
+	}
+	hoist_octopus_free(nc);
+	if (st == HOIST_OK)
+		res->message = hoist_xasprintf(_("%s runs %s"), n->plan->name, v.text);
+	return st;
+}
+
+enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,
+			   struct hoist_error *err)
+{
+	struct run_node *n = s->node ? run_find_node(r, s->node) : NULL;
+	const char *id = s->id;
+	res->outcome = HOIST_OUTCOME_OK;
+	if (s->node && !n)
+		return hoist_error_set(err, HOIST_STATE, _("the plan names the node %s, which it "
+							   "does not list"), s->node);
+	if (!strcmp(id, "preflight"))
+		return run_preflight(r, res, err);
+	if (!strcmp(id, "stage"))
+		return run_stage(r, res, err);
+	if (!strcmp(id, "backup-master-key") && n)
+		return step_master_key(r, n, res, err);
+	if (!strcmp(id, "backup-db") && n)
+		return step_backup_db(r, n, res, err);
+	if (!strcmp(id, "maintenance-on"))
+		return step_maintenance(r, true, res, err);
+	if (!strcmp(id, "maintenance-off"))
+		return step_maintenance(r, false, res, err);
+	if (!strcmp(id, "drain") && n)
+		return step_drain(r, n, true, res, err);
+	if (!strcmp(id, "undrain") && n)
+		return step_drain(r, n, false, res, err);
+	if (!strcmp(id, "wait-tasks"))
+		return step_wait_tasks(r, s->node, res, err);
+	if (!strcmp(id, "stop") && n)
+		return step_stop(r, n, res, err);
+	if (!strcmp(id, "start") && n)
+		return step_start(r, n, res, err);
+	if (!strcmp(id, "install") && n) {
+		n->install_ran = true;
+		return step_command(r, n, "install", "install", &s->version, res, err);
+	}
+	if (!strcmp(id, "db-upgrade") && n) {
+		r->pnr_started = true;
+		return step_command(r, n, "db-upgrade", "db-upgrade", &s->version, res, err);
+	}
+	if (!strcmp(id, "validate") && n)
+		return step_validate(r, n, &s->version, res, err);
+	return hoist_error_set(err, HOIST_USAGE,
+			       _("the step %s is not one an upgrade run carries out"), id);
+}
