@@ -140,9 +140,11 @@ TESTS += tests/check_topology
 tests_check_topology_SOURCES = tests/check_topology.c
 tests_check_topology_CFLAGS = $(TEST_CFLAGS)
 tests_check_topology_LDADD = $(TEST_LIBS)
-TESTS += tests/wizard_screens.sh tests/wizard_terminal.sh tests/wizard_german.sh
+TESTS += tests/wizard_screens.sh tests/wizard_terminal.sh tests/wizard_german.sh \
+	tests/wizard_upgrade.sh tests/wizard_rollback.sh tests/wizard_detach.sh
 EXTRA_DIST += tests/wizard_lib.sh tests/wizard_screens.sh tests/wizard_terminal.sh \
-	tests/wizard_german.sh
+	tests/wizard_german.sh tests/wizard_upgrade.sh tests/wizard_rollback.sh \
+	tests/wizard_detach.sh
 
 
 

@@ -47,6 +47,8 @@ static const struct ui_key_row table[] = {
 	  N_("Checklist: give the evidence of the selected item (a file, or a yes).") },
 	{ UI_ACT_RESUME, { 'c' }, N_("c"), N_("continue run"),
 	  N_("Continue the interrupted run from where it stopped.") },
+	{ UI_ACT_LAST, { 'l' }, N_("l"), N_("last run"),
+	  N_("Show how the last run ended (its rollback guide, if it failed).") },
 	{ UI_ACT_DETACH, { 'd' }, N_("d"), N_("detach"),
 	  N_("Leave the wizard; the run goes on, and the wizard re-attaches when started again.") },
 	{ UI_ACT_STOP, { 's' }, N_("s"), N_("stop"),

@@ -13,6 +13,7 @@ static int top; /* first node row shown; the screen's only scroll state */
 static char *run_id;          /* owned; NULL: none to offer */
 static enum hoist_run_liveness run_live;
 static char *run_what;        /* owned: "from to to" of that run */
+static bool run_ok;           /* an ended run ended well */
 
 static void find_run(struct ui_state *s)
 {
@@ -22,9 +23,11 @@ static void find_run(struct ui_state *s)
 	free(run_what);
 	run_id = run_what = NULL;
 	if (hoist_run_find_current(&s->cfg, &run_id, &run_live, &sum, NULL) == HOIST_OK &&
-	    run_id && (run_live == HOIST_RUN_LIVE_RUNNING || run_live == HOIST_RUN_LIVE_INTERRUPTED)) {
+	    run_id && sum.kind && strcmp(sum.kind, "none")) {
+		/* A backup run alone is no upgrade to offer. */
 		run_what = hoist_xasprintf(_("%s to %s"), sum.from_version ? sum.from_version : "?",
 					   sum.to_version ? sum.to_version : "?");
+		run_ok = sum.state == HOIST_RUN_OK;
 	} else {
 		free(run_id);
 		run_id = NULL;
@@ -72,14 +75,25 @@ static void leave(struct ui_state *s)
 
 static void draw_run_offer(struct ui_state *s)
 {
-	int y = ui_body_bottom() + 1;
+	int y = ui_body_bottom();
+	move(y, 0);
+	clrtoeol();
 	attron(ui_attr(s, UI_C_WARN));
-	if (run_live == HOIST_RUN_LIVE_RUNNING)
-		ui_putf(y, 2, COLS - 4, _("Run %s (%s) is running: press Enter to follow it."),
+	if (run_live == HOIST_RUN_LIVE_RUNNING) {
+		ui_putf(y, 2, COLS - 4, _("An upgrade is running: run %s, %s."), run_id, run_what);
+		ui_put(y + 1, 2, COLS - 4, _("Press Enter to follow it."));
+	} else if (run_live == HOIST_RUN_LIVE_ENDED) {
+		attroff(ui_attr(s, UI_C_WARN));
+		ui_putf(y, 2, COLS - 4, run_ok ? _("The last run, %s (%s), ended well.")
+					       : _("The last run, %s (%s), did not end well."),
 			run_id, run_what);
-	else
-		ui_putf(y, 2, COLS - 4, _("Run %s (%s) was interrupted: press c to continue it."),
-			run_id, run_what);
+		ui_put(y + 1, 2, COLS - 4, _("Press l to see its result, Enter to choose a version."));
+		return;
+	} else {
+		ui_putf(y, 2, COLS - 4, _("An upgrade was interrupted: run %s, %s."), run_id,
+			run_what);
+		ui_put(y + 1, 2, COLS - 4, _("Press c to continue it where it stopped."));
+	}
 	attroff(ui_attr(s, UI_C_WARN));
 }
 
@@ -172,6 +186,9 @@ static void draw(struct ui_state *s)
 		ui_wrap(_("Press r to try again, u to type another address or f to name another "
 			  "key file."),
 			COLS - 4, put_line, &y);
+		/* A run stops the server's nodes: it can be followed even so. */
+		if (run_id)
+			draw_run_offer(s);
 		return;
 	}
 	ui_put(y, 2, 14, _("Version"));
@@ -263,6 +280,14 @@ static int key(struct ui_state *s, int k)
 		connect_now(s);
 		find_run(s);
 		return UI_REDRAW;
+	case UI_ACT_LAST:
+		if (run_id && run_live == HOIST_RUN_LIVE_ENDED) {
+			free(s->run_id);
+			s->run_id = hoist_xstrdup(run_id);
+			s->go_to = &ui_screen_result;
+			return UI_GOTO | UI_REDRAW;
+		}
+		return UI_STAY;
 	case UI_ACT_RESUME:
 		if (run_id && run_live == HOIST_RUN_LIVE_INTERRUPTED)
 			return resume(s);
@@ -284,7 +309,7 @@ static int key(struct ui_state *s, int k)
 	case UI_ACT_ENTER:
 		if (run_id && run_live == HOIST_RUN_LIVE_RUNNING)
 			return follow_run(s, run_id);
-		if (run_id) {
+		if (run_id && run_live == HOIST_RUN_LIVE_INTERRUPTED) {
 			ui_set_message(s, _("Run %s holds the lock: press c to continue it."), run_id);
 			return UI_REDRAW;
 		}
@@ -299,7 +324,8 @@ static int key(struct ui_state *s, int k)
 }
 
 static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_RETRY, UI_ACT_EDIT_URL,
-					  UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_DOWN, UI_ACT_NONE };
+					  UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_LAST, UI_ACT_DOWN,
+					  UI_ACT_NONE };
 
 const struct ui_screen ui_screen_connect = {
 	.name = N_("Connect"),

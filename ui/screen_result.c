@@ -168,11 +168,16 @@ static void draw_failure(struct ui_state *s, int y)
 {
 	struct pager pg;
 	int total;
+	char *why = hoist_xasprintf(is_rollback() ? _("The rollback did not end well: %s")
+						  : _("The upgrade did not end well: %s"),
+				    sum.message ? sum.message : hoist_run_state_name(sum.state));
+	/* The reason in at most three lines: the guide below says the rest. */
 	attron(ui_attr(s, UI_C_BAD));
-	ui_putf(y++, 2, COLS - 4,
-		is_rollback() ? _("The rollback did not end well: %s") : _("The upgrade did not end well: %s"),
-		sum.message ? sum.message : hoist_run_state_name(sum.state));
+	pg = (struct pager){ y, 0, y + 2 };
+	ui_wrap(why, COLS - 4, pager_line, &pg);
+	y = pg.y < y + 3 ? pg.y : y + 3;
 	attroff(ui_attr(s, UI_C_BAD));
+	free(why);
 	if (load_error) {
 		ui_putf(y++, 2, COLS - 4, _("No rollback guide: %s"), load_error);
 		return;
