@@ -316,7 +316,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	hoist_error_done(&err);
-	hoist_checklist_init(&s.checklist, &s.cfg);
+	hoist_checklist_init(&s.checklist);
 	s.timeout_ms = -1;
 	s.screens = journey;
 	s.n_screens = sizeof journey / sizeof *journey;

@@ -46,32 +46,10 @@ int hoist_checklist_find(const char *id)
 	return -1;
 }
 
-static long parse_age(const char *text)
+void hoist_checklist_init(struct hoist_checklist *cl)
 {
-	char *end;
-	long v;
-	if (!text)
-		return -1;
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || end == text || v <= 0)
-		return -1;
-	while (*end == ' ')
-		end++;
-	switch (*end) {
-	case '\0': case 's': return v;
-	case 'm': return v * 60;
-	case 'h': return v * 3600;
-	case 'd': return v * 86400;
-	default: return -1;
-	}
-}
-
-void hoist_checklist_init(struct hoist_checklist *cl, const struct hoist_config *cfg)
-{
-	long age = parse_age(cfg ? hoist_config_get(cfg, "upgrade", "checklist_max_age") : NULL);
 	memset(cl, 0, sizeof *cl);
-	cl->max_age_s = age > 0 ? age : DEFAULT_MAX_AGE_S;
+	cl->max_age_s = DEFAULT_MAX_AGE_S;
 }
 
 void hoist_checklist_evidence_done(struct hoist_plan_evidence *e)
@@ -119,8 +97,8 @@ enum hoist_status hoist_checklist_verify_file(const char *item, const char *path
 		return hoist_error_set(err, HOIST_STATE, _("%s is empty; it proves nothing"), path);
 	if (max_age_s > 0 && now - sb.st_mtime > max_age_s)
 		return hoist_error_set(err, HOIST_STATE,
-				       _("%s is %lld hours old, older than the %ld hours allowed "
-					 "([upgrade] checklist_max_age); take a fresh one"),
+				       _("%s is %lld hours old, older than the %ld hours allowed; "
+					 "take a fresh one"),
 				       path, (long long)(now - sb.st_mtime) / 3600, max_age_s / 3600);
 	st = hoist_sha256_file(path, sha, &size, err);
 	if (st != HOIST_OK)

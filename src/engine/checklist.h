@@ -44,8 +44,8 @@ struct hoist_checklist {
 	long max_age_s;      /* files older than this are refused */
 };
 
-/* Reads [upgrade] checklist_max_age (seconds, or with a suffix m, h or d); default 1 day. */
-void hoist_checklist_init(struct hoist_checklist *cl, const struct hoist_config *cfg);
+/* Everything open; files may be a day old, as the run's own preflight allows. */
+void hoist_checklist_init(struct hoist_checklist *cl);
 void hoist_checklist_done(struct hoist_checklist *cl);
 /* The index of an item id, or -1. */
 int hoist_checklist_find(const char *id);
