@@ -146,3 +146,12 @@ EXTRA_DIST += tests/wizard_lib.sh tests/wizard_screens.sh tests/wizard_terminal.
 
 
 EXTRA_DIST += tests/lib.sh
+
+# The rollback and downgrade guide.
+check_PROGRAMS += tests/check_guide
+TESTS += tests/check_guide
+tests_check_guide_SOURCES = tests/check_guide.c
+tests_check_guide_CFLAGS = $(TEST_CFLAGS)
+tests_check_guide_LDADD = $(TEST_LIBS)
+TESTS += tests/rollback_matrix.sh tests/rollback_cli.sh
+EXTRA_DIST += tests/rollback_lib.sh tests/rollback_matrix.sh tests/rollback_cli.sh

@@ -26,6 +26,10 @@ const struct cli_command cli_commands[] = {
 	{ "resume", cmd_resume, CLI_CONFIG, N_("continue an interrupted run") },
 	{ "backup", cmd_backup, CLI_CONFIG,
 	  N_("back up the master key and the database, with evidence") },
+	{ "rollback", cmd_rollback, CLI_CONFIG,
+	  N_("show the rollback guide of a failed run (--guide) or carry it out (--run)") },
+	{ "downgrade", cmd_downgrade, CLI_CONFIG,
+	  N_("go back to a version this server ran before, from a backup taken at it") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };

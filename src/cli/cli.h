@@ -47,6 +47,8 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_resume(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_rollback(struct cli *cli, int argc, char **argv);
+int cmd_downgrade(struct cli *cli, int argc, char **argv);
 
 /* Prints "hoist: MESSAGE" to stderr and returns the exit code of its status (§9). */
 int cli_fail(const struct hoist_error *err);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "cli_guide.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"
@@ -141,10 +142,8 @@ int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const 
 		rc = 0;
 	} else {
 		rc = cli_fail(&j.err);
-		if (j.st == HOIST_FAILED_PNR)
-			fprintf(stderr, _("hoist: the rollback guide for this run: hoist rollback "
-					  "--guide --run %s\n"),
-				j.run_id ? j.run_id : "");
+		if (j.run_id && !dry_run)
+			cli_guide_after_failure(cli, j.run_id, j.st == HOIST_FAILED_PNR, json);
 	}
 	pthread_mutex_destroy(&j.mu);
 	pthread_cond_destroy(&j.cv);

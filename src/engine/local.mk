@@ -47,8 +47,11 @@ engine_topology = src/engine/topology.c src/engine/topology.h
 engine_exec_run = src/engine/run.c src/engine/run.h src/engine/run_int.h \
 	src/engine/run_steps.c src/engine/run_prep.c src/engine/prepare.c
 
+# The rollback and downgrade guide (§7).
+engine_guide = src/engine/guide.c src/engine/guide.h src/engine/guide_steps.c
+
 src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
-	$(engine_client) $(engine_run) $(engine_topology) $(engine_exec_run)
+	$(engine_client) $(engine_run) $(engine_topology) $(engine_exec_run) $(engine_guide)
 src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
 	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 

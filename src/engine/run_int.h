@@ -90,4 +90,11 @@ bool run_wait_ping(struct run *r, struct hoist_octopus *oc, const struct run_nod
 enum hoist_status run_preflight(struct run *r, struct run_result *res, struct hoist_error *err);
 enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_error *err);
 
+/*
+ * guide_steps.c: runs a rollback plan's own steps (true, *st set); for its undrain and
+ * maintenance-off that name the run they undo, marks the change as this run's (false).
+ */
+bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
+		    struct run_result *res, struct hoist_error *err, enum hoist_status *st);
+
 #endif

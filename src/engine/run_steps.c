@@ -473,6 +473,12 @@ enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struc
 	if (s->node && !n)
 		return hoist_error_set(err, HOIST_STATE, _("the plan names the node %s, which it "
 							   "does not list"), s->node);
+	{
+		/* A rollback plan's own steps, and what its undrain and maintenance-off undo. */
+		enum hoist_status st;
+		if (run_guide_step(r, n, s, res, err, &st))
+			return st;
+	}
 	if (!strcmp(id, "preflight"))
 		return run_preflight(r, res, err);
 	if (!strcmp(id, "stage"))
