@@ -578,7 +578,8 @@ static bool began(enum hoist_step_state st)
 /* What the interrupted run had changed, from its journal; and what the server says now. */
 static void recheck(struct run *r)
 {
-	struct hoist_octopus *oc = run_client(r, NULL);
+	/* Stopped nodes and a load balancer without one are expected here: no retries. */
+	struct hoist_octopus *oc = run_pinger(r, NULL);
 	bool on = false;
 	r->maint_changed = prev_state(r, "maintenance-on", NULL) != HOIST_STEP_SKIPPED &&
 			   began(prev_state(r, "maintenance-on", NULL)) &&
@@ -600,7 +601,7 @@ static void recheck(struct run *r)
 		if (p == HOIST_PING_DOWN) {
 			run_log(r, NULL, name, _("%s is stopped"), name);
 		} else {
-			struct hoist_octopus *nc = run_client(r, n->plan->url);
+			struct hoist_octopus *nc = run_pinger(r, n->plan->url);
 			if (hoist_octopus_version(nc, &v, NULL) == HOIST_OK)
 				run_log(r, NULL, name, _("%s is running %s"), name, v.text);
 			hoist_octopus_free(nc);
