@@ -40,6 +40,8 @@ static void serve(bool ignore_range, int times)
 	port = ntohs(a.sin_port);
 	srv = fork();
 	if (srv == 0) {
+		/* Check's own SIGTERM handler would end the whole test with us. */
+		signal(SIGTERM, SIG_DFL);
 		for (int i = 0; i < times; i++) {
 			char req[4096], head[256];
 			long from = 0;
