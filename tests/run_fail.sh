@@ -44,7 +44,8 @@ api -X PUT -d '{"IsInMaintenanceMode": false}' "$URL/api/octopusservernodes/Octo
 "$SANDBOX" fault "$D" set db-upgrade=fail >/dev/null
 rc=0; h upgrade --to 2024.2.1 --yes >"$TMPROOT/pnr.out" 2>&1 || rc=$?
 check "a failed database upgrade exits 4" [ "$rc" -eq 4 ]
-check "... points to the rollback guide" grep -q "rollback" "$TMPROOT/pnr.out"
+check "... prints the rollback guide" grep -q "Rollback guide for run $(basename "$(latest_run)")" "$TMPROOT/pnr.out"
+check "... and saves it in the run's folder" [ -s "$(latest_run)guide.txt" ]
 check "... and leaves maintenance mode on" [ "$(st .maintenance)" = true ]
 check "hoist status says so" sh -c "\"$HOIST\" --config '$CONF' status | grep -q 'State: failed'"
 finish

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "cli_guide.h"
+#include "cli_guide.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"

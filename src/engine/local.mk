@@ -45,7 +45,8 @@ engine_topology = src/engine/topology.c src/engine/topology.h
 
 # The run: plan preparation, the steps, revert, detach, resume.
 engine_exec_run = src/engine/run.c src/engine/run.h src/engine/run_int.h \
-	src/engine/run_steps.c src/engine/run_prep.c src/engine/prepare.c
+	src/engine/run_steps.c src/engine/run_prep.c src/engine/run_resume.c \
+	src/engine/run_setup.c src/engine/prepare.c
 
 # The rollback and downgrade guide (§7).
 engine_guide = src/engine/guide.c src/engine/guide.h src/engine/guide_steps.c
