@@ -95,10 +95,12 @@ static void serve(long status, const char *body, size_t len)
 	server_pid = fork();
 	ck_assert_int_ge(server_pid, 0);
 	if (server_pid == 0) {
-		/* Check's own SIGTERM handler would end the whole test with us. */
+		/* Check's SIGTERM handler would signal the whole process group (make too). */
 		signal(SIGTERM, SIG_DFL);
 		char head[256], req[4096];
-		int c = accept(s, NULL, NULL), n;
+		int c, n;
+		alarm(10); /* never outlive a failed test for long */
+		c = accept(s, NULL, NULL);
 		if (c < 0 || read(c, req, sizeof req) < 0)
 			_exit(1);
 		n = snprintf(head, sizeof head,
@@ -121,8 +123,11 @@ static void serve(long status, const char *body, size_t len)
 
 static void server_stop(void)
 {
-	kill(server_pid, SIGTERM);
-	waitpid(server_pid, NULL, 0);
+	if (server_pid > 0) {
+		kill(server_pid, SIGKILL);
+		waitpid(server_pid, NULL, 0);
+	}
+	server_pid = 0;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -280,6 +285,34 @@ START_TEST(test_feed_compare_url)
 }
 END_TEST
 
+static void resolves(const char *source, const char *url, const char *want)
+{
+	struct hoist_feed f = { .source = (char *)source };
+	char *got = hoist_feed_resolve_url(&f, url);
+	ck_assert_msg(!strcmp(got, want), "%s + %s: %s, expected %s", source, url, got, want);
+	free(got);
+}
+
+START_TEST(test_feed_package_urls)
+{
+	resolves("https://mirror.example.com/octopus/feed.json?x=1", "pkg/a.msi",
+		 "https://mirror.example.com/octopus/pkg/a.msi");
+	resolves("https://mirror.example.com/octopus/feed.json", "/dl/a.msi",
+		 "https://mirror.example.com/dl/a.msi");
+	resolves("https://mirror.example.com/octopus/feed.json", "//cdn.example.com/a.msi",
+		 "https://cdn.example.com/a.msi");
+	resolves("http://127.0.0.1:8080", "a.tar.gz", "http://127.0.0.1:8080/a.tar.gz");
+	resolves("http://127.0.0.1:8080/", "a.tar.gz", "http://127.0.0.1:8080/a.tar.gz");
+	resolves("https://x.example/feed.json", "https://download.example/a.msi",
+		 "https://download.example/a.msi");
+	resolves("file:///srv/feeds/feed.json", "pkg/a.tar.gz", "file:///srv/feeds/pkg/a.tar.gz");
+	resolves("/srv/feeds/feed.json", "pkg/a.tar.gz", "/srv/feeds/pkg/a.tar.gz");
+	resolves("/srv/feeds/feed.json", "/opt/a.tar.gz", "/opt/a.tar.gz");
+	resolves("feed.json", "a.tar.gz", "a.tar.gz");
+	ck_assert_ptr_null(hoist_feed_resolve_url(NULL, NULL));
+}
+END_TEST
+
 START_TEST(test_feed_empty_list_is_a_feed)
 {
 	struct hoist_feed *f = parse_ok("  [ ]\n");
@@ -384,10 +417,11 @@ END_TEST
 
 START_TEST(test_feed_missing_and_wrong_fields)
 {
-	parse_fails("[{\"version\": \"2024.1.1\"}]", "entry 1: \"Version\" must be a string");
+	parse_fails("[{\"Version\": \"2024.1.1\"}, {\"version\": \"2024.1.2\"}]",
+		    "entry 2 has no \"Version\"");
 	parse_fails("[{\"Version\": 2024}]", "entry 1: \"Version\" must be a string, not a number");
 	parse_fails("{\"format\":\"hoist-feed/1\",\"releases\":[{\"date\":\"2024-01-01\"}]}",
-		    "entry 1: \"version\" must be a string, not missing");
+		    "entry 1 has no \"version\"");
 	parse_fails("{\"format\":\"hoist-feed/1\",\"releases\":[{\"version\":\"2024.1.1\","
 		    "\"lts\":\"yes\"}]}",
 		    "entry 1 (2024.1.1): \"lts\" must be true or false, not a string");
@@ -575,6 +609,7 @@ int main(void)
 	tcase_add_test(core, test_feed_empty_list_is_a_feed);
 	tcase_add_test(core, test_feed_member_order_and_bom);
 	tcase_add_test(core, test_feed_large_entry);
+	tcase_add_test(core, test_feed_package_urls);
 	tcase_add_test(errors, test_feed_bad_version_names_entry);
 	tcase_add_test(errors, test_feed_duplicate_names_both_entries);
 	tcase_add_test(errors, test_feed_malformed_json_says_where);

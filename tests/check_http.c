@@ -35,7 +35,7 @@ static void serve(const char *answer, int times, int report_fd)
 	ck_assert_int_eq(pipe(pfd), 0);
 	server_pid = fork();
 	if (server_pid == 0) {
-		/* Check's own SIGTERM handler would end the whole test with us. */
+		/* Check's SIGTERM handler would signal the whole process group (make too). */
 		signal(SIGTERM, SIG_DFL);
 		close(pfd[0]);
 		for (int i = 0; i < times; i++) {
@@ -68,7 +68,7 @@ static void collect(void)
 	ssize_t n = read(100, received, sizeof received - 1);
 	received[n > 0 ? n : 0] = '\0';
 	close(100);
-	kill(server_pid, SIGTERM);
+	kill(server_pid, SIGKILL);
 	waitpid(server_pid, NULL, 0);
 }
 

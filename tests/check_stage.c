@@ -40,7 +40,7 @@ static void serve(bool ignore_range, int times)
 	port = ntohs(a.sin_port);
 	srv = fork();
 	if (srv == 0) {
-		/* Check's own SIGTERM handler would end the whole test with us. */
+		/* Check's SIGTERM handler would signal the whole process group (make too). */
 		signal(SIGTERM, SIG_DFL);
 		for (int i = 0; i < times; i++) {
 			char req[4096], head[256];
@@ -74,7 +74,7 @@ static void serve(bool ignore_range, int times)
 static void stop_server(void)
 {
 	if (srv > 0) {
-		kill(srv, SIGTERM);
+		kill(srv, SIGKILL);
 		waitpid(srv, NULL, 0);
 		srv = 0;
 	}

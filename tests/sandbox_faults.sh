@@ -33,7 +33,8 @@ fault clear
 
 # hang: the action never returns; the caller's timeout ends it.
 fault set install=hang
-timeout 0.5 "$SANDBOX" ctl "$D" install node1 2024.2.1 && rc=0 || rc=$?
+# --foreground: signal the command alone, never timeout's (possibly our) process group.
+timeout --foreground 0.5 "$SANDBOX" ctl "$D" install node1 2024.2.1 && rc=0 || rc=$?
 check "a hanging install is ended by a timeout" [ "$rc" = 124 ]
 check "and changed nothing" [ "$(ctl status --json | jq -r '.nodes[0].version')" = 2024.1.2 ]
 

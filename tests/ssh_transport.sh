@@ -97,7 +97,8 @@ case "$out" in
 esac
 
 # The remote sleep outlives the ssh client (no terminal, no hang-up): end it ourselves.
-cleanup_add 'kill $(cat "$TMPROOT/remote.pid")'
+# Only if it is still that sleep: once stopped, its pid may already be another process's.
+cleanup_add 'p=$(cat "$TMPROOT/remote.pid"); [ "$(ps -o comm= -p "$p")" = sleep ] && kill "$p"'
 out=$(tool -t 700 node1 "$ADDR" sh -c 'echo $$ > "$1"; exec sleep 30' sh "$TMPROOT/remote.pid")
 case "$out" in
 *"status: timeout"*) ok "a remote command past its timeout is stopped" ;;
