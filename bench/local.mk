@@ -17,3 +17,12 @@ bench-wizard: src/sandbox/hoist-sandbox$(EXEEXT) ui/hoist-wizard$(EXEEXT)
 	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/wizard.sh
 
 .PHONY: bench-wizard
+
+# The maintenance window and the drain notice against the seed's sequence:
+# `make bench-window` or bench/window.sh after a build.
+EXTRA_DIST += bench/window.sh bench/window-baseline.sh
+
+bench-window: src/cli/hoist$(EXEEXT) src/sandbox/hoist-sandbox$(EXEEXT)
+	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/window.sh
+
+.PHONY: bench-window

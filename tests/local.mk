@@ -127,6 +127,10 @@ TESTS += tests/check_lock
 tests_check_lock_SOURCES = tests/check_lock.c
 tests_check_lock_CFLAGS = $(TEST_CFLAGS)
 tests_check_lock_LDADD = $(TEST_LIBS)
+# The run, end to end against a sandbox.
+TESTS += tests/run_upgrade.sh tests/run_fail.sh tests/run_rolling.sh tests/run_resume.sh
+EXTRA_DIST += tests/run_lib.sh tests/run_upgrade.sh tests/run_fail.sh tests/run_rolling.sh \
+	tests/run_resume.sh
 
 
 
@@ -136,9 +140,17 @@ TESTS += tests/check_topology
 tests_check_topology_SOURCES = tests/check_topology.c
 tests_check_topology_CFLAGS = $(TEST_CFLAGS)
 tests_check_topology_LDADD = $(TEST_LIBS)
-TESTS += tests/wizard_screens.sh tests/wizard_terminal.sh tests/wizard_german.sh
+check_PROGRAMS += tests/check_checklist
+TESTS += tests/check_checklist
+tests_check_checklist_SOURCES = tests/check_checklist.c
+tests_check_checklist_CFLAGS = $(TEST_CFLAGS)
+tests_check_checklist_LDADD = $(TEST_LIBS)
+TESTS += tests/wizard_screens.sh tests/wizard_terminal.sh tests/wizard_german.sh \
+	tests/wizard_upgrade.sh tests/wizard_rollback.sh tests/wizard_detach.sh \
+	tests/wizard_stop.sh
 EXTRA_DIST += tests/wizard_lib.sh tests/wizard_screens.sh tests/wizard_terminal.sh \
-	tests/wizard_german.sh
+	tests/wizard_german.sh tests/wizard_upgrade.sh tests/wizard_rollback.sh \
+	tests/wizard_detach.sh tests/wizard_stop.sh
 
 
 

@@ -37,7 +37,7 @@ wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LO
 
 # Connect.
 shows "connect screen: German title" "hoist-wizard: Verbinden"
-shows "the step counter is German" "Schritt 1 von 4"
+shows "the step counter is German" "Schritt 1 von 7"
 shows "the server's state is German" "Wartungsmodus  aus"
 shows "the node table's header is German" "Knoten           Rolle       Version      Zustand"
 shows "a serving node is 'in Betrieb'" "in Betrieb"
@@ -85,6 +85,14 @@ lacks "no English left on the notes screen" "What changes" "minor upgrade" \
 	"rolling back means" "Required stop" "Read first" "[breaking]" "No more matches" \
 	"goes on to the plan"
 
+# The checklist (its German comes later): evidence files for the two required items.
+keys Enter
+wait_for "Schritt 4 von 7" || true
+echo db >"$TMPROOT/db.bak"
+echo key >"$TMPROOT/master.key"
+keys e "$TMPROOT/db.bak" Enter j e "$TMPROOT/master.key" Enter
+sleep 0.3
+
 # The plan.
 keys Enter
 shows "plan screen: German title" "hoist-wizard: Plan prüfen"
@@ -109,7 +117,7 @@ shows "the too-small message is German" "hoist-wizard braucht mindestens"
 shows "and says how to quit in German" "drücken Sie q zum"
 lacks "no English in the too-small message" "This terminal is" "needs at least" "Enlarge"
 tm resize-window -x 80 -y 24
-shows "back at 80x24 the plan returns" "Schritt 4 von 4"
+shows "back at 80x24 the plan returns" "Schritt 5 von 7"
 keys q
 shows "q quits cleanly" "EXIT=0"
 finish

@@ -10,10 +10,12 @@ TMUX_SOCKET="hoist-test-$$"
 tm() { tmux -L "$TMUX_SOCKET" "$@"; }
 cleanup_add "tmux -L $TMUX_SOCKET kill-server"
 
-# sandbox_start: a 3-node sandbox at 2024.1.2 with a feed up to 2024.3.1; sets SB.
+# sandbox_start [DURATIONS]: a 3-node sandbox at 2024.1.2 with a feed up to 2024.3.1 and,
+# given, its actions' durations ("install=600,..."); sets SB.
 sandbox_start() {
 	SB="$TMPROOT/sb"
 	"$SANDBOX" init "$SB" --nodes 3 --version 2024.1.2 --feed-to 2024.3.1 >/dev/null
+	[ -z "${1:-}" ] || "$SANDBOX" config "$SB" set "$1" >/dev/null
 	"$SANDBOX" serve "$SB" >"$TMPROOT/serve.log" 2>&1 &
 	cleanup_add "kill $!; wait $! 2>/dev/null"
 	i=0
@@ -59,3 +61,43 @@ shows() {
 # line N: line N (1-based) of the screen.
 line() { screen | sed -n "${1}p"; }
 keys() { tm send-keys "$@"; }
+# wait_long SECONDS TEXT: like wait_for, for a run's end.
+wait_long() {
+	i=0
+	while ! screen | grep -qF -- "$2"; do
+		i=$((i + 1))
+		[ $i -lt $(($1 * 10)) ] || return 1
+		sleep 0.1
+	done
+}
+# shows_late SECONDS DESCRIPTION TEXT: shows, waiting longer.
+shows_late() {
+	if wait_long "$1" "$3"; then ok "$2"; else fail "$2: no '$3' on the screen:"; screen | sed 's/^/  | /'; fi
+}
+# sb_status JQ: a value of the sandbox's status.
+sb_status() { "$SANDBOX" ctl "$SB" status --json | jq -r "$1"; }
+# all_at VERSION: every node of the sandbox runs VERSION, serving, undrained.
+all_at() {
+	[ "$(sb_status "[.nodes[] | select(.version == \"$1\" and .running and (.drained | not))] | length")" = 3 ]
+}
+# newest_run: the newest run's folder in the sandbox's state folder.
+newest_run() { ls -d "$SB"/hoist-state/runs/*/ | sort | tail -n 1; }
+# checklist_backup: on the checklist screen, lets hoist take the backups and waits for them.
+checklist_backup() {
+	keys b
+	shows_late 20 "the checklist's backup run ends with the evidence" "Press Enter to review the plan."
+}
+# start_upgrade VERSION: from the connect screen to the progress screen of an upgrade.
+start_upgrade() {
+	keys Enter
+	wait_for "Choose the version" || true
+	keys Enter
+	wait_for "What changes" || true
+	keys Enter
+	wait_for "Back up" || true
+	checklist_backup
+	keys Enter
+	shows_late 20 "the plan is prepared" "Press Enter and type the target version"
+	keys Enter "$1" Enter
+	shows "the progress screen follows the run" "Step 6 of 7"
+}

@@ -54,6 +54,29 @@ shows "? shows the help overlay" "Keys on this screen"
 shows "the help comes from the key table" "Search the text."
 keys x
 keys Enter
+shows "the checklist comes after the notes" "Step 4 of 7"
+shows "the required items are named" "Required before the plan: Database backup."
+keys Enter
+shows "Enter is refused while a required item is open" "Database backup is required"
+keys e "$TMPROOT/no-such.bak" Enter
+shows "a missing evidence file is refused" "no-such.bak: No such file"
+: >"$TMPROOT/empty.bak"
+keys e "$TMPROOT/empty.bak" Enter
+shows "an empty one too" "is empty; it proves nothing"
+echo data >"$TMPROOT/db.bak"
+touch -d '3 days ago' "$TMPROOT/db.bak"
+keys e "$TMPROOT/db.bak" Enter
+shows "an old one too" "older than the 24 hours allowed"
+touch "$TMPROOT/db.bak"
+keys e "$TMPROOT/db.bak" Enter
+shows "a recent backup file is verified" "verified: db.bak"
+shows "the next required item is named" "Required before the plan: Master key."
+echo key >"$TMPROOT/master.key"
+keys j e "$TMPROOT/master.key" Enter
+keys j j j e y
+shows "a confirmation is recorded" "confirmed at"
+shows "with every required item done, Enter goes on" "Press Enter to review the plan."
+keys Enter
 shows "plan screen shows strategy and steps" "all-at-once"
 shows "the point of no return is named" "Point of no return: step"
 keys j j j j j j j j
@@ -61,10 +84,10 @@ shows "and marked in the step list" "POINT OF NO RETURN"
 shows "the equivalent command line is shown" "upgrade --to 2024.3.1"
 keys Enter 2024.9.9 Enter
 shows "a wrong version starts nothing" "That is not 2024.3.1"
-keys Enter 2024.3.1 Enter
-shows "the wizard does not pretend to start a run" "nothing was started"
 keys Escape
-shows "Esc goes back" "What changes"
+shows "Esc goes back to the checklist, which keeps its evidence" "verified: master.key"
+keys Escape
+shows "and back again to the notes" "What changes"
 keys q
 shows "q quits cleanly" "EXIT=0"
 check "the sandbox is untouched" sh -c "'$HOIST' --config '$SB/hoist.conf' check | grep -q 'current 2024.1.2'"

@@ -9,21 +9,21 @@ shows "a terminal smaller than 80x24 says so" "This terminal is 70x20"
 shows "and names the size it needs" "at least 80x24"
 check "the screen itself is not drawn" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | grep -q 'Step 1 of'"
 tm resize-window -x 80 -y 24
-shows "growing to 80x24 brings the screen" "Step 1 of 4"
+shows "growing to 80x24 brings the screen" "Step 1 of 7"
 check "the message is gone" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | grep -q 'This terminal is'"
 
 # Resizing at any moment redraws everything, with nothing left over.
 keys Enter
 shows "version screen" "Choose the version"
 tm resize-window -x 200 -y 60
-shows "at 200x60 the title bar spans the width" "$(printf '%-189s' 'hoist-wizard: Choose the version')Step 2 of 4"
+shows "at 200x60 the title bar spans the width" "$(printf '%-189s' 'hoist-wizard: Choose the version')Step 2 of 7"
 check "the footer moves to the last line" sh -c "tmux -L $TMUX_SOCKET capture-pane -p | sed -n 60p | grep -q '?/F1 help'"
 check "no stale footer on the old last line" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | sed -n 24p | grep -q 'help'"
 tm resize-window -x 60 -y 20
 shows "shrinking below 80x24 shows the message" "This terminal is 60x20"
 keys j
 tm resize-window -x 80 -y 24
-shows "back at 80x24 the screen returns" "Step 2 of 4"
+shows "back at 80x24 the screen returns" "Step 2 of 7"
 check "the footer is on line 24" sh -c "tmux -L $TMUX_SOCKET capture-pane -p | sed -n 24p | grep -q '?/F1 help'"
 check "the title ends at column 80" test "$(line 1 | awk '{ print length($0) }')" -eq 80
 check "nothing of the small-terminal message is left" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | grep -q 'Enlarge'"

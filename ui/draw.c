@@ -51,6 +51,11 @@ static size_t next_char(const char *p, size_t n, wchar_t *wc, int *w)
 		*wc = L'?';
 		len = 1;
 	}
+	/* Line breaks and tabs stay themselves for ui_wrap; ui_put draws them as spaces. */
+	if (*wc == L'\n' || *wc == L'\t') {
+		*w = 1;
+		return len;
+	}
 	*w = wcwidth(*wc);
 	if (*w < 0) {
 		*wc = L'?';

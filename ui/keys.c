@@ -41,6 +41,22 @@ static const struct ui_key_row table[] = {
 	{ UI_ACT_SEARCH_NEXT, { 'n' }, N_("n"), N_("next match"), N_("Go to the next match.") },
 	{ UI_ACT_SEARCH_PREV, { 'N' }, N_("N"), N_("previous match"),
 	  N_("Go to the previous match.") },
+	{ UI_ACT_BACKUP, { 'b' }, N_("b"), N_("back up"),
+	  N_("Checklist: let hoist take the database backup and the master key now.") },
+	{ UI_ACT_EVIDENCE, { 'e' }, N_("e"), N_("evidence"),
+	  N_("Checklist: give the evidence of the selected item (a file, or a yes).") },
+	{ UI_ACT_RESUME, { 'c' }, N_("c"), N_("continue run"),
+	  N_("Continue the interrupted run from where it stopped.") },
+	{ UI_ACT_LAST, { 'l' }, N_("l"), N_("last run"),
+	  N_("Show how the last run ended (its rollback guide, if it failed).") },
+	{ UI_ACT_DETACH, { 'd' }, N_("d"), N_("detach"),
+	  N_("Leave the wizard; the run goes on, and the wizard re-attaches when started again.") },
+	{ UI_ACT_STOP, { 's' }, N_("s"), N_("stop"),
+	  N_("Ask the run to stop at the next safe point and undo what it changed.") },
+	{ UI_ACT_ROLLBACK, { 'r' }, N_("r"), N_("roll back"),
+	  N_("Run the rollback guide's steps now, through the engine.") },
+	{ UI_ACT_SAVE, { 'w' }, N_("w"), N_("save guide"),
+	  N_("Save the rollback guide as a text file in the run's folder.") },
 	{ UI_ACT_ENTER, { '\n', '\r', UI_FKEY(KEY_ENTER) }, N_("Enter"), N_("next"),
 	  N_("Accept and go to the next screen.") },
 	{ UI_ACT_BACK, { UI_ESC, UI_FKEY(KEY_BACKSPACE), 127, 8 }, N_("Esc/Bksp"), N_("back"),
@@ -69,6 +85,17 @@ enum ui_action ui_key_action(int key)
 			if (table[i].keys[k] == key)
 				return table[i].action;
 	return UI_ACT_NONE;
+}
+
+enum ui_action ui_key_action_for(const enum ui_action *prefer, int key)
+{
+	for (; prefer && *prefer != UI_ACT_NONE; prefer++) {
+		const struct ui_key_row *r = row(*prefer);
+		for (int k = 0; r && k < 4 && r->keys[k]; k++)
+			if (r->keys[k] == key)
+				return r->action;
+	}
+	return ui_key_action(key);
 }
 
 /* Puts "KEY word" pairs from a list while they fit; returns the column reached. */

@@ -4,10 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
+#include "run.h"
 #include "ui.h"
 #include "xalloc.h"
 
 static int top; /* first node row shown; the screen's only scroll state */
+/* The newest run, when it is running or was interrupted: offered instead of a new one. */
+static char *run_id;          /* owned; NULL: none to offer */
+static enum hoist_run_liveness run_live;
+static char *run_what;        /* owned: "from to to" of that run */
+static bool run_ok;           /* an ended run ended well */
+
+static void find_run(struct ui_state *s)
+{
+	struct hoist_run_summary sum;
+	hoist_run_summary_init(&sum);
+	free(run_id);
+	free(run_what);
+	run_id = run_what = NULL;
+	if (hoist_run_find_current(&s->cfg, &run_id, &run_live, &sum, NULL) == HOIST_OK &&
+	    run_id && sum.kind && strcmp(sum.kind, "none")) {
+		/* A backup run alone is no upgrade to offer. */
+		run_what = hoist_xasprintf(_("%s to %s"), sum.from_version ? sum.from_version : "?",
+					   sum.to_version ? sum.to_version : "?");
+		run_ok = sum.state == HOIST_RUN_OK;
+	} else {
+		free(run_id);
+		run_id = NULL;
+	}
+	hoist_run_summary_done(&sum);
+}
 
 static void say_connecting(struct ui_state *s)
 {
@@ -36,6 +62,39 @@ static void enter(struct ui_state *s)
 {
 	if (!s->connected && !s->conn_err.message)
 		connect_now(s);
+	find_run(s);
+}
+
+static void leave(struct ui_state *s)
+{
+	(void)s;
+	free(run_id);
+	free(run_what);
+	run_id = run_what = NULL;
+}
+
+static void draw_run_offer(struct ui_state *s)
+{
+	int y = ui_body_bottom();
+	move(y, 0);
+	clrtoeol();
+	attron(ui_attr(s, UI_C_WARN));
+	if (run_live == HOIST_RUN_LIVE_RUNNING) {
+		ui_putf(y, 2, COLS - 4, _("An upgrade is running: run %s, %s."), run_id, run_what);
+		ui_put(y + 1, 2, COLS - 4, _("Press Enter to follow it."));
+	} else if (run_live == HOIST_RUN_LIVE_ENDED) {
+		attroff(ui_attr(s, UI_C_WARN));
+		ui_putf(y, 2, COLS - 4, run_ok ? _("The last run, %s (%s), ended well.")
+					       : _("The last run, %s (%s), did not end well."),
+			run_id, run_what);
+		ui_put(y + 1, 2, COLS - 4, _("Press l to see its result, Enter to choose a version."));
+		return;
+	} else {
+		ui_putf(y, 2, COLS - 4, _("An upgrade was interrupted: run %s, %s."), run_id,
+			run_what);
+		ui_put(y + 1, 2, COLS - 4, _("Press c to continue it where it stopped."));
+	}
+	attroff(ui_attr(s, UI_C_WARN));
 }
 
 static void put_line(void *ctx, const char *p, size_t n)
@@ -127,6 +186,9 @@ static void draw(struct ui_state *s)
 		ui_wrap(_("Press r to try again, u to type another address or f to name another "
 			  "key file."),
 			COLS - 4, put_line, &y);
+		/* A run stops the server's nodes: it can be followed even so. */
+		if (run_id)
+			draw_run_offer(s);
 		return;
 	}
 	ui_put(y, 2, 14, _("Version"));
@@ -147,7 +209,10 @@ static void draw(struct ui_state *s)
 	}
 	y++;
 	draw_nodes(s, y);
-	ui_put(ui_body_bottom() + 1, 2, COLS - 4, _("Press Enter to choose the version."));
+	if (run_id)
+		draw_run_offer(s);
+	else
+		ui_put(ui_body_bottom() + 1, 2, COLS - 4, _("Press Enter to choose the version."));
 }
 
 static int url_done(struct ui_state *s, const char *text)
@@ -183,12 +248,50 @@ static int key_file_done(struct ui_state *s, const char *text)
 	return UI_REDRAW;
 }
 
+static int follow_run(struct ui_state *s, const char *id)
+{
+	free(s->run_id);
+	s->run_id = hoist_xstrdup(id);
+	s->go_to = &ui_screen_progress;
+	return UI_GOTO | UI_REDRAW;
+}
+
+static int resume(struct ui_state *s)
+{
+	struct hoist_error err;
+	char *id = NULL;
+	int r;
+	hoist_error_init(&err);
+	if (hoist_run_resume_detached(&s->cfg, run_id, &id, &err) != HOIST_OK) {
+		ui_set_message(s, "%s", hoist_error_message(&err));
+		r = UI_REDRAW;
+	} else {
+		r = follow_run(s, id);
+	}
+	free(id);
+	hoist_error_done(&err);
+	return r;
+}
+
 static int key(struct ui_state *s, int k)
 {
 	switch (ui_key_action(k)) {
 	case UI_ACT_RETRY:
 		connect_now(s);
+		find_run(s);
 		return UI_REDRAW;
+	case UI_ACT_LAST:
+		if (run_id && run_live == HOIST_RUN_LIVE_ENDED) {
+			free(s->run_id);
+			s->run_id = hoist_xstrdup(run_id);
+			s->go_to = &ui_screen_result;
+			return UI_GOTO | UI_REDRAW;
+		}
+		return UI_STAY;
+	case UI_ACT_RESUME:
+		if (run_id && run_live == HOIST_RUN_LIVE_INTERRUPTED)
+			return resume(s);
+		return UI_STAY;
 	case UI_ACT_EDIT_URL:
 		ui_input_open(s, _("Server address:"), false, s->cfg.server_url, url_done);
 		return UI_REDRAW;
@@ -204,6 +307,12 @@ static int key(struct ui_state *s, int k)
 			top++;
 		return UI_REDRAW;
 	case UI_ACT_ENTER:
+		if (run_id && run_live == HOIST_RUN_LIVE_RUNNING)
+			return follow_run(s, run_id);
+		if (run_id && run_live == HOIST_RUN_LIVE_INTERRUPTED) {
+			ui_set_message(s, _("Run %s holds the lock: press c to continue it."), run_id);
+			return UI_REDRAW;
+		}
 		if (!s->connected) {
 			ui_set_message(s, _("Not connected: press r to try again."));
 			return UI_REDRAW;
@@ -215,13 +324,14 @@ static int key(struct ui_state *s, int k)
 }
 
 static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_RETRY, UI_ACT_EDIT_URL,
-					  UI_ACT_EDIT_KEY, UI_ACT_DOWN, UI_ACT_NONE };
+					  UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_LAST, UI_ACT_DOWN,
+					  UI_ACT_NONE };
 
 const struct ui_screen ui_screen_connect = {
 	.name = N_("Connect"),
 	.enter = enter,
 	.draw = draw,
 	.key = key,
-	.leave = NULL,
+	.leave = leave,
 	.actions = actions,
 };

@@ -1,9 +1,10 @@
-/* screen_plan.c: step 4, the plan the engine built: nodes in order, steps, point of no return. */
+/* screen_plan.c: step 5, the plan the engine built: nodes in order, steps, point of no return. */
 #include "config.h"
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
+#include "run.h"
 #include "ui.h"
 #include "xalloc.h"
 
@@ -12,10 +13,18 @@ static struct hoist_error plan_err;
 static int top;                 /* first step shown */
 static int step_rows;
 
+static void say_preparing(struct ui_state *s)
+{
+	erase();
+	ui_draw_frame(s, _(ui_screen_plan.name));
+	ui_putf(3, 2, COLS - 4, _("Preparing the plan from the server's state and the feed ..."));
+	refresh();
+}
+
+/* The engine builds the plan the run will follow, from the server's real state. */
 static void enter(struct ui_state *s)
 {
-	struct hoist_plan_input in = { 0 };
-	struct hoist_plan_node *nodes;
+	struct hoist_prepare_options o = { 0 };
 	const char *ov = s->override;
 	hoist_plan_free(plan);
 	plan = NULL;
@@ -26,36 +35,12 @@ static void enter(struct ui_state *s)
 		hoist_error_set(&plan_err, HOIST_STATE, _("Choose a version first (Esc goes back)."));
 		return;
 	}
-	nodes = hoist_xcalloc(s->topo.n_nodes + 1, sizeof *nodes);
-	for (size_t i = 0; i < s->topo.n_nodes; i++) {
-		const struct hoist_topology_node *t = &s->topo.nodes[i];
-		const char *transport = "local";
-		for (size_t k = 0; k < s->cfg.n_nodes; k++)
-			if (!strcmp(s->cfg.nodes[k].name, t->name) && s->cfg.nodes[k].transport)
-				transport = s->cfg.nodes[k].transport;
-		nodes[i].name = t->name;
-		nodes[i].role = t->role;
-		nodes[i].url = t->url;
-		nodes[i].transport = (char *)transport;
-		nodes[i].version = t->has_version ? t->version : s->topo.version;
-	}
-	in.server_url = s->topo.server_url;
-	in.profile = s->cfg.profile;
-	in.feed = s->cfg.feed;
-	in.from = s->topo.version;
-	in.to = s->target;
-	if (s->has_notes) {
-		in.stops = s->notes.chain.stops;
-		in.n_stops = s->notes.chain.n_stops;
-	}
-	in.nodes = nodes;
-	in.n_nodes = s->topo.n_nodes;
-	in.role_order = s->cfg.role_order;
-	in.strategy = HOIST_STRATEGY_AUTO;
-	in.overrides = ov ? &ov : NULL;
-	in.n_overrides = ov ? 1 : 0;
-	hoist_plan_build(&in, &plan, &plan_err);
-	free(nodes);
+	say_preparing(s);
+	o.strategy = HOIST_STRATEGY_AUTO;
+	o.role_order = s->cfg.role_order;
+	o.overrides = ov ? &ov : NULL;
+	o.n_overrides = ov ? 1 : 0;
+	hoist_plan_prepare(&s->cfg, s->target.text, &o, &plan, &plan_err);
 }
 
 static void leave(struct ui_state *s)
@@ -153,6 +138,28 @@ static void draw(struct ui_state *s)
 	       _("Press Enter and type the target version to start."));
 }
 
+/* The checklist's evidence goes into the plan; the engine runs it detached. */
+static int start_run(struct ui_state *s)
+{
+	struct hoist_error err;
+	char *id = NULL;
+	int r = UI_REDRAW;
+	hoist_error_init(&err);
+	hoist_checklist_record(&s->checklist, plan);
+	if (hoist_run_start_detached(&s->cfg, plan, &id, &err) != HOIST_OK) {
+		ui_set_message(s, _("Nothing was started: %s"), hoist_error_message(&err));
+	} else {
+		free(s->run_id);
+		s->run_id = id;
+		id = NULL;
+		s->go_to = &ui_screen_progress;
+		r |= UI_GOTO;
+	}
+	free(id);
+	hoist_error_done(&err);
+	return r;
+}
+
 static int start_done(struct ui_state *s, const char *text)
 {
 	if (!text)
@@ -161,10 +168,7 @@ static int start_done(struct ui_state *s, const char *text)
 		ui_set_message(s, _("That is not %s: nothing was started."), plan->to.text);
 		return UI_REDRAW;
 	}
-	/* The run engine is not part of this build: say so rather than pretend. */
-	ui_set_message(s, _("This build of hoist-wizard cannot start an upgrade yet; nothing "
-			    "was started."));
-	return UI_REDRAW;
+	return start_run(s);
 }
 
 static int key(struct ui_state *s, int k)

@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
+#include "checklist.h"
 #include "conf.h"
 #include "feed.h"
+#include "journal.h"
 #include "notes.h"
 #include "plan.h"
 #include "policy.h"
@@ -20,7 +22,8 @@ enum {
 	UI_NEXT = 2,     /* go to the next screen */
 	UI_BACK = 4,     /* go to the previous screen */
 	UI_QUIT = 8,
-	UI_PASS = 16     /* not the screen's key: the loop applies the global ones */
+	UI_PASS = 16,    /* not the screen's key: the loop applies the global ones */
+	UI_GOTO = 32     /* go to the screen s->go_to */
 };
 
 /* Actions: keys map to them in one table (keys.c), which also makes the footer and help. */
@@ -47,6 +50,14 @@ enum ui_action {
 	UI_ACT_SEARCH,
 	UI_ACT_SEARCH_NEXT,
 	UI_ACT_SEARCH_PREV,
+	UI_ACT_BACKUP,
+	UI_ACT_EVIDENCE,
+	UI_ACT_RESUME,
+	UI_ACT_LAST,
+	UI_ACT_DETACH,
+	UI_ACT_STOP,
+	UI_ACT_ROLLBACK,
+	UI_ACT_SAVE,
 	UI_ACT_COUNT
 };
 
@@ -95,6 +106,11 @@ struct ui_state {
 	struct ui_watch watch[UI_MAX_WATCH];
 	size_t n_watch;
 	char *message;     /* owned: a one-line notice above the footer; NULL: none */
+	const struct ui_screen *go_to; /* with UI_GOTO */
+	/* While a run is followed: wake after this long without events (-1: never). */
+	int timeout_ms;
+	int (*on_timeout)(struct ui_state *s);
+	char *exit_note;   /* owned: printed after the terminal is restored; NULL: none */
 
 	/* The journey's data, filled by the screens through the engine. */
 	struct hoist_config cfg;      /* owned */
@@ -112,10 +128,37 @@ struct ui_state {
 	char *override;               /* owned: why a held-back release was chosen; NULL: none */
 	bool has_notes;
 	struct hoist_notes notes;     /* owned; for (current, target] */
+	struct hoist_checklist checklist; /* owned: the backup checklist's evidence */
+	char *run_id;                 /* owned: the run the progress and result screens show */
 };
+
+/* follow.c: a run's journal, read as it grows, for the progress screens. */
+#define UI_LOG_KEEP 200
+struct ui_follow {
+	char *run_id;                 /* owned; NULL: nothing followed */
+	struct hoist_journal_reader *reader; /* owned */
+	struct hoist_run_summary sum; /* owned: everything read so far, folded */
+	char *log[UI_LOG_KEEP];       /* owned: the newest log lines, a ring */
+	size_t n_log, log_next;
+	bool ended;                   /* run-end was read */
+};
+/* Opens run_id's journal, reads what is there, and watches it with ready (may be NULL). */
+enum hoist_status ui_follow_open(struct ui_state *s, struct ui_follow *f, const char *run_id,
+				 int (*ready)(struct ui_state *s, int fd), struct hoist_error *err);
+/* Reads the events that arrived; true when anything did. */
+bool ui_follow_read(struct ui_follow *f);
+void ui_follow_close(struct ui_state *s, struct ui_follow *f);
+/* Log line i, 0 the oldest kept. */
+const char *ui_follow_log(const struct ui_follow *f, size_t i);
+/* A step's state for people: "waiting", "running", "done", "FAILED", "skipped". */
+const char *ui_step_state(enum hoist_step_state st);
+/* "12:05" or "1:02:03" for a duration in ms. */
+char *ui_duration(long long ms);
 
 /* keys.c */
 enum ui_action ui_key_action(int key);
+/* The same, preferring a screen's own actions when a key means something else elsewhere. */
+enum ui_action ui_key_action_for(const enum ui_action *prefer, int key);
 /* The footer line for a screen's actions plus the global ones, drawn on the last line. */
 void ui_draw_footer(struct ui_state *s, const enum ui_action *actions);
 /* The help overlay: every key of the screen's actions and the global ones. */
@@ -157,6 +200,9 @@ int ui_body_bottom(void);
 extern const struct ui_screen ui_screen_connect;
 extern const struct ui_screen ui_screen_version;
 extern const struct ui_screen ui_screen_notes;
+extern const struct ui_screen ui_screen_checklist;
 extern const struct ui_screen ui_screen_plan;
+extern const struct ui_screen ui_screen_progress;
+extern const struct ui_screen ui_screen_result;
 
 #endif

@@ -18,7 +18,8 @@
 
 /* The journey, in order; Enter walks forward, Esc walks back. */
 static const struct ui_screen *const journey[] = {
-	&ui_screen_connect, &ui_screen_version, &ui_screen_notes, &ui_screen_plan
+	&ui_screen_connect, &ui_screen_version, &ui_screen_notes, &ui_screen_checklist,
+	&ui_screen_plan, &ui_screen_progress, &ui_screen_result
 };
 
 static void restore_terminal(void)
@@ -183,13 +184,20 @@ static void go(struct ui_state *s, size_t to)
 static int run(struct ui_state *s)
 {
 	struct pollfd fds[1 + UI_MAX_WATCH];
-	int r = UI_REDRAW;
+	int r = UI_REDRAW, n;
 	if (screen(s)->enter)
 		screen(s)->enter(s);
 	for (;;) {
 		if (r & UI_QUIT)
 			break;
-		if (r & UI_NEXT && s->current + 1 < s->n_screens)
+		if (r & UI_GOTO && s->go_to) {
+			for (size_t i = 0; i < s->n_screens; i++)
+				if (s->screens[i] == s->go_to) {
+					go(s, i);
+					break;
+				}
+			s->go_to = NULL;
+		} else if (r & UI_NEXT && s->current + 1 < s->n_screens)
 			go(s, s->current + 1);
 		else if (r & UI_BACK && s->current > 0)
 			go(s, s->current - 1);
@@ -202,10 +210,16 @@ static int run(struct ui_state *s)
 			fds[1 + i].fd = s->watch[i].fd;
 			fds[1 + i].events = POLLIN;
 		}
-		/* Asleep until a key, a watched descriptor or a signal (SIGWINCH) arrives. */
-		if (poll(fds, 1 + s->n_watch, -1) < 0) {
-			if (errno != EINTR)
-				return 1;
+		/*
+		 * Asleep until a key, a watched descriptor or a signal (SIGWINCH) arrives; a
+		 * screen following a run may ask to be woken for its clock.
+		 */
+		n = poll(fds, 1 + s->n_watch, s->on_timeout ? s->timeout_ms : -1);
+		if (n < 0 && errno != EINTR)
+			return 1;
+		if (n == 0 && s->on_timeout) {
+			r |= s->on_timeout(s);
+			continue;
 		}
 		if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN))
 			return 1;
@@ -216,7 +230,7 @@ static int run(struct ui_state *s)
 				break;
 			key = kind == KEY_CODE_YES ? UI_FKEY((int)wc) : (int)wc;
 			r |= handle_key(s, key);
-			if (r & (UI_QUIT | UI_NEXT | UI_BACK))
+			if (r & (UI_QUIT | UI_NEXT | UI_BACK | UI_GOTO))
 				break;
 		}
 		for (size_t i = 0; i < s->n_watch && !(r & UI_QUIT); i++)
@@ -238,6 +252,9 @@ static void state_done(struct ui_state *s)
 	if (s->has_notes)
 		hoist_notes_done(&s->notes);
 	hoist_feed_free(s->feed);
+	hoist_checklist_done(&s->checklist);
+	free(s->run_id);
+	free(s->exit_note);
 	free(s->override);
 	free(s->message);
 	free(s->input.label);
@@ -299,6 +316,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	hoist_error_done(&err);
+	hoist_checklist_init(&s.checklist);
+	s.timeout_ms = -1;
 	s.screens = journey;
 	s.n_screens = sizeof journey / sizeof *journey;
 
@@ -313,6 +332,8 @@ int main(int argc, char **argv)
 	ui_colors_init(&s);
 	rc = run(&s);
 	endwin();
+	if (s.exit_note)
+		printf("%s\n", s.exit_note);
 	state_done(&s);
 	return rc;
 }

@@ -12,7 +12,7 @@ static int resume_help(void)
 			  "its journal, checks the server's real state, and runs the steps that have\n"
 			  "not ended well, repeating only those that are safe to repeat.\n\n"
 			  "Options:\n"
-			  "  --run ID    this run instead of the newest\n"
+			  "  --run ID    this run instead of the newest (also --run-id ID)\n"
 			  "  --detach    continue in the background\n"
 			  "  --json      print the journal's events as JSON lines\n"
 			  "  --help      show this help\n"));
@@ -22,6 +22,7 @@ int cmd_resume(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "run", required_argument, NULL, 'r' },
+		{ "run-id", required_argument, NULL, 'r' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },

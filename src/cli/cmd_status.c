@@ -199,7 +199,7 @@ static int help(void)
 	return cli_help(_("usage: hoist [--config FILE] status [--run ID] [--follow] [--json]\n\n"
 			  "Shows the current or the last run, rendered from its journal.\n\n"
 			  "Options:\n"
-			  "  --run ID     this run instead of the newest\n"
+			  "  --run ID     this run instead of the newest (also --run-id ID)\n"
 			  "  --follow     stay and show each event until the run ends; the exit\n"
 			  "               code is then the run's (0 done, 1 failed, 4 failed after\n"
 			  "               the point of no return)\n"
@@ -211,6 +211,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "run", required_argument, NULL, 'r' },
+		{ "run-id", required_argument, NULL, 'r' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },

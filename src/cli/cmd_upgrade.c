@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "cli_guide.h"
+#include "cli_guide.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"
@@ -232,8 +233,9 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	if (!pl.to == !plan_file)
 		return cli_usage("upgrade", _("give either --to V or --plan FILE"));
 	hoist_error_init(&err);
-	if (plan_file ? hoist_plan_load(plan_file, &plan, &err)
-		      : hoist_plan_prepare(&cli->conf, pl.to, &pl.prep, &plan, &err)) {
+	if (hoist_run_check_lock(&cli->conf, &err) != HOIST_OK ||
+	    (plan_file ? hoist_plan_load(plan_file, &plan, &err)
+		       : hoist_plan_prepare(&cli->conf, pl.to, &pl.prep, &plan, &err)) != HOIST_OK) {
 		rc = cli_fail(&err);
 		hoist_error_done(&err);
 		return rc;

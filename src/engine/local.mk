@@ -45,13 +45,18 @@ engine_topology = src/engine/topology.c src/engine/topology.h
 
 # The run: plan preparation, the steps, revert, detach, resume.
 engine_exec_run = src/engine/run.c src/engine/run.h src/engine/run_int.h \
-	src/engine/run_steps.c src/engine/run_prep.c src/engine/prepare.c
+	src/engine/run_steps.c src/engine/run_prep.c src/engine/run_resume.c \
+	src/engine/run_setup.c src/engine/prepare.c
 
 # The rollback and downgrade guide (§7).
 engine_guide = src/engine/guide.c src/engine/guide.h src/engine/guide_steps.c
 
+# The backup checklist and detached runs, for the faces.
+engine_checklist = src/engine/checklist.c src/engine/checklist.h
+
 src_engine_libhoist_a_SOURCES = $(engine_core) $(engine_versions) $(engine_config) \
-	$(engine_client) $(engine_run) $(engine_topology) $(engine_exec_run) $(engine_guide)
+	$(engine_client) $(engine_run) $(engine_topology) $(engine_exec_run) $(engine_guide) \
+	$(engine_checklist)
 src_engine_libhoist_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) \
 	$(INIH_CFLAGS) $(CRYPTO_CFLAGS)
 

@@ -159,6 +159,23 @@ static char *this_user(void)
 	return hoist_xasprintf("uid %ld", (long)geteuid());
 }
 
+/* A process that has ended but not been reaped yet (a zombie) is gone too. */
+static bool zombie(long pid)
+{
+	char path[64], buf[256];
+	FILE *f;
+	size_t n;
+	const char *p;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return false;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
 enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long stale_after_s,
 				       long long now)
 {
@@ -167,7 +184,8 @@ enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long 
 	free(host);
 	if (stale_after_s <= 0)
 		stale_after_s = HOIST_LOCK_STALE_AFTER_S;
-	if (here && info->pid > 0 && kill((pid_t)info->pid, 0) != 0 && errno == ESRCH)
+	if (here && info->pid > 0 &&
+	    ((kill((pid_t)info->pid, 0) != 0 && errno == ESRCH) || zombie(info->pid)))
 		return HOIST_LOCK_DEAD_PID;
 	if (now - info->heartbeat > stale_after_s)
 		return HOIST_LOCK_OLD_HEARTBEAT;

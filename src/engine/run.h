@@ -83,6 +83,12 @@ enum hoist_status hoist_run_backup(const struct hoist_config *cfg,
 				   const struct hoist_run_options *o, char **run_id,
 				   struct hoist_error *err);
 
+/*
+ * HOIST_LOCKED when a run holds the server's lock, naming it and saying whether it looks
+ * stale; a face asks before it plans, since a stopped cluster cannot be planned against.
+ */
+enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct hoist_error *err);
+
 /* The journal of a run: <state>/runs/<id>/journal.jsonl (a new string). */
 char *hoist_run_journal_path(const struct hoist_config *cfg, const char *run_id);
 

@@ -72,6 +72,29 @@ struct hoist_octopus *run_pinger(struct run *r, const char *base_url);
 /* Sleeps ms in short slices; false when cancelled meanwhile. */
 bool run_sleep(struct run *r, long ms);
 
+/* run.c: a run's life, shared with run_resume.c */
+void run_init(struct run *r, const struct hoist_config *cfg, const struct hoist_run_options *o);
+void run_done(struct run *r);
+/* The lock; a resumed run takes over its own lock once its old process is gone. */
+enum hoist_status run_take_lock(struct run *r, bool resuming, struct hoist_error *err);
+/* Profile, transports, cache folder, journal. */
+enum hoist_status run_open(struct run *r, struct hoist_error *err);
+enum hoist_status run_end(struct run *r, enum hoist_status st, struct hoist_error *err);
+/* The steps, then the outcome: revert before the point of no return, run-end. */
+enum hoist_status run_body(struct run *r, struct hoist_error *err);
+/* Tells a face waiting on fd (-1: none) how the start went, then closes fd. */
+void run_notify(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A new run of plan in this process; fd as for run_notify. */
+enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct hoist_plan *plan,
+				  const struct hoist_run_options *o, int fd, char **run_id,
+				  struct hoist_error *err);
+
+/* run_resume.c */
+/* Runs a new run (plan) or a resume (plan NULL) in a detached grandchild. */
+enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_plan *plan,
+			     const char *resume_id, const struct hoist_run_options *o,
+			     char **run_id, struct hoist_error *err);
+
 /* run_steps.c */
 enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,
 			   struct hoist_error *err);

@@ -168,7 +168,8 @@ static enum hoist_status step_master_key(struct run *r, struct run_node *n,
 		free(line);
 		free(k);
 	}
-	memset(x.out.data ? x.out.data : (char *)"", 0, x.out.len);
+	if (x.out.data)
+		memset(x.out.data, 0, x.out.len); /* the key leaves no copy behind */
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK)
 		st = file_evidence(path, &res->evidence, err);

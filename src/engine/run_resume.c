@@ -1,0 +1,252 @@
+/* run_resume.c: resuming an interrupted run, detaching from the terminal, the lock check. */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "i18n.h"
+#include "run_int.h"
+#include "rundir.h"
+#include "xalloc.h"
+
+static enum hoist_step_state prev_state(const struct run *r, const char *step, const char *node)
+{
+	const struct hoist_step_summary *s = hoist_run_summary_find(r->prev, step, node);
+	return s ? s->state : HOIST_STEP_PENDING;
+}
+
+static bool began(enum hoist_step_state st)
+{
+	return st == HOIST_STEP_OK || st == HOIST_STEP_RUNNING || st == HOIST_STEP_FAILED;
+}
+
+/* What the interrupted run had changed, from its journal; and what the server says now. */
+static void recheck(struct run *r)
+{
+	/* Stopped nodes and a load balancer without one are expected here: no retries. */
+	struct hoist_octopus *oc = run_pinger(r, NULL);
+	bool on = false;
+	r->maint_changed = prev_state(r, "maintenance-on", NULL) != HOIST_STEP_SKIPPED &&
+			   began(prev_state(r, "maintenance-on", NULL)) &&
+			   prev_state(r, "maintenance-off", NULL) != HOIST_STEP_OK;
+	r->pnr_started = r->prev->pnr_started;
+	for (size_t i = 0; i < r->n_nodes; i++) {
+		struct run_node *n = &r->nodes[i];
+		const char *name = n->plan->name;
+		enum hoist_ping p = HOIST_PING_DOWN;
+		struct hoist_version v;
+		n->drained_by_us = prev_state(r, "drain", name) != HOIST_STEP_SKIPPED &&
+				   began(prev_state(r, "drain", name)) &&
+				   prev_state(r, "undrain", name) != HOIST_STEP_OK;
+		n->stopped_by_us = began(prev_state(r, "stop", name)) &&
+				   prev_state(r, "start", name) != HOIST_STEP_OK;
+		n->install_ran = began(prev_state(r, "install", name));
+		if (n->plan->url)
+			hoist_octopus_ping(oc, n->plan->url, &p, NULL);
+		if (p == HOIST_PING_DOWN) {
+			run_log(r, NULL, name, _("%s is stopped"), name);
+		} else {
+			struct hoist_octopus *nc = run_pinger(r, n->plan->url);
+			if (hoist_octopus_version(nc, &v, NULL) == HOIST_OK)
+				run_log(r, NULL, name, _("%s is running %s"), name, v.text);
+			hoist_octopus_free(nc);
+		}
+	}
+	if (hoist_octopus_maintenance_get(oc, &on, NULL) == HOIST_OK)
+		run_log(r, NULL, NULL, on ? _("maintenance mode is on") : _("maintenance mode is off"));
+	hoist_octopus_free(oc);
+}
+
+static enum hoist_status resume(const struct hoist_config *cfg, const char *run_id,
+				const struct hoist_run_options *o, int fd, char **out_id,
+				struct hoist_error *err)
+{
+	struct run r;
+	struct hoist_run_summary sum;
+	enum hoist_status st = HOIST_OK;
+	char *jpath = NULL;
+	run_init(&r, cfg, o);
+	r.dry_run = false;
+	hoist_run_summary_init(&sum);
+	if (run_id && !hoist_rundir_id_valid(run_id))
+		st = hoist_error_set(err, HOIST_USAGE, _("\"%s\" is not a run id"), run_id);
+	else if (run_id)
+		r.id = hoist_xstrdup(run_id);
+	else
+		st = hoist_rundir_latest(r.state_dir, &r.id, err);
+	if (st == HOIST_OK) {
+		*out_id = hoist_xstrdup(r.id);
+		r.dir = hoist_rundir_path(r.state_dir, r.id);
+		r.plan_path = hoist_xasprintf("%s/plan.json", r.dir);
+		jpath = hoist_xasprintf("%s/journal.jsonl", r.dir);
+		st = hoist_plan_load(r.plan_path, &r.plan, err);
+	}
+	if (st == HOIST_OK)
+		st = hoist_journal_fold(jpath, &sum, err);
+	if (st == HOIST_OK && sum.state != HOIST_RUN_RUNNING)
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("the run %s has %s: there is nothing to resume"), r.id,
+				     sum.state == HOIST_RUN_NONE ? _("not started")
+								 : _("already ended"));
+	if (st == HOIST_OK)
+		st = run_take_lock(&r, true, err);
+	if (st == HOIST_OK)
+		st = run_open(&r, err);
+	if (st != HOIST_OK) {
+		run_notify(fd, "E%d %s", (int)st, hoist_error_message(err));
+		goto out;
+	}
+	{
+		/* The master key this run saved must stay out of the journal from here on too. */
+		char *kpath = hoist_xasprintf("%s/backups/master-key", r.dir);
+		FILE *f = fopen(kpath, "r");
+		char line[1024];
+		if (f && fgets(line, sizeof line, f)) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (*line)
+				hoist_journal_add_secret(r.j, line);
+			memset(line, 0, sizeof line);
+		}
+		if (f)
+			fclose(f);
+		free(kpath);
+	}
+	r.prev = &sum;
+	run_log(&r, NULL, NULL, _("resuming run %s (process %ld)"), r.id, (long)getpid());
+	run_notify(fd, "R%s", r.id);
+	if (o->started)
+		o->started(o->ctx, r.id);
+	if (sum.pnr_started && !sum.pnr_ended) {
+		st = hoist_error_set(err, HOIST_FAILED_PNR,
+				     _("the database upgrade was under way when the engine "
+				       "stopped; it is never repeated blindly: maintenance mode "
+				       "stays on; check the database and follow the rollback guide "
+				       "(hoist rollback --guide)"));
+		run_end(&r, st, err);
+		goto out;
+	}
+	recheck(&r);
+	st = run_body(&r, err);
+out:
+	r.prev = NULL;
+	hoist_run_summary_done(&sum);
+	free(jpath);
+	run_done(&r);
+	return st;
+}
+
+/* Runs execute or resume in a grandchild in its own session; returns once it has begun. */
+enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_plan *plan,
+				const char *resume_id, const struct hoist_run_options *o,
+				char **run_id, struct hoist_error *err)
+{
+	struct hoist_buf b;
+	int fds[2], status;
+	pid_t pid;
+	char chunk[512];
+	ssize_t got;
+	enum hoist_status st;
+	if (pipe(fds) != 0)
+		return hoist_error_set(err, HOIST_IO, _("cannot make a pipe: %s"), strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return hoist_error_set(err, HOIST_IO, _("cannot start the engine: %s"),
+				       strerror(errno));
+	}
+	if (pid == 0) {
+		struct hoist_run_options oo = *o;
+		struct hoist_error e;
+		char *id = NULL;
+		int dn;
+		close(fds[0]);
+		setsid();
+		/* The grandchild is no session leader: it never gets a terminal back. */
+		if (fork() != 0)
+			_exit(0);
+		signal(SIGHUP, SIG_IGN);
+		dn = open("/dev/null", O_RDWR);
+		if (dn >= 0) {
+			dup2(dn, 0);
+			dup2(dn, 1);
+			dup2(dn, 2);
+			if (dn > 2)
+				close(dn);
+		}
+		oo.detach = false;
+		oo.started = NULL;
+		hoist_error_init(&e);
+		st = plan ? run_execute_new(cfg, plan, &oo, fds[1], &id, &e)
+			  : resume(cfg, resume_id, &oo, fds[1], &id, &e);
+		_exit(hoist_status_exit_code(st));
+	}
+	close(fds[1]);
+	waitpid(pid, &status, 0);
+	hoist_buf_init(&b, 64 * 1024);
+	while ((got = read(fds[0], chunk, sizeof chunk)) > 0 || (got < 0 && errno == EINTR))
+		if (got > 0 && hoist_buf_append(&b, chunk, (size_t)got) != HOIST_OK)
+			break;
+	close(fds[0]);
+	if (b.len > 1 && b.data[0] == 'R') {
+		*run_id = hoist_xstrdup(b.data + 1);
+		st = HOIST_OK;
+	} else if (b.len > 1 && b.data[0] == 'E') {
+		char *sp = strchr(b.data, ' ');
+		int code = atoi(b.data + 1);
+		st = code > 0 && code < HOIST_STATUS_COUNT ? (enum hoist_status)code : HOIST_IO;
+		hoist_error_set(err, st, "%s", sp ? sp + 1 : "");
+	} else {
+		st = hoist_error_set(err, HOIST_IO, _("the detached engine ended before the run "
+						      "began"));
+	}
+	hoist_buf_done(&b);
+	return st;
+}
+
+enum hoist_status hoist_run_resume(const struct hoist_config *cfg, const char *run_id,
+				   const struct hoist_run_options *o, char **resumed_id,
+				   struct hoist_error *err)
+{
+	*resumed_id = NULL;
+	if (o->detach)
+		return run_detach(cfg, NULL, run_id, o, resumed_id, err);
+	return resume(cfg, run_id, o, -1, resumed_id, err);
+}
+
+enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct hoist_error *err)
+{
+	struct hoist_lock_info info;
+	char *state = hoist_config_state_dir(cfg);
+	enum hoist_status st = HOIST_OK;
+	hoist_lock_info_init(&info);
+	if (cfg->server_url && hoist_lock_read(state, cfg->server_url, &info, NULL) == HOIST_OK) {
+		long long now = (long long)time(NULL);
+		if (hoist_lock_judge(&info, 0, now) == HOIST_LOCK_LIVE)
+			st = hoist_error_set(err, HOIST_LOCKED,
+					     _("another upgrade of %s is running: run %s by %s on %s "
+					       "(pid %ld), last heartbeat %lld seconds ago; wait for it "
+					       "or follow it with `hoist status --follow`"),
+					     cfg->server_url, info.run_id ? info.run_id : "?",
+					     info.owner ? info.owner : "?", info.host ? info.host : "?",
+					     info.pid, now - info.heartbeat);
+		else
+			st = hoist_error_set(err, HOIST_LOCKED,
+					     _("the run %s of %s holds a stale lock (by %s on %s, pid "
+					       "%ld, which is gone; last heartbeat %lld seconds ago): "
+					       "`hoist resume` finishes that run; the lock is never "
+					       "taken over silently"),
+					     info.run_id ? info.run_id : "?", cfg->server_url,
+					     info.owner ? info.owner : "?", info.host ? info.host : "?",
+					     info.pid, now - info.heartbeat);
+	}
+	hoist_lock_info_done(&info);
+	free(state);
+	return st;
+}

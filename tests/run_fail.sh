@@ -1,0 +1,51 @@
+# run_fail.sh: a refused key, a failed install, a cancel and a failed database upgrade.
+. "${top_srcdir:-.}/tests/lib.sh"
+. "$top_srcdir/tests/sandbox_lib.sh"
+. "$top_srcdir/tests/run_lib.sh"
+
+run_sb two --nodes 2 --version 2024.1.2
+DATA=$(st .data_sha256)
+# as_before: the server is exactly as before the run.
+as_before() {
+	[ "$(st '[.maintenance, .schema, .data_sha256] | join(" ")')" = "false 2024.1 $DATA" ] &&
+	[ "$(st '[.nodes[] | "\(.version) \(.running) \(.drained)"] | unique | join(",")')" = "2024.1.2 true false" ]
+}
+
+(umask 077; echo "API-WRONGKEY0000000000000000000000" > "$TMPROOT/wrong-key")
+rc=0; out=$(h --api-key-file "$TMPROOT/wrong-key" upgrade --to 2024.2.1 --yes 2>&1) || rc=$?
+check "a wrong API key exits 3" [ "$rc" -eq 3 ]
+check "... with a message that says the key was refused" matches "$out" '.*API key'
+check "... and the server is untouched" as_before
+
+"$SANDBOX" fault "$D" set install@2024.2.1:node2=fail >/dev/null
+rc=0; h upgrade --to 2024.2.1 --yes >"$TMPROOT/fail.out" 2>&1 || rc=$?
+check "an install failure exits 1" [ "$rc" -eq 1 ]
+check "... says it undid what it changed" grep -q "undone" "$TMPROOT/fail.out"
+check "... and leaves the server as it was (maintenance off, undrained, old version running)" as_before
+check "... reinstalling the old version where the install ran" journal_has step-end install node1
+"$SANDBOX" fault "$D" clear >/dev/null
+
+# A node someone else drained stays drained.
+api -X PUT -d '{"IsInMaintenanceMode": true}' "$URL/api/octopusservernodes/OctopusServerNodes-node2" >/dev/null
+"$SANDBOX" fault "$D" set install=slow:800 >/dev/null
+n=$(runs)
+"$HOIST" --config "$CONF" upgrade --to 2024.2.1 --yes >"$TMPROOT/cancel.out" 2>&1 &
+UP=$!
+wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
+kill -TERM $UP
+rc=0; wait $UP || rc=$?
+check "a cancel exits 1" [ "$rc" -eq 1 ]
+check "... after the step under way ended and what was changed was restored" \
+	sh -c "grep -q 'cancelled' '$TMPROOT/cancel.out' && [ \"\$(\"$SANDBOX\" ctl '$D' status --json | jq -r '[.nodes[] | .version + \" \" + (.running|tostring)] | unique | join(\",\")')\" = '2024.1.2 true' ]"
+check "... and the node drained by someone else is still drained" [ "$(st '.nodes[] | select(.name == "node2") | .drained')/$(st .nodes[0].drained)/$(st .maintenance)" = true/false/false ]
+api -X PUT -d '{"IsInMaintenanceMode": false}' "$URL/api/octopusservernodes/OctopusServerNodes-node2" >/dev/null
+"$SANDBOX" fault "$D" clear >/dev/null
+
+"$SANDBOX" fault "$D" set db-upgrade=fail >/dev/null
+rc=0; h upgrade --to 2024.2.1 --yes >"$TMPROOT/pnr.out" 2>&1 || rc=$?
+check "a failed database upgrade exits 4" [ "$rc" -eq 4 ]
+check "... prints the rollback guide" grep -q "Rollback guide for run $(basename "$(latest_run)")" "$TMPROOT/pnr.out"
+check "... and saves it in the run's folder" [ -s "$(latest_run)guide.txt" ]
+check "... and leaves maintenance mode on" [ "$(st .maintenance)" = true ]
+check "hoist status says so" sh -c "\"$HOIST\" --config '$CONF' status | grep -q 'State: failed'"
+finish

@@ -1,0 +1,257 @@
+/* screen_checklist.c: step 4, the backups and confirmations an upgrade needs before it starts. */
+#include "config.h"
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "i18n.h"
+#include "ui.h"
+#include "xalloc.h"
+
+static size_t cursor;          /* the selected item */
+static struct ui_follow backup; /* the backup run, while it runs and after */
+static char *backup_error;     /* owned: why the backup run failed; NULL: it did not */
+
+static void put_line(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	if (*y <= ui_body_bottom())
+		ui_putf(*y, 2, COLS - 4, "%.*s", (int)n, p);
+	(*y)++;
+}
+
+/* One line of what proves an item, or why it is open. */
+static char *state_text(const struct ui_state *s, size_t i)
+{
+	const struct hoist_checklist_entry *e = &s->checklist.entries[i];
+	const struct hoist_checklist_info *info = hoist_checklist_info(i);
+	const char *name;
+	if (!e->done)
+		return hoist_xstrdup(info->required ? _("missing (required)") : _("open"));
+	if (!e->evidence.path)
+		return hoist_xasprintf(_("confirmed at %s"), e->evidence.time ? e->evidence.time : "?");
+	/* The name here; the whole path under the selected item's help. */
+	name = strrchr(e->evidence.path, '/') ? strrchr(e->evidence.path, '/') + 1 : e->evidence.path;
+	if (e->evidence.by_engine)
+		return hoist_xasprintf(_("taken by hoist: %s (%lld bytes)"), name, e->evidence.size);
+	return hoist_xasprintf(_("verified: %s (%lld bytes)"), name, e->evidence.size);
+}
+
+static void draw_backup(struct ui_state *s, int y)
+{
+	const struct hoist_run_summary *sum = &backup.sum;
+	if (!backup.run_id)
+		return;
+	ui_putf(y++, 2, COLS - 4, _("Backup run %s:"), backup.run_id);
+	for (size_t i = 0; i < sum->n_steps && y <= ui_body_bottom(); i++) {
+		const struct hoist_step_summary *st = &sum->steps[i];
+		enum ui_color c = st->state == HOIST_STEP_OK	   ? UI_C_GOOD
+				  : st->state == HOIST_STEP_FAILED ? UI_C_BAD
+				  : st->state == HOIST_STEP_RUNNING ? UI_C_WARN
+								    : UI_C_NORMAL;
+		ui_putf(y, 4, 30, "%-18s %s", st->step, st->node ? st->node : "");
+		attron(ui_attr(s, c));
+		ui_put(y++, 35, COLS - 37, ui_step_state(st->state));
+		attroff(ui_attr(s, c));
+	}
+	if (backup_error) {
+		attron(ui_attr(s, UI_C_BAD));
+		ui_wrap(backup_error, COLS - 6, put_line, &y);
+		attroff(ui_attr(s, UI_C_BAD));
+	} else if (!backup.ended && backup.n_log && y <= ui_body_bottom()) {
+		ui_put(y, 4, COLS - 6, ui_follow_log(&backup, backup.n_log - 1));
+	}
+}
+
+static void draw(struct ui_state *s)
+{
+	int y = ui_draw_frame(s, _(ui_screen_checklist.name)) + 1;
+	int missing = hoist_checklist_missing(&s->checklist);
+	ui_wrap(_("What you need to go back if the upgrade fails. Required items must be done "
+		  "before the plan can start."),
+		COLS - 4, put_line, &y);
+	y++;
+	for (size_t i = 0; i < HOIST_CHECKLIST_ITEMS; i++, y++) {
+		const struct hoist_checklist_info *info = hoist_checklist_info(i);
+		bool done = s->checklist.entries[i].done;
+		char *st = state_text(s, i);
+		if (i == cursor)
+			attron(A_REVERSE);
+		ui_putf(y, 2, 26, "%s %s", i == cursor ? ">" : " ", _(info->label));
+		if (i == cursor)
+			attroff(A_REVERSE);
+		attron(ui_attr(s, done ? UI_C_GOOD : info->required ? UI_C_BAD : UI_C_DIM));
+		ui_put(y, 29, COLS - 31, st);
+		attroff(ui_attr(s, done ? UI_C_GOOD : info->required ? UI_C_BAD : UI_C_DIM));
+		free(st);
+	}
+	y++;
+	ui_wrap(_(hoist_checklist_info(cursor)->help), COLS - 4, put_line, &y);
+	if (s->checklist.entries[cursor].done && s->checklist.entries[cursor].evidence.path) {
+		const struct hoist_plan_evidence *e = &s->checklist.entries[cursor].evidence;
+		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
+					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
+		ui_wrap(t, COLS - 4, put_line, &y);
+		free(t);
+	}
+	y++;
+	if (backup.run_id)
+		draw_backup(s, y);
+	else if (missing >= 0)
+		ui_wrap(_("Press b to let hoist take the database backup and the master key now."),
+			COLS - 4, put_line, &y);
+	if (missing >= 0)
+		ui_putf(ui_body_bottom() + 1, 2, COLS - 4,
+			_("Required before the plan: %s."), _(hoist_checklist_info((size_t)missing)->label));
+	else
+		ui_put(ui_body_bottom() + 1, 2, COLS - 4, _("Press Enter to review the plan."));
+}
+
+/* The backup run ended: take its evidence into the checklist. */
+static void backup_ended(struct ui_state *s)
+{
+	struct hoist_error err;
+	hoist_error_init(&err);
+	free(backup_error);
+	backup_error = NULL;
+	s->busy = false;
+	s->on_timeout = NULL;
+	if (hoist_checklist_from_run(&s->checklist, &s->cfg, backup.run_id, &err) != HOIST_OK)
+		backup_error = hoist_xstrdup(hoist_error_message(&err));
+	hoist_error_done(&err);
+}
+
+static int ready(struct ui_state *s, int fd)
+{
+	(void)fd;
+	if (!ui_follow_read(&backup))
+		return UI_STAY;
+	if (backup.ended)
+		backup_ended(s);
+	return UI_REDRAW;
+}
+
+/* Without inotify the journal is read on a timer, only while the backup runs. */
+static int tick(struct ui_state *s)
+{
+	return ready(s, -1);
+}
+
+static void start_backup(struct ui_state *s)
+{
+	struct hoist_error err;
+	char *id = NULL;
+	hoist_error_init(&err);
+	free(backup_error);
+	backup_error = NULL;
+	ui_follow_close(s, &backup);
+	if (hoist_run_start_detached(&s->cfg, NULL, &id, &err) != HOIST_OK ||
+	    ui_follow_open(s, &backup, id, ready, &err) != HOIST_OK) {
+		ui_set_message(s, "%s", hoist_error_message(&err));
+	} else {
+		s->busy = true;
+		if (backup.ended)
+			backup_ended(s);
+		else if (hoist_journal_reader_fd(backup.reader) < 0) {
+			s->on_timeout = tick;
+			s->timeout_ms = 250;
+		}
+	}
+	free(id);
+	hoist_error_done(&err);
+}
+
+static int file_done(struct ui_state *s, const char *text)
+{
+	struct hoist_error err;
+	if (!text || !*text)
+		return UI_REDRAW;
+	hoist_error_init(&err);
+	if (hoist_checklist_give_file(&s->checklist, cursor, text, &err) != HOIST_OK)
+		ui_set_message(s, "%s", hoist_error_message(&err));
+	hoist_error_done(&err);
+	return UI_REDRAW;
+}
+
+static int yes_done(struct ui_state *s, const char *text)
+{
+	if (text)
+		hoist_checklist_confirm(&s->checklist, cursor, !strcmp(text, "y"));
+	return UI_REDRAW;
+}
+
+static void ask_evidence(struct ui_state *s)
+{
+	const struct hoist_checklist_info *info = hoist_checklist_info(cursor);
+	char *q;
+	if (info->how == HOIST_CHECKLIST_YES) {
+		q = hoist_xasprintf(_("%s: done?"), _(info->label));
+		ui_input_open(s, q, true, NULL, yes_done);
+	} else {
+		q = hoist_xasprintf(_("%s: the file that proves it:"), _(info->label));
+		ui_input_open(s, q, false, NULL, file_done);
+	}
+	free(q);
+}
+
+static int key(struct ui_state *s, int k)
+{
+	int missing;
+	switch (ui_key_action(k)) {
+	case UI_ACT_UP:
+		if (cursor > 0)
+			cursor--;
+		return UI_REDRAW;
+	case UI_ACT_DOWN:
+		if (cursor + 1 < HOIST_CHECKLIST_ITEMS)
+			cursor++;
+		return UI_REDRAW;
+	case UI_ACT_BACKUP:
+		if (backup.run_id && !backup.ended)
+			ui_set_message(s, _("The backup is running."));
+		else
+			start_backup(s);
+		return UI_REDRAW;
+	case UI_ACT_EVIDENCE:
+		ask_evidence(s);
+		return UI_REDRAW;
+	case UI_ACT_ENTER:
+		if (backup.run_id && !backup.ended) {
+			ui_set_message(s, _("Wait for the backup to end."));
+			return UI_REDRAW;
+		}
+		missing = hoist_checklist_missing(&s->checklist);
+		if (missing >= 0) {
+			ui_set_message(s, _("%s is required: press b, or select it and press e."),
+				       _(hoist_checklist_info((size_t)missing)->label));
+			return UI_REDRAW;
+		}
+		return UI_NEXT;
+	case UI_ACT_BACK:
+		if (backup.run_id && !backup.ended) {
+			ui_set_message(s, _("Wait for the backup to end."));
+			return UI_REDRAW;
+		}
+		return UI_PASS;
+	default:
+		return UI_PASS;
+	}
+}
+
+static void leave(struct ui_state *s)
+{
+	/* A finished backup's evidence is in the checklist; the journal is no longer needed. */
+	if (backup.ended || !backup.run_id)
+		ui_follow_close(s, &backup);
+}
+
+static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_BACKUP, UI_ACT_EVIDENCE,
+					  UI_ACT_DOWN, UI_ACT_NONE };
+
+const struct ui_screen ui_screen_checklist = {
+	.name = N_("Back up"),
+	.enter = NULL,
+	.draw = draw,
+	.key = key,
+	.leave = leave,
+	.actions = actions,
+};

@@ -1,0 +1,292 @@
+/* screen_result.c: step 7, how the run ended: a summary, or the rollback guide and its offer. */
+#include "config.h"
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "guide.h"
+#include "i18n.h"
+#include "run.h"
+#include "ui.h"
+#include "xalloc.h"
+
+static struct hoist_run_summary sum;
+static bool have_sum;
+static struct hoist_plan *plan;    /* owned: the run's plan (the guide's, after a failure) */
+static struct hoist_guide *guide;  /* owned; NULL after a success */
+static char *guide_text;           /* owned */
+static char *run_dir;              /* owned */
+static char *load_error;           /* owned: why the result could not be read */
+static int top, page;              /* the guide pager's first line and height */
+
+static bool is_rollback(void)
+{
+	return sum.kind && !strcmp(sum.kind, "downgrade");
+}
+
+static void forget(void)
+{
+	if (have_sum)
+		hoist_run_summary_done(&sum);
+	have_sum = false;
+	hoist_plan_free(plan);
+	hoist_guide_free(guide);
+	free(guide_text);
+	free(run_dir);
+	free(load_error);
+	plan = NULL;
+	guide = NULL;
+	guide_text = run_dir = load_error = NULL;
+	top = 0;
+}
+
+/* The guide of the newest upgrade run (a failed rollback's guide would go forward again). */
+static void load_guide(struct ui_state *s)
+{
+	struct hoist_error err;
+	hoist_error_init(&err);
+	if (hoist_guide_load(&s->cfg, is_rollback() ? NULL : s->run_id, &plan, &run_dir, &guide,
+			     &err) != HOIST_OK)
+		load_error = hoist_xstrdup(hoist_error_message(&err));
+	else
+		guide_text = hoist_guide_to_text(guide);
+	hoist_error_done(&err);
+}
+
+static void enter(struct ui_state *s)
+{
+	struct hoist_error err;
+	char *path;
+	forget();
+	s->busy = false;
+	if (!s->run_id)
+		return;
+	hoist_error_init(&err);
+	hoist_run_summary_init(&sum);
+	have_sum = true;
+	path = hoist_run_journal_path(&s->cfg, s->run_id);
+	if (hoist_journal_fold(path, &sum, &err) != HOIST_OK)
+		load_error = hoist_xstrdup(hoist_error_message(&err));
+	free(path);
+	hoist_error_done(&err);
+	if (!load_error && sum.state != HOIST_RUN_OK)
+		load_guide(s);
+	/* The nodes' versions now, from the server itself. */
+	ui_connect(s);
+}
+
+static void leave(struct ui_state *s)
+{
+	(void)s;
+	forget();
+}
+
+static const struct hoist_step_summary *find(const char *step)
+{
+	for (size_t i = 0; i < sum.n_steps; i++)
+		if (!strcmp(sum.steps[i].step, step))
+			return &sum.steps[i];
+	return NULL;
+}
+
+static void put_path(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	if (*y <= ui_body_bottom())
+		ui_putf(*y, 6, COLS - 8, "%.*s", (int)n, p);
+	(*y)++;
+}
+
+static void put_next(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	if (*y <= ui_body_bottom())
+		ui_putf(*y, 2, COLS - 4, "%.*s", (int)n, p);
+	(*y)++;
+}
+
+static int draw_success(struct ui_state *s, int y)
+{
+	const struct hoist_step_summary *on = find("maintenance-on"), *off = find("maintenance-off");
+	char *d;
+	attron(ui_attr(s, UI_C_GOOD));
+	if (is_rollback())
+		ui_putf(y++, 2, COLS - 4, _("The rollback ended well: every node runs %s again."),
+			sum.to_version ? sum.to_version : "?");
+	else
+		ui_putf(y++, 2, COLS - 4, _("The upgrade ended well: %s to %s."),
+			sum.from_version ? sum.from_version : "?", sum.to_version ? sum.to_version : "?");
+	attroff(ui_attr(s, UI_C_GOOD));
+	y++;
+	if (s->connected)
+		for (size_t i = 0; i < s->topo.n_nodes && y < ui_body_bottom() - 6; i++)
+			ui_putf(y++, 4, COLS - 6, _("%-16s runs %s"), s->topo.nodes[i].name,
+				s->topo.nodes[i].has_version ? s->topo.nodes[i].version.text : "?");
+	d = ui_duration(sum.ended_ms - sum.started_ms);
+	ui_putf(y++, 2, COLS - 4, _("Whole run: %s"), d);
+	free(d);
+	if (on && off && on->started_ms && off->ended_ms >= on->started_ms) {
+		d = ui_duration(off->ended_ms - on->started_ms);
+		ui_putf(y++, 2, COLS - 4, _("Maintenance window: %s (users could not make changes)"), d);
+		free(d);
+	}
+	y++;
+	ui_put(y++, 2, COLS - 4, _("Backups kept:"));
+	for (size_t i = 0; i < sum.n_steps && y < ui_body_bottom() - 2; i++) {
+		const struct hoist_step_summary *st = &sum.steps[i];
+		if (!st->evidence.path)
+			continue;
+		ui_putf(y++, 4, COLS - 6, "%s:", st->step);
+		ui_wrap(st->evidence.path, COLS - 8, put_path, &y);
+	}
+	y++;
+	if (!is_rollback())
+		ui_wrap(_("Next: upgrade the Tentacles in batches (Infrastructure, Upgrade "
+			  "Tentacles), and keep these backups until the new version has proved "
+			  "itself."),
+			COLS - 4, put_next, &y);
+	return y;
+}
+
+/* The guide pager: wraps and draws the lines from top on. */
+struct pager {
+	int y, skip, bottom;
+};
+
+static void pager_line(void *ctx, const char *p, size_t n)
+{
+	struct pager *pg = ctx;
+	if (pg->skip > 0) {
+		pg->skip--;
+		return;
+	}
+	if (pg->y <= pg->bottom)
+		ui_putf(pg->y, 2, COLS - 4, "%.*s", (int)n, p);
+	pg->y++;
+}
+
+static void draw_failure(struct ui_state *s, int y)
+{
+	struct pager pg;
+	int total;
+	char *why = hoist_xasprintf(is_rollback() ? _("The rollback did not end well: %s")
+						  : _("The upgrade did not end well: %s"),
+				    sum.message ? sum.message : hoist_run_state_name(sum.state));
+	/* The reason in at most three lines: the guide below says the rest. */
+	attron(ui_attr(s, UI_C_BAD));
+	pg = (struct pager){ y, 0, y + 2 };
+	ui_wrap(why, COLS - 4, pager_line, &pg);
+	y = pg.y < y + 3 ? pg.y : y + 3;
+	attroff(ui_attr(s, UI_C_BAD));
+	free(why);
+	if (load_error) {
+		ui_putf(y++, 2, COLS - 4, _("No rollback guide: %s"), load_error);
+		return;
+	}
+	ui_putf(y++, 2, COLS - 4, _("The rollback guide of run %s (r runs it, w saves it):"),
+		guide->run_id ? guide->run_id : "?");
+	ui_hline(y++);
+	page = ui_body_bottom() - y + 1;
+	total = ui_wrap(guide_text, COLS - 4, pager_line, &(struct pager){ 0, 1 << 30, -1 });
+	if (top > total - page)
+		top = total - page;
+	if (top < 0)
+		top = 0;
+	pg = (struct pager){ y, top, ui_body_bottom() };
+	ui_wrap(guide_text, COLS - 4, pager_line, &pg);
+	if (total > page)
+		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), top + 1,
+			top + page < total ? top + page : total, total);
+}
+
+static void draw(struct ui_state *s)
+{
+	int y = ui_draw_frame(s, _(ui_screen_result.name)) + 1;
+	if (!have_sum || (load_error && !guide && sum.state == HOIST_RUN_NONE)) {
+		ui_putf(y, 2, COLS - 4, _("No result: %s"), load_error ? load_error : _("no run"));
+		return;
+	}
+	if (sum.state == HOIST_RUN_OK)
+		draw_success(s, y);
+	else
+		draw_failure(s, y);
+}
+
+static int rollback_done(struct ui_state *s, const char *text)
+{
+	struct hoist_error err;
+	struct hoist_plan *rb;
+	char *id = NULL;
+	int r = UI_REDRAW;
+	if (!text || strcmp(text, "y") || !guide)
+		return UI_REDRAW;
+	hoist_error_init(&err);
+	rb = hoist_guide_to_plan(guide, plan);
+	rb->overrides = hoist_xcalloc(1, sizeof *rb->overrides);
+	rb->overrides[0] = hoist_xasprintf("rollback of run %s", guide->run_id ? guide->run_id : "-");
+	rb->n_overrides = 1;
+	if (hoist_run_start_detached(&s->cfg, rb, &id, &err) != HOIST_OK) {
+		ui_set_message(s, _("The rollback did not start: %s"), hoist_error_message(&err));
+	} else {
+		free(s->run_id);
+		s->run_id = id;
+		id = NULL;
+		s->go_to = &ui_screen_progress;
+		r |= UI_GOTO;
+	}
+	hoist_plan_free(rb);
+	free(id);
+	hoist_error_done(&err);
+	return r;
+}
+
+static int key(struct ui_state *s, int k)
+{
+	struct hoist_error err;
+	switch (ui_key_action_for(ui_screen_result.actions, k)) {
+	case UI_ACT_ROLLBACK:
+		if (!guide || sum.state == HOIST_RUN_OK)
+			return UI_STAY;
+		if (guide->n_steps == hoist_guide_manual_steps(guide)) {
+			ui_set_message(s, _("Every step of this guide is done by hand."));
+			return UI_REDRAW;
+		}
+		ui_input_open(s, hoist_guide_manual_steps(guide)
+				 ? _("Are the steps marked \"by hand\" done, and shall hoist run the others?")
+				 : _("Run the rollback now?"),
+			      true, NULL, rollback_done);
+		return UI_REDRAW;
+	case UI_ACT_SAVE:
+		if (!guide)
+			return UI_STAY;
+		hoist_error_init(&err);
+		if (hoist_guide_save(guide, run_dir, &err) != HOIST_OK)
+			ui_set_message(s, "%s", hoist_error_message(&err));
+		else
+			ui_set_message(s, _("Saved: %s/guide.txt"), run_dir);
+		hoist_error_done(&err);
+		return UI_REDRAW;
+	case UI_ACT_UP: top--; return UI_REDRAW;
+	case UI_ACT_DOWN: top++; return UI_REDRAW;
+	case UI_ACT_PGUP: top -= page > 1 ? page - 1 : 1; return UI_REDRAW;
+	case UI_ACT_PGDN: top += page > 1 ? page - 1 : 1; return UI_REDRAW;
+	case UI_ACT_HOME: top = 0; return UI_REDRAW;
+	case UI_ACT_END: top = 1 << 30; return UI_REDRAW;
+	case UI_ACT_BACK:
+		ui_set_message(s, _("The run has ended; q quits."));
+		return UI_REDRAW;
+	default:
+		return UI_PASS;
+	}
+}
+
+static const enum ui_action actions[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_DOWN,
+					  UI_ACT_PGDN, UI_ACT_NONE };
+
+const struct ui_screen ui_screen_result = {
+	.name = N_("Result"),
+	.enter = enter,
+	.draw = draw,
+	.key = key,
+	.leave = leave,
+	.actions = actions,
+};
