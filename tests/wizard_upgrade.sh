@@ -3,6 +3,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 sandbox_start stop=300,start=300,install=900,db-upgrade=900,db-backup=200,task-ms=150,task-rate=20
+DATA=$(sb_status .data_sha256)
 wizard_start 80 24
 
 shows "connect" "Version        2024.1.2"
@@ -51,6 +52,7 @@ shows "and the next steps" "Next: upgrade the Tentacles"
 check "every node runs 2024.3.1" all_at 2024.3.1
 check "maintenance mode is off" [ "$(sb_status .maintenance)" = false ]
 check "the database schema is the new version's" [ "$(sb_status .schema)" = 2024.3 ]
+check "the data is intact (data_sha256 unchanged)" [ "$(sb_status .data_sha256)" = "$DATA" ]
 run=$(newest_run)
 check "the plan records the checklist's evidence" \
 	jq -e '[.evidence[].item] | contains(["backup-db", "master-key", "license-key", "users-warned"])' "$run/plan.json" >/dev/null

@@ -196,8 +196,11 @@ enum hoist_status sb_db_hash(struct sb *sb, char out[65], struct hoist_error *er
 	ctx = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	/* Data rows only: the schema's own bookkeeping changes with every upgrade, the
+	 * customer's data must not. A restore that lost a row changes the digest. */
 	sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
-			   " AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &t, NULL);
+			   " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'Schema%'"
+			   " ORDER BY name", -1, &t, NULL);
 	while (sqlite3_step(t) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(t, 0);
 		char *sql = hoist_xasprintf("SELECT * FROM \"%s\" ORDER BY rowid", name);
