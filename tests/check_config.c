@@ -108,6 +108,7 @@ START_TEST(test_config_every_key)
 		"profile = sandbox\n"
 		"state_dir = /srv/hoist\n"
 		"keep_runs = 4\n"
+		"checklist_max_age = 7d\n"
 		"role_order = primary,dea\n"
 		"[profile]\n"
 		"sandbox_dir = /tmp/sb\n"
@@ -142,6 +143,7 @@ START_TEST(test_config_every_key)
 	ck_assert_str_eq(c.profile, "sandbox");
 	ck_assert_str_eq(c.state_dir, "/srv/hoist");
 	ck_assert_int_eq(c.keep_runs, 4);
+	ck_assert_int_eq(c.checklist_max_age_s, 7 * 86400);
 	ck_assert_str_eq(c.role_order, "primary,dea");
 	ck_assert_str_eq(hoist_config_get(&c, "profile", "sandbox_dir"), "/tmp/sb");
 	ck_assert_str_eq(hoist_config_get(&c, "profile", "stop"),
@@ -360,6 +362,9 @@ START_TEST(test_config_bad_values)
 	expect_error("[server]\ntls_verify = maybe\n", "bad.conf:2:", "maybe");
 	expect_error("[upgrade]\nkeep_runs = ten\n", "bad.conf:2:", "ten");
 	expect_error("[upgrade]\nkeep_runs = -1\n", "bad.conf:2:", "-1");
+	expect_error("[upgrade]\nchecklist_max_age = 2w\n", "bad.conf:2:", "2w");
+	expect_error("[upgrade]\nchecklist_max_age = 0\n", "bad.conf:2:", "duration");
+	expect_error("[upgrade]\nchecklist_max_age = 400d\n", "bad.conf:2:", "365 days");
 	expect_error("[upgrade]\nprofile = windows\n", "bad.conf:2:", "windows");
 	expect_error("[policy]\nprerelease = sometimes\n", "bad.conf:2:", "sometimes");
 	expect_error("[policy]\nallow = everything\n", "bad.conf:2:", NULL);

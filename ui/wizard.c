@@ -317,6 +317,7 @@ int main(int argc, char **argv)
 	}
 	hoist_error_done(&err);
 	hoist_checklist_init(&s.checklist);
+	s.checklist.max_age_s = s.cfg.checklist_max_age_s;
 	s.timeout_ms = -1;
 	s.screens = journey;
 	s.n_screens = sizeof journey / sizeof *journey;

@@ -31,7 +31,7 @@ static const struct known_key {
 	{ "upgrade", "profile" },     { "upgrade", "state_dir" },   { "upgrade", "keep_runs" },
 	{ "upgrade", "role_order" },  { "node", "role" },	    { "node", "transport" },
 	{ "node", "url" },	      { "upgrade", "poll_ms" },	    { "upgrade", "wait_tasks_timeout" },
-	{ "upgrade", "ssh_config" },
+	{ "upgrade", "ssh_config" },  { "upgrade", "checklist_max_age" },
 };
 
 void hoist_config_init(struct hoist_config *c)
@@ -43,6 +43,7 @@ void hoist_config_init(struct hoist_config *c)
 	c->keep_runs = 10;
 	c->poll_ms = 1000;
 	c->wait_tasks_timeout_s = 1800;
+	c->checklist_max_age_s = 24 * 3600;
 	c->role_order = hoist_xstrdup(DEFAULT_ROLE_ORDER);
 }
 
@@ -176,6 +177,27 @@ static enum hoist_status parse_count(const char *where, const char *key, const c
 	return HOIST_OK;
 }
 
+/* A duration: seconds, or a number with s, m, h or d; from 1 s to 365 days. */
+static enum hoist_status parse_duration(const char *where, const char *key, const char *value,
+					long *out, struct hoist_error *err)
+{
+	char *end;
+	long n, unit = 1;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (*end && !end[1])
+		unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 0;
+	else if (*end)
+		unit = 0;
+	if (!isdigit((unsigned char)value[0]) || errno || !unit || n <= 0 || n > 365L * 86400 / unit)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("%s: %s must be a duration such as 3600, 90m, 24h or 7d "
+					 "(at most 365 days), not \"%s\""),
+				       where, key, value);
+	*out = n * unit;
+	return HOIST_OK;
+}
+
 static bool valid_name(const char *s)
 {
 	if (!*s || strlen(s) > 64)
@@ -302,6 +324,8 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 		c->wait_tasks_timeout_s = n;
 		return st;
 	}
+	if (!strcmp(key, "checklist_max_age"))
+		return parse_duration(where, key, value, &c->checklist_max_age_s, err);
 	if (!strcmp(key, "ssh_config")) {
 		if (value[0] != '/')
 			return hoist_error_set(err, HOIST_CONFIG,

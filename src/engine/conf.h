@@ -24,6 +24,7 @@
  *   keep_runs = 10
  *   role_order = dea,controller,router,base,primary
  *   poll_ms = 1000                         ; how often wait-tasks asks
+ *   checklist_max_age = 24h                ; evidence the operator gives must be newer
  *   wait_tasks_timeout = 1800              ; seconds wait-tasks waits at most
  *   ssh_config = /etc/hoist/ssh_config     ; given to ssh as -F for ssh:// nodes
  *   [profile]                              ; what the profile needs, e.g. for sandbox:
@@ -73,6 +74,7 @@ struct hoist_config {
 	int keep_runs;
 	char *role_order;   /* owned; comma-separated */
 	int poll_ms;        /* wait-tasks' poll interval */
+	long checklist_max_age_s; /* manual evidence older than this is refused */
 	int wait_tasks_timeout_s;
 	char *ssh_config;   /* owned; NULL: ssh's own configuration */
 	struct hoist_node_config *nodes; /* owned array, in file order */

@@ -14,7 +14,6 @@
 #include "xalloc.h"
 
 /* A manual confirmation (a file the operator saved) may be at most this old. */
-#define CONFIRMATION_MAX_AGE_S (24 * 3600)
 /* How long a node's transport may take to answer in preflight. */
 #define PROBE_TIMEOUT_MS 20000
 /* Progress events of a download at most this often. */
@@ -58,11 +57,11 @@ static enum hoist_status check_confirmations(struct run *r, struct hoist_error *
 			return hoist_error_set(err, HOIST_STATE,
 					       _("the %s you confirmed, %s, is empty"), e->item,
 					       e->path);
-		if (now - sb.st_mtime > CONFIRMATION_MAX_AGE_S)
+		if (now - sb.st_mtime > r->cfg->checklist_max_age_s)
 			return hoist_error_set(err, HOIST_STATE,
-					       _("the %s you confirmed, %s, is older than %d hours; "
-						 "take a fresh one"),
-					       e->item, e->path, CONFIRMATION_MAX_AGE_S / 3600);
+					       _("the %s you confirmed, %s, is older than %ld hours "
+						 "(checklist_max_age); take a fresh one"),
+					       e->item, e->path, r->cfg->checklist_max_age_s / 3600);
 	}
 	return HOIST_OK;
 }
