@@ -41,6 +41,20 @@ check "... and the node drained by someone else is still drained" [ "$(st '.node
 api -X PUT -d '{"IsInMaintenanceMode": false}' "$URL/api/octopusservernodes/OctopusServerNodes-node2" >/dev/null
 "$SANDBOX" fault "$D" clear >/dev/null
 
+# A detached engine takes SIGTERM (hoist-wizard's "s", an operator's kill) the same way.
+"$SANDBOX" fault "$D" set install=slow:800 >/dev/null
+n=$(runs)
+h upgrade --to 2024.2.1 --yes --detach >"$TMPROOT/detach.out" 2>&1
+check "a detached upgrade returns at once (exit 0)" [ "$?" -eq 0 ]
+wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
+ENGINE=$(engine_pid)
+check "the detached engine holds the lock" [ -n "$ENGINE" ]
+kill -TERM "$ENGINE"
+wait_for 30 sh -c "! kill -0 $ENGINE 2>/dev/null" || true
+check "... and on SIGTERM stops at a safe point and restores the server" as_before
+check "... saying the run was cancelled" sh -c "\"$HOIST\" --config '$CONF' status | grep -qi 'cancel'"
+"$SANDBOX" fault "$D" clear >/dev/null
+
 "$SANDBOX" fault "$D" set db-upgrade=fail >/dev/null
 rc=0; h upgrade --to 2024.2.1 --yes >"$TMPROOT/pnr.out" 2>&1 || rc=$?
 check "a failed database upgrade exits 4" [ "$rc" -eq 4 ]

@@ -206,42 +206,22 @@ void hoist_checklist_record(const struct hoist_checklist *cl, struct hoist_plan 
 
 /* ---- detached runs ---- */
 
-/*
- * The detached engine is forked while this handler is installed and keeps it: SIGTERM
- * sets its copy of the flag, which its run options point at, and the run stops at the
- * next safe point. The face's own handler is put back right after the fork.
- */
-static volatile sig_atomic_t stop_flag;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
 enum job { JOB_EXECUTE, JOB_RESUME, JOB_BACKUP };
 
 static enum hoist_status start(const struct hoist_config *cfg, enum job job,
 			       const struct hoist_plan *plan, const char *id, char **out,
 			       struct hoist_error *err)
 {
+	/* The detached engine sets up its own stop request (SIGTERM); see run_detach. */
 	struct hoist_run_options o = { 0 };
-	struct sigaction sa, old;
 	enum hoist_status st;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
 	o.detach = true;
-	o.cancel = &stop_flag;
-	stop_flag = 0;
-	sigaction(SIGTERM, &sa, &old);
 	if (job == JOB_RESUME)
 		st = hoist_run_resume(cfg, id, &o, out, err);
 	else if (job == JOB_BACKUP)
 		st = hoist_run_backup(cfg, &o, out, err);
 	else
 		st = hoist_run_execute(cfg, plan, &o, out, err);
-	sigaction(SIGTERM, &old, NULL);
 	return st;
 }
 

@@ -140,6 +140,16 @@ out:
 	return st;
 }
 
+/* The detached engine's stop request: SIGTERM or SIGINT, from hoist_run_request_stop or
+ * an operator's kill, means "stop at the next safe point and undo what you changed". */
+static volatile sig_atomic_t detached_stop;
+
+static void on_detached_stop(int sig)
+{
+	(void)sig;
+	detached_stop = 1;
+}
+
 /* Runs execute or resume in a grandchild in its own session; returns once it has begun. */
 enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_plan *plan,
 				const char *resume_id, const struct hoist_run_options *o,
@@ -172,6 +182,14 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 		if (fork() != 0)
 			_exit(0);
 		signal(SIGHUP, SIG_IGN);
+		{
+			struct sigaction sa;
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = on_detached_stop;
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGTERM, &sa, NULL);
+			sigaction(SIGINT, &sa, NULL);
+		}
 		dn = open("/dev/null", O_RDWR);
 		if (dn >= 0) {
 			dup2(dn, 0);
@@ -182,6 +200,7 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 		}
 		oo.detach = false;
 		oo.started = NULL;
+		oo.cancel = &detached_stop;
 		hoist_error_init(&e);
 		st = plan ? run_execute_new(cfg, plan, &oo, fds[1], &id, &e)
 			  : resume(cfg, resume_id, &oo, fds[1], &id, &e);
