@@ -257,20 +257,6 @@ START_TEST(test_stage_unwritable_destination)
 }
 END_TEST
 
-START_TEST(test_stage_resolve_url)
-{
-	char *u = hoist_stage_resolve_url("http://127.0.0.1:8080/feed.json", "packages/a.bin");
-	ck_assert_str_eq(u, "http://127.0.0.1:8080/packages/a.bin");
-	free(u);
-	u = hoist_stage_resolve_url("http://h/x/feed.json", "/p/b.bin");
-	ck_assert_str_eq(u, "http://h/p/b.bin");
-	free(u);
-	u = hoist_stage_resolve_url("/srv/feed.json", "https://d/x.msi");
-	ck_assert_str_eq(u, "https://d/x.msi");
-	free(u);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("stage");
@@ -284,7 +270,6 @@ int main(void)
 	tcase_add_test(core, test_stage_server_ignoring_range_restarts);
 	tcase_add_test(core, test_stage_cache_hit_needs_no_server);
 	tcase_add_test(core, test_stage_local_copy);
-	tcase_add_test(core, test_stage_resolve_url);
 	tcase_add_test(errors, test_stage_checksum_mismatch_keeps_nothing);
 	tcase_add_test(errors, test_stage_unreachable_keeps_partial);
 	tcase_add_test(errors, test_stage_unwritable_destination);

@@ -42,7 +42,7 @@ static enum hoist_status add_package(const struct hoist_feed *feed, const char *
 				       feed->source, platform, v->text);
 	}
 	pkgs[*n].version = *v;
-	pkgs[*n].url = hoist_stage_resolve_url(feed->source, pkg->url);
+	pkgs[*n].url = hoist_feed_resolve_url(feed, pkg->url);
 	pkgs[*n].sha256 = hoist_xstrdup(pkg->sha256);
 	pkgs[*n].size = pkg->size;
 	(*n)++;

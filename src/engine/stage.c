@@ -274,26 +274,6 @@ out:
 	return st;
 }
 
-char *hoist_stage_resolve_url(const char *base, const char *url)
-{
-	CURLU *u;
-	char *out = NULL, *s = NULL;
-	if (!url)
-		return NULL;
-	/* Absolute URLs, and packages of a feed read from a file, stand as they are. */
-	if (strstr(url, "://") || !base || !strstr(base, "://"))
-		return hoist_xstrdup(url);
-	u = curl_url();
-	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
-		out = hoist_xstrdup(s);
-		curl_free(s);
-	}
-	curl_url_cleanup(u);
-	return out ? out : hoist_xstrdup(url);
-}
-
 long long hoist_stage_free_bytes(const char *path)
 {
 	struct statvfs sv;

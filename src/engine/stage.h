@@ -34,8 +34,6 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 /* The SHA-256 of a file, as lower-case hex. */
 enum hoist_status hoist_sha256_file(const char *path, char out[65], long long *size,
 				    struct hoist_error *err);
-/* Resolves a package URL relative to the feed's address; caller frees. */
-char *hoist_stage_resolve_url(const char *base, const char *url);
 /* Free bytes on the file system holding path, or -1. */
 long long hoist_stage_free_bytes(const char *path);
 
