@@ -78,6 +78,9 @@ extern const struct option cli_select_options[];
 /* Applies one option of cli_select_options; returns -1 when handled, else an exit code. */
 int cli_select_option(struct cli *cli, const char *command, int opt, const char *arg,
 		      struct cli_select *sel);
+/* Parses the arguments of versions or check; -1 when the command goes on, else an exit code. */
+int cli_select_parse(struct cli *cli, const char *command, int argc, char **argv,
+		     struct cli_select *sel, int (*help)(void));
 /* Resolves the current version (--current or the server); returns an exit code. */
 int cli_current_version(struct cli *cli, const char *command, const char *text,
 			struct hoist_version *out);

@@ -26,18 +26,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	struct hoist_selection s;
 	struct hoist_feed *feed = NULL;
 	size_t held = 0;
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, CLI_SELECT_SHORTOPTS, cli_select_options,
-				  NULL)) != -1) {
-		if (opt == 'h')
-			return help();
-		if (opt == '?' || opt == ':')
-			return cli_bad_option("check", opt, optopt, argv, optind);
-		if ((rc = cli_select_option(cli, "check", opt, optarg, &sel)) >= 0)
-			return rc;
-	}
-	if (optind < argc)
-		return cli_usage("check", _("unexpected argument '%s'"), argv[optind]);
+	int rc;
+	if ((rc = cli_select_parse(cli, "check", argc, argv, &sel, help)) >= 0)
+		return rc;
 	if ((rc = cli_select(cli, "check", &sel, &feed, &s)) != 0)
 		return rc;
 	for (size_t i = 0; i < s.n; i++)

@@ -65,18 +65,9 @@ int cmd_versions(struct cli *cli, int argc, char **argv)
 	struct cli_select sel = { NULL, false };
 	struct hoist_selection s;
 	struct hoist_feed *feed = NULL;
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, CLI_SELECT_SHORTOPTS, cli_select_options,
-				  NULL)) != -1) {
-		if (opt == 'h')
-			return help();
-		if (opt == '?' || opt == ':')
-			return cli_bad_option("versions", opt, optopt, argv, optind);
-		if ((rc = cli_select_option(cli, "versions", opt, optarg, &sel)) >= 0)
-			return rc;
-	}
-	if (optind < argc)
-		return cli_usage("versions", _("unexpected argument '%s'"), argv[optind]);
+	int rc;
+	if ((rc = cli_select_parse(cli, "versions", argc, argv, &sel, help)) >= 0)
+		return rc;
 	if ((rc = cli_select(cli, "versions", &sel, &feed, &s)) != 0)
 		return rc;
 	if (sel.json) {

@@ -105,6 +105,24 @@ int cli_current_version(struct cli *cli, const char *command, const char *text,
 	return rc;
 }
 
+int cli_select_parse(struct cli *cli, const char *command, int argc, char **argv,
+		     struct cli_select *sel, int (*help)(void))
+{
+	int opt, rc;
+	while ((opt = getopt_long(argc, argv, CLI_SELECT_SHORTOPTS, cli_select_options,
+				  NULL)) != -1) {
+		if (opt == 'h')
+			return help();
+		if (opt == '?' || opt == ':')
+			return cli_bad_option(command, opt, optopt, argv, optind);
+		if ((rc = cli_select_option(cli, command, opt, optarg, sel)) >= 0)
+			return rc;
+	}
+	if (optind < argc)
+		return cli_usage(command, _("unexpected argument '%s'"), argv[optind]);
+	return -1;
+}
+
 int cli_select(struct cli *cli, const char *command, const struct cli_select *sel,
 	       struct hoist_feed **feed, struct hoist_selection *out)
 {
