@@ -21,6 +21,29 @@ static void clock_text(long long t_ms, char out[16])
 	strftime(out, 16, "%H:%M:%S", &tm);
 }
 
+/* The journal's state and outcome names, in the reader's language (the English stays the same). */
+static const char *state_text(enum hoist_run_state st)
+{
+	switch (st) {
+	case HOIST_RUN_RUNNING: return _("running");
+	case HOIST_RUN_OK: return _("ok");
+	case HOIST_RUN_FAILED: return _("failed");
+	case HOIST_RUN_CANCELLED: return _("cancelled");
+	default: return _("none");
+	}
+}
+
+static const char *outcome_text(enum hoist_outcome o)
+{
+	switch (o) {
+	case HOIST_OUTCOME_OK: return _("ok");
+	case HOIST_OUTCOME_FAILED: return _("failed");
+	case HOIST_OUTCOME_SKIPPED: return _("skipped");
+	case HOIST_OUTCOME_CANCELLED: return _("cancelled");
+	default: return "";
+	}
+}
+
 static const char *where(const struct hoist_event *ev, char *buf, size_t n)
 {
 	if (ev->node)
@@ -79,7 +102,7 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 		if (ev->outcome == HOIST_OUTCOME_OK)
 			printf(_("%s done: %s\n"), t, ev->message ? ev->message : "");
 		else
-			printf(_("%s the run ended (%s): %s\n"), t, hoist_outcome_name(ev->outcome),
+			printf(_("%s the run ended (%s): %s\n"), t, outcome_text(ev->outcome),
 			       ev->message ? ev->message : "");
 		break;
 	default:
@@ -174,7 +197,7 @@ static void print_summary(const struct hoist_run_summary *s, bool alive)
 	if (s->state == HOIST_RUN_RUNNING && !alive)
 		printf(_("State: interrupted; 'hoist resume' continues it\n"));
 	else
-		printf(_("State: %s\n"), hoist_run_state_name(s->state));
+		printf(_("State: %s\n"), state_text(s->state));
 	if (s->message)
 		printf(_("Outcome: %s\n"), s->message);
 	putchar('\n');
