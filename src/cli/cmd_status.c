@@ -33,6 +33,17 @@ static const char *state_text(enum hoist_run_state st)
 	}
 }
 
+static const char *step_text(enum hoist_step_state st)
+{
+	switch (st) {
+	case HOIST_STEP_RUNNING: return _("running");
+	case HOIST_STEP_OK: return _("ok");
+	case HOIST_STEP_FAILED: return _("failed");
+	case HOIST_STEP_SKIPPED: return _("skipped");
+	default: return _("pending");
+	}
+}
+
 static const char *outcome_text(enum hoist_outcome o)
 {
 	switch (o) {
@@ -42,6 +53,12 @@ static const char *outcome_text(enum hoist_outcome o)
 	case HOIST_OUTCOME_CANCELLED: return _("cancelled");
 	default: return "";
 	}
+}
+
+/* A journal's kind (a hoist_kind_name()), translated as on the plan; "" stays "". */
+static const char *kind_text(const char *kind)
+{
+	return kind && *kind ? _(kind) : "";
 }
 
 static const char *where(const struct hoist_event *ev, char *buf, size_t n)
@@ -68,7 +85,7 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 	case HOIST_EVENT_RUN_START:
 		printf(_("%s run %s: %s to %s (%s, %s), profile %s\n"), t,
 		       ev->run_id ? ev->run_id : "", ev->from_version ? ev->from_version : "",
-		       ev->to_version ? ev->to_version : "", ev->kind ? ev->kind : "",
+		       ev->to_version ? ev->to_version : "", kind_text(ev->kind),
 		       ev->strategy ? ev->strategy : "", ev->profile ? ev->profile : "");
 		break;
 	case HOIST_EVENT_STEP_START:
@@ -191,9 +208,13 @@ out:
 static void print_summary(const struct hoist_run_summary *s, bool alive)
 {
 	char t[16];
+	int sw = 9; /* the state column: as wide as its longest word in this language */
+	for (int k = HOIST_STEP_PENDING; k <= HOIST_STEP_SKIPPED; k++)
+		if (cli_width(step_text((enum hoist_step_state)k)) + 1 > sw)
+			sw = cli_width(step_text((enum hoist_step_state)k)) + 1;
 	printf(_("Run %s: %s to %s (%s, %s)\n"), s->run_id ? s->run_id : "",
 	       s->from_version ? s->from_version : "", s->to_version ? s->to_version : "",
-	       s->kind ? s->kind : "", s->strategy ? s->strategy : "");
+	       kind_text(s->kind), s->strategy ? s->strategy : "");
 	if (s->state == HOIST_RUN_RUNNING && !alive)
 		printf(_("State: interrupted; 'hoist resume' continues it\n"));
 	else
@@ -212,7 +233,7 @@ static void print_summary(const struct hoist_run_summary *s, bool alive)
 			strcpy(t, "--:--:--");
 		printf("  %s  ", t);
 		cli_pad(name, 28);
-		cli_pad(hoist_step_state_name(st->state), 9);
+		cli_pad(step_text(st->state), sw);
 		printf("%s\n", st->message ? st->message : "");
 	}
 }
