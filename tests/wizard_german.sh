@@ -32,7 +32,8 @@ lacks() {
 	ok "$d"
 }
 
-sandbox_start
+# Short actions, so that a whole upgrade runs in a few seconds.
+sandbox_start stop=150,start=150,install=500,db-upgrade=500,db-backup=150,task-ms=100,task-rate=20
 wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
 
 # Connect.
@@ -85,13 +86,40 @@ lacks "no English left on the notes screen" "What changes" "minor upgrade" \
 	"rolling back means" "Required stop" "Read first" "[breaking]" "No more matches" \
 	"goes on to the plan"
 
-# The checklist (its German comes later): evidence files for the two required items.
+# The checklist, before and after evidence for the required items and a confirmation.
 keys Enter
-wait_for "Schritt 4 von 7" || true
+shows "checklist screen: German title" "hoist-wizard: Sichern"
+shows "the step counter says 4" "Schritt 4 von 7"
+shows "the checklist's purpose is German" "Was Sie brauchen, um zurückzukehren"
+shows "item labels are German" "Datenbank-Backup"
+shows "a required item is 'fehlt (nötig)'" "fehlt (nötig)"
+shows "an optional item is 'offen'" "Restore getestet"
+shows "the selected item's help is German" "Von hoist erstellt (b) oder eine von Ihnen genannte Backup-Datei"
+shows "the backup hint is German" "b lässt hoist jetzt das Datenbank-Backup und den Hauptschlüssel sichern."
+shows "the bottom line names what is missing in German" "Vor dem Plan nötig: Datenbank-Backup."
+shows "the footer names the checklist's keys in German" "e Nachweis"
+lacks "no English left on the checklist" "Back up" "What you need" "Database backup" "Master key" \
+	"Users warned" "missing (required)" "Required before the plan" "Press b" "evidence"
+keys '?'
+shows "checklist help: the keys are German" "Checkliste: Nachweis für den gewählten Punkt geben"
+lacks "no English left in the checklist's help" "Checklist:" "give the evidence"
+keys x
+keys Enter
+shows "Enter with a missing item is refused in German" "Datenbank-Backup ist nötig: b drücken"
 echo db >"$TMPROOT/db.bak"
 echo key >"$TMPROOT/master.key"
-keys e "$TMPROOT/db.bak" Enter j e "$TMPROOT/master.key" Enter
-sleep 0.3
+keys e
+shows "the evidence prompt is German" "Datenbank-Backup: die Datei als Nachweis:"
+keys "$TMPROOT/db.bak" Enter j e "$TMPROOT/master.key" Enter
+keys j j j j e
+shows "a yes item asks in German" "Benutzer gewarnt: erledigt? (y/n)"
+keys y
+shows "a verified file is named in German" "geprüft: db.bak ("
+shows "and the master key's file" "geprüft: master.key ("
+shows "the confirmation is German" "bestätigt 20"
+shows "the bottom line says Enter leads on, in German" "Enter führt zur Prüfung des Plans."
+lacks "no English left on the checklist after the evidence" "verified:" "confirmed at" \
+	"Press Enter to review" "bytes)" "is required"
 
 # The plan.
 keys Enter
@@ -118,6 +146,44 @@ shows "and says how to quit in German" "drücken Sie q zum"
 lacks "no English in the too-small message" "This terminal is" "needs at least" "Enlarge"
 tm resize-window -x 80 -y 24
 shows "back at 80x24 the plan returns" "Schritt 5 von 7"
+
+# The run: progress while it goes, then the result.
+keys Enter
+shows "the start prompt asks again" "Zum Start 2024.3.1 eingeben:"
+keys 2024.3.1 Enter
+shows "progress screen: German title" "hoist-wizard: Fortschritt"
+shows "the run's keys are German while it runs" "d: abkoppeln (der Lauf geht weiter)  s: am nächsten sicheren Punkt anhalten"
+shows "the progress counter says 6" "Schritt 6 von 7"
+shows "the run's header is German" "Upgrade 2024.1.2 auf 2024.3.1 (Minor, all-at-once)"
+shows "the run's state line is German" "Dauer "
+shows "the step matrix is German" "Cluster"
+lacks "no English left on the progress screen" "Progress" "Elapsed" "detach (the run goes on)" \
+	"safe point" " to 2024.3.1" "(minor," "cluster" " done " " waiting"
+shows_late 40 "result screen: German title" "hoist-wizard: Ergebnis"
+shows "the outcome is German" "Das Upgrade war erfolgreich: 2024.1.2 auf 2024.3.1."
+shows "the nodes' versions are German" "node3            läuft mit 2024.3.1"
+shows "the whole run's time is German" "Ganzer Lauf: "
+shows "the maintenance window is German" "Wartungsfenster: "
+shows "the backups kept are German" "Aufbewahrte Backups:"
+shows "the next steps are German" "Als Nächstes: die Tentacles in Gruppen aktualisieren"
+lacks "no English left on the result screen" "Result" "ended well" "runs 2024" "Whole run" \
+	"Maintenance window" "Backups kept" "Next:" "users could not"
+keys Escape
+shows "Esc on the result says so in German" "Der Lauf ist beendet; q beendet."
+run=$(ls -d "$SB"/hoist-state/runs/*/ | sort | tail -n 1)
+check "the engine's own messages in the journal are German" \
+	grep -q "Schlüssel angenommen" "$run/journal.jsonl"
 keys q
 shows "q quits cleanly" "EXIT=0"
+
+# Started again, the wizard offers the last run's result in German.
+wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
+shows "the last run's end is German" "Letzter Lauf 20"
+shows "and its outcome" "): erfolgreich."
+shows "and the keys to see it" "l zeigt sein Ergebnis, Enter führt zur Wahl einer Version."
+lacks "no English about the last run" "The last run" "ended well" "Press l"
+keys l
+shows "l shows the result in German" "Das Upgrade war erfolgreich: 2024.1.2 auf 2024.3.1."
+keys q
+shows "q quits cleanly again" "EXIT=0"
 finish

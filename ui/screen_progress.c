@@ -223,10 +223,10 @@ static void draw(struct ui_state *s)
 	if (sum->kind && !strcmp(sum->kind, "downgrade"))
 		ui_putf(y++, 2, COLS - 4, _("Rollback %s to %s"), sum->from_version ? sum->from_version : "?",
 			sum->to_version ? sum->to_version : "?");
-	else
+	else /* the kind is a hoist_kind_name(), translated as on the plan screen */
 		ui_putf(y++, 2, COLS - 4, _("Upgrade %s to %s (%s, %s)"),
 			sum->from_version ? sum->from_version : "?",
-			sum->to_version ? sum->to_version : "?", sum->kind ? sum->kind : "-",
+			sum->to_version ? sum->to_version : "?", sum->kind && *sum->kind ? _(sum->kind) : "-",
 			sum->strategy ? sum->strategy : "-");
 	draw_status(s, y++);
 	y++;

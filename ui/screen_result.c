@@ -170,7 +170,7 @@ static void draw_failure(struct ui_state *s, int y)
 	int total;
 	char *why = hoist_xasprintf(is_rollback() ? _("The rollback did not end well: %s")
 						  : _("The upgrade did not end well: %s"),
-				    sum.message ? sum.message : hoist_run_state_name(sum.state));
+				    sum.message ? sum.message : _("no message was recorded"));
 	/* The reason in at most three lines: the guide below says the rest. */
 	attron(ui_attr(s, UI_C_BAD));
 	pg = (struct pager){ y, 0, y + 2 };

@@ -21,6 +21,46 @@ static void clock_text(long long t_ms, char out[16])
 	strftime(out, 16, "%H:%M:%S", &tm);
 }
 
+/* The journal's state and outcome names, in the reader's language (the English stays the same). */
+static const char *state_text(enum hoist_run_state st)
+{
+	switch (st) {
+	case HOIST_RUN_RUNNING: return _("running");
+	case HOIST_RUN_OK: return _("ok");
+	case HOIST_RUN_FAILED: return _("failed");
+	case HOIST_RUN_CANCELLED: return _("cancelled");
+	default: return _("none");
+	}
+}
+
+static const char *step_text(enum hoist_step_state st)
+{
+	switch (st) {
+	case HOIST_STEP_RUNNING: return _("running");
+	case HOIST_STEP_OK: return _("ok");
+	case HOIST_STEP_FAILED: return _("failed");
+	case HOIST_STEP_SKIPPED: return _("skipped");
+	default: return _("pending");
+	}
+}
+
+static const char *outcome_text(enum hoist_outcome o)
+{
+	switch (o) {
+	case HOIST_OUTCOME_OK: return _("ok");
+	case HOIST_OUTCOME_FAILED: return _("failed");
+	case HOIST_OUTCOME_SKIPPED: return _("skipped");
+	case HOIST_OUTCOME_CANCELLED: return _("cancelled");
+	default: return "";
+	}
+}
+
+/* A journal's kind (a hoist_kind_name()), translated as on the plan; "" stays "". */
+static const char *kind_text(const char *kind)
+{
+	return kind && *kind ? _(kind) : "";
+}
+
 static const char *where(const struct hoist_event *ev, char *buf, size_t n)
 {
 	if (ev->node)
@@ -45,7 +85,7 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 	case HOIST_EVENT_RUN_START:
 		printf(_("%s run %s: %s to %s (%s, %s), profile %s\n"), t,
 		       ev->run_id ? ev->run_id : "", ev->from_version ? ev->from_version : "",
-		       ev->to_version ? ev->to_version : "", ev->kind ? ev->kind : "",
+		       ev->to_version ? ev->to_version : "", kind_text(ev->kind),
 		       ev->strategy ? ev->strategy : "", ev->profile ? ev->profile : "");
 		break;
 	case HOIST_EVENT_STEP_START:
@@ -79,7 +119,7 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 		if (ev->outcome == HOIST_OUTCOME_OK)
 			printf(_("%s done: %s\n"), t, ev->message ? ev->message : "");
 		else
-			printf(_("%s the run ended (%s): %s\n"), t, hoist_outcome_name(ev->outcome),
+			printf(_("%s the run ended (%s): %s\n"), t, outcome_text(ev->outcome),
 			       ev->message ? ev->message : "");
 		break;
 	default:
@@ -168,13 +208,17 @@ out:
 static void print_summary(const struct hoist_run_summary *s, bool alive)
 {
 	char t[16];
+	int sw = 9; /* the state column: as wide as its longest word in this language */
+	for (int k = HOIST_STEP_PENDING; k <= HOIST_STEP_SKIPPED; k++)
+		if (cli_width(step_text((enum hoist_step_state)k)) + 1 > sw)
+			sw = cli_width(step_text((enum hoist_step_state)k)) + 1;
 	printf(_("Run %s: %s to %s (%s, %s)\n"), s->run_id ? s->run_id : "",
 	       s->from_version ? s->from_version : "", s->to_version ? s->to_version : "",
-	       s->kind ? s->kind : "", s->strategy ? s->strategy : "");
+	       kind_text(s->kind), s->strategy ? s->strategy : "");
 	if (s->state == HOIST_RUN_RUNNING && !alive)
 		printf(_("State: interrupted; 'hoist resume' continues it\n"));
 	else
-		printf(_("State: %s\n"), hoist_run_state_name(s->state));
+		printf(_("State: %s\n"), state_text(s->state));
 	if (s->message)
 		printf(_("Outcome: %s\n"), s->message);
 	putchar('\n');
@@ -189,7 +233,7 @@ static void print_summary(const struct hoist_run_summary *s, bool alive)
 			strcpy(t, "--:--:--");
 		printf("  %s  ", t);
 		cli_pad(name, 28);
-		cli_pad(hoist_step_state_name(st->state), 9);
+		cli_pad(step_text(st->state), sw);
 		printf("%s\n", st->message ? st->message : "");
 	}
 }

@@ -149,9 +149,9 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 		st = check_confirmations(r, err);
 	if (st == HOIST_OK)
 		res->message = hoist_xasprintf(
-			ngettext("server %s, key accepted, %zu node reachable, %lld MB free",
-				 "server %s, key accepted, %zu nodes reachable, %lld MB free",
-				 r->n_nodes),
+			P_("server %s, key accepted, %zu node reachable, %lld MB free",
+			   "server %s, key accepted, %zu nodes reachable, %lld MB free",
+			   r->n_nodes),
 			v.text, r->n_nodes, free_bytes >> 20);
 	hoist_octopus_free(oc);
 	return st;

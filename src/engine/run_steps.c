@@ -329,8 +329,8 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 		if (st != HOIST_OK || left == 0)
 			break;
 		if (left != last) {
-			char *m = hoist_xasprintf(ngettext("%ld task still running",
-							   "%ld tasks still running", left),
+			char *m = hoist_xasprintf(P_("%ld task still running",
+						     "%ld tasks still running", left),
 						  left);
 			run_progress(r, "wait-tasks", node, -1, -1, left, m);
 			free(m);
