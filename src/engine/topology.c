@@ -4,6 +4,7 @@
 #include <string.h>
 #include "i18n.h"
 #include "octopus.h"
+#include "report.h"
 #include "topology.h"
 #include "xalloc.h"
 
@@ -26,14 +27,6 @@ void hoist_topology_done(struct hoist_topology *t)
 	free(t->nodes);
 	free(t->server_url);
 	hoist_topology_init(t);
-}
-
-static void http_options(const struct hoist_config *cfg, struct hoist_http_options *o)
-{
-	hoist_http_options_init(o);
-	o->insecure = !cfg->tls_verify;
-	o->allow_plain_http = cfg->allow_http;
-	o->ca_file = cfg->ca_file;
 }
 
 static struct hoist_topology_node *add_node(struct hoist_topology *t, size_t *alloc,
@@ -61,7 +54,7 @@ static void node_version(const struct hoist_config *cfg, struct hoist_topology_n
 	struct hoist_http_options o;
 	struct hoist_octopus *c;
 	struct hoist_error e;
-	http_options(cfg, &o);
+	hoist_report_http_options(cfg, &o);
 	o.connect_timeout_ms = 3000;
 	o.total_timeout_ms = 10000;
 	o.retries = 0;
@@ -93,7 +86,7 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no API key is configured; set api_key_file in the [server] "
 					 "section, or HOIST_API_KEY_FILE or HOIST_API_KEY"));
-	http_options(cfg, &o);
+	hoist_report_http_options(cfg, &o);
 	c = hoist_octopus_new(cfg->server_url, cfg->api_key, &o);
 	out->server_url = hoist_xstrdup(hoist_octopus_url(c));
 	st = hoist_octopus_version(c, &out->version, err);
