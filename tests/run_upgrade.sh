@@ -16,6 +16,11 @@ check "the plan keeps no secret" no_key_in "$TMPROOT/plan.json"
 rc=0; h plan --to 2024.2.1 --strategy rolling >/dev/null 2>&1 || rc=$?
 check "a rolling minor upgrade is refused" [ "$rc" -ne 0 ]
 
+# The checklist's backups alone are a run that ends well, but says nothing of a window.
+h backup >/dev/null 2>&1
+out=$(h plan --to 2024.2.1)
+check "a backup run gives no window estimate" matches "$out" '.*Window estimate: unknown'
+
 h upgrade --plan "$TMPROOT/plan.json" --dry-run >"$TMPROOT/dry.out" 2>&1; rc=$?
 check "a dry run ends well" [ "$rc" -eq 0 ]
 check "a dry run stages the packages" journal_has step-end stage

@@ -121,8 +121,8 @@ static void draw(struct ui_state *s)
 	if (plan->window_estimate_ms < 0)
 		ui_put(y++, 2, COLS - 4, _("Window: no estimate yet (no earlier runs)."));
 	else
-		ui_putf(y++, 2, COLS - 4, _("Window: about %lld minutes, from earlier runs."),
-			(plan->window_estimate_ms + 59999) / 60000);
+		ui_putf(y++, 2, COLS - 4, _("Window: about %lld s, as the last good run on this server."),
+			(plan->window_estimate_ms + 999) / 1000);
 	if (s->override) {
 		attron(ui_attr(s, UI_C_WARN));
 		ui_putf(y++, 2, COLS - 4, _("Override: %s"), s->override);

@@ -49,7 +49,15 @@ static enum hoist_status add_package(const struct hoist_feed *feed, const char *
 	return HOIST_OK;
 }
 
-/* The window of the newest run that ended well: first to last in-window step; -1. */
+static bool installed(const struct hoist_run_summary *s)
+{
+	for (size_t k = 0; k < s->n_steps; k++)
+		if (!strcmp(s->steps[k].step, "install"))
+			return true;
+	return false;
+}
+
+/* The window of the newest upgrade that ended well: first to last in-window step; -1. */
 static long long window_estimate(const struct hoist_config *cfg)
 {
 	char *state = hoist_config_state_dir(cfg);
@@ -63,7 +71,10 @@ static long long window_estimate(const struct hoist_config *cfg)
 		struct hoist_run_summary s;
 		long long lo = 0, hi = 0;
 		hoist_run_summary_init(&s);
-		if (hoist_journal_fold(path, &s, NULL) == HOIST_OK && s.state == HOIST_RUN_OK) {
+		/* Only an upgrade (or a rollback) installs: the checklist's backup runs do not
+		 * tell how long a window lasts. */
+		if (hoist_journal_fold(path, &s, NULL) == HOIST_OK && s.state == HOIST_RUN_OK &&
+		    installed(&s)) {
 			for (size_t k = 0; k < s.n_steps; k++) {
 				const struct hoist_step_info *info = hoist_step_info(s.steps[k].step);
 				if (!info || !info->in_window || !s.steps[k].started_ms)
