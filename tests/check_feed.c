@@ -4,17 +4,13 @@
  */
 #include "config.h"
 #include <check.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "feed.h"
+#include "testsrv.h"
 
 #define FIX TEST_SRCDIR "/fixtures/"
 #define SAMPLE TEST_SRCDIR "/../data/sample-feed.json"
@@ -76,58 +72,35 @@ static void load_fails(const char *source, const struct hoist_feed_options *o,
 	hoist_error_done(&err);
 }
 
-/* A one-shot HTTP server on loopback that answers with a status and a body. */
-static pid_t server_pid;
-static int server_port;
+/* A one-shot HTTP peer on loopback that answers with a status and a body. */
+static struct testsrv srv = { 0, 0, -1 };
+
+struct reply {
+	long status;
+	const char *body;
+	size_t len;
+};
+
+static void reply(const char *request, struct hoist_buf *answer, void *ctx)
+{
+	const struct reply *r = ctx;
+	(void)request;
+	testsrv_answer(answer, (int)r->status, "application/json", r->body, r->len);
+}
 
 static void serve(long status, const char *body, size_t len)
 {
-	struct sockaddr_in a = { 0 };
-	socklen_t alen = sizeof a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(s, 8), 0);
-	getsockname(s, (struct sockaddr *)&a, &alen);
-	server_port = ntohs(a.sin_port);
-	server_pid = fork();
-	ck_assert_int_ge(server_pid, 0);
-	if (server_pid == 0) {
-		/* Check's SIGTERM handler would signal the whole process group (make too). */
-		signal(SIGTERM, SIG_DFL);
-		char head[256], req[4096];
-		int c, n;
-		alarm(10); /* never outlive a failed test for long */
-		c = accept(s, NULL, NULL);
-		if (c < 0 || read(c, req, sizeof req) < 0)
-			_exit(1);
-		n = snprintf(head, sizeof head,
-			     "HTTP/1.1 %ld X\r\nContent-Type: application/json\r\n"
-			     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-			     status, len);
-		if (write(c, head, (size_t)n) < 0)
-			_exit(1);
-		for (size_t off = 0; off < len;) {
-			ssize_t w = write(c, body + off, len - off);
-			if (w <= 0)
-				_exit(1);
-			off += (size_t)w;
-		}
-		close(c);
-		_exit(0);
-	}
-	close(s);
+	/* The forked peer has its own copy of this, taken at the fork. */
+	static struct reply r;
+	r.status = status;
+	r.body = body;
+	r.len = len;
+	testsrv_start(&srv, 1, reply, &r);
 }
 
 static void server_stop(void)
 {
-	if (server_pid > 0) {
-		kill(server_pid, SIGKILL);
-		waitpid(server_pid, NULL, 0);
-	}
-	server_pid = 0;
+	testsrv_stop(&srv);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -257,7 +230,7 @@ START_TEST(test_feed_over_http)
 	char *body = slurp(SAMPLE, &len), url[128];
 	struct hoist_feed *f, *file = load_ok(SAMPLE);
 	serve(200, body, len);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", server_port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", srv.port);
 	f = load_ok(url);
 	server_stop();
 	ck_assert_int_eq(f->format, HOIST_FEED_HOIST);
@@ -573,19 +546,19 @@ START_TEST(test_feed_http_errors)
 	char url[128];
 	const char *big = "[{\"Version\":\"1.0.0\"},{\"Version\":\"1.0.1\"},{\"Version\":\"1.0.2\"}]";
 	serve(404, "not here", 8);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", server_port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", srv.port);
 	load_fails(url, NULL, HOIST_FEED, "answered HTTP 404");
 	server_stop();
 
 	hoist_feed_options_init(&o);
 	o.max_bytes = 20;
 	serve(200, big, strlen(big));
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", server_port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", srv.port);
 	load_fails(url, &o, HOIST_FEED, "larger than the 20 bytes allowed");
 	server_stop();
 
 	serve(200, "[{\"Version\":", 12);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", server_port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", srv.port);
 	load_fails(url, NULL, HOIST_FEED, "truncated");
 	server_stop();
 

@@ -4,79 +4,35 @@
  */
 #include "config.h"
 #include <check.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "http.h"
+#include "testsrv.h"
 
-static pid_t server_pid;
-static int server_port;
-static char received[8192]; /* what the server saw, read back through a pipe */
+static struct testsrv srv = { 0, 0, -1 };
+static char received[8192]; /* what the server saw */
 
-/* Serves one canned answer per connection, n times, and reports the requests. */
-static void serve(const char *answer, int times, int report_fd)
+static void canned(const char *request, struct hoist_buf *answer, void *ctx)
 {
-	struct sockaddr_in a = { 0 };
-	socklen_t len = sizeof a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1, pfd[2];
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(s, 8), 0);
-	getsockname(s, (struct sockaddr *)&a, &len);
-	server_port = ntohs(a.sin_port);
-	ck_assert_int_eq(pipe(pfd), 0);
-	server_pid = fork();
-	if (server_pid == 0) {
-		/* Check's SIGTERM handler would signal the whole process group (make too). */
-		signal(SIGTERM, SIG_DFL);
-		close(pfd[0]);
-		for (int i = 0; i < times; i++) {
-			char req[4096];
-			ssize_t n;
-			int c = accept(s, NULL, NULL);
-			if (c < 0)
-				_exit(1);
-			n = read(c, req, sizeof req - 1);
-			if (n > 0 && write(pfd[1], req, (size_t)n) < 0)
-				_exit(1);
-			if (write(c, answer, strlen(answer)) < 0)
-				_exit(1);
-			close(c);
-		}
-		_exit(0);
-	}
-	close(pfd[1]);
-	close(s);
-	(void)report_fd;
-	server_pid = server_pid;
-	/* Reading happens after the request, in collect(). */
-	received[0] = '\0';
-	dup2(pfd[0], 100);
-	close(pfd[0]);
+	(void)request;
+	hoist_buf_puts(answer, ctx);
+}
+
+/* Serves one canned answer per connection, n times. */
+static void serve(const char *answer, int times)
+{
+	testsrv_start(&srv, times, canned, (void *)answer);
 }
 
 static void collect(void)
 {
-	ssize_t n = read(100, received, sizeof received - 1);
-	received[n > 0 ? n : 0] = '\0';
-	close(100);
-	kill(server_pid, SIGKILL);
-	waitpid(server_pid, NULL, 0);
+	testsrv_collect(&srv, received, sizeof received);
 }
 
-static char *url(const char *path)
+static const char *url(const char *path)
 {
-	static char u[128];
-	snprintf(u, sizeof u, "http://127.0.0.1:%d%s", server_port, path);
-	return u;
+	return testsrv_url(&srv, path);
 }
 
 START_TEST(test_http_get_sends_key_and_reads_body)
@@ -87,7 +43,7 @@ START_TEST(test_http_get_sends_key_and_reads_body)
 	struct hoist_error err;
 	serve("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 22\r\n"
 	      "Connection: close\r\n\r\n{\"Version\":\"2024.1.1\"}",
-	      1, 0);
+	      1);
 	hoist_error_init(&err);
 	hoist_http_response_init(&r);
 	q.url = url("/api");
@@ -166,7 +122,7 @@ START_TEST(test_http_body_cap)
 	struct hoist_error err;
 	serve("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"
 	      "0123456789012345678901234567890123456789",
-	      1, 0);
+	      1);
 	hoist_http_options_init(&o);
 	o.max_body = 16;
 	h = hoist_http_new(&o);

@@ -4,80 +4,52 @@
  */
 #include "config.h"
 #include <check.h>
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <openssl/sha.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "stage.h"
+#include "testsrv.h"
 
 #define BODY_LEN 200000
 static unsigned char body[BODY_LEN];
 static char body_sha[65];
-static pid_t srv;
+static struct testsrv srv = { 0, 0, -1 };
 static int port;
 static char dir[64];
 
-/* Serves body; honours "Range: bytes=N-" unless ignore_range. */
+/* Answers with body, from "Range: bytes=N-" on unless ctx says to ignore Range. */
+static void ranged(const char *request, struct hoist_buf *answer, void *ctx)
+{
+	const char *r = strstr(request, "Range: bytes=");
+	long from = r && !*(const bool *)ctx ? atol(r + 13) : 0;
+	if (from)
+		hoist_buf_printf(answer,
+				 "HTTP/1.1 206 Partial Content\r\nContent-Length: %ld\r\n"
+				 "Content-Range: bytes %ld-%d/%d\r\nConnection: close\r\n\r\n",
+				 BODY_LEN - from, from, BODY_LEN - 1, BODY_LEN);
+	else
+		hoist_buf_printf(answer,
+				 "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+				 BODY_LEN);
+	hoist_buf_append(answer, body + from, (size_t)(BODY_LEN - from));
+}
+
+/* Serves body `times` times; honours Range unless ignore_range. */
 static void serve(bool ignore_range, int times)
 {
-	struct sockaddr_in a = { 0 };
-	socklen_t len = sizeof a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-	listen(s, 4);
-	getsockname(s, (struct sockaddr *)&a, &len);
-	port = ntohs(a.sin_port);
-	srv = fork();
-	if (srv == 0) {
-		/* Check's SIGTERM handler would signal the whole process group (make too). */
-		signal(SIGTERM, SIG_DFL);
-		for (int i = 0; i < times; i++) {
-			char req[4096], head[256];
-			long from = 0;
-			int c = accept(s, NULL, NULL);
-			ssize_t n = read(c, req, sizeof req - 1);
-			char *r;
-			req[n > 0 ? n : 0] = '\0';
-			r = strstr(req, "Range: bytes=");
-			if (r && !ignore_range)
-				from = atol(r + 13);
-			if (from)
-				snprintf(head, sizeof head,
-					 "HTTP/1.1 206 Partial Content\r\nContent-Length: %ld\r\n"
-					 "Content-Range: bytes %ld-%d/%d\r\nConnection: close\r\n\r\n",
-					 BODY_LEN - from, from, BODY_LEN - 1, BODY_LEN);
-			else
-				snprintf(head, sizeof head,
-					 "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
-					 BODY_LEN);
-			if (write(c, head, strlen(head)) < 0 ||
-			    write(c, body + from, (size_t)(BODY_LEN - from)) < 0)
-				_exit(1);
-			close(c);
-		}
-		_exit(0);
-	}
-	close(s);
+	static bool ignore; /* the forked peer keeps its own copy */
+	ignore = ignore_range;
+	testsrv_start(&srv, times, ranged, &ignore);
+	port = srv.port;
 }
 
 static void stop_server(void)
 {
-	if (srv > 0) {
-		kill(srv, SIGKILL);
-		waitpid(srv, NULL, 0);
-		srv = 0;
-	}
+	testsrv_stop(&srv);
 }
 
 static void setup(void)

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "testsrv.h"
 #include "topology.h"
 #include "xalloc.h"
 
@@ -22,65 +23,39 @@ struct route {
 	const char *body;
 };
 
-static pid_t pids[2];
-static int n_pids;
+static struct testsrv servers[2] = { { 0, 0, -1 }, { 0, 0, -1 } };
+static int n_servers;
 
-/* Answers each connection by the first route whose prefix matches; a forked child. */
+/* Answers by the first route whose prefix matches the request target. */
+static void route(const char *request, struct hoist_buf *answer, void *ctx)
+{
+	const struct route *r;
+	char target[1024] = "";
+	sscanf(request, "%*s %1023s", target);
+	for (r = ctx; r->prefix; r++)
+		if (!strncmp(target, r->prefix, strlen(r->prefix)) &&
+		    (r->prefix[strlen(r->prefix) - 1] != '$' || !strcmp(target, r->prefix)))
+			break;
+	if (!r->prefix)
+		hoist_buf_puts(answer, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+				       "Connection: close\r\n\r\n");
+	else
+		testsrv_answer(answer, r->status, "application/json", r->body, strlen(r->body));
+}
+
+/* A peer that answers every connection by routes until stopped; returns its port. */
 static int serve(const struct route *routes)
 {
-	struct sockaddr_in a = { 0 };
-	socklen_t len = sizeof a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	pid_t pid;
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(s, 16), 0);
-	getsockname(s, (struct sockaddr *)&a, &len);
-	pid = fork();
-	if (pid == 0) {
-		/* Check's own SIGTERM handler would end the whole test with us. */
-		signal(SIGTERM, SIG_DFL);
-		for (;;) {
-			char req[4096], target[1024] = "", out[4096];
-			const struct route *r;
-			ssize_t n;
-			int c = accept(s, NULL, NULL);
-			if (c < 0)
-				_exit(1);
-			n = read(c, req, sizeof req - 1);
-			req[n > 0 ? n : 0] = '\0';
-			sscanf(req, "%*s %1023s", target);
-			for (r = routes; r->prefix; r++)
-				if (!strncmp(target, r->prefix, strlen(r->prefix)) &&
-				    (r->prefix[strlen(r->prefix) - 1] != '$' ||
-				     !strcmp(target, r->prefix)))
-					break;
-			if (!r->prefix)
-				snprintf(out, sizeof out, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
-					 "Connection: close\r\n\r\n");
-			else
-				snprintf(out, sizeof out, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-					 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-					 r->status, strlen(r->body), r->body);
-			if (write(c, out, strlen(out)) < 0)
-				_exit(1);
-			close(c);
-		}
-	}
-	close(s);
-	pids[n_pids++] = pid;
-	return ntohs(a.sin_port);
+	struct testsrv *s = &servers[n_servers++];
+	testsrv_start(s, 0, route, (void *)routes);
+	return s->port;
 }
 
 static void stop_servers(void)
 {
-	for (int i = 0; i < n_pids; i++) {
-		kill(pids[i], SIGKILL);
-		waitpid(pids[i], NULL, 0);
-	}
-	n_pids = 0;
+	for (int i = 0; i < n_servers; i++)
+		testsrv_stop(&servers[i]);
+	n_servers = 0;
 }
 
 /* Routes are matched in order: the longer paths first, "/api" itself last. */
