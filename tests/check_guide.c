@@ -334,6 +334,9 @@ static void check_case(const char *from, const char *to, enum hoist_strategy str
 	ck_assert_uint_eq(rb->n_steps, g->n_steps - count(g, NULL, NULL));
 	ck_assert_str_eq(rb->to.text, from);
 	ck_assert_str_eq(rb->from.text, to);
+	/* The rollback plan records which run it rolls back. */
+	ck_assert_uint_eq(rb->n_overrides, 1);
+	ck_assert(!strncmp(rb->overrides[0], "rollback of run ", 16));
 	for (size_t i = 0, k = 0; i < g->n_steps; i++) {
 		if (!g->steps[i].step)
 			continue;

@@ -221,9 +221,6 @@ static int rollback_done(struct ui_state *s, const char *text)
 		return UI_REDRAW;
 	hoist_error_init(&err);
 	rb = hoist_guide_to_plan(guide, plan);
-	rb->overrides = hoist_xcalloc(1, sizeof *rb->overrides);
-	rb->overrides[0] = hoist_xasprintf("rollback of run %s", guide->run_id ? guide->run_id : "-");
-	rb->n_overrides = 1;
 	if (hoist_run_start_detached(&s->cfg, rb, &id, &err) != HOIST_OK) {
 		ui_set_message(s, _("The rollback did not start: %s"), hoist_error_message(&err));
 	} else {

@@ -54,7 +54,7 @@ int cli_guide_carry_out(struct cli *cli, const char *command, const struct hoist
 			const struct hoist_plan *run, bool yes)
 {
 	struct hoist_plan *rb;
-	char *text, *why;
+	char *text;
 	size_t manual = hoist_guide_manual_steps(g);
 	int rc;
 
@@ -83,10 +83,6 @@ int cli_guide_carry_out(struct cli *cli, const char *command, const struct hoist
 		}
 	}
 	rb = hoist_guide_to_plan(g, run);
-	why = hoist_xasprintf("rollback of run %s", g->run_id ? g->run_id : "-");
-	rb->overrides = hoist_xcalloc(1, sizeof *rb->overrides);
-	rb->overrides[0] = why;
-	rb->n_overrides = 1;
 	/* A rollback is a run: the same engine, journal, lock and following as an upgrade. */
 	rc = cli_run_job(cli, 0, rb, NULL, false, false, false);
 	if (rc == 0)

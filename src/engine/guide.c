@@ -1199,6 +1199,10 @@ struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct
 		if (!strcmp(s->step, "db-restore") && hoist_plan_pnr_index(p) < 0)
 			p->steps[p->n_steps - 1].point_of_no_return = true;
 	}
+	/* The plan says what it is: the run it rolls back (stable text, for the record). */
+	p->overrides = hoist_xcalloc(1, sizeof *p->overrides);
+	p->overrides[0] = hoist_xasprintf("rollback of run %s", g->run_id ? g->run_id : "-");
+	p->n_overrides = 1;
 	return p;
 }
 

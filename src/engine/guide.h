@@ -125,7 +125,8 @@ char *hoist_guide_to_text(const struct hoist_guide *g);
 char *hoist_guide_to_json(const struct hoist_guide *g);
 /*
  * The rollback plan: the guide's steps that hoist can do, in order, from the run's to
- * version back to its from version (kind downgrade), same nodes, profile and packages.
+ * version back to its from version (kind downgrade), same nodes, profile and packages;
+ * its one override records "rollback of run ID".
  */
 struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct hoist_plan *run);
 /* Writes the text to <run_dir>/guide.txt atomically (0600). */

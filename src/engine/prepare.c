@@ -149,11 +149,29 @@ static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoi
 	return HOIST_OK;
 }
 
+/* Connects (the caller frees *oc), reads the version, checks the key, reads the nodes. */
+static enum hoist_status read_server(const struct hoist_config *cfg, struct hoist_octopus **oc,
+				     struct hoist_version *current,
+				     struct hoist_octopus_nodes *sn,
+				     struct hoist_plan_node **nodes, size_t *n_nodes,
+				     struct hoist_error *err)
+{
+	struct hoist_http_options ho;
+	enum hoist_status st;
+	hoist_report_http_options(cfg, &ho);
+	*oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
+	st = hoist_octopus_version(*oc, current, err);
+	if (st == HOIST_OK)
+		st = hoist_octopus_check_key(*oc, err);
+	if (st == HOIST_OK)
+		st = gather_nodes(cfg, *oc, current, sn, nodes, n_nodes, err);
+	return st;
+}
+
 enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char *target,
 				     const struct hoist_prepare_options *o,
 				     struct hoist_plan **out, struct hoist_error *err)
 {
-	struct hoist_http_options ho;
 	struct hoist_octopus *oc;
 	struct hoist_version current, to;
 	struct hoist_feed *feed = NULL;
@@ -175,13 +193,7 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server is configured: set [server] url or "
 					 "HOIST_SERVER_URL"));
-	hoist_report_http_options(cfg, &ho);
-	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
-	st = hoist_octopus_version(oc, &current, err);
-	if (st == HOIST_OK)
-		st = hoist_octopus_check_key(oc, err);
-	if (st == HOIST_OK)
-		st = gather_nodes(cfg, oc, &current, &sn, &nodes, &n_nodes, err);
+	st = read_server(cfg, &oc, &current, &sn, &nodes, &n_nodes, err);
 	if (st == HOIST_OK)
 		st = hoist_report_feed_load(cfg, &feed, err);
 	if (st == HOIST_OK && hoist_version_cmp(&current, &to) >= 0)
@@ -237,7 +249,6 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
 					    struct hoist_plan **out, struct hoist_error *err)
 {
-	struct hoist_http_options ho;
 	struct hoist_octopus *oc;
 	struct hoist_version current;
 	struct hoist_octopus_nodes sn = { NULL, 0 };
@@ -252,13 +263,7 @@ enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server is configured: set [server] url or "
 					 "HOIST_SERVER_URL"));
-	hoist_report_http_options(cfg, &ho);
-	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
-	st = hoist_octopus_version(oc, &current, err);
-	if (st == HOIST_OK)
-		st = hoist_octopus_check_key(oc, err);
-	if (st == HOIST_OK)
-		st = gather_nodes(cfg, oc, &current, &sn, &nodes, &n_nodes, err);
+	st = read_server(cfg, &oc, &current, &sn, &nodes, &n_nodes, err);
 	hoist_octopus_free(oc);
 	if (st != HOIST_OK) {
 		hoist_octopus_nodes_done(&sn);
