@@ -2,20 +2,7 @@
 # cli_german.sh: hoist speaks German under LANG=de_DE.UTF-8 (po/de.po).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/cli_lib.sh"
 
-if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
-	echo "SKIP: no de_DE.UTF-8 locale on this machine (locale-gen de_DE.UTF-8)"
-	exit 77
-fi
-if [ -f "$top_builddir/po/de.gmo" ]; then
-	use_build_locale
-else
-	# make distcheck: the catalogue ships in the (read-only) source tree.
-	mkdir -p "$TMPROOT/locale/de/LC_MESSAGES"
-	cp "$top_srcdir/po/de.gmo" "$TMPROOT/locale/de/LC_MESSAGES/hoist.mo"
-	export HOIST_LOCALEDIR="$TMPROOT/locale"
-fi
-unset LC_ALL LANGUAGE
-export LANG=de_DE.UTF-8
+use_german
 
 run "$HOIST" --help
 exits "--help" 0

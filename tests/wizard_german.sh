@@ -2,21 +2,7 @@
 # wizard_german.sh: hoist-wizard speaks German on every screen under LANG=de_DE.UTF-8.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 
-if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
-	echo "SKIP: no de_DE.UTF-8 locale on this machine (locale-gen de_DE.UTF-8)"
-	exit 77
-fi
-if [ -f "$top_builddir/po/de.gmo" ]; then
-	use_build_locale
-else
-	# make distcheck: the catalogue ships in the (read-only) source tree.
-	mkdir -p "$TMPROOT/locale/de/LC_MESSAGES"
-	cp "$top_srcdir/po/de.gmo" "$TMPROOT/locale/de/LC_MESSAGES/hoist.mo"
-	export HOIST_LOCALEDIR="$TMPROOT/locale"
-fi
-# tmux itself must see a UTF-8 locale, or it draws umlauts as '_'.
-unset LC_ALL LANGUAGE
-export LANG=de_DE.UTF-8
+use_german
 
 # lacks DESCRIPTION TEXT...: none of the (English) texts is on the screen.
 lacks() {

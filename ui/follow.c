@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include "i18n.h"
+#include "checklist.h"
 #include "run.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -116,4 +117,15 @@ const char *ui_step_state(enum hoist_step_state st)
 	case HOIST_STEP_SKIPPED: return _("skipped");
 	default: return _("waiting");
 	}
+}
+
+int ui_start_run(struct ui_state *s, const struct hoist_plan *plan, struct hoist_error *err)
+{
+	char *id = NULL;
+	if (hoist_run_start_detached(&s->cfg, plan, &id, err) != HOIST_OK)
+		return UI_REDRAW;
+	free(s->run_id);
+	s->run_id = id;
+	s->go_to = &ui_screen_progress;
+	return UI_REDRAW | UI_GOTO;
 }

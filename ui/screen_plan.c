@@ -142,20 +142,12 @@ static void draw(struct ui_state *s)
 static int start_run(struct ui_state *s)
 {
 	struct hoist_error err;
-	char *id = NULL;
-	int r = UI_REDRAW;
+	int r;
 	hoist_error_init(&err);
 	hoist_checklist_record(&s->checklist, plan);
-	if (hoist_run_start_detached(&s->cfg, plan, &id, &err) != HOIST_OK) {
+	r = ui_start_run(s, plan, &err);
+	if (!(r & UI_GOTO))
 		ui_set_message(s, _("Nothing was started: %s"), hoist_error_message(&err));
-	} else {
-		free(s->run_id);
-		s->run_id = id;
-		id = NULL;
-		s->go_to = &ui_screen_progress;
-		r |= UI_GOTO;
-	}
-	free(id);
 	hoist_error_done(&err);
 	return r;
 }

@@ -215,23 +215,15 @@ static int rollback_done(struct ui_state *s, const char *text)
 {
 	struct hoist_error err;
 	struct hoist_plan *rb;
-	char *id = NULL;
-	int r = UI_REDRAW;
+	int r;
 	if (!text || strcmp(text, "y") || !guide)
 		return UI_REDRAW;
 	hoist_error_init(&err);
 	rb = hoist_guide_to_plan(guide, plan);
-	if (hoist_run_start_detached(&s->cfg, rb, &id, &err) != HOIST_OK) {
+	r = ui_start_run(s, rb, &err);
+	if (!(r & UI_GOTO))
 		ui_set_message(s, _("The rollback did not start: %s"), hoist_error_message(&err));
-	} else {
-		free(s->run_id);
-		s->run_id = id;
-		id = NULL;
-		s->go_to = &ui_screen_progress;
-		r |= UI_GOTO;
-	}
 	hoist_plan_free(rb);
-	free(id);
 	hoist_error_done(&err);
 	return r;
 }

@@ -148,6 +148,11 @@ enum hoist_status ui_follow_open(struct ui_state *s, struct ui_follow *f, const 
 /* Reads the events that arrived; true when anything did. */
 bool ui_follow_read(struct ui_follow *f);
 void ui_follow_close(struct ui_state *s, struct ui_follow *f);
+/*
+ * Starts plan as a detached run and goes to the progress screen (UI_GOTO in the flags
+ * returned); when it cannot start, err says why and the screen stays.
+ */
+int ui_start_run(struct ui_state *s, const struct hoist_plan *plan, struct hoist_error *err);
 /* Log line i, 0 the oldest kept. */
 const char *ui_follow_log(const struct ui_follow *f, size_t i);
 /* A step's state for people: "waiting", "running", "done", "FAILED", "skipped". */
