@@ -7,7 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include "http.h"
+#include "text.h"
 #include "testsrv.h"
 
 static struct testsrv srv = { 0, 0, -1 };
@@ -157,6 +165,163 @@ START_TEST(test_http_plain_http_refused_before_sending)
 }
 END_TEST
 
+
+/*
+ * A misbehaving peer, forked: "silent" accepts and never answers, "trickle" sends the
+ * head of an answer and then two bytes a second. It gives up by itself after 8 s.
+ */
+static pid_t bad_pid;
+static int bad_port;
+
+static void bad_peer(const char *mode)
+{
+	struct sockaddr_in a;
+	socklen_t alen = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	getsockname(fd, (struct sockaddr *)&a, &alen);
+	bad_port = ntohs(a.sin_port);
+	bad_pid = fork();
+	if (bad_pid == 0) {
+		alarm(8);
+		for (;;) {
+			int c = accept(fd, NULL, NULL);
+			char buf[4096];
+			if (c < 0)
+				_exit(0);
+			if (read(c, buf, sizeof buf) < 0)
+				_exit(0);
+			if (!strcmp(mode, "trickle")) {
+				const char *head = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
+				if (write(c, head, strlen(head)) < 0)
+					_exit(0);
+				for (;;) {
+					usleep(500000);
+					if (write(c, "x", 1) < 0)
+						_exit(0);
+				}
+			}
+			/* silent: keep the connection open, say nothing */
+		}
+	}
+	close(fd);
+}
+
+static void bad_peer_stop(void)
+{
+	if (bad_pid > 0) {
+		kill(bad_pid, SIGKILL);
+		waitpid(bad_pid, NULL, 0);
+		bad_pid = 0;
+	}
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static enum hoist_status discard(void *ctx, const void *data, size_t n)
+{
+	return HOIST_OK;
+}
+
+START_TEST(test_http_trickling_peer_given_up)
+{
+	/* Two bytes a second is "data" to a 1 byte/s limit: such a peer was never given up. */
+	struct hoist_http_options o;
+	struct hoist_http *h;
+	struct hoist_http_response r;
+	struct hoist_http_request q = { 0 };
+	struct hoist_error err;
+	struct timespec t0;
+	char u[64];
+	double took;
+	bad_peer("trickle");
+	hoist_http_options_init(&o);
+	o.stall_timeout_s = 2;
+	o.retries = 0;
+	h = hoist_http_new(&o);
+	hoist_error_init(&err);
+	hoist_http_response_init(&r);
+	snprintf(u, sizeof u, "http://127.0.0.1:%d/pkg", bad_port);
+	q.url = u;
+	q.sink = discard; /* a download: no total deadline, only the low-speed limit */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(hoist_http_perform(h, &q, &r, &err), HOIST_TIMEOUT);
+	took = seconds_since(&t0);
+	bad_peer_stop();
+	ck_assert_msg(took < 4.0, "given up after %.1f s", took);
+	ck_assert_msg(strstr(hoist_error_message(&err), "less than 512 bytes a second for 2 s"),
+		      "%s", hoist_error_message(&err));
+	hoist_error_done(&err);
+	hoist_http_response_done(&r);
+	hoist_http_free(h);
+}
+END_TEST
+
+START_TEST(test_http_deadline_covers_retries)
+{
+	/* A silent peer: three tries of a 30 s stall each was 91 s; the call's deadline is all. */
+	struct hoist_http_options o;
+	struct hoist_http *h;
+	struct hoist_http_response r;
+	struct hoist_http_request q = { 0 };
+	struct hoist_error err;
+	struct timespec t0;
+	char u[64];
+	double took;
+	bad_peer("silent");
+	hoist_http_options_init(&o);
+	o.retries = 2;
+	o.retry_delay_ms = 100;
+	h = hoist_http_new(&o);
+	hoist_error_init(&err);
+	hoist_http_response_init(&r);
+	snprintf(u, sizeof u, "http://127.0.0.1:%d/api", bad_port);
+	q.url = u;
+	q.idempotent = true;
+	q.deadline_ms = 1500;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(hoist_http_perform(h, &q, &r, &err), HOIST_TIMEOUT);
+	took = seconds_since(&t0);
+	bad_peer_stop();
+	ck_assert_msg(took < 2.5, "given up after %.1f s", took);
+	ck_assert_msg(strstr(hoist_error_message(&err), "within the 1.5 s allowed"), "%s",
+		      hoist_error_message(&err));
+	ck_assert_msg(strstr(hoist_error_message(&err), "0 bytes received"), "%s",
+		      hoist_error_message(&err));
+	hoist_error_done(&err);
+	hoist_http_response_done(&r);
+	hoist_http_free(h);
+}
+END_TEST
+
+START_TEST(test_http_echoed_key_scrubbed)
+{
+	/* A server that puts the key it got into its ErrorMessage: the message never has it. */
+	struct hoist_error err;
+	struct hoist_buf body;
+	hoist_secret_add("API-ECHOED0123456789");
+	hoist_buf_init(&body, 0);
+	hoist_buf_puts(&body, "{\"ErrorMessage\":\"bad key API-ECHOED0123456789 for you\"}");
+	hoist_error_init(&err);
+	ck_assert_int_eq(hoist_http_status_error(500, "connect", "http://x/api", &body, &err),
+			 HOIST_HTTP);
+	ck_assert_msg(!strstr(hoist_error_message(&err), "ECHOED"), "%s", hoist_error_message(&err));
+	ck_assert(strstr(hoist_error_message(&err), "bad key [API key] for you") != NULL);
+	hoist_error_done(&err);
+	hoist_buf_done(&body);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http");
@@ -169,6 +334,9 @@ int main(void)
 	tcase_add_test(errors, test_http_refused_connection_names_host);
 	tcase_add_test(errors, test_http_body_cap);
 	tcase_add_test(errors, test_http_plain_http_refused_before_sending);
+	tcase_add_test(errors, test_http_trickling_peer_given_up);
+	tcase_add_test(errors, test_http_deadline_covers_retries);
+	tcase_add_test(errors, test_http_echoed_key_scrubbed);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
 	sr = srunner_create(s);

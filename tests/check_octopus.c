@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "conf.h"
 #include "octopus.h"
@@ -239,6 +240,34 @@ START_TEST(test_octopus_unknown_node_and_no_server)
 }
 END_TEST
 
+START_TEST(test_octopus_drain_hang_bounded)
+{
+	/* A drain that hangs on the server: three tries of the whole timeout each took
+	 * about 110 s; the deadline covers the call, retries included. */
+	struct hoist_http_options o;
+	struct hoist_octopus *c;
+	struct hoist_error err;
+	struct timespec t0, t1;
+	bool changed;
+	double took;
+	ck_assert_int_eq(sandbox("fault", "set drain=hang"), 0);
+	hoist_http_options_init(&o);
+	o.total_timeout_ms = 2000;
+	c = hoist_octopus_new(cfg.server_url, cfg.api_key, &o);
+	hoist_error_init(&err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(hoist_octopus_drain(c, "node2", true, &changed, &err), HOIST_TIMEOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_msg(took < 4.0, "a hanging drain failed after %.1f s", took);
+	ck_assert_msg(strstr(hoist_error_message(&err), "2.0 s") != NULL, "%s",
+		      hoist_error_message(&err));
+	ck_assert_int_eq(sandbox("fault", "clear"), 0);
+	hoist_error_done(&err);
+	hoist_octopus_free(c);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("octopus");
@@ -254,6 +283,8 @@ int main(void)
 	tcase_add_test(core, test_octopus_tasks_health_and_tentacles);
 	tcase_add_test(errors, test_octopus_wrong_key_refused);
 	tcase_add_test(errors, test_octopus_unknown_node_and_no_server);
+	tcase_add_test(errors, test_octopus_drain_hang_bounded);
+	tcase_set_timeout(errors, 30);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
 	sr = srunner_create(s);

@@ -8,6 +8,7 @@
 #include <wchar.h>
 #include "cli.h"
 #include "i18n.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* git's builtin table: hoist --help is generated from it. */
@@ -36,7 +37,10 @@ const struct cli_command cli_commands[] = {
 
 int cli_fail(const struct hoist_error *err)
 {
-	fprintf(stderr, _("hoist: %s\n"), hoist_error_message(err));
+	/* A message may quote a server or a feed: nothing in it acts on the terminal. */
+	char *shown = hoist_text_visible(hoist_error_message(err), 0);
+	fprintf(stderr, _("hoist: %s\n"), shown);
+	free(shown);
 	return hoist_status_exit_code(err->status);
 }
 
@@ -47,6 +51,11 @@ int cli_usage(const char *command, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = hoist_xvasprintf(fmt, ap);
 	va_end(ap);
+	{
+		char *shown = hoist_text_visible(msg, 0);
+		free(msg);
+		msg = shown;
+	}
 	fprintf(stderr, _("hoist: %s\n"), msg);
 	if (command)
 		fprintf(stderr, _("Try 'hoist %s --help'.\n"), command);
@@ -197,11 +206,10 @@ static int load_config(struct cli *cli)
 	struct hoist_error err;
 	enum hoist_status st;
 	hoist_error_init(&err);
-	st = hoist_config_load(&cli->conf, cli->config_path, &err);
+	st = hoist_config_load_with_key_file(&cli->conf, cli->config_path, cli->api_key_file,
+					     &err);
 	if (st == HOIST_OK && cli->server_url)
 		st = hoist_config_set(&cli->conf, "server.url", cli->server_url, &err);
-	if (st == HOIST_OK && cli->api_key_file)
-		st = hoist_config_set(&cli->conf, "server.api_key_file", cli->api_key_file, &err);
 	if (st != HOIST_OK) {
 		int rc = cli_fail(&err);
 		hoist_error_done(&err);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "report.h"
+#include "text.h"
 
 enum { OPT_FROM = 256, OPT_TO, OPT_FEED, OPT_JSON };
 
@@ -29,11 +30,14 @@ static int help(void)
 
 static void print_entry(const struct hoist_note_entry *e, bool with_version)
 {
+	/* Feed text: escapes and controls shown, never sent to the terminal. */
+	char *text = hoist_text_visible(e->text, 0);
 	if (with_version)
 		printf("  [%s] %s: %s\n", cli_note_label(e->kind), e->release->version.text,
-		       e->text);
+		       text);
 	else
-		printf("  [%s] %s\n", cli_note_label(e->kind), e->text);
+		printf("  [%s] %s\n", cli_note_label(e->kind), text);
+	free(text);
 }
 
 static void print_notes(const struct hoist_notes *n)

@@ -7,6 +7,7 @@
 #include <time.h>
 #include "cli.h"
 #include "i18n.h"
+#include "text.h"
 #include "journal.h"
 #include "lock.h"
 #include "run.h"
@@ -73,6 +74,8 @@ static const char *where(const struct hoist_event *ev, char *buf, size_t n)
 void cli_print_event(const struct hoist_event *ev, bool json)
 {
 	char t[16], w[160];
+	struct hoist_event shown;
+	char *msg, *node;
 	if (json) {
 		char *line = hoist_event_to_json(ev);
 		puts(line);
@@ -80,6 +83,11 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 		fflush(stdout);
 		return;
 	}
+	/* Node output and server messages: controls made visible before a terminal sees them. */
+	shown = *ev;
+	shown.message = msg = ev->message ? hoist_text_visible(ev->message, 0) : NULL;
+	shown.node = node = ev->node ? hoist_text_visible(ev->node, 0) : NULL;
+	ev = &shown;
 	clock_text(ev->t_ms, t);
 	switch (ev->type) {
 	case HOIST_EVENT_RUN_START:
@@ -125,6 +133,8 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 	default:
 		break;
 	}
+	free(msg);
+	free(node);
 	fflush(stdout);
 }
 

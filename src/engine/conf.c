@@ -1,9 +1,8 @@
-/* conf.c: hoist's configuration from INI files (libinih), the environment and overrides. */
+/* conf.c: hoist's configuration from INI files, the environment and overrides. */
 #include "config.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "i18n.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define SYSTEM_CONFIG "/etc/hoist/hoist.conf"
@@ -492,52 +492,40 @@ static enum hoist_status set_one(struct hoist_config *c, const char *section, co
 			       where, section);
 }
 
-/* libinih reads lines through this, so that each handler call knows its line number. */
-struct parse_ctx {
-	struct hoist_config *c;
-	const char *path;
-	const char *pos, *end;
-	int lineno;
-	int err_line; /* where x->st went wrong */
-	enum hoist_status st;
-	struct hoist_error *err;
-};
+/*
+ * The INI syntax of hoist.conf(5), read here rather than by libinih, whose fixed line
+ * buffer (200 bytes) refused a custom install template as long as the built-in ones.
+ */
+#define LINE_MAX_CHARS 4096
 
-static char *read_line(char *str, int num, void *stream)
+static char *trim(char *s)
 {
-	struct parse_ctx *x = stream;
-	const char *nl;
-	size_t len;
-	if (x->st != HOIST_OK || x->pos >= x->end)
-		return NULL;
-	nl = memchr(x->pos, '\n', (size_t)(x->end - x->pos));
-	len = nl ? (size_t)(nl - x->pos) + 1 : (size_t)(x->end - x->pos);
-	x->lineno++;
-	/* libinih keeps the line in a fixed buffer; a longer one would be cut silently. */
-	if (len + 1 > (size_t)num) {
-		x->st = hoist_error_set(x->err, HOIST_CONFIG,
-					_("%s:%d: the line is longer than %d characters"), x->path,
-					x->lineno, num - 2);
-		x->err_line = x->lineno;
-		return NULL;
-	}
-	memcpy(str, x->pos, len);
-	str[len] = '\0';
-	x->pos += len;
-	return str;
+	char *e;
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\f' ||
+			 e[-1] == '\v'))
+		*--e = '\0';
+	return s;
 }
 
-static int on_value(void *user, const char *section, const char *name, const char *value)
+/* Cuts an inline comment: ";" after a blank. */
+static void cut_comment(char *s)
 {
-	struct parse_ctx *x = user;
-	char *where;
-	if (x->st != HOIST_OK)
-		return 0;
-	where = hoist_xasprintf("%s:%d", x->path, x->lineno);
-	x->st = set_one(x->c, section, name, value ? value : "", where, x->err);
-	x->err_line = x->lineno;
-	free(where);
-	return x->st == HOIST_OK;
+	for (char *p = s; *p; p++)
+		if (*p == ';' && p > s && (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
+static enum hoist_status syntax_error(const char *path, int lineno, struct hoist_error *err)
+{
+	return hoist_error_set(err, HOIST_CONFIG,
+			       _("%s:%d: cannot read this line; expected [section] or "
+				 "key = value"),
+			       path, lineno);
 }
 
 static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
@@ -545,7 +533,9 @@ static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
 {
 	char chunk[8192];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	/* O_NONBLOCK: a FIFO in its place must not hang the open; fstat refuses it after. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	*missing = false;
 	if (fd < 0) {
 		if (errno == ENOENT) {
@@ -556,6 +546,13 @@ static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
 		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
 				       _("cannot open %s: %s"), path, strerror(errno));
 	}
+	if (fstat(fd, &sb) < 0 || !(S_ISREG(sb.st_mode) || S_ISCHR(sb.st_mode))) {
+		close(fd);
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("the configuration file %s is not a regular file"), path);
+	}
+	if (S_ISREG(sb.st_mode))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -567,7 +564,8 @@ static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
 		}
 		if (hoist_buf_append(out, chunk, (size_t)n) != HOIST_OK) {
 			close(fd);
-			return hoist_error_set(err, HOIST_TOOBIG,
+			/* A configuration problem (exit 2), not a failed upgrade. */
+			return hoist_error_set(err, HOIST_CONFIG,
 					       _("%s is larger than %zu bytes"), path, cap);
 		}
 	}
@@ -578,22 +576,60 @@ static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
 static enum hoist_status parse_text(struct hoist_config *c, const char *path, const char *text,
 				    size_t len, struct hoist_error *err)
 {
-	struct parse_ctx x = { c, path, text, text + len, 0, 0, HOIST_OK, err };
-	int rc;
-	if (memchr(text, '\0', len))
+	const char *pos = text, *end = text + len;
+	char *section = hoist_xstrdup("");
+	enum hoist_status st = HOIST_OK;
+	int lineno = 0;
+	if (memchr(text, '\0', len)) {
+		free(section);
 		return hoist_error_set(err, HOIST_CONFIG, _("%s is not a text file"), path);
-	rc = ini_parse_stream(read_line, &x, on_value, &x);
-	/* libinih reports the first bad line; a syntax error before ours comes first. */
-	if (x.st != HOIST_OK && !(rc > 0 && rc < x.err_line))
-		return x.st;
-	if (rc > 0)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s:%d: cannot read this line; expected [section] or "
-					 "key = value"),
-				       path, rc);
-	if (rc < 0)
-		return hoist_error_set(err, HOIST_CONFIG, _("cannot parse %s"), path);
-	return HOIST_OK;
+	}
+	if (len >= 3 && !memcmp(pos, "\xef\xbb\xbf", 3))
+		pos += 3; /* a UTF-8 byte order mark */
+	while (st == HOIST_OK && pos < end) {
+		const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+		size_t n = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
+		char *line, *s, *eq;
+		lineno++;
+		if (n > LINE_MAX_CHARS) {
+			st = hoist_error_set(err, HOIST_CONFIG,
+					     _("%s:%d: the line is longer than %d characters"), path,
+					     lineno, LINE_MAX_CHARS);
+			break;
+		}
+		line = hoist_xstrndup(pos, n);
+		pos += n + (nl ? 1 : 0);
+		s = trim(line);
+		if (!*s || *s == ';' || *s == '#') {
+			free(line);
+			continue;
+		}
+		if (*s == '[') {
+			char *close = strchr(s + 1, ']');
+			if (!close) {
+				st = syntax_error(path, lineno, err);
+			} else {
+				*close = '\0';
+				free(section);
+				section = hoist_xstrdup(trim(s + 1));
+			}
+			free(line);
+			continue;
+		}
+		cut_comment(s);
+		eq = strpbrk(s, "=:");
+		if (!eq || eq == s) {
+			st = syntax_error(path, lineno, err);
+		} else {
+			char *where = hoist_xasprintf("%s:%d", path, lineno);
+			*eq = '\0';
+			st = set_one(c, section, trim(s), trim(eq + 1), where, err);
+			free(where);
+		}
+		free(line);
+	}
+	free(section);
+	return st;
 }
 
 enum hoist_status hoist_config_load_file(struct hoist_config *c, const char *path,
@@ -640,6 +676,7 @@ static enum hoist_status clean_key(char *key, const char *origin, struct hoist_e
 					       _("the API key in %s contains spaces, line breaks "
 						 "or other characters an API key cannot have"),
 					       origin);
+	hoist_secret_add(key);
 	return HOIST_OK;
 }
 
@@ -653,7 +690,8 @@ enum hoist_status hoist_config_read_key_file(const char *path, char **key,
 	int fd;
 	enum hoist_status st = HOIST_OK;
 	*key = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO would wait for a writer before fstat could refuse it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_CONFIG,
 				       _("cannot open the API key file %s: %s"), path,
@@ -663,6 +701,7 @@ enum hoist_status hoist_config_read_key_file(const char *path, char **key,
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("the API key file %s is not a regular file"), path);
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (sb.st_mode & 077) {
 		close(fd);
 		return hoist_error_set(err, HOIST_PERMISSION,
@@ -759,6 +798,13 @@ static enum hoist_status use_key_file(struct hoist_config *c, struct hoist_error
 enum hoist_status hoist_config_load(struct hoist_config *c, const char *explicit_path,
 				    struct hoist_error *err)
 {
+	return hoist_config_load_with_key_file(c, explicit_path, NULL, err);
+}
+
+enum hoist_status hoist_config_load_with_key_file(struct hoist_config *c,
+						  const char *explicit_path,
+						  const char *key_file, struct hoist_error *err)
+{
 	enum hoist_status st;
 	char *user = xdg_path("XDG_CONFIG_HOME", ".config", "/hoist.conf");
 	bool key_from_env = getenv("HOIST_API_KEY") && *getenv("HOIST_API_KEY");
@@ -770,6 +816,11 @@ enum hoist_status hoist_config_load(struct hoist_config *c, const char *explicit
 		st = hoist_config_load_file(c, explicit_path, true, err);
 	if (st == HOIST_OK)
 		st = hoist_config_load_env(c, err);
+	/* --api-key-file wins over everything: the configured key file is then not read. */
+	if (st == HOIST_OK && key_file) {
+		replace(&c->api_key_file, key_file);
+		return use_key_file(c, err);
+	}
 	/* The key itself in the environment wins over any key file named before it. */
 	if (st == HOIST_OK && c->api_key_file && !key_from_env)
 		st = use_key_file(c, err);

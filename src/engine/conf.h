@@ -98,6 +98,11 @@ enum hoist_status hoist_config_load_env(struct hoist_config *c, struct hoist_err
  */
 enum hoist_status hoist_config_load(struct hoist_config *c, const char *explicit_path,
 				    struct hoist_error *err);
+/* The same, with a key file given on the command line (NULL: none) that overrides every
+ * other key source; a configured key file is then not even read. */
+enum hoist_status hoist_config_load_with_key_file(struct hoist_config *c,
+						  const char *explicit_path,
+						  const char *key_file, struct hoist_error *err);
 /* A command-line override "section.key" = value; refuses the API key itself. */
 enum hoist_status hoist_config_set(struct hoist_config *c, const char *name,
 				   const char *value, struct hoist_error *err);

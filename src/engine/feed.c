@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 #include "feed.h"
 #include "i18n.h"
+#include "json.h"
 #include "xalloc.h"
 
 #define FEED_FORMAT "hoist-feed/1"
@@ -440,9 +441,8 @@ static enum hoist_status sort_releases(struct hoist_feed *f, struct hoist_error 
  * cJSON allocates every node, key and string of an entry with malloc and frees them
  * one by one right after; that is a third of the time spent on a large feed. While
  * this thread reads an entry, those allocations come from a scratch block instead,
- * emptied in one go once the entry is converted. The hooks are installed once for the
- * process and fall back to malloc/free for every other use of cJSON, on any thread,
- * so libhoist expects no one else to install cJSON hooks.
+ * emptied in one go once the entry is converted. json.c owns cJSON's hooks for the
+ * process; this thread's allocations go to the block only while an entry is parsed.
  */
 #define SCRATCH_SIZE (64u << 10)
 
@@ -453,7 +453,6 @@ struct scratch {
 };
 
 static _Thread_local struct scratch *scratch; /* set only while an entry is parsed */
-static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
 
 static void *scratch_malloc(size_t n)
 {
@@ -475,12 +474,6 @@ static void scratch_free(void *p)
 	if (s && (char *)p >= s->base && (char *)p < s->base + SCRATCH_SIZE)
 		return; /* reclaimed with the whole block */
 	free(p);
-}
-
-static void hooks_install(void)
-{
-	cJSON_Hooks h = { scratch_malloc, scratch_free };
-	cJSON_InitHooks(&h);
 }
 
 /*
@@ -585,6 +578,7 @@ static enum hoist_status read_entry(struct reader *rd, const char **p)
 				       _("the feed lists more than the %zu releases allowed"),
 				       rd->o->max_releases);
 	scratch = &rd->scratch;
+	hoist_json_thread_alloc(scratch_malloc, scratch_free);
 	st = parse_value(rd, *p, &item, p);
 	if (st == HOIST_OK) {
 		f->releases = hoist_xgrow(f->releases, &rd->alloc, entry, sizeof *f->releases);
@@ -599,6 +593,7 @@ static enum hoist_status read_entry(struct reader *rd, const char **p)
 	rd->scratch.used = 0;
 	rd->scratch.spilled = false;
 	scratch = NULL;
+	hoist_json_thread_alloc(NULL, NULL);
 	return st;
 }
 
@@ -766,7 +761,7 @@ static enum hoist_status read_feed(const char *text, size_t len,
 	struct reader rd = { text, text + len, o, f, 0, { NULL, 0, false }, err };
 	enum hoist_status st;
 
-	pthread_once(&hooks_once, hooks_install);
+	hoist_json_init();
 	rd.scratch.base = hoist_xmalloc(SCRATCH_SIZE);
 	st = read_document(&rd);
 	free(rd.scratch.base);

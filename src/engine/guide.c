@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "exec.h"
 #include "guide.h"
+#include "json.h"
 #include "i18n.h"
 #include "rundir.h"
 #include "xalloc.h"
@@ -1130,10 +1131,10 @@ char *hoist_guide_to_json(const struct hoist_guide *g)
 		cJSON_AddBoolToObject(j, "by_hand", !s->step);
 		cJSON_AddItemToArray(a, j);
 	}
-	text = cJSON_PrintUnformatted(o);
+	text = hoist_json_print(o, false);
 	cJSON_Delete(o);
 	out = hoist_xstrdup(text);
-	cJSON_free(text);
+	free(text);
 	return out;
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include "http.h"
 #include "i18n.h"
+#include "text.h"
 #include "xalloc.h"
 
 struct hoist_http {
@@ -30,6 +31,7 @@ void hoist_http_options_init(struct hoist_http_options *opts)
 	memset(opts, 0, sizeof *opts);
 	opts->connect_timeout_ms = 10000;
 	opts->stall_timeout_s = 30;
+	opts->low_speed_bytes = 512;
 	opts->max_body = 16u << 20;
 	opts->retries = 2;
 	opts->retry_delay_ms = 250;
@@ -174,6 +176,13 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return 0;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -192,8 +201,12 @@ static const char *octopus_error_text(const struct hoist_buf *body, char **owned
 	if (!j)
 		return NULL;
 	m = cJSON_GetObjectItemCaseSensitive(j, "ErrorMessage");
-	if (cJSON_IsString(m) && m->valuestring[0])
-		*owned = hoist_xstrndup(m->valuestring, strnlen(m->valuestring, 300));
+	if (cJSON_IsString(m) && m->valuestring[0]) {
+		/* The key out first: cut at 300 bytes, a part of it would stay. */
+		char *clean = hoist_secret_scrub(m->valuestring);
+		*owned = hoist_xstrndup(clean, strnlen(clean, 300));
+		free(clean);
+	}
 	cJSON_Delete(j);
 	return *owned;
 }
@@ -228,8 +241,37 @@ enum hoist_status hoist_http_status_error(long status, const char *what, const c
 	return st;
 }
 
+/* What happened, for the message: the real numbers, not the settings' names. */
+struct xfer_stats {
+	long stall_s, low_speed, connect_ms, deadline_ms;
+	long long elapsed_ms; /* all tries */
+	long long received;   /* bytes of the last try */
+	int tries;
+	bool connected;
+};
+
+static enum hoist_status timeout_error(const char *h, const struct xfer_stats *x,
+				       struct hoist_error *err)
+{
+	double secs = (double)x->elapsed_ms / 1000.0;
+	if (!x->connected)
+		return hoist_error_set(err, HOIST_TIMEOUT,
+				       _("%s did not accept a connection within %.1f s (%d tries, "
+					 "%.1f s in all)"),
+				       h, (double)x->connect_ms / 1000.0, x->tries, secs);
+	if (x->deadline_ms > 0 && x->elapsed_ms + 50 >= x->deadline_ms)
+		return hoist_error_set(err, HOIST_TIMEOUT,
+				       _("%s did not finish its answer within the %.1f s allowed "
+					 "(%lld bytes received, %d tries)"),
+				       h, (double)x->deadline_ms / 1000.0, x->received, x->tries);
+	return hoist_error_set(err, HOIST_TIMEOUT,
+			       _("%s sent less than %ld bytes a second for %ld s (%lld bytes "
+				 "received, %d tries, %.1f s in all)"),
+			       h, x->low_speed, x->stall_s, x->received, x->tries, secs);
+}
+
 static enum hoist_status curl_error(CURLcode rc, const char *url, enum hoist_status abort_st,
-				    long stall, struct hoist_error *err)
+				    const struct xfer_stats *stats, struct hoist_error *err)
 {
 	char *host = url_host(url);
 	const char *h = host ? host : url;
@@ -261,8 +303,7 @@ static enum hoist_status curl_error(CURLcode rc, const char *url, enum hoist_sta
 				     h);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		st = hoist_error_set(err, HOIST_TIMEOUT,
-				     _("%s did not answer in time (no data for %ld s)"), h, stall);
+		st = timeout_error(h, stats, err);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
@@ -312,6 +353,15 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 	enum hoist_status st, abort_st = HOIST_OK;
 	CURLcode rc = CURLE_OK;
 	CURL *c = h->curl;
+	long deadline = req->deadline_ms ? req->deadline_ms : o->total_timeout_ms;
+	long long t0 = now_ms();
+	struct xfer_stats stats = { o->stall_timeout_s, o->low_speed_bytes > 0 ? o->low_speed_bytes : 1,
+				    o->connect_timeout_ms, 0, 0, 0, 0, false };
+	if (deadline == 0 && !req->sink)
+		deadline = HOIST_HTTP_API_DEADLINE_MS;
+	if (deadline < 0)
+		deadline = 0;
+	stats.deadline_ms = deadline;
 
 	st = hoist_http_check_url(req->url, o->allow_plain_http, err);
 	if (st != HOIST_OK)
@@ -328,12 +378,17 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 		struct xfer x = { c, req, resp, o->max_body, HOIST_OK, false };
 		char *ct = NULL;
 		curl_off_t cl = -1;
+		long left = deadline ? deadline - (long)(now_ms() - t0) : 0;
 		if (attempt > 0) {
-			sleep_ms(delay);
-			delay *= 2;
 			if (req->sink)
 				break; /* a streamed body cannot be taken back; the caller resumes */
+			if (deadline && left <= delay)
+				break; /* no time left for another try */
+			sleep_ms(delay);
+			delay *= 2;
+			left = deadline ? deadline - (long)(now_ms() - t0) : 0;
 		}
+		stats.tries = attempt + 1;
 		hoist_buf_done(&resp->body);
 		hoist_buf_init(&resp->body, req->sink ? 65536 : o->max_body);
 		resp->status = 0;
@@ -345,10 +400,10 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 		curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE "/" VERSION);
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, stats.low_speed);
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s);
-		if (o->total_timeout_ms > 0)
-			curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+		if (deadline)
+			curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left > 1 ? left : 1L);
 		if (!req->sink && o->max_body)
 			curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
@@ -381,6 +436,15 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 		}
 		rc = curl_easy_perform(c);
 		abort_st = x.abort_status;
+		{
+			curl_off_t got = 0;
+			long hdr = 0, sent = 0;
+			curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &got);
+			curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hdr);
+			curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &sent);
+			stats.received = (long long)got + hdr;
+			stats.connected = sent > 0; /* the request went out */
+		}
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 		if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) {
 			free(resp->content_type);
@@ -397,7 +461,8 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 		memset(key_header, 0, strlen(key_header));
 		free(key_header);
 	}
+	stats.elapsed_ms = now_ms() - t0;
 	if (rc != CURLE_OK)
-		return curl_error(rc, req->url, abort_st, o->stall_timeout_s, err);
+		return curl_error(rc, req->url, abort_st, &stats, err);
 	return HOIST_OK;
 }

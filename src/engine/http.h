@@ -11,8 +11,15 @@ struct hoist_http_options {
 	bool insecure;          /* skip TLS verification: only when the operator says so */
 	bool allow_plain_http;  /* http:// to a host that is not loopback */
 	long connect_timeout_ms; /* default 10 000 */
-	long stall_timeout_s;   /* give up after this long below 1 byte/s; default 30 */
-	long total_timeout_ms;  /* 0: none (downloads); default 0 */
+	/* Give up on a transfer slower than low_speed_bytes a second for stall_timeout_s. */
+	long stall_timeout_s;   /* default 30 */
+	long low_speed_bytes;   /* default 512; a peer trickling a byte a second is given up */
+	/*
+	 * The deadline of one request, every retry included, unless the request sets its
+	 * own: 0 means HOIST_HTTP_API_DEADLINE_MS for a body kept in memory and none for a
+	 * streamed one (a package: the low-speed limit guards it). Default 0.
+	 */
+	long total_timeout_ms;
 	size_t max_body;        /* cap on a body kept in memory; default 16 MiB */
 	int retries;            /* extra tries for idempotent requests; default 2 */
 	long retry_delay_ms;    /* first back-off, doubled each time; default 250 */
@@ -38,7 +45,13 @@ struct hoist_http_request {
 	long long resume_from; /* > 0: ask for bytes from there (Range) */
 	hoist_http_progress_fn progress;
 	void *progress_ctx;
+	/* This call's deadline, retries included (short for a first look, long for a
+	 * package); 0: the handle's total_timeout_ms; < 0: none. */
+	long deadline_ms;
 };
+
+/* The deadline of a request whose body is kept in memory, when nobody chose one. */
+#define HOIST_HTTP_API_DEADLINE_MS 30000
 
 struct hoist_http_response {
 	long status;          /* HTTP status code */

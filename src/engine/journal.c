@@ -1,5 +1,6 @@
 /* journal.c: writing, reading, watching and folding the run journal (JSON Lines). */
 #include "config.h"
+#include <limits.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <sys/inotify.h>
 #endif
 #include "buf.h"
+#include "json.h"
 #include "i18n.h"
 #include "journal.h"
 #include "xalloc.h"
@@ -221,10 +223,8 @@ static char *to_json(const struct hoist_event *ev, const struct scrubber *sc)
 		break;
 	}
 	add_str(o, "message", ev->message, sc);
-	line = cJSON_PrintUnformatted(o);
+	line = hoist_json_print(o, false); /* node output may be ill-formed UTF-8 */
 	cJSON_Delete(o);
-	if (!line)
-		hoist_xmalloc((size_t)-1); /* cJSON only fails for lack of memory */
 	return line;
 }
 
@@ -244,7 +244,7 @@ static char *get_str(const cJSON *o, const char *key)
 static long long get_num(const cJSON *o, const char *key, long long fallback)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : fallback;
+	return hoist_json_int(v, LLONG_MIN, LLONG_MAX, fallback);
 }
 
 enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_event *ev,
@@ -257,13 +257,13 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 	hoist_event_init(ev, HOIST_EVENT_UNKNOWN);
 	seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
 	ev->type_name = get_str(o, "event");
-	if (!cJSON_IsObject(o) || !cJSON_IsNumber(seq) || seq->valuedouble < 1 || !ev->type_name) {
+	if (!cJSON_IsObject(o) || hoist_json_int(seq, 1, LLONG_MAX, 0) < 1 || !ev->type_name) {
 		cJSON_Delete(o);
 		hoist_event_done(ev);
 		return hoist_error_set(err, HOIST_PARSE,
 				       _("a journal line is not an event (it needs \"seq\" and \"event\")"));
 	}
-	ev->seq = (unsigned long long)seq->valuedouble;
+	ev->seq = (unsigned long long)hoist_json_int(seq, 1, LLONG_MAX, 0);
 	ev->t_ms = get_num(o, "t", 0);
 	ev->type = hoist_event_type_parse(ev->type_name);
 	ev->step = get_str(o, "step");
@@ -279,8 +279,10 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 	ev->prompt = get_str(o, "prompt");
 	ev->bytes = get_num(o, "bytes", -1);
 	ev->total = get_num(o, "total", -1);
-	ev->tasks_left = (long)get_num(o, "tasks_left", -1);
-	ev->exit_code = (int)get_num(o, "exit_code", -1);
+	ev->tasks_left = (long)hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, "tasks_left"),
+					      LONG_MIN, LONG_MAX, -1);
+	ev->exit_code = (int)hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, "exit_code"),
+					    INT_MIN, INT_MAX, -1);
 	status = get_str(o, "status");
 	ev->outcome = outcome_parse(status);
 	free(status);

@@ -1,5 +1,6 @@
 /* lock.c: the per-server run lock: link(2) to take it, rename(2) to renew it. */
 #include "config.h"
+#include <limits.h>
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "buf.h"
+#include "json.h"
 #include "i18n.h"
 #include "lock.h"
 #include "rundir.h"
@@ -127,7 +129,10 @@ static enum hoist_status read_info(const char *path, struct hoist_lock_info *inf
 	pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
 	started = cJSON_GetObjectItemCaseSensitive(o, "started");
 	hb = cJSON_GetObjectItemCaseSensitive(o, "heartbeat");
-	if (!cJSON_IsObject(o) || !cJSON_IsNumber(pid) || !cJSON_IsNumber(hb)) {
+	/* A pid that is not a real one (0, -1: kill() would reach a whole group) is refused. */
+	if (!cJSON_IsObject(o) || hoist_json_int(pid, 1, INT_MAX, 0) < 1 ||
+	    !cJSON_IsNumber(hb) || !hoist_double_to_int(hb->valuedouble, LLONG_MIN, LLONG_MAX,
+							&info->heartbeat)) {
 		cJSON_Delete(o);
 		return HOIST_PARSE;
 	}
@@ -135,9 +140,8 @@ static enum hoist_status read_info(const char *path, struct hoist_lock_info *inf
 	info->host = str_of(o, "host");
 	info->run_id = str_of(o, "run_id");
 	info->server = str_of(o, "server");
-	info->pid = (long)pid->valuedouble;
-	info->started = cJSON_IsNumber(started) ? (long long)started->valuedouble : 0;
-	info->heartbeat = (long long)hb->valuedouble;
+	info->pid = (long)hoist_json_int(pid, 1, INT_MAX, 0);
+	info->started = hoist_json_int(started, LLONG_MIN, LLONG_MAX, 0);
 	cJSON_Delete(o);
 	return HOIST_OK;
 }

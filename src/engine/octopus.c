@@ -4,7 +4,9 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include "i18n.h"
+#include "json.h"
 #include "octopus.h"
 #include "xalloc.h"
 
@@ -12,6 +14,7 @@ struct hoist_octopus {
 	char *base;    /* owned: URL without a trailing slash */
 	char *api_key; /* owned; secret, wiped on free */
 	struct hoist_http *http; /* owned */
+	long deadline_ms; /* of each call; 0: the HTTP layer's default */
 };
 
 struct hoist_octopus *hoist_octopus_new(const char *base_url, const char *api_key,
@@ -45,6 +48,11 @@ const char *hoist_octopus_url(const struct hoist_octopus *c)
 	return c->base;
 }
 
+void hoist_octopus_set_deadline(struct hoist_octopus *c, long ms)
+{
+	c->deadline_ms = ms;
+}
+
 /*
  * One call: method, path under base (or an absolute URL), optional JSON body; on
  * success *json holds the parsed answer (caller deletes). what names the call for
@@ -66,6 +74,7 @@ static enum hoist_status call(struct hoist_octopus *c, const char *method, const
 	req.body = body;
 	req.body_len = body ? strlen(body) : 0;
 	req.idempotent = !method || !strcmp(method, "GET") || !strcmp(method, "PUT");
+	req.deadline_ms = c->deadline_ms;
 	hoist_http_response_init(&resp);
 	st = hoist_http_perform(c->http, &req, &resp, err);
 	if (st != HOIST_OK) {
@@ -128,23 +137,53 @@ static enum hoist_status shape_error(struct hoist_octopus *c, const char *what,
 			       what, c->base, field);
 }
 
-enum hoist_status hoist_octopus_version(struct hoist_octopus *c, struct hoist_version *v,
-					struct hoist_error *err)
+static enum hoist_status decode_version(struct hoist_octopus *c, const cJSON *j,
+					struct hoist_version *v, struct hoist_error *err)
 {
-	cJSON *j = NULL;
 	const char *what = _("reading the server's version");
-	enum hoist_status st = call(c, "GET", "/api", NULL, NULL, NULL, &j, what, err);
-	const char *text;
-	if (st != HOIST_OK)
-		return st;
-	text = jstr(j, "Version");
+	enum hoist_status st;
+	const char *text = jstr(j, "Version");
 	if (!text)
 		st = shape_error(c, what, "Version", err);
 	else
 		st = hoist_version_parse(text, v, err);
-	if (st == HOIST_VERSION)
+	if (st == HOIST_VERSION) {
+		/* The server's answer is at fault, not the operator's input (exit 3, not 2). */
+		hoist_error_prefix(err, _("the server at %s reports a version hoist cannot "
+					  "read"),
+				   c->base);
 		hoist_error_prefix(err, "%s", what);
+		st = HOIST_HTTP;
+		if (err)
+			err->status = st;
+	}
+	return st;
+}
+
+enum hoist_status hoist_octopus_version(struct hoist_octopus *c, struct hoist_version *v,
+					struct hoist_error *err)
+{
+	cJSON *j = NULL;
+	enum hoist_status st = call(c, "GET", "/api", NULL, NULL, NULL, &j,
+				    _("reading the server's version"), err);
+	if (st != HOIST_OK)
+		return st;
+	st = decode_version(c, j, v, err);
 	cJSON_Delete(j);
+	return st;
+}
+
+enum hoist_status hoist_octopus_probe(struct hoist_octopus *c, struct hoist_version *v,
+				      struct hoist_error *err)
+{
+	enum hoist_status st = hoist_octopus_version(c, v, err);
+	/* First contact: an answer that is no Octopus version means this server cannot be
+	 * used, as when it cannot be reached (exit 3), not a failed upgrade (1). */
+	if (st == HOIST_HTTP || st == HOIST_NOTFOUND) {
+		st = HOIST_NETWORK;
+		if (err)
+			err->status = st;
+	}
 	return st;
 }
 
@@ -154,20 +193,25 @@ enum hoist_status hoist_octopus_check_key(struct hoist_octopus *c, struct hoist_
 	return hoist_octopus_maintenance_get(c, &on, err);
 }
 
+static enum hoist_status decode_maintenance(struct hoist_octopus *c, const cJSON *j, bool *on,
+					    struct hoist_error *err)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "IsInMaintenanceMode");
+	if (!cJSON_IsBool(m))
+		return shape_error(c, _("reading maintenance mode"), "IsInMaintenanceMode", err);
+	*on = cJSON_IsTrue(m);
+	return HOIST_OK;
+}
+
 enum hoist_status hoist_octopus_maintenance_get(struct hoist_octopus *c, bool *on,
 						struct hoist_error *err)
 {
-	cJSON *j = NULL, *m;
-	const char *what = _("reading maintenance mode");
+	cJSON *j = NULL;
 	enum hoist_status st = call(c, "GET", "/api/maintenanceconfiguration", NULL, NULL, NULL,
-				    &j, what, err);
+				    &j, _("reading maintenance mode"), err);
 	if (st != HOIST_OK)
 		return st;
-	m = cJSON_GetObjectItemCaseSensitive(j, "IsInMaintenanceMode");
-	if (!cJSON_IsBool(m))
-		st = shape_error(c, what, "IsInMaintenanceMode", err);
-	else
-		*on = cJSON_IsTrue(m);
+	st = decode_maintenance(c, j, on, err);
 	cJSON_Delete(j);
 	return st;
 }
@@ -209,18 +253,15 @@ void hoist_octopus_nodes_done(struct hoist_octopus_nodes *n)
 	n->n = 0;
 }
 
-enum hoist_status hoist_octopus_nodes(struct hoist_octopus *c, struct hoist_octopus_nodes *out,
-				      struct hoist_error *err)
+static enum hoist_status decode_nodes(struct hoist_octopus *c, const cJSON *j,
+				      struct hoist_octopus_nodes *out, struct hoist_error *err)
 {
-	cJSON *j = NULL, *arr, *it;
+	const cJSON *arr, *it;
 	const char *what = _("reading the server nodes");
-	enum hoist_status st = call(c, "GET", "/api/octopusservernodes/summary", NULL, NULL, NULL,
-				    &j, what, err);
+	enum hoist_status st = HOIST_OK;
 	size_t i = 0;
 	out->v = NULL;
 	out->n = 0;
-	if (st != HOIST_OK)
-		return st;
 	arr = cJSON_GetObjectItemCaseSensitive(j, "Nodes");
 	if (!cJSON_IsArray(arr)) {
 		st = shape_error(c, what, "Nodes", err);
@@ -247,9 +288,23 @@ enum hoist_status hoist_octopus_nodes(struct hoist_octopus *c, struct hoist_octo
 		out->n = ++i;
 	}
 out:
-	cJSON_Delete(j);
 	if (st != HOIST_OK)
 		hoist_octopus_nodes_done(out);
+	return st;
+}
+
+enum hoist_status hoist_octopus_nodes(struct hoist_octopus *c, struct hoist_octopus_nodes *out,
+				      struct hoist_error *err)
+{
+	cJSON *j = NULL;
+	enum hoist_status st = call(c, "GET", "/api/octopusservernodes/summary", NULL, NULL, NULL,
+				    &j, _("reading the server nodes"), err);
+	out->v = NULL;
+	out->n = 0;
+	if (st != HOIST_OK)
+		return st;
+	st = decode_nodes(c, j, out, err);
+	cJSON_Delete(j);
 	return st;
 }
 
@@ -342,10 +397,21 @@ enum hoist_status hoist_octopus_health(struct hoist_octopus *c, bool *ok, char *
 	return HOIST_OK;
 }
 
+static enum hoist_status decode_tasks(struct hoist_octopus *c, const cJSON *j, int *count,
+				      struct hoist_error *err)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "TotalResults");
+	long long n = hoist_json_int(t, 0, INT_MAX, -1);
+	if (n < 0)
+		return shape_error(c, _("counting active tasks"), "TotalResults", err);
+	*count = (int)n;
+	return HOIST_OK;
+}
+
 enum hoist_status hoist_octopus_active_tasks(struct hoist_octopus *c, const char *node,
 					     int *count, struct hoist_error *err)
 {
-	cJSON *j = NULL, *t;
+	cJSON *j = NULL;
 	char *url, *esc = NULL;
 	enum hoist_status st;
 	if (node) {
@@ -359,11 +425,7 @@ enum hoist_status hoist_octopus_active_tasks(struct hoist_octopus *c, const char
 	free(url);
 	if (st != HOIST_OK)
 		return st;
-	t = cJSON_GetObjectItemCaseSensitive(j, "TotalResults");
-	if (!cJSON_IsNumber(t))
-		st = shape_error(c, _("counting active tasks"), "TotalResults", err);
-	else
-		*count = t->valueint;
+	st = decode_tasks(c, j, count, err);
 	cJSON_Delete(j);
 	return st;
 }
@@ -436,20 +498,38 @@ void hoist_octopus_tentacles_done(struct hoist_octopus_tentacles *t)
 	t->n = 0;
 }
 
+static enum hoist_status decode_tentacles(struct hoist_octopus *c, const cJSON *j,
+					  struct hoist_octopus_tentacles *out,
+					  struct hoist_error *err);
+
 enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *space,
 					  struct hoist_octopus_tentacles *out,
 					  struct hoist_error *err)
 {
-	cJSON *j = NULL, *it;
+	cJSON *j = NULL;
 	char *url = hoist_xasprintf("/api/%s/machines/all", space ? space : "Spaces-1");
-	const char *what = _("reading the Tentacles");
-	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j, what, err);
-	size_t i = 0;
+	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j,
+				    _("reading the Tentacles"), err);
 	free(url);
 	out->v = NULL;
 	out->n = 0;
 	if (st != HOIST_OK)
 		return st;
+	st = decode_tentacles(c, j, out, err);
+	cJSON_Delete(j);
+	return st;
+}
+
+static enum hoist_status decode_tentacles(struct hoist_octopus *c, const cJSON *j,
+					  struct hoist_octopus_tentacles *out,
+					  struct hoist_error *err)
+{
+	const cJSON *it;
+	const char *what = _("reading the Tentacles");
+	enum hoist_status st = HOIST_OK;
+	size_t i = 0;
+	out->v = NULL;
+	out->n = 0;
 	if (!cJSON_IsArray(j)) {
 		st = shape_error(c, what, "[]", err);
 		goto out;
@@ -474,6 +554,58 @@ enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *s
 		out->n = ++i;
 	}
 out:
+	return st;
+}
+
+enum hoist_status hoist_octopus_decode(enum hoist_octopus_answer kind, const char *body,
+				       size_t len, struct hoist_error *err)
+{
+	struct hoist_octopus c = { (char *)"(answer)", NULL, NULL, 0 };
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	enum hoist_status st = HOIST_OK;
+	if (!j)
+		return hoist_error_set(err, HOIST_HTTP, _("the answer is not JSON"));
+	switch (kind) {
+	case HOIST_ANSWER_VERSION: {
+		struct hoist_version v;
+		st = decode_version(&c, j, &v, err);
+		break;
+	}
+	case HOIST_ANSWER_MAINTENANCE: {
+		bool on;
+		st = decode_maintenance(&c, j, &on, err);
+		break;
+	}
+	case HOIST_ANSWER_NODES: {
+		struct hoist_octopus_nodes n;
+		st = decode_nodes(&c, j, &n, err);
+		if (st == HOIST_OK && n.n)
+			(void)hoist_octopus_nodes_find(&n, n.v[n.n - 1].name);
+		hoist_octopus_nodes_done(&n);
+		break;
+	}
+	case HOIST_ANSWER_TASKS: {
+		int count;
+		st = decode_tasks(&c, j, &count, err);
+		break;
+	}
+	case HOIST_ANSWER_TENTACLES: {
+		struct hoist_octopus_tentacles t;
+		st = decode_tentacles(&c, j, &t, err);
+		hoist_octopus_tentacles_done(&t);
+		break;
+	}
+	case HOIST_ANSWER_OTHER: {
+		/* health, a task's state, a created task: fields read as the calls read them */
+		char *a = jdup(j, "Description"), *b = jdup(j, "State"), *id = jdup(j, "Id");
+		(void)jbool(j, "IsOperatingNormally");
+		(void)jbool(j, "IsCompleted");
+		free(a);
+		free(b);
+		free(id);
+		break;
+	}
+	}
 	cJSON_Delete(j);
 	return st;
 }

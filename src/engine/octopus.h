@@ -46,10 +46,22 @@ struct hoist_octopus *hoist_octopus_new(const char *base_url, const char *api_ke
 					const struct hoist_http_options *opts);
 void hoist_octopus_free(struct hoist_octopus *c);
 const char *hoist_octopus_url(const struct hoist_octopus *c);
+/*
+ * The deadline of each following call, retries included (0: the HTTP layer's default;
+ * short for a first look, longer for a slow cluster).
+ */
+void hoist_octopus_set_deadline(struct hoist_octopus *c, long ms);
 
 /* GET /api: the version of the node that answered. */
 enum hoist_status hoist_octopus_version(struct hoist_octopus *c, struct hoist_version *v,
 					struct hoist_error *err);
+/*
+ * The first contact (GET /api) before anything else is done: the same, but an answer
+ * that is no usable Octopus version (HTTP 500, HTML, not JSON, no Version) is
+ * HOIST_NETWORK: the server cannot be used (exit 3).
+ */
+enum hoist_status hoist_octopus_probe(struct hoist_octopus *c, struct hoist_version *v,
+				      struct hoist_error *err);
 /* Checks that the key is accepted (GET /api/maintenanceconfiguration needs one). */
 enum hoist_status hoist_octopus_check_key(struct hoist_octopus *c, struct hoist_error *err);
 
@@ -93,5 +105,18 @@ enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *s
 					  struct hoist_octopus_tentacles *out,
 					  struct hoist_error *err);
 void hoist_octopus_tentacles_done(struct hoist_octopus_tentacles *t);
+
+/* The answers the client decodes, for hoist_octopus_decode(). */
+enum hoist_octopus_answer {
+	HOIST_ANSWER_VERSION,     /* GET /api */
+	HOIST_ANSWER_MAINTENANCE, /* GET /api/maintenanceconfiguration */
+	HOIST_ANSWER_NODES,       /* GET /api/octopusservernodes/summary */
+	HOIST_ANSWER_TASKS,       /* GET /api/tasks?active=true */
+	HOIST_ANSWER_TENTACLES,   /* GET /api/{space}/machines/all */
+	HOIST_ANSWER_OTHER,       /* health, a task, a created task */
+};
+/* Decodes a body as the call of that kind would, and drops the result (tests, fuzzing). */
+enum hoist_status hoist_octopus_decode(enum hoist_octopus_answer kind, const char *body,
+				       size_t len, struct hoist_error *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* plan.c: building, checking and (de)serialising upgrade plans. */
 #include "config.h"
+#include <limits.h>
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "buf.h"
+#include "json.h"
 #include "i18n.h"
 #include "plan.h"
 #include "xalloc.h"
@@ -452,10 +454,10 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_overrides; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->overrides[i]));
 	cJSON_AddNumberToObject(j, "window_estimate_ms", (double)p->window_estimate_ms);
-	text = cJSON_Print(j);
+	text = hoist_json_print(j, true);
 	cJSON_Delete(j);
 	out = hoist_xstrdup(text);
-	cJSON_free(text);
+	free(text);
 	return out;
 }
 
@@ -496,10 +498,9 @@ static const cJSON *rarr(struct reader *r, const cJSON *o, const char *k)
 	return NULL;
 }
 
-static double rnum(const cJSON *o, const char *k, double dflt)
+static long long rnum(const cJSON *o, const char *k, long long dflt)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+	return hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, k), LLONG_MIN, LLONG_MAX, dflt);
 }
 
 enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hoist_plan **out,
@@ -581,7 +582,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 				break;
 			k->url = dup0(rstr(&r, it, "url", false));
 			k->sha256 = dup0(rstr(&r, it, "sha256", false));
-			k->size = (long long)rnum(it, "size", -1);
+			k->size = rnum(it, "size", -1);
 			p->n_packages++;
 			rver(&r, it, "version", &k->version);
 		}
@@ -628,7 +629,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 				break;
 			e.item = (char *)item;
 			e.path = (char *)rstr(&r, it, "path", false);
-			e.size = (long long)rnum(it, "size", -1);
+			e.size = rnum(it, "size", -1);
 			e.sha256 = (char *)rstr(&r, it, "sha256", false);
 			e.time = (char *)rstr(&r, it, "time", false);
 			e.by_engine = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "by_engine"));
@@ -641,7 +642,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 			if (cJSON_IsString(it))
 				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
 	}
-	p->window_estimate_ms = (long long)rnum(j, "window_estimate_ms", -1);
+	p->window_estimate_ms = rnum(j, "window_estimate_ms", -1);
 	if (r.st == HOIST_OK && (!p->n_nodes || !p->n_steps))
 		r.st = hoist_error_set(err, HOIST_PARSE, _("the plan has no nodes or no steps"));
 	cJSON_Delete(j);

@@ -160,7 +160,7 @@ static enum hoist_status read_server(const struct hoist_config *cfg, struct hois
 	enum hoist_status st;
 	hoist_report_http_options(cfg, &ho);
 	*oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
-	st = hoist_octopus_version(*oc, current, err);
+	st = hoist_octopus_probe(*oc, current, err);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(*oc, err);
 	if (st == HOIST_OK)

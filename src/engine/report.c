@@ -4,21 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
+#include "json.h"
+#include "octopus.h"
 #include "report.h"
 #include "xalloc.h"
 
 #define API_MAX_BODY (1024 * 1024)
 
-/* cJSON allocates through the engine's family, so no result needs a NULL check. */
-static void json_hooks(void)
-{
-	static cJSON_Hooks hooks = { hoist_xmalloc, free };
-	cJSON_InitHooks(&hooks);
-}
-
 static char *json_finish(cJSON *root)
 {
-	char *text = cJSON_PrintUnformatted(root);
+	char *text = hoist_json_print(root, false);
 	cJSON_Delete(root);
 	return text;
 }
@@ -44,14 +39,8 @@ enum hoist_status hoist_report_server_version(const struct hoist_config *c,
 					      struct hoist_version *out, struct hoist_error *err)
 {
 	struct hoist_http_options o;
-	struct hoist_http_request req;
-	struct hoist_http_response resp;
-	struct hoist_http *h;
+	struct hoist_octopus *oc;
 	enum hoist_status st;
-	size_t len;
-	char *url;
-	cJSON *root = NULL;
-	const cJSON *version;
 	if (!c->server_url)
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server is configured; give the current version with "
@@ -60,45 +49,13 @@ enum hoist_status hoist_report_server_version(const struct hoist_config *c,
 	st = hoist_http_check_url(c->server_url, c->allow_http, err);
 	if (st != HOIST_OK)
 		return st;
-	len = strlen(c->server_url);
-	while (len && c->server_url[len - 1] == '/')
-		len--;
-	url = hoist_xasprintf("%.*s/api", (int)len, c->server_url);
 	hoist_report_http_options(c, &o);
 	o.max_body = API_MAX_BODY;
 	o.total_timeout_ms = 60000;
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.api_key = c->api_key;
-	req.idempotent = true;
-	hoist_http_response_init(&resp);
-	h = hoist_http_new(&o);
-	st = hoist_http_perform(h, &req, &resp, err);
-	hoist_http_free(h);
-	if (st == HOIST_OK && resp.status != 200)
-		st = hoist_http_status_error(resp.status, _("reading the server's version"), url,
-					     &resp.body, err);
-	if (st == HOIST_OK) {
-		json_hooks();
-		root = cJSON_ParseWithLength(hoist_buf_cstr(&resp.body), resp.body.len);
-		version = cJSON_GetObjectItemCaseSensitive(root, "Version");
-		if (!cJSON_IsString(version))
-			st = hoist_error_set(err, HOIST_HTTP,
-					     _("the answer of %s has no Version; is this an "
-					       "Octopus server?"),
-					     url);
-		else if (hoist_version_parse(version->valuestring, out, err) != HOIST_OK) {
-			hoist_error_prefix(err, _("the server at %s reports a version hoist cannot "
-						  "read"),
-					   url);
-			st = HOIST_HTTP;
-			if (err)
-				err->status = st;
-		}
-	}
-	cJSON_Delete(root);
-	hoist_http_response_done(&resp);
-	free(url);
+	/* The same client as a plan's: the same answer gets the same message and code. */
+	oc = hoist_octopus_new(c->server_url, c->api_key, &o);
+	st = hoist_octopus_probe(oc, out, err);
+	hoist_octopus_free(oc);
 	return st;
 }
 
@@ -110,7 +67,7 @@ static cJSON *version_or_null(const struct hoist_release *r)
 char *hoist_report_selection_json(const struct hoist_selection *s)
 {
 	cJSON *root, *list;
-	json_hooks();
+	hoist_json_init();
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "current", s->current.text);
 	cJSON_AddItemToObject(root, "recommended", version_or_null(s->recommended));
@@ -134,7 +91,7 @@ char *hoist_report_selection_json(const struct hoist_selection *s)
 char *hoist_report_check_json(const struct hoist_selection *s)
 {
 	cJSON *root, *list;
-	json_hooks();
+	hoist_json_init();
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "current", s->current.text);
 	cJSON_AddItemToObject(root, "recommended", version_or_null(s->recommended));
@@ -149,7 +106,7 @@ char *hoist_report_check_json(const struct hoist_selection *s)
 char *hoist_report_notes_json(const struct hoist_notes *n)
 {
 	cJSON *root, *stops, *notes;
-	json_hooks();
+	hoist_json_init();
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "from", n->chain.from.text);
 	cJSON_AddStringToObject(root, "to", n->chain.to.text);

@@ -5,16 +5,17 @@
 #include <string.h>
 #include "i18n.h"
 #include "status.h"
+#include "text.h"
 #include "xalloc.h"
 
 static const char *const messages[] = {
-#define HOIST_STATUS_MSG(name, msg) msg,
+#define HOIST_STATUS_MSG(name, exit, msg) msg,
 	HOIST_STATUS_INFO(HOIST_STATUS_MSG)
 #undef HOIST_STATUS_MSG
 };
 
 static const char *const names[] = {
-#define HOIST_STATUS_NAME(name, msg) #name,
+#define HOIST_STATUS_NAME(name, exit, msg) #name,
 	HOIST_STATUS_INFO(HOIST_STATUS_NAME)
 #undef HOIST_STATUS_NAME
 };
@@ -43,29 +44,29 @@ const char *hoist_status_name(enum hoist_status st)
 	return lower[st];
 }
 
+static const unsigned char exit_codes[] = {
+#define HOIST_STATUS_EXIT(name, exit, msg) HOIST_EXIT_##exit,
+	HOIST_STATUS_INFO(HOIST_STATUS_EXIT)
+#undef HOIST_STATUS_EXIT
+};
+
+static const struct hoist_exit_info exit_info[] = {
+#define HOIST_EXIT_ROW(name, code, msg) { #name, code, msg },
+	HOIST_EXIT_INFO(HOIST_EXIT_ROW)
+#undef HOIST_EXIT_ROW
+};
+
 int hoist_status_exit_code(enum hoist_status st)
 {
-	switch (st) {
-	case HOIST_OK:
-		return 0;
-	case HOIST_USAGE:
-	case HOIST_CONFIG:
-	case HOIST_VERSION:
-	case HOIST_PERMISSION:
-		return 2;
-	case HOIST_NETWORK:
-	case HOIST_TLS:
-	case HOIST_AUTH:
-	case HOIST_FEED:
-	case HOIST_TIMEOUT:
-		return 3;
-	case HOIST_FAILED_PNR:
-		return 4;
-	case HOIST_LOCKED:
-		return 5;
-	default:
-		return 1;
-	}
+	if ((unsigned)st >= HOIST_STATUS_COUNT)
+		return HOIST_EXIT_FAILED;
+	return exit_codes[st];
+}
+
+const struct hoist_exit_info *hoist_exit_codes(size_t *n)
+{
+	*n = sizeof exit_info / sizeof *exit_info;
+	return exit_info;
 }
 
 void hoist_error_init(struct hoist_error *err)
@@ -94,7 +95,13 @@ enum hoist_status hoist_error_vset(struct hoist_error *err, enum hoist_status st
 	if (!err)
 		return st;
 	free(err->message);
-	err->message = fmt ? hoist_xvasprintf(fmt, ap) : NULL;
+	err->message = NULL;
+	if (fmt) {
+		/* A server may echo the key in its answer: no message ever carries it. */
+		char *raw = hoist_xvasprintf(fmt, ap);
+		err->message = hoist_secret_scrub(raw);
+		free(raw);
+	}
 	err->status = st;
 	return st;
 }
@@ -121,7 +128,8 @@ void hoist_error_prefix(struct hoist_error *err, const char *fmt, ...)
 	joined = hoist_xasprintf("%s: %s", pre, hoist_error_message(err));
 	free(pre);
 	free(err->message);
-	err->message = joined;
+	err->message = hoist_secret_scrub(joined);
+	free(joined);
 }
 
 const char *hoist_error_message(const struct hoist_error *err)

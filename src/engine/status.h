@@ -3,36 +3,59 @@
 #define HOIST_STATUS_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
-/* One table: the enum, hoist_strerror() and hoist_status_name() come from it. */
+/*
+ * The exit codes of `hoist` (DESIGN §9, man/hoist.1 EXIT STATUS; a test holds the man
+ * page to this table): name, code, meaning.
+ */
+#define HOIST_EXIT_INFO(_) \
+	_(DONE,        0,  N_("done; for check: no eligible update")) \
+	_(FAILED,      1,  N_("failed before the point of no return; the server is as it was")) \
+	_(USAGE,       2,  N_("usage or configuration error")) \
+	_(UNREACHABLE, 3,  N_("cannot reach or authenticate to the server or the feed")) \
+	_(FAILED_PNR,  4,  N_("failed after the point of no return; the rollback guide was printed")) \
+	_(LOCKED,      5,  N_("another upgrade holds the lock")) \
+	_(UPDATE,      10, N_("check: an eligible update is available"))
+
+enum hoist_exit {
+#define HOIST_EXIT_ENUM(name, code, msg) HOIST_EXIT_##name = code,
+	HOIST_EXIT_INFO(HOIST_EXIT_ENUM)
+#undef HOIST_EXIT_ENUM
+};
+
+/*
+ * One table: the enum, hoist_strerror(), hoist_status_name() and the exit code of each
+ * status come from it.
+ */
 #define HOIST_STATUS_INFO(_) \
-	_(OK,         N_("success")) \
-	_(NOMEM,      N_("out of memory")) \
-	_(USAGE,      N_("invalid usage")) \
-	_(CONFIG,     N_("configuration error")) \
-	_(PARSE,      N_("malformed data")) \
-	_(VERSION,    N_("invalid version")) \
-	_(FEED,       N_("release feed error")) \
-	_(IO,         N_("file or system error")) \
-	_(NETWORK,    N_("cannot reach the server")) \
-	_(TLS,        N_("TLS verification failed")) \
-	_(AUTH,       N_("the server refused the API key")) \
-	_(HTTP,       N_("unexpected answer from the server")) \
-	_(TOOBIG,     N_("data larger than allowed")) \
-	_(TIMEOUT,    N_("timed out")) \
-	_(NOTFOUND,   N_("not found")) \
-	_(PERMISSION, N_("permission denied")) \
-	_(LOCKED,     N_("another upgrade holds the lock")) \
-	_(COMMAND,    N_("a command failed")) \
-	_(STATE,      N_("the server is not in the expected state")) \
-	_(CHECKSUM,   N_("checksum mismatch")) \
-	_(CANCELLED,  N_("cancelled")) \
-	_(POLICY,     N_("refused by the upgrade policy")) \
-	_(UNSAFE,     N_("refused: it would be unsafe")) \
-	_(FAILED_PNR, N_("failed after the point of no return"))
+	_(OK,         DONE,        N_("success")) \
+	_(NOMEM,      FAILED,      N_("out of memory")) \
+	_(USAGE,      USAGE,       N_("invalid usage")) \
+	_(CONFIG,     USAGE,       N_("configuration error")) \
+	_(PARSE,      FAILED,      N_("malformed data")) \
+	_(VERSION,    USAGE,       N_("invalid version")) \
+	_(FEED,       UNREACHABLE, N_("release feed error")) \
+	_(IO,         FAILED,      N_("file or system error")) \
+	_(NETWORK,    UNREACHABLE, N_("cannot reach the server")) \
+	_(TLS,        UNREACHABLE, N_("TLS verification failed")) \
+	_(AUTH,       UNREACHABLE, N_("the server refused the API key")) \
+	_(HTTP,       FAILED,      N_("unexpected answer from the server")) \
+	_(TOOBIG,     FAILED,      N_("data larger than allowed")) \
+	_(TIMEOUT,    UNREACHABLE, N_("timed out")) \
+	_(NOTFOUND,   FAILED,      N_("not found")) \
+	_(PERMISSION, USAGE,       N_("permission denied")) \
+	_(LOCKED,     LOCKED,      N_("another upgrade holds the lock")) \
+	_(COMMAND,    FAILED,      N_("a command failed")) \
+	_(STATE,      FAILED,      N_("the server is not in the expected state")) \
+	_(CHECKSUM,   FAILED,      N_("checksum mismatch")) \
+	_(CANCELLED,  FAILED,      N_("cancelled")) \
+	_(POLICY,     FAILED,      N_("refused by the upgrade policy")) \
+	_(UNSAFE,     FAILED,      N_("refused: it would be unsafe")) \
+	_(FAILED_PNR, FAILED_PNR,  N_("failed after the point of no return"))
 
 enum hoist_status {
-#define HOIST_STATUS_ENUM(name, msg) HOIST_##name,
+#define HOIST_STATUS_ENUM(name, exit, msg) HOIST_##name,
 	HOIST_STATUS_INFO(HOIST_STATUS_ENUM)
 #undef HOIST_STATUS_ENUM
 	HOIST_STATUS_COUNT
@@ -44,6 +67,13 @@ const char *hoist_strerror(enum hoist_status st);
 const char *hoist_status_name(enum hoist_status st);
 /* The exit code of `hoist` for a status (DESIGN §9). */
 int hoist_status_exit_code(enum hoist_status st);
+/* The exit codes, from HOIST_EXIT_INFO: *n entries of code and untranslated meaning. */
+struct hoist_exit_info {
+	const char *name; /* "UNREACHABLE" */
+	int code;
+	const char *meaning; /* N_(); translate with _() */
+};
+const struct hoist_exit_info *hoist_exit_codes(size_t *n);
 
 /*
  * The detailed message for the user: what failed, where, what to do next.

@@ -89,7 +89,7 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 	hoist_report_http_options(cfg, &o);
 	c = hoist_octopus_new(cfg->server_url, cfg->api_key, &o);
 	out->server_url = hoist_xstrdup(hoist_octopus_url(c));
-	st = hoist_octopus_version(c, &out->version, err);
+	st = hoist_octopus_probe(c, &out->version, err);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(c, err);
 	if (st == HOIST_OK)

@@ -40,6 +40,7 @@ enum hoist_status sb_open(struct sb *sb, const char *dir, bool create, struct ho
 				  " `hoist-sandbox init %s`."),
 				dir, dir);
 		free(path);
+		sb_close(sb); /* sb->dir too */
 		return HOIST_NOTFOUND;
 	}
 	rc = sqlite3_open(path, &sb->st);
