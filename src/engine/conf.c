@@ -654,6 +654,15 @@ enum hoist_status hoist_config_load_file(struct hoist_config *c, const char *pat
 	return st;
 }
 
+enum hoist_status hoist_config_load_text(struct hoist_config *c, const char *name,
+					 const char *text, size_t len, struct hoist_error *err)
+{
+	if (len > CONFIG_MAX_BYTES)
+		return hoist_error_set(err, HOIST_CONFIG, _("%s is larger than %zu bytes"), name,
+				       (size_t)CONFIG_MAX_BYTES);
+	return parse_text(c, name, text, len, err);
+}
+
 static bool key_char_ok(unsigned char ch)
 {
 	return ch > 0x20 && ch < 0x7f;

@@ -90,6 +90,9 @@ void hoist_config_done(struct hoist_config *c);
 /* Reads one INI file over what c holds; a missing file is an error only if must_exist. */
 enum hoist_status hoist_config_load_file(struct hoist_config *c, const char *path,
 					 bool must_exist, struct hoist_error *err);
+/* Reads INI text from memory as if from a file called name (tests, fuzzing). */
+enum hoist_status hoist_config_load_text(struct hoist_config *c, const char *name,
+					 const char *text, size_t len, struct hoist_error *err);
 /* Applies the environment variables. */
 enum hoist_status hoist_config_load_env(struct hoist_config *c, struct hoist_error *err);
 /*

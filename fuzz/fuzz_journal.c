@@ -1,0 +1,36 @@
+/* fuzz_journal.c: journal lines; an event read back from its own line is the same event. */
+#include "config.h"
+#include <string.h>
+#include "fuzz.h"
+#include "journal.h"
+#include "text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hoist_event ev, again;
+	struct hoist_run_summary sum;
+	const char *p = (const char *)data, *end = p + size;
+	hoist_run_summary_init(&sum);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (hoist_event_parse(p, len, &ev, NULL) == HOIST_OK) {
+			char *line = hoist_event_to_json(&ev), *line2;
+			FUZZ_ASSERT(hoist_utf8_valid(line, strlen(line)), "a journal line is not UTF-8");
+			FUZZ_ASSERT(hoist_event_parse(line, strlen(line), &again, NULL) == HOIST_OK,
+				    "its own line does not parse: %s", line);
+			line2 = hoist_event_to_json(&again);
+			FUZZ_ASSERT(!strcmp(line, line2), "event -> line -> event differs:\n%s\n%s",
+				    line, line2);
+			FUZZ_ASSERT(again.seq == ev.seq && again.type == ev.type, "seq or type changed");
+			hoist_run_summary_apply(&sum, &ev);
+			free(line);
+			free(line2);
+			hoist_event_done(&again);
+			hoist_event_done(&ev);
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	hoist_run_summary_done(&sum);
+	return 0;
+}
