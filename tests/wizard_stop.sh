@@ -2,11 +2,19 @@
 # wizard_stop.sh: s on the progress screen stops the detached run at the next safe point.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
-sandbox_start stop=400,start=400,install=1500,db-upgrade=1500,db-backup=200,task-ms=150,task-rate=20
+sandbox_start stop=400,start=400,install=3000,db-upgrade=1500,db-backup=200,task-ms=150,task-rate=20
 before=$(sb_status .data_sha256)
 wizard_start 80 24
 shows "connect" "Version        2024.1.2"
 start_upgrade 2024.3.1
+# The stop must come after the run changed something and before the point of no return:
+# a slow build (sanitizers, a loaded machine) may still be downloading when the progress
+# screen appears, so wait for maintenance mode to be on first.
+i=0
+until [ "$(sb_status .maintenance)" = true ] || [ $i -ge 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 keys s
 shows "s asks first" "Stop the run at the next safe point"
 keys y
