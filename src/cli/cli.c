@@ -38,7 +38,7 @@ const struct cli_command cli_commands[] = {
 int cli_fail(const struct hoist_error *err)
 {
 	/* A message may quote a server or a feed: nothing in it acts on the terminal. */
-	char *shown = hoist_text_visible(hoist_error_message(err), 0);
+	char *shown = hoist_text_visible(hoist_error_message(err), HOIST_TEXT_NEWLINES);
 	fprintf(stderr, _("hoist: %s\n"), shown);
 	free(shown);
 	return hoist_status_exit_code(err->status);

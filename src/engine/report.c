@@ -51,7 +51,6 @@ enum hoist_status hoist_report_server_version(const struct hoist_config *c,
 		return st;
 	hoist_report_http_options(c, &o);
 	o.max_body = API_MAX_BODY;
-	o.total_timeout_ms = 60000;
 	/* The same client as a plan's: the same answer gets the same message and code. */
 	oc = hoist_octopus_new(c->server_url, c->api_key, &o);
 	st = hoist_octopus_probe(oc, out, err);

@@ -88,6 +88,8 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 					 "section, or HOIST_API_KEY_FILE or HOIST_API_KEY"));
 	hoist_report_http_options(cfg, &o);
 	c = hoist_octopus_new(cfg->server_url, cfg->api_key, &o);
+	/* The wizard's first look: an operator waits on it, so each call gets 10 s at most. */
+	hoist_octopus_set_deadline(c, 10000);
 	out->server_url = hoist_xstrdup(hoist_octopus_url(c));
 	st = hoist_octopus_probe(c, &out->version, err);
 	if (st == HOIST_OK)
