@@ -61,6 +61,13 @@ check "--json is valid UTF-8" python3 -c 'import json,sys; json.loads(open(sys.a
 json "--json keeps the text, repaired" '.notes[0].text | test("bad \ufffd\ufffd end")'
 run "$HOIST" versions --current 2024.1.0 --feed "$TMPROOT/feed.json" --json
 exits "versions --json of a hostile feed" 0
+printf '{"format": "hoist-feed/1", "releases": [{"version": "2024.1.0"},
+ {"version": "2024.2.0", "date": "2024\033[2J-05-01", "notes": [{"kind": "fix", "text": "x"}]}]}\n' \
+	>"$TMPROOT/feed2.json"
+run "$HOIST" versions --current 2024.1.0 --feed "$TMPROOT/feed2.json"
+check "versions shows a date with an escape, inert" grep -qF '2024^[[2J-05-01' "$OUT"
+run "$HOIST" notes --from 2024.1.0 --to 2024.2.0 --feed "$TMPROOT/feed2.json"
+check "notes shows it inert too" grep -qF '2024^[[2J-05-01' "$OUT"
 
 # --api-key-file overrides a configured key file that would be refused.
 printf 'API-OTHERKEY99999\n' >"$TMPROOT/open-key"

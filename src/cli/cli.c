@@ -96,7 +96,7 @@ int cli_help(const char *text)
 	return 0;
 }
 
-int cli_width(const char *s)
+static int raw_width(const char *s)
 {
 	mbstate_t st;
 	const char *p = s;
@@ -122,10 +122,21 @@ int cli_width(const char *s)
 	return w;
 }
 
+int cli_width(const char *s)
+{
+	char *shown = hoist_text_visible(s, 0);
+	int w = raw_width(shown);
+	free(shown);
+	return w;
+}
+
 void cli_pad(const char *s, int width)
 {
-	int w = cli_width(s);
-	fputs(s, stdout);
+	/* Table cells may come from the feed (a date): shown, never obeyed. */
+	char *shown = hoist_text_visible(s, 0);
+	int w = raw_width(shown);
+	fputs(shown, stdout);
+	free(shown);
 	while (w++ < width)
 		putchar(' ');
 }

@@ -72,9 +72,11 @@ static void print_notes(const struct hoist_notes *n)
 		const struct hoist_note_entry *e = &n->entries[i];
 		if (e->release != group) {
 			group = e->release;
-			if (group->date)
-				printf(_("\n%s (%s)\n"), group->version.text, group->date);
-			else
+			if (group->date) {
+				char *date = hoist_text_visible(group->date, 0);
+				printf(_("\n%s (%s)\n"), group->version.text, date);
+				free(date);
+			} else
 				printf("\n%s\n", group->version.text);
 		}
 		print_entry(e, false);
