@@ -254,11 +254,14 @@ static enum hoist_status timeout_error(const char *h, const struct xfer_stats *x
 				       struct hoist_error *err)
 {
 	double secs = (double)x->elapsed_ms / 1000.0;
-	if (!x->connected)
+	if (!x->connected) {
+		long limit = x->deadline_ms > 0 && x->deadline_ms < x->connect_ms ? x->deadline_ms
+										    : x->connect_ms;
 		return hoist_error_set(err, HOIST_TIMEOUT,
 				       _("%s did not accept a connection within %.1f s (%d tries, "
 					 "%.1f s in all)"),
-				       h, (double)x->connect_ms / 1000.0, x->tries, secs);
+				       h, (double)limit / 1000.0, x->tries, secs);
+	}
 	if (x->deadline_ms > 0 && x->elapsed_ms + 50 >= x->deadline_ms)
 		return hoist_error_set(err, HOIST_TIMEOUT,
 				       _("%s did not finish its answer within the %.1f s allowed "
