@@ -125,8 +125,7 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 	return st;
 }
 
-bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
-		    struct run_result *res, struct hoist_error *err, enum hoist_status *st)
+void run_guide_claim(struct run *r, struct run_node *n, const struct hoist_plan_step *s)
 {
 	/*
 	 * undrain and maintenance-off of a rollback name the run that drained the node or
@@ -136,13 +135,18 @@ bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_s
 		n->drained_by_us = true;
 	if (s->arg && !strcmp(s->id, "maintenance-off"))
 		r->maint_changed = true;
-	if (!n)
-		return false;
-	if (!strcmp(s->id, "db-restore"))
-		*st = db_restore(r, n, s, res, err);
-	else if (!strcmp(s->id, "master-key-restore"))
-		*st = master_key_restore(r, n, s, res, err);
-	else
-		return false;
-	return true;
+}
+
+enum hoist_status run_op_db_restore(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err)
+{
+	return db_restore(r, n, s, res, err);
+}
+
+enum hoist_status run_op_master_key_restore(struct run *r, struct run_node *n,
+					    const struct hoist_plan_step *s,
+					    struct run_result *res, struct hoist_error *err)
+{
+	return master_key_restore(r, n, s, res, err);
 }

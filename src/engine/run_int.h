@@ -96,6 +96,17 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 			     char **run_id, struct hoist_error *err);
 
 /* run_steps.c */
+/* What one step id does (the table in run_steps.c: one entry per step id). */
+typedef enum hoist_status run_step_fn(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err);
+struct run_step_op {
+	const char *id;   /* a step id of hoist_step_table() or a rollback plan's own */
+	bool needs_node;  /* acts on the node the step names */
+	run_step_fn *fn;
+};
+/* The operation of a step id, or NULL. */
+const struct run_step_op *run_step_op_find(const char *id);
 enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,
 			   struct hoist_error *err);
 /* Runs one profile action on a node; output goes to the journal unless secret. */
@@ -113,11 +124,10 @@ bool run_wait_ping(struct run *r, struct hoist_octopus *oc, const struct run_nod
 enum hoist_status run_preflight(struct run *r, struct run_result *res, struct hoist_error *err);
 enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_error *err);
 
-/*
- * guide_steps.c: runs a rollback plan's own steps (true, *st set); for its undrain and
- * maintenance-off that name the run they undo, marks the change as this run's (false).
- */
-bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
-		    struct run_result *res, struct hoist_error *err, enum hoist_status *st);
+/* guide_steps.c: a rollback plan's own steps, and what its undo steps undo */
+run_step_fn run_op_db_restore;
+run_step_fn run_op_master_key_restore;
+/* A rollback's undrain and maintenance-off that name the run they undo: the change is ours. */
+void run_guide_claim(struct run *r, struct run_node *n, const struct hoist_plan_step *s);
 
 #endif

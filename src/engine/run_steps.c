@@ -465,53 +465,169 @@ static enum hoist_status step_validate(struct run *r, struct run_node *n,
 	return st;
 }
 
+/* ---- the step operations: one entry per step id, each a function ---- */
+
+static enum hoist_status op_preflight(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return run_preflight(r, res, err);
+}
+
+static enum hoist_status op_stage(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return run_stage(r, res, err);
+}
+
+static enum hoist_status op_master_key(struct run *r, struct run_node *n,
+				       const struct hoist_plan_step *s, struct run_result *res,
+				       struct hoist_error *err)
+{
+	(void)s;
+	return step_master_key(r, n, res, err);
+}
+
+static enum hoist_status op_backup_db(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err)
+{
+	(void)s;
+	return step_backup_db(r, n, res, err);
+}
+
+static enum hoist_status op_maintenance_on(struct run *r, struct run_node *n,
+					   const struct hoist_plan_step *s,
+					   struct run_result *res, struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return step_maintenance(r, true, res, err);
+}
+
+static enum hoist_status op_maintenance_off(struct run *r, struct run_node *n,
+					    const struct hoist_plan_step *s,
+					    struct run_result *res, struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return step_maintenance(r, false, res, err);
+}
+
+static enum hoist_status op_drain(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err)
+{
+	(void)s;
+	return step_drain(r, n, true, res, err);
+}
+
+static enum hoist_status op_undrain(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err)
+{
+	(void)s;
+	return step_drain(r, n, false, res, err);
+}
+
+static enum hoist_status op_wait_tasks(struct run *r, struct run_node *n,
+				       const struct hoist_plan_step *s, struct run_result *res,
+				       struct hoist_error *err)
+{
+	(void)n;
+	return step_wait_tasks(r, s->node, res, err);
+}
+
+static enum hoist_status op_stop(struct run *r, struct run_node *n,
+				 const struct hoist_plan_step *s, struct run_result *res,
+				 struct hoist_error *err)
+{
+	(void)s;
+	return step_stop(r, n, res, err);
+}
+
+static enum hoist_status op_start(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err)
+{
+	(void)s;
+	return step_start(r, n, res, err);
+}
+
+static enum hoist_status op_install(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err)
+{
+	n->install_ran = true;
+	return step_command(r, n, "install", "install", &s->version, res, err);
+}
+
+static enum hoist_status op_db_upgrade(struct run *r, struct run_node *n,
+				       const struct hoist_plan_step *s, struct run_result *res,
+				       struct hoist_error *err)
+{
+	r->pnr_started = true;
+	return step_command(r, n, "db-upgrade", "db-upgrade", &s->version, res, err);
+}
+
+static enum hoist_status op_validate(struct run *r, struct run_node *n,
+				     const struct hoist_plan_step *s, struct run_result *res,
+				     struct hoist_error *err)
+{
+	return step_validate(r, n, &s->version, res, err);
+}
+
+/*
+ * What each step id does. A new step is one entry here and one function; needs_node says
+ * that the step acts on the node it names (the plan must name one it lists).
+ */
+static const struct run_step_op step_ops[] = {
+	{ "preflight", false, op_preflight },
+	{ "stage", false, op_stage },
+	{ "backup-master-key", true, op_master_key },
+	{ "backup-db", true, op_backup_db },
+	{ "maintenance-on", false, op_maintenance_on },
+	{ "drain", true, op_drain },
+	{ "wait-tasks", false, op_wait_tasks },
+	{ "stop", true, op_stop },
+	{ "install", true, op_install },
+	{ "db-upgrade", true, op_db_upgrade },
+	{ "start", true, op_start },
+	{ "validate", true, op_validate },
+	{ "undrain", true, op_undrain },
+	{ "maintenance-off", false, op_maintenance_off },
+	/* a rollback plan's own steps (guide_steps.c) */
+	{ "db-restore", true, run_op_db_restore },
+	{ "master-key-restore", true, run_op_master_key_restore },
+	{ NULL, false, NULL },
+};
+
+const struct run_step_op *run_step_op_find(const char *id)
+{
+	for (const struct run_step_op *op = step_ops; id && op->id; op++)
+		if (!strcmp(op->id, id))
+			return op;
+	return NULL;
+}
+
 enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,
 			   struct hoist_error *err)
 {
 	struct run_node *n = s->node ? run_find_node(r, s->node) : NULL;
-	const char *id = s->id;
+	const struct run_step_op *op = run_step_op_find(s->id);
 	res->outcome = HOIST_OUTCOME_OK;
 	if (s->node && !n)
 		return hoist_error_set(err, HOIST_STATE, _("the plan names the node %s, which it "
 							   "does not list"), s->node);
-	{
-		/* A rollback plan's own steps, and what its undrain and maintenance-off undo. */
-		enum hoist_status st;
-		if (run_guide_step(r, n, s, res, err, &st))
-			return st;
-	}
-	if (!strcmp(id, "preflight"))
-		return run_preflight(r, res, err);
-	if (!strcmp(id, "stage"))
-		return run_stage(r, res, err);
-	if (!strcmp(id, "backup-master-key") && n)
-		return step_master_key(r, n, res, err);
-	if (!strcmp(id, "backup-db") && n)
-		return step_backup_db(r, n, res, err);
-	if (!strcmp(id, "maintenance-on"))
-		return step_maintenance(r, true, res, err);
-	if (!strcmp(id, "maintenance-off"))
-		return step_maintenance(r, false, res, err);
-	if (!strcmp(id, "drain") && n)
-		return step_drain(r, n, true, res, err);
-	if (!strcmp(id, "undrain") && n)
-		return step_drain(r, n, false, res, err);
-	if (!strcmp(id, "wait-tasks"))
-		return step_wait_tasks(r, s->node, res, err);
-	if (!strcmp(id, "stop") && n)
-		return step_stop(r, n, res, err);
-	if (!strcmp(id, "start") && n)
-		return step_start(r, n, res, err);
-	if (!strcmp(id, "install") && n) {
-		n->install_ran = true;
-		return step_command(r, n, "install", "install", &s->version, res, err);
-	}
-	if (!strcmp(id, "db-upgrade") && n) {
-		r->pnr_started = true;
-		return step_command(r, n, "db-upgrade", "db-upgrade", &s->version, res, err);
-	}
-	if (!strcmp(id, "validate") && n)
-		return step_validate(r, n, &s->version, res, err);
-	return hoist_error_set(err, HOIST_USAGE,
-			       _("the step %s is not one an upgrade run carries out"), id);
+	/* A rollback's undrain and maintenance-off undo another run's change: this run's now. */
+	run_guide_claim(r, n, s);
+	if (!op || (op->needs_node && !n))
+		return hoist_error_set(err, HOIST_USAGE,
+				       _("the step %s is not one an upgrade run carries out"), s->id);
+	return op->fn(r, n, s, res, err);
 }
