@@ -66,11 +66,11 @@ static void write_run_start(struct hoist_journal *j)
 	ev.kind = strdup("minor");
 	ev.strategy = strdup("all-at-once");
 	ev.profile = strdup("sandbox");
-	hoist_event_add_step(&ev, "backup-db", NULL);
-	hoist_event_add_step(&ev, "stop", "octo1");
-	hoist_event_add_step(&ev, "stop", "octo2");
-	hoist_event_add_step(&ev, "db-upgrade", "octo1");
-	hoist_event_add_step(&ev, "start", "octo1");
+	hoist_event_add_step(&ev, "backup-db", NULL, NULL);
+	hoist_event_add_step(&ev, "stop", "octo1", NULL);
+	hoist_event_add_step(&ev, "stop", "octo2", NULL);
+	hoist_event_add_step(&ev, "db-upgrade", "octo1", NULL);
+	hoist_event_add_step(&ev, "start", "octo1", NULL);
 	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
 	ck_assert_uint_eq(ev.seq, 1);
 	ck_assert_int_gt(ev.t_ms, 1700000000000LL);

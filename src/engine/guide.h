@@ -72,6 +72,9 @@ struct hoist_guide {
 	bool maintenance_on; /* this run turned maintenance mode on */
 	bool maintenance_still_on; /* ... and it is still on */
 	bool reverted;     /* the run undid its own changes after failing (before the PNR) */
+	bool undone;       /* the run ended undone: the engine checked that all is back */
+	char *stops;       /* owned: the plan's required stops ("2024.0.3, ..."), or NULL */
+	char *primary;     /* owned: the node that went through the stops, or NULL */
 	struct hoist_guide_step *steps; /* owned array, in order */
 	size_t n_steps, alloc;
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "i18n.h"
 #include "run_int.h"
 #include "stage.h"
@@ -30,6 +31,19 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 			return st;
 		if (size == 0)
 			return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), s->arg);
+		/* Only the file the run took: its SHA-256 is in the plan's evidence. */
+		for (size_t i = 0; i < r->plan->n_evidence; i++) {
+			const struct hoist_plan_evidence *e = &r->plan->evidence[i];
+			if (strcmp(e->item, "backup-db") || !e->path || strcmp(e->path, s->arg) ||
+			    !e->sha256 || !*e->sha256)
+				continue;
+			if (strcasecmp(e->sha256, sha))
+				return hoist_error_set(err, HOIST_CHECKSUM,
+						       _("the backup %s is not the one the run "
+							 "took: its SHA-256 is %s, the run recorded "
+							 "%s; nothing was restored"),
+						       s->arg, sha, e->sha256);
+		}
 	}
 	/* From here the database is the old one: the rollback cannot go forward again. */
 	r->pnr_started = true;

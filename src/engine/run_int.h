@@ -44,6 +44,10 @@ struct run {
 	bool maint_changed;              /* this run turned maintenance mode on */
 	bool pnr_started;                /* the database upgrade has begun */
 	struct hoist_run_summary *prev;  /* resume: the journal so far; NULL for a new run */
+	/* Why the run must stop at the next safe point without going on (a journal or plan
+	 * write failed, the lock was taken): owned, NULL while all is well. */
+	char *halt;
+	pthread_mutex_t halt_mu;
 };
 
 /* What a step reports besides its status. */
@@ -56,6 +60,10 @@ struct run_result {
 
 /* run.c */
 bool run_cancelled(const struct run *r);
+/* The run stops at the next safe point and ends interrupted; the first reason is kept. */
+void run_halt(struct run *r, const char *why);
+/* The reason the run halts (a new string), or NULL. */
+char *run_halted(struct run *r);
 struct run_node *run_find_node(struct run *r, const char *name);
 void run_log(struct run *r, const char *step, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -79,7 +87,11 @@ void run_done(struct run *r);
 enum hoist_status run_take_lock(struct run *r, bool resuming, struct hoist_error *err);
 /* Profile, transports, cache folder, journal. */
 enum hoist_status run_open(struct run *r, struct hoist_error *err);
-enum hoist_status run_end(struct run *r, enum hoist_status st, struct hoist_error *err);
+/* Writes run-end (end and, unless st is HOIST_OK, err's message); returns st. */
+enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status st,
+			  struct hoist_error *err);
+/* Undoes what the run changed before the point of no return; ends undone or failed. */
+enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_error *err);
 /* The steps, then the outcome: revert before the point of no return, run-end. */
 enum hoist_status run_body(struct run *r, struct hoist_error *err);
 /* Tells a face waiting on fd (-1: none) how the start went, then closes fd. */

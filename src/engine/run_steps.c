@@ -298,22 +298,17 @@ static enum hoist_status step_drain(struct run *r, struct run_node *n, bool drai
 	return HOIST_OK;
 }
 
-/* Tasks still running on the node (or on every node of the plan). */
-static enum hoist_status count_tasks(struct run *r, struct hoist_octopus *oc,
-				     const char *node, long *left, struct hoist_error *err)
+/*
+ * Tasks still to finish: on the node (a rolling upgrade: the others keep serving), or in
+ * the whole cluster, queued ones included (they belong to no node until one picks them).
+ */
+static enum hoist_status count_tasks(struct hoist_octopus *oc, const char *node, long *left,
+				     struct hoist_error *err)
 {
-	*left = 0;
-	for (size_t i = 0; i < r->n_nodes; i++) {
-		int c = 0;
-		enum hoist_status st;
-		if (node && strcmp(node, r->nodes[i].plan->name))
-			continue;
-		st = hoist_octopus_active_tasks(oc, r->nodes[i].plan->name, &c, err);
-		if (st != HOIST_OK)
-			return st;
-		*left += c;
-	}
-	return HOIST_OK;
+	int c = 0;
+	enum hoist_status st = hoist_octopus_active_tasks(oc, node, &c, err);
+	*left = st == HOIST_OK ? c : -1;
+	return st;
 }
 
 static enum hoist_status step_wait_tasks(struct run *r, const char *node,
@@ -325,12 +320,12 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 	long left = -1, last = -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		st = count_tasks(r, oc, node, &left, err);
+		st = count_tasks(oc, node, &left, err);
 		if (st != HOIST_OK || left == 0)
 			break;
 		if (left != last) {
-			char *m = hoist_xasprintf(P_("%ld task still running",
-						     "%ld tasks still running", left),
+			char *m = hoist_xasprintf(P_("%ld task still queued or running",
+						     "%ld tasks still queued or running", left),
 						  left);
 			run_progress(r, "wait-tasks", node, -1, -1, left, m);
 			free(m);
@@ -353,11 +348,13 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 	}
 	hoist_octopus_free(oc);
 	if (st == HOIST_OK)
-		res->message = hoist_xstrdup(_("no task is running"));
+		res->message = node ? hoist_xasprintf(_("no task is running on %s"), node)
+				    : hoist_xstrdup(_("no task is queued or running in the cluster"));
 	return st;
 }
 
-static enum hoist_status step_stop(struct run *r, struct run_node *n, struct run_result *res,
+static enum hoist_status step_stop(struct run *r, struct run_node *n,
+				   const struct hoist_plan_step *s, struct run_result *res,
 				   struct hoist_error *err)
 {
 	struct hoist_octopus *oc = run_pinger(r, NULL);
@@ -365,7 +362,8 @@ static enum hoist_status step_stop(struct run *r, struct run_node *n, struct run
 	enum hoist_status st = HOIST_OK;
 	enum hoist_ping p = HOIST_PING_UP;
 	const struct hoist_step_summary *before =
-		r->prev ? hoist_run_summary_find(r->prev, "stop", n->plan->name) : NULL;
+		r->prev ? hoist_run_summary_find_hop(r->prev, "stop", n->plan->name, s->hop, false)
+			: NULL;
 	if (n->plan->url)
 		hoist_octopus_ping(oc, n->plan->url, &p, NULL);
 	if (p == HOIST_PING_DOWN) {
@@ -547,8 +545,7 @@ static enum hoist_status op_stop(struct run *r, struct run_node *n,
 				 const struct hoist_plan_step *s, struct run_result *res,
 				 struct hoist_error *err)
 {
-	(void)s;
-	return step_stop(r, n, res, err);
+	return step_stop(r, n, s, res, err);
 }
 
 static enum hoist_status op_start(struct run *r, struct run_node *n,
