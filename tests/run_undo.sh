@@ -20,6 +20,13 @@ revert_only_after_failure() {
 		"$(latest_run)journal.jsonl" >/dev/null
 }
 
+# reverting_start: the newest run began starting a node again after its failure (the revert).
+reverting_start() {
+	jq -se '. as $a | ([$a | to_entries[] | select(.value.event == "step-end" and .value.status == "failed") | .key] | first) as $f
+		| $f != null and any($a[$f:][]; .event == "step-start" and .step == "start")' \
+		"$(latest_run)journal.jsonl" >/dev/null 2>&1
+}
+
 run_sb undo --nodes 3 --roles primary,base,base --version 2024.1.2
 DATA=$(st .data_sha256)
 "$SANDBOX" fault "$D" set install@2024.2.1:node2=fail >/dev/null
@@ -75,9 +82,9 @@ DATA=$(st .data_sha256)
 n=$(runs)
 h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" || true
-wait_for 30 sh -c "jq -se 'any(.[]; .event == \"step-start\" and .step == \"start\" and .phase == \"revert\")' '$(latest_run)journal.jsonl' >/dev/null 2>&1" || true
-PID=$(engine_pid)
-kill -9 "$PID"
+wait_for 30 reverting_start || true
+PID=$(engine_pid || true)
+kill -9 "$PID" 2>/dev/null || true
 wait_for 5 sh -c "! kill -0 $PID 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$PID/stat" || true
 "$SANDBOX" fault "$D" clear >/dev/null
 rc=0; h resume >"$TMPROOT/rev.out" 2>&1 || rc=$?
