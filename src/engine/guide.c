@@ -524,6 +524,7 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 		if (ss->state == HOIST_STEP_FAILED) {
 			g->failed_step = hoist_xstrdup(ss->step);
 			g->failed_node = dup0(ss->node);
+			g->failed_hop = dup0(ss->hop);
 			g->failed_message = dup0(ss->message);
 			return;
 		}
@@ -533,6 +534,7 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 	if (running) {
 		g->failed_step = hoist_xstrdup(running->step);
 		g->failed_node = dup0(running->node);
+		g->failed_hop = dup0(running->hop);
 		g->failed_message = dup0(running->message);
 		g->interrupted = true;
 	} else if (s->state != HOIST_RUN_OK) {
@@ -842,6 +844,7 @@ void hoist_guide_free(struct hoist_guide *g)
 	free(g->profile);
 	free(g->server_url);
 	free(g->failed_step);
+	free(g->failed_hop);
 	free(g->failed_node);
 	free(g->failed_message);
 	free(g->stops);
@@ -909,24 +912,29 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 				 g->from.text, g->to.text, hoist_strategy_name(g->strategy),
 				 g->profile ? g->profile : "-");
 	}
+	/* A step of a chain's hop is named with it: install@2024.0.3. */
+	char *step = g->failed_step && g->failed_hop
+			     ? hoist_xasprintf("%s@%s", g->failed_step, g->failed_hop)
+			     : dup0(g->failed_step);
 	if (g->failed_step && g->interrupted && g->failed_node)
 		hoist_buf_printf(b, _("The run was interrupted during the step %s on node %s.\n"),
-				 g->failed_step, g->failed_node);
+				 step, g->failed_node);
 	else if (g->failed_step && g->interrupted)
 		hoist_buf_printf(b, _("The run was interrupted during the step %s.\n"),
-				 g->failed_step);
+				 step);
 	else if (g->failed_step && g->failed_node)
-		hoist_buf_printf(b, _("The step %s failed on node %s: %s\n"), g->failed_step,
+		hoist_buf_printf(b, _("The step %s failed on node %s: %s\n"), step,
 				 g->failed_node,
 				 g->failed_message ? g->failed_message : _("no message was recorded"));
 	else if (g->failed_step)
-		hoist_buf_printf(b, _("The step %s failed: %s\n"), g->failed_step,
+		hoist_buf_printf(b, _("The step %s failed: %s\n"), step,
 				 g->failed_message ? g->failed_message : _("no message was recorded"));
 	else if (g->run_ok)
 		hoist_buf_printf(b, _("The run ended well; the steps below undo it.\n"));
 	else
 		hoist_buf_printf(b, _("The run did not end well: %s\n"),
 				 g->failed_message ? g->failed_message : _("no message was recorded"));
+	free(step);
 
 	if (g->pnr_half)
 		hoist_buf_printf(b, _("The database upgrade (the point of no return) started and "
@@ -1119,6 +1127,7 @@ char *hoist_guide_to_json(const struct hoist_guide *g)
 	json_str(o, "profile", g->profile);
 	cJSON_AddBoolToObject(o, "os_patch", g->os_patch);
 	json_str(o, "failed_step", g->failed_step);
+	json_str(o, "failed_hop", g->failed_hop);
 	json_str(o, "failed_node", g->failed_node);
 	json_str(o, "failed_message", g->failed_message);
 	cJSON_AddBoolToObject(o, "interrupted", g->interrupted);

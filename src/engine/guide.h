@@ -58,6 +58,7 @@ struct hoist_guide {
 	bool run_ok;       /* the run ended well (the guide undoes it) */
 	char *failed_step; /* owned: the step that failed (or was interrupted), or NULL */
 	char *failed_node; /* owned; may be NULL */
+	char *failed_hop;  /* owned; the failed step's hop in a chain with stops, or NULL */
 	char *failed_message; /* owned; may be NULL */
 	bool interrupted;  /* the step was still running when the journal ends */
 	bool pnr_passed;   /* db-upgrade started: the schema may have changed */
