@@ -71,12 +71,14 @@ int cli_guide_carry_out(struct cli *cli, const char *command, const struct hoist
 	}
 	if (g->run_ok && run->kind != HOIST_KIND_DOWNGRADE)
 		/* Said before anything is asked or done: this is not a repair. */
-		fprintf(stderr, _("hoist: the run %s ended done: every node runs %s. Rolling it "
-				  "back is a deliberate downgrade to %s%s\n"),
-			g->run_id ? g->run_id : "", g->to.text, g->from.text,
+		fprintf(stderr,
 			g->rule == HOIST_GUIDE_RESTORE || g->rule == HOIST_GUIDE_RESTORE_MAJOR
-				? _(", and data written since its database backup is lost")
-				: "");
+				? _("hoist: the run %s ended done: every node runs %s. Rolling it "
+				    "back is a deliberate downgrade to %s, and data written since "
+				    "its database backup is lost\n")
+				: _("hoist: the run %s ended done: every node runs %s. Rolling it "
+				    "back is a deliberate downgrade to %s\n"),
+			g->run_id ? g->run_id : "", g->to.text, g->from.text);
 	if (g->n_steps == manual) {
 		text = hoist_guide_to_text(g);
 		fputs(text, stdout);

@@ -65,8 +65,13 @@ static const char *kind_text(const char *kind)
 static const char *step_name(const char *step, const char *node, const char *hop, bool revert,
 			     char *buf, size_t n)
 {
-	snprintf(buf, n, "%s%s%s%s%s%s", revert ? _("revert: ") : "", step ? step : "",
-		 node ? " " : "", node ? node : "", hop ? " @" : "", hop ? hop : "");
+	char plain[200];
+	snprintf(plain, sizeof plain, "%s%s%s%s%s", step ? step : "", node ? " " : "",
+		 node ? node : "", hop ? " @" : "", hop ? hop : "");
+	if (revert)
+		snprintf(buf, n, _("revert: %s"), plain);
+	else
+		snprintf(buf, n, "%s", plain);
 	return buf;
 }
 
