@@ -944,6 +944,11 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 			step_of(s, ev->steps[i].step, ev->steps[i].node, ev->steps[i].hop, false);
 		break;
 	case HOIST_EVENT_STEP_START:
+		/* A resume carries on a run that ended interrupted: it runs again. */
+		if (s->state == HOIST_RUN_INTERRUPTED) {
+			s->state = HOIST_RUN_RUNNING;
+			s->ended_ms = 0;
+		}
 		if (!st)
 			break;
 		st->state = HOIST_STEP_RUNNING;

@@ -86,6 +86,13 @@ enum hoist_status run_action(struct run *r, struct run_node *n, const char *step
 	hoist_profile_cmds_done(&cmds);
 	hoist_profile_vars_done(&vars);
 	free(pkg);
+	if (ls.sink.status != HOIST_OK) {
+		/* The command's output did not reach the journal: nothing more goes unrecorded. */
+		char *why = hoist_xasprintf(_("the run could not record the output of %s on %s"),
+					    action, n->plan->name);
+		run_halt(r, why);
+		free(why);
+	}
 	return st;
 }
 
