@@ -21,7 +21,8 @@ static int bundle_help(void)
 			  "hoist-sandbox init DIR --from-bundle FILE (see hoist-sandbox(1)).\n\n"
 			  "Options:\n"
 			  "  --run-id ID  the run to bundle (default: the newest)\n"
-			  "  -o FILE      where to write it (default: hoist-bundle-ID.json here)\n"
+			  "  -o FILE      where to write it (default: support-bundle.json in the\n"
+			  "               run's folder)\n"
 			  "  --json       print {\"bundle\": PATH} instead of a sentence\n"
 			  "  --help       show this help\n"));
 }

@@ -431,7 +431,7 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 		goto out;
 	}
 	free(path);
-	path = out_path ? hoist_xstrdup(out_path) : hoist_xasprintf("hoist-bundle-%s.json", id);
+	path = out_path ? hoist_xstrdup(out_path) : hoist_xasprintf("%s/support-bundle.json", dir);
 	st = hoist_rundir_write_atomic(path, clean, strlen(clean), 0600, err);
 	if (st == HOIST_OK && written) {
 		*written = path;

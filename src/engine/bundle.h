@@ -25,8 +25,8 @@
 #define HOIST_BUNDLE_FORMAT "hoist-bundle/1"
 
 /*
- * Writes the bundle of run run_id (NULL: the newest run) to out_path (NULL:
- * hoist-bundle-<run-id>.json in the current folder), mode 0600, atomically. *written
+ * Writes the bundle of run run_id (NULL: the newest run) to out_path (NULL: the run's
+ * folder, runs/<run-id>/support-bundle.json), mode 0600, atomically. *written
  * (owned, may be NULL) receives the path. Every text the configuration or the run holds
  * as a secret (API key, master key) is removed; the bundle is refused (HOIST_UNSAFE)
  * should one still be in it.
