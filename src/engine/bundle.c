@@ -29,16 +29,21 @@ struct secrets {
 	size_t n, alloc;
 };
 
-static void secret_add(struct secrets *s, const char *text)
+static void secret_add_min(struct secrets *s, const char *text, size_t min)
 {
-	/* Very short texts would scrub ordinary words; keys are long. */
-	if (!text || strlen(text) < 8)
+	if (!text || strlen(text) < min)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		if (!strcmp(s->v[i], text))
 			return;
 	s->v = hoist_xgrow(s->v, &s->alloc, s->n + 1, sizeof *s->v);
 	s->v[s->n++] = hoist_xstrdup(text);
+}
+
+/* Very short texts would scrub ordinary words; keys are long. */
+static void secret_add(struct secrets *s, const char *text)
+{
+	secret_add_min(s, text, 8);
 }
 
 static void secrets_free(struct secrets *s)
@@ -105,6 +110,45 @@ static char *no_credentials(const char *url)
 	if (!at)
 		return hoist_xstrdup(url);
 	return hoist_xasprintf("%.*s%s", (int)(host - url), url, at + 1);
+}
+
+/* The password of an address's user info ("user:password@host") is a secret too. */
+static void url_secret(struct secrets *s, const char *url)
+{
+	const char *rest = url ? strstr(url, "://") : NULL, *host, *end, *at, *colon;
+	char *pw;
+	if (!rest)
+		return;
+	host = rest + 3;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (!colon)
+		return;
+	pw = hoist_xstrndup(colon + 1, (size_t)(at - colon - 1));
+	secret_add_min(s, pw, 3);
+	memset(pw, 0, strlen(pw));
+	free(pw);
+}
+
+static void clean_url(char **url)
+{
+	char *c = no_credentials(*url);
+	free(*url);
+	*url = c;
+}
+
+/* The plan as support sees it: addresses and transports without user info. */
+static void clean_plan(struct hoist_plan *p)
+{
+	clean_url(&p->server_url);
+	clean_url(&p->feed);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		clean_url(&p->nodes[i].transport);
+		clean_url(&p->nodes[i].url);
+	}
+	for (size_t i = 0; i < p->n_packages; i++)
+		clean_url(&p->packages[i].url);
 }
 
 static void add_str(cJSON *o, const char *key, const char *value)
@@ -390,6 +434,21 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 	secret_add(&secrets, cfg->api_key);
 	backups = hoist_xasprintf("%s/backups", dir);
 	master_key_secrets(backups, &secrets);
+	url_secret(&secrets, cfg->server_url);
+	url_secret(&secrets, cfg->feed);
+	for (size_t i = 0; i < cfg->n_nodes; i++) {
+		url_secret(&secrets, cfg->nodes[i].transport);
+		url_secret(&secrets, cfg->nodes[i].url);
+	}
+	url_secret(&secrets, plan->server_url);
+	url_secret(&secrets, plan->feed);
+	for (size_t i = 0; i < plan->n_nodes; i++) {
+		url_secret(&secrets, plan->nodes[i].transport);
+		url_secret(&secrets, plan->nodes[i].url);
+	}
+	for (size_t i = 0; i < plan->n_packages; i++)
+		url_secret(&secrets, plan->packages[i].url);
+	clean_plan(plan);
 
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "format", HOIST_BUNDLE_FORMAT);

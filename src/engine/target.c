@@ -205,6 +205,10 @@ enum hoist_status hoist_plan_retarget(const struct hoist_config *cfg, struct hoi
 	if (st != HOIST_OK || hoist_run_same_server(plan->server_url, cfg->server_url))
 		return st;
 	old = plan->server_url ? hoist_xstrdup(plan->server_url) : hoist_xstrdup("?");
+	/* The configured server's nodes are driven as configured (a customer's Windows plan
+	 * replayed against a sandbox runs the sandbox's actions). */
+	if (cfg->profile && (!plan->profile || strcmp(cfg->profile, plan->profile)))
+		replace(&plan->profile, cfg->profile);
 	st = retarget_nodes(cfg, plan, err);
 	if (st == HOIST_OK)
 		st = retarget_packages(cfg, plan, err);
@@ -212,7 +216,8 @@ enum hoist_status hoist_plan_retarget(const struct hoist_config *cfg, struct hoi
 		replace(&plan->server_url, cfg->server_url);
 		*record = hoist_xasprintf(_("retargeted (--retarget): the plan made for %s runs "
 					    "against %s, whose version and nodes match the plan's "
-					    "origin %s"), old, cfg->server_url, plan->from.text);
+					    "origin %s; profile %s"), old, cfg->server_url,
+					  plan->from.text, plan->profile ? plan->profile : "-");
 		/* The run's plan.json keeps it too, with what else the operator chose. */
 		note = hoist_xasprintf("retarget: %s -> %s", old, cfg->server_url);
 		plan->overrides = hoist_xrealloc(plan->overrides,
