@@ -85,6 +85,14 @@ check "... saying whose plan it is and what to do" \
 MAINT=$(ctl status --json | jq -r .maintenance)
 check "... before anything changed or any run began" sh -c "[ $MAINT = false ] && [ ! -d '$D/state/runs' ]"
 
+rc=0; h upgrade --plan "$TMPROOT/plan.json" --yes >/dev/null 2>&1 || rc=$?
+check "the customer's own plan file is refused here too (exit 2)" [ "$rc" -eq 2 ]
+rc=0; "$HOIST" --config "$CUST/hoist.conf" --server "$URL" upgrade --plan "$TMPROOT/plan.json" --yes \
+	>/dev/null 2>&1 || rc=$?
+check "... and so is a plan whose server --server overrides (exit 2)" [ "$rc" -eq 2 ]
+rc=0; h upgrade --to 2024.2.1 --retarget --yes >/dev/null 2>&1 || rc=$?
+check "--retarget goes with --plan only (exit 2)" [ "$rc" -eq 2 ]
+
 rc=0; h upgrade --plan "$D/bundle-plan.json" --retarget --yes >"$TMPROOT/replay.out" 2>&1 || rc=$?
 check "the replay with --retarget fails as the customer's did (exit 4)" [ "$rc" -eq 4 ]
 check "... and the journal records the retarget" \

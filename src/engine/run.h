@@ -99,8 +99,9 @@ enum hoist_status hoist_run_check_target(const struct hoist_config *cfg,
 					 const struct hoist_plan *plan, bool retarget,
 					 struct hoist_error *err);
 /*
- * The same check; when the plan was made for another server (and retarget allows it) it
- * points the plan at the configured server: its address, the nodes' transports and
+ * The same check; the nodes' addresses are the configuration's where it gives them. When
+ * the plan was made for another server (and retarget allows it) it points the plan at
+ * the configured server: its address, the nodes' transports and
  * addresses from the configuration, the packages from the configured feed; *record
  * (owned, NULL when nothing changed) says so for the journal, and the plan's overrides.
  */

@@ -202,8 +202,17 @@ enum hoist_status hoist_plan_retarget(const struct hoist_config *cfg, struct hoi
 	char *old, *note;
 	*record = NULL;
 	st = hoist_run_check_target(cfg, plan, retarget, err);
-	if (st != HOIST_OK || hoist_run_same_server(plan->server_url, cfg->server_url))
+	if (st != HOIST_OK)
 		return st;
+	if (hoist_run_same_server(plan->server_url, cfg->server_url)) {
+		/* The key goes to the nodes' configured addresses, should the plan's be older. */
+		for (size_t i = 0; i < plan->n_nodes; i++)
+			for (size_t k = 0; k < cfg->n_nodes; k++)
+				if (!strcmp(cfg->nodes[k].name, plan->nodes[i].name) &&
+				    cfg->nodes[k].url)
+					replace(&plan->nodes[i].url, cfg->nodes[k].url);
+		return HOIST_OK;
+	}
 	old = plan->server_url ? hoist_xstrdup(plan->server_url) : hoist_xstrdup("?");
 	/* The configured server's nodes are driven as configured (a customer's Windows plan
 	 * replayed against a sandbox runs the sandbox's actions). */
