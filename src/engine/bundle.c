@@ -277,21 +277,24 @@ static cJSON *feed_json(const struct hoist_config *cfg, const struct hoist_plan 
 	return o;
 }
 
-static cJSON *journal_json(const char *path, struct hoist_error *err)
+/* The run's events as the journal's reader gives them, one object each. */
+static enum hoist_status journal_json(const char *path, cJSON **out, struct hoist_error *err)
 {
 	struct hoist_journal_reader *r;
+	enum hoist_status st = hoist_journal_reader_open(path, &r, err);
 	cJSON *a;
-	if (hoist_journal_reader_open(path, &r, err) != HOIST_OK)
-		return NULL;
+	*out = NULL;
+	if (st != HOIST_OK)
+		return st;
 	a = cJSON_CreateArray();
 	for (;;) {
 		struct hoist_event ev;
 		bool got;
-		enum hoist_status st = hoist_journal_reader_next(r, &ev, &got, NULL);
+		enum hoist_status rst = hoist_journal_reader_next(r, &ev, &got, NULL);
 		char *line;
-		if (st == HOIST_PARSE)
+		if (rst == HOIST_PARSE)
 			continue;
-		if (st != HOIST_OK || !got)
+		if (rst != HOIST_OK || !got)
 			break;
 		line = hoist_event_to_json(&ev);
 		cJSON_AddItemToArray(a, cJSON_Parse(line));
@@ -299,7 +302,8 @@ static cJSON *journal_json(const char *path, struct hoist_error *err)
 		hoist_event_done(&ev);
 	}
 	hoist_journal_reader_free(r);
-	return a;
+	*out = a;
+	return HOIST_OK;
 }
 
 /* The plan's evidence, and every file in backups/ by name, size and SHA-256: never its content. */
@@ -466,11 +470,9 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 	text = NULL;
 	cJSON_AddItemToObject(root, "plan", plan_json ? plan_json : cJSON_CreateNull());
 	path = hoist_xasprintf("%s/journal.jsonl", dir);
-	journal = journal_json(path, err);
-	if (!journal) {
-		st = err->status;
+	st = journal_json(path, &journal, err);
+	if (st != HOIST_OK)
 		goto out;
-	}
 	cJSON_AddItemToObject(root, "journal", journal);
 	free(path);
 	path = hoist_xasprintf("%s/guide.txt", dir);
