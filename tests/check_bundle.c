@@ -136,6 +136,11 @@ static void config(struct hoist_config *c)
 	c->state_dir = hoist_xstrdup(state);
 	c->feed = hoist_xasprintf("%s/feed.json", state);
 	c->profile = hoist_xstrdup("sandbox");
+	ck_assert_int_eq(hoist_config_set(c, "profile.db-backup",
+					  "sqlcmd -S db -U sa -P Hunter2pw -Q BACKUP", NULL), HOIST_OK);
+	ck_assert_int_eq(hoist_config_set(c, "profile.db_conn",
+					  "Server=db;User Id=sa;Password=Hunter3pw;", NULL), HOIST_OK);
+	ck_assert_int_eq(hoist_config_set(c, "profile.api_token", "tok-123", NULL), HOIST_OK);
 }
 
 START_TEST(test_bundle_write_without_secrets)
@@ -156,6 +161,12 @@ START_TEST(test_bundle_write_without_secrets)
 	ck_assert_ptr_null(strstr(text, DB_MARKER));
 	ck_assert_ptr_null(strstr(text, SERVER_PW));
 	ck_assert_ptr_null(strstr(text, SSH_PW));
+	/* Passwords given as arguments of a command or in a connection string go too. */
+	ck_assert_ptr_null(strstr(text, "Hunter2pw"));
+	ck_assert_ptr_null(strstr(text, "Hunter3pw"));
+	ck_assert_ptr_null(strstr(text, "tok-123"));
+	ck_assert_ptr_nonnull(strstr(text, "sqlcmd -S db -U sa -P [removed] -Q BACKUP"));
+	ck_assert_ptr_nonnull(strstr(text, "Server=db;User Id=sa;Password=[removed];"));
 	root = cJSON_Parse(text);
 	ck_assert_ptr_nonnull(root);
 	ck_assert_str_eq(cJSON_GetObjectItem(root, "format")->valuestring, HOIST_BUNDLE_FORMAT);

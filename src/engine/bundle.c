@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -379,6 +380,65 @@ static char *scrub(const char *text, const struct secrets *s)
 	return out;
 }
 
+/*
+ * Commands (profile templates, the journal's log of them) may carry a password as an
+ * argument: "-P pw", "--password pw", "--password=pw", "Password=pw;". Their values go.
+ */
+static const char *const pw_flags[] = { "-P", "--password", "--pass", "-Password", NULL };
+static const char *const pw_keys[] = { "password=", "passwd=", "pwd=", "pgpassword=",
+				       "secret=", "token=", NULL };
+
+static bool boundary(const char *text, const char *at)
+{
+	return at == text || strchr(" \t\"'=;,?&", at[-1]) != NULL;
+}
+
+static size_t value_len(const char *v)
+{
+	size_t n = 0;
+	/* Up to the end of the argument, of a JSON string, or of a "k=v;" pair. */
+	while (v[n] && !strchr(" \t\"';,&", v[n]) && !(v[n] == '\\'))
+		n++;
+	return n;
+}
+
+static char *scrub_arguments(const char *text)
+{
+	struct hoist_buf b;
+	const char *p = text;
+	hoist_buf_init(&b, 0);
+	hoist_buf_append(&b, "", 0);
+	while (*p) {
+		size_t skip = 0, keep = 0;
+		if (boundary(text, p)) {
+			for (size_t i = 0; pw_flags[i] && !skip; i++) {
+				size_t n = strlen(pw_flags[i]);
+				if (!strncmp(p, pw_flags[i], n) && (p[n] == ' ' || p[n] == '=') &&
+				    value_len(p + n + 1)) {
+					keep = n + 1;
+					skip = value_len(p + keep);
+				}
+			}
+			for (size_t i = 0; pw_keys[i] && !skip; i++) {
+				size_t n = strlen(pw_keys[i]);
+				if (!strncasecmp(p, pw_keys[i], n) && value_len(p + n)) {
+					keep = n;
+					skip = value_len(p + keep);
+				}
+			}
+		}
+		if (skip) {
+			hoist_buf_append(&b, p, keep);
+			hoist_buf_puts(&b, REMOVED);
+			p += keep + skip;
+		} else {
+			hoist_buf_append(&b, p, 1);
+			p++;
+		}
+	}
+	return hoist_buf_detach(&b, NULL);
+}
+
 static bool holds_secret(const char *text, const struct secrets *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
@@ -485,7 +545,11 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 	cJSON_AddItemToObject(root, "evidence", evidence_json(plan, backups));
 
 	text = cJSON_Print(root);
-	clean = scrub(text, &secrets);
+	{
+		char *known = scrub(text, &secrets);
+		clean = scrub_arguments(known);
+		free(known);
+	}
 	if (holds_secret(clean, &secrets)) {
 		st = hoist_error_set(err, HOIST_UNSAFE, _("the bundle of run %s would hold a secret; "
 							  "nothing was written"), id);
