@@ -105,6 +105,24 @@ check "... durations side by side" grep -Eq '^db-upgrade +node1 +failed +[0-9]+ 
 check "... and as JSON" sh -c "\"$SANDBOX\" report '$D' --compare '$B' --json | jq -e '.same and (.steps[] | select(.step == \"db-upgrade\") | .customer.state == \"failed\" and .sandbox.state == \"failed\")' >/dev/null"
 kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
 
+# A customer on Windows with SSH transports and a mirror: the replay reaches none of them.
+jq '.plan.profile = "octopus-windows"
+    | .plan.packages |= map(.url = "https://mirror.customer.example/octopus/\(.version).msi")
+    | .plan.nodes |= map(.transport = "ssh://octo@\(.name).customer.example:22")' "$B" >"$TMPROOT/windows.json"
+"$SANDBOX" init "$TMPROOT/windows" --from-bundle "$TMPROOT/windows.json" >/dev/null
+D="$TMPROOT/windows"
+quick_tasks
+sb_serve
+CONF="$D/hoist.conf"
+HOIST_STATE_DIR="$D/state"
+rc=0; h upgrade --plan "$D/bundle-plan.json" --retarget --yes >/dev/null 2>&1 || rc=$?
+check "a customer's Windows plan replays against the sandbox, failure included (exit 4)" [ "$rc" -eq 4 ]
+check "... with the sandbox's profile, transports and packages" \
+	[ "$(jq -r '[.profile, (.nodes | map(.transport) | unique | join(",")), (.packages | all(.url | startswith("'"$URL"'")))] | join(" ")' "$(latest_run)plan.json")" = "sandbox local true" ]
+check "... and report --compare finds it the same" \
+	sh -c "'$SANDBOX' report '$D' --compare '$TMPROOT/windows.json' >/dev/null"
+kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
+
 # A replay that does not fail is not the customer's run: compare says so.
 "$SANDBOX" init "$TMPROOT/clean" --from-bundle "$B" >/dev/null
 D="$TMPROOT/clean"
