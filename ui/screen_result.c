@@ -68,7 +68,8 @@ static void enter(struct ui_state *s)
 		load_error = hoist_xstrdup(hoist_error_message(&err));
 	free(path);
 	hoist_error_done(&err);
-	if (!load_error && sum.state != HOIST_RUN_OK && sum.state != HOIST_RUN_UNDONE)
+	if (!load_error && sum.state != HOIST_RUN_OK && sum.state != HOIST_RUN_UNDONE &&
+	    sum.state != HOIST_RUN_INTERRUPTED)
 		load_guide(s);
 	/* The nodes' versions now, from the server itself. */
 	ui_connect(s);
@@ -173,6 +174,25 @@ static int draw_undone(struct ui_state *s, int y)
 	return y;
 }
 
+/* Stopped where it stood (it could not record, or lost its lock): a resume goes on. */
+static int draw_interrupted(struct ui_state *s, int y)
+{
+	char *why = hoist_xasprintf(_("Why it stopped: %s"),
+				    sum.message ? sum.message : _("no message was recorded"));
+	attron(ui_attr(s, UI_C_BAD));
+	ui_wrap(_("The run was interrupted: it stopped where it stood and undid nothing."),
+		COLS - 4, put_next, &y);
+	attroff(ui_attr(s, UI_C_BAD));
+	y++;
+	ui_wrap(why, COLS - 4, put_next, &y);
+	free(why);
+	y++;
+	ui_wrap(_("Once the cause is fixed, continue it: start hoist-wizard again and press c, "
+		  "or run hoist resume."),
+		COLS - 4, put_next, &y);
+	return y;
+}
+
 /* The guide pager: wraps and draws the lines from top on. */
 struct pager {
 	int y, skip, bottom;
@@ -235,6 +255,8 @@ static void draw(struct ui_state *s)
 		draw_success(s, y);
 	else if (sum.state == HOIST_RUN_UNDONE)
 		draw_undone(s, y);
+	else if (sum.state == HOIST_RUN_INTERRUPTED)
+		draw_interrupted(s, y);
 	else
 		draw_failure(s, y);
 }
