@@ -8,7 +8,7 @@
 #include "ui.h"
 #include "xalloc.h"
 
-#define STEP_COL 20
+#define STEP_COL 22
 
 static struct ui_follow follow;
 static bool engine_gone;  /* the run has not ended and its engine holds no live lock */
