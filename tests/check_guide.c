@@ -635,6 +635,8 @@ int main(void)
 	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
+	/* The matrices write and fold many journals: a busy machine needs more than 4 s. */
+	tcase_set_timeout(core, 30);
 	tcase_add_test(core, test_guide_matrix_minor);
 	tcase_add_test(core, test_guide_matrix_major);
 	tcase_add_test(core, test_guide_matrix_patch);
