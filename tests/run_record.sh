@@ -45,7 +45,7 @@ check "... writing no guide into it" [ ! -e "$(latest_run)guide.txt" ]
 
 # A resume refused because the run is live (exit 5) writes nothing into the live run.
 run_sb live --nodes 2 --version 2024.1.2
-"$SANDBOX" fault "$D" set install=slow:1500 >/dev/null
+"$SANDBOX" fault "$D" set install=slow:4000 >/dev/null
 n=$(runs)
 h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
@@ -76,7 +76,7 @@ check "... no node was stopped" [ "$(jq -s '[.[] | select(.event == "step-start"
 
 # A plan that cannot be saved stops the run at the next safe point, saying why.
 run_sb save --nodes 1 --version 2024.1.2
-"$SANDBOX" fault "$D" set stop=slow:1500 >/dev/null
+"$SANDBOX" fault "$D" set stop=slow:4000 >/dev/null
 n=$(runs)
 h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" || true

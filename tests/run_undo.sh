@@ -50,7 +50,7 @@ check "... no rollback run was started" [ "$(runs)" -eq "$n" ]
 "$SANDBOX" fault "$D" clear >/dev/null
 
 # A stop asked for (SIGTERM) before the point of no return: undone too.
-"$SANDBOX" fault "$D" set install=slow:800 >/dev/null
+"$SANDBOX" fault "$D" set install=slow:3000 >/dev/null
 n=$(runs)
 "$HOIST" --config "$CONF" upgrade --to 2024.2.1 --yes >"$TMPROOT/cancel.out" 2>&1 &
 UP=$!
@@ -78,7 +78,7 @@ check "... as it was" as_before
 # kill -9 during the revert: resume finishes the revert, not the upgrade.
 run_sb revkill --nodes 3 --roles primary,base,base --version 2024.1.2
 DATA=$(st .data_sha256)
-"$SANDBOX" fault "$D" set install@2024.2.1:node2=fail start@2024.1.2=slow:1500 >/dev/null
+"$SANDBOX" fault "$D" set install@2024.2.1:node2=fail start@2024.1.2=slow:3000 >/dev/null
 n=$(runs)
 h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" || true
