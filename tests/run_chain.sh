@@ -16,6 +16,7 @@ hop_step() {
 		'any(.[]; .event == "step-end" and .step == $s and .node == $n and .hop == $h and .status == "ok")' \
 		"$(latest_run)journal.jsonl" >/dev/null
 }
+wait_dead() { wait_for 5 sh -c "! kill -0 $1 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$1/stat" || true; }
 all_at() { [ "$(st '[.nodes[] | "\(.version) \(.running) \(.drained)"] | unique | join(",")')" = "$1 true false" ]; }
 
 run_sb chain --nodes 3 --roles primary,base,base --version 2023.2.5
@@ -51,4 +52,21 @@ check "... every node runs 2023.4.0, undrained" all_at 2023.4.0
 check "... the intermediate version went onto the primary only" [ "$(timeline_installs 2023.3.3)" = node1 ]
 check "... and the primary was validated on it" hop_step validate node1 2023.3.3
 check "... maintenance mode is off" [ "$(st .maintenance)" = false ]
+
+# kill -9 during the second hop's database upgrade: the first hop's, which ended well,
+# does not make resume repeat this one blindly.
+run_sb chaindb --nodes 1 --version 2023.2.5
+"$SANDBOX" fault "$D" set db-upgrade@2023.4.0=slow:4000 >/dev/null
+n=$(runs)
+h upgrade --to 2023.4.0 --yes --detach >/dev/null
+wait_for 20 more_runs_than "$n" || true
+wait_for 30 sh -c "[ \"\$(jq -s '[.[] | select(.event == \"step-start\" and .step == \"db-upgrade\")] | length' '$(latest_run)journal.jsonl')\" -ge 2 ]" || true
+PID=$(engine_pid || true)
+kill -9 "$PID" 2>/dev/null || true
+wait_dead "$PID"
+"$SANDBOX" fault "$D" clear >/dev/null
+rc=0; out=$(h resume 2>&1) || rc=$?
+check "the second hop's database upgrade caught in flight is not repeated (exit 4)" [ "$rc" -eq 4 ]
+check "... and resume says why" matches "$out" '.*database upgrade was under way.*'
+check "... leaving maintenance mode on" [ "$(st .maintenance)" = true ]
 finish

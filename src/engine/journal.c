@@ -956,8 +956,11 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		st->ended_ms = 0;
 		st->exit_code = -1;
 		replace(&st->message, ev->message);
-		if (is_pnr(ev->step) && !ev->revert)
+		if (is_pnr(ev->step) && !ev->revert) {
+			/* Each hop's database upgrade: the one under way is what counts. */
 			s->pnr_started = true;
+			s->pnr_ended = s->pnr_ok = false;
+		}
 		free(s->open_prompt);
 		s->open_prompt = NULL;
 		break;

@@ -370,10 +370,12 @@ static enum hoist_status verify_undone(struct run *r, const struct undo_check *c
 			continue;
 		nc = run_pinger(r, n->plan->url);
 		st = hoist_octopus_version(nc, &v, err);
-		if (st != HOIST_OK)
+		if (st != HOIST_OK) {
+			char *why = hoist_xstrdup(hoist_error_message(err));
 			st = hoist_error_set(err, HOIST_STATE, _("%s does not answer: %s"),
-					     n->plan->name, hoist_error_message(err));
-		else if (hoist_version_cmp(&v, &r->plan->from))
+					     n->plan->name, why);
+			free(why);
+		} else if (hoist_version_cmp(&v, &r->plan->from))
 			st = hoist_error_set(err, HOIST_STATE, _("%s runs %s, not %s"), n->plan->name,
 					     v.text, r->plan->from.text);
 		hoist_octopus_free(nc);
