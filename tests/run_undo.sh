@@ -47,6 +47,12 @@ rc=0; out=$(h rollback --run --yes 2>&1) || rc=$?
 check "rollback --run of an undone run does nothing (exit 0)" [ "$rc" -eq 0 ]
 check "... and says so" matches "$out" ".*nothing to roll back.*"
 check "... no rollback run was started" [ "$(runs)" -eq "$n" ]
+# As if killed after the undo's last step, before run-end: resume checks and ends undone.
+sed -i '$d' "$(latest_run)journal.jsonl"
+rc=0; out=$(h resume 2>&1) || rc=$?
+check "resume of a run killed right after its undo ends undone (exit 1)" [ "$rc" -eq 1 ]
+check "... after checking the server, not assuming nothing changed" matches "$out" ".*stopped, everything undone.*"
+check "... run-end says undone" [ "$(run_end_status)" = undone ]
 "$SANDBOX" fault "$D" clear >/dev/null
 
 # A stop asked for (SIGTERM) before the point of no return: undone too.

@@ -334,10 +334,10 @@ static enum hoist_status revert_step(struct run *r, const char *id, const char *
 
 static bool changed_anything(const struct run *r)
 {
-	bool any = r->maint_changed;
+	bool any = r->maint_changed || r->undo_maint;
 	for (size_t i = 0; i < r->n_nodes; i++)
 		any = any || r->nodes[i].drained_by_us || r->nodes[i].stopped_by_us ||
-		      r->nodes[i].install_ran;
+		      r->nodes[i].install_ran || r->nodes[i].undo_up || r->nodes[i].undo_undrain;
 	return any;
 }
 
@@ -406,12 +406,14 @@ static enum hoist_status revert(struct run *r, struct hoist_error *err)
 	const volatile sig_atomic_t *cancel = r->cancel;
 	struct undo_check c;
 	enum hoist_status st = HOIST_OK, s1;
-	c.maint = r->maint_changed;
+	/* A resumed undo checks all the run had changed, also what was put back before. */
+	c.maint = r->maint_changed || r->undo_maint;
 	c.node_up = hoist_xcalloc(r->n_nodes + 1, sizeof *c.node_up);
 	c.undrained = hoist_xcalloc(r->n_nodes + 1, sizeof *c.undrained);
 	for (size_t i = 0; i < r->n_nodes; i++) {
-		c.node_up[i] = r->nodes[i].stopped_by_us || r->nodes[i].install_ran;
-		c.undrained[i] = r->nodes[i].drained_by_us;
+		c.node_up[i] = r->nodes[i].stopped_by_us || r->nodes[i].install_ran ||
+			       r->nodes[i].undo_up;
+		c.undrained[i] = r->nodes[i].drained_by_us || r->nodes[i].undo_undrain;
 	}
 	/* A stop asked for is what brought the run here: the revert itself is not stopped. */
 	r->cancel = NULL;

@@ -21,6 +21,8 @@ struct run_node {
 	bool drained_by_us;   /* this run drained it */
 	bool stopped_by_us;   /* this run stopped it and has not started it again */
 	bool install_ran;     /* an install started on it: a revert reinstalls the old version */
+	/* resume of a revert: what the run had changed before its undo began (checked after) */
+	bool undo_up, undo_undrain;
 };
 
 struct run {
@@ -43,6 +45,7 @@ struct run {
 	bool dry_run;
 	bool maint_changed;              /* this run turned maintenance mode on */
 	bool pnr_started;                /* the database upgrade has begun */
+	bool undo_maint;                 /* resume of a revert: the run had turned maintenance on */
 	struct hoist_run_summary *prev;  /* resume: the journal so far; NULL for a new run */
 	/* Why the run must stop at the next safe point without going on (a journal or plan
 	 * write failed, the lock was taken): owned, NULL while all is well. */

@@ -75,6 +75,20 @@ static void recheck(struct run *r)
 		if (m && m->state == HOIST_STEP_SKIPPED)
 			r->maint_changed = false;
 	}
+	/* What an undo must find put back, before what the interrupted undo did is counted. */
+	r->undo_maint = r->maint_changed;
+	for (size_t i = 0; i < r->n_nodes; i++) {
+		struct run_node *n = &r->nodes[i];
+		const struct hoist_step_summary *d =
+			hoist_run_summary_find(r->prev, "drain", n->plan->name);
+		n->undo_up = n->stopped_by_us || n->install_ran;
+		n->undo_undrain = n->drained_by_us && !(d && d->state == HOIST_STEP_SKIPPED);
+	}
+	if (!r->prev->reverting) {
+		r->undo_maint = false;
+		for (size_t i = 0; i < r->n_nodes; i++)
+			r->nodes[i].undo_up = r->nodes[i].undo_undrain = false;
+	}
 	if (revert_state(r, "maintenance-off", NULL) == HOIST_STEP_OK)
 		r->maint_changed = false;
 	for (size_t i = 0; i < r->n_nodes; i++) {
