@@ -48,11 +48,16 @@ shows "q quits at once once the run has ended" "EXIT=0"
 
 wizard_start 80 24
 shows "a fourth wizard names the last run" "The last run, $(basename "$run") (2024.1.2 to 2024.3.1), ended well."
+shows "... and offers its support bundle" "B to save a support bundle"
+keys B
+shows "B saves it" "Support bundle saved (no keys, no backups): "
+check "... in the run's folder, as the engine writes it" \
+	sh -c "jq -e '.run_id == \"$(basename "$run")\"' '$run/support-bundle.json' >/dev/null"
 keys l
 shows "l shows its result" "The upgrade ended well: 2024.1.2 to 2024.3.1."
 check "every node runs 2024.3.1" all_at 2024.3.1
 check "maintenance mode is off" [ "$(sb_status .maintenance)" = false ]
-check "the run's journal ends with run-end" sh -c "tail -n 1 '$run/journal.jsonl' | jq -e '.event == \"run-end\" and .status == \"ok\"' >/dev/null"
+check "the run's journal ends with run-end" sh -c "tail -n 1 '$run/journal.jsonl' | jq -e '.event == \"run-end\" and .status == \"done\"' >/dev/null"
 keys q
 shows "q quits" "EXIT=0"
 finish

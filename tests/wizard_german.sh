@@ -110,7 +110,7 @@ lacks "no English left on the checklist after the evidence" "verified:" "confirm
 # The plan.
 keys Enter
 shows "plan screen: German title" "hoist-wizard: Plan prüfen"
-shows "the summary is German" "Minor-Upgrade 2024.1.2 auf 2024.3.1, all-at-once, 30 Schritte"
+shows "the summary is German" "Minor-Upgrade 2024.1.2 auf 2024.3.1, all-at-once, 31 Schritte"
 shows "the point of no return is named in German" "Punkt ohne Rückkehr: Schritt"
 shows "the window is German" "Zeitfenster: noch keine Schätzung"
 shows "the command line hint is German" "Derselbe Plan auf der Befehlszeile:"
@@ -166,7 +166,7 @@ shows "q quits cleanly" "EXIT=0"
 wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
 shows "the last run's end is German" "Letzter Lauf 20"
 shows "and its outcome" "): erfolgreich."
-shows "and the keys to see it" "l zeigt sein Ergebnis, Enter führt zur Wahl einer Version."
+shows "and the keys to see it" "l zeigt sein Ergebnis, B speichert ein Support-Bundle, Enter geht weiter."
 lacks "no English about the last run" "The last run" "ended well" "Press l"
 keys l
 shows "l shows the result in German" "Das Upgrade war erfolgreich: 2024.1.2 auf 2024.3.1."
