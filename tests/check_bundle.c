@@ -134,6 +134,7 @@ static void config(struct hoist_config *c)
 	c->server_url = hoist_xstrdup("http://op:" SERVER_PW "@127.0.0.1:1");
 	c->api_key = hoist_xstrdup(API_KEY);
 	c->state_dir = hoist_xstrdup(state);
+	free(c->feed); /* the default one */
 	c->feed = hoist_xasprintf("%s/feed.json", state);
 	c->profile = hoist_xstrdup("sandbox");
 	ck_assert_int_eq(hoist_config_set(c, "profile.db-backup",
@@ -263,6 +264,7 @@ START_TEST(test_bundle_compare)
 	apply(&other, HOIST_EVENT_STEP_START, "start", "node1", HOIST_OUTCOME_NONE, 4000);
 	ck_assert(hoist_bundle_compare(&other, &other, &rows, &n));
 	free(rows);
+	hoist_run_summary_done(&ours);
 	run(&ours, HOIST_OUTCOME_FAILED, 1);
 	apply(&ours, HOIST_EVENT_STEP_START, "start", "node1", HOIST_OUTCOME_NONE, 4000);
 	ck_assert(!hoist_bundle_compare(&theirs, &ours, &rows, &n));
