@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 #include "i18n.h"
-#include "checklist.h"
 #include "run.h"
 #include "ui.h"
 #include "xalloc.h"

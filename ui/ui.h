@@ -12,6 +12,7 @@
 #include "notes.h"
 #include "plan.h"
 #include "policy.h"
+#include "run.h"
 #include "status.h"
 #include "topology.h"
 

@@ -42,5 +42,5 @@ int cmd_resume(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("resume", _("unexpected argument '%s'"), argv[optind]);
-	return cli_run_job(cli, 1, NULL, run, false, detach, json);
+	return cli_run_job(cli, HOIST_JOB_RESUME, NULL, run, false, detach, json);
 }

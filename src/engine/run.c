@@ -433,7 +433,9 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 	run_notify(fd, "R%s", r.id);
 	if (o->started)
 		o->started(o->ctx, r.id);
-	st = run_body(&r, err);
+	/* A killed engine's action (a rollback's run, say) must end before this run acts. */
+	st = run_wait_orphans(&r, err);
+	st = st == HOIST_OK ? run_body(&r, err) : run_end(&r, st, err);
 	run_done(&r);
 	return st;
 }
@@ -444,7 +446,7 @@ enum hoist_status hoist_run_execute(const struct hoist_config *cfg, const struct
 {
 	*run_id = NULL;
 	if (o->detach)
-		return run_detach(cfg, plan, NULL, o, run_id, err);
+		return run_detach(cfg, plan, NULL, o, run_id, NULL, err);
 	return run_execute_new(cfg, plan, o, -1, run_id, err);
 }
 

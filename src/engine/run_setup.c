@@ -120,6 +120,12 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		if (st != HOIST_OK)
 			break;
 		r->n_nodes++;
+		{
+			/* Each action leaves a record while it runs: a killed engine's stay seen. */
+			char *actions = hoist_xasprintf("%s/actions", r->dir);
+			hoist_transport_set_record_dir(n->t, actions);
+			free(actions);
+		}
 		if (r->cfg->ssh_config) {
 			hoist_transport_add_ssh_arg(n->t, "-F");
 			hoist_transport_add_ssh_arg(n->t, r->cfg->ssh_config);
