@@ -114,6 +114,12 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
  * HOIST_CANCELLED when cancelled meanwhile (nothing was done).
  */
 enum hoist_status run_wait_orphans(struct run *r, struct hoist_error *err);
+/*
+ * Removes the server's lock when its run has ended (or never began), its engine is gone
+ * and no action of it runs: an engine killed after run-end, before it let go of the lock,
+ * leaves one that protects nothing. True when it did.
+ */
+bool run_release_ended_lock(const char *state_dir, const char *server_url);
 
 /* run_steps.c */
 enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,

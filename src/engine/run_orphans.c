@@ -180,3 +180,30 @@ enum hoist_status run_wait_orphans(struct run *r, struct hoist_error *err)
 		free(first);
 	}
 }
+
+bool run_release_ended_lock(const char *state_dir, const char *server_url)
+{
+	struct hoist_lock_info info;
+	struct hoist_run_summary sum;
+	bool released = false;
+	if (!server_url)
+		return false;
+	hoist_lock_info_init(&info);
+	hoist_run_summary_init(&sum);
+	if (hoist_lock_read(state_dir, server_url, &info, NULL) == HOIST_OK && info.run_id &&
+	    hoist_rundir_id_valid(info.run_id) &&
+	    hoist_lock_judge(&info, 0, (long long)time(NULL)) == HOIST_LOCK_DEAD_PID) {
+		char *dir = hoist_rundir_path(state_dir, info.run_id);
+		char *journal = hoist_xasprintf("%s/journal.jsonl", dir);
+		enum hoist_status st = hoist_journal_fold(journal, &sum, NULL);
+		/* Ended, or never begun (no run-start: no step ran): the lock protects nothing. */
+		if ((st == HOIST_OK && sum.state != HOIST_RUN_RUNNING) || st == HOIST_NOTFOUND)
+			released = hoist_lock_break(state_dir, server_url, info.run_id, NULL) ==
+				   HOIST_OK;
+		free(journal);
+		free(dir);
+	}
+	hoist_run_summary_done(&sum);
+	hoist_lock_info_done(&info);
+	return released;
+}

@@ -72,6 +72,7 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	char *jpath = NULL;
 	run_init(&r, cfg, o);
 	r.dry_run = false;
+	run_release_ended_lock(r.state_dir, cfg->server_url);
 	hoist_run_summary_init(&sum);
 	if (run_id && !hoist_rundir_id_valid(run_id))
 		st = hoist_error_set(err, HOIST_USAGE, _("\"%s\" is not a run id"), run_id);
@@ -159,6 +160,7 @@ enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct ho
 	char *state = hoist_config_state_dir(cfg);
 	enum hoist_status st = HOIST_OK;
 	hoist_lock_info_init(&info);
+	run_release_ended_lock(state, cfg->server_url);
 	if (cfg->server_url && hoist_lock_read(state, cfg->server_url, &info, NULL) == HOIST_OK) {
 		long long now = (long long)time(NULL);
 		if (hoist_lock_judge(&info, 0, now) == HOIST_LOCK_LIVE)

@@ -78,6 +78,7 @@ enum hoist_status run_take_lock(struct run *r, bool resuming, struct hoist_error
 	struct hoist_lock_info holder;
 	enum hoist_status st;
 	hoist_lock_info_init(&holder);
+	run_release_ended_lock(r->state_dir, r->plan->server_url);
 	st = hoist_lock_acquire(r->state_dir, r->plan->server_url, r->id, 0, &r->lock, &holder,
 				err);
 	if (st == HOIST_LOCKED && resuming && holder.run_id && !strcmp(holder.run_id, r->id) &&
