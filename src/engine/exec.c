@@ -19,6 +19,15 @@
 #include "rundir.h"
 #include "xalloc.h"
 
+/*
+ * A recorded command starts behind a gate: a shell that becomes the command only once
+ * the engine has written its record and said "go" on GATE_FD. An engine killed in
+ * between closes the gate unopened, and the command never runs: no action runs
+ * unrecorded.
+ */
+#define GATE_FD 3
+#define GATE_SCRIPT "IFS= read -r go <&3 && [ \"$go\" = go ] && exec 3<&- \"$@\"; exit 126"
+
 /* What a remote shell writes first on stderr (hoist_transport_run): its own pid. */
 #define REMOTE_PID_TAG "hoist-remote-pid:"
 
@@ -319,7 +328,7 @@ static bool runnable(const char *prog)
 }
 
 static enum hoist_status spawn(const char *const *argv, const struct hoist_exec_options *o,
-			       int out_w, int err_w, pid_t *pid)
+			       int out_w, int err_w, int gate_r, pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -332,6 +341,8 @@ static enum hoist_status spawn(const char *const *argv, const struct hoist_exec_
 					 O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out_w, 1);
 	posix_spawn_file_actions_adddup2(&fa, err_w, 2);
+	if (gate_r >= 0)
+		posix_spawn_file_actions_adddup2(&fa, gate_r, GATE_FD);
 	if (o->cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
 	posix_spawnattr_init(&attr);
@@ -393,7 +404,7 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 	struct hoist_exec_result local;
 	struct line_state ls[2];
 	struct run run;
-	int out_p[2], err_p[2], status = 0, pidfd;
+	int out_p[2], err_p[2], gate[2] = { -1, -1 }, status = 0, pidfd;
 	long start, deadline, exited_at = 0;
 	bool reaped = false;
 	pid_t pid;
@@ -425,14 +436,42 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		goto out_result;
 	}
 	start = now_ms();
+	if (opts->record_dir && pipe2(gate, O_CLOEXEC) < 0) {
+		close(out_p[0]);
+		close(out_p[1]);
+		close(err_p[0]);
+		close(err_p[1]);
+		st = hoist_error_set(err, HOIST_IO, _("cannot create a pipe: %s"), strerror(errno));
+		goto out_result;
+	}
 	if (runnable(argv[0])) {
-		st = spawn(argv, opts, out_p[1], err_p[1], &pid);
+		const char *const *spawned = argv;
+		char **gated = NULL;
+		if (gate[0] >= 0) {
+			size_t n = 0;
+			while (argv[n])
+				n++;
+			gated = hoist_xcalloc(n + 5, sizeof *gated);
+			gated[0] = (char *)"/bin/sh";
+			gated[1] = (char *)"-c";
+			gated[2] = (char *)GATE_SCRIPT;
+			gated[3] = (char *)"hoist-action";
+			for (size_t i = 0; i < n; i++)
+				gated[4 + i] = (char *)argv[i];
+			spawned = (const char *const *)gated;
+		}
+		st = spawn(spawned, opts, out_p[1], err_p[1], gate[0], &pid);
+		free(gated);
 	} else {
 		errno = ENOENT;
 		st = HOIST_NOTFOUND;
 	}
 	close(out_p[1]);
 	close(err_p[1]);
+	if (gate[0] >= 0)
+		close(gate[0]);
+	if (st != HOIST_OK && gate[1] >= 0)
+		close(gate[1]);
 	if (st != HOIST_OK) {
 		int e = errno;
 		close(out_p[0]);
@@ -455,6 +494,11 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		run.started_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		run.record = hoist_xasprintf("%s/%ld.json", opts->record_dir, (long)pid);
 		record_write(&run);
+		/* Recorded: now it may run. */
+		if (write(gate[1], "go\n", 3) != 3) {
+			/* It cannot start: it ends at once, and is reported as it exits. */
+		}
+		close(gate[1]);
 	}
 	deadline = opts->timeout_ms > 0 ? start + opts->timeout_ms : 0;
 	for (int i = 0; i < 2; i++) {
