@@ -239,6 +239,7 @@ START_TEST(test_transport_records_remote_pid)
 	struct hoist_transport *t;
 	struct hoist_exec_options o;
 	struct hoist_exec_result r;
+	long ended;
 	FILE *f;
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(fake, sizeof fake, "%s/ssh", dir);
@@ -259,7 +260,18 @@ START_TEST(test_transport_records_remote_pid)
 	ck_assert_int_gt(r.remote_pid, 1);
 	ck_assert_int_eq(r.remote_pid, atol(hoist_buf_cstr(&r.out)));
 	ck_assert_str_eq(hoist_buf_cstr(&r.err), "");
+	ended = r.remote_pid;
 	hoist_exec_result_done(&r);
+	{
+		/* Whether a process runs "on the node": this one does, the ended shell does not. */
+		bool running = false;
+		ck_assert_int_eq(hoist_transport_remote_running(t, (long)getpid(), &running, NULL),
+				 HOIST_OK);
+		ck_assert(running);
+		ck_assert_int_eq(hoist_transport_remote_running(t, ended, &running, NULL),
+				 HOIST_OK);
+		ck_assert(!running);
+	}
 	hoist_transport_free(t);
 	unlink(fake);
 	rmdir(rec);

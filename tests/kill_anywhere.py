@@ -66,7 +66,8 @@ class Trial:
             "install": rng.randint(200, 800), "db-upgrade": rng.randint(300, 1500),
             "db-backup": rng.randint(100, 600), "db-restore": rng.randint(200, 1000),
         }
-        self.kill_mode = rng.choice(["step", "step", "between", "time"])
+        # "pnr": inside the database upgrade or restore where the run has one.
+        self.kill_mode = rng.choice(["step", "step", "between", "time", "pnr"])
         self.kill_pick = rng.random()
         self.kill_frac = rng.random()
         self.kill_time = rng.uniform(0.0, 3.0)
@@ -262,9 +263,13 @@ class Trial:
                 return None
             time.sleep(0.01)
         steps = (evs[0].get("steps") or []) if evs else []
-        if self.kill_mode in ("step", "between") and steps:
+        if self.kill_mode == "pnr":
+            steps = [x for x in steps if x.get("step") in ("db-upgrade", "db-restore")] or steps
+        if self.kill_mode in ("step", "between", "pnr") and steps:
             target = steps[int(self.kill_pick * len(steps)) % len(steps)]
         want = "step-end" if self.kill_mode == "between" else "step-start"
+        # A step may come more than once (the hops of a chain): the n-th of them.
+        nth = 1 + int(self.kill_frac * 2) if self.journey == "chain" else 1
         where = "after %.2fs" % self.kill_time
         while time.time() < deadline:
             evs = self.journal(run)
@@ -273,8 +278,11 @@ class Trial:
             if target is None:
                 if time.time() - start >= self.kill_time:
                     break
-            elif any(e.get("event") == want and e.get("step") == target.get("step") and
-                     e.get("node") == target.get("node") for e in evs):
+            elif sum(1 for e in evs if e.get("event") == want and
+                     e.get("step") == target.get("step") and
+                     e.get("node") == target.get("node")) >= min(nth, sum(
+                         1 for x in steps if x.get("step") == target.get("step") and
+                         x.get("node") == target.get("node"))):
                 if want == "step-start":
                     ms = self.durations.get(STEP_ACTION.get(target["step"], ""), 50)
                     time.sleep(self.kill_frac * ms / 1000.0)
