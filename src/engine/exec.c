@@ -668,10 +668,21 @@ static void record_write(struct run *run)
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	free(host);
-	/* Without its record an action could outlive a killed engine unseen: best effort, but
-	 * the folder is the run's own, so this fails only when the disk does. */
-	if (text && hoist_rundir_make_dirs(run->o->record_dir, 0700, NULL) == HOIST_OK)
-		hoist_rundir_write_atomic(run->record, text, strlen(text), 0600, NULL);
+	/*
+	 * Written whole (a temporary file renamed), but not fsynced: a record matters only
+	 * while its process may run, and no process outlives the machine's crash.
+	 */
+	if (text && hoist_rundir_make_dirs(run->o->record_dir, 0700, NULL) == HOIST_OK) {
+		char *tmp = hoist_xasprintf("%s.tmp", run->record);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		size_t len = strlen(text);
+		bool ok = fd >= 0 && write(fd, text, len) == (ssize_t)len;
+		if (fd >= 0 && close(fd) != 0)
+			ok = false;
+		if (!ok || rename(tmp, run->record) != 0)
+			unlink(tmp);
+		free(tmp);
+	}
 	cJSON_free(text);
 }
 

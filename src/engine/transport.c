@@ -438,10 +438,15 @@ enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_
 {
 	const char *argv[] = { "true", NULL };
 	struct hoist_exec_options o;
+	char *dir = t->record_dir;
+	enum hoist_status st;
 	hoist_exec_options_init(&o);
 	o.action = "probe";
 	o.timeout_ms = timeout_ms;
-	return hoist_transport_run(t, argv, &o, NULL, err);
+	t->record_dir = NULL; /* `true` changes nothing: nobody needs to wait for it */
+	st = hoist_transport_run(t, argv, &o, NULL, err);
+	t->record_dir = dir;
+	return st;
 }
 
 enum hoist_status hoist_transport_remote_running(struct hoist_transport *t, long pid,
