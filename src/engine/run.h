@@ -46,6 +46,7 @@ const char *hoist_profile_platform(const char *profile);
 struct hoist_run_options {
 	bool dry_run;  /* preflight and stage only: nothing changes on the server */
 	bool detach;   /* run in a child process in its own session */
+	bool retarget; /* run a plan made for another server against the configured one */
 	/* Set (e.g. by a signal handler) to cancel: the run stops at the next safe point. */
 	const volatile sig_atomic_t *cancel;
 	/* Called once run-start is in the journal (not for detach): a face starts following. */
@@ -90,6 +91,26 @@ enum hoist_status hoist_run_backup(const struct hoist_config *cfg,
  */
 enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct hoist_error *err);
 
+/*
+ * A plan runs only against the server it was made for: HOIST_USAGE when the plan's
+ * server is not the configured one, unless retarget; then the configured server must be
+ * where the plan starts (its version, its node names, each node's version): HOIST_STATE.
+ */
+enum hoist_status hoist_run_check_target(const struct hoist_config *cfg,
+					 const struct hoist_plan *plan, bool retarget,
+					 struct hoist_error *err);
+/*
+ * The same check; the nodes' addresses are the configuration's where it gives them. When
+ * the plan was made for another server (and retarget allows it) it points the plan at
+ * the configured server: its address, the nodes' transports and
+ * addresses from the configuration, the packages from the configured feed; *record
+ * (owned, NULL when nothing changed) says so for the journal, and the plan's overrides.
+ */
+enum hoist_status hoist_plan_retarget(const struct hoist_config *cfg, struct hoist_plan *plan,
+				      bool retarget, char **record, struct hoist_error *err);
+/* Whether two server addresses name the same server (case of scheme and host, a trailing /). */
+bool hoist_run_same_server(const char *a, const char *b);
+
 /* The journal of a run: <state>/runs/<id>/journal.jsonl (a new string). */
 char *hoist_run_journal_path(const struct hoist_config *cfg, const char *run_id);
 
@@ -110,12 +131,13 @@ struct hoist_run_handle;
  * terminal, SIGHUP or a closed pipe of the face never reach it) and returns once its
  * run has begun (run-start or the resume is in the journal), or with the status and
  * message of why it could not begin (HOIST_LOCKED, ...). plan for HOIST_JOB_UPGRADE,
- * resume_id (NULL: the newest run) for HOIST_JOB_RESUME. SIGTERM or SIGINT to the
+ * resume_id (NULL: the newest run) for HOIST_JOB_RESUME; of o (may be NULL) dry_run and
+ * retarget count (the engine has its own stop request). SIGTERM or SIGINT to the
  * engine (hoist_run_handle_stop, hoist_run_request_stop) stops it at the next safe point.
  */
 enum hoist_status hoist_run_spawn(const struct hoist_config *cfg, enum hoist_run_job job,
 				  const struct hoist_plan *plan, const char *resume_id,
-				  bool dry_run, struct hoist_run_handle **out,
+				  const struct hoist_run_options *o, struct hoist_run_handle **out,
 				  struct hoist_error *err);
 /* The run's id (borrowed). */
 const char *hoist_run_handle_id(const struct hoist_run_handle *h);

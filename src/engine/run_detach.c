@@ -179,7 +179,7 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 
 enum hoist_status hoist_run_spawn(const struct hoist_config *cfg, enum hoist_run_job job,
 				  const struct hoist_plan *plan, const char *resume_id,
-				  bool dry_run, struct hoist_run_handle **out,
+				  const struct hoist_run_options *opts, struct hoist_run_handle **out,
 				  struct hoist_error *err)
 {
 	struct hoist_run_options o = { 0 };
@@ -187,7 +187,11 @@ enum hoist_status hoist_run_spawn(const struct hoist_config *cfg, enum hoist_run
 	char *id = NULL;
 	enum hoist_status st = HOIST_OK;
 	*out = NULL;
-	o.dry_run = dry_run;
+	if (opts) {
+		o.dry_run = opts->dry_run;
+		o.retarget = opts->retarget;
+	}
+	o.detach = true;
 	if (job == HOIST_JOB_BACKUP) {
 		st = hoist_plan_prepare_backup(cfg, &backup, err);
 		plan = backup;
