@@ -63,7 +63,7 @@ class Trial:
         self.frm, self.to, self.feed_to, self.extra = JOURNEYS[self.journey]
         self.durations = {
             "stop": rng.randint(100, 400), "start": rng.randint(100, 400),
-            "install": rng.randint(200, 800), "db-upgrade": rng.randint(300, 1500),
+            "install": rng.randint(200, 800), "db-upgrade": rng.randint(300, 3000),
             "db-backup": rng.randint(100, 600), "db-restore": rng.randint(200, 1000),
         }
         # "pnr": inside the database upgrade or restore where the run has one.

@@ -10,5 +10,5 @@ if ! command -v python3 >/dev/null; then
 	exit 77
 fi
 top_builddir=$top_builddir python3 "$top_srcdir/tests/kill_anywhere.py" \
-	--trials "${KILL_TRIALS:-8}" --first "${KILL_FIRST:-1}" --jobs "${KILL_JOBS:-3}" \
+	--trials "${KILL_TRIALS:-12}" --first "${KILL_FIRST:-1}" --jobs "${KILL_JOBS:-3}" \
 	--exclude "${KILL_EXCLUDE-dry-run}"
