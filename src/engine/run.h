@@ -188,6 +188,13 @@ enum hoist_run_liveness {
 enum hoist_status hoist_run_find_current(const struct hoist_config *cfg, char **run_id,
 					 enum hoist_run_liveness *live,
 					 struct hoist_run_summary *sum, struct hoist_error *err);
+/*
+ * Removes the server's lock when the run holding it has ended (or never began), its
+ * engine is gone and no action of it still runs: an engine killed after its run-end,
+ * before it let go, leaves a lock that protects nothing. True when it did. Every run
+ * does this before it takes the lock; a face that finds the run ended may too.
+ */
+bool hoist_run_release_ended_lock(const struct hoist_config *cfg);
 /* Whether run_id's engine still holds the server's lock and is alive. */
 bool hoist_run_alive(const struct hoist_config *cfg, const char *run_id);
 /*

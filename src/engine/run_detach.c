@@ -332,6 +332,14 @@ static bool holder(const struct hoist_config *cfg, const char *run_id, struct ho
 	return ours;
 }
 
+bool hoist_run_release_ended_lock(const struct hoist_config *cfg)
+{
+	char *state = hoist_config_state_dir(cfg);
+	bool released = run_release_ended_lock(state, cfg->server_url);
+	free(state);
+	return released;
+}
+
 bool hoist_run_alive(const struct hoist_config *cfg, const char *run_id)
 {
 	struct hoist_lock_info info;
