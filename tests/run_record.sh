@@ -37,6 +37,13 @@ check "... as a dry run: nothing on the server changed" [ "$(changes_since "$lin
 check "... the server is as it was" as_before
 check "... and the journal says it resumed a dry run" grep -q "resuming the dry run" "$j"
 
+# A dry run's plan, run again, is a dry run: nothing to confirm, nothing changes.
+cp "$(latest_run)plan.json" "$TMPROOT/dry-plan.json"
+lines=$(wc -l <"$D/timeline.jsonl")
+rc=0; h upgrade --plan "$TMPROOT/dry-plan.json" </dev/null >/dev/null 2>&1 || rc=$?
+check "a dry run's plan runs as a dry run (exit 0, nothing asked)" [ "$rc" -eq 0 ]
+check "... and changes nothing" [ "$(changes_since "$lines")" -eq 0 ]
+
 # A run that ended: resume says so, exits 0 and writes nothing into it.
 rc=0; out=$(h resume 2>&1) || rc=$?
 check "resume of an ended run exits 0" [ "$rc" -eq 0 ]
