@@ -4,8 +4,8 @@
 # durations inside it; the three-node all-at-once window against the one-node one; and
 # the drain notice latency (the last task ended -> stop issued). The same is measured for
 # bench/window-baseline.sh (the seed's sequence with curl, node by node). Run after a
-# build: bench/window.sh. Aims: one node <= 1.05 x actions + 200 ms; three nodes <= 1.3 x
-# one node; drain notice within one poll interval + 100 ms.
+# build: bench/window.sh (NODES=30 by default, RUNS=1). Aims: one node <= 1.05 x actions +
+# 200 ms; NODES nodes <= 1.3 x one node; drain notice within one poll interval + 100 ms.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top_builddir=${top_builddir:-$here/..}
@@ -19,6 +19,7 @@ SERVE=
 trap '[ -z "$SERVE" ] || kill $SERVE 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 STOP=300 START=300 INSTALL=500 DBUP=500 BACKUP=200
 POLL=${POLL:-1000}
+N=${NODES:-30}
 FROM=2024.1.2 TO=2024.2.1
 
 # sb NAME NODES TASKS: a served sandbox; TASKS: deployments per minute (0: none).
@@ -50,10 +51,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 one_actions=$((STOP + BACKUP + INSTALL + DBUP + START))
 sb hoist1 1 0; hoist_up; h1=$(window); unserve
 sb base1 1 0; baseline; b1=$(window); unserve
-# Three nodes, all-at-once: the same actions, per node in parallel; one database step.
-sb hoist3 3 0; hoist_up; h3=$(window); unserve
-sb base3 3 0; baseline; b3=$(window); unserve
-three_actions=$((3 * STOP + BACKUP + 3 * INSTALL + DBUP + 3 * START))
+# N nodes, all-at-once: the same actions, per node in parallel; one database step.
+sb hoistn "$N" 0; hoist_up; h3=$(window); unserve
+sb basen "$N" 0; baseline; b3=$(window); unserve
+three_actions=$((N * STOP + BACKUP + N * INSTALL + DBUP + N * START))
 
 # Drain notice: tasks of 1.5 s arrive four a second, so some run when the node is drained;
 # when the last one ends, how soon is stop issued?
@@ -67,9 +68,9 @@ stop_t=$(awk '$2 == "node1" { print $3 }' "$D.stops")
 end_t=$(last_task_end node1); unserve
 bl=$([ -n "$end_t" ] && echo "$((stop_t - end_t)) ms" || echo "n/a (no task ran at the drain)")
 
-echo "actions' own durations: one node $one_actions ms; three nodes $three_actions ms (sum)"
+echo "actions' own durations: one node $one_actions ms; $N nodes $three_actions ms (sum)"
 echo "one node:    hoist window $h1 ms, ratio $(ratio "$h1" "$one_actions") (aim <= 1.05 + 200 ms: $(awk -v a="$one_actions" 'BEGIN{printf "%d", a*1.05+200}') ms)"
 echo "             baseline window $b1 ms, ratio $(ratio "$b1" "$one_actions")"
-echo "three nodes: hoist window $h3 ms, $(ratio "$h3" "$h1") x the one-node window (aim <= 1.3)"
+echo "$N nodes:    hoist window $h3 ms, $(ratio "$h3" "$h1") x the one-node window (aim <= 1.3)"
 echo "             baseline window $b3 ms, $(ratio "$b3" "$b1") x its one-node window"
 echo "drain notice (last task ended -> stop issued): hoist $hl (poll $POLL ms; aim <= $((POLL + 100)) ms), baseline $bl"

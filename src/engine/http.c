@@ -13,6 +13,9 @@
 #include "i18n.h"
 #include "xalloc.h"
 
+/* libcurl's receive buffer for a streamed body (its largest allowed is 512 KiB). */
+#define STREAM_BUFFER (512L * 1024)
+
 struct hoist_http {
 	CURL *curl;
 	struct hoist_http_options opts;
@@ -372,6 +375,10 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 			snprintf(range, sizeof range, "%lld-", req->resume_from);
 			curl_easy_setopt(c, CURLOPT_RANGE, range);
 		}
+		/* A streamed body (a package) in large reads: a sixteenth of the system calls
+		 * of libcurl's default 16 KiB, and fewer, larger writes and digest updates. */
+		if (req->sink)
+			curl_easy_setopt(c, CURLOPT_BUFFERSIZE, STREAM_BUFFER);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
 		if (req->progress) {

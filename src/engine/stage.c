@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -14,11 +16,21 @@
 #include "stage.h"
 #include "xalloc.h"
 
+/* Start the disk's writeback after this many new bytes (see start_writeback). */
+#define WRITEBACK_EVERY (8LL << 20)
+/* libcurl hands a body over in pieces of 16 KiB; they are written and hashed in blocks. */
+#define PEND_SIZE (1u << 20)
+/* Packages fetched at once by hoist_stage_fetch_all when the caller says 0. */
+#define STAGE_PARALLEL 4
+
 struct fetch {
 	int fd;
 	EVP_MD_CTX *md;
 	long long have;       /* bytes in the file */
 	long long resume_from;
+	long long flushed;    /* bytes handed to the disk's writeback so far */
+	char *pend;           /* owned: received bytes not yet written nor hashed */
+	size_t npend;
 	const char *part;
 	struct hoist_error *err;
 	enum hoist_status st;
@@ -98,8 +110,48 @@ static void on_start(void *ctx, long status)
 		if (ftruncate(f->fd, 0) != 0 || lseek(f->fd, 0, SEEK_SET) != 0)
 			f->st = HOIST_IO;
 		EVP_DigestInit_ex(f->md, EVP_sha256(), NULL);
-		f->have = 0;
+		f->have = f->flushed = 0;
+		f->npend = 0;
 	}
+}
+
+/*
+ * Hands what was written so far to the disk without waiting for it, every few MiB, so
+ * that the fsync before the rename finds little left to write: the package is on disk
+ * when it is kept (a resumed run installs it without staging again), at almost no cost.
+ */
+static void start_writeback(struct fetch *f)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (f->have - f->flushed >= WRITEBACK_EVERY) {
+		sync_file_range(f->fd, f->flushed, f->have - f->flushed, SYNC_FILE_RANGE_WRITE);
+		f->flushed = f->have;
+	}
+#else
+	(void)f;
+#endif
+}
+
+/* Writes and hashes a block; have counts the bytes received, written or pending. */
+static enum hoist_status put(struct fetch *f, const void *data, size_t n)
+{
+	if (write_all(f->fd, data, n) != HOIST_OK)
+		return f->st = hoist_error_set(f->err, HOIST_IO,
+					       _("cannot write %s: %s; is the disk full?"), f->part,
+					       strerror(errno));
+	EVP_DigestUpdate(f->md, data, n);
+	return HOIST_OK;
+}
+
+/* Writes what is pending: before the digest is read, and before a partial file is kept. */
+static enum hoist_status flush_pending(struct fetch *f)
+{
+	if (f->npend && f->st == HOIST_OK)
+		put(f, f->pend, f->npend);
+	f->npend = 0;
+	if (f->st == HOIST_OK)
+		start_writeback(f);
+	return f->st;
 }
 
 static enum hoist_status on_data(void *ctx, const void *data, size_t n)
@@ -107,14 +159,17 @@ static enum hoist_status on_data(void *ctx, const void *data, size_t n)
 	struct fetch *f = ctx;
 	if (f->st != HOIST_OK)
 		return f->st;
-	if (write_all(f->fd, data, n) != HOIST_OK) {
-		f->st = hoist_error_set(f->err, HOIST_IO,
-					_("cannot write %s: %s; is the disk full?"), f->part,
-					strerror(errno));
-		return f->st;
-	}
-	EVP_DigestUpdate(f->md, data, n);
 	f->have += (long long)n;
+	if (f->npend + n > PEND_SIZE && flush_pending(f) != HOIST_OK)
+		return f->st;
+	if (n >= PEND_SIZE || !f->pend) {
+		if (put(f, data, n) != HOIST_OK)
+			return f->st;
+		start_writeback(f);
+		return HOIST_OK;
+	}
+	memcpy(f->pend + f->npend, data, n);
+	f->npend += n;
 	return HOIST_OK;
 }
 
@@ -139,7 +194,7 @@ static enum hoist_status copy_local(const char *url, struct fetch *f,
 				    hoist_stage_progress_fn progress, void *ctx)
 {
 	const char *path = strncmp(url, "file://", 7) ? url : url + 7;
-	char chunk[65536];
+	static _Thread_local char chunk[1 << 20];
 	ssize_t r;
 	struct stat sb;
 	int in = open(path, O_RDONLY | O_CLOEXEC);
@@ -153,7 +208,7 @@ static enum hoist_status copy_local(const char *url, struct fetch *f,
 				       strerror(errno));
 	}
 	EVP_DigestInit_ex(f->md, EVP_sha256(), NULL);
-	f->have = 0;
+	f->have = f->flushed = 0;
 	while ((r = read(in, chunk, sizeof chunk)) > 0) {
 		if (on_data(f, chunk, (size_t)r) != HOIST_OK)
 			break;
@@ -171,7 +226,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 				    hoist_stage_progress_fn progress, void *ctx,
 				    struct hoist_stage_result *res, struct hoist_error *err)
 {
-	struct fetch f = { -1, NULL, 0, 0, NULL, err, HOIST_OK };
+	struct fetch f = { -1, NULL, 0, 0, 0, NULL, 0, NULL, err, HOIST_OK };
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned dl = 0;
 	char *part = hoist_xasprintf("%s.part", item->dest);
@@ -217,8 +272,9 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 			f.have = 0;
 		}
 		lseek(f.fd, 0, SEEK_END);
-		f.resume_from = f.have;
+		f.resume_from = f.flushed = f.have;
 		res->resumed = f.have > 0;
+		f.pend = hoist_xmalloc(PEND_SIZE);
 		req.url = item->url;
 		req.sink = on_data;
 		req.sink_ctx = &f;
@@ -231,7 +287,8 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 		}
 		hoist_http_response_init(&resp);
 		st = hoist_http_perform(h, &req, &resp, err);
-		if (st == HOIST_OK && f.st != HOIST_OK)
+		/* What arrived is written even when the transfer failed: the next try resumes. */
+		if (flush_pending(&f) != HOIST_OK)
 			st = f.st;
 		if (st == HOIST_OK && resp.status == 416 && item->size >= 0 && f.have == item->size)
 			st = HOIST_OK; /* the partial file was already whole */
@@ -262,15 +319,139 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 		unlink(part);
 		goto out;
 	}
-	if (fsync(f.fd) != 0 || rename(part, item->dest) != 0)
+	/* Mostly written back already (start_writeback); the folder is synced by the caller
+	 * (hoist_stage_fetch_all) once for every package. */
+	if (fdatasync(f.fd) != 0 || rename(part, item->dest) != 0)
 		st = hoist_error_set(err, HOIST_IO, _("cannot keep %s: %s"), item->dest,
 				     strerror(errno));
 out:
+	free(f.pend);
 	if (f.md)
 		EVP_MD_CTX_free(f.md);
 	if (f.fd >= 0)
 		close(f.fd);
 	free(part);
+	return st;
+}
+
+/* Makes the renames into the folder of path durable. */
+static enum hoist_status sync_folder(const char *path, struct hoist_error *err)
+{
+	char *copy = hoist_xstrdup(path);
+	const char *dir = dirname(copy);
+	enum hoist_status st = HOIST_OK;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0)
+		st = hoist_error_set(err, HOIST_IO, _("cannot keep the packages in %s: %s"), dir,
+				     strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return st;
+}
+
+struct stage_all {
+	const struct hoist_http_options *http;
+	const struct hoist_stage_item *items;
+	size_t n;
+	hoist_stage_item_progress_fn progress;
+	hoist_stage_cancel_fn cancelled;
+	void *ctx;
+	struct hoist_stage_result *res;
+	enum hoist_status *st;    /* per item */
+	struct hoist_error *errs; /* per item */
+	pthread_mutex_t mu;
+	size_t next;              /* the next item to take, under mu */
+};
+
+struct item_relay {
+	struct stage_all *a;
+	size_t index;
+};
+
+static void item_progress(void *ctx, long long now, long long total)
+{
+	struct item_relay *ir = ctx;
+	ir->a->progress(ir->a->ctx, ir->index, now, total);
+}
+
+/* One worker: takes the next item until none is left, with an HTTP handle of its own. */
+static void *stage_worker(void *arg)
+{
+	struct stage_all *a = arg;
+	struct hoist_http *h = NULL;
+	for (;;) {
+		struct item_relay ir;
+		size_t i;
+		pthread_mutex_lock(&a->mu);
+		i = a->next++;
+		pthread_mutex_unlock(&a->mu);
+		if (i >= a->n)
+			break;
+		if (a->cancelled && a->cancelled(a->ctx)) {
+			a->st[i] = hoist_error_set(&a->errs[i], HOIST_CANCELLED,
+						   _("cancelled while downloading"));
+			continue;
+		}
+		if (!h && !is_local(a->items[i].url) && !(h = hoist_http_new(a->http))) {
+			a->st[i] = hoist_error_set(&a->errs[i], HOIST_NETWORK,
+						   _("cannot start an HTTP client to download %s"),
+						   a->items[i].url);
+			continue;
+		}
+		ir.a = a;
+		ir.index = i;
+		a->st[i] = hoist_stage_fetch(h, &a->items[i], a->progress ? item_progress : NULL,
+					     &ir, &a->res[i], &a->errs[i]);
+	}
+	hoist_http_free(h);
+	return NULL;
+}
+
+enum hoist_status hoist_stage_fetch_all(const struct hoist_http_options *http,
+					const struct hoist_stage_item *items, size_t n,
+					unsigned parallel, hoist_stage_item_progress_fn progress,
+					hoist_stage_cancel_fn cancelled, void *ctx,
+					struct hoist_stage_result *res, struct hoist_error *err)
+{
+	struct stage_all a = { http, items, n, progress, cancelled, ctx, res, NULL, NULL,
+			       PTHREAD_MUTEX_INITIALIZER, 0 };
+	size_t workers = parallel ? parallel : STAGE_PARALLEL;
+	bool *started;
+	enum hoist_status st = HOIST_OK;
+	pthread_t *th;
+	if (n == 0)
+		return HOIST_OK;
+	if (workers > n)
+		workers = n;
+	a.st = hoist_xcalloc(n, sizeof *a.st);
+	a.errs = hoist_xcalloc(n, sizeof *a.errs);
+	th = hoist_xcalloc(workers, sizeof *th);
+	started = hoist_xcalloc(workers, sizeof *started);
+	for (size_t i = 0; i < n; i++) {
+		hoist_error_init(&a.errs[i]);
+		memset(&res[i], 0, sizeof res[i]);
+	}
+	/* The first worker is this thread; the others start only when there is more to do. */
+	for (size_t w = 1; w < workers; w++)
+		started[w] = pthread_create(&th[w], NULL, stage_worker, &a) == 0;
+	stage_worker(&a);
+	for (size_t w = 1; w < workers; w++)
+		if (started[w])
+			pthread_join(th[w], NULL);
+	/* The first failure in the items' order is the answer. */
+	for (size_t i = 0; i < n && st == HOIST_OK; i++)
+		if (a.st[i] != HOIST_OK)
+			st = hoist_error_set(err, a.st[i], "%s", hoist_error_message(&a.errs[i]));
+	if (st == HOIST_OK)
+		st = sync_folder(items[0].dest, err);
+	for (size_t i = 0; i < n; i++)
+		hoist_error_done(&a.errs[i]);
+	free(a.st);
+	free(a.errs);
+	free(th);
+	free(started);
+	pthread_mutex_destroy(&a.mu);
 	return st;
 }
 
