@@ -1,7 +1,6 @@
 /* http.c: libcurl behind one function, with the manners DESIGN §4 asks for. */
 #include "config.h"
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "curl_lazy.h"
 #include "http.h"
 #include "i18n.h"
 #include "xalloc.h"
@@ -20,13 +20,6 @@ struct hoist_http {
 	CURL *curl;
 	struct hoist_http_options opts;
 };
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-
-static void global_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 void hoist_http_options_init(struct hoist_http_options *opts)
 {
@@ -41,7 +34,6 @@ void hoist_http_options_init(struct hoist_http_options *opts)
 struct hoist_http *hoist_http_new(const struct hoist_http_options *opts)
 {
 	struct hoist_http *h;
-	pthread_once(&global_once, global_init);
 	h = hoist_xcalloc(1, sizeof *h);
 	if (opts)
 		h->opts = *opts;

@@ -1,7 +1,7 @@
 /* octopus.c: the Octopus Server REST API over the one HTTP layer; JSON stops here. */
 #include "config.h"
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
+#include "curl_lazy.h"
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"

@@ -1,6 +1,5 @@
 /* stage.c: downloads with Range resume and a streaming SHA-256, copies from local files. */
 #include "config.h"
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
