@@ -114,6 +114,8 @@ struct ui_state {
 
 	/* The journey's data, filled by the screens through the engine. */
 	struct hoist_config cfg;      /* owned */
+	bool connecting;              /* a look at the server is being read: nothing to show yet */
+	struct ui_look *look;         /* owned: that look, read on a thread; NULL: none */
 	bool connected;
 	struct hoist_topology topo;   /* owned; valid when connected */
 	struct hoist_error conn_err;  /* owned: why the last connect failed */
@@ -197,8 +199,12 @@ int ui_input_key(struct ui_state *s, int key);
 /* wizard.c */
 bool ui_watch_add(struct ui_state *s, int fd, int (*ready)(struct ui_state *s, int fd));
 void ui_watch_remove(struct ui_state *s, int fd);
-/* Connects (again) with the configuration: fills topo or conn_err. */
+/* Starts reading the server (topology) on a thread, so a frame can be drawn meanwhile. */
+void ui_connect_start(struct ui_state *s);
+/* Connects (again) with the configuration, or takes the look started: fills topo or conn_err. */
 void ui_connect(struct ui_state *s);
+/* Draws the whole screen now (the frame, the screen, the footer). */
+void ui_draw_now(struct ui_state *s);
 /* The last line a screen may use above the message and footer lines. */
 int ui_body_bottom(void);
 

@@ -1,8 +1,8 @@
 /* stage.c: downloads with Range resume and a streaming SHA-256, copies from local files. */
 #include "config.h"
+#include "crypto_lazy.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
