@@ -52,7 +52,31 @@ one_actions=$((STOP + BACKUP + INSTALL + DBUP + START))
 sb hoist1 1 0; hoist_up; h1=$(window); unserve
 sb base1 1 0; baseline; b1=$(window); unserve
 # N nodes, all-at-once: the same actions, per node in parallel; one database step.
-sb hoistn "$N" 0; hoist_up; h3=$(window); unserve
+sb hoistn "$N" 0; hoist_up; h3=$(window)
+# Where the time goes: each phase of the run (first step-start to last step-end, from the
+# journal) and, for the node actions, the same N actions started at once from a plain
+# shell against the same sandbox: what the sandbox itself takes for them (process start,
+# its database), that no orchestrator can avoid.
+J=$(ls -d "$HOIST_STATE_DIR"/runs/*/ | tail -n 1)journal.jsonl
+phases=$(jq -rs 'map(select(.event == "step-start" or .event == "step-end"))
+	| group_by(.step) | map({step: .[0].step, t0: (map(.t) | min), t1: (map(.t) | max)})
+	| sort_by(.t0) | map("\(.step) \(.t1 - .t0)") | .[]' "$J")
+unserve
+floor() { # floor VERB ARGS...: ms for N parallel `ctl VERB NODE ARGS` from the shell
+	verb=$1; shift
+	t0=$(date +%s%3N)
+	i=1
+	while [ $i -le "$N" ]; do
+		"$SANDBOX" ctl "$D" "$verb" "node$i" "$@" >/dev/null 2>&1 &
+		i=$((i + 1))
+	done
+	wait
+	echo $(($(date +%s%3N) - t0))
+}
+sb floorn "$N" 0
+fstop=$(floor stop); finstall=$(floor install $TO)
+"$SANDBOX" ctl "$D" db-upgrade node1 >/dev/null
+fstart=$(floor start); unserve
 sb basen "$N" 0; baseline; b3=$(window); unserve
 three_actions=$((N * STOP + BACKUP + N * INSTALL + DBUP + N * START))
 
@@ -74,3 +98,10 @@ echo "             baseline window $b1 ms, ratio $(ratio "$b1" "$one_actions")"
 echo "$N nodes:    hoist window $h3 ms, $(ratio "$h3" "$h1") x the one-node window (aim <= 1.3)"
 echo "             baseline window $b3 ms, $(ratio "$b3" "$b1") x its one-node window"
 echo "drain notice (last task ended -> stop issued): hoist $hl (poll $POLL ms; aim <= $((POLL + 100)) ms), baseline $bl"
+echo "where the $N-node window goes (ms per phase, hoist; then the same $N actions at once from a shell):"
+echo "$phases" | awk -v stop="$fstop" -v inst="$finstall" -v start="$fstart" \
+	-v a_stop="$STOP" -v a_inst="$INSTALL" -v a_start="$START" '
+	$1 == "stop" { printf "  %-16s %5d   shell %5d   (action %d)\n", $1, $2, stop, a_stop; next }
+	$1 == "install" { printf "  %-16s %5d   shell %5d   (action %d)\n", $1, $2, inst, a_inst; next }
+	$1 == "start" { printf "  %-16s %5d   shell %5d   (action %d)\n", $1, $2, start, a_start; next }
+	$1 != "preflight" && $1 != "stage" && $1 != "backup-master-key" { printf "  %-16s %5d\n", $1, $2 }'

@@ -303,6 +303,14 @@ static enum hoist_status count_tasks(struct run *r, struct hoist_octopus *oc,
 				     const char *node, long *left, struct hoist_error *err)
 {
 	*left = 0;
+	/* Every node of the plan: none running on the whole server is none on them, in one
+	 * question however many nodes there are; only then node by node. */
+	if (!node && r->n_nodes > 1) {
+		int all = 0;
+		enum hoist_status st = hoist_octopus_active_tasks(oc, NULL, &all, err);
+		if (st != HOIST_OK || all == 0)
+			return st;
+	}
 	for (size_t i = 0; i < r->n_nodes; i++) {
 		int c = 0;
 		enum hoist_status st;
