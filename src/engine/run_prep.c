@@ -104,9 +104,12 @@ static enum hoist_status check_nodes(struct run *r, struct hoist_octopus *oc,
 	struct hoist_octopus_nodes sn = { NULL, 0 };
 	enum hoist_status st = hoist_octopus_nodes(oc, &sn, err);
 	for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
-		const struct run_node *n = &r->nodes[i];
+		struct run_node *n = &r->nodes[i];
+		const struct hoist_octopus_node *on = hoist_octopus_nodes_find(&sn, n->plan->name);
 		enum hoist_ping p = HOIST_PING_DOWN;
-		if (!hoist_octopus_nodes_find(&sn, n->plan->name)) {
+		if (on && on->link && !n->link)
+			n->link = hoist_xstrdup(on->link); /* drain and undrain ask this node alone */
+		if (!on) {
 			st = hoist_error_set(err, HOIST_STATE,
 					     _("the server does not list the node %s of the plan; "
 					       "make a new plan"),
