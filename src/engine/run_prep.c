@@ -249,3 +249,73 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 					       fetched + cached, fetched, cached, r->cache_dir);
 	return st;
 }
+
+/* Nodes asked for their version at once before maintenance mode is left. */
+#define ASK_AT_ONCE 8
+
+struct target_check {
+	struct run *r;
+	pthread_mutex_t mu;
+	size_t next;              /* the next node to ask, under mu */
+	enum hoist_status *st;    /* per node */
+	struct hoist_error *errs; /* per node */
+};
+
+static void *target_worker(void *arg)
+{
+	struct target_check *c = arg;
+	for (;;) {
+		struct hoist_octopus *nc;
+		struct hoist_version v;
+		const struct run_node *n;
+		size_t i;
+		pthread_mutex_lock(&c->mu);
+		i = c->next++;
+		pthread_mutex_unlock(&c->mu);
+		if (i >= c->r->n_nodes)
+			return NULL;
+		n = &c->r->nodes[i];
+		if (!n->plan->url)
+			continue;
+		nc = run_client(c->r, n->plan->url);
+		c->st[i] = hoist_octopus_version(nc, &v, &c->errs[i]);
+		if (c->st[i] == HOIST_OK && hoist_version_cmp(&v, &c->r->plan->to))
+			c->st[i] = hoist_error_set(&c->errs[i], HOIST_STATE,
+						   _("the node %s reports %s, not %s: maintenance "
+						     "mode stays on"),
+						   n->plan->name, v.text, c->r->plan->to.text);
+		hoist_octopus_free(nc);
+	}
+}
+
+enum hoist_status run_nodes_on_target(struct run *r, struct hoist_error *err)
+{
+	struct target_check c = { r, PTHREAD_MUTEX_INITIALIZER, 0, NULL, NULL };
+	pthread_t th[ASK_AT_ONCE];
+	bool started[ASK_AT_ONCE] = { false };
+	size_t workers = r->n_nodes < ASK_AT_ONCE ? r->n_nodes : ASK_AT_ONCE;
+	enum hoist_status st = HOIST_OK;
+	if (r->n_nodes == 0)
+		return HOIST_OK;
+	c.st = hoist_xcalloc(r->n_nodes, sizeof *c.st);
+	c.errs = hoist_xcalloc(r->n_nodes, sizeof *c.errs);
+	for (size_t i = 0; i < r->n_nodes; i++)
+		hoist_error_init(&c.errs[i]);
+	/* This thread is one of the askers. */
+	for (size_t w = 1; w < workers; w++)
+		started[w] = pthread_create(&th[w], NULL, target_worker, &c) == 0;
+	target_worker(&c);
+	for (size_t w = 1; w < workers; w++)
+		if (started[w])
+			pthread_join(th[w], NULL);
+	/* The first node in the plan's order that is not there yet is the answer. */
+	for (size_t i = 0; i < r->n_nodes && st == HOIST_OK; i++)
+		if (c.st[i] != HOIST_OK)
+			st = hoist_error_set(err, c.st[i], "%s", hoist_error_message(&c.errs[i]));
+	for (size_t i = 0; i < r->n_nodes; i++)
+		hoist_error_done(&c.errs[i]);
+	free(c.st);
+	free(c.errs);
+	pthread_mutex_destroy(&c.mu);
+	return st;
+}
