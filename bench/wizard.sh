@@ -8,7 +8,7 @@
 set -eu
 : "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
 SANDBOX="$top_builddir/src/sandbox/hoist-sandbox"
-WIZARD="$top_builddir/ui/hoist-wizard"
+WIZARD=${WIZARD:-$top_builddir/ui/hoist-wizard}
 IDLE_S=${IDLE_S:-10}
 RUNS=${RUNS:-5}
 command -v tmux >/dev/null || { echo "bench/wizard: needs tmux"; exit 1; }
@@ -29,6 +29,8 @@ trap cleanup EXIT INT TERM
 serve_pid=$!
 i=0
 while [ ! -s "$tmp/sb/url" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+# The wizard starts as directly as dialog (no env in front): the sandbox's configuration
+# names the state folder inside the sandbox.
 
 now_ms() { date +%s%3N; }
 
@@ -70,9 +72,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 # A configuration whose server is not there: a loopback port nobody listens on.
 sed "s|^url = .*127.0.0.1:[0-9]*\$|url = http://127.0.0.1:9|" "$tmp/sb/hoist.conf" >"$tmp/down.conf"
 for r in $(seq "$RUNS"); do
-	FILLED=node3 first_frame "q quit" env HOIST_STATE_DIR="$tmp/state" "$WIZARD" --config "$tmp/sb/hoist.conf" >>"$tmp/wizard.ms"
+	FILLED=node3 first_frame "q quit" "$WIZARD" --config "$tmp/sb/hoist.conf" >>"$tmp/wizard.ms"
 	first_frame "hello" dialog --msgbox hello 10 40 >>"$tmp/dialog.ms"
-	first_frame "Not connected" env HOIST_STATE_DIR="$tmp/state" "$WIZARD" --config "$tmp/down.conf" >>"$tmp/down.ms"
+	first_frame "Not connected" "$WIZARD" --config "$tmp/down.conf" >>"$tmp/down.ms"
 done
 w=$(awk '{print $1}' "$tmp/wizard.ms" | median)
 wf=$(awk '{print $2}' "$tmp/wizard.ms" | median)
@@ -81,7 +83,7 @@ down=$(median <"$tmp/down.ms")
 
 # Idle: the wizard on its first screen, nobody typing, nothing running.
 tmux -L "$sock" kill-server 2>/dev/null || true
-first_frame "node3" env HOIST_STATE_DIR="$tmp/state" "$WIZARD" --config "$tmp/sb/hoist.conf" >/dev/null
+first_frame "node3" "$WIZARD" --config "$tmp/sb/hoist.conf" >/dev/null
 pid=$(pgrep -n -f "hoist-wizard --config $tmp/sb/hoist.conf")
 tck=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
