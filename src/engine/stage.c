@@ -17,8 +17,13 @@
 
 /* Start the disk's writeback after this many new bytes (see start_writeback). */
 #define WRITEBACK_EVERY (8LL << 20)
-/* libcurl hands a body over in pieces of 16 KiB; they are written and hashed in blocks. */
+/*
+ * libcurl hands a body over in pieces of 16 KiB; they are gathered into blocks, which a
+ * thread of the fetch's own writes and hashes while the next block arrives (so that the
+ * SHA-256 runs beside the transfer, on another core when there is one).
+ */
 #define PEND_SIZE (1u << 20)
+#define PEND_BLOCKS 3
 /* Packages fetched at once by hoist_stage_fetch_all when the caller says 0. */
 #define STAGE_PARALLEL 4
 
@@ -27,12 +32,23 @@ struct fetch {
 	EVP_MD_CTX *md;
 	long long have;       /* bytes in the file */
 	long long resume_from;
-	long long flushed;    /* bytes handed to the disk's writeback so far */
-	char *pend;           /* owned: received bytes not yet written nor hashed */
+	long long flushed;    /* bytes handed to the disk's writeback so far (writer's) */
+	long long written;    /* bytes written by the writer thread */
+	char *pend;           /* the block being filled: one of block[] */
 	size_t npend;
 	const char *part;
 	struct hoist_error *err;
 	enum hoist_status st;
+	/* The writer: blocks [head, head + count) are full and wait to be written. */
+	char *block[PEND_BLOCKS]; /* owned */
+	size_t len[PEND_BLOCKS];
+	unsigned head, count;
+	bool writer_on, stop;
+	pthread_t writer;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	enum hoist_status wst;    /* the writer's failure, under mu */
+	struct hoist_error werr;  /* its message */
 };
 
 static void hex(const unsigned char *d, unsigned n, char out[65])
@@ -101,6 +117,8 @@ enum hoist_status hoist_sha256_file(const char *path, char out[65], long long *s
 	return HOIST_OK;
 }
 
+static enum hoist_status flush_pending(struct fetch *f);
+
 static void on_start(void *ctx, long status)
 {
 	struct fetch *f = ctx;
@@ -108,8 +126,9 @@ static void on_start(void *ctx, long status)
 		/* The server ignored the Range: start the file and the digest again. */
 		if (ftruncate(f->fd, 0) != 0 || lseek(f->fd, 0, SEEK_SET) != 0)
 			f->st = HOIST_IO;
+		flush_pending(f); /* nothing is queued before the first byte; made sure */
 		EVP_DigestInit_ex(f->md, EVP_sha256(), NULL);
-		f->have = f->flushed = 0;
+		f->have = f->flushed = f->written = 0;
 		f->npend = 0;
 	}
 }
@@ -122,53 +141,134 @@ static void on_start(void *ctx, long status)
 static void start_writeback(struct fetch *f)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
-	if (f->have - f->flushed >= WRITEBACK_EVERY) {
-		sync_file_range(f->fd, f->flushed, f->have - f->flushed, SYNC_FILE_RANGE_WRITE);
-		f->flushed = f->have;
+	if (f->written - f->flushed >= WRITEBACK_EVERY) {
+		sync_file_range(f->fd, f->flushed, f->written - f->flushed, SYNC_FILE_RANGE_WRITE);
+		f->flushed = f->written;
 	}
 #else
 	(void)f;
 #endif
 }
 
-/* Writes and hashes a block; have counts the bytes received, written or pending. */
-static enum hoist_status put(struct fetch *f, const void *data, size_t n)
+/* The writer thread: writes and hashes each full block in order. */
+static void *writer(void *arg)
 {
-	if (write_all(f->fd, data, n) != HOIST_OK)
-		return f->st = hoist_error_set(f->err, HOIST_IO,
-					       _("cannot write %s: %s; is the disk full?"), f->part,
-					       strerror(errno));
-	EVP_DigestUpdate(f->md, data, n);
-	return HOIST_OK;
+	struct fetch *f = arg;
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		unsigned b;
+		while (!f->count && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (!f->count)
+			break;
+		b = f->head;
+		pthread_mutex_unlock(&f->mu);
+		if (f->wst == HOIST_OK) {
+			if (write_all(f->fd, f->block[b], f->len[b]) != HOIST_OK) {
+				f->wst = hoist_error_set(&f->werr, HOIST_IO,
+							 _("cannot write %s: %s; is the disk full?"),
+							 f->part, strerror(errno));
+			} else {
+				EVP_DigestUpdate(f->md, f->block[b], f->len[b]);
+				f->written += (long long)f->len[b];
+				start_writeback(f);
+			}
+		}
+		pthread_mutex_lock(&f->mu);
+		f->head = (f->head + 1) % PEND_BLOCKS;
+		f->count--;
+		pthread_cond_broadcast(&f->cv);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
 }
 
-/* Writes what is pending: before the digest is read, and before a partial file is kept. */
+static void writer_start(struct fetch *f)
+{
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	hoist_error_init(&f->werr);
+	for (int i = 0; i < PEND_BLOCKS; i++)
+		f->block[i] = hoist_xmalloc(PEND_SIZE);
+	f->pend = f->block[0];
+	f->written = f->flushed = f->have;
+	f->writer_on = pthread_create(&f->writer, NULL, writer, f) == 0;
+}
+
+/* Hands the block being filled to the writer and takes the next free one. */
+static enum hoist_status hand_over(struct fetch *f)
+{
+	enum hoist_status st;
+	pthread_mutex_lock(&f->mu);
+	f->len[(f->head + f->count) % PEND_BLOCKS] = f->npend;
+	f->count++;
+	pthread_cond_broadcast(&f->cv);
+	while (f->count == PEND_BLOCKS)
+		pthread_cond_wait(&f->cv, &f->mu);
+	f->pend = f->block[(f->head + f->count) % PEND_BLOCKS];
+	f->npend = 0;
+	st = f->wst;
+	pthread_mutex_unlock(&f->mu);
+	return st;
+}
+
+/* Writes what is pending and waits for it: before the digest is read, and before a
+ * partial file is kept. A failure of the writer becomes the fetch's. */
 static enum hoist_status flush_pending(struct fetch *f)
 {
-	if (f->npend && f->st == HOIST_OK)
-		put(f, f->pend, f->npend);
-	f->npend = 0;
-	if (f->st == HOIST_OK)
-		start_writeback(f);
+	if (!f->writer_on)
+		return f->st;
+	if (f->npend)
+		hand_over(f);
+	pthread_mutex_lock(&f->mu);
+	while (f->count)
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_mutex_unlock(&f->mu);
+	if (f->wst != HOIST_OK && f->st == HOIST_OK)
+		f->st = hoist_error_set(f->err, f->wst, "%s", hoist_error_message(&f->werr));
 	return f->st;
 }
 
+static void writer_stop(struct fetch *f)
+{
+	if (f->writer_on) {
+		pthread_mutex_lock(&f->mu);
+		f->stop = true;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		pthread_join(f->writer, NULL);
+		f->writer_on = false;
+	}
+	if (f->block[0]) {
+		for (int i = 0; i < PEND_BLOCKS; i++)
+			free(f->block[i]);
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->cv);
+		hoist_error_done(&f->werr);
+		f->block[0] = NULL;
+	}
+}
+
+/* Gathers the body into blocks for the writer; the bytes received count at once. */
 static enum hoist_status on_data(void *ctx, const void *data, size_t n)
 {
 	struct fetch *f = ctx;
+	const char *p = data;
 	if (f->st != HOIST_OK)
 		return f->st;
+	if (!f->writer_on)
+		return f->st = hoist_error_set(f->err, HOIST_IO, _("cannot write %s: %s"), f->part,
+					       strerror(EAGAIN));
 	f->have += (long long)n;
-	if (f->npend + n > PEND_SIZE && flush_pending(f) != HOIST_OK)
-		return f->st;
-	if (n >= PEND_SIZE || !f->pend) {
-		if (put(f, data, n) != HOIST_OK)
-			return f->st;
-		start_writeback(f);
-		return HOIST_OK;
+	while (n) {
+		size_t k = PEND_SIZE - f->npend < n ? PEND_SIZE - f->npend : n;
+		memcpy(f->pend + f->npend, p, k);
+		f->npend += k;
+		p += k;
+		n -= k;
+		if (f->npend == PEND_SIZE && hand_over(f) != HOIST_OK)
+			return flush_pending(f);
 	}
-	memcpy(f->pend + f->npend, data, n);
-	f->npend += n;
 	return HOIST_OK;
 }
 
@@ -207,7 +307,7 @@ static enum hoist_status copy_local(const char *url, struct fetch *f,
 				       strerror(errno));
 	}
 	EVP_DigestInit_ex(f->md, EVP_sha256(), NULL);
-	f->have = f->flushed = 0;
+	f->have = f->flushed = f->written = 0;
 	while ((r = read(in, chunk, sizeof chunk)) > 0) {
 		if (on_data(f, chunk, (size_t)r) != HOIST_OK)
 			break;
@@ -225,7 +325,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 				    hoist_stage_progress_fn progress, void *ctx,
 				    struct hoist_stage_result *res, struct hoist_error *err)
 {
-	struct fetch f = { -1, NULL, 0, 0, 0, NULL, 0, NULL, err, HOIST_OK };
+	struct fetch f = { .fd = -1, .err = err, .st = HOIST_OK };
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned dl = 0;
 	char *part = hoist_xasprintf("%s.part", item->dest);
@@ -251,7 +351,10 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 	f.md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(f.md, EVP_sha256(), NULL);
 	if (is_local(item->url)) {
+		writer_start(&f);
 		st = copy_local(item->url, &f, progress, ctx);
+		if (flush_pending(&f) != HOIST_OK)
+			st = f.st;
 	} else {
 		struct hoist_http_request req = { 0 };
 		struct hoist_http_response resp;
@@ -273,7 +376,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 		lseek(f.fd, 0, SEEK_END);
 		f.resume_from = f.flushed = f.have;
 		res->resumed = f.have > 0;
-		f.pend = hoist_xmalloc(PEND_SIZE);
+		writer_start(&f);
 		req.url = item->url;
 		req.sink = on_data;
 		req.sink_ctx = &f;
@@ -324,7 +427,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 		st = hoist_error_set(err, HOIST_IO, _("cannot keep %s: %s"), item->dest,
 				     strerror(errno));
 out:
-	free(f.pend);
+	writer_stop(&f);
 	if (f.md)
 		EVP_MD_CTX_free(f.md);
 	if (f.fd >= 0)
