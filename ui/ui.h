@@ -115,8 +115,7 @@ struct ui_state {
 
 	/* The journey's data, filled by the screens through the engine. */
 	struct hoist_config cfg;      /* owned */
-	bool connecting;              /* a look at the server is being read: nothing to show yet */
-	struct ui_look *look;         /* owned: that look, read on a thread; NULL: none */
+	bool connecting;              /* the server is being read: nothing of it to show yet */
 	bool connected;
 	struct hoist_topology topo;   /* owned; valid when connected */
 	struct hoist_error conn_err;  /* owned: why the last connect failed */
@@ -202,9 +201,7 @@ int ui_input_key(struct ui_state *s, int key);
 /* wizard.c */
 bool ui_watch_add(struct ui_state *s, int fd, int (*ready)(struct ui_state *s, int fd));
 void ui_watch_remove(struct ui_state *s, int fd);
-/* Starts reading the server (topology) on a thread, so a frame can be drawn meanwhile. */
-void ui_connect_start(struct ui_state *s);
-/* Connects (again) with the configuration, or takes the look started: fills topo or conn_err. */
+/* Connects (again) with the configuration: fills topo or conn_err. */
 void ui_connect(struct ui_state *s);
 /* Draws the whole screen now (the frame, the screen, the footer). */
 void ui_draw_now(struct ui_state *s);

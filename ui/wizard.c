@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,53 +63,11 @@ void ui_watch_remove(struct ui_state *s, int fd)
 		}
 }
 
-/* A look at the server read on a thread while the main one draws the first frame. */
-struct ui_look {
-	pthread_t th;
-	const struct hoist_config *cfg; /* borrowed: s->cfg, which nobody changes meanwhile */
-	struct hoist_topology topo;
-	struct hoist_error err;
-	bool ok;
-};
-
-static void *look(void *arg)
-{
-	struct ui_look *l = arg;
-	l->ok = hoist_topology_read(l->cfg, &l->topo, &l->err) == HOIST_OK;
-	return NULL;
-}
-
-void ui_connect_start(struct ui_state *s)
-{
-	struct ui_look *l = hoist_xcalloc(1, sizeof *l);
-	l->cfg = &s->cfg;
-	hoist_topology_init(&l->topo);
-	hoist_error_init(&l->err);
-	if (pthread_create(&l->th, NULL, look, l) != 0) {
-		free(l);
-		return;
-	}
-	s->look = l;
-	s->connecting = true;
-}
-
 void ui_connect(struct ui_state *s)
 {
 	hoist_topology_done(&s->topo);
 	hoist_error_clear(&s->conn_err);
-	if (s->look) {
-		struct ui_look *l = s->look;
-		pthread_join(l->th, NULL);
-		s->topo = l->topo;
-		s->connected = l->ok;
-		if (!l->ok)
-			hoist_error_set(&s->conn_err, l->err.status, "%s", hoist_error_message(&l->err));
-		hoist_error_done(&l->err);
-		free(l);
-		s->look = NULL;
-	} else {
-		s->connected = hoist_topology_read(&s->cfg, &s->topo, &s->conn_err) == HOIST_OK;
-	}
+	s->connected = hoist_topology_read(&s->cfg, &s->topo, &s->conn_err) == HOIST_OK;
 	s->connecting = false;
 }
 
@@ -293,8 +250,6 @@ static int run(struct ui_state *s)
 
 static void state_done(struct ui_state *s)
 {
-	if (s->look)
-		ui_connect(s); /* the look's thread is joined before its config goes */
 	hoist_topology_done(&s->topo);
 	hoist_error_done(&s->conn_err);
 	hoist_error_done(&s->feed_err);
@@ -373,9 +328,6 @@ int main(int argc, char **argv)
 	s.screens = journey;
 	s.n_screens = sizeof journey / sizeof *journey;
 
-	/* The server is read while the terminal is set up and the first frame drawn. */
-	if (s.cfg.server_url && *s.cfg.server_url)
-		ui_connect_start(&s);
 	hoist_set_oom_hook(restore_terminal);
 	initscr();
 	cbreak();

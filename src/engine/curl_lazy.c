@@ -23,7 +23,7 @@ struct fn {
 static void load_library(const char *soname, const struct fn *fns, size_t n, void *api)
 {
 	char msg[512];
-	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	void *lib = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
 	if (!lib) {
 		snprintf(msg, sizeof msg, "hoist: cannot load %s: %s\n", soname, dlerror());
 		hoist_xalloc_fatal(msg);
@@ -90,22 +90,4 @@ const struct hoist_curl_api *hoist_curl(void)
 {
 	pthread_once(&once, load);
 	return &api;
-}
-
-static void *preload(void *arg)
-{
-	(void)arg;
-	hoist_curl();
-	return NULL;
-}
-
-void hoist_curl_preload(void)
-{
-	pthread_t th;
-	pthread_attr_t a;
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &a, preload, NULL) != 0)
-		hoist_curl();
-	pthread_attr_destroy(&a);
 }

@@ -31,8 +31,6 @@ struct hoist_curl_api {
 
 /* Loads libcurl once (thread-safe) and returns its functions; a failure aborts. */
 const struct hoist_curl_api *hoist_curl(void);
-/* Starts loading libcurl on a thread of its own, so that its first use finds it ready. */
-void hoist_curl_preload(void);
 
 /* curl.h wraps these two in macros of the same name (to count their arguments). */
 #undef curl_easy_setopt

@@ -55,8 +55,9 @@ static struct hoist_topology_node *find_node(struct hoist_topology *t, const cha
  * server that is not there is said at once.
  */
 #define LOOK_CONNECT_TIMEOUT_MS 3000
-/* Nodes asked for their version at once. */
+/* Nodes asked for their version at once, and how many nodes make another asker worth it. */
 #define NODES_AT_ONCE 8
+#define NODES_PER_ASKER 4
 
 /* A node's own version: GET {url}/api, asked of that node alone, with a short timeout. */
 static void node_version(const struct hoist_config *cfg, struct hoist_topology_node *n)
@@ -110,9 +111,12 @@ static void node_versions(const struct hoist_config *cfg, struct hoist_topology 
 	size_t n = 0;
 	for (size_t i = 0; i < t->n_nodes; i++)
 		n += t->nodes[i].url != NULL;
+	/* A thread per four nodes: a few nodes are asked faster one after another than a
+	 * thread can be started and scheduled on a busy machine. */
+	n /= NODES_PER_ASKER;
 	if (n > NODES_AT_ONCE)
 		n = NODES_AT_ONCE;
-	/* This thread is one of the askers. */
+	/* This thread is one of the askers (the only one for fewer than eight nodes). */
 	for (size_t w = 1; w < n; w++)
 		started[w] = pthread_create(&th[w], NULL, versions_worker, &j) == 0;
 	versions_worker(&j);
