@@ -113,8 +113,6 @@ bool run_wait_ping(struct run *r, struct hoist_octopus *oc, const struct run_nod
 /* run_prep.c: preflight and stage */
 enum hoist_status run_preflight(struct run *r, struct run_result *res, struct hoist_error *err);
 enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_error *err);
-/* Every node with an address reports the plan's target version (asked of all at once). */
-enum hoist_status run_nodes_on_target(struct run *r, struct hoist_error *err);
 
 /*
  * guide_steps.c: runs a rollback plan's own steps (true, *st set); for its undrain and

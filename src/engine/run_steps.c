@@ -233,9 +233,23 @@ static enum hoist_status step_maintenance(struct run *r, bool on, struct run_res
 		return HOIST_OK;
 	}
 	oc = run_client(r, NULL);
-	/* Leave maintenance mode only when every node reports the target version. */
-	if (!on)
-		st = run_nodes_on_target(r, err);
+	if (!on) {
+		/* Leave maintenance mode only when every node reports the target version. */
+		for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
+			struct hoist_octopus *nc;
+			struct hoist_version v;
+			if (!r->nodes[i].plan->url)
+				continue;
+			nc = run_client(r, r->nodes[i].plan->url);
+			st = hoist_octopus_version(nc, &v, err);
+			if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->to))
+				st = hoist_error_set(err, HOIST_STATE,
+						     _("the node %s reports %s, not %s: maintenance "
+						       "mode stays on"),
+						     r->nodes[i].plan->name, v.text, r->plan->to.text);
+			hoist_octopus_free(nc);
+		}
+	}
 	if (st == HOIST_OK)
 		st = hoist_octopus_maintenance_set(oc, on, &changed, err);
 	hoist_octopus_free(oc);
