@@ -1,10 +1,10 @@
 /* lock.c: the per-server run lock: link(2) to take it, rename(2) to renew it. */
 #include "config.h"
+#include "crypto_lazy.h"
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>

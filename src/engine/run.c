@@ -262,14 +262,12 @@ static size_t group_end(const struct run *r, size_t i)
 {
 	const struct hoist_plan *p = r->plan;
 	const struct hoist_step_info *info = hoist_step_info(p->steps[i].id);
-	const struct hoist_plan_node *primary = hoist_plan_primary(p);
 	size_t k = i + 1;
+	/* Every node runs the target once the database is upgraded (seed 000: "restart all
+	 * nodes"), so the primary starts with the others: a start alone first would add
+	 * a whole start to the window. */
 	if (p->strategy != HOIST_STRATEGY_ALL_AT_ONCE || !info || !info->per_node ||
 	    !strcmp(p->steps[i].id, "db-upgrade"))
-		return k;
-	/* The node that upgraded the database starts first, alone. */
-	if (!strcmp(p->steps[i].id, "start") && p->steps[i].node &&
-	    !strcmp(p->steps[i].node, primary->name))
 		return k;
 	while (k < p->n_steps && !strcmp(p->steps[k].id, p->steps[i].id) && p->steps[k].node &&
 	       !hoist_version_cmp(&p->steps[k].version, &p->steps[i].version))

@@ -21,6 +21,7 @@ struct run_node {
 	bool drained_by_us;   /* this run drained it */
 	bool stopped_by_us;   /* this run stopped it and has not started it again */
 	bool install_ran;     /* an install started on it: a revert reinstalls the old version */
+	char *link;           /* owned: its Links.Node, as preflight read it; NULL: not known */
 	/* resume of a revert: what the run had changed before its undo began (checked after) */
 	bool undo_up, undo_undrain;
 };

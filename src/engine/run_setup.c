@@ -63,6 +63,7 @@ void run_done(struct run *r)
 	for (size_t i = 0; i < r->n_nodes; i++) {
 		hoist_transport_close(r->nodes[i].t, NULL);
 		hoist_transport_free(r->nodes[i].t);
+		free(r->nodes[i].link);
 	}
 	free(r->nodes);
 	hoist_journal_close(r->j, NULL);

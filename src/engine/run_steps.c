@@ -289,7 +289,7 @@ static enum hoist_status step_drain(struct run *r, struct run_node *n, bool drai
 		return HOIST_OK;
 	}
 	oc = run_client(r, NULL);
-	st = hoist_octopus_drain(oc, n->plan->name, drain, &changed, err);
+	st = hoist_octopus_drain_at(oc, n->link, n->plan->name, drain, &changed, err);
 	hoist_octopus_free(oc);
 	if (st != HOIST_OK)
 		return st;
