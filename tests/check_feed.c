@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -635,6 +636,27 @@ START_TEST(test_feed_entry_reader_matches_cjson)
 }
 END_TEST
 
+/* A number with a fraction reads the same under a locale whose decimal point is a comma. */
+START_TEST(test_feed_entry_reader_numbers_under_german_locale)
+{
+	struct hoist_json_arena *a = hoist_json_arena_new();
+	const char *t = "[2.5, -0.125, 1e3]", *stop;
+	cJSON *j;
+	if (!setlocale(LC_NUMERIC, "de_DE.UTF-8")) {
+		hoist_json_arena_free(a);
+		return; /* no German locale on this machine */
+	}
+	j = hoist_json_read(a, t, t + strlen(t), &stop);
+	setlocale(LC_NUMERIC, "C");
+	ck_assert_ptr_nonnull(j);
+	ck_assert(cJSON_GetArrayItem(j, 0)->valuedouble == 2.5);
+	ck_assert(cJSON_GetArrayItem(j, 1)->valuedouble == -0.125);
+	ck_assert(cJSON_GetArrayItem(j, 2)->valuedouble == 1000);
+	ck_assert_int_eq(stop - t, (long)strlen(t));
+	hoist_json_arena_free(a);
+}
+END_TEST
+
 /* Strings out are always valid UTF-8: a stray byte becomes U+FFFD, good text stays. */
 START_TEST(test_feed_json_out_strings_valid_utf8)
 {
@@ -671,6 +693,7 @@ int main(void)
 	tcase_add_test(core, test_feed_package_urls);
 	tcase_add_test(core, test_feed_large_file_under_the_cap);
 	tcase_add_test(core, test_feed_entry_reader_matches_cjson);
+	tcase_add_test(core, test_feed_entry_reader_numbers_under_german_locale);
 	tcase_add_test(core, test_feed_json_out_strings_valid_utf8);
 	tcase_add_test(errors, test_feed_bad_version_names_entry);
 	tcase_add_test(errors, test_feed_duplicate_names_both_entries);

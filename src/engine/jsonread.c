@@ -1,5 +1,6 @@
 /* jsonread.c: one JSON value into cJSON-shaped nodes in an arena, by cJSON's own rules. */
 #include "config.h"
+#include <locale.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,9 +251,13 @@ static cJSON *number(struct reader *r)
 	char *after;
 	double d;
 	cJSON *j;
+	/* strtod reads the locale's decimal point (a comma under de_DE): give it that one. */
+	char point = localeconv()->decimal_point[0];
 	while (n < sizeof buf - 1 && r->p + n < r->end && strchr("0123456789+-eE.", r->p[n]) &&
-	       r->p[n])
-		buf[n] = r->p[n], n++;
+	       r->p[n]) {
+		buf[n] = r->p[n] == '.' ? point : r->p[n];
+		n++;
+	}
 	buf[n] = '\0';
 	d = strtod(buf, &after);
 	if (after == buf)
