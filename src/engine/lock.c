@@ -1,11 +1,11 @@
 /* lock.c: the per-server run lock: link(2) to take it, rename(2) to renew it. */
 #include "config.h"
 #include <limits.h>
+#include "crypto_lazy.h"
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "buf.h"
+#include "exec.h"
 #include "json.h"
 #include "i18n.h"
 #include "lock.h"
@@ -39,6 +40,7 @@ void hoist_lock_info_done(struct hoist_lock_info *info)
 	free(info->host);
 	free(info->run_id);
 	free(info->server);
+	free(info->state_dir);
 	hoist_lock_info_init(info);
 }
 
@@ -143,6 +145,13 @@ static enum hoist_status read_info(const char *path, struct hoist_lock_info *inf
 	info->pid = (long)hoist_json_int(pid, 1, INT_MAX, 0);
 	info->started = hoist_json_int(started, LLONG_MIN, LLONG_MAX, 0);
 	cJSON_Delete(o);
+	{
+		/* <state>/locks/<hash>.lock */
+		const char *slash = strrchr(path, '/');
+		size_t len = slash ? (size_t)(slash - path) : 0;
+		if (len >= 6 && !strncmp(path + len - 6, "/locks", 6))
+			info->state_dir = hoist_xstrndup(path, len - 6);
+	}
 	return HOIST_OK;
 }
 
@@ -189,8 +198,17 @@ enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long 
 	if (stale_after_s <= 0)
 		stale_after_s = HOIST_LOCK_STALE_AFTER_S;
 	if (here && info->pid > 0 &&
-	    ((kill((pid_t)info->pid, 0) != 0 && errno == ESRCH) || zombie(info->pid)))
-		return HOIST_LOCK_DEAD_PID;
+	    ((kill((pid_t)info->pid, 0) != 0 && errno == ESRCH) || zombie(info->pid))) {
+		bool actions = false;
+		if (info->state_dir && info->run_id && hoist_rundir_id_valid(info->run_id)) {
+			char *run = hoist_rundir_path(info->state_dir, info->run_id);
+			char *dir = hoist_xasprintf("%s/actions", run);
+			actions = hoist_exec_records_running(dir) > 0;
+			free(dir);
+			free(run);
+		}
+		return actions ? HOIST_LOCK_ACTIONS : HOIST_LOCK_DEAD_PID;
+	}
 	if (now - info->heartbeat > stale_after_s)
 		return HOIST_LOCK_OLD_HEARTBEAT;
 	return HOIST_LOCK_LIVE;
@@ -217,6 +235,10 @@ static enum hoist_status held_error(const char *url, const char *path,
 		return hoist_error_set(err, HOIST_LOCKED,
 				       _("the lock for %s is stale: run %s by %s on %s (pid %ld), started %s, is no longer running (last heartbeat %s); make sure no upgrade of this server is running, read that run's journal, resume it or break the lock explicitly (%s)"),
 				       url, h->run_id, h->owner, h->host, h->pid, started, beat, path);
+	case HOIST_LOCK_ACTIONS:
+		return hoist_error_set(err, HOIST_LOCKED,
+				       _("the engine of run %s by %s on %s (pid %ld), started %s, is gone, but an action it started still runs; `hoist resume` waits for it and finishes the run (lock %s)"),
+				       h->run_id, h->owner, h->host, h->pid, started, path);
 	case HOIST_LOCK_OLD_HEARTBEAT:
 		return hoist_error_set(err, HOIST_LOCKED,
 				       _("the lock for %s looks stale: run %s by %s on %s (pid %ld), started %s, sent its last heartbeat at %s (%lld seconds ago); check on %s whether it still runs, then resume it or break the lock explicitly (%s)"),
