@@ -12,7 +12,10 @@ tm resize-window -x 80 -y 24
 shows "growing to 80x24 brings the screen" "Step 1 of 7"
 check "the message is gone" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | grep -q 'This terminal is'"
 
-# Resizing at any moment redraws everything, with nothing left over.
+# Resizing at any moment redraws everything, with nothing left over. The first frame
+# comes before the server's answer: Enter goes on only once the server has been read
+# (a slow build, under sanitizers, takes a while).
+shows "the server is read" "Version        2024.1.2"
 keys Enter
 shows "version screen" "Choose the version"
 tm resize-window -x 200 -y 60
