@@ -20,6 +20,8 @@ const struct cli_command cli_commands[] = {
 	  N_("say in one line whether an eligible update is available (exit 10 if so)") },
 	{ "plan", cmd_plan, CLI_CONFIG,
 	  N_("show the upgrade's plan: nodes, steps, strategy, point of no return") },
+	{ "checklist", cmd_checklist, CLI_CONFIG,
+	  N_("show what must be backed up or confirmed before an upgrade, and what is done") },
 	{ "upgrade", cmd_upgrade, CLI_CONFIG,
 	  N_("upgrade the server: plan, check, back up, run; undo on failure") },
 	{ "status", cmd_status, CLI_CONFIG, N_("show the current or last run from its journal") },
@@ -37,6 +39,9 @@ const struct cli_command cli_commands[] = {
 int cli_fail(const struct hoist_error *err)
 {
 	fprintf(stderr, _("hoist: %s\n"), hoist_error_message(err));
+	if (err->status == HOIST_POLICY)
+		fprintf(stderr, _("To go ahead anyway, give the reason with --override \"REASON\"; "
+				  "it is recorded in the plan and the journal.\n"));
 	return hoist_status_exit_code(err->status);
 }
 

@@ -53,6 +53,8 @@ struct hoist_plan_evidence {
 	char *sha256;    /* owned; may be NULL */
 	char *time;      /* owned: ISO 8601 */
 	bool by_engine;  /* taken by the engine (true) or confirmed by the operator */
+	bool verified;   /* hoist checked what it is (format, canary), not only that it exists */
+	char *waived;    /* owned: why the operator went without it; NULL: not waived */
 };
 
 struct hoist_plan {
@@ -116,6 +118,8 @@ void hoist_plan_add_step(struct hoist_plan *p, const char *id, const char *node,
 
 /* Adds evidence (copied). */
 void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e);
+/* Adds an override (copied) unless the plan already records the same text. */
+void hoist_plan_add_override(struct hoist_plan *p, const char *text);
 
 /* JSON: the plan file. Secrets never appear in a plan. */
 char *hoist_plan_to_json(const struct hoist_plan *p);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "feed.h"
+#include "guard.h"
 #include "i18n.h"
 #include "journal.h"
 #include "notes.h"
@@ -182,6 +183,9 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 	size_t n_nodes = 0, n_pkgs = 0;
 	struct hoist_plan_input in;
 	const char *platform = hoist_profile_platform(cfg->profile);
+	const char **overrides = NULL;
+	size_t n_overrides = 0;
+	char *held = NULL, *own = NULL;
 	enum hoist_status st;
 
 	*out = NULL;
@@ -200,6 +204,22 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		st = hoist_error_set(err, HOIST_STATE,
 				     _("the server already runs %s; %s is not newer"), current.text,
 				     to.text);
+	if (st == HOIST_OK)
+		st = hoist_guard_held(&cfg->policy, feed, &current, &to, &held, err);
+	if (st == HOIST_OK) {
+		/* A held-back target needs an explicit override with a reason, in every face. */
+		overrides = hoist_xcalloc((o ? o->n_overrides : 0) + 2, sizeof *overrides);
+		for (size_t i = 0; o && i < o->n_overrides; i++)
+			overrides[n_overrides++] = o->overrides[i];
+		if (held && o && o->override_reason && *o->override_reason)
+			overrides[n_overrides++] = own =
+				hoist_guard_override_text(&to, held, o->override_reason);
+		else if (held && !n_overrides)
+			st = hoist_error_set(err, HOIST_POLICY,
+					     _("%s is held back by the policy (%s); to upgrade to "
+					       "it anyway, override the policy and give the reason"),
+					     to.text, held);
+	}
 	if (st == HOIST_OK)
 		st = hoist_chain_plan(feed, &current, &to, &chain, err);
 	if (st == HOIST_OK) {
@@ -227,8 +247,8 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		in.strategy = o ? o->strategy : HOIST_STRATEGY_AUTO;
 		in.packages = pkgs;
 		in.n_packages = n_pkgs;
-		in.overrides = o ? o->overrides : NULL;
-		in.n_overrides = o ? o->n_overrides : 0;
+		in.overrides = overrides;
+		in.n_overrides = n_overrides;
 		st = hoist_plan_build(&in, out, err);
 	}
 	if (st == HOIST_OK)
@@ -239,6 +259,9 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 	}
 	free(pkgs);
 	free(nodes);
+	free(own);
+	free(overrides);
+	free(held);
 	hoist_octopus_nodes_done(&sn);
 	hoist_chain_done(&chain);
 	hoist_feed_free(feed);

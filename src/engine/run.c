@@ -82,7 +82,7 @@ void run_add_secret(struct run *r, const char *secret)
 void run_add_evidence(struct run *r, const char *item, const struct hoist_evidence *ev,
 		      bool by_engine)
 {
-	struct hoist_plan_evidence pe;
+	struct hoist_plan_evidence pe = { 0 };
 	char when[32];
 	time_t t = (time_t)(ev->time_ms / 1000);
 	struct tm tm;
@@ -307,6 +307,9 @@ static void run_start_event(struct run *r)
 			hoist_event_add_step(&ev, r->plan->steps[i].id, r->plan->steps[i].node);
 	emit(r, &ev);
 	hoist_event_done(&ev);
+	/* What the operator overrode, and why, is part of the run's record. */
+	for (size_t i = 0; i < r->plan->n_overrides; i++)
+		run_log(r, NULL, NULL, _("override: %s"), r->plan->overrides[i]);
 }
 
 enum hoist_status run_end(struct run *r, enum hoist_status st, struct hoist_error *err)
