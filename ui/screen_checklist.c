@@ -25,6 +25,18 @@ static char *state_text(const struct ui_state *s, size_t i)
 	return hoist_checklist_state_text(&s->checklist, i);
 }
 
+struct state_lines {
+	int y, n;
+};
+
+static void state_line(void *ctx, const char *p, size_t n)
+{
+	struct state_lines *sl = ctx;
+	if (sl->y + sl->n <= ui_body_bottom())
+		ui_putf(sl->y + sl->n, 29, COLS - 31, "%.*s", (int)n, p);
+	sl->n++;
+}
+
 static void draw_backup(struct ui_state *s, int y)
 {
 	const struct hoist_run_summary *sum = &backup.sum;
@@ -70,7 +82,13 @@ static void draw(struct ui_state *s)
 		if (i == cursor)
 			attroff(A_REVERSE);
 		attron(ui_attr(s, done ? UI_C_GOOD : required ? UI_C_BAD : UI_C_DIM));
-		ui_put(y, 29, COLS - 31, st);
+		/* The whole state, wrapped under itself: "given by the operator, not checked". */
+		{
+			struct state_lines sl = { y, 0 };
+			ui_wrap(st, COLS - 31, state_line, &sl);
+			if (sl.n > 1)
+				y += sl.n - 1;
+		}
 		attroff(ui_attr(s, done ? UI_C_GOOD : required ? UI_C_BAD : UI_C_DIM));
 		free(st);
 	}
