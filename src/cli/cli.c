@@ -32,6 +32,10 @@ const struct cli_command cli_commands[] = {
 	  N_("show the rollback guide of a failed run (--guide) or carry it out (--run)") },
 	{ "downgrade", cmd_downgrade, CLI_CONFIG,
 	  N_("go back to a version this server ran before, from a backup taken at it") },
+	{ "runs", cmd_runs, CLI_CONFIG,
+	  N_("list the runs kept, with their kind, outcome and size, and what prune would free") },
+	{ "prune", cmd_prune, CLI_CONFIG,
+	  N_("remove old runs and installers, never the backups a way back needs") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };

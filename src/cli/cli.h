@@ -134,6 +134,11 @@ void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan);
  */
 int cli_guard_plan(struct cli *cli, const struct cli_plan *pl, struct hoist_plan *plan);
 int cmd_checklist(struct cli *cli, int argc, char **argv);
+/* cmd_runs.c */
+int cmd_runs(struct cli *cli, int argc, char **argv);
+int cmd_prune(struct cli *cli, int argc, char **argv);
+/* "3.4 MB": a size for people (a new string). */
+char *cli_size_text(unsigned long long bytes);
 
 /* One journal event for people, or its JSON line. */
 void cli_print_event(const struct hoist_event *ev, bool json);

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "run_int.h"
 #include "rundir.h"
+#include "retention.h"
 #include "xalloc.h"
 
 bool run_cancelled(const struct run *r)
@@ -430,8 +431,15 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 		run_done(&r);
 		return st;
 	}
+	if (st == HOIST_OK && o->dry_run) {
+		/* Retention tells a dry run by this file: it never pushes a real run out. */
+		char *marker = hoist_xasprintf("%s/%s", r.dir, HOIST_DRY_RUN_MARKER);
+		hoist_rundir_write_atomic(marker, "", 0, 0600, NULL);
+		free(marker);
+	}
 	if (r.cfg->keep_runs > 0)
-		hoist_rundir_prune(r.state_dir, (size_t)r.cfg->keep_runs, r.id, NULL, NULL);
+		hoist_retention_prune(r.state_dir, (size_t)r.cfg->keep_runs, r.id,
+				      HOIST_CACHE_MAX_AGE_S, NULL);
 	run_start_event(&r);
 	run_notify(fd, "R%s", r.id);
 	if (o->started)
