@@ -14,7 +14,19 @@ h backup >/dev/null 2>&1
 h backup >/dev/null 2>&1
 h upgrade --to 2024.2.1 --yes >/dev/null 2>&1
 for i in 1 2 3 4 5; do h upgrade --to 2024.2.3 --dry-run >/dev/null 2>&1; done
+out=$(h plan --to 2024.2.3 --json)
+check "a patch plan takes no estimate from the minor run (no comparable run)" \
+	sh -c '[ "$(printf "%s" "$1" | jq .window_estimate_ms)" = -1 ]' _ "$out"
 h upgrade --to 2024.2.3 --yes >/dev/null 2>&1
+h plan --to 2024.3.1 --json >"$TMPROOT/p3.json"
+src=$(jq -r '.window_estimate_run // empty' "$TMPROOT/p3.json")
+if [ -n "$src" ]; then
+	check "the estimate's source run has the same kind (minor), not the newer patch run" \
+		jqt '.kind == "minor"' "$HOIST_STATE_DIR/runs/$src/plan.json"
+else
+	check "no estimate rather than one from another kind" jqt '.window_estimate_ms == -1' "$TMPROOT/p3.json"
+fi
+check "the text names comparable runs" sh -c '"$1" --config "$2" plan --to 2024.3.1 | grep -q "Window estimate: .*comparable runs\|Window estimate: no estimate"' _ "$HOIST" "$CONF"
 for i in 1 2 3 4; do h upgrade --to 2024.3.1 --dry-run >/dev/null 2>&1; done
 h upgrade --to 2024.3.1 --yes >/dev/null 2>&1
 check "the three upgrades ended well" [ "$(st .nodes[0].version)" = 2024.3.1 ]

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
+#include "estimate.h"
 #include "run.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -118,11 +119,13 @@ static void draw(struct ui_state *s)
 			       _("No point of no return: every step can be undone."));
 		}
 	}
-	if (plan->window_estimate_ms < 0)
-		ui_put(y++, 2, COLS - 4, _("Window: no estimate yet (no earlier runs)."));
-	else
-		ui_putf(y++, 2, COLS - 4, _("Window: about %lld s, as the last good run on this server."),
-			(plan->window_estimate_ms + 999) / 1000);
+	{
+		/* The engine's words, as hoist plan says them: comparable runs only. */
+		char *est = hoist_estimate_text(plan), *t = hoist_xasprintf(_("Window: %s."), est);
+		ui_wrap(t, COLS - 4, put_line, &y);
+		free(t);
+		free(est);
+	}
 	if (s->override) {
 		attron(ui_attr(s, UI_C_WARN));
 		ui_putf(y++, 2, COLS - 4, _("Override: %s"), s->override);

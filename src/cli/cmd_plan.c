@@ -6,6 +6,7 @@
 #include <string.h>
 #include "buf.h"
 #include "checklist.h"
+#include "estimate.h"
 #include "cli.h"
 #include "i18n.h"
 #include "run.h"
@@ -101,11 +102,11 @@ void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const cha
 		       p->steps[pnr].node ? p->steps[pnr].node : "");
 	else
 		printf(_("Point of no return: none (no database schema change).\n"));
-	if (p->window_estimate_ms >= 0)
-		printf(_("Window estimate: about %lld s (the last good run on this server).\n"),
-		       (p->window_estimate_ms + 999) / 1000);
-	else
-		printf(_("Window estimate: unknown (no earlier run to measure).\n"));
+	{
+		char *est = hoist_estimate_text(p);
+		printf(_("Window estimate: %s.\n"), est);
+		free(est);
+	}
 	for (size_t i = 0; i < p->n_overrides; i++)
 		printf(_("Override: %s\n"), p->overrides[i]);
 	cli_print_read_first((struct cli *)cli, p);

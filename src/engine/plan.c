@@ -358,6 +358,7 @@ void hoist_plan_free(struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_overrides; i++)
 		free(p->overrides[i]);
 	free(p->overrides);
+	free(p->window_estimate_run);
 	free(p);
 }
 
@@ -468,6 +469,12 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_overrides; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->overrides[i]));
 	cJSON_AddNumberToObject(j, "window_estimate_ms", (double)p->window_estimate_ms);
+	if (p->window_estimate_runs) {
+		cJSON_AddNumberToObject(j, "window_estimate_min_ms",
+					(double)p->window_estimate_min_ms);
+		cJSON_AddNumberToObject(j, "window_estimate_runs", (double)p->window_estimate_runs);
+		add_str(j, "window_estimate_run", p->window_estimate_run);
+	}
 	text = cJSON_Print(j);
 	cJSON_Delete(j);
 	out = hoist_xstrdup(text);
@@ -660,6 +667,13 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
 	}
 	p->window_estimate_ms = (long long)rnum(j, "window_estimate_ms", -1);
+	p->window_estimate_min_ms = (long long)rnum(j, "window_estimate_min_ms",
+						    (double)p->window_estimate_ms);
+	p->window_estimate_runs = (size_t)rnum(j, "window_estimate_runs",
+					       p->window_estimate_ms >= 0 ? 1 : 0);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")))
+		p->window_estimate_run = hoist_xstrdup(
+			cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")->valuestring);
 	if (r.st == HOIST_OK && (!p->n_nodes || !p->n_steps))
 		r.st = hoist_error_set(err, HOIST_PARSE, _("the plan has no nodes or no steps"));
 	cJSON_Delete(j);

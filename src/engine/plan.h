@@ -76,7 +76,10 @@ struct hoist_plan {
 	size_t n_evidence;
 	char **overrides;  /* owned array of owned strings: what the operator overrode, why */
 	size_t n_overrides;
-	long long window_estimate_ms; /* from earlier runs; -1: unknown */
+	long long window_estimate_ms; /* from earlier runs; -1: unknown; the longest of them */
+	long long window_estimate_min_ms; /* the shortest comparable run's window */
+	size_t window_estimate_runs;  /* how many comparable runs it comes from; 0: none */
+	char *window_estimate_run;    /* owned: the newest of them (its run id); may be NULL */
 };
 
 /* What hoist_plan_build needs; everything borrowed. */

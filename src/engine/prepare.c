@@ -2,6 +2,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include "estimate.h"
 #include "feed.h"
 #include "guard.h"
 #include "i18n.h"
@@ -48,52 +49,6 @@ static enum hoist_status add_package(const struct hoist_feed *feed, const char *
 	pkgs[*n].size = pkg->size;
 	(*n)++;
 	return HOIST_OK;
-}
-
-static bool installed(const struct hoist_run_summary *s)
-{
-	for (size_t k = 0; k < s->n_steps; k++)
-		if (!strcmp(s->steps[k].step, "install"))
-			return true;
-	return false;
-}
-
-/* The window of the newest upgrade that ended well: first to last in-window step; -1. */
-static long long window_estimate(const struct hoist_config *cfg)
-{
-	char *state = hoist_config_state_dir(cfg);
-	struct hoist_run_entry *runs = NULL;
-	size_t n = 0;
-	long long est = -1;
-	if (hoist_rundir_list(state, &runs, &n, NULL) != HOIST_OK)
-		n = 0;
-	for (size_t i = 0; i < n && est < 0; i++) {
-		char *path = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
-		struct hoist_run_summary s;
-		long long lo = 0, hi = 0;
-		hoist_run_summary_init(&s);
-		/* Only an upgrade (or a rollback) installs: the checklist's backup runs do not
-		 * tell how long a window lasts. */
-		if (hoist_journal_fold(path, &s, NULL) == HOIST_OK && s.state == HOIST_RUN_OK &&
-		    installed(&s)) {
-			for (size_t k = 0; k < s.n_steps; k++) {
-				const struct hoist_step_info *info = hoist_step_info(s.steps[k].step);
-				if (!info || !info->in_window || !s.steps[k].started_ms)
-					continue;
-				if (!lo || s.steps[k].started_ms < lo)
-					lo = s.steps[k].started_ms;
-				if (s.steps[k].ended_ms > hi)
-					hi = s.steps[k].ended_ms;
-			}
-			if (lo && hi >= lo)
-				est = hi - lo;
-		}
-		hoist_run_summary_done(&s);
-		free(path);
-	}
-	hoist_rundir_list_free(runs, n);
-	free(state);
-	return est;
 }
 
 /* The configured nodes, each checked against the server's list; or the server's only node. */
@@ -251,8 +206,12 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		in.n_overrides = n_overrides;
 		st = hoist_plan_build(&in, out, err);
 	}
-	if (st == HOIST_OK)
-		(*out)->window_estimate_ms = window_estimate(cfg);
+	if (st == HOIST_OK) {
+		/* Only comparable runs: same kind, strategy, node count and hop count. */
+		char *state = hoist_config_state_dir(cfg);
+		hoist_estimate_window(state, *out);
+		free(state);
+	}
 	for (size_t i = 0; i < n_pkgs; i++) {
 		free(pkgs[i].url);
 		free(pkgs[i].sha256);
