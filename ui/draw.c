@@ -244,7 +244,9 @@ int ui_input_key(struct ui_state *s, int key)
 {
 	struct hoist_buf *b = &s->input.text;
 	if (s->input.yes_no) {
-		if (key == 'y' || key == 'Y')
+		/* y, or the reader's own yes: j in German. */
+		char one[2] = { key > 0 && key < 128 ? (char)key : '\0', '\0' };
+		if (key == 'y' || key == 'Y' || (one[0] && hoist_i18n_is_yes(one)))
 			return input_close(s, "y");
 		if (key == 'n' || key == 'N' || key == UI_ESC)
 			return input_close(s, "n");
@@ -252,6 +254,13 @@ int ui_input_key(struct ui_state *s, int key)
 	}
 	if (key == UI_ESC)
 		return input_close(s, NULL);
+	if (key == 21) {
+		/* Ctrl-U, as in a shell: the whole line goes, for a new one. */
+		b->len = 0;
+		if (b->data)
+			b->data[0] = '\0';
+		return UI_REDRAW;
+	}
 	if (key == '\n' || key == '\r' || key == UI_FKEY(KEY_ENTER)) {
 		char *t = hoist_xstrdup(hoist_buf_cstr(b));
 		int r = input_close(s, t);

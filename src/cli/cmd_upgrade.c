@@ -162,7 +162,7 @@ static int confirm(const char *command, const char *question)
 		return cli_usage(command, _("not on a terminal: confirm with --yes"));
 	printf("%s", question);
 	fflush(stdout);
-	if (!fgets(line, sizeof line, stdin) || (line[0] != 'y' && line[0] != 'Y')) {
+	if (!fgets(line, sizeof line, stdin) || !hoist_i18n_is_yes(line)) {
 		printf(_("Nothing was changed.\n"));
 		return 1;
 	}
