@@ -86,7 +86,7 @@ shows "plan screen shows strategy and steps" "all-at-once"
 shows "the point of no return is named" "Point of no return: step"
 keys j j j j j j j j
 shows "and marked in the step list" "POINT OF NO RETURN"
-shows "the equivalent command line is shown" "upgrade --to 2024.3.1"
+shows "the equivalent command line is shown, an option with its value" "--to 2024.3.1"
 keys Enter 2024.9.9 Enter
 shows "a wrong version starts nothing" "That is not 2024.3.1"
 keys Escape

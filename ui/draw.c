@@ -82,16 +82,24 @@ int ui_width(const char *text)
 int ui_put(int y, int x, int width, const char *text)
 {
 	size_t n = strlen(text);
-	int used = 0;
+	int used = 0, room = width;
 	if (y < 0 || y >= LINES || x >= COLS || width <= 0)
 		return 0;
+	/* Text that does not fit is never cut silently: it ends with an ellipsis. */
+	if (width > 1 && ui_width(text) > width)
+		room = width - 1;
 	move(y, x);
 	while (n) {
 		wchar_t wc[2] = { 0, 0 };
 		int w;
 		size_t len = next_char(text, n, &wc[0], &w);
-		if (used + w > width)
+		if (used + w > room) {
+			if (room < width) {
+				addstr(ui_ellipsis());
+				used++;
+			}
 			break;
+		}
 		if (wc[0] == L'\t' || wc[0] == L'\n')
 			wc[0] = L' ';
 		addnwstr(wc, 1);
@@ -218,10 +226,24 @@ void ui_input_draw(struct ui_state *s)
 	int y = LINES - 2, x;
 	const char *t = hoist_buf_cstr(&s->input.text);
 	int tw;
+	int room = COLS - (s->input.yes_no ? ui_width(_("(y/n)")) + 2 : 30);
 	move(y, 0);
 	clrtoeol();
 	attron(A_BOLD);
-	x = ui_put(y, 0, COLS - (s->input.yes_no ? 6 : 10), s->input.label);
+	if (ui_width(s->input.label) <= room) {
+		x = ui_put(y, 0, room, s->input.label);
+	} else {
+		/* A long question is wrapped above the line where the answer is typed. */
+		int n = ui_say(LINES, 0, COLS, -1, s->input.label);
+		if (n > 4)
+			n = 4;
+		for (int k = y - n; k < y; k++) {
+			move(k, 0);
+			clrtoeol();
+		}
+		ui_say(y - n, 0, COLS, y - 1, s->input.label);
+		x = ui_put(y, 0, 2, ">");
+	}
 	attroff(A_BOLD);
 	x += 1;
 	if (s->input.yes_no) {
