@@ -145,7 +145,13 @@ static void draw(struct ui_state *s)
 			_(hoist_kind_name(v->kind)), rel->date ? rel->date : "-");
 		if (!(i == s->cursor))
 			attron(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));
-		if (v->eligible)
+		if (v->eligible && v->needs_stop)
+			/* As hoist versions says it: the chain goes through a stop. */
+			ui_putf(y, 39, COLS - 41,
+				rel->lts ? _("eligible, LTS; needs a stop first: %s")
+					 : _("eligible; needs a stop first: %s"),
+				rel->upgrade_from.text);
+		else if (v->eligible)
 			ui_put(y, 39, COLS - 41, eligible_text(rel->lts, v->hold == HOIST_HOLD_STOP));
 		else
 			ui_putf(y, 39, COLS - 41, _("held back: %s"), v->reason);
