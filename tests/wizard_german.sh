@@ -155,7 +155,7 @@ shows "the next steps are German" "Als Nächstes: die Tentacles in Gruppen aktua
 lacks "no English left on the result screen" "Result" "ended well" "runs 2024" "Whole run" \
 	"Maintenance window" "Backups kept" "Next:" "users could not"
 keys Escape
-shows "Esc on the result says so in German" "Der Lauf ist beendet; q beendet."
+shows "Esc on the result goes back to the start, in German" "hoist-wizard: Verbinden"
 run=$(ls -d "$SB"/hoist-state/runs/*/ | sort | tail -n 1)
 check "the engine's own messages in the journal are German" \
 	grep -q "Schlüssel angenommen" "$run/journal.jsonl"

@@ -148,6 +148,10 @@ int ui_wrap(const char *text, int width, void (*line)(void *ctx, const char *p, 
 		}
 		if (left && *p != '\n' && *p != ' ' && brk && brk > text)
 			p = brk;
+		else if (left && *p != '\n' && *p != ' ')
+			/* A word longer than a line is never broken: it goes whole to the line,
+			 * whose drawing ends it with an ellipsis. */
+			p += strcspn(p, " \n");
 		line(ctx, text, (size_t)(p - text));
 		lines++;
 		n -= (size_t)(p - text);
