@@ -140,6 +140,29 @@ int cmd_prune(struct cli *cli, int argc, char **argv);
 /* "3.4 MB": a size for people (a new string). */
 char *cli_size_text(unsigned long long bytes);
 
+/* follow_live.c: the follower's live lines, one per running step, on a terminal. */
+struct cli_live_step {
+	char *step, *node;      /* owned; node may be NULL */
+	long long started_ms;
+	long long bytes, total, bytes_t; /* the last progress; -1: none */
+	long long rate_b0, rate_t0;      /* the first progress, for the rate */
+	long tasks_left;        /* -1: none */
+};
+struct cli_live {
+	bool on;                /* stdout is a terminal and not --json */
+	struct cli_live_step *v; /* owned */
+	size_t n;
+	int drawn;              /* live lines on the screen now */
+	long long last_draw_ms;
+};
+void cli_live_init(struct cli_live *l, bool on);
+void cli_live_done(struct cli_live *l);
+/* Folds ev in; false when it is shown only live (step-start, progress), not as a line. */
+bool cli_live_event(struct cli_live *l, const struct hoist_event *ev);
+/* Takes the live lines away (before a line is printed) and draws them again. */
+void cli_live_clear(struct cli_live *l);
+void cli_live_draw(struct cli_live *l);
+
 /* One journal event for people, or its JSON line. */
 void cli_print_event(const struct hoist_event *ev, bool json);
 /* The exit code a run's outcome stands for (§9). */
