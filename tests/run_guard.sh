@@ -54,4 +54,9 @@ check "the journal records the override" journal_has_text 'override: 2025.0.3 he
 check "the journal records the waiver" journal_has_text 'override: file-storage waived: no attachments here'
 check "the run's plan records the waiver as evidence" \
 	jq -e '[.evidence[] | select(.item == "file-storage") | .waived] == ["no attachments here"]' "$(latest_run)plan.json" >/dev/null
+
+# A server that does not answer: the error names the address, the port and the setting.
+rc=0; out=$("$HOIST" --config "$CONF" --server http://127.0.0.1:1 check 2>&1) || rc=$?
+check "an unreachable server's error names the URL, the port and the setting" \
+	matches "$out" '.*port 1 (http://127\.0\.0\.1:1/api).*\[server\] url or HOIST_SERVER_URL'
 finish

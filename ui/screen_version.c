@@ -180,8 +180,13 @@ static int choose(struct ui_state *s)
 {
 	const struct hoist_verdict *v;
 	char *q;
-	if (!s->has_selection || !s->sel.n)
+	if (!s->has_selection || !s->sel.n) {
+		/* Enter never does nothing silently: say why there is nothing to choose. */
+		ui_set_message(s, "%s", !s->feed ? _("The release feed could not be read: check "
+						     "[feed] source, then press r to read it again.")
+						 : _("There is no newer release to choose."));
 		return UI_REDRAW;
+	}
 	v = &s->sel.verdicts[s->cursor];
 	if (v->eligible) {
 		free(s->override);
