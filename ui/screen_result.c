@@ -265,6 +265,9 @@ static int key(struct ui_state *s, int k)
 		}
 		hoist_error_done(&err);
 		return UI_REDRAW;
+	case UI_ACT_BUNDLE:
+		ui_save_bundle(s, s->run_id);
+		return UI_REDRAW;
 	case UI_ACT_UP: top--; return UI_REDRAW;
 	case UI_ACT_DOWN: top++; return UI_REDRAW;
 	case UI_ACT_PGUP: top -= page > 1 ? page - 1 : 1; return UI_REDRAW;
@@ -281,14 +284,14 @@ static int key(struct ui_state *s, int k)
 }
 
 /* Only the keys that do something: r and w only when there is a guide (set by enter). */
-static enum ui_action actions[6] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_DOWN, UI_ACT_PGDN,
-				    UI_ACT_BACK, UI_ACT_NONE };
+static enum ui_action actions[7] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE, UI_ACT_DOWN,
+				    UI_ACT_PGDN, UI_ACT_NONE };
 
 static void set_actions(void)
 {
-	static const enum ui_action with_guide[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_DOWN,
-						     UI_ACT_PGDN, UI_ACT_NONE };
-	static const enum ui_action without[] = { UI_ACT_NONE };
+	static const enum ui_action with_guide[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE,
+						     UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
+	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_NONE };
 	const enum ui_action *a = guide && sum.state != HOIST_RUN_OK ? with_guide : without;
 	size_t i = 0;
 	do

@@ -36,6 +36,8 @@ const struct cli_command cli_commands[] = {
 	  N_("list the runs kept, with their kind, outcome and size, and what prune would free") },
 	{ "prune", cmd_prune, CLI_CONFIG,
 	  N_("remove old runs and installers, never the backups a way back needs") },
+	{ "bundle", cmd_bundle, CLI_CONFIG,
+	  N_("save a run as one support file: plan, journal, topology; no secrets") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };
