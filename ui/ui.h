@@ -202,6 +202,11 @@ int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const ch
 /* A text of lines: command lines ("$ ...", "curl ...") by ui_command_wrap, the rest by ui_wrap. */
 int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char *p, size_t n),
 		 void *ctx);
+/*
+ * text with its longest path (a word with '/') shortened in the middle so that the whole
+ * text fits width columns, where that leaves the path readable (a new string).
+ */
+char *ui_fit_paths(const char *text, int width);
 /* "…", or "~" on a terminal without UTF-8. */
 const char *ui_ellipsis(void);
 /* wrap.c: whether this terminal can move the cursor (TERM=dumb cannot); err says why not. */

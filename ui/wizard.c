@@ -109,15 +109,18 @@ static void draw(struct ui_state *s)
 	if (s->help)
 		ui_draw_help(s, screen(s)->actions);
 	if (s->message) {
-		/* The whole message, wrapped upwards from the line above the footer. */
-		int n = ui_say(LINES, 0, COLS, -1, s->message), top = LINES - 1 - (n > 3 ? 3 : n);
+		/* The whole message, wrapped upwards from the line above the footer; a path in
+		 * it is shortened in the middle first, so that a "saved: PATH" stays one line. */
+		char *m = ui_fit_paths(s->message, COLS);
+		int n = ui_say(LINES, 0, COLS, -1, m), top = LINES - 1 - (n > 3 ? 3 : n);
 		attron(ui_attr(s, UI_C_WARN));
 		for (int y = top; y < LINES - 1; y++) {
 			move(y, 0);
 			clrtoeol();
 		}
-		ui_say(top, 0, COLS, LINES - 2, s->message);
+		ui_say(top, 0, COLS, LINES - 2, m);
 		attroff(ui_attr(s, UI_C_WARN));
+		free(m);
 	}
 	ui_draw_footer(s, screen(s)->actions);
 	if (s->input.active) {

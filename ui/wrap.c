@@ -223,3 +223,37 @@ int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char
 	}
 	return total;
 }
+
+char *ui_fit_paths(const char *text, int width)
+{
+	int over = ui_width(text) - width;
+	const char *best = NULL, *p = text;
+	size_t best_n = 0;
+	char *word, *shown, *out;
+	int ww;
+	if (over <= 0)
+		return hoist_xstrdup(text);
+	/* The longest word that holds a '/'. */
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		if (n > best_n && memchr(p, '/', n)) {
+			best = p;
+			best_n = n;
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (!best)
+		return hoist_xstrdup(text);
+	word = hoist_xstrndup(best, best_n);
+	ww = ui_width(word);
+	if (ww - over < 20) {
+		free(word);
+		return hoist_xstrdup(text);
+	}
+	shown = ui_middle(word, ww - over);
+	out = hoist_xasprintf("%.*s%s%s", (int)(best - text), text, shown, best + best_n);
+	free(shown);
+	free(word);
+	return out;
+}
