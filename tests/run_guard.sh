@@ -43,6 +43,12 @@ out=$(h checklist --to 2025.0.3 --override x --evidence "master-key=$TMPROOT/key
 check "the server's own master key is verified against the canary" \
 	matches "$out" ".*Master key: verified: key decrypts the server's canary"
 
+rc=0; out=$(h upgrade --to 2025.0.3 --override x --waive file-storage=none </dev/null 2>&1) || rc=$?
+check "without --yes, upgrade shows the breaking notes of the chain before it asks" \
+	matches "$out" '.*Read first ([0-9]* notes.*breaking: Breaking: '
+check "and the command it shows carries the override and the waiver" \
+	matches "$out" ".*Run it with: hoist --config $CONF upgrade --to 2025\.0\.3 --override x --waive file-storage=none"
+
 rc=0; out=$(h upgrade --to 2025.0.3 --yes --override "tested in staging" 2>&1) || rc=$?
 check "upgrade refuses a major upgrade without the file-storage copy, naming it" \
 	sh -c "[ $rc = 1 ] && printf '%s' \"\$1\" | grep -q 'file-storage (File-storage folders)'" _ "$out"

@@ -32,4 +32,17 @@ check "the finished step is a line of its own" seen 'db-upgrade node1: ok'
 h upgrade --to 2024.2.3 --yes >"$TMPROOT/plain.out" 2>&1
 check "piped output has no terminal codes" sh -c "! grep -q \"\$(printf '\\033')\" '$TMPROOT/plain.out'"
 check "piped output names each step as it starts" grep -q "install node1 \\.\\.\\." "$TMPROOT/plain.out"
+
+# In German, j means yes at the prompt (the run goes ahead), and the prompt comes after
+# the plan and its notes to read first.
+if locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	tmux -L "$SOCK" -f /dev/null new-session -d -x 100 -y 40 \
+		"env HOIST_STATE_DIR='$HOIST_STATE_DIR' LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= '$HOIST' --config '$CONF' upgrade --to 2024.3.1; echo EXIT=\$?; sleep 60"
+	check "German: the prompt asks" seen 'jetzt von 2024\.2\.3 auf 2024\.3\.1 aktualisieren'
+	check "German: the notes to read first come before the question" seen 'Zuerst lesen'
+	tmux -L "$SOCK" send-keys j Enter
+	check "German: j is yes, and the upgrade runs to its end" seen 'EXIT=0'
+	check "German: the server runs 2024.3.1" [ "$(st .nodes[0].version)" = 2024.3.1 ]
+fi
 finish

@@ -54,6 +54,8 @@ static char *quote(const char *s)
 	return hoist_buf_detach(&b, NULL);
 }
 
+static void guard_options(struct hoist_buf *b);
+
 void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const char *plan_file)
 {
 	const char *head[5] = { _("NODE"), _("ROLE"), _("CURRENT"), _("TARGET"), _("STEPS") };
@@ -116,21 +118,60 @@ void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const cha
 				      cfg ? cfg : "", f);
 		free(f);
 	} else {
+		struct hoist_buf g;
+		hoist_buf_init(&g, 0);
+		guard_options(&g);
 		cmd = hoist_xasprintf("hoist%s%s upgrade --to %s%s%s", cfg ? " --config " : "",
 				      cfg ? cfg : "", p->to.text,
 				      p->strategy == HOIST_STRATEGY_ROLLING ? " --strategy rolling"
 									    : "",
-				      "");
+				      g.len ? hoist_buf_cstr(&g) : "");
+		hoist_buf_done(&g);
 	}
 	printf(_("Run it with: %s\n"), cmd);
 	free(cmd);
 	free(cfg);
 }
 
+/*
+ * The options of this invocation, for the command cli_print_plan shows (the one global:
+ * one command runs per process, and its options outlive the parsing in argv).
+ */
+static const struct cli_plan *given;
+
+/* " --override 'REASON' --waive 'ITEM=REASON' ...": the guard-rail options given. */
+static void guard_options(struct hoist_buf *b)
+{
+	char *q;
+	if (!given)
+		return;
+	if (given->prep.override_reason) {
+		q = quote(given->prep.override_reason);
+		hoist_buf_printf(b, " --override %s", q);
+		free(q);
+	}
+	for (size_t i = 0; i < given->n_evidence; i++) {
+		q = quote(given->evidence[i]);
+		hoist_buf_printf(b, " --evidence %s", q);
+		free(q);
+	}
+	for (size_t i = 0; i < given->n_confirm; i++) {
+		q = quote(given->confirm[i]);
+		hoist_buf_printf(b, " --confirm %s", q);
+		free(q);
+	}
+	for (size_t i = 0; i < given->n_waive; i++) {
+		q = quote(given->waive[i]);
+		hoist_buf_printf(b, " --waive %s", q);
+		free(q);
+	}
+}
+
 int cli_plan_option(int opt, const char *arg, struct cli_plan *pl)
 {
 	struct hoist_error err;
 	int rc = -1;
+	given = pl;
 	switch (opt) {
 	case OPT_TO:
 		pl->to = arg;
