@@ -98,7 +98,8 @@ static void draw(struct ui_state *s)
 		const struct hoist_plan_evidence *e = &s->checklist.entries[cursor].evidence;
 		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
 					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
-		ui_wrap(t, COLS - 4, put_line, &y);
+		/* The path whole when it fits, else shortened in the middle (never cut). */
+		ui_wrap_text(t, COLS - 4, put_line, &y);
 		free(t);
 	}
 	y++;

@@ -264,8 +264,12 @@ static void draw(struct ui_state *s)
 	{
 		size_t fit = y <= bottom ? (size_t)(bottom - y + 1) : 0;
 		size_t from = follow.n_log > fit ? follow.n_log - fit : 0;
-		for (size_t i = from; i < follow.n_log; i++, y++)
-			ui_put(y, 2, COLS - 4, ui_follow_log(&follow, i));
+		for (size_t i = from; i < follow.n_log; i++, y++) {
+			/* A path in a log line is shortened in the middle, not cut at the end. */
+			char *l = ui_fit_paths(ui_follow_log(&follow, i), COLS - 4);
+			ui_put(y, 2, COLS - 4, l);
+			free(l);
+		}
 	}
 	if (engine_gone)
 		ui_put(bottom + 1, 2, COLS - 4,
