@@ -41,7 +41,7 @@ check "dry runs did not push real runs out: every upgrade is still there" \
 	jqt '[.runs[] | select(.dry_run | not) | select(.kind == "minor" or .kind == "patch")] | length == 3' "$TMPROOT/runs.json"
 check "only keep_runs dry runs are left" jqt '[.runs[] | select(.dry_run)] | length == 2' "$TMPROOT/runs.json"
 out=$(h runs)
-check "hoist runs names kind, outcome and size" matches "$out" '.*minor 2024\.2\.3 to 2024\.3\.1 *ok *[0-9.]* kB'
+check "hoist runs names kind, outcome and size" matches "$out" '.*minor 2024\.2\.3 to 2024\.3\.1 *\(ok\|done\) *[0-9.]* kB'
 check "hoist runs names the dry runs as such" matches "$out" '.*dry run 2024\.2\.3 to 2024\.3\.1'
 check "hoist runs says why a backup is kept" matches "$out" '.*kept: the newest database backup of its version (2024\.1\.2)'
 

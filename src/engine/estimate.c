@@ -6,7 +6,6 @@
 #include "estimate.h"
 #include "i18n.h"
 #include "journal.h"
-#include "retention.h"
 #include "rundir.h"
 #include "xalloc.h"
 
@@ -64,14 +63,12 @@ void hoist_estimate_window(const char *state_dir, struct hoist_plan *plan)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		char *journal = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
-		char *marker = hoist_xasprintf("%s/%s", runs[i].path, HOIST_DRY_RUN_MARKER);
 		struct hoist_run_summary s;
-		struct stat sb;
 		long long w;
 		hoist_run_summary_init(&s);
 		/* Only upgrades that ended well say how long a window lasts: not dry runs, not
 		 * the checklist's backups, not a rollback (its kind is a downgrade). */
-		if (stat(marker, &sb) != 0 && hoist_journal_fold(journal, &s, NULL) == HOIST_OK &&
+		if (hoist_journal_fold(journal, &s, NULL) == HOIST_OK && !s.dry_run &&
 		    s.state == HOIST_RUN_OK && installed(&s) && (w = window_of(&s)) >= 0 &&
 		    comparable(runs[i].path, &s, plan)) {
 			if (!plan->window_estimate_runs++) {
@@ -84,7 +81,6 @@ void hoist_estimate_window(const char *state_dir, struct hoist_plan *plan)
 				plan->window_estimate_min_ms = w;
 		}
 		hoist_run_summary_done(&s);
-		free(marker);
 		free(journal);
 	}
 	hoist_rundir_list_free(runs, n);

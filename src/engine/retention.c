@@ -51,16 +51,14 @@ static char *dup_or_empty(const char *s)
 static void read_run(struct hoist_retained_run *r, const struct hoist_run_entry *e)
 {
 	char *journal = hoist_xasprintf("%s/journal.jsonl", e->path);
-	char *marker = hoist_xasprintf("%s/%s", e->path, HOIST_DRY_RUN_MARKER);
 	struct hoist_run_summary s;
-	struct stat sb;
 	hoist_run_summary_init(&s);
 	r->id = hoist_xstrdup(e->id);
 	r->path = hoist_xstrdup(e->path);
 	r->bytes = e->bytes;
-	r->dry = stat(marker, &sb) == 0;
 	if (hoist_journal_fold(journal, &s, NULL) != HOIST_OK)
 		s.state = HOIST_RUN_NONE;
+	r->dry = s.dry_run;
 	r->kind = dup_or_empty(s.kind);
 	r->from = dup_or_empty(s.from_version);
 	r->to = dup_or_empty(s.to_version);
@@ -68,10 +66,10 @@ static void read_run(struct hoist_retained_run *r, const struct hoist_run_entry 
 	/* A dry run takes no backup; only a real run's files are a way back. */
 	r->has_db_backup = !r->dry && step_kept_file(&s, "backup-db");
 	r->has_master_key = !r->dry && step_kept_file(&s, "backup-master-key");
-	if (s.state == HOIST_RUN_RUNNING)
+	/* A run that has not ended, or that resume carries on, is never pruned. */
+	if (s.state == HOIST_RUN_RUNNING || s.state == HOIST_RUN_INTERRUPTED)
 		r->keep = HOIST_KEEP_CURRENT;
 	hoist_run_summary_done(&s);
-	free(marker);
 	free(journal);
 }
 
@@ -152,7 +150,8 @@ enum hoist_status hoist_retention_judge(const char *state_dir, size_t keep_runs,
 			if (r->keep == HOIST_KEEP_NONE)
 				r->keep = HOIST_KEEP_RECENT;
 		if (!out->running_version && !r->dry && *r->outcome && r->keep != HOIST_KEEP_CURRENT)
-			out->running_version = hoist_xstrdup(!strcmp(r->outcome, "ok") ? r->to : r->from);
+			out->running_version = hoist_xstrdup(
+				!strcmp(r->outcome, hoist_run_state_name(HOIST_RUN_OK)) ? r->to : r->from);
 	}
 	/* The newest backup of each version, wherever it is, is a way back: it stays. */
 	for (size_t i = 0; i < n; i++) {

@@ -11,9 +11,6 @@
 #include <stddef.h>
 #include "status.h"
 
-/* The marker file a dry run leaves in its folder, so retention need not guess. */
-#define HOIST_DRY_RUN_MARKER "dry-run"
-
 /* Why something stays; HOIST_KEEP_NONE: it may go. */
 enum hoist_keep {
 	HOIST_KEEP_NONE,
@@ -28,10 +25,10 @@ enum hoist_keep {
 struct hoist_retained_run {
 	char *id, *path;          /* owned */
 	unsigned long long bytes;
-	bool dry;                 /* a dry run: does not count against keep_runs */
+	bool dry;                 /* a dry run (its run-start says so): not counted in keep_runs */
 	char *kind;               /* owned: "minor", "major", "none" (a backup), ...; may be "" */
 	char *from, *to;          /* owned; may be "" */
-	char *outcome;            /* owned: "ok", "failed", "cancelled", "running", "" */
+	char *outcome;            /* owned: the run's state name ("done", "undone", ...) or "" */
 	bool has_db_backup, has_master_key; /* their files are still there */
 	enum hoist_keep keep;
 	char *keep_version;       /* owned: the version a backup kept is of; may be NULL */
