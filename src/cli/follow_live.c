@@ -116,7 +116,8 @@ static char *duration(long long ms)
 static char *line_of(const struct cli_live_step *s, long long now)
 {
 	char *el = duration(now - s->started_ms), *out;
-	const char *where = s->node ? s->node : "";
+	/* " node1" after the step, or nothing for a cluster-wide step. */
+	char *where = s->node ? hoist_xasprintf(" %s", s->node) : hoist_xstrdup("");
 	if (s->bytes >= 0) {
 		char *got = mb(s->bytes), *all = mb(s->total), *rate = NULL, *left = NULL;
 		double secs = (double)(s->bytes_t - s->rate_t0) / 1000.0;
@@ -129,23 +130,24 @@ static char *line_of(const struct cli_live_step *s, long long now)
 				left = duration((long long)((double)(s->total - s->bytes) / r * 1000));
 		}
 		if (s->total > 0)
-			out = hoist_xasprintf(_("  %s %s: %s of %s, %s, %s left (%s)"), s->step, where,
+			out = hoist_xasprintf(_("  %s%s: %s of %s, %s, %s left (%s)"), s->step, where,
 					      got, all, rate ? rate : "-", left ? left : "-", el);
 		else
-			out = hoist_xasprintf(_("  %s %s: %s, %s (%s)"), s->step, where, got,
+			out = hoist_xasprintf(_("  %s%s: %s, %s (%s)"), s->step, where, got,
 					      rate ? rate : "-", el);
 		free(got);
 		free(all);
 		free(rate);
 		free(left);
 	} else if (s->tasks_left >= 0) {
-		out = hoist_xasprintf(P_("  %s %s: %ld task left (%s)", "  %s %s: %ld tasks left (%s)",
+		out = hoist_xasprintf(P_("  %s%s: %ld task left (%s)", "  %s%s: %ld tasks left (%s)",
 					 (unsigned long)s->tasks_left),
 				      s->step, where, s->tasks_left, el);
 	} else {
-		out = hoist_xasprintf(_("  %s %s: running for %s"), s->step, where, el);
+		out = hoist_xasprintf(_("  %s%s: running for %s"), s->step, where, el);
 	}
 	free(el);
+	free(where);
 	return out;
 }
 
