@@ -37,8 +37,12 @@ check "piped output names each step as it starts" grep -q "install node1 \\.\\.\
 # the plan and its notes to read first.
 if locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
 	tmux -L "$SOCK" kill-server 2>/dev/null || true
-	tmux -L "$SOCK" -f /dev/null new-session -d -x 100 -y 40 \
-		"env HOIST_STATE_DIR='$HOIST_STATE_DIR' LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= '$HOIST' --config '$CONF' upgrade --to 2024.3.1; echo EXIT=\$?; sleep 60"
+	# A server that is still shutting down refuses a new session for a moment.
+	i=0
+	until tmux -L "$SOCK" -f /dev/null new-session -d -x 100 -y 40 \
+		"env HOIST_STATE_DIR='$HOIST_STATE_DIR' LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= '$HOIST' --config '$CONF' upgrade --to 2024.3.1; echo EXIT=\$?; sleep 60" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 50 ] || break; sleep 0.1
+	done
 	check "German: the prompt asks" seen 'jetzt von 2024\.2\.3 auf 2024\.3\.1 aktualisieren'
 	check "German: the notes to read first come before the question" seen 'Zuerst lesen'
 	tmux -L "$SOCK" send-keys j Enter
