@@ -255,6 +255,8 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	hoist_error_done(&err);
+	/* The mode is the plan's: a dry run's plan runs as a dry run, without asking. */
+	dry_run = dry_run || plan->dry_run;
 	/* The same guard rails as the wizard's: the checklist, before anything is asked. */
 	if (!dry_run && (rc = cli_guard_plan(cli, &pl, plan)) != 0) {
 		hoist_plan_free(plan);
