@@ -118,8 +118,15 @@ int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const ch
 			const char *w = q;
 			char *word;
 			int ww;
-			while (*q && *q != ' ')
+			char quote = 0;
+			/* A quoted string is one word: a break inside it would change it. */
+			while (*q && (quote || *q != ' ')) {
+				if (!quote && (*q == '\'' || *q == '"'))
+					quote = *q;
+				else if (quote && *q == quote)
+					quote = 0;
 				q++;
+			}
 			/* An option and its value stay together: "--to 2024.3.1". */
 			if (*w == '-' && !memchr(w, '=', (size_t)(q - w)) && q[0] == ' ' && q[1] &&
 			    q[1] != '-' && q[1] != ' ') {

@@ -91,8 +91,8 @@ char *hoist_estimate_text(const struct hoist_plan *p)
 	long long lo = (p->window_estimate_min_ms + 999) / 1000;
 	long long hi = (p->window_estimate_ms + 999) / 1000;
 	if (!p->window_estimate_runs || p->window_estimate_ms < 0)
-		return hoist_xasprintf(_("no estimate: no earlier %s upgrade with the %s strategy, "
-					 "%zu nodes and %zu hops ended well here"),
+		return hoist_xasprintf(_("no estimate: no earlier %s upgrade (%s, nodes: %zu, hops: "
+					 "%zu) ended well here"),
 				       hoist_kind_name(p->kind), hoist_strategy_name(p->strategy),
 				       p->n_nodes, p->n_stops + 1);
 	if (p->window_estimate_runs == 1 || lo == hi)
