@@ -98,6 +98,20 @@ char *ui_middle(const char *text, int width)
 	return hoist_xasprintf("%.*s%s%s", (int)head, text, ui_ellipsis(), text + strlen(text) - tail);
 }
 
+/* The end of a shell word: a quoted string is one word, a break inside it would change it. */
+static const char *word_end(const char *q)
+{
+	char quote = 0;
+	while (*q && (quote || *q != ' ')) {
+		if (!quote && (*q == '\'' || *q == '"'))
+			quote = *q;
+		else if (quote && *q == quote)
+			quote = 0;
+		q++;
+	}
+	return q;
+}
+
 /*
  * A shell command over as many lines as it needs: broken at spaces, each line but the
  * last ending in " \\" (the shell's own continuation), the rest indented by four; a word
@@ -118,22 +132,11 @@ int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const ch
 			const char *w = q;
 			char *word;
 			int ww;
-			char quote = 0;
-			/* A quoted string is one word: a break inside it would change it. */
-			while (*q && (quote || *q != ' ')) {
-				if (!quote && (*q == '\'' || *q == '"'))
-					quote = *q;
-				else if (quote && *q == quote)
-					quote = 0;
-				q++;
-			}
+			q = word_end(q);
 			/* An option and its value stay together: "--to 2024.3.1". */
 			if (*w == '-' && !memchr(w, '=', (size_t)(q - w)) && q[0] == ' ' && q[1] &&
-			    q[1] != '-' && q[1] != ' ') {
-				q++;
-				while (*q && *q != ' ')
-					q++;
-			}
+			    q[1] != '-' && q[1] != ' ')
+				q = word_end(q + 1);
 			word = hoist_xstrndup(w, (size_t)(q - w));
 			ww = ui_width(word);
 			free(word);
