@@ -52,6 +52,20 @@ no_cuts() {
 		fail "$1: lines cut mid-word:"; printf '%s\n' "$c" | sed 's/^/  | /'; fi
 }
 
+# quotes_whole DESCRIPTION: no command line on the screen is broken inside a quoted
+# argument (a line ending in the continuation marker has its quotes balanced).
+quotes_whole() {
+	bad=$(screen | python3 -c '
+import sys
+for line in sys.stdin.read().split("\n"):
+    t = line.rstrip()
+    if t.endswith(" \\") and (t.count("\x27") % 2 or t.count("\"") % 2):
+        print(t)
+')
+	if [ -z "$bad" ]; then ok "$1: commands break only between arguments"; else
+		fail "$1: a command is broken inside quotes:"; printf '%s\n' "$bad" | sed 's/^/  | /'; fi
+}
+
 # walk LANGUAGE: connect, versions (with an override question), notes, checklist (with a
 # fake backup, a refused key, an old file), plan, a run that fails after the point of no
 # return, and its result with the guide.
@@ -98,6 +112,7 @@ walk() {
 	shows_late 20 "$lang: plan" "$STEP 5 $OF 7"
 	whole "$lang: the point of no return's sentence is whole" "$PNR"
 	no_cuts "$lang: plan"
+	quotes_whole "$lang: plan"
 	keys Enter 2024.3.1 Enter
 	shows "$lang: progress" "$STEP 6 $OF 7"
 	whole "$lang: the progress screen marks the point of no return" "$AHEAD"
@@ -105,8 +120,11 @@ walk() {
 	shows_late 60 "$lang: result" "$STEP 7 $OF 7"
 	whole "$lang: the failure headline is whole" "$HEADLINE"
 	no_cuts "$lang: result"
-	for k in 1 2 3 4 5 6 7 8; do keys NPage; sleep 0.1; done
+	for k in 1 2 3 4; do keys NPage; sleep 0.1; done
+	quotes_whole "$lang: the guide's middle"
+	for k in 1 2 3 4; do keys NPage; sleep 0.1; done
 	no_cuts "$lang: the guide's end"
+	quotes_whole "$lang: the guide's end"
 	keys q
 	shows "$lang: q quits" "EXIT=0"
 }
