@@ -15,6 +15,8 @@
 #include "xalloc.h"
 
 static volatile sig_atomic_t cancel_flag;
+/* --ignore-validation-failures of hoist upgrade, for the job it starts. */
+static bool ignore_validation;
 
 static void on_signal(int sig)
 {
@@ -107,6 +109,7 @@ int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const 
 	j.resume_id = resume_id;
 	j.o.dry_run = dry_run;
 	j.o.detach = detach;
+	j.o.ignore_validation = ignore_validation;
 	j.o.cancel = &cancel_flag;
 	hoist_error_init(&j.err);
 	if (detach) {
@@ -185,6 +188,13 @@ static int help(void)
 			  "  --detach            run in the background, in a session of its own; follow\n"
 			  "                      it with hoist status --follow\n"
 			  "  --dry-run           download, verify and check everything; change nothing\n"
+			  "  --force             the upgrade of the installed version runs again (a\n"
+			  "                      repair; with --to the installed version)\n"
+			  "  --node NAME         that node alone (refused for a minor or major upgrade\n"
+			  "                      of a cluster)\n"
+			  "  --ignore-validation-failures\n"
+			  "                      a failed validation gate is shown as an error and\n"
+			  "                      recorded in the journal, and the run goes on\n"
 			  "  --json              print the journal's events as JSON lines\n"
 			  "  --help              show this help\n\n"
 			  "Exit codes: 0 done, 1 failed before the point of no return (the server is\n"
@@ -194,7 +204,7 @@ static int help(void)
 
 int cmd_upgrade(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN };
+	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN, OPT_IGNORE_VALIDATION };
 	static struct option opts[16];
 	struct cli_plan pl;
 	const char *plan_file = NULL;
@@ -210,6 +220,8 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	opts[n++] = (struct option){ "yes", no_argument, NULL, OPT_YES };
 	opts[n++] = (struct option){ "detach", no_argument, NULL, OPT_DETACH };
 	opts[n++] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY_RUN };
+	opts[n++] = (struct option){ "ignore-validation-failures", no_argument, NULL,
+				     OPT_IGNORE_VALIDATION };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	memset(&pl, 0, sizeof pl);
 	pl.command = "upgrade";
@@ -221,6 +233,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		case OPT_YES: yes = true; continue;
 		case OPT_DETACH: detach = true; continue;
 		case OPT_DRY_RUN: dry_run = true; continue;
+		case OPT_IGNORE_VALIDATION: ignore_validation = true; continue;
 		case '?':
 		case ':': return cli_bad_option("upgrade", opt, optopt, argv, optind);
 		}

@@ -1157,6 +1157,8 @@ struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct
 		p->nodes[i].transport = dup0(run->nodes[i].transport);
 		p->nodes[i].url = dup0(run->nodes[i].url);
 		p->nodes[i].version = run->nodes[i].version;
+		p->nodes[i].shell = dup0(run->nodes[i].shell);
+		p->nodes[i].remote_dir = dup0(run->nodes[i].remote_dir);
 	}
 	p->n_nodes = run->n_nodes;
 	if (run->n_packages) {

@@ -2,11 +2,13 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "feed.h"
 #include "i18n.h"
 #include "journal.h"
 #include "notes.h"
 #include "octopus.h"
+#include "packages.h"
 #include "report.h"
 #include "run.h"
 #include "rundir.h"
@@ -24,16 +26,18 @@ const char *hoist_profile_platform(const char *profile)
 	return NULL;
 }
 
-/* The package of version v for platform, resolved against the feed's address. */
-static enum hoist_status add_package(const struct hoist_feed *feed, const char *platform,
+/* The package of version v: the feed's, else the profile's rule (packages.c). */
+static enum hoist_status add_package(const struct hoist_config *cfg,
+				     const struct hoist_feed *feed, const char *platform,
 				     const struct hoist_version *v, bool required,
 				     struct hoist_plan_package *pkgs, size_t *n,
 				     struct hoist_error *err)
 {
-	const struct hoist_release *rel = hoist_feed_find(feed, v);
-	const struct hoist_package *pkg = rel && platform ? hoist_release_package(rel, platform)
-							  : NULL;
-	if (!pkg) {
+	bool found = false;
+	enum hoist_status st = hoist_package_resolve(cfg, feed, v, &pkgs[*n], &found, err);
+	if (st != HOIST_OK)
+		return st;
+	if (!found) {
 		if (!required || !platform)
 			return HOIST_OK;
 		return hoist_error_set(err, HOIST_FEED,
@@ -41,10 +45,6 @@ static enum hoist_status add_package(const struct hoist_feed *feed, const char *
 					 "version or another feed"),
 				       feed->source, platform, v->text);
 	}
-	pkgs[*n].version = *v;
-	pkgs[*n].url = hoist_feed_resolve_url(feed, pkg->url);
-	pkgs[*n].sha256 = hoist_xstrdup(pkg->sha256);
-	pkgs[*n].size = pkg->size;
 	(*n)++;
 	return HOIST_OK;
 }
@@ -95,6 +95,28 @@ static long long window_estimate(const struct hoist_config *cfg)
 	return est;
 }
 
+/* A remote node's shell and folder: [node] shell and remote_dir, else [upgrade] remote_dir. */
+static void node_files(const struct hoist_config *cfg, struct hoist_plan_node *n)
+{
+	char *sec = hoist_xasprintf("node.%s", n->name);
+	const char *shell = hoist_config_get(cfg, sec, "shell");
+	const char *dir = hoist_config_get(cfg, sec, "remote_dir");
+	free(sec);
+	if (!strcmp(n->transport, "local"))
+		return;
+	if (shell && (!strcmp(shell, "sh") || !strcmp(shell, "posix")))
+		shell = NULL;
+	else if (shell && !strcmp(shell, "pwsh"))
+		shell = "powershell";
+	else if (shell && !strcasecmp(shell, "cmd.exe"))
+		shell = "cmd";
+	n->shell = (char *)shell;
+	if (!dir)
+		dir = hoist_config_get(cfg, "upgrade", "remote_dir");
+	/* Defaults: a folder only hoist writes in, on each kind of system. */
+	n->remote_dir = (char *)(dir ? dir : shell ? "C:\\ProgramData\\hoist" : "/var/tmp/hoist");
+}
+
 /* The configured nodes, each checked against the server's list; or the server's only node. */
 static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoist_octopus *oc,
 				      const struct hoist_version *current,
@@ -141,12 +163,32 @@ static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoi
 		v[i].transport = c->transport ? c->transport : "local";
 		v[i].url = c->url;
 		v[i].version = *current;
+		node_files(cfg, &v[i]);
 		*n = i + 1;
 	}
 	/* The names are borrowed from sn or cfg: the plan copies them before sn goes. */
 	*out = v;
 	*sn_out = sn;
 	return HOIST_OK;
+}
+
+/* --force and --node, in the plan's overrides: a reader of the plan sees both. */
+static void record_controls(struct hoist_plan *p, const struct hoist_prepare_options *o)
+{
+	char *add[2];
+	size_t n = 0;
+	if (o && o->force && !hoist_version_cmp(&p->from, &p->to))
+		add[n++] = hoist_xasprintf(_("force: the upgrade of %s, which is installed, runs "
+					     "again (a repair)"),
+					   p->to.text);
+	if (o && o->node)
+		add[n++] = hoist_xasprintf(_("node: %s alone; the other nodes are not touched"),
+					   o->node);
+	if (!n)
+		return;
+	p->overrides = hoist_xrealloc(p->overrides, (p->n_overrides + n) * sizeof *p->overrides);
+	for (size_t i = 0; i < n; i++)
+		p->overrides[p->n_overrides++] = add[i];
 }
 
 /* Connects (the caller frees *oc), reads the version, checks the key, reads the nodes. */
@@ -196,21 +238,27 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 	st = read_server(cfg, &oc, &current, &sn, &nodes, &n_nodes, err);
 	if (st == HOIST_OK)
 		st = hoist_report_feed_load(cfg, &feed, err);
-	if (st == HOIST_OK && hoist_version_cmp(&current, &to) >= 0)
+	if (st == HOIST_OK && hoist_version_cmp(&current, &to) >= 0 &&
+	    !(o && o->force && !hoist_version_cmp(&current, &to)))
 		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server already runs %s; %s is not newer"), current.text,
-				     to.text);
-	if (st == HOIST_OK)
+				     o && o->force && hoist_version_cmp(&current, &to) > 0
+					     ? _("the server already runs %s; %s is older: --force "
+						 "repairs the installed version only (to go back, use "
+						 "hoist downgrade)")
+					     : _("the server already runs %s; %s is not newer (--force "
+						 "re-runs the upgrade of the installed version)"),
+				     current.text, to.text);
+	if (st == HOIST_OK && hoist_version_cmp(&current, &to))
 		st = hoist_chain_plan(feed, &current, &to, &chain, err);
 	if (st == HOIST_OK) {
 		pkgs = hoist_xcalloc(chain.n_stops + 2, sizeof *pkgs);
 		for (size_t i = 0; st == HOIST_OK && i < chain.n_stops; i++)
-			st = add_package(feed, platform, &chain.stops[i], true, pkgs, &n_pkgs, err);
+			st = add_package(cfg, feed, platform, &chain.stops[i], true, pkgs, &n_pkgs, err);
 		if (st == HOIST_OK)
-			st = add_package(feed, platform, &to, true, pkgs, &n_pkgs, err);
+			st = add_package(cfg, feed, platform, &to, true, pkgs, &n_pkgs, err);
 		/* The current installer, for a downgrade: nice to have, not required. */
-		if (st == HOIST_OK)
-			st = add_package(feed, platform, &current, false, pkgs, &n_pkgs, err);
+		if (st == HOIST_OK && hoist_version_cmp(&current, &to))
+			st = add_package(cfg, feed, platform, &current, false, pkgs, &n_pkgs, err);
 	}
 	if (st == HOIST_OK) {
 		memset(&in, 0, sizeof in);
@@ -229,14 +277,16 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		in.n_packages = n_pkgs;
 		in.overrides = o ? o->overrides : NULL;
 		in.n_overrides = o ? o->n_overrides : 0;
+		in.force = o && o->force;
+		in.only_node = o ? o->node : NULL;
 		st = hoist_plan_build(&in, out, err);
+		if (st == HOIST_OK)
+			record_controls(*out, o);
 	}
 	if (st == HOIST_OK)
 		(*out)->window_estimate_ms = window_estimate(cfg);
-	for (size_t i = 0; i < n_pkgs; i++) {
-		free(pkgs[i].url);
-		free(pkgs[i].sha256);
-	}
+	for (size_t i = 0; i < n_pkgs; i++)
+		hoist_package_done(&pkgs[i]);
 	free(pkgs);
 	free(nodes);
 	hoist_octopus_nodes_done(&sn);
@@ -284,6 +334,8 @@ enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
 		p->nodes[i].transport = hoist_xstrdup(nodes[i].transport);
 		p->nodes[i].url = nodes[i].url ? hoist_xstrdup(nodes[i].url) : NULL;
 		p->nodes[i].version = current;
+		p->nodes[i].shell = nodes[i].shell ? hoist_xstrdup(nodes[i].shell) : NULL;
+		p->nodes[i].remote_dir = nodes[i].remote_dir ? hoist_xstrdup(nodes[i].remote_dir) : NULL;
 	}
 	p->n_nodes = n_nodes;
 	primary = hoist_plan_primary(p)->name;

@@ -43,6 +43,8 @@ struct run {
 	bool dry_run;
 	bool maint_changed;              /* this run turned maintenance mode on */
 	bool pnr_started;                /* the database upgrade has begun */
+	bool ignore_validation;          /* --ignore-validation-failures */
+	int n_ignored;                   /* validation failures ignored so far (plan_mu) */
 	struct hoist_run_summary *prev;  /* resume: the journal so far; NULL for a new run */
 };
 

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
+#include "packages.h"
+#include "run_files.h"
 #include "run_int.h"
 #include "stage.h"
 #include "xalloc.h"
@@ -148,6 +150,8 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 	if (st == HOIST_OK)
 		st = check_confirmations(r, err);
 	if (st == HOIST_OK)
+		st = run_validate_pre(r, err);
+	if (st == HOIST_OK)
 		res->message = hoist_xasprintf(
 			P_("server %s, key accepted, %zu node reachable, %lld MB free",
 			   "server %s, key accepted, %zu nodes reachable, %lld MB free",
@@ -191,6 +195,10 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 		struct hoist_stage_item item = { p->url, p->sha256, p->size, dest };
 		struct hoist_stage_result sr;
 		struct stage_progress sp = { r, p->version.text, { 0, 0 }, false };
+		if (hoist_package_is_image(p)) { /* pulled by the nodes: run_stage_files */
+			free(dest);
+			continue;
+		}
 		if (run_cancelled(r)) {
 			free(dest);
 			st = hoist_error_set(err, HOIST_CANCELLED, _("cancelled while downloading"));
@@ -212,6 +220,8 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 		free(dest);
 	}
 	hoist_http_free(h);
+	if (st == HOIST_OK)
+		st = run_stage_files(r, err);
 	if (st == HOIST_OK)
 		res->message = hoist_xasprintf(_("%zu packages verified (%zu downloaded, %zu "
 						 "cached) in %s"),

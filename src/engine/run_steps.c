@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "i18n.h"
+#include "run_files.h"
 #include "run_int.h"
 #include "rundir.h"
 #include "stage.h"
@@ -51,7 +52,7 @@ enum hoist_status run_action(struct run *r, struct run_node *n, const char *step
 	struct hoist_profile_cmds cmds;
 	struct hoist_exec_options o;
 	struct line_sink ls = { r, { r->j, step, HOIST_OK } };
-	char *pkg = version ? run_package_path(r, version) : NULL;
+	char *pkg = version ? run_node_package_path(r, n, version) : NULL;
 	enum hoist_status st;
 
 	hoist_profile_vars_init(&vars);
@@ -200,11 +201,21 @@ static enum hoist_status step_backup_db(struct run *r, struct run_node *n,
 {
 	struct hoist_exec_result x;
 	char *path = hoist_xasprintf("%s/backups/db-%s.bak", r->dir, r->plan->from.text);
+	char *remote = run_node_backup_path(r, n, path); /* written there, on the node */
 	enum hoist_status st;
 	hoist_exec_result_init(&x);
-	st = run_action(r, n, "backup-db", "db-backup", NULL, path, NULL, false, &x, err);
+	st = run_action(r, n, "backup-db", "db-backup", NULL, remote ? remote : path, NULL, false,
+			&x, err);
 	res->exit_code = x.exited ? x.exit_code : -1;
 	hoist_exec_result_done(&x);
+	if (st == HOIST_OK && remote) {
+		st = run_backup_fetch(r, n, path, remote, &res->evidence, &res->message, err);
+		if (st == HOIST_OK)
+			run_add_evidence(r, "backup-db", &res->evidence, true);
+		free(remote);
+		free(path);
+		return st;
+	}
 	if (st == HOIST_OK && hoist_transport_kind(n->t) == HOIST_TRANSPORT_LOCAL) {
 		st = file_evidence(path, &res->evidence, err);
 	} else if (st == HOIST_OK) {
@@ -243,10 +254,13 @@ static enum hoist_status step_maintenance(struct run *r, bool on, struct run_res
 			nc = run_client(r, r->nodes[i].plan->url);
 			st = hoist_octopus_version(nc, &v, err);
 			if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->to))
-				st = hoist_error_set(err, HOIST_STATE,
-						     _("the node %s reports %s, not %s: maintenance "
-						       "mode stays on"),
-						     r->nodes[i].plan->name, v.text, r->plan->to.text);
+				st = run_gate(r, "maintenance-off", r->nodes[i].plan->name,
+					      hoist_error_set(err, HOIST_STATE,
+							      _("the node %s reports %s, not %s: "
+								"maintenance mode stays on"),
+							      r->nodes[i].plan->name, v.text,
+							      r->plan->to.text),
+					      err);
 			hoist_octopus_free(nc);
 		}
 	}
@@ -456,6 +470,10 @@ static enum hoist_status step_validate(struct run *r, struct run_node *n,
 			st = hoist_error_set(err, HOIST_STATE, _("%s reports %s, not %s"),
 					     n->plan->name, v.text, want->text);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		/* Older than the start or newer than the target: no wait will mend it. */
+		if (st == HOIST_STATE && (hoist_version_cmp(&v, &r->plan->from) < 0 ||
+					  hoist_version_cmp(&v, want) > 0))
+			break;
 		if (t1.tv_sec - t0.tv_sec >= START_WAIT_MS / 1000 || !run_sleep(r, NODE_POLL_MS))
 			break;
 	}
@@ -503,6 +521,9 @@ enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struc
 	if (!strcmp(id, "start") && n)
 		return step_start(r, n, res, err);
 	if (!strcmp(id, "install") && n) {
+		enum hoist_status st = run_check_installer(r, n, &s->version, err);
+		if (st != HOIST_OK)
+			return st;
 		n->install_ran = true;
 		return step_command(r, n, "install", "install", &s->version, res, err);
 	}
@@ -510,8 +531,14 @@ enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struc
 		r->pnr_started = true;
 		return step_command(r, n, "db-upgrade", "db-upgrade", &s->version, res, err);
 	}
-	if (!strcmp(id, "validate") && n)
-		return step_validate(r, n, &s->version, res, err);
+	if (!strcmp(id, "validate") && n) {
+		enum hoist_status st = run_gate(r, id, n->plan->name,
+						step_validate(r, n, &s->version, res, err), err);
+		return st == HOIST_OK ? run_validate_node(r, n, &s->version, &res->message, err)
+				      : st;
+	}
+	if (!strcmp(id, "health-check"))
+		return run_health_check(r, &res->message, err);
 	return hoist_error_set(err, HOIST_USAGE,
 			       _("the step %s is not one an upgrade run carries out"), id);
 }
