@@ -63,8 +63,8 @@ char *hoist_package_cache_path(const char *cache_dir, const struct hoist_plan_pa
 bool hoist_config_backup_copy(const struct hoist_config *cfg)
 {
 	const char *v = hoist_config_get(cfg, "upgrade", "backup_copy");
-	return !v || !(strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") &&
-		       strcmp(v, "off"));
+	return !v || (strcmp(v, "false") && strcmp(v, "no") && strcmp(v, "0") &&
+		      strcmp(v, "off"));
 }
 
 static bool in_path(const char *program)
