@@ -144,6 +144,9 @@ int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const 
 	pthread_join(th, NULL);
 	if (j.st == HOIST_OK) {
 		rc = 0;
+		/* Failures it went past are in the guide too (guide.txt). */
+		if (ignore_validation && j.run_id && !dry_run)
+			cli_guide_after_failure(cli, j.run_id, false, json);
 	} else {
 		rc = cli_fail(&j.err);
 		if (j.run_id && !dry_run)

@@ -692,7 +692,8 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 	struct hoist_journal_reader *r;
 	struct hoist_run_summary up, rv;
 	struct hoist_step_ref *late = NULL; /* steps started after the failure: the revert's */
-	size_t n_late = 0;
+	size_t n_late = 0, n_ign = 0;
+	char **ign = NULL;
 	bool failed = false, got = true;
 	enum hoist_status st;
 
@@ -724,6 +725,11 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 		for (size_t i = 0; ev.step && i < n_late && !to_rv; i++)
 			to_rv = !strcmp(late[i].step, ev.step) && same(late[i].node, ev.node);
 		hoist_run_summary_apply(to_rv ? &rv : &up, &ev);
+		if (ev.type == HOIST_EVENT_LOG && ev.stream && !strcmp(ev.stream, "validation") &&
+		    ev.message) {
+			ign = hoist_xrealloc(ign, (n_ign + 1) * sizeof *ign);
+			ign[n_ign++] = hoist_xstrdup(ev.message);
+		}
 		if (ev.type == HOIST_EVENT_STEP_END && (ev.outcome == HOIST_OUTCOME_FAILED ||
 							ev.outcome == HOIST_OUTCOME_CANCELLED))
 			failed = true;
@@ -732,6 +738,14 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 	hoist_journal_reader_free(r);
 	if (st == HOIST_OK)
 		st = build(plan, &up, &rv, profile, vars, run_dir, out, err);
+	if (st == HOIST_OK) {
+		(*out)->ignored = ign;
+		(*out)->n_ignored = n_ign;
+	} else {
+		for (size_t i = 0; i < n_ign; i++)
+			free(ign[i]);
+		free(ign);
+	}
 	for (size_t i = 0; i < n_late; i++) {
 		free(late[i].step);
 		free(late[i].node);
@@ -825,6 +839,9 @@ void hoist_guide_free(struct hoist_guide *g)
 	free(g->failed_step);
 	free(g->failed_node);
 	free(g->failed_message);
+	for (size_t i = 0; i < g->n_ignored; i++)
+		free(g->ignored[i]);
+	free(g->ignored);
 	for (size_t i = 0; i < g->n_backups; i++) {
 		free(g->backups[i].item);
 		free(g->backups[i].node);
@@ -1029,6 +1046,11 @@ char *hoist_guide_to_text(const struct hoist_guide *g)
 	size_t manual = hoist_guide_manual_steps(g);
 	hoist_buf_init(&b, 0);
 	text_facts(&b, g);
+	if (g->n_ignored)
+		hoist_buf_printf(&b, "\n%s\n", _("Validation failures this run went past "
+						 "(--ignore-validation-failures):"));
+	for (size_t i = 0; i < g->n_ignored; i++)
+		hoist_buf_printf(&b, "  - %s\n", g->ignored[i]);
 	if (g->n_steps)
 		hoist_buf_printf(&b, "\n%s\n", _("Steps:"));
 	for (size_t i = 0; i < g->n_steps; i++) {

@@ -74,6 +74,10 @@ struct hoist_guide {
 	bool reverted;     /* the run undid its own changes after failing (before the PNR) */
 	struct hoist_guide_step *steps; /* owned array, in order */
 	size_t n_steps, alloc;
+	/* owned array of owned lines: validation failures the run went past
+	 * (--ignore-validation-failures), from the journal */
+	char **ignored;
+	size_t n_ignored;
 };
 
 /*

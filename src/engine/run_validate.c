@@ -18,10 +18,22 @@
 enum hoist_status run_gate(struct run *r, const char *step, const char *node,
 			   enum hoist_status st, struct hoist_error *err)
 {
+	struct hoist_event ev;
 	if (st == HOIST_OK || st == HOIST_CANCELLED || !r->ignore_validation)
 		return st;
-	run_log(r, step, node, _("validation failure ignored (--ignore-validation-failures): %s"),
-		hoist_error_message(err));
+	/* Its own stream: faces show it as an error, the guide lists it. */
+	hoist_event_init(&ev, HOIST_EVENT_LOG);
+	ev.step = step ? hoist_xstrdup(step) : NULL;
+	ev.node = node ? hoist_xstrdup(node) : NULL;
+	ev.stream = hoist_xstrdup("validation");
+	ev.message = hoist_xasprintf(_("validation failure ignored "
+				       "(--ignore-validation-failures): %s"),
+				     hoist_error_message(err));
+	pthread_mutex_lock(&r->jmu);
+	hoist_journal_append(r->j, &ev, NULL);
+	pthread_mutex_unlock(&r->jmu);
+	hoist_event_done(&ev);
+	hoist_error_clear(err);
 	pthread_mutex_lock(&r->plan_mu);
 	r->n_ignored++;
 	pthread_mutex_unlock(&r->plan_mu);
