@@ -191,6 +191,34 @@ static void record_controls(struct hoist_plan *p, const struct hoist_prepare_opt
 		p->overrides[p->n_overrides++] = add[i];
 }
 
+/*
+ * Each node's own version where it answers at its url: after one node was upgraded alone
+ * (--node), the balancer's answer depends on the node it picks. The oldest is current.
+ */
+static void node_versions(const struct hoist_config *cfg, const struct hoist_http_options *ho,
+			  struct hoist_version *current, struct hoist_plan_node *nodes, size_t n)
+{
+	struct hoist_http_options quick = *ho;
+	bool any = false;
+	/* A node that does not answer is told by preflight; planning does not wait for it. */
+	quick.retries = 0;
+	quick.connect_timeout_ms = 2000;
+	for (size_t i = 0; i < n; i++) {
+		struct hoist_octopus *nc;
+		struct hoist_version v;
+		if (!nodes[i].url || (n == 1 && !cfg->n_nodes))
+			continue;
+		nc = hoist_octopus_new(nodes[i].url, cfg->api_key, &quick);
+		if (hoist_octopus_version(nc, &v, NULL) == HOIST_OK) {
+			nodes[i].version = v;
+			if (!any || hoist_version_cmp(&v, current) < 0)
+				*current = v;
+			any = true;
+		}
+		hoist_octopus_free(nc);
+	}
+}
+
 /* Connects (the caller frees *oc), reads the version, checks the key, reads the nodes. */
 static enum hoist_status read_server(const struct hoist_config *cfg, struct hoist_octopus **oc,
 				     struct hoist_version *current,
@@ -207,6 +235,8 @@ static enum hoist_status read_server(const struct hoist_config *cfg, struct hois
 		st = hoist_octopus_check_key(*oc, err);
 	if (st == HOIST_OK)
 		st = gather_nodes(cfg, *oc, current, sn, nodes, n_nodes, err);
+	if (st == HOIST_OK)
+		node_versions(cfg, &ho, current, *nodes, *n_nodes);
 	return st;
 }
 

@@ -134,6 +134,10 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 	struct hoist_version v;
 	long long free_bytes = -1;
 	enum hoist_status st = hoist_octopus_version(oc, &v, err);
+	/* A cluster with one node upgraded alone (--node) answers with either version. */
+	for (size_t i = 0; st == HOIST_OK && i < r->plan->n_nodes; i++)
+		if (!hoist_version_cmp(&v, &r->plan->nodes[i].version))
+			v = r->plan->from;
 	if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->from))
 		st = hoist_error_set(err, HOIST_STATE,
 				     _("the server runs %s, but the plan starts from %s; make a "
