@@ -51,13 +51,21 @@ check "the health check ran and ended well" \
 check "one SSH connection per node address carried the run" \
 	[ "$(grep -c 'Accepted publickey' "$K/sshd.log")" -le 3 ]
 
+# Rolling back over SSH: the backup goes to the primary again, is checked there, restored.
+rc=0; h rollback --run --yes >"$TMPROOT/rollback.out" 2>&1 || rc=$?
+check "the rollback over SSH succeeds" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || tail -n 5 "$TMPROOT/rollback.out"
+check "... every node runs 2024.1.2 again" [ "$(st '[.nodes[].version] | unique | join(",")')" = 2024.1.2 ]
+check "... the restore read a copy on the node, checked there" \
+	grep -q "db-2024.1.2.bak: copied to $TMPROOT/node1/db-2024.1.2.bak, SHA-256 $(sha256sum "$B" | cut -d' ' -f1) checked on the node" "$(latest_run)journal.jsonl"
+
 # Kept on the node: size and SHA-256 computed there.
 printf 'backup_copy = false\n' >> "$CONF"
 "$SANDBOX" fault "$D" clear >/dev/null
 rc=0; h backup >"$TMPROOT/backup.out" 2>&1 || rc=$?
 ev=$(jq -c '.evidence[] | select(.item == "backup-db")' "$(latest_run)plan.json")
-R="$TMPROOT/node1/db-2024.2.1.bak"
-check "with backup_copy = false the backup stays on the node" sh -c "[ $rc -eq 0 ] && [ -s '$R' ] && [ ! -e '$(latest_run)backups/db-2024.2.1.bak' ]"
+R="$TMPROOT/node1/db-2024.1.2.bak"
+check "with backup_copy = false the backup stays on the node" sh -c "[ $rc -eq 0 ] && [ -s '$R' ] && [ ! -e '$(latest_run)backups/db-2024.1.2.bak' ]"
 check "... its evidence names the node and has the size and SHA-256 computed there" \
 	[ "$(echo "$ev" | jq -r '"\(.path) \(.size) \(.sha256)"')" = "node1:$R $(stat -c %s "$R") $(sha256sum "$R" | cut -d' ' -f1)" ]
 check "the key is in no file of the runs" no_key_in "$HOIST_STATE_DIR"

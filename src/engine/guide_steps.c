@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
+#include "run_files.h"
 #include "run_int.h"
 #include "stage.h"
 #include "xalloc.h"
@@ -15,7 +16,7 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 {
 	struct hoist_exec_result x;
 	enum hoist_status st;
-	char sha[65];
+	char sha[65], *on_node = NULL;
 	long long size = 0;
 
 	if (!s->arg)
@@ -31,10 +32,16 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 		if (size == 0)
 			return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), s->arg);
 	}
+	/* A remote node reads its own copy: kept there, or copied there and checked. */
+	st = run_backup_to_node(r, n, s->arg, &on_node, err);
+	if (st != HOIST_OK)
+		return st;
 	/* From here the database is the old one: the rollback cannot go forward again. */
 	r->pnr_started = true;
 	hoist_exec_result_init(&x);
-	st = run_action(r, n, "db-restore", "db-restore", NULL, s->arg, NULL, false, &x, err);
+	st = run_action(r, n, "db-restore", "db-restore", NULL, on_node ? on_node : s->arg, NULL,
+			false, &x, err);
+	free(on_node);
 	res->exit_code = x.exited ? x.exit_code : -1;
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK) {

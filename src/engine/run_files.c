@@ -313,3 +313,50 @@ enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char
 				   remote, n->plan->name, local);
 	return HOIST_OK;
 }
+
+enum hoist_status run_backup_to_node(struct run *r, struct run_node *n, const char *backup,
+				     char **on_node, struct hoist_error *err)
+{
+	size_t nl = strlen(n->plan->name);
+	char here[65], there[65];
+	long long size = -1, rsize = -1;
+	enum hoist_status st;
+	*on_node = NULL;
+	if (!remote_node(n))
+		return HOIST_OK;
+	if (!strncmp(backup, n->plan->name, nl) && backup[nl] == ':') {
+		/* Kept on the node by backup_copy = false: it must still be there, whole. */
+		st = hoist_transport_file_sha256(n->t, backup + nl + 1, HASH_TIMEOUT_MS, there,
+						 &rsize, err);
+		if (st == HOIST_OK && rsize == 0)
+			st = hoist_error_set(err, HOIST_STATE, _("the backup %s on %s is empty"),
+					     backup + nl + 1, n->plan->name);
+		if (st == HOIST_OK)
+			*on_node = hoist_xstrdup(backup + nl + 1);
+		return st;
+	}
+	st = hoist_sha256_file(backup, here, &size, err);
+	if (st == HOIST_OK && size == 0)
+		st = hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), backup);
+	if (st != HOIST_OK)
+		return st;
+	*on_node = run_node_backup_path(r, n, backup);
+	st = hoist_transport_mkdir(n->t, n->plan->remote_dir, HASH_TIMEOUT_MS, err);
+	if (st == HOIST_OK)
+		st = hoist_transport_put(n->t, backup, *on_node, COPY_TIMEOUT_MS, err);
+	if (st == HOIST_OK)
+		st = hoist_transport_file_sha256(n->t, *on_node, HASH_TIMEOUT_MS, there, &rsize, err);
+	if (st == HOIST_OK && strcmp(here, there))
+		st = hoist_error_set(err, HOIST_CHECKSUM,
+				     _("on node %s, the backup %s has SHA-256 %s, not %s: the copy "
+				       "is damaged"),
+				     n->plan->name, *on_node, there, here);
+	if (st == HOIST_OK)
+		run_log(r, "db-restore", n->plan->name,
+			_("%s: copied to %s, SHA-256 %s checked on the node"), backup, *on_node, there);
+	if (st != HOIST_OK) {
+		free(*on_node);
+		*on_node = NULL;
+	}
+	return st;
+}

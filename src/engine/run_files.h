@@ -28,6 +28,13 @@ char *run_node_backup_path(struct run *r, struct run_node *n, const char *local)
 enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char *local,
 				   const char *remote, struct hoist_evidence *ev, char **message,
 				   struct hoist_error *err);
+/*
+ * The backup a restore on a remote node reads: "NODE:PATH" kept on that node is used
+ * there; a file here is copied into the node's folder and checked there. *on_node
+ * (owned) is NULL for a node that reads files here.
+ */
+enum hoist_status run_backup_to_node(struct run *r, struct run_node *n, const char *backup,
+				     char **on_node, struct hoist_error *err);
 
 /* run_validate.c */
 /* The pre-upgrade gate, at the end of preflight: every node answers, online, none failed. */
