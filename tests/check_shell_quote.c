@@ -190,6 +190,27 @@ START_TEST(test_shell_quote_parse_and_join)
 }
 END_TEST
 
+START_TEST(test_shell_quote_detect)
+{
+	enum hoist_shell s;
+	struct hoist_error err;
+	hoist_error_init(&err);
+	ck_assert_int_eq(hoist_shell_detect_parse(".PSVersion.Major %OS%\n", &s, &err), HOIST_OK);
+	ck_assert_int_eq(s, HOIST_SHELL_POSIX);
+	ck_assert_int_eq(hoist_shell_detect_parse("$PSVersionTable.PSVersion.Major Windows_NT\r\n",
+						  &s, &err),
+			 HOIST_OK);
+	ck_assert_int_eq(s, HOIST_SHELL_CMD);
+	ck_assert_int_eq(hoist_shell_detect_parse("5\r\n%OS%\r\n", &s, &err), HOIST_OK);
+	ck_assert_int_eq(s, HOIST_SHELL_POWERSHELL);
+	ck_assert_int_eq(hoist_shell_detect_parse("7\n%OS%\n", &s, &err), HOIST_OK);
+	ck_assert_int_eq(s, HOIST_SHELL_POWERSHELL);
+	ck_assert_int_eq(hoist_shell_detect_parse("Unknown command\n", &s, &err), HOIST_STATE);
+	ck_assert_ptr_nonnull(strstr(hoist_error_message(&err), "set shell ="));
+	hoist_error_done(&err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("shell_quote");
@@ -199,6 +220,7 @@ int main(void)
 	tcase_add_test(core, test_shell_quote_octopus_windows_actions);
 	tcase_add_test(core, test_shell_quote_words);
 	tcase_add_test(core, test_shell_quote_parse_and_join);
+	tcase_add_test(core, test_shell_quote_detect);
 	tcase_add_test(errors, test_shell_quote_refuses);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);

@@ -446,7 +446,8 @@ static enum hoist_status set_node(struct hoist_config *c, const char *node, cons
 		/* Kept as [node.NAME] KEY: the transport reads them (hoist_config_get). */
 		char *sec;
 		enum hoist_shell sh;
-		if (!strcmp(key, "shell") && hoist_shell_parse(value, &sh, err) != HOIST_OK) {
+		if (!strcmp(key, "shell") && strcmp(value, "auto") &&
+		    hoist_shell_parse(value, &sh, err) != HOIST_OK) {
 			hoist_error_prefix(err, "%s", where);
 			return HOIST_CONFIG;
 		}

@@ -224,3 +224,26 @@ char *hoist_shell_join(enum hoist_shell s, const char *dir, const char *name)
 		return hoist_xasprintf("%s%s", dir, name);
 	return hoist_xasprintf("%s%c%s", dir, sep, name);
 }
+
+enum hoist_status hoist_shell_detect_parse(const char *output, enum hoist_shell *out,
+					   struct hoist_error *err)
+{
+	const char *p = output ? output : "";
+	size_t digits;
+	while (*p == ' ' || *p == '\r' || *p == '\n')
+		p++;
+	digits = strspn(p, "0123456789");
+	if (strstr(p, "Windows_NT"))
+		*out = HOIST_SHELL_CMD;
+	else if (digits && (p[digits] == '\r' || p[digits] == '\n'))
+		*out = HOIST_SHELL_POWERSHELL;
+	else if (strstr(p, ".PSVersion.Major") || strstr(p, "%OS%"))
+		*out = HOIST_SHELL_POSIX;
+	else
+		return hoist_error_set(err, HOIST_STATE,
+				       _("the node's shell answered \"%.80s\" to the probe: it is "
+					 "neither posix, powershell nor cmd; set shell = in its "
+					 "[node] section"),
+				       p);
+	return HOIST_OK;
+}

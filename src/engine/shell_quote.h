@@ -44,6 +44,15 @@ enum hoist_status hoist_shell_command(enum hoist_shell s, const char *const *arg
 				      const char *const *env, char **out,
 				      struct hoist_error *err);
 
+/*
+ * Detecting a node's shell once: the probe line is sent as it is; posix sh prints
+ * ".PSVersion.Major %OS%", cmd "$PSVersionTable.PSVersion.Major Windows_NT", PowerShell
+ * its major version, then "%OS%". HOIST_STATE when the answer fits none.
+ */
+#define HOIST_SHELL_PROBE "echo $PSVersionTable.PSVersion.Major %OS%"
+enum hoist_status hoist_shell_detect_parse(const char *output, enum hoist_shell *out,
+					   struct hoist_error *err);
+
 /* A path inside a node's folder: dir, then a backslash if dir holds one, else "/", then name. */
 char *hoist_shell_join(enum hoist_shell s, const char *dir, const char *name);
 

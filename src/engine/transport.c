@@ -786,3 +786,23 @@ enum hoist_status hoist_transport_get(struct hoist_transport *t, const char *rem
 		return strcmp(local, remote) ? copy_file(remote, local, err) : HOIST_OK;
 	return scp(t, remote, local, false, timeout_ms, err);
 }
+
+enum hoist_status hoist_transport_detect_shell(struct hoist_transport *t, long timeout_ms,
+					       enum hoist_shell *out, struct hoist_error *err)
+{
+	struct hoist_exec_result r;
+	enum hoist_status st;
+	*out = t->shell;
+	if (t->addr.kind != HOIST_TRANSPORT_SSH)
+		return HOIST_OK;
+	hoist_exec_result_init(&r);
+	st = run_line(t, HOIST_SHELL_PROBE, "shell probe", timeout_ms, &r, err);
+	if (st == HOIST_OK)
+		st = hoist_shell_detect_parse(hoist_buf_cstr(&r.out), out, err);
+	if (st == HOIST_OK)
+		t->shell = *out;
+	else
+		hoist_error_prefix(err, _("on node %s"), t->node);
+	hoist_exec_result_done(&r);
+	return st;
+}

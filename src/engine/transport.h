@@ -83,6 +83,9 @@ enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_
  */
 void hoist_transport_set_shell(struct hoist_transport *t, enum hoist_shell shell);
 enum hoist_shell hoist_transport_shell(const struct hoist_transport *t);
+/* Asks the node which shell it runs (once: HOIST_SHELL_PROBE) and sets it; SSH only. */
+enum hoist_status hoist_transport_detect_shell(struct hoist_transport *t, long timeout_ms,
+					       enum hoist_shell *out, struct hoist_error *err);
 /* The node's name, as given to hoist_transport_new. */
 const char *hoist_transport_node(const struct hoist_transport *t);
 /* NAME=VALUE for every command on the node (e.g. HTTPS_PROXY); `local` runs env(1). */
