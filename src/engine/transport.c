@@ -749,7 +749,12 @@ static enum hoist_status scp(struct hoist_transport *t, const char *from, const 
 						t->addr.host, rpath);
 	free(v[n - 1]);
 	v[n - 1] = hoist_xstrdup("-q");
-	v = hoist_xgrow(v, &alloc, n + 4, sizeof *v);
+	v = hoist_xgrow(v, &alloc, n + 6, sizeof *v);
+	if (strcmp(t->ssh_program, "ssh")) {
+		/* The same ssh program as the commands (-S). */
+		v[n++] = hoist_xstrdup("-S");
+		v[n++] = hoist_xstrdup(t->ssh_program);
+	}
 	v[n++] = hoist_xstrdup("--");
 	v[n++] = upload ? hoist_xstrdup(from) : target;
 	v[n++] = upload ? target : hoist_xstrdup(to);
