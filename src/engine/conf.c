@@ -500,6 +500,14 @@ static enum hoist_status set_one(struct hoist_config *c, const char *section, co
 	if (kept_key(section, key)) {
 		if (!*value)
 			return hoist_error_set(err, HOIST_CONFIG, _("%s: %s is empty"), where, key);
+		if (!strcmp(key, "authenticode") && strcmp(value, "check") && strcmp(value, "off"))
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: authenticode must be check or off, not \"%s\""),
+					       where, value);
+		if (!strcmp(key, "backup_copy") && strcmp(value, "true") && strcmp(value, "false"))
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: backup_copy must be true or false, not \"%s\""),
+					       where, value);
 		set_extra(c, section, key, value);
 		return HOIST_OK;
 	}

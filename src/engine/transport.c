@@ -632,9 +632,17 @@ enum hoist_status hoist_transport_mkdir(struct hoist_transport *t, const char *d
 	struct hoist_exec_result r;
 	enum hoist_status st;
 	char *q, *line;
+	char *d;
+	size_t n;
 	if (t->addr.kind == HOIST_TRANSPORT_LOCAL)
 		return hoist_rundir_make_dirs(dir, 0700, err);
-	q = hoist_shell_quote(t->shell, dir);
+	/* "C:\hoist\" would end PowerShell's quoting badly; the folder is the same without. */
+	d = hoist_xstrdup(dir);
+	n = strlen(d);
+	while (n > 1 && (d[n - 1] == '\\' || d[n - 1] == '/') && d[n - 2] != ':')
+		d[--n] = '\0';
+	q = hoist_shell_quote(t->shell, d);
+	free(d);
 	if (!q)
 		return hoist_error_set(err, HOIST_UNSAFE,
 				       _("on node %s, the path %s cannot be passed safely to its %s "
