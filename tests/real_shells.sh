@@ -45,6 +45,14 @@ check "cmd: sqlcmd's backup in one quoted argument" [ "$(received cmd db-backup)
 check "posix: every word in single quotes" [ "$(received posix stop)" = \
 	"'C:\\Program Files\\Octopus Deploy\\Octopus\\Octopus.Server.exe' 'service' '--instance=OctopusServer' '--stop'" ]
 
+# The preflight's probe: Windows has no `true`.
+: > "$REC"; tool -s powershell -p node1 "$SSH_ADDR" >/dev/null
+check "powershell: the probe is exit 0" [ "$(cat "$REC")" = "exit 0" ]
+: > "$REC"; tool -s cmd -p node1 "$SSH_ADDR" >/dev/null
+check "cmd: the probe is exit /b 0" [ "$(cat "$REC")" = "exit /b 0" ]
+: > "$REC"; tool -s posix -p node1 "$SSH_ADDR" >/dev/null
+check "posix: the probe is true" [ "$(cat "$REC")" = "'true'" ]
+
 # A posix line also runs as sent: a hostile argument stays one argument.
 : > "$REC"
 out=$(tool -s posix -e 'HTTPS_PROXY=http://p.example:3128' node1 "$SSH_ADDR" sh -c 'printf "%s|%s\n" "$HTTPS_PROXY" "$1"' sh "it's \$(id); *")

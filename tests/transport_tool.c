@@ -6,6 +6,7 @@
  *   transport_tool [-d CONTROL_DIR] [-o SSH_ARG]... [-t TIMEOUT_MS] [-c] NODE ADDRESS [--] ARGV...
  *   -c: end the shared connection afterwards and report "closed: NAME".
  *   -s SHELL: the node's shell (posix, powershell, cmd); -e NAME=VALUE: its environment.
+ *   -p: instead of ARGV, the preflight's probe (does the node answer?).
  *   -a ACTION: instead of ARGV, the octopus-windows profile's ACTION with the values of
  *      tests/check_shell_quote.c (version 2024.2.1, package and backup in C:\hoist).
  */
@@ -28,7 +29,7 @@ int main(int argc, char **argv)
 {
 	const char *control_dir = NULL;
 	const char *ssh_args[32];
-	int n_ssh = 0, opt, close_after = 0, n_env = 0;
+	int n_ssh = 0, opt, close_after = 0, n_env = 0, probe = 0;
 	const char *shell = NULL, *action = NULL, *env[8];
 	long timeout_ms = 20000;
 	struct hoist_transport *t;
@@ -37,8 +38,11 @@ int main(int argc, char **argv)
 	struct hoist_error err;
 	enum hoist_status st;
 
-	while ((opt = getopt(argc, argv, "+d:o:t:cs:e:a:")) != -1) {
+	while ((opt = getopt(argc, argv, "+d:o:t:cs:e:a:p")) != -1) {
 		switch (opt) {
+		case 'p':
+			probe = 1;
+			break;
 		case 's':
 			shell = optarg;
 			break;
@@ -68,7 +72,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
-	if (argc - optind < (action ? 2 : 3)) {
+	if (argc - optind < (action || probe ? 2 : 3)) {
 		fprintf(stderr, "usage: transport_tool [-d DIR] [-o ARG]... [-t MS] [-c] NODE ADDRESS ARGV...\n");
 		return 2;
 	}
@@ -105,7 +109,9 @@ int main(int argc, char **argv)
 	optind += 2;
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
-	if (action) {
+	if (probe) {
+		st = hoist_transport_probe(t, timeout_ms, &err);
+	} else if (action) {
 		struct hoist_profile *p = NULL;
 		struct hoist_profile_vars vars;
 		struct hoist_profile_cmds cmds;

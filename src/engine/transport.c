@@ -430,11 +430,25 @@ enum hoist_status hoist_transport_run(struct hoist_transport *t, const char *con
 	return st;
 }
 
+static enum hoist_status run_line(struct hoist_transport *t, const char *line,
+				  const char *action, long timeout_ms,
+				  struct hoist_exec_result *r, struct hoist_error *err);
+
 enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_ms,
 					struct hoist_error *err)
 {
 	const char *argv[] = { "true", NULL };
 	struct hoist_exec_options o;
+	struct hoist_exec_result r;
+	enum hoist_status st;
+	if (t->addr.kind == HOIST_TRANSPORT_SSH && t->shell != HOIST_SHELL_POSIX) {
+		/* Windows has no `true`: each shell's own way to succeed. */
+		hoist_exec_result_init(&r);
+		st = run_line(t, t->shell == HOIST_SHELL_CMD ? "exit /b 0" : "exit 0", "probe",
+			      timeout_ms, &r, err);
+		hoist_exec_result_done(&r);
+		return st;
+	}
 	hoist_exec_options_init(&o);
 	o.action = "probe";
 	o.timeout_ms = timeout_ms;
