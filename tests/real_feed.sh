@@ -73,6 +73,9 @@ check "... the SHA-256 the stage computed is recorded (no checksum was given)" \
 	[ "$(jq -r '.evidence[] | select(.item == "package-2024.2.1") | .sha256' "$(latest_run)plan.json")" = "$SUM" ]
 check "... the journal says the signature was not checked, and why" \
 	grep -q 'Authenticode signature not checked (\[feed\] authenticode = off)' "$J"
+rc=0; h upgrade --to 2024.2.1 --dry-run >/dev/null 2>&1 || rc=$?
+check "a second dry run finds the installer on the node and does not copy it again" \
+	sh -c "[ $rc -eq 0 ] && grep -q '2024.2.1: already on the node at $REMOTE/Octopus.2024.2.1-x64.msi, SHA-256 $SUM checked there' '$(latest_run)journal.jsonl'"
 check "the MSI came from the seed's path" grep -q 'GET /octopus/Octopus.2024.2.1-x64.msi' "$WEB_LOG"
 check "the copy went over the run's SSH connection" grep -q "Accepted publickey" "$K/sshd.log"
 check "nothing on the server changed" [ "$(st .nodes[0].version)" = 2024.1.2 ]

@@ -147,7 +147,18 @@ static enum hoist_status put_installer(struct run *r, struct run_node *n,
 	char *remote = run_node_package_path(r, n, &p->version);
 	char got[65];
 	long long size = -1;
-	enum hoist_status st = hoist_transport_mkdir(n->t, n->plan->remote_dir, HASH_TIMEOUT_MS, err);
+	enum hoist_status st;
+	/* Already there and whole (a dry run before, a resumed run): not copied again. */
+	if (sha && hoist_transport_file_sha256(n->t, remote, HASH_TIMEOUT_MS, got, &size, NULL) ==
+			   HOIST_OK &&
+	    !strcmp(got, sha)) {
+		run_log(r, "stage", n->plan->name,
+			_("%s: already on the node at %s, SHA-256 %s checked there"),
+			p->version.text, remote, got);
+		free(remote);
+		return HOIST_OK;
+	}
+	st = hoist_transport_mkdir(n->t, n->plan->remote_dir, HASH_TIMEOUT_MS, err);
 	if (st == HOIST_OK)
 		st = hoist_transport_put(n->t, local, remote, COPY_TIMEOUT_MS, err);
 	if (st == HOIST_OK)
