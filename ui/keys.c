@@ -57,6 +57,8 @@ static const struct ui_key_row table[] = {
 	  N_("Run the rollback guide's steps now, through the engine.") },
 	{ UI_ACT_SAVE, { 'w' }, N_("w"), N_("save guide"),
 	  N_("Save the rollback guide as a text file in the run's folder.") },
+	{ UI_ACT_BUNDLE, { 'B' }, N_("B"), N_("support bundle"),
+	  N_("Save a support bundle of the run: plan, journal, topology; no keys, no backups.") },
 	{ UI_ACT_ENTER, { '\n', '\r', UI_FKEY(KEY_ENTER) }, N_("Enter"), N_("next"),
 	  N_("Accept and go to the next screen.") },
 	{ UI_ACT_BACK, { UI_ESC, UI_FKEY(KEY_BACKSPACE), 127, 8 }, N_("Esc/Bksp"), N_("back"),

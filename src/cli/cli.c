@@ -30,6 +30,8 @@ const struct cli_command cli_commands[] = {
 	  N_("show the rollback guide of a failed run (--guide) or carry it out (--run)") },
 	{ "downgrade", cmd_downgrade, CLI_CONFIG,
 	  N_("go back to a version this server ran before, from a backup taken at it") },
+	{ "bundle", cmd_bundle, CLI_CONFIG,
+	  N_("save a run as one support file: plan, journal, topology; no secrets") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };

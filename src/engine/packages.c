@@ -12,6 +12,7 @@
 #include "packages.h"
 #include "run.h"
 #include "shell_quote.h"
+#include "transport.h"
 #include "xalloc.h"
 
 /* Checksums files are small: a line per package. */
@@ -230,6 +231,55 @@ enum hoist_status hoist_package_resolve(const struct hoist_config *cfg,
 	if (st != HOIST_OK)
 		hoist_package_done(out);
 	return st;
+}
+
+/* ---- a remote node's shell and folder ---- */
+
+/* shell = auto: the node is asked once, and the plan keeps the answer. */
+static enum hoist_status detect_shell(const struct hoist_config *cfg, struct hoist_plan_node *n,
+				      const char **shell, struct hoist_error *err)
+{
+	struct hoist_transport *t;
+	enum hoist_shell sh;
+	enum hoist_status st = hoist_transport_new(n->name, n->transport, NULL, &t, err);
+	if (st != HOIST_OK)
+		return st;
+	if (cfg->ssh_config) {
+		hoist_transport_add_ssh_arg(t, "-F");
+		hoist_transport_add_ssh_arg(t, cfg->ssh_config);
+	}
+	st = hoist_transport_detect_shell(t, 30000, &sh, err);
+	hoist_transport_free(t);
+	if (st == HOIST_OK)
+		*shell = hoist_shell_name(sh);
+	return st;
+}
+
+enum hoist_status hoist_plan_node_files(const struct hoist_config *cfg,
+				       struct hoist_plan_node *n, struct hoist_error *err)
+{
+	char *sec = hoist_xasprintf("node.%s", n->name);
+	const char *shell = hoist_config_get(cfg, sec, "shell");
+	const char *dir = hoist_config_get(cfg, sec, "remote_dir");
+	free(sec);
+	if (!strcmp(n->transport, "local"))
+		return HOIST_OK;
+	if (shell && !strcmp(shell, "auto") && detect_shell(cfg, n, &shell, err) != HOIST_OK)
+		return HOIST_NETWORK;
+	if (shell && !strcmp(shell, "sh"))
+		shell = NULL;
+	else if (shell && !strcmp(shell, "pwsh"))
+		shell = "powershell";
+	else if (shell && !strcasecmp(shell, "cmd.exe"))
+		shell = "cmd";
+	n->shell = (char *)shell;
+	if (!dir)
+		dir = hoist_config_get(cfg, "upgrade", "remote_dir");
+	/* Defaults: a folder only hoist writes in, on each kind of system. */
+	n->remote_dir = (char *)(dir ? dir : shell && strcmp(shell, "posix")
+						     ? "C:\\ProgramData\\hoist"
+						     : "/var/tmp/hoist");
+	return HOIST_OK;
 }
 
 /* ---- where the files of a plan will be ---- */

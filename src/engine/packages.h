@@ -35,6 +35,15 @@ bool hoist_package_is_image(const struct hoist_plan_package *p);
 /* The file name of a package on a node: the last part of its address (a new string). */
 char *hoist_package_file_name(const struct hoist_plan_package *p);
 
+/*
+ * A remote node's shell and folder (n->shell and n->remote_dir, borrowed from cfg or
+ * static: copy them before cfg goes): [node "NAME"] shell and remote_dir, else [upgrade]
+ * remote_dir, else a default by shell; shell = auto asks the node (HOIST_NETWORK when it
+ * cannot). A `local` node has neither.
+ */
+enum hoist_status hoist_plan_node_files(const struct hoist_config *cfg,
+				       struct hoist_plan_node *n, struct hoist_error *err);
+
 /* One file of a plan and where it will be. */
 struct hoist_file_place {
 	char *what;  /* owned: "installer 2024.2.1", "database backup" */

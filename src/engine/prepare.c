@@ -96,54 +96,6 @@ static long long window_estimate(const struct hoist_config *cfg)
 	return est;
 }
 
-/* shell = auto: the node is asked once, and the plan keeps the answer. */
-static enum hoist_status detect_shell(const struct hoist_config *cfg, struct hoist_plan_node *n,
-				      const char **shell, struct hoist_error *err)
-{
-	struct hoist_transport *t;
-	enum hoist_shell sh;
-	enum hoist_status st = hoist_transport_new(n->name, n->transport, NULL, &t, err);
-	if (st != HOIST_OK)
-		return st;
-	if (cfg->ssh_config) {
-		hoist_transport_add_ssh_arg(t, "-F");
-		hoist_transport_add_ssh_arg(t, cfg->ssh_config);
-	}
-	st = hoist_transport_detect_shell(t, 30000, &sh, err);
-	hoist_transport_free(t);
-	if (st == HOIST_OK)
-		*shell = hoist_shell_name(sh);
-	return st;
-}
-
-/* A remote node's shell and folder: [node] shell and remote_dir, else [upgrade] remote_dir. */
-static enum hoist_status node_files(const struct hoist_config *cfg, struct hoist_plan_node *n,
-				    struct hoist_error *err)
-{
-	char *sec = hoist_xasprintf("node.%s", n->name);
-	const char *shell = hoist_config_get(cfg, sec, "shell");
-	const char *dir = hoist_config_get(cfg, sec, "remote_dir");
-	free(sec);
-	if (!strcmp(n->transport, "local"))
-		return HOIST_OK;
-	if (shell && !strcmp(shell, "auto") && detect_shell(cfg, n, &shell, err) != HOIST_OK)
-		return HOIST_NETWORK;
-	if (shell && !strcmp(shell, "sh"))
-		shell = NULL;
-	else if (shell && !strcmp(shell, "pwsh"))
-		shell = "powershell";
-	else if (shell && !strcasecmp(shell, "cmd.exe"))
-		shell = "cmd";
-	n->shell = (char *)shell;
-	if (!dir)
-		dir = hoist_config_get(cfg, "upgrade", "remote_dir");
-	/* Defaults: a folder only hoist writes in, on each kind of system. */
-	n->remote_dir = (char *)(dir ? dir : shell && strcmp(shell, "posix")
-						     ? "C:\\ProgramData\\hoist"
-						     : "/var/tmp/hoist");
-	return HOIST_OK;
-}
-
 /* The configured nodes, each checked against the server's list; or the server's only node. */
 static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoist_octopus *oc,
 				      const struct hoist_version *current,
@@ -191,7 +143,7 @@ static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoi
 		v[i].url = c->url;
 		v[i].version = *current;
 		*n = i + 1;
-		if (node_files(cfg, &v[i], err) != HOIST_OK) {
+		if (hoist_plan_node_files(cfg, &v[i], err) != HOIST_OK) {
 			free(v);
 			hoist_octopus_nodes_done(&sn);
 			return HOIST_NETWORK;
