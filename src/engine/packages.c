@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "packages.h"
+#include "profile.h"
 #include "run.h"
 #include "shell_quote.h"
 #include "transport.h"
@@ -308,9 +309,31 @@ static bool remote(const struct hoist_plan_node *n)
 	return n->transport && strcmp(n->transport, "local");
 }
 
+/* Whether the plan's profile (with the [profile] settings) gives install the installer. */
+static bool install_takes_package(const struct hoist_config *cfg, const struct hoist_plan *p)
+{
+	struct hoist_profile_setting *set = hoist_xcalloc(cfg->n_extra + 1, sizeof *set);
+	struct hoist_profile *prof = NULL;
+	size_t k = 0;
+	bool takes = true;
+	for (size_t i = 0; i < cfg->n_extra; i++)
+		if (!strcmp(cfg->extra[i].section, "profile")) {
+			set[k].key = cfg->extra[i].key;
+			set[k++].value = cfg->extra[i].value;
+		}
+	if (hoist_profile_new(p->profile, set, k, &prof, NULL) == HOIST_OK) {
+		const char *t = hoist_profile_template(prof, "install");
+		takes = t && strstr(t, "{package}");
+	}
+	hoist_profile_free(prof);
+	free(set);
+	return takes;
+}
+
 void hoist_plan_file_places(const struct hoist_config *cfg, const struct hoist_plan *p,
 			    struct hoist_file_place **out, size_t *n)
 {
+	bool copied = install_takes_package(cfg, p);
 	char *state = hoist_config_state_dir(cfg), *cache = hoist_xasprintf("%s/cache", state);
 	const struct hoist_plan_node *primary = hoist_plan_primary(p);
 	size_t alloc = 0;
@@ -333,7 +356,7 @@ void hoist_plan_file_places(const struct hoist_config *cfg, const struct hoist_p
 		name = hoist_package_file_name(k);
 		for (size_t j = 0; j < p->n_nodes; j++) {
 			const struct hoist_plan_node *nd = &p->nodes[j];
-			if (!remote(nd))
+			if (!remote(nd) || !copied)
 				continue;
 			place(out, n, &alloc, hoist_xasprintf(_("installer %s"), k->version.text),
 			      nd->name,

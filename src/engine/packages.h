@@ -54,7 +54,8 @@ struct hoist_file_place {
 
 /*
  * Where every file of the plan will be: each installer in the cache here and in each
- * remote node's folder, the database backup on the primary and here. Freed with
+ * remote node's folder (when the profile's install takes {package}), the database backup
+ * on the primary and here. Freed with
  * hoist_file_places_free.
  */
 void hoist_plan_file_places(const struct hoist_config *cfg, const struct hoist_plan *p,
