@@ -76,6 +76,8 @@ check "... the journal says the signature was not checked, and why" \
 rc=0; h upgrade --to 2024.2.1 --dry-run >/dev/null 2>&1 || rc=$?
 check "a second dry run finds the installer on the node and does not copy it again" \
 	sh -c "[ $rc -eq 0 ] && grep -q '2024.2.1: already on the node at $REMOTE/Octopus.2024.2.1-x64.msi, SHA-256 $SUM checked there' '$(latest_run)journal.jsonl'"
+check "the pre-upgrade gate measured the free space of the node's folder (before it existed)" \
+	grep -q "node1: [0-9]* MB free in $REMOTE" "$J"
 check "the MSI came from the seed's path" grep -q 'GET /octopus/Octopus.2024.2.1-x64.msi' "$WEB_LOG"
 check "the copy went over the run's SSH connection" grep -q "Accepted publickey" "$K/sshd.log"
 check "nothing on the server changed" [ "$(st .nodes[0].version)" = 2024.1.2 ]

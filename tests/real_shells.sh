@@ -10,7 +10,7 @@ cat > "$TMPROOT/record.sh" <<EOF
 #!/bin/sh
 printf '%s\n' "\$SSH_ORIGINAL_COMMAND" >> "$REC"
 case "\$SSH_ORIGINAL_COMMAND" in
-"'"*|[A-Z]*=\'*) exec sh -c "\$SSH_ORIGINAL_COMMAND" ;;
+"'"*|[A-Za-z]*=\'*) exec sh -c "\$SSH_ORIGINAL_COMMAND" ;;
 esac
 EOF
 chmod +x "$TMPROOT/record.sh"
@@ -52,6 +52,13 @@ check "powershell: the probe is exit 0" [ "$(cat "$REC")" = "exit 0" ]
 check "cmd: the probe is exit /b 0" [ "$(cat "$REC")" = "exit /b 0" ]
 : > "$REC"; tool -s posix -p node1 "$SSH_ADDR" >/dev/null
 check "posix: the probe is true" [ "$(cat "$REC")" = "'true'" ]
+
+# The free space of a node's folder: Get-PSDrive of its drive; df of its nearest parent.
+: > "$REC"; tool -s powershell -f 'C:\ProgramData\hoist' node1 "$SSH_ADDR" >/dev/null
+check "powershell: free space from Get-PSDrive of the folder's drive" [ "$(cat "$REC")" = "(Get-PSDrive -Name C).Free" ]
+out=$(tool -s posix -f "$TMPROOT/not/yet/there" node1 "$SSH_ADDR")
+check "posix: free space of a folder not made yet, from its parent" \
+	sh -c "echo \"\$1\" | grep -q '^free: [1-9][0-9]*$'" sh "$out"
 
 # A posix line also runs as sent: a hostile argument stays one argument.
 : > "$REC"

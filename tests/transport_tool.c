@@ -7,6 +7,7 @@
  *   -c: end the shared connection afterwards and report "closed: NAME".
  *   -s SHELL: the node's shell (posix, powershell, cmd); -e NAME=VALUE: its environment.
  *   -p: instead of ARGV, the preflight's probe (does the node answer?).
+ *   -f PATH: instead of ARGV, the free bytes where PATH is ("free: N").
  *   -a ACTION: instead of ARGV, the octopus-windows profile's ACTION with the values of
  *      tests/check_shell_quote.c (version 2024.2.1, package and backup in C:\hoist).
  */
@@ -30,7 +31,7 @@ int main(int argc, char **argv)
 	const char *control_dir = NULL;
 	const char *ssh_args[32];
 	int n_ssh = 0, opt, close_after = 0, n_env = 0, probe = 0;
-	const char *shell = NULL, *action = NULL, *env[8];
+	const char *shell = NULL, *action = NULL, *env[8], *free_path = NULL;
 	long timeout_ms = 20000;
 	struct hoist_transport *t;
 	struct hoist_exec_options o;
@@ -38,8 +39,11 @@ int main(int argc, char **argv)
 	struct hoist_error err;
 	enum hoist_status st;
 
-	while ((opt = getopt(argc, argv, "+d:o:t:cs:e:a:p")) != -1) {
+	while ((opt = getopt(argc, argv, "+d:o:t:cs:e:a:pf:")) != -1) {
 		switch (opt) {
+		case 'f':
+			free_path = optarg;
+			break;
 		case 'p':
 			probe = 1;
 			break;
@@ -72,7 +76,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
-	if (argc - optind < (action || probe ? 2 : 3)) {
+	if (argc - optind < (action || probe || free_path ? 2 : 3)) {
 		fprintf(stderr, "usage: transport_tool [-d DIR] [-o ARG]... [-t MS] [-c] NODE ADDRESS ARGV...\n");
 		return 2;
 	}
@@ -111,6 +115,10 @@ int main(int argc, char **argv)
 		optind++;
 	if (probe) {
 		st = hoist_transport_probe(t, timeout_ms, &err);
+	} else if (free_path) {
+		long long bytes = -1;
+		st = hoist_transport_free_bytes(t, free_path, timeout_ms, &bytes, &err);
+		printf("free: %lld\n", bytes);
 	} else if (action) {
 		struct hoist_profile *p = NULL;
 		struct hoist_profile_vars vars;

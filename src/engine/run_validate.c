@@ -40,31 +40,6 @@ enum hoist_status run_gate(struct run *r, const char *step, const char *node,
 	return HOIST_OK;
 }
 
-/* Free space in a posix node's folder (df -Pk), in bytes; -1 when it cannot be told. */
-static long long node_free_bytes(struct run *r, struct run_node *n)
-{
-	const char *argv[] = { "df", "-Pk", n->plan->remote_dir, NULL };
-	struct hoist_exec_options o;
-	struct hoist_exec_result x;
-	long long kb = -1;
-	(void)r;
-	if (hoist_transport_shell(n->t) != HOIST_SHELL_POSIX)
-		return -1;
-	hoist_exec_options_init(&o);
-	o.action = "df";
-	o.timeout_ms = 20000;
-	hoist_exec_result_init(&x);
-	if (hoist_transport_run(n->t, argv, &o, &x, NULL) == HOIST_OK) {
-		/* The second line: filesystem, blocks, used, available, ... */
-		const char *l = strchr(hoist_buf_cstr(&x.out), '\n');
-		long long f[4];
-		if (l && sscanf(l + 1, "%*s %lld %lld %lld %lld", &f[0], &f[1], &f[2], &f[3]) == 4)
-			kb = f[2];
-	}
-	hoist_exec_result_done(&x);
-	return kb >= 0 ? kb * 1024 : -1;
-}
-
 enum hoist_status run_validate_pre(struct run *r, struct hoist_error *err)
 {
 	struct hoist_octopus *oc = run_client(r, NULL);
@@ -108,12 +83,17 @@ enum hoist_status run_validate_pre(struct run *r, struct hoist_error *err)
 		if (st != HOIST_OK || !n->plan->remote_dir ||
 		    hoist_transport_kind(n->t) != HOIST_TRANSPORT_SSH)
 			continue;
-		free_b = node_free_bytes(r, n);
-		if (free_b < 0 && hoist_transport_shell(n->t) != HOIST_SHELL_POSIX)
+		if (hoist_transport_free_bytes(n->t, n->plan->remote_dir, 20000, &free_b, NULL) !=
+		    HOIST_OK)
+			free_b = -1;
+		if (free_b < 0)
 			run_log(r, "preflight", n->plan->name,
 				_("disk space on %s not checked (its shell is %s)"), n->plan->name,
 				hoist_shell_name(hoist_transport_shell(n->t)));
-		else if (free_b >= 0 && free_b < need)
+		else if (free_b >= need)
+			run_log(r, "preflight", n->plan->name, _("%s: %lld MB free in %s"),
+				n->plan->name, free_b >> 20, n->plan->remote_dir);
+		else
 			st = run_gate(r, "preflight", n->plan->name,
 				      hoist_error_set(err, HOIST_STATE,
 						      _("pre-upgrade validation: %s has %lld MB free "

@@ -833,3 +833,53 @@ enum hoist_status hoist_transport_detect_shell(struct hoist_transport *t, long t
 	hoist_exec_result_done(&r);
 	return st;
 }
+
+enum hoist_status hoist_transport_free_bytes(struct hoist_transport *t, const char *path,
+					     long timeout_ms, long long *bytes,
+					     struct hoist_error *err)
+{
+	struct hoist_exec_result r;
+	enum hoist_status st;
+	char *q, *line = NULL;
+	*bytes = -1;
+	if (t->addr.kind == HOIST_TRANSPORT_LOCAL) {
+		*bytes = hoist_stage_free_bytes(path);
+		return HOIST_OK;
+	}
+	if (t->shell == HOIST_SHELL_CMD)
+		return HOIST_OK;
+	if (t->shell == HOIST_SHELL_POWERSHELL) {
+		if (!isalpha((unsigned char)path[0]) || path[1] != ':')
+			return HOIST_OK;
+		line = hoist_xasprintf("(Get-PSDrive -Name %c).Free", path[0]);
+	} else {
+		if (!(q = hoist_shell_quote(t->shell, path)))
+			return hoist_error_set(err, HOIST_UNSAFE,
+					       _("on node %s, the path %s cannot be passed safely to "
+						 "its %s shell"),
+					       t->node, path, hoist_shell_name(t->shell));
+		/* The folder may not be there yet: the nearest parent that is tells. */
+		line = hoist_xasprintf("d=%s; while [ ! -e \"$d\" ]; do d=$(dirname -- \"$d\"); done; "
+				       "df -Pk -- \"$d\"",
+				       q);
+		free(q);
+	}
+	hoist_exec_result_init(&r);
+	st = run_line(t, line, "free space", timeout_ms, &r, err);
+	if (st == HOIST_OK) {
+		const char *out = hoist_buf_cstr(&r.out);
+		long long v[4];
+		if (t->shell == HOIST_SHELL_POWERSHELL) {
+			char *end;
+			long long b = strtoll(out, &end, 10);
+			if (end != out && b >= 0)
+				*bytes = b;
+		} else if ((out = strchr(out, '\n')) &&
+			   sscanf(out + 1, "%*s %lld %lld %lld %lld", &v[0], &v[1], &v[2], &v[3]) == 4) {
+			*bytes = v[2] * 1024;
+		}
+	}
+	hoist_exec_result_done(&r);
+	free(line);
+	return st;
+}

@@ -115,6 +115,15 @@ enum hoist_status hoist_transport_file_sha256(struct hoist_transport *t, const c
 					      long timeout_ms, char sha[65], long long *size,
 					      struct hoist_error *err);
 
+/*
+ * Free bytes where path is (or would be: its nearest existing parent) on the node: posix
+ * df -Pk, powershell Get-PSDrive of the path's drive letter; -1 in *bytes when the shell
+ * cannot tell (cmd, a UNC path). Here for `local`.
+ */
+enum hoist_status hoist_transport_free_bytes(struct hoist_transport *t, const char *path,
+					     long timeout_ms, long long *bytes,
+					     struct hoist_error *err);
+
 /* Ends the shared SSH connection (ssh -O exit) if one was opened; a no-op for local. */
 enum hoist_status hoist_transport_close(struct hoist_transport *t, struct hoist_error *err);
 
