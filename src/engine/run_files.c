@@ -1,5 +1,6 @@
 /* run_files.c: installers to remote nodes and backups back, over the run's one SSH connection. */
 #include "config.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,52 @@ static enum hoist_status put_installer(struct run *r, struct run_node *n,
 	return st;
 }
 
+struct copier {
+	struct run *r;
+	struct run_node *n;
+	const struct hoist_plan_package *p;
+	const char *local, *sha;
+	enum hoist_status st;
+	struct hoist_error err;
+	pthread_t th;
+};
+
+static void *copy_one(void *arg)
+{
+	struct copier *c = arg;
+	c->st = put_installer(c->r, c->n, c->p, c->local, c->sha, &c->err);
+	return NULL;
+}
+
+/* Every remote node at once: each has its own connection; the first failure in node order counts. */
+static enum hoist_status put_everywhere(struct run *r, const struct hoist_plan_package *p,
+					const char *local, const char *sha,
+					struct hoist_error *err)
+{
+	struct copier *c = hoist_xcalloc(r->n_nodes ? r->n_nodes : 1, sizeof *c);
+	enum hoist_status st = HOIST_OK;
+	for (size_t k = 0; k < r->n_nodes; k++) {
+		c[k].r = r;
+		c[k].n = &r->nodes[k];
+		c[k].p = p;
+		c[k].local = local;
+		c[k].sha = sha;
+		c[k].st = HOIST_OK;
+		hoist_error_init(&c[k].err);
+		if (remote_node(&r->nodes[k]))
+			pthread_create(&c[k].th, NULL, copy_one, &c[k]);
+	}
+	for (size_t k = 0; k < r->n_nodes; k++) {
+		if (remote_node(&r->nodes[k]))
+			pthread_join(c[k].th, NULL);
+		if (st == HOIST_OK && c[k].st != HOIST_OK)
+			st = hoist_error_set(err, c[k].st, "%s", hoist_error_message(&c[k].err));
+		hoist_error_done(&c[k].err);
+	}
+	free(c);
+	return st;
+}
+
 /* The versions the run installs: every hop (not the current one, which is only cached). */
 static bool installed_version(struct run *r, const struct hoist_version *v)
 {
@@ -230,10 +277,10 @@ enum hoist_status run_stage_files(struct run *r, struct hoist_error *err)
 		if (st == HOIST_OK)
 			st = check_signature(r, p, local, err);
 		sha = known_sha(r, p, item);
-		for (size_t k = 0; st == HOIST_OK && k < r->n_nodes; k++)
-			if (remote_node(&r->nodes[k]) && install_uses_package(r) &&
-			    (installed_version(r, &p->version) || !hoist_version_cmp(&p->version, &r->plan->from)))
-				st = put_installer(r, &r->nodes[k], p, local, sha, err);
+		if (st == HOIST_OK && install_uses_package(r) &&
+		    (installed_version(r, &p->version) ||
+		     !hoist_version_cmp(&p->version, &r->plan->from)))
+			st = put_everywhere(r, p, local, sha, err);
 		free(item);
 		free(local);
 	}
