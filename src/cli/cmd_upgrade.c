@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cli_guide.h"
 #include "cli_guide.h"
+#include "guide.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"
@@ -51,6 +52,27 @@ struct job {
 	bool started, finished;
 	char *started_id;      /* owned */
 };
+
+/* A run that went past validation failures: its guide (which lists them) is saved. */
+static void save_guide(struct cli *cli, const char *run_id, bool json)
+{
+	struct hoist_guide *g = NULL;
+	struct hoist_plan *plan = NULL;
+	struct hoist_error err;
+	char *dir = NULL;
+	hoist_error_init(&err);
+	if (hoist_guide_load(&cli->conf, run_id, &plan, &dir, &g, &err) != HOIST_OK ||
+	    hoist_guide_save(g, dir, &err) != HOIST_OK)
+		fprintf(stderr, _("hoist: %s\n"), hoist_error_message(&err));
+	else if (g->n_ignored && !json)
+		fprintf(stderr, _("hoist: the validation failures this run went past are in its "
+				  "guide: hoist rollback --guide --run-id %s (also in %s/guide.txt)\n"),
+			run_id, dir);
+	hoist_guide_free(g);
+	hoist_plan_free(plan);
+	free(dir);
+	hoist_error_done(&err);
+}
 
 static void on_started(void *ctx, const char *run_id)
 {
@@ -147,7 +169,7 @@ int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const 
 		rc = 0;
 		/* Failures it went past are in the guide too (guide.txt). */
 		if (ignore_validation && j.run_id && !dry_run)
-			cli_guide_after_failure(cli, j.run_id, false, json);
+			save_guide(cli, j.run_id, json);
 	} else {
 		rc = cli_fail(&j.err);
 		if (j.run_id && !dry_run)

@@ -177,6 +177,17 @@ static enum hoist_status put_installer(struct run *r, struct run_node *n,
 	return st;
 }
 
+/* Whether the plan installs v on that node (an intermediate hop: the primary only). */
+static bool node_installs(struct run *r, const char *node, const struct hoist_version *v)
+{
+	for (size_t i = 0; i < r->plan->n_steps; i++)
+		if (!strcmp(r->plan->steps[i].id, "install") && r->plan->steps[i].node &&
+		    !strcmp(r->plan->steps[i].node, node) &&
+		    !hoist_version_cmp(&r->plan->steps[i].version, v))
+			return true;
+	return false;
+}
+
 struct copier {
 	struct run *r;
 	struct run_node *n;
@@ -185,6 +196,7 @@ struct copier {
 	enum hoist_status st;
 	struct hoist_error err;
 	pthread_t th;
+	bool started;
 };
 
 static void *copy_one(void *arg)
@@ -202,6 +214,8 @@ static enum hoist_status put_everywhere(struct run *r, const struct hoist_plan_p
 	struct copier *c = hoist_xcalloc(r->n_nodes ? r->n_nodes : 1, sizeof *c);
 	enum hoist_status st = HOIST_OK;
 	for (size_t k = 0; k < r->n_nodes; k++) {
+		bool wanted = node_installs(r, r->nodes[k].plan->name, &p->version) ||
+			      !hoist_version_cmp(&p->version, &r->plan->from);
 		c[k].r = r;
 		c[k].n = &r->nodes[k];
 		c[k].p = p;
@@ -209,11 +223,12 @@ static enum hoist_status put_everywhere(struct run *r, const struct hoist_plan_p
 		c[k].sha = sha;
 		c[k].st = HOIST_OK;
 		hoist_error_init(&c[k].err);
-		if (remote_node(&r->nodes[k]))
+		c[k].started = wanted && remote_node(&r->nodes[k]);
+		if (c[k].started)
 			pthread_create(&c[k].th, NULL, copy_one, &c[k]);
 	}
 	for (size_t k = 0; k < r->n_nodes; k++) {
-		if (remote_node(&r->nodes[k]))
+		if (c[k].started)
 			pthread_join(c[k].th, NULL);
 		if (st == HOIST_OK && c[k].st != HOIST_OK)
 			st = hoist_error_set(err, c[k].st, "%s", hoist_error_message(&c[k].err));

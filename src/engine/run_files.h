@@ -45,6 +45,9 @@ enum hoist_status run_validate_node(struct run *r, struct run_node *n,
 				    struct hoist_error *err);
 /* The health-check step: a Health task over the targets, followed to its end. */
 enum hoist_status run_health_check(struct run *r, char **message, struct hoist_error *err);
+enum hoist_status run_op_health_check(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err);
 /*
  * A failed gate: HOIST_STATE as it is; with --ignore-validation-failures, an error line
  * in the journal ("validation failure ignored: ...") and HOIST_OK.

@@ -199,3 +199,12 @@ enum hoist_status run_health_check(struct run *r, char **message, struct hoist_e
 	hoist_octopus_free(oc);
 	return run_gate(r, "health-check", NULL, st, err);
 }
+
+enum hoist_status run_op_health_check(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return run_health_check(r, &res->message, err);
+}
