@@ -46,20 +46,28 @@ check "hoist plan succeeds with the vendor's feed (no package addresses in it)" 
 check "... the installer's address follows the seed's pattern under download_base" \
 	matches "$out" ".*$WEB/octopus/Octopus.2024.2.1-x64.msi"
 check "... the plan says plainly that no checksum was given" matches "$out" '.*SHA-256: none given'
-check "... and that the Authenticode signature will be checked" \
-	matches "$out" '.*Authenticode signature: checked with osslsigncode'
+if command -v osslsigncode >/dev/null; then SIG=osslsigncode; else SIG=unavailable; fi
+if [ "$SIG" = osslsigncode ]; then
+	check "... and that the Authenticode signature will be checked" \
+		matches "$out" '.*Authenticode signature: checked with osslsigncode'
+else
+	check "... and that the Authenticode signature cannot be checked here" \
+		matches "$out" '.*Authenticode signature: not checked (osslsigncode is not installed)'
+fi
 check "... and where the installer will be on the node" \
 	matches "$out" ".*installer 2024.2.1 *node1 *$REMOTE/Octopus.2024.2.1-x64.msi"
 json=$(h plan --to 2024.2.1 --json)
-check "... in the JSON too: no sha256, its source null, signature osslsigncode" \
-	[ "$(echo "$json" | jq -r '.packages[] | select(.version == "2024.2.1") | "\(.sha256) \(.checksum_source) \(.signature)"')" = "null null osslsigncode" ]
+check "... in the JSON too: no sha256, its source null, the signature check" \
+	[ "$(echo "$json" | jq -r '.packages[] | select(.version == "2024.2.1") | "\(.sha256) \(.checksum_source) \(.signature)"')" = "null null $SIG" ]
 check "... the node's folder is in the plan" [ "$(echo "$json" | jq -r '.nodes[0].remote_dir')" = "$REMOTE" ]
 
 # The random bytes are no signed MSI: osslsigncode refuses them, and so does the stage.
-rc=0; out=$(h upgrade --to 2024.2.1 --dry-run 2>&1) || rc=$?
-check "an installer without a valid Authenticode signature stops the dry run (exit 1)" [ "$rc" -eq 1 ]
-check "... saying so" matches "$out" '.*no valid Authenticode signature'
-check "... and it never reaches the node" [ ! -e "$REMOTE/Octopus.2024.2.1-x64.msi" ]
+if [ "$SIG" = osslsigncode ]; then
+	rc=0; out=$(h upgrade --to 2024.2.1 --dry-run 2>&1) || rc=$?
+	check "an installer without a valid Authenticode signature stops the dry run (exit 1)" [ "$rc" -eq 1 ]
+	check "... saying so" matches "$out" '.*no valid Authenticode signature'
+	check "... and it never reaches the node" [ ! -e "$REMOTE/Octopus.2024.2.1-x64.msi" ]
+fi
 
 write_conf "authenticode = off"
 rc=0; out=$(h upgrade --to 2024.2.1 --dry-run 2>&1) || rc=$?
