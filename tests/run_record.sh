@@ -37,6 +37,13 @@ check "... as a dry run: nothing on the server changed" [ "$(changes_since "$lin
 check "... the server is as it was" as_before
 check "... and the journal says it resumed a dry run" grep -q "resuming the dry run" "$j"
 
+# A dry run's plan, run again, is a dry run: nothing to confirm, nothing changes.
+cp "$(latest_run)plan.json" "$TMPROOT/dry-plan.json"
+lines=$(wc -l <"$D/timeline.jsonl")
+rc=0; h upgrade --plan "$TMPROOT/dry-plan.json" </dev/null >/dev/null 2>&1 || rc=$?
+check "a dry run's plan runs as a dry run (exit 0, nothing asked)" [ "$rc" -eq 0 ]
+check "... and changes nothing" [ "$(changes_since "$lines")" -eq 0 ]
+
 # A run that ended: resume says so, exits 0 and writes nothing into it.
 rc=0; out=$(h resume 2>&1) || rc=$?
 check "resume of an ended run exits 0" [ "$rc" -eq 0 ]
@@ -62,17 +69,21 @@ rc=0; out=$(h rollback --run </dev/null 2>&1) || rc=$?
 check "rollback --run of a done run says it is a deliberate downgrade" matches "$out" ".*deliberate downgrade.*"
 check "... and changes nothing without --yes (exit 2)" [ "$rc" -eq 2 ]
 
-# wait-tasks: queued tasks count, server-wide (system tasks keep arriving in maintenance).
+# wait-tasks: queued tasks count, server-wide. A task no node takes (no node has room
+# for one) stays queued, and belongs to no node until one picks it up.
 run_sb tasks --nodes 2 --version 2024.1.2
 DATA=$(st .data_sha256)
-"$SANDBOX" config "$D" set system-rate=600,task-rate=0 >/dev/null
+"$SANDBOX" config "$D" set task-rate=0 >/dev/null
+for n in node1 node2; do
+	api -X PUT -d '{"MaxConcurrentTasks": 0}' "$URL/api/octopusservernodes/OctopusServerNodes-$n" >/dev/null
+done
+api -X POST -d '{"Name": "Health", "Description": "queued for the test", "Arguments": {}}' "$URL/api/tasks" >/dev/null
 printf '[upgrade]\nwait_tasks_timeout = 2\n' >>"$CONF"
 rc=0; h upgrade --to 2024.2.1 --yes >"$TMPROOT/tasks.out" 2>&1 || rc=$?
 check "wait-tasks does not pass while tasks are queued in the cluster (exit 1)" [ "$rc" -eq 1 ]
 check "... it says tasks were still running" grep -q "tasks were still running" "$TMPROOT/tasks.out"
 check "... and reported the live count" jq -se 'any(.[]; .event == "progress" and .step == "wait-tasks" and .tasks_left > 0)' "$(latest_run)journal.jsonl"
 check "... no node was stopped" [ "$(jq -s '[.[] | select(.event == "step-start" and .step == "stop" and .phase != "revert")] | length' "$(latest_run)journal.jsonl")" -eq 0 ]
-"$SANDBOX" config "$D" set system-rate=0 >/dev/null
 
 # A plan that cannot be saved stops the run at the next safe point, saying why.
 run_sb save --nodes 1 --version 2024.1.2
