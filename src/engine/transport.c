@@ -30,6 +30,7 @@ struct hoist_transport {
 	enum hoist_shell shell; /* the node's shell, which receives the remote command */
 	char **env;          /* owned, NULL-terminated: NAME=VALUE set for every command */
 	char *scp_program;   /* owned */
+	char *record_dir;    /* owned; NULL: commands leave no record */
 };
 
 void hoist_transport_addr_init(struct hoist_transport_addr *a)
@@ -220,6 +221,7 @@ void hoist_transport_free(struct hoist_transport *t)
 	free(t->scp_program);
 	hoist_exec_argv_free(t->ssh_args);
 	hoist_exec_argv_free(t->env);
+	free(t->record_dir);
 	free(t);
 }
 
@@ -242,6 +244,12 @@ void hoist_transport_set_ssh_program(struct hoist_transport *t, const char *prog
 void hoist_transport_set_connect_timeout(struct hoist_transport *t, int seconds)
 {
 	t->connect_timeout = seconds > 0 ? seconds : 15;
+}
+
+void hoist_transport_set_record_dir(struct hoist_transport *t, const char *dir)
+{
+	free(t->record_dir);
+	t->record_dir = dir ? hoist_xstrdup(dir) : NULL;
 }
 
 void hoist_transport_add_ssh_arg(struct hoist_transport *t, const char *arg)
@@ -303,8 +311,12 @@ static void ssh_prefix(const struct hoist_transport *t, char ***v, size_t *n, si
 #undef PUSH
 }
 
-enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const char *const *argv,
-				       char ***out, struct hoist_error *err)
+/*
+ * With remote_pid, the remote shell first says who it is on stderr, then becomes the
+ * command (exec keeps the pid): a killed engine's action can then be found on the node.
+ */
+static enum hoist_status build_argv(const struct hoist_transport *t, const char *const *argv,
+				    bool remote_pid, char ***out, struct hoist_error *err)
 {
 	char **v = NULL, *line;
 	size_t n = 0, alloc = 0;
@@ -334,10 +346,42 @@ enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const ch
 		*out = v;
 		return HOIST_OK;
 	}
-	st = hoist_shell_command(t->shell, argv, (const char *const *)t->env, &line, err);
-	if (st != HOIST_OK) {
-		hoist_error_prefix(err, _("on node %s"), t->node);
-		return st;
+	if (remote_pid && t->shell == HOIST_SHELL_POSIX) {
+		/* Says its pid, then becomes the command (exec keeps the pid); the
+		 * environment goes before exec, as assignments, so the command gets it. */
+		struct hoist_buf cmd;
+		char *words;
+		hoist_buf_init(&cmd, 0);
+		hoist_buf_puts(&cmd, "echo hoist-remote-pid:$$ >&2; ");
+		for (size_t i = 0; t->env[i]; i++) {
+			const char *eq = strchr(t->env[i], '=');
+			char *q = eq ? hoist_shell_quote(t->shell, eq + 1) : NULL;
+			if (!q) {
+				hoist_buf_done(&cmd);
+				return hoist_error_set(err, HOIST_UNSAFE,
+						       _("on node %s, the environment setting %s "
+							 "cannot be passed safely"),
+						       t->node, t->env[i]);
+			}
+			hoist_buf_printf(&cmd, "%.*s=%s ", (int)(eq - t->env[i]), t->env[i], q);
+			free(q);
+		}
+		st = hoist_shell_command(t->shell, argv, NULL, &words, err);
+		if (st != HOIST_OK) {
+			hoist_buf_done(&cmd);
+			hoist_error_prefix(err, _("on node %s"), t->node);
+			return st;
+		}
+		hoist_buf_printf(&cmd, "exec %s", words);
+		free(words);
+		line = hoist_buf_detach(&cmd, NULL);
+	} else {
+		/* PowerShell and cmd have no exec: their commands leave no pid line. */
+		st = hoist_shell_command(t->shell, argv, (const char *const *)t->env, &line, err);
+		if (st != HOIST_OK) {
+			hoist_error_prefix(err, _("on node %s"), t->node);
+			return st;
+		}
 	}
 	ssh_prefix(t, &v, &n, &alloc);
 	v = hoist_xgrow(v, &alloc, n + 3, sizeof *v);
@@ -346,6 +390,12 @@ enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const ch
 	v[n] = NULL;
 	*out = v;
 	return HOIST_OK;
+}
+
+enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const char *const *argv,
+				       char ***out, struct hoist_error *err)
+{
+	return build_argv(t, argv, false, out, err);
 }
 
 /* ssh's own failures (exit 255), told apart from a remote command exiting with 255. */
@@ -404,13 +454,16 @@ enum hoist_status hoist_transport_run(struct hoist_transport *t, const char *con
 	enum ssh_failure f;
 	char **v;
 
-	st = hoist_transport_argv(t, argv, &v, err);
-	if (st != HOIST_OK)
-		return st;
 	if (o)
 		opts = *o;
 	else
 		hoist_exec_options_init(&opts);
+	if (!opts.record_dir)
+		opts.record_dir = t->record_dir;
+	opts.remote_pid_line = opts.record_dir && t->addr.kind == HOIST_TRANSPORT_SSH;
+	st = build_argv(t, argv, opts.remote_pid_line, &v, err);
+	if (st != HOIST_OK)
+		return st;
 	opts.node = t->node;
 	if (!opts.action)
 		opts.action = argv[0];
@@ -440,6 +493,7 @@ enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_
 	const char *argv[] = { "true", NULL };
 	struct hoist_exec_options o;
 	struct hoist_exec_result r;
+	char *dir = t->record_dir;
 	enum hoist_status st;
 	if (t->addr.kind == HOIST_TRANSPORT_SSH && t->shell != HOIST_SHELL_POSIX) {
 		/* Windows has no `true`: each shell's own way to succeed. */
@@ -452,7 +506,38 @@ enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_
 	hoist_exec_options_init(&o);
 	o.action = "probe";
 	o.timeout_ms = timeout_ms;
-	return hoist_transport_run(t, argv, &o, NULL, err);
+	t->record_dir = NULL; /* `true` changes nothing: nobody needs to wait for it */
+	st = hoist_transport_run(t, argv, &o, NULL, err);
+	t->record_dir = dir;
+	return st;
+}
+
+enum hoist_status hoist_transport_remote_running(struct hoist_transport *t, long pid,
+						  bool *running, struct hoist_error *err)
+{
+	char num[32];
+	const char *argv[] = { "kill", "-0", num, NULL };
+	struct hoist_exec_options o;
+	struct hoist_exec_result r;
+	char *dir = t->record_dir;
+	enum hoist_status st;
+	*running = false;
+	if (t->addr.kind != HOIST_TRANSPORT_SSH || pid < 2)
+		return HOIST_OK;
+	snprintf(num, sizeof num, "%ld", pid);
+	hoist_exec_options_init(&o);
+	o.action = "kill -0";
+	o.timeout_ms = 20000;
+	hoist_exec_result_init(&r);
+	t->record_dir = NULL; /* a probe leaves no record */
+	st = hoist_transport_run(t, argv, &o, &r, err);
+	t->record_dir = dir;
+	if (st == HOIST_OK)
+		*running = true;
+	else if (st == HOIST_COMMAND)
+		st = HOIST_OK; /* no such process */
+	hoist_exec_result_done(&r);
+	return st;
 }
 
 enum hoist_status hoist_transport_close(struct hoist_transport *t, struct hoist_error *err)
