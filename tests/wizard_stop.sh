@@ -7,13 +7,10 @@ before=$(sb_status .data_sha256)
 wizard_start 80 24
 shows "connect" "Version        2024.1.2"
 start_upgrade 2024.3.1
-# Asked once the window has begun (the checks before it take a few hundred milliseconds):
-# then what the run changed is undone, rather than a race with the first change.
+# The stop is asked once the run has changed something (maintenance mode on), so that
+# there is something to undo, however fast the first steps are.
 i=0
-until grep -q '"event":"step-start","step":"maintenance-on"' "$(newest_run)journal.jsonl" 2>/dev/null ||
-	[ $i -ge 200 ]; do
-	sleep 0.05; i=$((i + 1))
-done
+while [ "$(sb_status .maintenance)" != true ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 keys s
 shows "s asks first" "Stop the run at the next safe point"
 keys y
