@@ -11,8 +11,7 @@
 
 static struct hoist_plan *plan; /* owned; NULL when it could not be built */
 static struct hoist_error plan_err;
-static int top;                 /* first step shown */
-static int step_rows;
+static struct ui_pager steps;   /* the steps' page */
 
 static void say_preparing(struct ui_state *s)
 {
@@ -31,7 +30,7 @@ static void enter(struct ui_state *s)
 	plan = NULL;
 	hoist_error_done(&plan_err);
 	hoist_error_init(&plan_err);
-	top = 0;
+	steps.top = 0;
 	if (!s->has_target || !s->connected) {
 		hoist_error_set(&plan_err, HOIST_STATE, _("Choose a version first (Esc goes back)."));
 		return;
@@ -60,12 +59,10 @@ static void put_line(void *ctx, const char *p, size_t n)
 static void draw_steps(struct ui_state *s, int y)
 {
 	long pnr = hoist_plan_pnr_index(plan);
-	step_rows = ui_body_bottom() - y + 1;
-	if (top > (int)plan->n_steps - step_rows)
-		top = (int)plan->n_steps - step_rows;
-	if (top < 0)
-		top = 0;
-	for (int r = 0; r < step_rows && (size_t)(top + r) < plan->n_steps; r++) {
+	int top;
+	ui_pager_fit(&steps, (int)plan->n_steps, ui_body_bottom() - y + 1);
+	top = steps.top;
+	for (int r = 0; r < steps.rows && (size_t)(top + r) < plan->n_steps; r++) {
 		const struct hoist_plan_step *st = &plan->steps[top + r];
 		const struct hoist_step_info *info = hoist_step_info(st->id);
 		bool is_pnr = top + r == pnr;
@@ -184,25 +181,10 @@ static int start_done(struct ui_state *s, const char *text)
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action(k)) {
-	case UI_ACT_UP:
-		top--;
-		break;
-	case UI_ACT_DOWN:
-		top++;
-		break;
-	case UI_ACT_PGUP:
-		top -= step_rows > 1 ? step_rows - 1 : 1;
-		break;
-	case UI_ACT_PGDN:
-		top += step_rows > 1 ? step_rows - 1 : 1;
-		break;
-	case UI_ACT_HOME:
-		top = 0;
-		break;
-	case UI_ACT_END:
-		top = plan ? (int)plan->n_steps : 0;
-		break;
+	enum ui_action a = ui_key_action(k);
+	if (ui_pager_key(&steps, a))
+		return UI_REDRAW;
+	switch (a) {
 	case UI_ACT_ENTER:
 		if (plan) {
 			char *q = hoist_xasprintf(_("Type %s to start:"), plan->to.text);

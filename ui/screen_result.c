@@ -17,7 +17,7 @@ static struct hoist_guide *guide;  /* owned; NULL after a success */
 static char *guide_text;           /* owned */
 static char *run_dir;              /* owned */
 static char *load_error;           /* owned: why the result could not be read */
-static int top, page;              /* the guide pager's first line and height */
+static struct ui_pager view;       /* the guide's page */
 
 static bool is_rollback(void)
 {
@@ -37,7 +37,7 @@ static void forget(void)
 	plan = NULL;
 	guide = NULL;
 	guide_text = run_dir = load_error = NULL;
-	top = 0;
+	view.top = 0;
 }
 
 /* The guide of the newest upgrade run (a failed rollback's guide would go forward again). */
@@ -238,17 +238,13 @@ static void draw_failure(struct ui_state *s, int y)
 		     _("The rollback guide of run %s (r runs it, w saves it):"),
 		     guide->run_id ? guide->run_id : "?");
 	ui_hline(y++);
-	page = ui_body_bottom() - y + 1;
 	total = ui_wrap_text(guide_text, COLS - 4, pager_line, &(struct pager){ 0, 1 << 30, -1 });
-	if (top > total - page)
-		top = total - page;
-	if (top < 0)
-		top = 0;
-	pg = (struct pager){ y, top, ui_body_bottom() };
+	ui_pager_fit(&view, total, ui_body_bottom() - y + 1);
+	pg = (struct pager){ y, view.top, ui_body_bottom() };
 	ui_wrap_text(guide_text, COLS - 4, pager_line, &pg);
-	if (total > page)
-		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), top + 1,
-			top + page < total ? top + page : total, total);
+	if (total > view.rows)
+		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), view.top + 1,
+			ui_pager_last(&view), total);
 }
 
 static void draw(struct ui_state *s)
@@ -288,7 +284,10 @@ static int rollback_done(struct ui_state *s, const char *text)
 static int key(struct ui_state *s, int k)
 {
 	struct hoist_error err;
-	switch (ui_key_action_for(ui_screen_result.actions, k)) {
+	enum ui_action a = ui_key_action_for(ui_screen_result.actions, k);
+	if (ui_pager_key(&view, a))
+		return UI_REDRAW;
+	switch (a) {
 	case UI_ACT_ROLLBACK:
 		if (!guide || sum.state == HOIST_RUN_OK || sum.state == HOIST_RUN_UNDONE)
 			return UI_STAY;
@@ -318,12 +317,6 @@ static int key(struct ui_state *s, int k)
 	case UI_ACT_BUNDLE:
 		ui_save_bundle(s, s->run_id);
 		return UI_REDRAW;
-	case UI_ACT_UP: top--; return UI_REDRAW;
-	case UI_ACT_DOWN: top++; return UI_REDRAW;
-	case UI_ACT_PGUP: top -= page > 1 ? page - 1 : 1; return UI_REDRAW;
-	case UI_ACT_PGDN: top += page > 1 ? page - 1 : 1; return UI_REDRAW;
-	case UI_ACT_HOME: top = 0; return UI_REDRAW;
-	case UI_ACT_END: top = 1 << 30; return UI_REDRAW;
 	case UI_ACT_BACK:
 		/* Esc goes back to the start: the server as it is now, and its last run. */
 		s->go_to = &ui_screen_connect;
