@@ -279,7 +279,7 @@ static int resume(struct ui_state *s)
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action(k)) {
+	switch (ui_key_action(ui_screen_connect.actions, k)) {
 	case UI_ACT_RETRY:
 		connect_now(s);
 		find_run(s);

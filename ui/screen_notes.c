@@ -230,7 +230,7 @@ static int search_done(struct ui_state *s, const char *text)
 
 static int key(struct ui_state *s, int k)
 {
-	enum ui_action a = ui_key_action(k);
+	enum ui_action a = ui_key_action(ui_screen_notes.actions, k);
 	if (ui_pager_key(&pg.view, a))
 		return UI_REDRAW;
 	switch (a) {

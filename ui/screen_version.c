@@ -204,7 +204,7 @@ static int cycle(int v)
 static int key(struct ui_state *s, int k)
 {
 	struct hoist_policy *p = &s->cfg.policy;
-	enum ui_action a = ui_key_action(k);
+	enum ui_action a = ui_key_action(ui_screen_version.actions, k);
 	size_t page = (size_t)(ui_body_bottom() - 8);
 	bool list = s->has_selection && s->sel.n;
 	/* The list shows the newest first: its rows count down from the last verdict. */

@@ -166,9 +166,11 @@ const char *ui_step_state(enum hoist_step_state st);
 char *ui_duration(long long ms);
 
 /* keys.c */
-enum ui_action ui_key_action(int key);
-/* The same, preferring a screen's own actions when a key means something else elsewhere. */
-enum ui_action ui_key_action_for(const enum ui_action *prefer, int key);
+/*
+ * The action a key asks for: the screen's own actions first (screen, UI_ACT_NONE-terminated,
+ * may be NULL), where a key means something else than elsewhere; then the whole table.
+ */
+enum ui_action ui_key_action(const enum ui_action *screen, int key);
 /* The footer line for a screen's actions plus the global ones, drawn on the last line. */
 void ui_draw_footer(struct ui_state *s, const enum ui_action *actions);
 /* The help overlay: every key of the screen's actions and the global ones. */
