@@ -48,8 +48,8 @@ static void load_guide(struct ui_state *s)
 {
 	struct hoist_error err;
 	hoist_error_init(&err);
-	if (hoist_guide_load(&s->cfg, is_rollback() ? NULL : s->run_id, &scr.plan, &scr.run_dir, &scr.guide,
-			     &err) != HOIST_OK)
+	if (hoist_guide_load(&s->cfg, is_rollback() ? NULL : s->run_id, &scr.plan, &scr.run_dir,
+			     &scr.guide, &err) != HOIST_OK)
 		scr.load_error = hoist_xstrdup(hoist_error_message(&err));
 	else
 		scr.guide_text = hoist_guide_to_text(scr.guide);
@@ -120,7 +120,8 @@ static int draw_success(struct ui_state *s, int y)
 			scr.sum.to_version ? scr.sum.to_version : "?");
 	else
 		ui_putf(y++, 2, COLS - 4, _("The upgrade ended well: %s to %s."),
-			scr.sum.from_version ? scr.sum.from_version : "?", scr.sum.to_version ? scr.sum.to_version : "?");
+			scr.sum.from_version ? scr.sum.from_version : "?",
+			scr.sum.to_version ? scr.sum.to_version : "?");
 	attroff(ui_attr(s, UI_C_GOOD));
 	y++;
 	if (s->connected)
