@@ -2,31 +2,41 @@
 #include "config.h"
 #include "ui.h"
 
-bool ui_pager_key(struct ui_pager *p, enum ui_action a)
+/* Where a movement action takes a position at (a page is step, the last position end). */
+static bool move(long long *at, enum ui_action a, long long step, long long end)
 {
-	int step = p->rows > 1 ? p->rows - 1 : 1;
 	switch (a) {
 	case UI_ACT_UP:
-		p->top--;
+		(*at)--;
 		break;
 	case UI_ACT_DOWN:
-		p->top++;
+		(*at)++;
 		break;
 	case UI_ACT_PGUP:
-		p->top -= step;
+		*at -= step;
 		break;
 	case UI_ACT_PGDN:
-		p->top += step;
+		*at += step;
 		break;
 	case UI_ACT_HOME:
-		p->top = 0;
+		*at = 0;
 		break;
 	case UI_ACT_END:
-		p->top = p->total;
+		*at = end;
 		break;
 	default:
 		return false;
 	}
+	return true;
+}
+
+bool ui_pager_key(struct ui_pager *p, enum ui_action a)
+{
+	/* A page keeps one line of the last in view; ui_pager_fit() keeps top in range. */
+	long long top = p->top;
+	if (!move(&top, a, p->rows > 1 ? p->rows - 1 : 1, p->total))
+		return false;
+	p->top = (int)top;
 	return true;
 }
 
@@ -47,33 +57,16 @@ int ui_pager_last(const struct ui_pager *p)
 
 bool ui_pager_cursor_key(size_t *row, size_t n, size_t page, enum ui_action a)
 {
-	if (!n)
-		return a == UI_ACT_UP || a == UI_ACT_DOWN || a == UI_ACT_PGUP ||
-		       a == UI_ACT_PGDN || a == UI_ACT_HOME || a == UI_ACT_END;
-	switch (a) {
-	case UI_ACT_UP:
-		if (*row > 0)
-			(*row)--;
-		break;
-	case UI_ACT_DOWN:
-		if (*row + 1 < n)
-			(*row)++;
-		break;
-	case UI_ACT_PGUP:
-		*row = *row < page ? 0 : *row - page;
-		break;
-	case UI_ACT_PGDN:
-		*row = *row + page >= n ? n - 1 : *row + page;
-		break;
-	case UI_ACT_HOME:
-		*row = 0;
-		break;
-	case UI_ACT_END:
-		*row = n - 1;
-		break;
-	default:
+	long long at = (long long)*row;
+	if (!move(&at, a, (long long)(page > n ? n : page),
+		  n ? (long long)n - 1 : 0))
 		return false;
-	}
+	/* A selection stays on the list: it stops at the first and the last row. */
+	if (at >= (long long)n)
+		at = n ? (long long)n - 1 : 0;
+	if (at < 0)
+		at = 0;
+	*row = (size_t)at;
 	return true;
 }
 

@@ -158,21 +158,27 @@ static int draw_success(struct ui_state *s, int y)
 	return y;
 }
 
-/* Stopped before the point of no return, and the engine checked that all is back. */
-static int draw_undone(struct ui_state *s, int y)
+/* A run that stopped: what became of it in colour, then why it stopped; returns the next line. */
+static int draw_stopped(struct ui_state *s, int y, enum ui_color color, const char *what)
 {
 	char *why = hoist_xasprintf(_("Why it stopped: %s"),
 				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
-	attron(ui_attr(s, UI_C_WARN));
-	ui_wrap(is_rollback() ? _("The rollback stopped, everything undone.")
-			      : _("Stopped, everything undone: the server is as it was before "
-				  "the run."),
-		COLS - 4, put_next, &y);
-	attroff(ui_attr(s, UI_C_WARN));
+	attron(ui_attr(s, color));
+	ui_wrap(what, COLS - 4, put_next, &y);
+	attroff(ui_attr(s, color));
 	y++;
 	ui_wrap(why, COLS - 4, put_next, &y);
 	free(why);
-	y++;
+	return y + 1;
+}
+
+/* Stopped before the point of no return, and the engine checked that all is back. */
+static int draw_undone(struct ui_state *s, int y)
+{
+	y = draw_stopped(s, y, UI_C_WARN,
+			 is_rollback() ? _("The rollback stopped, everything undone.")
+				       : _("Stopped, everything undone: the server is as it was "
+					   "before the run."));
 	if (s->connected)
 		for (size_t i = 0; i < s->topo.n_nodes && y < ui_body_bottom() - 3; i++)
 			ui_putf(y++, 4, COLS - 6, _("%-16s runs %s"), s->topo.nodes[i].name,
@@ -187,16 +193,8 @@ static int draw_undone(struct ui_state *s, int y)
 /* Stopped where it stood (it could not record, or lost its lock): a resume goes on. */
 static int draw_interrupted(struct ui_state *s, int y)
 {
-	char *why = hoist_xasprintf(_("Why it stopped: %s"),
-				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
-	attron(ui_attr(s, UI_C_BAD));
-	ui_wrap(_("The run was interrupted: it stopped where it stood and undid nothing."),
-		COLS - 4, put_next, &y);
-	attroff(ui_attr(s, UI_C_BAD));
-	y++;
-	ui_wrap(why, COLS - 4, put_next, &y);
-	free(why);
-	y++;
+	y = draw_stopped(s, y, UI_C_BAD,
+			 _("The run was interrupted: it stopped where it stood and undid nothing."));
 	ui_wrap(_("Once the cause is fixed, continue it: start hoist-wizard again and press c, "
 		  "or run hoist resume."),
 		COLS - 4, put_next, &y);
