@@ -1,5 +1,6 @@
 /* exec.c: posix_spawn with pipes, poll, a deadline, a process group to kill, and its record. */
 #include "config.h"
+#include <limits.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "exec.h"
+#include "json.h"
 #include "i18n.h"
 #include "rundir.h"
 #include "xalloc.h"
@@ -692,10 +694,10 @@ static char *json_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? hoist_xstrdup(v->valuestring) : NULL;
 }
 
-static double json_num(const cJSON *o, const char *key)
+static long long json_num(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+	/* Checked: a record file is outside data, and a cast of 1e300 is undefined. */
+	return hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, key), LLONG_MIN, LLONG_MAX, 0);
 }
 
 static bool read_record(const char *path, struct hoist_exec_record *rec)
