@@ -2,6 +2,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 19
 
 run_sb two --nodes 2 --version 2024.1.2
 DATA=$(st .data_sha256)
