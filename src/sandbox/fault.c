@@ -17,7 +17,7 @@ struct duration {
 static const struct duration defaults[] = {
 	{ "stop", 30 }, { "start", 40 }, { "install", 50 }, { "db-upgrade", 50 },
 	{ "db-backup", 20 }, { "db-restore", 20 }, { "os-patch", 30 }, { "drain", 0 },
-	{ "maintenance", 0 }, { "task-ms", 800 }, { "task-rate", 30 }, { "system-rate", 0 },
+	{ "maintenance", 0 }, { "health", 0 }, { "version", 0 }, { "task-ms", 800 }, { "task-rate", 30 }, { "system-rate", 0 },
 };
 #define N_DEFAULTS (sizeof defaults / sizeof defaults[0])
 /* The actions faults apply to: the ctl verbs plus the two HTTP changes; not the task knobs. */
@@ -56,7 +56,8 @@ bool sb_durations_set(struct sb *sb, const char *list)
 			fprintf(stderr, _("hoist-sandbox: not a duration setting: %s (expected"
 					  " ACTION=MS with ACTION one of stop, start, install,"
 					  " db-upgrade, db-backup, db-restore, os-patch, drain,"
-					  " maintenance, task-ms, task-rate, system-rate)\n"),
+					  " maintenance, health, version, task-ms, task-rate,"
+					  " system-rate)\n"),
 				item);
 			ok = false;
 			break;

@@ -146,6 +146,16 @@ static void complete(struct sb *sb, long long now)
 	}
 	sqlite3_finalize(s);
 	for (size_t i = 0; i < n; i++) {
+		/* The fault "health=fail": a health check finds an unavailable machine. */
+		bool sick = !d[i].cancel && !strcmp(d[i].name, "Health") &&
+			    sb_fault_apply(sb, "health", NULL, NULL, NULL) == SB_FAULT_FAIL;
+		if (sick) {
+			end_task(sb, d[i].id, "Failed",
+				 "The health check failed: one or more machines were unavailable.");
+			free(d[i].name);
+			free(d[i].args);
+			continue;
+		}
 		if (!d[i].cancel)
 			finish_effects(sb, d[i].name, d[i].args);
 		end_task(sb, d[i].id, d[i].cancel ? "Canceled" : "Success",
