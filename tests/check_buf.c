@@ -1,6 +1,7 @@
 /* check_buf.c: growable buffers and their caps; the error object. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
@@ -74,17 +75,11 @@ int main(void)
 {
 	Suite *s = suite_create("buf");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_buf_grows_and_terminates);
 	tcase_add_test(core, test_buf_detach);
 	tcase_add_test(errors, test_buf_cap_refuses_and_keeps);
 	tcase_add_test(errors, test_status_error_object);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -1,6 +1,7 @@
 /* check_bundle.c: support bundles (written without secrets, read back, compared) and plan targets. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,8 +334,6 @@ int main(void)
 {
 	Suite *s = suite_create("bundle");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_set_timeout(core, 30);
@@ -345,9 +344,5 @@ int main(void)
 	tcase_add_test(errors, test_bundle_errors);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -1,6 +1,7 @@
 /* check_exec.c: running real commands: output streamed by line, exit codes, timeouts. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -503,8 +504,6 @@ int main(void)
 {
 	Suite *s = suite_create("exec");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_exec_captures_both_streams);
 	tcase_add_test(core, test_exec_streams_while_running);
 	tcase_add_test(core, test_exec_argv_arrives_intact);
@@ -522,9 +521,5 @@ int main(void)
 	tcase_add_test(errors, test_exec_record_of_a_killed_engine);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +19,6 @@
 
 #define FIX TEST_SRCDIR "/fixtures/"
 #define SAMPLE TEST_SRCDIR "/../data/sample-feed.json"
-
-static struct hoist_version V(const char *s)
-{
-	struct hoist_version v;
-	ck_assert_msg(hoist_version_parse(s, &v, NULL) == HOIST_OK, "parse %s", s);
-	return v;
-}
 
 static struct hoist_feed *load_ok(const char *source)
 {
@@ -127,7 +121,7 @@ static char *slurp(const char *path, size_t *len)
 START_TEST(test_feed_vendor_array)
 {
 	struct hoist_feed *f = load_ok(FIX "feed-vendor.json");
-	struct hoist_version v = V("2020.3.0");
+	struct hoist_version v = tests_version("2020.3.0");
 	const struct hoist_release *r;
 	ck_assert_int_eq(f->format, HOIST_FEED_VENDOR);
 	ck_assert_uint_eq(f->n_releases, 11);
@@ -142,7 +136,7 @@ START_TEST(test_feed_vendor_array)
 	ck_assert_uint_eq(r->n_notes, 0);
 	ck_assert(!r->has_upgrade_from);
 	ck_assert_str_eq(f->source, FIX "feed-vendor.json");
-	v = V("2020.3.2");
+	v = tests_version("2020.3.2");
 	ck_assert_ptr_null(hoist_feed_find(f, &v));
 	hoist_feed_free(f);
 }
@@ -250,7 +244,7 @@ END_TEST
 
 START_TEST(test_feed_compare_url)
 {
-	struct hoist_version a = V("2024.1.2"), b = V("2024.3.0-rc.1");
+	struct hoist_version a = tests_version("2024.1.2"), b = tests_version("2024.3.0-rc.1");
 	char *u = hoist_feed_compare_url(&a, &b);
 	ck_assert_str_eq(u, "https://octopus.com/downloads/compare?from=2024.1.2&to=2024.3.0-rc.1");
 	free(u);
@@ -679,8 +673,6 @@ int main(void)
 {
 	Suite *s = suite_create("feed");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_feed_vendor_array);
 	tcase_add_test(core, test_feed_hoist_format_sorted_oldest_first);
 	tcase_add_test(core, test_feed_sample_is_valid);
@@ -711,10 +703,5 @@ int main(void)
 	tcase_add_test(errors, test_feed_http_errors);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_NOFORK);
 }

@@ -1,6 +1,7 @@
 /* check_guide.c: the rollback guide for every failing step × kind × one or three nodes. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +31,6 @@ static void teardown(void)
 	free(cmd);
 }
 
-static struct hoist_version ver(const char *s)
-{
-	struct hoist_version v;
-	ck_assert_int_eq(hoist_version_parse(s, &v, NULL), HOIST_OK);
-	return v;
-}
-
 static struct hoist_plan *make_plan(const char *from, const char *to, size_t n_nodes,
 				    enum hoist_strategy strategy)
 {
@@ -54,18 +48,18 @@ static struct hoist_plan *make_plan(const char *from, const char *to, size_t n_n
 		nodes[i].name = (char *)names[i];
 		nodes[i].role = (char *)roles[i];
 		nodes[i].transport = (char *)"local";
-		nodes[i].version = ver(from);
+		nodes[i].version = tests_version(from);
 	}
-	pkgs[0].version = ver(to);
+	pkgs[0].version = tests_version(to);
 	pkgs[0].url = (char *)"http://127.0.0.1:1/packages/new.msi";
 	pkgs[0].size = -1;
-	pkgs[1].version = ver(from);
+	pkgs[1].version = tests_version(from);
 	pkgs[1].url = (char *)"http://127.0.0.1:1/packages/old.msi";
 	pkgs[1].size = -1;
 	in.server_url = "http://127.0.0.1:8080";
 	in.profile = "sandbox";
-	in.from = ver(from);
-	in.to = ver(to);
+	in.from = tests_version(from);
+	in.to = tests_version(to);
 	in.nodes = nodes;
 	in.n_nodes = n_nodes;
 	in.strategy = strategy;
@@ -517,7 +511,7 @@ START_TEST(test_guide_downgrade)
 	struct hoist_plan *p = make_plan("2024.1.2", "2024.2.1", 3, HOIST_STRATEGY_AUTO);
 	struct hoist_profile *pr = sandbox_profile();
 	struct hoist_evidence ev = { (char *)"/b/octopus.db", 10, NULL, BACKUP_MS };
-	struct hoist_guide_downgrade in = { p, ver("2024.2.1"), ver("2024.1.2"), &ev, NULL, "r1" };
+	struct hoist_guide_downgrade in = { p, tests_version("2024.2.1"), tests_version("2024.1.2"), &ev, NULL, "r1" };
 	struct hoist_guide *g;
 	char *text;
 	ck_assert_int_eq(hoist_guide_build_downgrade(&in, pr, NULL, &g, NULL), HOIST_OK);
@@ -530,7 +524,7 @@ START_TEST(test_guide_downgrade)
 	free(text);
 	hoist_guide_free(g);
 	/* A patch apart: reinstall only. */
-	in.current = ver("2024.1.5");
+	in.current = tests_version("2024.1.5");
 	ck_assert_int_eq(hoist_guide_build_downgrade(&in, pr, NULL, &g, NULL), HOIST_OK);
 	ck_assert_int_eq(count(g, "db-restore", NULL), 0);
 	ck_assert_int_eq(count(g, "install", NULL), 3);
@@ -543,14 +537,14 @@ END_TEST
 START_TEST(test_guide_downgrade_refused_without_backup)
 {
 	struct hoist_plan *p = make_plan("2024.1.2", "2024.2.1", 1, HOIST_STRATEGY_AUTO);
-	struct hoist_guide_downgrade in = { p, ver("2024.2.1"), ver("2024.1.2"), NULL, NULL, "r1" };
+	struct hoist_guide_downgrade in = { p, tests_version("2024.2.1"), tests_version("2024.1.2"), NULL, NULL, "r1" };
 	struct hoist_guide *g = NULL;
 	struct hoist_error err;
 	hoist_error_init(&err);
 	ck_assert_int_eq(hoist_guide_build_downgrade(&in, NULL, NULL, &g, &err), HOIST_UNSAFE);
 	ck_assert_ptr_null(g);
 	ck_assert_ptr_nonnull(strstr(hoist_error_message(&err), "no database backup taken at 2024.1.2"));
-	in.target = ver("2024.3.0");
+	in.target = tests_version("2024.3.0");
 	ck_assert_int_eq(hoist_guide_build_downgrade(&in, NULL, NULL, &g, &err), HOIST_USAGE);
 	hoist_error_done(&err);
 	hoist_plan_free(p);
@@ -695,8 +689,6 @@ int main(void)
 {
 	Suite *s = suite_create("guide");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
 	/* The matrices write and fold many journals: a busy machine needs more than 4 s. */
@@ -715,9 +707,5 @@ int main(void)
 	tcase_add_test(errors, test_guide_run_not_started);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

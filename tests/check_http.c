@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,8 +327,6 @@ int main(void)
 {
 	Suite *s = suite_create("http");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_http_get_sends_key_and_reads_body);
 	tcase_add_test(core, test_http_url_rules);
 	tcase_add_test(errors, test_http_status_messages);
@@ -339,10 +338,5 @@ int main(void)
 	tcase_add_test(errors, test_http_echoed_key_scrubbed);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_NOFORK);
 }

@@ -1,6 +1,7 @@
 /* check_i18n.c: the locale set-up: y and the reader's own yes (j in German). */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <locale.h>
 #include <stdlib.h>
 #include "i18n.h"
@@ -31,14 +32,8 @@ int main(void)
 {
 	Suite *s = suite_create("i18n");
 	TCase *core = tcase_create("core");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_i18n_yes_in_english);
 	tcase_add_test(core, test_i18n_yes_in_german);
 	suite_add_tcase(s, core);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

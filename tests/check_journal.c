@@ -1,6 +1,7 @@
 /* check_journal.c: the run journal: round trip, order, crash tails, waiting, secrets, summary. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -582,8 +583,6 @@ int main(void)
 {
 	Suite *s = suite_create("journal");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_add_test(core, test_journal_round_trip);
@@ -599,9 +598,5 @@ int main(void)
 	tcase_add_test(errors, test_journal_parse_and_open_errors);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -1,6 +1,7 @@
 /* check_notes.c: required stops (fewest, respecting upgrade_from) and the note diff. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +9,6 @@
 
 #define FIX TEST_SRCDIR "/fixtures/"
 #define SAMPLE TEST_SRCDIR "/../data/sample-feed.json"
-
-static struct hoist_version V(const char *s)
-{
-	struct hoist_version v;
-	ck_assert_msg(hoist_version_parse(s, &v, NULL) == HOIST_OK, "parse %s", s);
-	return v;
-}
 
 static struct hoist_feed *load(const char *path)
 {
@@ -29,7 +23,7 @@ static struct hoist_feed *load(const char *path)
 /* The chain from -> to as "from > stop > ... > to". */
 static char *chain_text(const struct hoist_feed *f, const char *from, const char *to)
 {
-	struct hoist_version a = V(from), b = V(to);
+	struct hoist_version a = tests_version(from), b = tests_version(to);
 	struct hoist_chain c;
 	struct hoist_error err;
 	static char out[512];
@@ -63,7 +57,7 @@ static char *diff_text(const struct hoist_notes *n)
 static void diff(const struct hoist_feed *f, const char *from, const char *to,
 		 struct hoist_notes *n)
 {
-	struct hoist_version a = V(from), b = V(to);
+	struct hoist_version a = tests_version(from), b = tests_version(to);
 	struct hoist_error err;
 	hoist_error_init(&err);
 	ck_assert_msg(hoist_notes_diff(f, &a, &b, n, &err) == HOIST_OK, "%s",
@@ -85,7 +79,7 @@ END_TEST
 START_TEST(test_notes_chain_fewest_stops)
 {
 	struct hoist_feed *f = load(FIX "chain.json");
-	struct hoist_version a = V("2022.1.0"), b = V("2024.2.0");
+	struct hoist_version a = tests_version("2022.1.0"), b = tests_version("2024.2.0");
 	struct hoist_chain c;
 	/* 2023.1.x needs 2022.2.0 first. */
 	ck_assert_str_eq(chain_text(f, "2022.1.0", "2023.1.1"), "2022.1.0 > 2022.2.0 > 2023.1.1");
@@ -108,7 +102,7 @@ END_TEST
 START_TEST(test_notes_chain_same_and_downgrade)
 {
 	struct hoist_feed *f = load(FIX "chain.json");
-	struct hoist_version a = V("2023.2.0"), b = V("2022.2.0");
+	struct hoist_version a = tests_version("2023.2.0"), b = tests_version("2022.2.0");
 	struct hoist_chain c;
 	struct hoist_notes n;
 	ck_assert_int_eq(hoist_chain_plan(f, &a, &a, &c, NULL), HOIST_OK);
@@ -224,7 +218,7 @@ END_TEST
 START_TEST(test_notes_unreachable_names_blocker)
 {
 	struct hoist_feed *f = load(FIX "unreachable.json");
-	struct hoist_version a = V("2022.1.0"), b = V("2023.1.0"), c = V("2022.3.0");
+	struct hoist_version a = tests_version("2022.1.0"), b = tests_version("2023.1.0"), c = tests_version("2022.3.0");
 	struct hoist_chain ch;
 	struct hoist_notes n;
 	struct hoist_error err;
@@ -253,7 +247,7 @@ END_TEST
 START_TEST(test_notes_target_not_in_feed)
 {
 	struct hoist_feed *f = load(FIX "chain.json");
-	struct hoist_version a = V("2022.1.0"), b = V("2024.9.9");
+	struct hoist_version a = tests_version("2022.1.0"), b = tests_version("2024.9.9");
 	struct hoist_chain ch;
 	struct hoist_notes n;
 	struct hoist_error err;
@@ -271,7 +265,7 @@ END_TEST
 
 START_TEST(test_notes_bad_arguments)
 {
-	struct hoist_version a = V("2022.1.0");
+	struct hoist_version a = tests_version("2022.1.0");
 	struct hoist_chain ch;
 	ck_assert_int_eq(hoist_chain_plan(NULL, &a, &a, &ch, NULL), HOIST_USAGE);
 	hoist_chain_done(&ch);
@@ -283,8 +277,6 @@ int main(void)
 {
 	Suite *s = suite_create("notes");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_notes_chain_without_stops);
 	tcase_add_test(core, test_notes_chain_fewest_stops);
 	tcase_add_test(core, test_notes_chain_same_and_downgrade);
@@ -297,10 +289,5 @@ int main(void)
 	tcase_add_test(errors, test_notes_bad_arguments);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_NOFORK);
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -297,8 +298,6 @@ int main(void)
 {
 	Suite *s = suite_create("octopus");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_unchecked_fixture(core, sandbox_up, NULL);
 	tcase_add_unchecked_fixture(errors, NULL, sandbox_down);
 	tcase_add_test(core, test_octopus_version_and_key);
@@ -313,9 +312,5 @@ int main(void)
 	tcase_set_timeout(errors, 30);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -1,6 +1,7 @@
 /* check_packages.c: package addresses by profile, checksums files, where a plan's files go. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,6 @@ int main(void)
 {
 	Suite *s = suite_create("packages");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
 	int failed;
 	if (!mkdtemp(dir))
 		return EXIT_FAILURE;
@@ -168,11 +168,7 @@ int main(void)
 	tcase_add_test(errors, test_packages_bad_checksums_and_template);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = tests_run_suite(s, CK_NOFORK) != EXIT_SUCCESS;
 	{
 		char *cmd = NULL;
 		if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0 && system(cmd) != 0)

@@ -1,17 +1,11 @@
 /* check_plan.c: plans: strategy, role order, the point of no return, JSON round trips. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "plan.h"
-
-static struct hoist_version V(const char *s)
-{
-	struct hoist_version v;
-	ck_assert(hoist_version_parse(s, &v, NULL) == HOIST_OK);
-	return v;
-}
 
 static struct hoist_plan_node nodes3[3];
 
@@ -23,7 +17,7 @@ static void setup_nodes(void)
 		nodes3[i].role = roles[i];
 		nodes3[i].transport = "local";
 		nodes3[i].url = NULL;
-		nodes3[i].version = V("2024.1.2");
+		nodes3[i].version = tests_version("2024.1.2");
 	}
 }
 
@@ -37,8 +31,8 @@ static struct hoist_plan *build(const char *from, const char *to, size_t n_nodes
 	setup_nodes();
 	in.server_url = "http://127.0.0.1:1";
 	in.profile = "sandbox";
-	in.from = V(from);
-	in.to = V(to);
+	in.from = tests_version(from);
+	in.to = tests_version(to);
 	in.nodes = nodes3;
 	in.n_nodes = n_nodes;
 	in.strategy = s;
@@ -123,10 +117,10 @@ START_TEST(test_plan_stops_make_hops)
 	struct hoist_plan *p = NULL;
 	long first = -1, second = -1;
 	setup_nodes();
-	stops[0] = V("2024.2.4");
+	stops[0] = tests_version("2024.2.4");
 	in.profile = "sandbox";
-	in.from = V("2024.1.2");
-	in.to = V("2024.3.1");
+	in.from = tests_version("2024.1.2");
+	in.to = tests_version("2024.3.1");
 	in.stops = stops;
 	in.n_stops = 1;
 	in.nodes = nodes3;
@@ -158,10 +152,10 @@ START_TEST(test_plan_stops_through_the_primary_only)
 	char *json;
 	size_t on_hop = 0;
 	setup_nodes();
-	stops[0] = V("2024.2.4");
+	stops[0] = tests_version("2024.2.4");
 	in.profile = "sandbox";
-	in.from = V("2024.1.2");
-	in.to = V("2024.3.1");
+	in.from = tests_version("2024.1.2");
+	in.to = tests_version("2024.3.1");
 	in.stops = stops;
 	in.n_stops = 1;
 	in.nodes = nodes3;
@@ -232,8 +226,8 @@ START_TEST(test_plan_rolling_minor_refused)
 	struct hoist_error err;
 	hoist_error_init(&err);
 	setup_nodes();
-	in.from = V("2024.1.2");
-	in.to = V("2024.2.1");
+	in.from = tests_version("2024.1.2");
+	in.to = tests_version("2024.2.1");
 	in.nodes = nodes3;
 	in.n_nodes = 3;
 	in.strategy = HOIST_STRATEGY_ROLLING;
@@ -241,9 +235,9 @@ START_TEST(test_plan_rolling_minor_refused)
 	ck_assert_ptr_null(p);
 	ck_assert(strstr(hoist_error_message(&err), "minor") != NULL);
 	in.strategy = HOIST_STRATEGY_AUTO;
-	in.to = V("2024.1.1");
+	in.to = tests_version("2024.1.1");
 	ck_assert_int_eq(hoist_plan_build(&in, &p, &err), HOIST_STATE);
-	in.to = V("2024.2.1");
+	in.to = tests_version("2024.2.1");
 	in.n_nodes = 0;
 	ck_assert_int_eq(hoist_plan_build(&in, &p, &err), HOIST_CONFIG);
 	hoist_error_done(&err);
@@ -256,8 +250,8 @@ START_TEST(test_plan_bad_node_names_refused)
 	struct hoist_plan_node bad[2] = { { "n1;rm -rf /", NULL, "local", NULL, { 0 } },
 					  { "n1", NULL, "local", NULL, { 0 } } };
 	struct hoist_plan *p = NULL;
-	in.from = V("2024.1.2");
-	in.to = V("2024.2.1");
+	in.from = tests_version("2024.1.2");
+	in.to = tests_version("2024.2.1");
 	in.nodes = bad;
 	in.n_nodes = 1;
 	ck_assert_int_eq(hoist_plan_build(&in, &p, NULL), HOIST_CONFIG);
@@ -300,8 +294,6 @@ int main(void)
 {
 	Suite *s = suite_create("plan");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_plan_minor_all_at_once_order);
 	tcase_add_test(core, test_plan_patch_rolling_keeps_cluster_serving);
 	tcase_add_test(core, test_plan_role_order_override);
@@ -313,9 +305,5 @@ int main(void)
 	tcase_add_test(errors, test_plan_bad_json_named);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -1,6 +1,7 @@
 /* check_policy.c: seed 000's upgrade rules (DESIGN §2), its own examples first. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include "policy.h"
@@ -11,13 +12,6 @@
 static struct hoist_feed *feed;
 static struct hoist_policy pol;
 static struct hoist_selection sel;
-
-static struct hoist_version V(const char *s)
-{
-	struct hoist_version v;
-	ck_assert_msg(hoist_version_parse(s, &v, NULL) == HOIST_OK, "parse %s", s);
-	return v;
-}
 
 static void setup(void)
 {
@@ -39,7 +33,7 @@ static void teardown(void)
 
 static void evaluate(const char *current)
 {
-	struct hoist_version cur = V(current);
+	struct hoist_version cur = tests_version(current);
 	struct hoist_error err;
 	hoist_selection_done(&sel);
 	hoist_error_init(&err);
@@ -364,7 +358,7 @@ END_TEST
 
 START_TEST(test_policy_bad_arguments)
 {
-	struct hoist_version cur = V("2020.3.4");
+	struct hoist_version cur = tests_version("2020.3.4");
 	struct hoist_error err;
 	hoist_error_init(&err);
 	ck_assert_int_eq(hoist_policy_evaluate(&pol, NULL, &cur, &sel, &err), HOIST_USAGE);
@@ -381,8 +375,6 @@ int main(void)
 {
 	Suite *s = suite_create("policy");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_add_test(core, test_policy_defaults);
@@ -405,10 +397,5 @@ int main(void)
 	tcase_add_test(errors, test_policy_bad_arguments);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_NOFORK);
 }

@@ -1,6 +1,7 @@
 /* check_profile.c: built-in and configured action templates, expansion and validation. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include "profile.h"
@@ -286,8 +287,6 @@ int main(void)
 {
 	Suite *s = suite_create("profile");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_profile_sandbox_actions);
 	tcase_add_test(core, test_profile_windows_vendor_commands);
 	tcase_add_test(core, test_profile_docker_replaces_container);
@@ -296,9 +295,5 @@ int main(void)
 	tcase_add_test(errors, test_profile_template_errors);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

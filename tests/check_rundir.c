@@ -1,6 +1,7 @@
 /* check_rundir.c: the state folder, run folders, listing, pruning, atomic private files. */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,8 +224,6 @@ int main(void)
 {
 	Suite *s = suite_create("rundir");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_add_test(core, test_rundir_state_dir_order);
@@ -235,9 +234,5 @@ int main(void)
 	tcase_add_test(errors, test_rundir_refusals);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

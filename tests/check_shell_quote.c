@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include "profile.h"
@@ -215,8 +216,6 @@ int main(void)
 {
 	Suite *s = suite_create("shell_quote");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_shell_quote_octopus_windows_actions);
 	tcase_add_test(core, test_shell_quote_words);
 	tcase_add_test(core, test_shell_quote_parse_and_join);
@@ -224,9 +223,5 @@ int main(void)
 	tcase_add_test(errors, test_shell_quote_refuses);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <fcntl.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -320,8 +321,6 @@ int main(void)
 {
 	Suite *s = suite_create("stage");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_add_test(core, test_stage_download_verified);
@@ -337,9 +336,5 @@ int main(void)
 	tcase_add_test(errors, test_stage_fetch_all_cancelled_starts_nothing);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

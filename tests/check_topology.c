@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -223,8 +224,6 @@ int main(void)
 {
 	Suite *s = suite_create("topology");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *r;
-	int failed;
 	tcase_add_test(core, test_topology_joins_server_and_config);
 	tcase_add_test(core, test_topology_single_node_is_the_server);
 	tcase_add_test(errors, test_topology_refused_key_is_auth);
@@ -234,9 +233,5 @@ int main(void)
 	tcase_set_timeout(errors, 30);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

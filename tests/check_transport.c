@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -283,8 +284,6 @@ int main(void)
 {
 	Suite *s = suite_create("transport");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_transport_parse_valid);
 	tcase_add_test(core, test_transport_quote);
 	tcase_add_test(core, test_transport_ssh_argv);
@@ -298,9 +297,5 @@ int main(void)
 	tcase_set_timeout(errors, 30);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

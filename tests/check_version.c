@@ -1,32 +1,26 @@
 /* check_version.c: parsing, ordering and kinds of versions (DESIGN §2). */
 #include "config.h"
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include "version.h"
 
-static struct hoist_version V(const char *s)
-{
-	struct hoist_version v;
-	ck_assert_msg(hoist_version_parse(s, &v, NULL) == HOIST_OK, "parse %s", s);
-	return v;
-}
-
 static int cmp(const char *a, const char *b)
 {
-	struct hoist_version x = V(a), y = V(b);
+	struct hoist_version x = tests_version(a), y = tests_version(b);
 	return hoist_version_cmp(&x, &y);
 }
 
 START_TEST(test_version_parse_fields)
 {
-	struct hoist_version v = V("2024.2.13");
+	struct hoist_version v = tests_version("2024.2.13");
 	ck_assert_uint_eq(v.major, 2024);
 	ck_assert_uint_eq(v.minor, 2);
 	ck_assert_uint_eq(v.patch, 13);
 	ck_assert_str_eq(v.pre, "");
 	ck_assert_str_eq(v.text, "2024.2.13");
-	v = V("2020.5.0-rc.4");
+	v = tests_version("2020.5.0-rc.4");
 	ck_assert_str_eq(v.pre, "rc.4");
 	ck_assert(hoist_version_is_prerelease(&v));
 }
@@ -55,8 +49,8 @@ END_TEST
 
 START_TEST(test_version_kind)
 {
-	struct hoist_version a = V("2020.3.4"), b = V("2020.3.6"), c = V("2020.4.2"),
-			     d = V("2021.1.0");
+	struct hoist_version a = tests_version("2020.3.4"), b = tests_version("2020.3.6"), c = tests_version("2020.4.2"),
+			     d = tests_version("2021.1.0");
 	ck_assert_int_eq(hoist_version_kind(&a, &b), HOIST_KIND_PATCH);
 	ck_assert_int_eq(hoist_version_kind(&a, &c), HOIST_KIND_MINOR);
 	ck_assert_int_eq(hoist_version_kind(&a, &d), HOIST_KIND_MAJOR);
@@ -69,10 +63,10 @@ END_TEST
 START_TEST(test_version_pattern)
 {
 	struct hoist_version_pattern p;
-	struct hoist_version v = V("2024.1.7");
+	struct hoist_version v = tests_version("2024.1.7");
 	ck_assert_int_eq(hoist_version_pattern_parse("2024.1.x", &p, NULL), HOIST_OK);
 	ck_assert(hoist_version_pattern_match(&p, &v));
-	v = V("2024.2.0");
+	v = tests_version("2024.2.0");
 	ck_assert(!hoist_version_pattern_match(&p, &v));
 	ck_assert_int_eq(hoist_version_pattern_parse("2024.x", &p, NULL), HOIST_OK);
 	ck_assert(hoist_version_pattern_match(&p, &v));
@@ -121,8 +115,6 @@ int main(void)
 {
 	Suite *s = suite_create("version");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_version_parse_fields);
 	tcase_add_test(core, test_version_order_numeric);
 	tcase_add_test(core, test_version_prerelease_before_release);
@@ -132,9 +124,5 @@ int main(void)
 	tcase_add_test(errors, test_version_too_long_rejected);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # cli_policy.sh: the business rules of seed 000, by their own examples, through hoist.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/cli_lib.sh"
+plan 15
 
 # The vendor's feed, cut off after a version: what the feed said on an earlier day.
 feed_until() {

@@ -477,12 +477,16 @@ def main():
     for th in threads:
         th.join()
     failed = sorted(s for s, (ok, _) in results.items() if not ok)
-    print("%d passed, %d failed" % (len(results) - len(failed), len(failed)))
+    # A trial that raised took its worker down and reported nothing: a failure too.
+    missing = [s for s in seeds if s not in results]
+    for s in missing:
+        print("FAIL - seed %d: the trial did not finish" % s, flush=True)
+    print("%d passed, %d failed" % (len(results) - len(failed), len(failed) + len(missing)))
     for s in failed:
         t = results[s][1]
         print("failed seed %d (%s): replay with SEED=%d make soak" % (s, t.journey, s))
     shutil.rmtree(root, ignore_errors=True)
-    return 1 if failed else 0
+    return 1 if failed or missing else 0
 
 
 if __name__ == "__main__":

@@ -7,6 +7,18 @@ if ! command -v python3 >/dev/null; then
 	echo "SKIP: needs python3"
 	exit 77
 fi
+# Every trial reports one line; a trial that reports nothing is a failure.
+plan "${KILL_TRIALS:-12}"
+rc=0
 top_builddir=$top_builddir python3 "$top_srcdir/tests/kill_anywhere.py" \
 	--trials "${KILL_TRIALS:-12}" --first "${KILL_FIRST:-1}" --jobs "${KILL_JOBS:-3}" \
-	--exclude "${KILL_EXCLUDE-}"
+	--exclude "${KILL_EXCLUDE-}" >"$TMPROOT/trials" 2>&1 || rc=$?
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) ok "${line#ok - }" ;;
+	"FAIL - "*) fail "${line#FAIL - }" ;;
+	*) echo "# $line" ;;
+	esac
+done <"$TMPROOT/trials"
+[ "$rc" -eq 0 ] || [ "$FAIL" -gt 0 ] || fail "the harness exits with $rc"
+finish

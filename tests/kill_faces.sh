@@ -3,6 +3,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 19
 
 # changes_since T: how many timeline events after T changed the server.
 changes_since() {

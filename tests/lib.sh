@@ -18,8 +18,33 @@ ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
 fail() { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() { d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
-# finish: prints the tally and exits non-zero on any failure.
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
+# plan N: the test makes N checks; finish fails when another number ran (a case that died
+# before its checks, or a check that was skipped, no longer passes unseen).
+PLAN=
+plan() { PLAN=$1; }
+# finish [N]: prints the tally and exits non-zero on any failure, or when the number of
+# checks is not N (or plan's N).
+finish() {
+	[ $# -eq 0 ] || PLAN=$1
+	echo "$PASS passed, $FAIL failed"
+	if [ -n "$PLAN" ] && [ $((PASS + FAIL)) -ne "$PLAN" ]; then
+		echo "FAIL - $((PASS + FAIL)) checks ran, $PLAN planned"
+		return 1
+	fi
+	[ "$FAIL" -eq 0 ]
+}
+# wait_for SECONDS COMMAND...: polls until the command succeeds; false after SECONDS.
+wait_for() {
+	_t=$1
+	shift
+	_i=0
+	while [ $_i -lt $((_t * 20)) ]; do
+		if "$@"; then return 0; fi
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
+}
 # use_german: German messages from the build tree's catalogue (made from po/de.po; else
 # po/de.gmo, the build tree's or the source tree's) under LANG=de_DE.UTF-8; skips (77)
 # without that locale.

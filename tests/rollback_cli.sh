@@ -2,6 +2,7 @@
 # rollback_cli.sh: hoist rollback and hoist downgrade: usage, refusals, a downgrade end to end.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
+plan 17
 
 command -v jq >/dev/null || { echo "1..0 # SKIP jq is missing"; exit 77; }
 

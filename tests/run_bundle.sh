@@ -2,6 +2,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 41
 # jqe ARGS...: jq -e, quietly.
 jqe() { jq -e "$@" >/dev/null; }
 # quick_tasks: the background tasks of the sandbox in $D end soon (the customer's did too).

@@ -4,6 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 18
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 
 # timeline_installs VERSION: the nodes the sandbox installed VERSION on, comma-separated.

@@ -4,6 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 24
 
 run_sb major --nodes 1 --version 2024.4.1 --feed-to 2025.0.3
 DATA=$(st .data_sha256)

@@ -4,6 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 6
 
 run_sb par --nodes 3 --version 2024.1.2
 "$SANDBOX" config "$D" set start=400,task-rate=0 >/dev/null

@@ -2,6 +2,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 16
 
 run_sb crash --nodes 2 --version 2024.1.2
 "$SANDBOX" fault "$D" set install=slow:600 >/dev/null

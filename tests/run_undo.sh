@@ -3,6 +3,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+plan 29
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 
 # run_end_status: the status of the newest run's last run-end.

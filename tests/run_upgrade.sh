@@ -21,7 +21,7 @@ h backup >/dev/null 2>&1
 out=$(h plan --to 2024.2.1)
 check "a backup run gives no window estimate" matches "$out" '.*Window estimate: no estimate'
 
-h upgrade --plan "$TMPROOT/plan.json" --dry-run >"$TMPROOT/dry.out" 2>&1; rc=$?
+rc=0; h upgrade --plan "$TMPROOT/plan.json" --dry-run >"$TMPROOT/dry.out" 2>&1 || rc=$?
 check "a dry run ends well" [ "$rc" -eq 0 ]
 check "a dry run stages the packages" journal_has step-end stage
 check "a dry run changes nothing on the server" [ "$(st .nodes[0].version)/$(events maintenance-on)/$(events node-down)/$(st .data_sha256)" = "2024.1.2/0/0/$DATA" ]
@@ -38,7 +38,7 @@ while kill -0 $UP 2>/dev/null; do
 	if ps -eo args | grep -F "$KEY" | grep -v grep >/dev/null; then leak=1; fi
 	sleep 0.05
 done
-wait $UP; rc=$?
+rc=0; wait $UP || rc=$?
 check "the upgrade ends well (exit 0)" [ "$rc" -eq 0 ]
 check "the output ends with the new version" grep -q "done: the server runs 2024.2.1" "$TMPROOT/up.out"
 check "the node runs the target version" [ "$(st .nodes[0].version)" = 2024.2.1 ]
@@ -63,7 +63,7 @@ check "status --json prints the journal" sh -c "h() { \"$HOIST\" --config '$CONF
 out=$(h plan --to 2024.2.2)
 check "a patch plan takes no estimate from a minor run" matches "$out" '.*Window estimate: no estimate: no earlier patch upgrade'
 
-h backup >"$TMPROOT/backup.out" 2>&1; rc=$?
+rc=0; h backup >"$TMPROOT/backup.out" 2>&1 || rc=$?
 RUN=$(latest_run)
 check "hoist backup ends well" [ "$rc" -eq 0 ]
 check "hoist backup saves the master key 0600, checked against the canary" \

@@ -32,17 +32,5 @@ ctl() { "$SANDBOX" ctl "$D" "$@"; }
 node_url() { ctl status --json | jq -r ".nodes[] | select(.name == \"$1\") | .url"; }
 # events NAME: how many timeline events of this kind were recorded.
 events() { grep -c "\"event\":\"$1\"" "$D/timeline.jsonl" || true; }
-# wait_for SECONDS COMMAND...: polls until the command succeeds.
-wait_for() {
-	_t=$1
-	shift
-	_i=0
-	while [ $_i -lt $((_t * 20)) ]; do
-		if "$@"; then return 0; fi
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	return 1
-}
 # matches TEXT REGEX: expr's anchored match, quietly.
 matches() { expr "$1" : "$2" >/dev/null; }

@@ -2,6 +2,7 @@
 # sandbox_rules.sh: the vendor's rules for stop, start, install, database upgrade and restore.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
+plan 72
 
 sb_new rules --nodes 2 --roles primary,router --seed 3 --package-size 4096
 sb_serve

@@ -2,6 +2,7 @@
 # wizard_hops.sh: the progress grid has a row per hop of a chain with a required stop, the
 # revert's steps show as such (not as forward steps), and a clean undo's result says so.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
+plan 15
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 sandbox_start stop=200,start=200,install=600,db-upgrade=600,db-backup=200,task-ms=150,task-rate=20
 stop=$("$HOIST" --config "$SB/hoist.conf" plan --to 2024.3.1 | sed -n 's/^Required stops: \([0-9.]*\).*/\1/p')

@@ -18,9 +18,12 @@ sandbox_start() {
 	[ -z "${1:-}" ] || "$SANDBOX" config "$SB" set "$1" >/dev/null
 	"$SANDBOX" serve "$SB" >"$TMPROOT/serve.log" 2>&1 &
 	cleanup_add "kill $!; wait $! 2>/dev/null"
+	# Until hoist check stops saying it cannot connect (exit 3).
 	i=0
-	while ! "$HOIST" --config "$SB/hoist.conf" check >/dev/null 2>&1; do
-		[ $? -ne 3 ] && break
+	while :; do
+		_rc=0
+		"$HOIST" --config "$SB/hoist.conf" check >/dev/null 2>&1 || _rc=$?
+		[ $_rc -eq 3 ] || break
 		i=$((i + 1))
 		[ $i -lt 100 ] || { echo "the sandbox did not start:"; cat "$TMPROOT/serve.log"; exit 1; }
 		sleep 0.1
@@ -45,34 +48,20 @@ wizard_start() {
 }
 
 screen() { tm capture-pane -p; }
-# wait_for TEXT: until the screen shows the text (at most 10 s); false otherwise.
-wait_for() {
-	i=0
-	while ! screen | grep -qF -- "$1"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || return 1
-		sleep 0.1
-	done
-}
+# on_screen TEXT: the screen shows the text now.
+on_screen() { screen | grep -qF -- "$1"; }
+# wait_screen TEXT: until the screen shows the text (at most 10 s); false otherwise.
+wait_screen() { wait_for 10 on_screen "$1"; }
 # shows DESCRIPTION TEXT: the screen shows the text.
 shows() {
-	if wait_for "$2"; then ok "$1"; else fail "$1: no '$2' on the screen:"; screen | sed 's/^/  | /'; fi
+	if wait_screen "$2"; then ok "$1"; else fail "$1: no '$2' on the screen:"; screen | sed 's/^/  | /'; fi
 }
 # line N: line N (1-based) of the screen.
 line() { screen | sed -n "${1}p"; }
 keys() { tm send-keys "$@"; }
-# wait_long SECONDS TEXT: like wait_for, for a run's end.
-wait_long() {
-	i=0
-	while ! screen | grep -qF -- "$2"; do
-		i=$((i + 1))
-		[ $i -lt $(($1 * 10)) ] || return 1
-		sleep 0.1
-	done
-}
 # shows_late SECONDS DESCRIPTION TEXT: shows, waiting longer.
 shows_late() {
-	if wait_long "$1" "$3"; then ok "$2"; else fail "$2: no '$3' on the screen:"; screen | sed 's/^/  | /'; fi
+	if wait_for "$1" on_screen "$3"; then ok "$2"; else fail "$2: no '$3' on the screen:"; screen | sed 's/^/  | /'; fi
 }
 # sb_status JQ: a value of the sandbox's status.
 sb_status() { "$SANDBOX" ctl "$SB" status --json | jq -r "$1"; }
@@ -90,11 +79,11 @@ checklist_backup() {
 # start_upgrade VERSION: from the connect screen to the progress screen of an upgrade.
 start_upgrade() {
 	keys Enter
-	wait_for "Choose the version" || true
+	wait_screen "Choose the version" || true
 	keys Enter
-	wait_for "What changes" || true
+	wait_screen "What changes" || true
 	keys Enter
-	wait_for "Back up" || true
+	wait_screen "Back up" || true
 	checklist_backup
 	keys Enter
 	shows_late 20 "the plan is prepared" "Press Enter and type the target version"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # wizard_rollback.sh: a fault at db-upgrade; the result shows the guide; r rolls back through the engine.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
+plan 26
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 sandbox_start stop=200,start=200,install=300,db-upgrade=300,db-backup=200,db-restore=200,task-ms=150,task-rate=20
 "$SANDBOX" fault "$SB" set db-upgrade=fail >/dev/null

@@ -33,7 +33,7 @@ check "the notes start with the read-first group" \
 check "breaking changes come first" \
 	sh -c "tmux -L $TMUX_SOCKET capture-pane -p | sed -n $((rule + 2))p | grep -q '\[breaking\]'"
 keys / Docker Enter
-wait_for "Docker" || true
+wait_screen "Docker" || true
 check "search moves the page to the match" \
 	sh -c "tmux -L $TMUX_SOCKET capture-pane -p | sed -n $((rule + 1))p | grep -q 'Docker'"
 keys g / fix Enter

@@ -1,6 +1,7 @@
 #!/bin/sh
 # wizard_upgrade.sh: the whole journey on three nodes: checklist, plan, progress (resized), result.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
+plan 35
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 sandbox_start stop=300,start=300,install=900,db-upgrade=900,db-backup=200,task-ms=150,task-rate=20
 DATA=$(sb_status .data_sha256)
