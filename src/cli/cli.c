@@ -30,6 +30,10 @@ const struct cli_command cli_commands[] = {
 	  N_("show the rollback guide of a failed run (--guide) or carry it out (--run)") },
 	{ "downgrade", cmd_downgrade, CLI_CONFIG,
 	  N_("go back to a version this server ran before, from a backup taken at it") },
+	{ "tentacles", cmd_tentacles, CLI_CONFIG,
+	  N_("list the Tentacles and upgrade the outdated ones in batches, then health-check") },
+	{ "os-patch", cmd_os_patch, CLI_CONFIG,
+	  N_("patch the nodes' operating system: one server in a window, a cluster node by node") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };

@@ -357,6 +357,7 @@ void hoist_plan_free(struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_overrides; i++)
 		free(p->overrides[i]);
 	free(p->overrides);
+	free(p->journey);
 	free(p);
 }
 
@@ -452,6 +453,8 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_overrides; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->overrides[i]));
 	cJSON_AddNumberToObject(j, "window_estimate_ms", (double)p->window_estimate_ms);
+	if (p->journey)
+		cJSON_AddStringToObject(j, "journey", p->journey);
 	text = cJSON_Print(j);
 	cJSON_Delete(j);
 	out = hoist_xstrdup(text);
@@ -642,6 +645,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
 	}
 	p->window_estimate_ms = (long long)rnum(j, "window_estimate_ms", -1);
+	p->journey = dup0(rstr(&r, j, "journey", false));
 	if (r.st == HOIST_OK && (!p->n_nodes || !p->n_steps))
 		r.st = hoist_error_set(err, HOIST_PARSE, _("the plan has no nodes or no steps"));
 	cJSON_Delete(j);

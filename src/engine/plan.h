@@ -75,7 +75,13 @@ struct hoist_plan {
 	char **overrides;  /* owned array of owned strings: what the operator overrode, why */
 	size_t n_overrides;
 	long long window_estimate_ms; /* from earlier runs; -1: unknown */
+	char *journey;     /* owned; NULL: the server upgrade, else one of the other journeys */
 };
+
+/* The other journeys of the seeds, as plan kinds of the same engine (plan.json "journey"). */
+#define HOIST_JOURNEY_TENTACLES "tentacles" /* seed 001: Tentacles in batches, health check */
+#define HOIST_JOURNEY_OS_PATCH "os-patch"   /* seed 003: operating-system patching */
+#define HOIST_JOURNEY_LEGACY "legacy"       /* seed 002: 2.6 to 3.x */
 
 /* What hoist_plan_build needs; everything borrowed. */
 struct hoist_plan_input {

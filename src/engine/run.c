@@ -297,7 +297,7 @@ static void run_start_event(struct run *r)
 	ev.run_id = hoist_xstrdup(r->id);
 	ev.from_version = hoist_xstrdup(r->plan->from.text);
 	ev.to_version = hoist_xstrdup(r->plan->to.text);
-	ev.kind = hoist_xstrdup(hoist_kind_name(r->plan->kind));
+	ev.kind = hoist_xstrdup(r->plan->journey ? r->plan->journey : hoist_kind_name(r->plan->kind));
 	ev.strategy = hoist_xstrdup(hoist_strategy_name(r->plan->strategy));
 	ev.profile = hoist_xstrdup(r->plan->profile);
 	ev.message = hoist_xstrdup(r->dry_run ? _("dry run: nothing on the server changes")
@@ -333,6 +333,8 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 {
 	enum hoist_status st = run_steps(r, err);
 	if (st == HOIST_OK || r->dry_run)
+		return run_end(r, st, err);
+	if (run_journey_failed(r, &st, err))
 		return run_end(r, st, err);
 	if (r->pnr_started) {
 		hoist_error_prefix(err, _("the run stopped after the point of no return (the "

@@ -120,4 +120,20 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
 		    struct run_result *res, struct hoist_error *err, enum hoist_status *st);
 
+/*
+ * run_journeys.c: the other journeys' steps (true, *st set), and what their failure means
+ * (true: the run ends with err as it is, nothing reverted; false: the usual revert).
+ */
+bool run_journey_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
+		      struct run_result *res, struct hoist_error *err, enum hoist_status *st);
+bool run_journey_failed(struct run *r, enum hoist_status *st, struct hoist_error *err);
+/* run_tentacles.c and run_ospatch.c */
+enum hoist_status run_step_tentacles(struct run *r, const struct hoist_plan_step *s,
+				     struct run_result *res, struct hoist_error *err);
+enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s,
+				  struct run_result *res, struct hoist_error *err);
+enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err);
+
 #endif

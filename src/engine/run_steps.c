@@ -479,6 +479,8 @@ enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struc
 		enum hoist_status st;
 		if (run_guide_step(r, n, s, res, err, &st))
 			return st;
+		if (run_journey_step(r, n, s, res, err, &st))
+			return st;
 	}
 	if (!strcmp(id, "preflight"))
 		return run_preflight(r, res, err);

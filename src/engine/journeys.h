@@ -1,0 +1,19 @@
+/* journeys.h: what the other journeys' plans share (seeds 001, 002, 003). */
+#ifndef HOIST_JOURNEYS_H
+#define HOIST_JOURNEYS_H
+
+#include "conf.h"
+#include "plan.h"
+#include "status.h"
+
+/*
+ * A plan of the journey for the configured server, without steps: its version (from = to),
+ * its nodes as an upgrade plan would have them, the profile. The caller adds the steps.
+ */
+enum hoist_status hoist_journey_plan_base(const struct hoist_config *cfg, const char *journey,
+					  struct hoist_plan **out, struct hoist_error *err);
+
+/* The journey of a plan, for faces and guides: NULL for the server upgrade. */
+const char *hoist_plan_journey(const struct hoist_plan *p);
+
+#endif
