@@ -52,11 +52,11 @@ static void print_list(const struct hoist_tentacles *t)
 		wv = g->version && cli_width(g->version) > wv ? cli_width(g->version) : wv;
 		ws = cli_width(state_label(g)) > ws ? cli_width(state_label(g)) : ws;
 	}
-	printf(P_("Server %s: %zu deployment target, ", "Server %s: %zu deployment targets, ",
+	printf(P_("Server %s: %zu deployment target\n", "Server %s: %zu deployment targets\n",
 		  t->n), t->server.text, t->n);
-	printf(P_("%zu outdated, ", "%zu outdated, ", out), out);
-	printf(P_("%d batch of at most %d\n", "%d batches of at most %d\n", t->n_batches),
-	       t->n_batches, t->batch_size);
+	printf(P_("%zu outdated: %d batch of at most %d\n",
+		  "%zu outdated: %d batches of at most %d\n", t->n_batches),
+	       out, t->n_batches, t->batch_size);
 	if (!t->n)
 		return;
 	cli_pad(_("TARGET"), wn + 2);

@@ -1,6 +1,7 @@
 /* journeys.c: the base plan the other journeys build on, from the one server read. */
 #include "config.h"
 #include <stdlib.h>
+#include "i18n.h"
 #include "journeys.h"
 #include "run.h"
 #include "xalloc.h"
@@ -29,3 +30,8 @@ const char *hoist_plan_journey(const struct hoist_plan *p)
 {
 	return p ? p->journey : NULL;
 }
+
+/* The journeys' names as hoist status shows them (it translates a run's kind). */
+static const char *const journey_labels[] __attribute__((unused)) = {
+	N_("tentacles"), N_("os-patch"), N_("legacy"),
+};

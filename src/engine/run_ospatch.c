@@ -150,12 +150,14 @@ enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 		st = reboot(r, n, &back, err);
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK && back >= 0)
-		res->message = hoist_xasprintf(_("%s patched%s; rebooted and back after %.1f s"),
-					       n->plan->name, again ? _(" (again)") : "",
-					       back / 1000.0);
+		res->message = again ? hoist_xasprintf(_("%s patched again; rebooted and back after "
+							 "%.1f s"), n->plan->name, back / 1000.0)
+				     : hoist_xasprintf(_("%s patched; rebooted and back after %.1f s"),
+						       n->plan->name, back / 1000.0);
 	else if (st == HOIST_OK)
-		res->message = hoist_xasprintf(_("%s patched%s; no reboot needed"), n->plan->name,
-					       again ? _(" (again)") : "");
+		res->message = hoist_xasprintf(again ? _("%s patched again; no reboot needed")
+						     : _("%s patched; no reboot needed"),
+					       n->plan->name);
 	if (st == HOIST_OK)
 		r->pnr_started = false; /* patched and back: nothing to restore */
 	free(snapshot);

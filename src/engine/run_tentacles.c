@@ -262,10 +262,11 @@ enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s
 		calamari += after->v[i].latest_calamari;
 		if (!after->v[i].latest_calamari || (after->v[i].health &&
 						     strcmp(after->v[i].health, "Healthy")))
-			run_log(r, "health-check", NULL, _("%s (%s): %s, Calamari %s"),
+			run_log(r, "health-check", NULL,
+				after->v[i].latest_calamari ? _("%s (%s): %s, Calamari current")
+							    : _("%s (%s): %s, Calamari not current"),
 				after->v[i].name, after->v[i].environment,
-				after->v[i].health ? after->v[i].health : "?",
-				after->v[i].latest_calamari ? _("current") : _("not current"));
+				after->v[i].health ? after->v[i].health : "?");
 	}
 	if (st == HOIST_OK && !ok)
 		st = hoist_error_set(err, HOIST_STATE, _("the health check %s failed: %s"), task,
