@@ -13,6 +13,13 @@ run_sb tent --nodes 2 --tentacles 9 --seed 3
 "$SANDBOX" config "$D" set tentacle-upgrade=120,task-rate=0 >/dev/null
 printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
 
+# Before a server upgrade: the notes say old Tentacles stop working; the plan says so.
+out=$(h plan --to 2024.2.1)
+check "the plan quotes the note on old Tentacles" sh -c "echo \"\$1\" | grep -q 'Tentacles older than 6.0 can no longer connect'" _ "$out"
+check "it names the targets concerned" sh -c "echo \"\$1\" | grep -q '2 of the 9 deployment targets run an older Tentacle: tentacle-01, tentacle-07'" _ "$out"
+check "and offers the Tentacle upgrade first" sh -c "echo \"\$1\" | grep -q 'Upgrade them first: hoist .*tentacles'" _ "$out"
+check "a patch without such a note says nothing of Tentacles" sh -c "! '$HOIST' --config '$CONF' plan --to 2024.1.3 | grep -q Tentacle"
+
 # The list.
 out=$(h tentacles --dry-run --batch 2)
 check "the list names every target" [ "$(echo "$out" | grep -c '^tentacle-')" = 9 ]
@@ -69,6 +76,7 @@ check "every Tentacle is current" [ "$(machines | jq '[.[] | select(.Endpoint.Te
 check "the health check ran" [ "$(api "$URL/api/tasks?name=Health" | jq .TotalResults)" = 1 ]
 check "and Calamari is current everywhere" [ "$(machines | jq '[.[] | select(.HasLatestCalamari | not)] | length')" = 0 ]
 check "status: health-check ok" sh -c "'$HOIST' --config '$CONF' status | grep -q 'health-check *ok'"
+check "the next plan: every target already runs a newer Tentacle" sh -c "'$HOIST' --config '$CONF' plan --to 2024.3.1 | grep -q 'Every deployment target already runs a newer one'"
 check "nothing outdated: the tentacles step is skipped" h tentacles
 check "and said so" [ "$(jq -r 'select(.event == "step-end" and .step == "tentacles") | .status' "$(latest_run)journal.jsonl")" = skipped ]
 

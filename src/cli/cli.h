@@ -92,6 +92,12 @@ int cli_select(struct cli *cli, const char *command, const struct cli_select *se
 /* The help text of the shared options. */
 const char *cli_select_help(void);
 
+/*
+ * Before a server upgrade: when the release notes say old Tentacles stop working, says so
+ * and which targets it concerns, and offers hoist tentacles first (cmd_tentacles.c).
+ */
+void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p);
+
 /* The options plan and upgrade share: --to, --strategy, --role-order, --json. */
 struct cli_plan {
 	const char *command;

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "journeys.h"
+#include "notes.h"
 #include "report.h"
 #include "tentacles.h"
 #include "xalloc.h"
@@ -278,4 +279,98 @@ enum hoist_status hoist_plan_prepare_tentacles(const struct hoist_config *cfg,
 	hoist_tentacles_free(t);
 	*out = p;
 	return HOIST_OK;
+}
+
+void hoist_tentacles_advice_done(struct hoist_tentacles_advice *a)
+{
+	if (!a)
+		return;
+	free(a->note);
+	free(a->release);
+	free(a->minimum);
+	for (size_t i = 0; i < a->n_affected; i++)
+		free(a->affected[i]);
+	free(a->affected);
+	memset(a, 0, sizeof *a);
+}
+
+/* "Tentacles older than 6.0 ... no longer ..." and its kin; *minimum "6.0" when named. */
+static bool says_tentacles_stop(const char *text, char **minimum)
+{
+	const char *t = strcasestr(text, "tentacle"), *older;
+	*minimum = NULL;
+	if (!t || !(strcasestr(text, "no longer") || strcasestr(text, "upgrade them") ||
+		    strcasestr(text, "stop working") || strcasestr(text, "not supported")))
+		return false;
+	if ((older = strcasestr(t, "older than ")) || (older = strcasestr(t, "before "))) {
+		const char *v = strchr(older, ' ') + 1;
+		if (!strncasecmp(older, "older than ", 11))
+			v = older + 11;
+		if (*v >= '0' && *v <= '9')
+			*minimum = hoist_xstrndup(v, strspn(v, "0123456789."));
+		while (*minimum && **minimum && (*minimum)[strlen(*minimum) - 1] == '.')
+			(*minimum)[strlen(*minimum) - 1] = '\0';
+	}
+	return true;
+}
+
+/* Numeric comparison per component: "5.0.15" < "6.0" = "6". */
+static int dotted_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		char *ea, *eb;
+		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*ea != '.' && *eb != '.')
+			return 0;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+	}
+}
+
+enum hoist_status hoist_tentacles_advise(const struct hoist_config *cfg,
+					 const struct hoist_version *from,
+					 const struct hoist_version *to,
+					 struct hoist_tentacles_advice *out, struct hoist_error *err)
+{
+	struct hoist_feed *feed = NULL;
+	struct hoist_notes notes;
+	struct hoist_tentacles *t = NULL;
+	enum hoist_status st;
+	memset(out, 0, sizeof *out);
+	memset(&notes, 0, sizeof notes);
+	st = hoist_report_feed_load(cfg, &feed, err);
+	if (st == HOIST_OK)
+		st = hoist_notes_diff(feed, from, to, &notes, err);
+	for (size_t i = 0; st == HOIST_OK && i < notes.n && !out->warned; i++) {
+		const struct hoist_note_entry *e = &notes.entries[i];
+		char *min = NULL;
+		if ((e->kind != HOIST_NOTE_BREAKING && e->kind != HOIST_NOTE_DEPENDENCY) ||
+		    !says_tentacles_stop(e->text, &min))
+			continue;
+		out->warned = true;
+		out->note = hoist_xstrdup(e->text);
+		out->release = hoist_xstrdup(e->release->version.text);
+		out->minimum = min;
+	}
+	if (st == HOIST_OK && out->warned)
+		st = hoist_tentacles_read_config(cfg, NULL, 0, 0, &t, err);
+	for (size_t i = 0; st == HOIST_OK && out->warned && i < t->n; i++) {
+		const struct hoist_tentacle_target *g = &t->v[i];
+		bool old = out->minimum ? (!g->version || dotted_cmp(g->version, out->minimum) < 0)
+					: g->outdated;
+		out->n_targets++;
+		if (!old)
+			continue;
+		out->affected = hoist_xrealloc(out->affected, (out->n_affected + 1) *
+					       sizeof *out->affected);
+		out->affected[out->n_affected++] = hoist_xstrdup(g->name);
+	}
+	hoist_tentacles_free(t);
+	hoist_notes_done(&notes);
+	hoist_feed_free(feed);
+	if (st != HOIST_OK)
+		hoist_tentacles_advice_done(out);
+	return st;
 }

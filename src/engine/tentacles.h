@@ -69,6 +69,27 @@ enum hoist_status hoist_plan_prepare_tentacles(const struct hoist_config *cfg,
 					       int batch_size, struct hoist_plan **out,
 					       struct hoist_error *err);
 
+/*
+ * Before a server upgrade: what the release notes of (from, to] say about Tentacles that
+ * stop working ("Tentacles older than 6.0 can no longer connect"), and which of the
+ * server's targets that concerns (older than the version named; without one, those the
+ * server finds outdated).
+ */
+struct hoist_tentacles_advice {
+	bool warned;          /* a breaking or dependency note says old Tentacles stop working */
+	char *note;           /* owned: that note's text */
+	char *release;        /* owned: the release that says it */
+	char *minimum;        /* owned: "6.0", the version named; NULL when none is */
+	char **affected;      /* owned array of owned target names */
+	size_t n_affected;
+	size_t n_targets;
+};
+enum hoist_status hoist_tentacles_advise(const struct hoist_config *cfg,
+					 const struct hoist_version *from,
+					 const struct hoist_version *to,
+					 struct hoist_tentacles_advice *out, struct hoist_error *err);
+void hoist_tentacles_advice_done(struct hoist_tentacles_advice *a);
+
 /* The step argument: "batch=N environments=ID,ID" (no environments: all); parsing it. */
 char *hoist_tentacles_step_arg(const struct hoist_tentacles *t);
 enum hoist_status hoist_tentacles_parse_arg(const char *arg, int *batch_size, char ***envs,
