@@ -64,6 +64,10 @@ check "the journal's kind is the journey" [ "$(jq -r 'select(.event == "run-star
 check "the journal has per-target lines" journal_has log tentacles
 check "the step tentacles failed" [ "$(jq -r 'select(.event == "step-end" and .step == "tentacles") | .status' "$(latest_run)journal.jsonl")" = failed ]
 check "hoist status shows the failed run" sh -c "'$HOIST' --config '$CONF' status | grep -q 'tentacles'"
+g=$(h rollback --guide 2>&1 || true)
+check "the guide: nothing to roll back, upgraded Tentacles stay" sh -c "echo \"\$1\" | grep -q 'There is nothing to roll back: a Tentacle that was upgraded stays upgraded'" _ "$g"
+check "the guide: fix the target, then hoist tentacles again" sh -c "echo \"\$1\" | grep -q 'then run hoist tentacles again'" _ "$g"
+check "the guide has no step" sh -c "! echo \"\$1\" | grep -q '^ 1\. '" _ "$g"
 check "the lock is released" [ -z "$(ls "$HOIST_STATE_DIR"/locks/ 2>/dev/null)" ]
 "$SANDBOX" fault "$D" clear
 

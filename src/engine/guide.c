@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "exec.h"
 #include "guide.h"
+#include "journeys.h"
 #include "i18n.h"
 #include "rundir.h"
 #include "xalloc.h"
@@ -546,6 +547,7 @@ static void guide_init_from_plan(struct hoist_guide *g, const struct hoist_plan 
 	g->to = plan->to;
 	g->kind = plan->kind;
 	g->strategy = plan->strategy;
+	g->journey = dup0(plan->journey);
 }
 
 static bool plan_has(const struct hoist_plan *plan, const char *id)
@@ -820,6 +822,7 @@ void hoist_guide_free(struct hoist_guide *g)
 	if (!g)
 		return;
 	free(g->run_id);
+	free(g->journey);
 	free(g->profile);
 	free(g->server_url);
 	free(g->failed_step);
@@ -876,6 +879,8 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 
 	if (g->run_id)
 		hoist_buf_printf(b, _("Rollback guide for run %s.\n"), g->run_id);
+	if (hoist_guide_journey_facts(b, g))
+		return;
 	if (g->os_patch) {
 		hoist_buf_printf(b, _("The run patched the operating system of nodes running %s, "
 				      "with the %s strategy and the %s profile.\n"),

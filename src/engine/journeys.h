@@ -16,4 +16,13 @@ enum hoist_status hoist_journey_plan_base(const struct hoist_config *cfg, const 
 /* The journey of a plan, for faces and guides: NULL for the server upgrade. */
 const char *hoist_plan_journey(const struct hoist_plan *p);
 
+/*
+ * The guide's facts for a journey whose way back is not an upgrade's (the Tentacles:
+ * nothing to put back; the legacy upgrade: the 2.6 server is the way back). Writes them
+ * and returns true; false for a journey the upgrade's rules describe.
+ */
+struct hoist_buf;
+struct hoist_guide;
+bool hoist_guide_journey_facts(struct hoist_buf *b, const struct hoist_guide *g);
+
 #endif
