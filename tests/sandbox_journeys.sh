@@ -106,4 +106,24 @@ check "the schema is 3.2" [ "$(ctl status --json | jq -r .schema)" = 3.2 ]
 check "maxage in the timeline" [ "$(jq -r 'select(.event == "migrate") | .maxage' "$D/timeline.jsonl" | tail -n 1)" = 90 ]
 check "3.2.1 starts on the migrated data" ctl start node1
 check "and serves a 3.x API" [ "$(curl -s "$URL/api" | jq -r .ApiVersion)" = 3.0.0 ]
+m=$(api "$URL/api/machines/all")
+check "the 2.6 Tentacles must be upgraded for 3.x" [ "$(echo "$m" | jq '[.[].Endpoint.TentacleVersionDetails.UpgradeRequired] | all')" = true ]
+t=$(api -X POST -d '{"Name":"Upgrade","Arguments":{"MachineIds":null}}' "$URL/api/tasks")
+tid=$(echo "$t" | jq -r .Id)
+wait_for 20 done_
+t=$(api -X POST -d '{"Name":"Health","Arguments":{}}' "$URL/api/tasks")
+tid=$(echo "$t" | jq -r .Id)
+wait_for 20 done_
+check "a health check of 2.x Tentacles fails on 3.x" sh -c "echo '$(api "$URL/api/tasks/$tid" | jq -r .ErrorMessage)' | grep -q 'cannot talk to Octopus Server 3.2.1'"
+t=$(api -X POST -d '{"Name":"Upgrade","Arguments":{"MachineIds":null}}' "$URL/api/tasks")
+tid=$(echo "$t" | jq -r .Id)
+wait_for 20 done_
+check "the server cannot upgrade a 2.x Tentacle" sh -c "echo '$(api "$URL/api/tasks/$tid" | jq -r .ErrorMessage)' | grep -q 'install the Tentacle 3.x MSI'"
+check "tentacle-install of an unknown machine: 2" sh -c "'$SANDBOX' ctl '$D' tentacle-install nobody 3.2.1 2>/dev/null; [ \$? = 2 ]"
+check "the Tentacle 3.x MSI by hand" ctl tentacle-install all 3.2.1
+t=$(api -X POST -d '{"Name":"Health","Arguments":{}}' "$URL/api/tasks")
+tid=$(echo "$t" | jq -r .Id)
+wait_for 20 done_
+check "then the health check succeeds" [ "$(api "$URL/api/tasks/$tid" | jq -r .State)" = Success ]
+check "and every target is current" [ "$(api "$URL/api/machines/all" | jq '[.[] | select(.Endpoint.TentacleVersionDetails.UpgradeSuggested)] | length')" = 0 ]
 finish

@@ -16,6 +16,18 @@ bool sb_environment_exists(struct sb *sb, const char *id)
 	       !strcmp(id, "Environments-3");
 }
 
+/* The Tentacle a server bundles: a 3.x server its own version (lock-step), a modern one 8.x. */
+const char *sb_tentacle_latest(const char *server)
+{
+	return atoi(server) < 2018 ? server : SB_TENTACLE_LATEST;
+}
+
+/* The oldest Tentacle a server still talks to: 3.x for a 3.x server, 6.0 for a modern one. */
+int sb_tentacle_minimum(const char *server)
+{
+	return atoi(server) < 2018 ? 3 : 6;
+}
+
 static cJSON *machine_json(sqlite3_stmt *s, const char *server)
 {
 	cJSON *o = cJSON_CreateObject(), *e, *t;
@@ -38,9 +50,9 @@ static cJSON *machine_json(sqlite3_stmt *s, const char *server)
 	t = cJSON_AddObjectToObject(e, "TentacleVersionDetails");
 	cJSON_AddStringToObject(t, "Version", version);
 	cJSON_AddBoolToObject(t, "UpgradeLocked", false);
-	cJSON_AddBoolToObject(t, "UpgradeSuggested", strcmp(version, SB_TENTACLE_LATEST) != 0);
-	cJSON_AddBoolToObject(t, "UpgradeRequired", atoi(version) < 6);
-	cJSON_AddBoolToObject(t, "UpgradeAvailable", strcmp(version, SB_TENTACLE_LATEST) != 0);
+	cJSON_AddBoolToObject(t, "UpgradeSuggested", strcmp(version, sb_tentacle_latest(server)) != 0);
+	cJSON_AddBoolToObject(t, "UpgradeRequired", atoi(version) < sb_tentacle_minimum(server));
+	cJSON_AddBoolToObject(t, "UpgradeAvailable", strcmp(version, sb_tentacle_latest(server)) != 0);
 	free(id);
 	free(uri);
 	return o;

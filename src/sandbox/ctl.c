@@ -199,6 +199,7 @@ static const struct verb {
 	{ "maintenance", do_maintenance, 0, 1 },
 	{ "snapshot", sb_ctl_snapshot, 1, 0 }, { "reboot", sb_ctl_reboot, 1, 0 },
 	{ "host-up", sb_ctl_host_up, 1, 0 },   { "migrate", sb_ctl_migrate, 1, -2 },
+	{ "tentacle-install", sb_ctl_tentacle_install, 0, 2 },
 };
 
 static int usage(void)
@@ -207,6 +208,7 @@ static int usage(void)
 			  " NODE\n"
 			  "       hoist-sandbox ctl DIR snapshot|reboot|host-up NODE\n"
 			  "       hoist-sandbox ctl DIR migrate NODE [maxage=DAYS]\n"
+			  "       hoist-sandbox ctl DIR tentacle-install MACHINE|all VERSION\n"
 			  "       hoist-sandbox ctl DIR install NODE VERSION\n"
 			  "       hoist-sandbox ctl DIR db-backup|db-restore FILE\n"
 			  "       hoist-sandbox ctl DIR show-master-key [NODE]\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "i18n.h"
 #include "sandbox.h"
+#include "version.h"
 #include "xalloc.h"
 
 /* `migrate NODE [maxage=DAYS]`: imports the 2.6 data into the 3.x database of a stopped node. */
@@ -64,4 +65,31 @@ int sb_ctl_migrate(struct sb *sb, struct sb_node *n, char **args, struct hoist_e
 	free(schema);
 	free(want);
 	return st;
+}
+
+/* `tentacle-install MACHINE|all VERSION`: the Tentacle MSI installed on the machine by hand. */
+int sb_ctl_tentacle_install(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err)
+{
+	sqlite3_stmt *s;
+	bool all = !strcmp(args[0], "all");
+	int changed;
+	(void)n;
+	if (!hoist_version_valid(args[1]))
+		return hoist_error_set(err, HOIST_USAGE, _("not a version: %s"), args[1]);
+	sb_begin(sb);
+	sqlite3_prepare_v2(sb->st, "UPDATE machines SET version = ?1 WHERE ?2 OR name = ?3", -1, &s,
+			   NULL);
+	sqlite3_bind_text(s, 1, args[1], -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, all);
+	sqlite3_bind_text(s, 3, args[0], -1, SQLITE_STATIC);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	changed = sqlite3_changes(sb->st);
+	if (changed)
+		sb_timeline(sb, "tentacle-install", NULL, "machine", args[0], "version", args[1],
+			    NULL);
+	sb_commit(sb);
+	if (!changed)
+		return hoist_error_set(err, HOIST_USAGE, _("there is no machine %s"), args[0]);
+	return HOIST_OK;
 }

@@ -117,6 +117,11 @@ void sb_tasks_fail_node(struct sb *sb, const char *node);
 int sb_tasks_running(struct sb *sb, const char *node);
 /* The machine ids (numbers) a Health or Upgrade task's arguments name; *ids owned. */
 size_t sb_task_machines(struct sb *sb, const char *args, long long **ids);
+/* api_machines.c: the Tentacle a server version bundles, and the oldest major it talks to. */
+const char *sb_tentacle_latest(const char *server);
+int sb_tentacle_minimum(const char *server);
+/* ctl_legacy.c: installing a Tentacle by hand on a machine (its MSI). */
+int sb_ctl_tentacle_install(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
 /* api_machines.c: the three environments. */
 bool sb_environment_exists(struct sb *sb, const char *id);
 

@@ -148,12 +148,21 @@ static char *finish_effects(struct sb *sb, const char *name, const char *args, c
 		server = sb_get(sb, "version");
 	n = sb_task_machines(sb, args, &ids);
 	sqlite3_prepare_v2(sb->st, "SELECT name, version FROM machines WHERE id = ?", -1, &q, NULL);
-	sqlite3_prepare_v2(sb->st, upgrade ?
-		"UPDATE machines SET version = '" SB_TENTACLE_LATEST "' WHERE id = ?1" :
-		"UPDATE machines SET health = CASE WHEN version = '" SB_TENTACLE_LATEST "'"
-		" THEN 'Healthy' WHEN CAST(version AS INTEGER) < 6 THEN 'Unhealthy'"
-		" ELSE 'HasWarnings' END, calamari = CASE WHEN CAST(version AS INTEGER) < 6"
-		" THEN calamari ELSE ?2 END WHERE id = ?1", -1, &u, NULL);
+	{
+		/* The bundled Tentacle and the oldest one the server still talks to. */
+		char *sql = upgrade ?
+			hoist_xasprintf("UPDATE machines SET version = '%s' WHERE id = ?1",
+					sb_tentacle_latest(server ? server : "")) :
+			hoist_xasprintf("UPDATE machines SET health = CASE WHEN version = '%s'"
+					" THEN 'Healthy' WHEN CAST(version AS INTEGER) < %d THEN"
+					" 'Unhealthy' ELSE 'HasWarnings' END, calamari = CASE WHEN"
+					" CAST(version AS INTEGER) < %d THEN calamari ELSE ?2 END"
+					" WHERE id = ?1", sb_tentacle_latest(server ? server : ""),
+					sb_tentacle_minimum(server ? server : ""),
+					sb_tentacle_minimum(server ? server : ""));
+		sqlite3_prepare_v2(sb->st, sql, -1, &u, NULL);
+		free(sql);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *mname, *mver;
 		sqlite3_reset(q);
@@ -162,7 +171,27 @@ static char *finish_effects(struct sb *sb, const char *name, const char *args, c
 			continue;
 		mname = hoist_xstrdup((const char *)sqlite3_column_text(q, 0));
 		mver = hoist_xstrdup((const char *)sqlite3_column_text(q, 1));
-		if (upgrade && sb_fault_find(sb, "tentacle-upgrade", NULL, mname) != SB_FAULT_NONE) {
+		if (!upgrade && server && atoi(mver) < 3 && atoi(server) >= 3) {
+			/* 3.x changed the communication protocol: a 2.x Tentacle does not answer. */
+			char *e = hoist_xasprintf("%s%sThe health check of %s failed: Tentacle %s"
+						  " cannot talk to Octopus Server %s.",
+						  error ? error : "", error ? " " : "", mname, mver,
+						  server);
+			free(error);
+			error = e;
+			sqlite3_reset(u);
+			sqlite3_bind_int64(u, 1, ids[i]);
+			sqlite3_bind_text(u, 2, server, -1, SQLITE_TRANSIENT);
+			sqlite3_step(u);
+		} else if (upgrade && atoi(mver) < 3) {
+			/* A 2.x Tentacle speaks another protocol: only its MSI, by hand, replaces it. */
+			char *e = hoist_xasprintf("%s%sTentacle %s on %s cannot be upgraded from the"
+						  " server: install the Tentacle 3.x MSI on the machine.",
+						  error ? error : "", error ? " " : "", mver, mname);
+			free(error);
+			error = e;
+		} else if (upgrade && sb_fault_find(sb, "tentacle-upgrade", NULL, mname) !=
+			   SB_FAULT_NONE) {
 			char *e = hoist_xasprintf("%s%sThe Tentacle on %s could not be upgraded: the"
 						  " installer exited with code 1603.",
 						  error ? error : "", error ? " " : "", mname);
@@ -176,7 +205,8 @@ static char *finish_effects(struct sb *sb, const char *name, const char *args, c
 			sqlite3_step(u);
 			if (upgrade)
 				sb_timeline(sb, "tentacle-upgrade", NULL, "machine", mname, "from",
-					    mver, "version", SB_TENTACLE_LATEST, NULL);
+					    mver, "version", sb_tentacle_latest(server ? server : ""),
+					    NULL);
 			else
 				sb_timeline(sb, "health-check", NULL, "machine", mname, NULL);
 		}
