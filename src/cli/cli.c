@@ -34,6 +34,8 @@ const struct cli_command cli_commands[] = {
 	  N_("list the Tentacles and upgrade the outdated ones in batches, then health-check") },
 	{ "os-patch", cmd_os_patch, CLI_CONFIG,
 	  N_("patch the nodes' operating system: one server in a window, a cluster node by node") },
+	{ "legacy", cmd_legacy, CLI_CONFIG,
+	  N_("upgrade an Octopus 2.6 server to 3.x: back up, install, migrate, Tentacles") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };

@@ -51,6 +51,7 @@ int cmd_rollback(struct cli *cli, int argc, char **argv);
 int cmd_downgrade(struct cli *cli, int argc, char **argv);
 int cmd_tentacles(struct cli *cli, int argc, char **argv);
 int cmd_os_patch(struct cli *cli, int argc, char **argv);
+int cmd_legacy(struct cli *cli, int argc, char **argv);
 
 /* Prints "hoist: MESSAGE" to stderr and returns the exit code of its status (§9). */
 int cli_fail(const struct hoist_error *err);

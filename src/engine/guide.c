@@ -590,7 +590,7 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 	g->os_patch = plan_has(plan, "os-patch");
 	g->run_ok = s->state == HOIST_RUN_OK;
 	find_failure(g, s);
-	g->pnr_passed = s->pnr_started;
+	g->pnr_passed = s->pnr_started || hoist_guide_journey_pnr(plan, s);
 	g->pnr_half = s->pnr_started && !s->pnr_ok;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct hoist_step_summary *ss = &s->steps[i];
@@ -664,6 +664,7 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 	gen.m = &m;
 	if (anything || m.restore)
 		generate(&gen);
+	hoist_guide_journey_steps(g);
 	if (!g->n_steps)
 		g->rule = HOIST_GUIDE_NOTHING;
 	free(m.nodes);

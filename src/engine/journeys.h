@@ -24,5 +24,10 @@ const char *hoist_plan_journey(const struct hoist_plan *p);
 struct hoist_buf;
 struct hoist_guide;
 bool hoist_guide_journey_facts(struct hoist_buf *b, const struct hoist_guide *g);
+/* Fits the generated steps to the journey (2.x has no maintenance mode: none of its steps). */
+void hoist_guide_journey_steps(struct hoist_guide *g);
+/* Did the run pass its journey's own point of no return (the legacy migration began)? */
+struct hoist_run_summary;
+bool hoist_guide_journey_pnr(const struct hoist_plan *plan, const struct hoist_run_summary *s);
 
 #endif

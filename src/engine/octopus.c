@@ -442,7 +442,9 @@ enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *s
 					  struct hoist_error *err)
 {
 	cJSON *j = NULL, *it;
-	char *url = hoist_xasprintf("/api/%s/machines/all", space ? space : "Spaces-1");
+	/* "" for a server without spaces (2.x): the unscoped path. */
+	char *url = space && !*space ? hoist_xstrdup("/api/machines/all")
+				     : hoist_xasprintf("/api/%s/machines/all", space ? space : "Spaces-1");
 	const char *what = _("reading the Tentacles");
 	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j, what, err);
 	size_t i = 0;

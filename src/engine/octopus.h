@@ -111,7 +111,7 @@ enum hoist_status hoist_octopus_active_task_ids(struct hoist_octopus *c, const c
 /* GET /api/tasks/{id}: its ErrorMessage (owned; NULL when empty). */
 enum hoist_status hoist_octopus_task_error(struct hoist_octopus *c, const char *id,
 					   char **message, struct hoist_error *err);
-/* GET /api/{space}/machines/all with the Tentacles' versions. */
+/* GET /api/{space}/machines/all with the Tentacles' versions ("": /api/machines/all, 2.x). */
 enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *space,
 					  struct hoist_octopus_tentacles *out,
 					  struct hoist_error *err);

@@ -45,6 +45,14 @@ static const struct hoist_step_info steps[] = {
 	{ "migrate-data", false, false, false, true, N_("migrate the data (legacy upgrade)") },
 	{ "tentacles", false, true, true, false, N_("upgrade the Tentacles in batches") },
 	{ "health-check", false, true, true, false, N_("run a health check on the targets") },
+	{ "backup-license-key", true, true, true, false,
+	  N_("save the license key (by hand: the 2.6 migration does not import it)") },
+	{ "move-packages", true, true, true, true,
+	  N_("move the built-in package repository's files to the new folder (by hand)") },
+	{ "install-tentacles", false, true, true, true,
+	  N_("install Tentacle 3.x on every deployment target (by hand)") },
+	{ "clean-up-home", true, true, true, false,
+	  N_("clean up the old Octopus Home folder (optional, by hand)") },
 	{ NULL, false, false, false, false, NULL }
 };
 

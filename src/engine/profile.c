@@ -110,6 +110,7 @@ static const struct builtin builtins[] = {
 	{ "sandbox", "os-patch", "{sandbox} ctl {sandbox_dir} os-patch {node}" },
 	{ "sandbox", "snapshot", "{sandbox} ctl {sandbox_dir} snapshot {node}" },
 	{ "sandbox", "reboot", "{sandbox} ctl {sandbox_dir} reboot {node}" },
+	{ "sandbox", "migrate-data", "{sandbox} ctl {sandbox_dir} migrate {node} maxage={maxage}" },
 	{ "sandbox", "host-up", "{sandbox} ctl {sandbox_dir} host-up {node}" },
 	{ "sandbox", "status", "{sandbox} ctl {sandbox_dir} status --json" },
 	/* Reads the key on standard input: it never appears on a command line. */

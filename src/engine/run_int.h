@@ -132,6 +132,15 @@ enum hoist_status run_step_tentacles(struct run *r, const struct hoist_plan_step
 				     struct run_result *res, struct hoist_error *err);
 enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s,
 				  struct run_result *res, struct hoist_error *err);
+enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
+				   const struct hoist_plan_step *s, struct run_result *res,
+				   struct hoist_error *err);
+enum hoist_status run_step_manual(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err);
+enum hoist_status run_step_legacy_validate(struct run *r, struct run_node *n,
+					   const struct hoist_plan_step *s,
+					   struct run_result *res, struct hoist_error *err);
 enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 				    const struct hoist_plan_step *s, struct run_result *res,
 				    struct hoist_error *err);

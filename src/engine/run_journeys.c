@@ -2,12 +2,20 @@
 #include "config.h"
 #include <string.h>
 #include "i18n.h"
+#include "legacy.h"
 #include "run_int.h"
 
 bool run_journey_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
 		      struct run_result *res, struct hoist_error *err, enum hoist_status *st)
 {
-	if (!strcmp(s->id, "tentacles"))
+	bool legacy = r->plan->journey && !strcmp(r->plan->journey, HOIST_JOURNEY_LEGACY);
+	if (hoist_legacy_manual(s->id))
+		*st = run_step_manual(r, n, s, res, err);
+	else if (!strcmp(s->id, "migrate-data") && n)
+		*st = run_step_migrate(r, n, s, res, err);
+	else if (legacy && !strcmp(s->id, "validate") && n)
+		*st = run_step_legacy_validate(r, n, s, res, err);
+	else if (!strcmp(s->id, "tentacles"))
 		*st = run_step_tentacles(r, s, res, err);
 	else if (!strcmp(s->id, "health-check"))
 		*st = run_step_health(r, s, res, err);
@@ -32,6 +40,14 @@ bool run_journey_failed(struct run *r, enum hoist_status *st, struct hoist_error
 					  "patching; nothing is undone: restore the operating system "
 					  "from its snapshot and start the service (hoist rollback "
 					  "--guide); never restore the database"));
+		*st = err->status = HOIST_FAILED_PNR;
+		return true;
+	}
+	if (j && !strcmp(j, HOIST_JOURNEY_LEGACY) && r->pnr_started) {
+		hoist_error_prefix(err, _("the legacy upgrade stopped after the migration began; "
+					  "the 2.6 server is the way back: reinstall 2.6, restore its "
+					  "database backup and master key from this run (hoist rollback "
+					  "--guide)"));
 		*st = err->status = HOIST_FAILED_PNR;
 		return true;
 	}

@@ -21,6 +21,10 @@ int sb_ctl_migrate(struct sb *sb, struct sb_node *n, char **args, struct hoist_e
 		if (strncmp(args[i], "maxage=", 7))
 			return hoist_error_set(err, HOIST_USAGE, _("migrate takes maxage=DAYS, not"
 								   " %s"), args[i]);
+		if (!strcmp(args[i] + 7, "all")) {
+			maxage = -1;
+			continue;
+		}
 		errno = 0;
 		maxage = strtoll(args[i] + 7, &end, 10);
 		if (!args[i][7] || *end || errno || maxage < 0 || maxage > 36500)
