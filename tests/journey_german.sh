@@ -23,4 +23,9 @@ out=$(h os-patch --plan-only)
 check "os-patch's plan is German" sh -c "echo \"\$1\" | grep -q 'Knoten für Knoten, ohne Wartungsmodus'" _ "$out"
 check "tentacles --help is German" sh -c "'$HOIST' tentacles --help | grep -q 'Bereitstellungsziel'"
 check "os-patch --help is German" sh -c "'$HOIST' os-patch --help | grep -q 'niemals die Datenbank'"
+run_sb alt --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5
+check "a 2.x server is sent the legacy way, in German" sh -c "'$HOIST' --config '$D/hoist.conf' plan --to 3.2.1 2>&1 | grep -q 'Legacy-Upgrade mit seiner Datenmigration'"
+out=$("$HOIST" --config "$D/hoist.conf" legacy --to 3.2.1 --maxage 90 --plan-only)
+check "the legacy plan is German" sh -c "echo \"\$1\" | grep -q 'Legacy-Upgrade von Octopus 2.6.5 auf 3.2.1'" _ "$out"
+check "its manual steps too" sh -c "echo \"\$1\" | grep -q 'den Lizenzschlüssel sichern (von Hand'" _ "$out"
 finish
