@@ -306,6 +306,11 @@ static int key(struct ui_state *s, int k)
 		if (s->connected && (size_t)top + 1 < s->topo.n_nodes)
 			top++;
 		return UI_REDRAW;
+	case UI_ACT_JOURNEYS:
+		if (!s->connected)
+			return UI_STAY;
+		s->go_to = &ui_screen_journeys;
+		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_ENTER:
 		if (run_id && run_live == HOIST_RUN_LIVE_RUNNING)
 			return follow_run(s, run_id);
@@ -323,9 +328,9 @@ static int key(struct ui_state *s, int k)
 	}
 }
 
-static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_RETRY, UI_ACT_EDIT_URL,
-					  UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_LAST, UI_ACT_DOWN,
-					  UI_ACT_NONE };
+static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_JOURNEYS, UI_ACT_RETRY,
+					  UI_ACT_EDIT_URL, UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_LAST,
+					  UI_ACT_DOWN, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_connect = {
 	.name = N_("Connect"),

@@ -174,7 +174,16 @@ static int draw_bars(int y)
 		const struct hoist_step_summary *st = &follow.sum.steps[i];
 		if (st->state != HOIST_STEP_RUNNING)
 			continue;
-		if (st->total > 0 && st->bytes >= 0) {
+		if (st->total > 0 && st->bytes >= 0 && !strcmp(st->step, "tentacles")) {
+			/* The Tentacles' batches count targets, not bytes. */
+			int w = COLS / 3, fill = (int)(st->bytes * w / st->total);
+			char *bar = hoist_xcalloc((size_t)w + 1, 1);
+			memset(bar, '-', (size_t)w);
+			memset(bar, '#', (size_t)(fill > w ? w : fill));
+			ui_putf(y++, 2, COLS - 4, _("Tentacles upgraded [%s] %lld of %lld"), bar,
+				st->bytes, st->total);
+			free(bar);
+		} else if (st->total > 0 && st->bytes >= 0) {
 			int w = COLS / 3, fill = (int)(st->bytes * w / st->total);
 			char *bar = hoist_xcalloc((size_t)w + 1, 1);
 			memset(bar, '-', (size_t)w);

@@ -244,6 +244,9 @@ static int key(struct ui_state *s, int k)
 				 : _("Run the rollback now?"),
 			      true, NULL, rollback_done);
 		return UI_REDRAW;
+	case UI_ACT_JOURNEYS:
+		s->go_to = &ui_screen_journeys;
+		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_SAVE:
 		if (!guide)
 			return UI_STAY;
@@ -268,8 +271,8 @@ static int key(struct ui_state *s, int k)
 	}
 }
 
-static const enum ui_action actions[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_DOWN,
-					  UI_ACT_PGDN, UI_ACT_NONE };
+static const enum ui_action actions[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_JOURNEYS,
+					  UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_result = {
 	.name = N_("Result"),

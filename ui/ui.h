@@ -58,6 +58,11 @@ enum ui_action {
 	UI_ACT_STOP,
 	UI_ACT_ROLLBACK,
 	UI_ACT_SAVE,
+	UI_ACT_JOURNEYS,   /* the other journeys: Tentacles, OS patching */
+	UI_ACT_TENTACLES,
+	UI_ACT_OS_PATCH,
+	UI_ACT_MORE,
+	UI_ACT_LESS,
 	UI_ACT_COUNT
 };
 
@@ -90,6 +95,7 @@ struct ui_screen {
 	int (*key)(struct ui_state *s, int key);
 	void (*leave)(struct ui_state *s);
 	const enum ui_action *actions; /* shown in the footer; UI_ACT_NONE-terminated */
+	bool aside;             /* not a step of the upgrade (listed after them): no counter */
 };
 
 #define UI_MAX_WATCH 8
@@ -209,5 +215,6 @@ extern const struct ui_screen ui_screen_checklist;
 extern const struct ui_screen ui_screen_plan;
 extern const struct ui_screen ui_screen_progress;
 extern const struct ui_screen ui_screen_result;
+extern const struct ui_screen ui_screen_journeys;
 
 #endif
