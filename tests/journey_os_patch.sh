@@ -82,4 +82,18 @@ check "rollback --run carries out the rest" h rollback --run --yes
 check "every node serves again" [ "$(st '[.nodes[] | select(.drained or (.running | not))] | length')" = 0 ]
 check "rollback --run never restored the database" [ "$(events db-restore)" = 0 ]
 check "the database is untouched after all of it" [ "$(db_state)" = "$before" ]
+
+# Killed while a node reboots: resume waits for the host, patches again, takes no new snapshot.
+run_sb crash --nodes 2 --seed 4
+"$SANDBOX" config "$D" set reboot=1500,os-patch=50,task-rate=0 >/dev/null
+printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
+h os-patch --detach >/dev/null
+rebooting() { grep -q '"event":"reboot"' "$D/timeline.jsonl"; }
+check "the detached run reboots node1" wait_for 20 rebooting
+kill -9 "$(engine_pid)"
+check "hoist resume finishes the patching" h resume
+check "node1 was patched again, node2 once" [ "$(st '[.nodes[].os_patches] | join(",")')" = 2,1 ]
+check "no second snapshot of node1 (the first is the way back)" [ "$(jq -s '[.[] | select(.event == "snapshot" and .node == "node1")] | length' "$D/timeline.jsonl")" = 1 ]
+check "both nodes serve again" [ "$(st '[.nodes[] | select(.drained or (.running | not))] | length')" = 0 ]
+check "and the load balancer never went down" [ "$(events lb-unavailable)" = 0 ]
 finish

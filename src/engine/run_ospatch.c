@@ -52,13 +52,45 @@ static long elapsed_ms(const struct timespec *t0)
 	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/* Waits until the node's host answers host-up again (from t0, up to the reboot timeout). */
+static enum hoist_status wait_host(struct run *r, struct run_node *n, const struct timespec *t0,
+				   long *back_ms, struct hoist_error *err)
+{
+	long limit = hoist_profile_timeout_ms(r->profile, "reboot");
+	struct hoist_exec_result x;
+	enum hoist_status st;
+	for (;;) {
+		struct hoist_error e;
+		hoist_error_init(&e);
+		hoist_exec_result_init(&x);
+		/* Asked quietly: the "not yet" of every poll would flood the journal. */
+		st = run_action(r, n, "os-patch", "host-up", NULL, NULL, NULL, true, &x, &e);
+		hoist_exec_result_done(&x);
+		hoist_error_done(&e);
+		if (st == HOIST_OK)
+			break;
+		if (elapsed_ms(t0) > limit)
+			return hoist_error_set(err, HOIST_STATE,
+					       _("%s has not come back %ld seconds after its reboot; "
+						 "look at its console, then restore the operating "
+						 "system from its snapshot if it does not start"),
+					       n->plan->name, limit / 1000);
+		/* Not cancelled here: a half-rebooted host is no place to stop at. */
+		{
+			struct timespec ts = { 0, HOST_POLL_MS * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+	*back_ms = elapsed_ms(t0);
+	return HOIST_OK;
+}
+
 /* Reboots the node's host and waits until host-up succeeds; *back_ms how long it took. */
 static enum hoist_status reboot(struct run *r, struct run_node *n, long *back_ms,
 				struct hoist_error *err)
 {
 	struct hoist_exec_result x;
 	struct timespec t0;
-	long limit = hoist_profile_timeout_ms(r->profile, "reboot");
 	enum hoist_status st;
 	if (!hoist_profile_has(r->profile, "reboot") || !hoist_profile_has(r->profile, "host-up"))
 		return hoist_error_set(err, HOIST_CONFIG,
@@ -74,30 +106,7 @@ static enum hoist_status reboot(struct run *r, struct run_node *n, long *back_ms
 		return st;
 	run_log(r, "os-patch", n->plan->name, _("%s is rebooting; waiting until it is back"),
 		n->plan->name);
-	for (;;) {
-		struct hoist_error e;
-		hoist_error_init(&e);
-		hoist_exec_result_init(&x);
-		/* Asked quietly: the "not yet" of every poll would flood the journal. */
-		st = run_action(r, n, "os-patch", "host-up", NULL, NULL, NULL, true, &x, &e);
-		hoist_exec_result_done(&x);
-		hoist_error_done(&e);
-		if (st == HOIST_OK)
-			break;
-		if (elapsed_ms(&t0) > limit)
-			return hoist_error_set(err, HOIST_STATE,
-					       _("%s has not come back %ld seconds after its reboot; "
-						 "look at its console, then restore the operating "
-						 "system from its snapshot if it does not start"),
-					       n->plan->name, limit / 1000);
-		/* Not cancelled here: a half-rebooted host is no place to stop at. */
-		{
-			struct timespec ts = { 0, HOST_POLL_MS * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-	}
-	*back_ms = elapsed_ms(&t0);
-	return HOIST_OK;
+	return wait_host(r, n, &t0, back_ms, err);
 }
 
 enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
@@ -108,15 +117,32 @@ enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 	enum hoist_status st = HOIST_OK;
 	char *snapshot = NULL;
 	long back = -1;
-	bool again;
+	const struct hoist_step_summary *before =
+		r->prev ? hoist_run_summary_find(r->prev, "os-patch", n->plan->name) : NULL;
+	/* Resumed while this node's patch was under way (a crash, kill -9, a reboot of ours). */
+	bool again = before && before->state != HOIST_STEP_PENDING;
 	(void)s;
 	if (!hoist_profile_has(r->profile, "os-patch"))
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("the profile %s has no \"os-patch\" action; set it in "
 					 "[profile] (e.g. apt-get -y upgrade)"),
 				       hoist_profile_name(r->profile));
-	/* The way back, taken first when the profile knows how (VM snapshot, disk image). */
-	if (hoist_profile_has(r->profile, "snapshot")) {
+	if (again) {
+		/* Its first snapshot is the way back: a new one would keep a half-patched system. */
+		struct timespec t0;
+		long waited = 0;
+		r->pnr_started = true;
+		run_log(r, "os-patch", n->plan->name,
+			_("the patch of %s was under way when the run stopped: no new snapshot (the "
+			  "first one is the way back); waiting for the host, then patching again"),
+			n->plan->name);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (hoist_profile_has(r->profile, "host-up"))
+			st = wait_host(r, n, &t0, &waited, err);
+		if (st != HOIST_OK)
+			return st;
+	} else if (hoist_profile_has(r->profile, "snapshot")) {
+		/* The way back, taken first when the profile knows how (VM snapshot, disk image). */
 		hoist_exec_result_init(&x);
 		st = run_action(r, n, "os-patch", "snapshot", NULL, NULL, NULL, false, &x, err);
 		snapshot = first_line(&x.out);
@@ -142,7 +168,6 @@ enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 	}
 	/* From here on the operating system changes: hoist cannot put it back. */
 	r->pnr_started = true;
-	again = r->prev && hoist_run_summary_find(r->prev, "os-patch", n->plan->name);
 	hoist_exec_result_init(&x);
 	st = run_action(r, n, "os-patch", "os-patch", NULL, NULL, NULL, false, &x, err);
 	res->exit_code = x.exited ? x.exit_code : -1;
