@@ -90,6 +90,8 @@ run_sb tres --nodes 1 --tentacles 6 --seed 3
 printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
 h tentacles --batch 1 --detach >/dev/null
 first_done() { [ "$(api "$URL/api/tasks?name=Upgrade&states=Success" | jq .TotalResults)" -ge 1 ]; }
+check "while it runs, a second run finds the lock: 5" [ "$(rc h tentacles --batch 1)" = 5 ]
+check "and so does an OS patching of the same server" [ "$(rc h os-patch)" = 5 ]
 check "the detached run upgrades a first batch" wait_for 20 first_done
 kill -9 "$(engine_pid)"
 check "hoist resume finishes the run" h resume
