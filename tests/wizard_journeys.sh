@@ -33,7 +33,7 @@ keys P
 shows "OS patching asks first" "Patch the operating system of the nodes now? (y/n)"
 keys y
 shows_late 20 "its run is followed" "os-patch"
-shows_late 60 "and ends well" "ended well"
+shows_late 60 "and ends well, named as the journey" "The run (os-patch) ended well"
 check "every node was patched" [ "$(sb_status '[.nodes[].os_patches] | join(",")')" = 1,1,1 ]
 check "no moment without a serving node" [ "$(grep -c '"event":"lb-unavailable"' "$SB/timeline.jsonl" || true)" = 0 ]
 finish

@@ -107,11 +107,17 @@ static void put_next(void *ctx, const char *p, size_t n)
 static int draw_success(struct ui_state *s, int y)
 {
 	const struct hoist_step_summary *on = find("maintenance-on"), *off = find("maintenance-off");
+	bool journey = sum.kind && (!strcmp(sum.kind, "tentacles") || !strcmp(sum.kind, "os-patch") ||
+				    !strcmp(sum.kind, "legacy"));
 	char *d;
 	attron(ui_attr(s, UI_C_GOOD));
 	if (is_rollback())
 		ui_putf(y++, 2, COLS - 4, _("The rollback ended well: every node runs %s again."),
 			sum.to_version ? sum.to_version : "?");
+	else if (journey)
+		/* The other journeys (Tentacles, OS patching): the kind is the journey's name. */
+		ui_putf(y++, 2, COLS - 4, _("The run (%s) ended well; the server runs %s."),
+			_(sum.kind), sum.to_version ? sum.to_version : "?");
 	else
 		ui_putf(y++, 2, COLS - 4, _("The upgrade ended well: %s to %s."),
 			sum.from_version ? sum.from_version : "?", sum.to_version ? sum.to_version : "?");
@@ -139,7 +145,7 @@ static int draw_success(struct ui_state *s, int y)
 		ui_wrap(st->evidence.path, COLS - 8, put_path, &y);
 	}
 	y++;
-	if (!is_rollback())
+	if (!is_rollback() && !journey)
 		ui_wrap(_("Next: upgrade the Tentacles in batches (Infrastructure, Upgrade "
 			  "Tentacles), and keep these backups until the new version has proved "
 			  "itself."),
