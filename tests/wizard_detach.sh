@@ -48,6 +48,11 @@ shows "q quits at once once the run has ended" "EXIT=0"
 
 wizard_start 80 24
 shows "a fourth wizard names the last run" "The last run, $(basename "$run") (2024.1.2 to 2024.3.1), ended well."
+shows "... and offers its support bundle" "B to save a support bundle"
+keys B
+shows "B saves it" "Support bundle saved (no keys, no backups): "
+check "... in the run's folder, as the engine writes it" \
+	sh -c "jq -e '.run_id == \"$(basename "$run")\"' '$run/support-bundle.json' >/dev/null"
 keys l
 shows "l shows its result" "The upgrade ended well: 2024.1.2 to 2024.3.1."
 check "every node runs 2024.3.1" all_at 2024.3.1

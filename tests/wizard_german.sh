@@ -166,7 +166,7 @@ shows "q quits cleanly" "EXIT=0"
 wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
 shows "the last run's end is German" "Letzter Lauf 20"
 shows "and its outcome" "): erfolgreich."
-shows "and the keys to see it" "l zeigt sein Ergebnis, Enter führt zur Wahl einer Version."
+shows "and the keys to see it" "l zeigt sein Ergebnis, B speichert ein Support-Bundle, Enter geht weiter."
 lacks "no English about the last run" "The last run" "ended well" "Press l"
 keys l
 shows "l shows the result in German" "Das Upgrade war erfolgreich: 2024.1.2 auf 2024.3.1."

@@ -22,6 +22,9 @@ shows "the guide pages to its end" "Lines "
 keys w
 shows "w saves the guide" "Saved: ${run%/}/"
 check "the saved guide names the backup" grep -q "db-2024.1.2.bak" "$run/guide.txt"
+keys B
+shows "B saves a support bundle of the run through the engine" "Support bundle saved (no keys, no backups): "
+check "... one without the API key" sh -c "jq -e '.run_id == \"$id\"' '$run/support-bundle.json' >/dev/null && ! grep -qF \"\$(cat '$SB/api-key')\" '$run/support-bundle.json'"
 check "nothing was rolled back yet: maintenance mode is still on" [ "$(sb_status .maintenance)" = true ]
 
 "$SANDBOX" fault "$SB" clear >/dev/null

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include "i18n.h"
+#include "bundle.h"
 #include "checklist.h"
 #include "run.h"
 #include "ui.h"
@@ -117,6 +118,19 @@ const char *ui_step_state(enum hoist_step_state st)
 	case HOIST_STEP_SKIPPED: return _("skipped");
 	default: return _("waiting");
 	}
+}
+
+void ui_save_bundle(struct ui_state *s, const char *run_id)
+{
+	struct hoist_error err;
+	char *path = NULL;
+	hoist_error_init(&err);
+	if (hoist_bundle_write(&s->cfg, run_id, NULL, &path, &err) != HOIST_OK)
+		ui_set_message(s, _("No support bundle: %s"), hoist_error_message(&err));
+	else
+		ui_set_message(s, _("Support bundle saved (no keys, no backups): %s"), path);
+	free(path);
+	hoist_error_done(&err);
 }
 
 int ui_start_run(struct ui_state *s, const struct hoist_plan *plan, struct hoist_error *err)

@@ -65,6 +65,8 @@ static const struct ui_key_row table[] = {
 	  N_("Patch the nodes' operating system: in a window, or node by node in a cluster.") },
 	{ UI_ACT_MORE, { '+' }, N_("+"), N_("bigger batch"), N_("One more target per batch.") },
 	{ UI_ACT_LESS, { '-' }, N_("-"), N_("smaller batch"), N_("One target less per batch.") },
+	{ UI_ACT_BUNDLE, { 'B' }, N_("B"), N_("support bundle"),
+	  N_("Save a support bundle of the run: plan, journal, topology; no keys, no backups.") },
 	{ UI_ACT_ENTER, { '\n', '\r', UI_FKEY(KEY_ENTER) }, N_("Enter"), N_("next"),
 	  N_("Accept and go to the next screen.") },
 	{ UI_ACT_BACK, { UI_ESC, UI_FKEY(KEY_BACKSPACE), 127, 8 }, N_("Esc/Bksp"), N_("back"),

@@ -87,7 +87,8 @@ static void draw_run_offer(struct ui_state *s)
 		ui_putf(y, 2, COLS - 4, run_ok ? _("The last run, %s (%s), ended well.")
 					       : _("The last run, %s (%s), did not end well."),
 			run_id, run_what);
-		ui_put(y + 1, 2, COLS - 4, _("Press l to see its result, Enter to choose a version."));
+		ui_put(y + 1, 2, COLS - 4, _("Press l to see its result, B to save a support bundle, "
+					     "Enter to go on."));
 		return;
 	} else {
 		ui_putf(y, 2, COLS - 4, _("An upgrade was interrupted: run %s, %s."), run_id,
@@ -288,6 +289,11 @@ static int key(struct ui_state *s, int k)
 			return UI_GOTO | UI_REDRAW;
 		}
 		return UI_STAY;
+	case UI_ACT_BUNDLE:
+		if (!run_id || run_live == HOIST_RUN_LIVE_RUNNING)
+			return UI_STAY;
+		ui_save_bundle(s, run_id);
+		return UI_REDRAW;
 	case UI_ACT_RESUME:
 		if (run_id && run_live == HOIST_RUN_LIVE_INTERRUPTED)
 			return resume(s);
@@ -330,6 +336,7 @@ static int key(struct ui_state *s, int k)
 
 static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_JOURNEYS, UI_ACT_RETRY,
 					  UI_ACT_EDIT_URL, UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_LAST,
+					  UI_ACT_BUNDLE,
 					  UI_ACT_DOWN, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_connect = {

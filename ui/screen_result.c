@@ -263,6 +263,9 @@ static int key(struct ui_state *s, int k)
 			ui_set_message(s, _("Saved: %s/guide.txt"), run_dir);
 		hoist_error_done(&err);
 		return UI_REDRAW;
+	case UI_ACT_BUNDLE:
+		ui_save_bundle(s, s->run_id);
+		return UI_REDRAW;
 	case UI_ACT_UP: top--; return UI_REDRAW;
 	case UI_ACT_DOWN: top++; return UI_REDRAW;
 	case UI_ACT_PGUP: top -= page > 1 ? page - 1 : 1; return UI_REDRAW;
@@ -277,7 +280,8 @@ static int key(struct ui_state *s, int k)
 	}
 }
 
-static const enum ui_action actions[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_JOURNEYS,
+static const enum ui_action actions[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE,
+					  UI_ACT_JOURNEYS,
 					  UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_result = {

@@ -63,6 +63,7 @@ enum ui_action {
 	UI_ACT_OS_PATCH,
 	UI_ACT_MORE,
 	UI_ACT_LESS,
+	UI_ACT_BUNDLE,
 	UI_ACT_COUNT
 };
 
@@ -159,6 +160,8 @@ void ui_follow_close(struct ui_state *s, struct ui_follow *f);
  * returned); when it cannot start, err says why and the screen stays.
  */
 int ui_start_run(struct ui_state *s, const struct hoist_plan *plan, struct hoist_error *err);
+/* Saves run_id's support bundle through the engine and says where (or why not). */
+void ui_save_bundle(struct ui_state *s, const char *run_id);
 /* Log line i, 0 the oldest kept. */
 const char *ui_follow_log(const struct ui_follow *f, size_t i);
 /* A step's state for people: "waiting", "running", "done", "FAILED", "skipped". */

@@ -36,6 +36,8 @@ const struct cli_command cli_commands[] = {
 	  N_("patch the nodes' operating system: one server in a window, a cluster node by node") },
 	{ "legacy", cmd_legacy, CLI_CONFIG,
 	  N_("upgrade an Octopus 2.6 server to 3.x: back up, install, migrate, Tentacles") },
+	{ "bundle", cmd_bundle, CLI_CONFIG,
+	  N_("save a run as one support file: plan, journal, topology; no secrets") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
 	{ NULL, NULL, 0, NULL },
 };

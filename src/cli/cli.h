@@ -19,6 +19,7 @@ struct cli {
 	const char *config_path;  /* --config FILE; borrowed from argv */
 	const char *server_url;   /* --server URL; borrowed */
 	const char *api_key_file; /* --api-key-file FILE; borrowed */
+	bool retarget;            /* upgrade --retarget: the plan may name another server */
 	struct hoist_config conf;
 };
 
@@ -52,6 +53,7 @@ int cmd_downgrade(struct cli *cli, int argc, char **argv);
 int cmd_tentacles(struct cli *cli, int argc, char **argv);
 int cmd_os_patch(struct cli *cli, int argc, char **argv);
 int cmd_legacy(struct cli *cli, int argc, char **argv);
+int cmd_bundle(struct cli *cli, int argc, char **argv);
 
 /* Prints "hoist: MESSAGE" to stderr and returns the exit code of its status (§9). */
 int cli_fail(const struct hoist_error *err);

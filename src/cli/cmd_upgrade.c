@@ -107,6 +107,7 @@ int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const 
 	j.resume_id = resume_id;
 	j.o.dry_run = dry_run;
 	j.o.detach = detach;
+	j.o.retarget = cli->retarget;
 	j.o.cancel = &cancel_flag;
 	hoist_error_init(&j.err);
 	if (detach) {
@@ -178,7 +179,11 @@ static int help(void)
 			  "Ctrl-C cancels at the next safe point and restores what was changed.\n\n"
 			  "Options:\n"
 			  "  --to V              plan and run the upgrade to V\n"
-			  "  --plan FILE         run a plan saved by hoist plan -o FILE\n"
+			  "  --plan FILE         run a plan saved by hoist plan -o FILE; it runs only\n"
+			  "                      against the server it was made for\n"
+			  "  --retarget          run the plan against the configured server instead,\n"
+			  "                      once its versions and nodes match the plan's origin\n"
+			  "                      (a replay; recorded in the journal)\n"
 			  "  --strategy S        all-at-once, rolling (patch only) or auto (with --to)\n"
 			  "  --role-order R,...  the order of roles (with --to)\n"
 			  "  --yes               do not ask before changing the server\n"
@@ -194,7 +199,7 @@ static int help(void)
 
 int cmd_upgrade(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN };
+	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN, OPT_RETARGET };
 	static struct option opts[16];
 	struct cli_plan pl;
 	const char *plan_file = NULL;
@@ -210,6 +215,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	opts[n++] = (struct option){ "yes", no_argument, NULL, OPT_YES };
 	opts[n++] = (struct option){ "detach", no_argument, NULL, OPT_DETACH };
 	opts[n++] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY_RUN };
+	opts[n++] = (struct option){ "retarget", no_argument, NULL, OPT_RETARGET };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	memset(&pl, 0, sizeof pl);
 	pl.command = "upgrade";
@@ -221,6 +227,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		case OPT_YES: yes = true; continue;
 		case OPT_DETACH: detach = true; continue;
 		case OPT_DRY_RUN: dry_run = true; continue;
+		case OPT_RETARGET: cli->retarget = true; continue;
 		case '?':
 		case ':': return cli_bad_option("upgrade", opt, optopt, argv, optind);
 		}
@@ -232,10 +239,15 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		return cli_usage("upgrade", _("unexpected argument '%s'"), argv[optind]);
 	if (!pl.to == !plan_file)
 		return cli_usage("upgrade", _("give either --to V or --plan FILE"));
+	if (cli->retarget && !plan_file)
+		return cli_usage("upgrade", _("--retarget goes with --plan FILE"));
 	hoist_error_init(&err);
 	if (hoist_run_check_lock(&cli->conf, &err) != HOIST_OK ||
 	    (plan_file ? hoist_plan_load(plan_file, &plan, &err)
-		       : hoist_plan_prepare(&cli->conf, pl.to, &pl.prep, &plan, &err)) != HOIST_OK) {
+		       : hoist_plan_prepare(&cli->conf, pl.to, &pl.prep, &plan, &err)) != HOIST_OK ||
+	    (plan_file && hoist_run_check_target(&cli->conf, plan, cli->retarget, &err) !=
+				  HOIST_OK)) {
+		hoist_plan_free(plan);
 		rc = cli_fail(&err);
 		hoist_error_done(&err);
 		return rc;
@@ -246,7 +258,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		if (!pl.json)
 			cli_print_plan(cli, plan, plan_file);
 		q = hoist_xasprintf(_("\nUpgrade %s from %s to %s now? [y/N] "),
-				    plan->server_url ? plan->server_url : "", plan->from.text,
+				    cli->conf.server_url ? cli->conf.server_url : "", plan->from.text,
 				    plan->to.text);
 		rc = confirm("upgrade", q);
 		free(q);

@@ -102,7 +102,8 @@ void run_add_evidence(struct run *r, const char *item, const struct hoist_eviden
 
 struct hoist_octopus *run_client(struct run *r, const char *base_url)
 {
-	return hoist_octopus_new(base_url ? base_url : r->plan->server_url, r->cfg->api_key,
+	/* The key goes to the configured server only (the plan was checked against it). */
+	return hoist_octopus_new(base_url ? base_url : r->cfg->server_url, r->cfg->api_key,
 				 &r->http);
 }
 
@@ -112,7 +113,7 @@ struct hoist_octopus *run_pinger(struct run *r, const char *base_url)
 	struct hoist_http_options o = r->http;
 	o.retries = 0;
 	o.connect_timeout_ms = 2000;
-	return hoist_octopus_new(base_url ? base_url : r->plan->server_url, r->cfg->api_key, &o);
+	return hoist_octopus_new(base_url ? base_url : r->cfg->server_url, r->cfg->api_key, &o);
 }
 
 /* ---- one step, and a group of per-node steps in parallel ---- */
@@ -408,9 +409,12 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 				 struct hoist_error *err)
 {
 	struct run r;
+	char *retargeted = NULL;
 	enum hoist_status st;
 	run_init(&r, cfg, o);
 	st = copy_plan(plan, &r.plan, err);
+	if (st == HOIST_OK)
+		st = hoist_plan_retarget(cfg, r.plan, o->retarget, &retargeted, err);
 	if (st == HOIST_OK) {
 		r.id = new_run_id(r.state_dir);
 		*run_id = hoist_xstrdup(r.id);
@@ -426,12 +430,16 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 		st = run_open(&r, err);
 	if (st != HOIST_OK) {
 		run_notify(fd, "E%d %s", (int)st, hoist_error_message(err));
+		free(retargeted);
 		run_done(&r);
 		return st;
 	}
 	if (r.cfg->keep_runs > 0)
 		hoist_rundir_prune(r.state_dir, (size_t)r.cfg->keep_runs, r.id, NULL, NULL);
 	run_start_event(&r);
+	if (retargeted)
+		run_log(&r, NULL, NULL, "%s", retargeted);
+	free(retargeted);
 	run_notify(fd, "R%s", r.id);
 	if (o->started)
 		o->started(o->ctx, r.id);

@@ -45,6 +45,7 @@ const char *hoist_profile_platform(const char *profile);
 struct hoist_run_options {
 	bool dry_run;  /* preflight and stage only: nothing changes on the server */
 	bool detach;   /* run in a child process in its own session */
+	bool retarget; /* run a plan made for another server against the configured one */
 	/* Set (e.g. by a signal handler) to cancel: the run stops at the next safe point. */
 	const volatile sig_atomic_t *cancel;
 	/* Called once run-start is in the journal (not for detach): a face starts following. */
@@ -88,6 +89,26 @@ enum hoist_status hoist_run_backup(const struct hoist_config *cfg,
  * stale; a face asks before it plans, since a stopped cluster cannot be planned against.
  */
 enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct hoist_error *err);
+
+/*
+ * A plan runs only against the server it was made for: HOIST_USAGE when the plan's
+ * server is not the configured one, unless retarget; then the configured server must be
+ * where the plan starts (its version, its node names, each node's version): HOIST_STATE.
+ */
+enum hoist_status hoist_run_check_target(const struct hoist_config *cfg,
+					 const struct hoist_plan *plan, bool retarget,
+					 struct hoist_error *err);
+/*
+ * The same check; the nodes' addresses are the configuration's where it gives them. When
+ * the plan was made for another server (and retarget allows it) it points the plan at
+ * the configured server: its address, the nodes' transports and
+ * addresses from the configuration, the packages from the configured feed; *record
+ * (owned, NULL when nothing changed) says so for the journal, and the plan's overrides.
+ */
+enum hoist_status hoist_plan_retarget(const struct hoist_config *cfg, struct hoist_plan *plan,
+				      bool retarget, char **record, struct hoist_error *err);
+/* Whether two server addresses name the same server (case of scheme and host, a trailing /). */
+bool hoist_run_same_server(const char *a, const char *b);
 
 /* The journal of a run: <state>/runs/<id>/journal.jsonl (a new string). */
 char *hoist_run_journal_path(const struct hoist_config *cfg, const char *run_id);

@@ -86,6 +86,9 @@ static enum hoist_status resume(const struct hoist_config *cfg, const char *run_
 		jpath = hoist_xasprintf("%s/journal.jsonl", r.dir);
 		st = hoist_plan_load(r.plan_path, &r.plan, err);
 	}
+	/* A run goes on only against the server it ran on (a retargeted run's plan names it). */
+	if (st == HOIST_OK)
+		st = hoist_run_check_target(cfg, r.plan, false, err);
 	if (st == HOIST_OK)
 		st = hoist_journal_fold(jpath, &sum, err);
 	if (st == HOIST_OK && sum.state != HOIST_RUN_RUNNING)

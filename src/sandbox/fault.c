@@ -197,6 +197,11 @@ bad:
 	return 2;
 }
 
+int sb_fault_add(struct sb *sb, const char *spec)
+{
+	return fault_set(sb, spec);
+}
+
 static void fault_list(struct sb *sb)
 {
 	sqlite3_stmt *s;

@@ -115,15 +115,47 @@ static void date_of(unsigned long major, int index, char out[16])
 	strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+/* The release's sandbox package, written (or only hashed) and added to r; false on failure. */
+static bool add_package(struct sb *sb, cJSON *r, const char *version, bool write_packages,
+			struct hoist_error *err)
+{
+	unsigned long long seed = (unsigned long long)sb_get_int(sb, "seed", 1);
+	long long size = sb_get_int(sb, "package_size", 65536);
+	char sha[65], *file, *path, *base, *url;
+	cJSON *pkgs, *pkg;
+	bool ok = false;
+	file = hoist_xasprintf("packages/octopus-sandbox-%s.pkg", version);
+	path = sb_path(sb, file);
+	if (write_packages && write_package(path, version, seed, size, err) != HOIST_OK)
+		goto out;
+	if (sb_sha256_file(path, sha, &size, err) != HOIST_OK)
+		goto out;
+	pkgs = cJSON_AddArrayToObject(r, "packages");
+	pkg = cJSON_CreateObject();
+	base = sb_base_url(sb);
+	url = hoist_xasprintf("%s/%s", base, file);
+	cJSON_AddStringToObject(pkg, "platform", "sandbox");
+	cJSON_AddStringToObject(pkg, "url", url);
+	cJSON_AddStringToObject(pkg, "sha256", sha);
+	cJSON_AddNumberToObject(pkg, "size", (double)size);
+	cJSON_AddItemToArray(pkgs, pkg);
+	free(base);
+	free(url);
+	ok = true;
+out:
+	free(file);
+	free(path);
+	return ok;
+}
+
 static cJSON *release(struct sb *sb, const struct line *l, unsigned long patch,
 		      const char *upgrade_from, int index, bool write_packages,
 		      struct hoist_error *err)
 {
-	cJSON *r = cJSON_CreateObject(), *notes, *pkgs, *pkg;
-	char version[64], date[16], sha[65], *file, *path, *base, *url;
+	cJSON *r = cJSON_CreateObject(), *notes;
+	char version[64], date[16];
 	unsigned long long seed = (unsigned long long)sb_get_int(sb, "seed", 1);
 	unsigned long long prng = seed ^ (l->major * 1000003ULL + l->minor * 1009ULL + patch);
-	long long size = sb_get_int(sb, "package_size", 65536);
 	snprintf(version, sizeof version, "%lu.%lu.%lu", l->major, l->minor, patch);
 	date_of(l->major, index, date);
 	cJSON_AddStringToObject(r, "version", version);
@@ -146,31 +178,45 @@ static cJSON *release(struct sb *sb, const struct line *l, unsigned long patch,
 	note(notes, "fix", PICK(fixes, &prng));
 	if (sb_rand(&prng) % 3 == 0)
 		note(notes, "security", PICK(securities, &prng));
-	file = hoist_xasprintf("packages/octopus-sandbox-%s.pkg", version);
-	path = sb_path(sb, file);
-	if (write_packages && write_package(path, version, seed, size, err) != HOIST_OK)
-		goto fail;
-	if (sb_sha256_file(path, sha, &size, err) != HOIST_OK)
-		goto fail;
-	pkgs = cJSON_AddArrayToObject(r, "packages");
-	pkg = cJSON_CreateObject();
-	base = sb_base_url(sb);
-	url = hoist_xasprintf("%s/%s", base, file);
-	cJSON_AddStringToObject(pkg, "platform", "sandbox");
-	cJSON_AddStringToObject(pkg, "url", url);
-	cJSON_AddStringToObject(pkg, "sha256", sha);
-	cJSON_AddNumberToObject(pkg, "size", (double)size);
-	cJSON_AddItemToArray(pkgs, pkg);
-	free(base);
-	free(url);
-	free(file);
-	free(path);
+	if (!add_package(sb, r, version, write_packages, err)) {
+		cJSON_Delete(r);
+		return NULL;
+	}
 	return r;
-fail:
-	free(file);
+}
+
+static cJSON *load_feed(const char *path);
+
+/*
+ * A sandbox built from a support bundle serves the customer's feed slice (DIR/feed-slice.json:
+ * the releases' versions, dates, notes and required stops) with a sandbox package each.
+ */
+static bool slice_releases(struct sb *sb, cJSON *rels, bool write_packages,
+			   enum hoist_status *st, struct hoist_error *err)
+{
+	char *path = sb_path(sb, "feed-slice.json");
+	cJSON *slice = load_feed(path), *src;
 	free(path);
-	cJSON_Delete(r);
-	return NULL;
+	if (!cJSON_IsArray(cJSON_GetObjectItem(slice, "releases"))) {
+		cJSON_Delete(slice);
+		return false;
+	}
+	cJSON_ArrayForEach(src, cJSON_GetObjectItem(slice, "releases")) {
+		const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(src, "version"));
+		cJSON *r;
+		if (!v || !hoist_version_valid(v))
+			continue;
+		r = cJSON_Duplicate(src, true);
+		cJSON_DeleteItemFromObject(r, "packages");
+		if (!add_package(sb, r, v, write_packages, err)) {
+			cJSON_Delete(r);
+			*st = HOIST_IO;
+			break;
+		}
+		cJSON_AddItemToArray(rels, r);
+	}
+	cJSON_Delete(slice);
+	return true;
 }
 
 enum hoist_status sb_feed_write(struct sb *sb, bool write_packages, struct hoist_error *err)
@@ -197,6 +243,8 @@ enum hoist_status sb_feed_write(struct sb *sb, bool write_packages, struct hoist
 	free(path);
 	cJSON_AddStringToObject(root, "format", "hoist-feed/1");
 	rels = cJSON_AddArrayToObject(root, "releases");
+	if (slice_releases(sb, rels, write_packages, &st, err))
+		n = 0;
 	for (size_t i = 0; i < n && st == HOIST_OK; i++)
 		for (unsigned long p = 0; p <= lines[i].last_patch; p++) {
 			cJSON *r = release(sb, &lines[i], p, i == n - 1 && *stop ? stop : NULL,

@@ -24,6 +24,9 @@ struct init_opts {
 	const char *roles, *version, *feed_to, *durations;
 	unsigned long long seed;
 	long long package_size;
+	const char *names;       /* comma-separated node names; NULL: node1, node2, ... */
+	const char *from_bundle; /* --from-bundle FILE */
+	struct sb_from_bundle *fb; /* that bundle, read; NULL: none */
 };
 
 /* Free loopback ports, held open together so that no two picks collide. */
@@ -67,14 +70,20 @@ static enum hoist_status make_nodes(struct sb *sb, const struct init_opts *o, co
 				    struct hoist_error *err)
 {
 	char *roles = hoist_xstrdup(o->roles ? o->roles : ""), *save = NULL;
-	char *role = strtok_r(roles, ",", &save);
+	char *names = hoist_xstrdup(o->names ? o->names : ""), *nsave = NULL;
+	char *role = strtok_r(roles, ",", &save), *name = strtok_r(names, ",", &nsave);
 	for (long i = 0; i < o->nodes; i++) {
 		struct sb_node n = { 0 };
-		snprintf(n.name, sizeof n.name, "node%ld", i + 1);
+		if (name)
+			snprintf(n.name, sizeof n.name, "%s", name);
+		else
+			snprintf(n.name, sizeof n.name, "node%ld", i + 1);
+		name = name ? strtok_r(NULL, ",", &nsave) : NULL;
 		snprintf(n.role, sizeof n.role, "%s", role ? role : i == 0 && !o->roles ?
 			 "primary" : "base");
 		if (!sb_name_valid(n.role)) {
 			free(roles);
+			free(names);
 			return hoist_error_set(err, HOIST_USAGE, _("not a role name: %s"), n.role);
 		}
 		snprintf(n.version, sizeof n.version, "%s", o->version);
@@ -86,6 +95,7 @@ static enum hoist_status make_nodes(struct sb *sb, const struct init_opts *o, co
 		role = role ? strtok_r(NULL, ",", &save) : NULL;
 	}
 	free(roles);
+	free(names);
 	if (role)
 		return hoist_error_set(err, HOIST_USAGE, _("--roles names more roles than there"
 							   " are nodes"));
@@ -191,8 +201,12 @@ static enum hoist_status build(const char *dir, const struct init_opts *o, const
 	sb_commit(&sb);
 	if (st == HOIST_OK)
 		st = sb_db_create(&sb, o->version, o->seed, key, err);
+	if (st == HOIST_OK && o->fb)
+		st = sb_bundle_slice(o->fb, &sb, err);
 	if (st == HOIST_OK)
 		st = sb_feed_write(&sb, true, err);
+	if (st == HOIST_OK && o->fb)
+		st = sb_bundle_finish(o->fb, &sb, err);
 	if (st == HOIST_OK)
 		st = sb_write_conf(&sb, self, err);
 	if (st == HOIST_OK)
@@ -205,7 +219,9 @@ static int usage(void)
 {
 	fprintf(stderr, _("usage: hoist-sandbox init DIR [--nodes N] [--roles R1,R2,...]"
 			  " [--version V] [--feed-to V] [--tentacles M] [--seed S]"
-			  " [--package-size BYTES] [--durations ACTION=MS,...] [--port P]\n"));
+			  " [--package-size BYTES] [--durations ACTION=MS,...] [--port P]\n"
+			  "       hoist-sandbox init DIR --from-bundle FILE [--seed S]"
+			  " [--package-size BYTES] [--port P]\n"));
 	return 2;
 }
 
@@ -219,7 +235,8 @@ static bool number(const char *s, long long lo, long long hi, long long *out)
 
 int sb_cmd_init(int argc, char **argv, const char *self)
 {
-	struct init_opts o = { 2, 3, -1, NULL, SB_DEFAULT_VERSION, NULL, NULL, 1, 65536 };
+	struct init_opts o = { 2, 3, -1, NULL, SB_DEFAULT_VERSION, NULL, NULL, 1, 65536, NULL, NULL,
+			      NULL };
 	struct hoist_version v, t;
 	struct hoist_error err;
 	char *feed_to = NULL, *abs_self = realpath(self, NULL), *abs_dir;
@@ -248,6 +265,8 @@ int sb_cmd_init(int argc, char **argv, const char *self)
 			o.feed_to = val;
 		else if (ok && !strcmp(opt, "--durations"))
 			o.durations = val;
+		else if (ok && !strcmp(opt, "--from-bundle"))
+			o.from_bundle = val;
 		else
 			ok = false;
 		if (!ok) {
@@ -256,11 +275,31 @@ int sb_cmd_init(int argc, char **argv, const char *self)
 		}
 	}
 	hoist_error_init(&err);
+	if (o.from_bundle) {
+		/* The bundle says what the customer ran; options that say otherwise conflict. */
+		if (o.roles || o.feed_to || o.durations || o.nodes != 2 ||
+		    strcmp(o.version, SB_DEFAULT_VERSION)) {
+			fprintf(stderr, _("hoist-sandbox: --from-bundle takes nodes, roles, versions,"
+					  " the feed and durations from the bundle; give none of"
+					  " --nodes, --roles, --version, --feed-to, --durations\n"));
+			free(abs_self);
+			return 2;
+		}
+		if (sb_bundle_open(o.from_bundle, &o.fb, &err) != HOIST_OK) {
+			fprintf(stderr, "hoist-sandbox: %s\n", hoist_error_message(&err));
+			hoist_error_done(&err);
+			free(abs_self);
+			return 2;
+		}
+		sb_bundle_settings(o.fb, &o.nodes, &o.names, &o.roles, &o.version, &o.feed_to,
+				   &o.durations);
+	}
 	if (hoist_version_parse(o.version, &v, &err) != HOIST_OK || v.pre[0] ||
 	    (o.feed_to && hoist_version_parse(o.feed_to, &t, &err) != HOIST_OK)) {
 		fprintf(stderr, "hoist-sandbox: %s\n", err.message ? err.message :
 			_("a sandbox runs released versions only"));
 		hoist_error_done(&err);
+		sb_bundle_close(o.fb);
 		free(abs_self);
 		return 2;
 	}
@@ -283,8 +322,11 @@ int sb_cmd_init(int argc, char **argv, const char *self)
 			fprintf(stderr, "hoist-sandbox: %s\n", hoist_error_message(&err));
 			rc = err.status == HOIST_USAGE ? 2 : 1;
 		}
+		if (rc == 0 && o.fb)
+			sb_bundle_print(o.fb, abs_dir ? abs_dir : argv[1]);
 		free(abs_dir);
 	}
+	sb_bundle_close(o.fb);
 	free(feed_to);
 	free(abs_self);
 	hoist_error_done(&err);

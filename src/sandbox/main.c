@@ -13,7 +13,8 @@ static int usage(FILE *f)
 		     "       hoist-sandbox ctl DIR VERB [NODE] [ARGS]\n"
 		     "       hoist-sandbox fault DIR set SPEC... | clear | list\n"
 		     "       hoist-sandbox config DIR set ACTION=MS[,...] | show\n"
-		     "       hoist-sandbox report DIR [--json]\n"
+		     "       hoist-sandbox init DIR --from-bundle FILE\n"
+		     "       hoist-sandbox report DIR [--compare FILE] [--json]\n"
 		     "See hoist-sandbox(1).\n"));
 	return f == stdout ? 0 : 2;
 }

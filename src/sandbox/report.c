@@ -132,11 +132,22 @@ int sb_cmd_report(int argc, char **argv)
 	cJSON **ev = NULL, *o, *nd;
 	size_t n = 0, alloc = 0, got;
 	FILE *f;
-	bool json = argc == 3 && !strcmp(argv[2], "--json");
-	if (argc < 2 || (argc == 3 && !json) || argc > 3) {
-		fprintf(stderr, _("usage: hoist-sandbox report DIR [--json]\n"));
+	bool json = false;
+	const char *compare = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--compare") && i + 1 < argc)
+			compare = argv[++i];
+		else
+			argc = 0;
+	}
+	if (argc < 2) {
+		fprintf(stderr, _("usage: hoist-sandbox report DIR [--compare BUNDLE] [--json]\n"));
 		return 2;
 	}
+	if (compare)
+		return sb_report_compare(argv[1], compare, json);
 	sb.dir = argv[1];
 	path = sb_path(&sb, "timeline.jsonl");
 	if (!(f = fopen(path, "r"))) {

@@ -125,6 +125,28 @@ int sb_ctl_tentacle_install(struct sb *sb, struct sb_node *n, char **args, struc
 /* api_machines.c: the three environments. */
 bool sb_environment_exists(struct sb *sb, const char *id);
 
+/* from_bundle.c: a sandbox that mirrors a customer's run from a support bundle. */
+struct sb_from_bundle;
+enum hoist_status sb_bundle_open(const char *path, struct sb_from_bundle **out,
+				 struct hoist_error *err);
+void sb_bundle_close(struct sb_from_bundle *fb); /* NULL is a no-op */
+/* What init takes from the bundle (borrowed from fb): nodes, names, roles, versions, durations. */
+void sb_bundle_settings(const struct sb_from_bundle *fb, long *nodes, const char **names,
+			const char **roles, const char **version, const char **feed_to,
+			const char **durations);
+/* Before the feed is written: the customer's feed slice (notes, required stops). */
+enum hoist_status sb_bundle_slice(const struct sb_from_bundle *fb, struct sb *sb,
+				  struct hoist_error *err);
+/* After: each node's version, the customer's failure as a fault, the bundle's plan. */
+enum hoist_status sb_bundle_finish(struct sb_from_bundle *fb, struct sb *sb,
+				   struct hoist_error *err);
+/* What was built and how to replay it, on stdout. */
+void sb_bundle_print(const struct sb_from_bundle *fb, const char *dir);
+/* fault.c: one fault from a spec, as `fault DIR set SPEC` takes it; 0 or 2. */
+int sb_fault_add(struct sb *sb, const char *spec);
+/* compare.c: `report DIR --compare FILE`: the replay against the bundle's journal. */
+int sb_report_compare(const char *dir, const char *bundle, bool json);
+
 /* The commands. */
 int sb_cmd_init(int argc, char **argv, const char *self);
 int sb_cmd_serve(int argc, char **argv);
