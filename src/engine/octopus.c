@@ -313,6 +313,15 @@ enum hoist_status hoist_octopus_ping(struct hoist_octopus *c, const char *node_u
 	hoist_error_init(&quiet);
 	st = call(c, "GET", url, NULL, teapot, &status, NULL, _("pinging a node"), &quiet);
 	free(url);
+	if (st == HOIST_NOTFOUND) {
+		/* A 2.x server has no ping: it is up when its /api answers. */
+		url = hoist_xasprintf("%s/api", node_url);
+		hoist_error_done(&quiet);
+		hoist_error_init(&quiet);
+		st = call(c, "GET", url, NULL, NULL, NULL, NULL, _("pinging a node"), &quiet);
+		free(url);
+		status = 200;
+	}
 	if (st == HOIST_OK) {
 		*out = status == 418 ? HOIST_PING_DRAINING : HOIST_PING_UP;
 	} else if (st == HOIST_NETWORK || st == HOIST_TIMEOUT || st == HOIST_HTTP) {
