@@ -514,7 +514,8 @@ enum hoist_status hoist_octopus_environments(struct hoist_octopus *c, const char
 					     struct hoist_error *err)
 {
 	cJSON *j = NULL, *it;
-	char *url = hoist_xasprintf("/api/%s/environments/all", space ? space : "Spaces-1");
+	char *url = space && !*space ? hoist_xstrdup("/api/environments/all")
+				     : hoist_xasprintf("/api/%s/environments/all", space ? space : "Spaces-1");
 	const char *what = _("reading the environments");
 	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j, what, err);
 	free(url);

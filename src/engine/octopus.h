@@ -100,7 +100,7 @@ struct hoist_octopus_environments {
 	size_t n;
 };
 
-/* GET /api/{space}/environments/all. */
+/* GET /api/{space}/environments/all ("": /api/environments/all, before spaces). */
 enum hoist_status hoist_octopus_environments(struct hoist_octopus *c, const char *space,
 					     struct hoist_octopus_environments *out,
 					     struct hoist_error *err);

@@ -107,16 +107,19 @@ enum hoist_status hoist_tentacles_read(struct hoist_octopus *oc, const char *con
 	struct hoist_octopus_tentacles m = { NULL, 0 };
 	struct hoist_tentacles *t;
 	bool *wanted = NULL;
+	const char *space;
 	enum hoist_status st;
 
 	*out = NULL;
 	t = hoist_xcalloc(1, sizeof *t);
 	t->batch_size = batch_size > 0 ? batch_size : HOIST_TENTACLES_BATCH;
 	st = hoist_octopus_version(oc, &t->server, err);
+	/* Spaces came with 2019.1: older servers have the unscoped paths only. */
+	space = st == HOIST_OK && t->server.major < 2019 ? "" : "Spaces-1";
 	if (st == HOIST_OK)
-		st = hoist_octopus_environments(oc, "Spaces-1", &e, err);
+		st = hoist_octopus_environments(oc, space, &e, err);
 	if (st == HOIST_OK)
-		st = hoist_octopus_tentacles(oc, "Spaces-1", &m, err);
+		st = hoist_octopus_tentacles(oc, space, &m, err);
 	wanted = hoist_xcalloc(e.n + 1, sizeof *wanted);
 	for (size_t i = 0; st == HOIST_OK && i < n_envs; i++) {
 		long k = find_env(&e, envs[i]);
