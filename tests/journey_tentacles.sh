@@ -97,4 +97,18 @@ kill -9 "$(engine_pid)"
 check "hoist resume finishes the run" h resume
 check "the batch in flight was waited for, not started twice" [ "$(api "$URL/api/tasks?name=Upgrade" | jq .TotalResults)" = 5 ]
 check "every Tentacle is current after the resume" [ "$(machines | jq '[.[] | select(.Endpoint.TentacleVersionDetails.UpgradeSuggested)] | length')" = 0 ]
+
+# A stop asked for while a batch runs takes effect after that batch: the safe point.
+run_sb tstop --nodes 1 --tentacles 6 --seed 3
+"$SANDBOX" config "$D" set tentacle-upgrade=800,task-rate=0 >/dev/null
+printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
+h tentacles --batch 1 --detach >/dev/null
+first_running() { [ "$(api "$URL/api/tasks?name=Upgrade&active=true" | jq .TotalResults)" -ge 1 ]; }
+check "a batch is under way" wait_for 20 first_running
+kill -TERM "$(engine_pid)"
+ended() { jq -se 'any(.[]; .event == "run-end")' "$(latest_run)journal.jsonl" >/dev/null 2>&1; }
+check "the run ends" wait_for 20 ended
+check "cancelled" [ "$(jq -r 'select(.event == "run-end") | .status' "$(latest_run)journal.jsonl")" = cancelled ]
+check "after the batch under way, which finished" [ "$(api "$URL/api/tasks?name=Upgrade" | jq '[.Items[] | select(.IsCompleted)] | length')" = 1 ]
+check "and said what it upgraded" sh -c "jq -r 'select(.event == \"run-end\") | .message' '$(latest_run)journal.jsonl' | grep -q 'stopped after batch 1 of'"
 finish
