@@ -36,4 +36,39 @@ shows_late 20 "its run is followed" "os-patch"
 shows_late 60 "and ends well, named as the journey" "The run (os-patch) ended well"
 check "every node was patched" [ "$(sb_status '[.nodes[].os_patches] | join(",")')" = 1,1,1 ]
 check "no moment without a serving node" [ "$(grep -c '"event":"lb-unavailable"' "$SB/timeline.jsonl" || true)" = 0 ]
+
+# Before a server upgrade: the plan says when old Tentacles stop working, and o leads there.
+tm kill-server >/dev/null 2>&1 || true
+SB="$TMPROOT/sb2"
+"$SANDBOX" init "$SB" --nodes 2 --version 2024.1.2 --feed-to 2024.3.1 --seed 3 >/dev/null
+"$SANDBOX" config "$SB" set stop=50,start=50,install=50,db-upgrade=50,db-backup=50,task-rate=0 >/dev/null
+"$SANDBOX" serve "$SB" >"$TMPROOT/serve2.log" 2>&1 &
+cleanup_add "kill $!; wait $! 2>/dev/null"
+i=0
+while ! "$HOIST" --config "$SB/hoist.conf" check >/dev/null 2>&1; do
+	[ $? -ne 3 ] && break
+	i=$((i + 1)); [ $i -lt 100 ] || break
+	sleep 0.1
+done
+wizard_start 80 24
+shows "connect" "Version        2024.1.2"
+keys Enter
+shows "version screen" "Choose the version"
+keys Enter
+shows "notes screen" "2024.1.2 to 2024.3.1"
+keys Enter
+shows "checklist screen" "Required before the plan"
+keys b
+shows_late 20 "the database backup is taken by hoist" "taken by hoist: db-2024.1.2.bak"
+echo "license" >"$TMPROOT/license.xml"
+keys j j e "$TMPROOT/license.xml" Enter
+shows "the license key file is verified" "verified: license.xml"
+keys j j j e y
+shows "users warned is confirmed" "confirmed at"
+keys Enter
+shows_late 20 "the plan screen" "Press Enter and type the target version"
+shows "it says old Tentacles stop working" "1 target runs a Tentacle the notes say stops working: o upgrades"
+keys o
+shows "o leads to the Tentacles first" "hoist-wizard: Other journeys"
+shows "where the old one is marked" "upgrade required"
 finish

@@ -5,12 +5,14 @@
 #include <string.h>
 #include "i18n.h"
 #include "run.h"
+#include "tentacles.h"
 #include "ui.h"
 #include "xalloc.h"
 
 static struct hoist_plan *plan; /* owned; NULL when it could not be built */
 static struct hoist_error plan_err;
 static int top;                 /* first step shown */
+static size_t old_tentacles;    /* targets whose Tentacle the notes say stops working */
 static int step_rows;
 
 static void say_preparing(struct ui_state *s)
@@ -41,6 +43,15 @@ static void enter(struct ui_state *s)
 	o.overrides = ov ? &ov : NULL;
 	o.n_overrides = ov ? 1 : 0;
 	hoist_plan_prepare(&s->cfg, s->target.text, &o, &plan, &plan_err);
+	old_tentacles = 0;
+	if (plan) {
+		/* Seed 001: the Tentacle upgrade comes first when the notes say old ones stop. */
+		struct hoist_tentacles_advice a;
+		if (hoist_tentacles_advise(&s->cfg, &plan->from, &plan->to, &a, NULL) == HOIST_OK) {
+			old_tentacles = a.warned ? a.n_affected : 0;
+			hoist_tentacles_advice_done(&a);
+		}
+	}
 }
 
 static void leave(struct ui_state *s)
@@ -128,6 +139,15 @@ static void draw(struct ui_state *s)
 		ui_putf(y++, 2, COLS - 4, _("Override: %s"), s->override);
 		attroff(ui_attr(s, UI_C_WARN));
 	}
+	if (old_tentacles) {
+		attron(ui_attr(s, UI_C_WARN));
+		ui_putf(y++, 2, COLS - 4, P_("%zu target runs a Tentacle the notes say stops "
+					     "working: o upgrades the Tentacles first.",
+					     "%zu targets run a Tentacle the notes say stops "
+					     "working: o upgrades the Tentacles first.", old_tentacles),
+			old_tentacles);
+		attroff(ui_attr(s, UI_C_WARN));
+	}
 	ui_put(y++, 2, COLS - 4, _("The same plan from the command line:"));
 	ui_putf(y++, 4, COLS - 6, "hoist%s%s upgrade --to %s",
 		s->cfg.loaded_from ? " --config " : "",
@@ -184,6 +204,11 @@ static int key(struct ui_state *s, int k)
 	case UI_ACT_END:
 		top = plan ? (int)plan->n_steps : 0;
 		break;
+	case UI_ACT_JOURNEYS:
+		if (!old_tentacles)
+			return UI_STAY;
+		s->go_to = &ui_screen_journeys;
+		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_ENTER:
 		if (plan) {
 			char *q = hoist_xasprintf(_("Type %s to start:"), plan->to.text);
