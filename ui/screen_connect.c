@@ -187,6 +187,9 @@ static void draw(struct ui_state *s)
 		ui_wrap(_("Press r to try again, u to type another address or f to name another "
 			  "key file."),
 			COLS - 4, put_line, &y);
+		/* A 2.x server is refused by the topology with a pointer to the legacy upgrade. */
+		if (s->conn_err.status == HOIST_STATE)
+			ui_wrap(_("Press L for the legacy upgrade to 3.x."), COLS - 4, put_line, &y);
 		/* A run stops the server's nodes: it can be followed even so. */
 		if (run_id)
 			draw_run_offer(s);
@@ -312,6 +315,11 @@ static int key(struct ui_state *s, int k)
 		if (s->connected && (size_t)top + 1 < s->topo.n_nodes)
 			top++;
 		return UI_REDRAW;
+	case UI_ACT_LEGACY:
+		if (s->connected)
+			return UI_STAY;
+		s->go_to = &ui_screen_legacy;
+		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_JOURNEYS:
 		if (!s->connected)
 			return UI_STAY;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "i18n.h"
+#include "legacy.h"
 #include "ui.h"
 #include "xalloc.h"
 
@@ -220,6 +221,14 @@ static void draw_status(struct ui_state *s, int y)
 	free(el);
 }
 
+static void put_prompt(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	if (*y <= ui_body_bottom())
+		ui_putf(*y, 2, COLS - 4, "%.*s", (int)n, p);
+	(*y)++;
+}
+
 static void draw(struct ui_state *s)
 {
 	const struct hoist_run_summary *sum = &follow.sum;
@@ -244,6 +253,12 @@ static void draw(struct ui_state *s)
 	y = draw_matrix(s, y, avail - log_rows - 3);
 	y = draw_bars(y);
 	ui_hline(y++);
+	if (active() && sum->open_prompt && follow.prompt) {
+		/* A step done by hand waits: its instruction in full, then the log. */
+		attron(ui_attr(s, UI_C_WARN));
+		ui_wrap(follow.prompt, COLS - 4, put_prompt, &y);
+		attroff(ui_attr(s, UI_C_WARN));
+	}
 	/* The log pane: the newest lines that fit. */
 	{
 		size_t fit = y <= bottom ? (size_t)(bottom - y + 1) : 0;
@@ -254,11 +269,35 @@ static void draw(struct ui_state *s)
 	if (engine_gone)
 		ui_put(bottom + 1, 2, COLS - 4,
 		       _("The run's engine is gone. Press c to continue the run where it stopped."));
+	else if (active() && sum->open_prompt)
+		ui_put(bottom + 1, 2, COLS - 4,
+		       _("y: the step by hand is done (checked off)  d: detach  s: stop"));
 	else if (active())
 		ui_put(bottom + 1, 2, COLS - 4,
 		       _("d: detach (the run goes on)  s: stop at the next safe point"));
 	else
 		ui_put(bottom + 1, 2, COLS - 4, _("The run has ended. Press Enter for the result."));
+}
+
+/* Checks off the step by hand the run waits on; the license key names its file. */
+static int check_off(struct ui_state *s, const char *path)
+{
+	struct hoist_error err;
+	const char *step = follow.sum.open_prompt;
+	hoist_error_init(&err);
+	if (!step || hoist_legacy_confirm(&s->cfg, follow.run_id, step, path, &err) != HOIST_OK)
+		ui_set_message(s, "%s", hoist_error_message(&err));
+	else
+		ui_set_message(s, _("Checked off: %s."), step);
+	hoist_error_done(&err);
+	return UI_REDRAW;
+}
+
+static int license_done(struct ui_state *s, const char *text)
+{
+	if (!text || !*text)
+		return UI_REDRAW;
+	return check_off(s, text);
 }
 
 static int stop_done(struct ui_state *s, const char *text)
@@ -293,6 +332,15 @@ static int resume(struct ui_state *s)
 static int key(struct ui_state *s, int k)
 {
 	switch (ui_key_action_for(ui_screen_progress.actions, k)) {
+	case UI_ACT_CHECK_OFF:
+		if (!active() || !follow.sum.open_prompt)
+			return UI_STAY;
+		if (!strcmp(follow.sum.open_prompt, "backup-license-key")) {
+			ui_input_open(s, _("The file that holds the license key:"), false, NULL,
+				      license_done);
+			return UI_REDRAW;
+		}
+		return check_off(s, NULL);
 	case UI_ACT_DETACH:
 		if (!active())
 			return UI_QUIT;
@@ -321,7 +369,7 @@ static int key(struct ui_state *s, int k)
 }
 
 static const enum ui_action actions[] = { UI_ACT_DETACH, UI_ACT_STOP, UI_ACT_RESUME,
-					  UI_ACT_ENTER, UI_ACT_NONE };
+					  UI_ACT_ENTER, UI_ACT_CHECK_OFF, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_progress = {
 	.name = N_("Progress"),

@@ -64,6 +64,9 @@ enum ui_action {
 	UI_ACT_MORE,
 	UI_ACT_LESS,
 	UI_ACT_BUNDLE,
+	UI_ACT_LEGACY,     /* a 2.x server: the legacy upgrade to 3.x */
+	UI_ACT_MAXAGE,
+	UI_ACT_CHECK_OFF,  /* a step done by hand is done */
 	UI_ACT_COUNT
 };
 
@@ -148,6 +151,7 @@ struct ui_follow {
 	char *log[UI_LOG_KEEP];       /* owned: the newest log lines, a ring */
 	size_t n_log, log_next;
 	bool ended;                   /* run-end was read */
+	char *prompt;                 /* owned: the last prompt's instruction (a step by hand) */
 };
 /* Opens run_id's journal, reads what is there, and watches it with ready (may be NULL). */
 enum hoist_status ui_follow_open(struct ui_state *s, struct ui_follow *f, const char *run_id,
@@ -219,5 +223,6 @@ extern const struct ui_screen ui_screen_plan;
 extern const struct ui_screen ui_screen_progress;
 extern const struct ui_screen ui_screen_result;
 extern const struct ui_screen ui_screen_journeys;
+extern const struct ui_screen ui_screen_legacy;
 
 #endif

@@ -245,6 +245,42 @@ enum hoist_status hoist_plan_prepare_legacy(const struct hoist_config *cfg,
 	return HOIST_OK;
 }
 
+enum hoist_status hoist_legacy_detect(const struct hoist_config *cfg,
+				      struct hoist_version *server, struct hoist_version *target,
+				      struct hoist_error *err)
+{
+	struct hoist_http_options ho;
+	struct hoist_octopus *oc;
+	struct hoist_feed *feed = NULL;
+	enum hoist_status st;
+	bool found = false;
+	if (!cfg->server_url)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("no server is configured: set [server] url or "
+					 "HOIST_SERVER_URL"));
+	hoist_report_http_options(cfg, &ho);
+	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
+	st = hoist_octopus_version(oc, server, err);
+	hoist_octopus_free(oc);
+	if (st == HOIST_OK && !hoist_legacy_is_2x(server))
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("the server runs %s, not Octopus 2.x: use hoist upgrade"),
+				     server->text);
+	if (st == HOIST_OK)
+		st = hoist_report_feed_load(cfg, &feed, err);
+	for (size_t i = 0; st == HOIST_OK && i < feed->n_releases; i++)
+		if (feed->releases[i].version.major == 3 && !feed->releases[i].version.pre[0] &&
+		    (!found || hoist_version_cmp(&feed->releases[i].version, target) > 0)) {
+			*target = feed->releases[i].version;
+			found = true;
+		}
+	if (st == HOIST_OK && !found)
+		st = hoist_error_set(err, HOIST_FEED, _("the feed %s has no 3.x release"),
+				     feed->source);
+	hoist_feed_free(feed);
+	return st;
+}
+
 static char *who(void)
 {
 	struct passwd *pw = getpwuid(getuid());

@@ -26,6 +26,14 @@ struct hoist_legacy_options {
 	bool clean_up;       /* add the optional clean-up of the old home folder */
 };
 
+/*
+ * For a face: the configured server's version (GET /api) and the newest 3.x release of
+ * the feed, the legacy upgrade's natural target. HOIST_STATE when the server is not 2.x.
+ */
+enum hoist_status hoist_legacy_detect(const struct hoist_config *cfg,
+				      struct hoist_version *server, struct hoist_version *target,
+				      struct hoist_error *err);
+
 /* The plan (kind HOIST_JOURNEY_LEGACY); HOIST_STATE when the server is not 2.x. */
 enum hoist_status hoist_plan_prepare_legacy(const struct hoist_config *cfg,
 					    const struct hoist_legacy_options *o,
