@@ -22,6 +22,7 @@ before=$(ctl status --json | jq -c '[.schema, .data_sha256]')
 check "hoist plan on a 2.x server: refused" [ "$(rc h plan --to 3.2.1)" = 1 ]
 check "and it says which way to go" sh -c "'$HOIST' --config '$CONF' plan --to 3.2.1 2>&1 | grep -q 'hoist legacy --to'"
 check "hoist versions says 3.x is the legacy upgrade from 2.x" sh -c "'$HOIST' --config '$CONF' versions --allow major | grep -q 'From 2.6.5, 3.x is the legacy upgrade'"
+check "hoist tentacles on 2.x points to the legacy upgrade" sh -c "'$HOIST' --config '$CONF' tentacles --dry-run 2>&1 | grep -q 'replaced by hand during the legacy upgrade'"
 check "legacy without --maxage: 2" [ "$(rc h legacy --to 3.2.1)" = 2 ]
 check "legacy to a modern version: 2" [ "$(rc h legacy --to 2024.1.2 --maxage 90)" = 2 ]
 check "a bad --maxage: 2" [ "$(rc h legacy --to 3.2.1 --maxage soon)" = 2 ]

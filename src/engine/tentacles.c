@@ -196,6 +196,7 @@ enum hoist_status hoist_tentacles_read_config(const struct hoist_config *cfg,
 {
 	struct hoist_http_options ho;
 	struct hoist_octopus *oc;
+	struct hoist_version v;
 	enum hoist_status st;
 	*out = NULL;
 	if (!cfg->server_url)
@@ -204,7 +205,14 @@ enum hoist_status hoist_tentacles_read_config(const struct hoist_config *cfg,
 					 "HOIST_SERVER_URL"));
 	hoist_report_http_options(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
-	st = hoist_octopus_check_key(oc, err);
+	st = hoist_octopus_version(oc, &v, err);
+	/* Seed 002: a 2.x Tentacle is replaced by hand, in the legacy upgrade. */
+	if (st == HOIST_OK && v.major < 3)
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("the server runs Octopus %s: its Tentacles are replaced by "
+				       "hand during the legacy upgrade to 3.x (hoist legacy)"), v.text);
+	if (st == HOIST_OK)
+		st = hoist_octopus_check_key(oc, err);
 	if (st == HOIST_OK)
 		st = hoist_tentacles_read(oc, envs, n_envs, batch_size, out, err);
 	hoist_octopus_free(oc);
