@@ -95,7 +95,7 @@ static void setup(void)
 	ev.from_version = hoist_xstrdup("2024.1.2");
 	ev.to_version = hoist_xstrdup("2024.2.1");
 	for (size_t i = 0; i < p->n_steps; i++)
-		hoist_event_add_step(&ev, p->steps[i].id, p->steps[i].node);
+		hoist_event_add_step(&ev, p->steps[i].id, p->steps[i].node, p->steps[i].hop);
 	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
 	hoist_event_done(&ev);
 	hoist_journal_step_start(j, "preflight", NULL, NULL);
@@ -221,8 +221,8 @@ static void apply(struct hoist_run_summary *s, enum hoist_event_type type, const
 	ev.outcome = o;
 	ev.t_ms = t;
 	if (type == HOIST_EVENT_RUN_START) {
-		hoist_event_add_step(&ev, "stop", "node1");
-		hoist_event_add_step(&ev, "db-upgrade", "node1");
+		hoist_event_add_step(&ev, "stop", "node1", NULL);
+		hoist_event_add_step(&ev, "db-upgrade", "node1", NULL);
 	}
 	hoist_run_summary_apply(s, &ev);
 	hoist_event_done(&ev);

@@ -143,7 +143,7 @@ static void run(const struct hoist_plan *p, const char *fail, const char *node, 
 	ev.strategy = strdup(hoist_strategy_name(p->strategy));
 	ev.profile = strdup(p->profile);
 	for (size_t i = 0; i < p->n_steps; i++)
-		hoist_event_add_step(&ev, p->steps[i].id, p->steps[i].node);
+		hoist_event_add_step(&ev, p->steps[i].id, p->steps[i].node, p->steps[i].hop);
 	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
 	hoist_event_done(&ev);
 	for (size_t i = 0; i < p->n_steps && !failed; i++) {
@@ -571,6 +571,70 @@ START_TEST(test_guide_run_not_started)
 END_TEST
 
 /* Steps the engine started after the failure are its own revert: they count as undone. */
+/* The revert journaled as its own phase, and run-end undone: nothing is left to do. */
+START_TEST(test_guide_undone_run_needs_nothing)
+{
+	struct hoist_plan *p = make_plan("2024.1.2", "2024.2.1", 3, HOIST_STRATEGY_AUTO);
+	struct hoist_profile *pr = sandbox_profile();
+	static const char *const rev[][2] = { { "install", "node1" }, { "start", "node2" },
+					       { "start", "node3" }, { "start", "node1" },
+					       { "undrain", "node2" }, { "undrain", "node3" },
+					       { "undrain", "node1" }, { "maintenance-off", NULL } };
+	char *path = hoist_xasprintf("%s/journal.jsonl", dir), *text, *json;
+	struct hoist_run_summary s;
+	struct hoist_journal *j;
+	struct hoist_guide *g;
+	struct hoist_event ev;
+	run(p, "install", "node1", true, &s);
+	hoist_run_summary_done(&s);
+	ck_assert_int_eq(hoist_journal_open(path, &j, NULL), HOIST_OK);
+	ck_assert_int_eq(hoist_journal_step_end(j, "install", "node1", HOIST_OUTCOME_FAILED, 1,
+						"injected", NULL), HOIST_OK);
+	hoist_journal_set_revert(j, true);
+	for (size_t i = 0; i < sizeof rev / sizeof *rev; i++) {
+		ck_assert_int_eq(hoist_journal_step_start(j, rev[i][0], rev[i][1], NULL), HOIST_OK);
+		ck_assert_int_eq(hoist_journal_step_end(j, rev[i][0], rev[i][1], HOIST_OUTCOME_OK, 0,
+							NULL, NULL), HOIST_OK);
+	}
+	hoist_journal_set_revert(j, false);
+	hoist_event_init(&ev, HOIST_EVENT_RUN_END);
+	ev.end = HOIST_END_UNDONE;
+	ev.outcome = HOIST_OUTCOME_FAILED;
+	ev.message = strdup("stopped, everything undone");
+	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
+	hoist_event_done(&ev);
+	ck_assert_int_eq(hoist_journal_close(j, NULL), HOIST_OK);
+
+	/* Both ways of building it: from the journal, and from its summary. */
+	ck_assert_int_eq(hoist_guide_build_journal(p, path, pr, NULL, dir, &g, NULL), HOIST_OK);
+	text = hoist_guide_to_text(g);
+	json = hoist_guide_to_json(g);
+	ck_assert(g->undone);
+	ck_assert_uint_eq(g->n_steps, 0);
+	ck_assert_int_eq(g->rule, HOIST_GUIDE_NOTHING);
+	ck_assert_str_eq(g->failed_step, "install");
+	ck_assert_ptr_nonnull(strstr(text, "Nothing is left to do"));
+	ck_assert_ptr_null(strstr(text, "Steps:"));
+	ck_assert_ptr_nonnull(strstr(json, "\"undone\":true"));
+	free(text);
+	free(json);
+	hoist_guide_free(g);
+	hoist_run_summary_init(&s);
+	ck_assert_int_eq(hoist_journal_fold(path, &s, NULL), HOIST_OK);
+	ck_assert_int_eq(s.state, HOIST_RUN_UNDONE);
+	/* The revert's steps are the revert's: the plan's install of node1 stays failed. */
+	ck_assert_int_eq(hoist_run_summary_find(&s, "install", "node1")->state, HOIST_STEP_FAILED);
+	g = guide_for(p, &s);
+	ck_assert(g->undone);
+	ck_assert_uint_eq(g->n_steps, 0);
+	hoist_guide_free(g);
+	hoist_run_summary_done(&s);
+	free(path);
+	hoist_profile_free(pr);
+	hoist_plan_free(p);
+}
+END_TEST
+
 START_TEST(test_guide_engine_revert_is_undone)
 {
 	struct hoist_plan *p = make_plan("2024.1.2", "2024.2.1", 3, HOIST_STRATEGY_AUTO);
@@ -635,6 +699,8 @@ int main(void)
 	int failed;
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
+	/* The matrices write and fold many journals: a busy machine needs more than 4 s. */
+	tcase_set_timeout(core, 30);
 	tcase_add_test(core, test_guide_matrix_minor);
 	tcase_add_test(core, test_guide_matrix_major);
 	tcase_add_test(core, test_guide_matrix_patch);
@@ -644,6 +710,7 @@ int main(void)
 	tcase_add_test(core, test_guide_save_and_installer);
 	tcase_add_test(core, test_guide_downgrade);
 	tcase_add_test(core, test_guide_engine_revert_is_undone);
+	tcase_add_test(core, test_guide_undone_run_needs_nothing);
 	tcase_add_test(errors, test_guide_downgrade_refused_without_backup);
 	tcase_add_test(errors, test_guide_run_not_started);
 	suite_add_tcase(s, core);

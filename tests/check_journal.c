@@ -66,11 +66,11 @@ static void write_run_start(struct hoist_journal *j)
 	ev.kind = strdup("minor");
 	ev.strategy = strdup("all-at-once");
 	ev.profile = strdup("sandbox");
-	hoist_event_add_step(&ev, "backup-db", NULL);
-	hoist_event_add_step(&ev, "stop", "octo1");
-	hoist_event_add_step(&ev, "stop", "octo2");
-	hoist_event_add_step(&ev, "db-upgrade", "octo1");
-	hoist_event_add_step(&ev, "start", "octo1");
+	hoist_event_add_step(&ev, "backup-db", NULL, NULL);
+	hoist_event_add_step(&ev, "stop", "octo1", NULL);
+	hoist_event_add_step(&ev, "stop", "octo2", NULL);
+	hoist_event_add_step(&ev, "db-upgrade", "octo1", NULL);
+	hoist_event_add_step(&ev, "start", "octo1", NULL);
 	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
 	ck_assert_uint_eq(ev.seq, 1);
 	ck_assert_int_gt(ev.t_ms, 1700000000000LL);
@@ -352,6 +352,96 @@ START_TEST(test_journal_fold_summary)
 }
 END_TEST
 
+/* A step is (step, node, hop); the revert phase is apart; run-end says how the run ended. */
+START_TEST(test_journal_hops_revert_and_end_states)
+{
+	struct hoist_journal *j = open_journal();
+	struct hoist_run_summary s;
+	const struct hoist_step_summary *a, *b, *rv;
+	struct hoist_event ev, back;
+	char *line;
+	hoist_event_init(&ev, HOIST_EVENT_RUN_START);
+	ev.run_id = strdup("20261122T014233Z-beef");
+	ev.dry_run = true;
+	hoist_event_add_step(&ev, "install", "octo1", "2024.0.3");
+	hoist_event_add_step(&ev, "install", "octo1", "2024.1.3");
+	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
+	line = hoist_event_to_json(&ev);
+	ck_assert_ptr_nonnull(strstr(line, "\"mode\":\"dry-run\""));
+	ck_assert_ptr_nonnull(strstr(line, "\"hop\":\"2024.0.3\""));
+	free(line);
+	hoist_event_done(&ev);
+	/* The first hop's install ends well; the second's is under way. */
+	hoist_event_init(&ev, HOIST_EVENT_STEP_END);
+	ev.step = strdup("install");
+	ev.node = strdup("octo1");
+	ev.hop = strdup("2024.0.3");
+	ev.outcome = HOIST_OUTCOME_OK;
+	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
+	hoist_event_done(&ev);
+	hoist_event_init(&ev, HOIST_EVENT_STEP_START);
+	ev.step = strdup("install");
+	ev.node = strdup("octo1");
+	ev.hop = strdup("2024.1.3");
+	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
+	hoist_event_done(&ev);
+	/* A log line names no hop: it goes to the step running now. */
+	hoist_journal_log(j, "install", "octo1", "stdout", "copying", NULL);
+	/* The revert phase: the same step id and node, apart from the plan's. */
+	hoist_journal_set_revert(j, true);
+	hoist_journal_step_start(j, "install", "octo1", NULL);
+	hoist_journal_step_end(j, "install", "octo1", HOIST_OUTCOME_OK, 0, NULL, NULL);
+	hoist_journal_set_revert(j, false);
+	hoist_journal_close(j, NULL);
+
+	hoist_run_summary_init(&s);
+	ck_assert_int_eq(hoist_journal_fold(path, &s, NULL), HOIST_OK);
+	ck_assert(s.dry_run);
+	ck_assert(s.reverting);
+	a = hoist_run_summary_find_hop(&s, "install", "octo1", "2024.0.3", false);
+	b = hoist_run_summary_find_hop(&s, "install", "octo1", "2024.1.3", false);
+	rv = hoist_run_summary_find_hop(&s, "install", "octo1", NULL, true);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(rv);
+	ck_assert_int_eq(a->state, HOIST_STEP_OK);
+	ck_assert_int_eq(b->state, HOIST_STEP_RUNNING);
+	ck_assert_str_eq(b->message, "copying");
+	ck_assert_int_eq(rv->state, HOIST_STEP_OK);
+	ck_assert(rv->revert);
+	/* Resume starts at the second hop's install, not at the revert's. */
+	ck_assert_ptr_eq(hoist_run_summary_resume_point(&s), b);
+	ck_assert_ptr_eq(hoist_run_summary_find(&s, "install", "octo1"), a);
+	hoist_run_summary_done(&s);
+
+	/* run-end: done, undone, failed, interrupted; an older journal's "ok" reads as done. */
+	{
+		static const char *const names[] = { "done", "undone", "failed", "interrupted", "ok" };
+		static const enum hoist_run_state want[] = { HOIST_RUN_OK, HOIST_RUN_UNDONE,
+							     HOIST_RUN_FAILED, HOIST_RUN_INTERRUPTED,
+							     HOIST_RUN_OK };
+		for (size_t i = 0; i < 5; i++) {
+			char text[160];
+			snprintf(text, sizeof text, "{\"seq\":9,\"event\":\"run-end\",\"status\":\"%s\"}",
+				 names[i]);
+			ck_assert_int_eq(hoist_event_parse(text, strlen(text), &back, NULL), HOIST_OK);
+			hoist_run_summary_init(&s);
+			hoist_run_summary_apply(&s, &back);
+			ck_assert_int_eq(s.state, want[i]);
+			if (i < 4) {
+				ck_assert_str_eq(hoist_end_name(back.end), names[i]);
+				line = hoist_event_to_json(&back);
+				ck_assert_ptr_nonnull(strstr(line, names[i]));
+				free(line);
+			}
+			hoist_run_summary_done(&s);
+			hoist_event_done(&back);
+		}
+	}
+	ck_assert_str_eq(hoist_run_state_name(HOIST_RUN_UNDONE), "undone");
+}
+END_TEST
+
 START_TEST(test_journal_secrets_never_written)
 {
 	const char *key = "API-ABCDEFGHIJKLMNOPQRSTUVWX12";
@@ -502,6 +592,7 @@ int main(void)
 	tcase_add_test(core, test_journal_partial_last_line);
 	tcase_add_test(core, test_journal_wait_wakes_on_growth);
 	tcase_add_test(core, test_journal_fold_summary);
+	tcase_add_test(core, test_journal_hops_revert_and_end_states);
 	tcase_add_test(core, test_journal_streams_command_output);
 	tcase_add_test(errors, test_journal_secrets_never_written);
 	tcase_add_test(errors, test_journal_malformed_lines);

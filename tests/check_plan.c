@@ -148,6 +148,52 @@ START_TEST(test_plan_stops_make_hops)
 }
 END_TEST
 
+/* A required stop goes through the primary alone: install, upgrade, start, validate, stop. */
+START_TEST(test_plan_stops_through_the_primary_only)
+{
+	struct hoist_plan_input in = { 0 };
+	struct hoist_version stops[1];
+	struct hoist_plan *p = NULL, *q = NULL;
+	const char *primary;
+	char *json;
+	size_t on_hop = 0;
+	setup_nodes();
+	stops[0] = V("2024.2.4");
+	in.profile = "sandbox";
+	in.from = V("2024.1.2");
+	in.to = V("2024.3.1");
+	in.stops = stops;
+	in.n_stops = 1;
+	in.nodes = nodes3;
+	in.n_nodes = 3;
+	ck_assert_int_eq(hoist_plan_build(&in, &p, NULL), HOIST_OK);
+	primary = hoist_plan_primary(p)->name;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct hoist_plan_step *s = &p->steps[i];
+		if (!s->hop || strcmp(s->hop, "2024.2.4"))
+			continue;
+		on_hop++;
+		ck_assert_str_eq(s->node, primary);
+		ck_assert_str_eq(s->version.text, "2024.2.4");
+	}
+	ck_assert_uint_eq(on_hop, 5);
+	ck_assert_ptr_nonnull(hoist_plan_find_step(p, "validate", primary, "2024.2.4"));
+	ck_assert_ptr_nonnull(hoist_plan_find_step(p, "start", primary, "2024.2.4"));
+	ck_assert_ptr_nonnull(hoist_plan_find_step(p, "stop", primary, "2024.2.4"));
+	for (size_t i = 0; i < p->n_nodes; i++)
+		ck_assert_ptr_nonnull(hoist_plan_find_step(p, "install", p->nodes[i].name, "2024.3.1"));
+	/* The hop and the mode survive plan.json. */
+	p->dry_run = true;
+	json = hoist_plan_to_json(p);
+	ck_assert_int_eq(hoist_plan_from_json(json, strlen(json), &q, NULL), HOIST_OK);
+	ck_assert(q->dry_run);
+	ck_assert_ptr_nonnull(hoist_plan_find_step(q, "validate", primary, "2024.2.4"));
+	free(json);
+	hoist_plan_free(q);
+	hoist_plan_free(p);
+}
+END_TEST
+
 START_TEST(test_plan_json_round_trip)
 {
 	struct hoist_plan *p = build("2024.1.2", "2024.2.1", 3, HOIST_STRATEGY_AUTO, NULL), *q;
@@ -260,6 +306,7 @@ int main(void)
 	tcase_add_test(core, test_plan_patch_rolling_keeps_cluster_serving);
 	tcase_add_test(core, test_plan_role_order_override);
 	tcase_add_test(core, test_plan_stops_make_hops);
+	tcase_add_test(core, test_plan_stops_through_the_primary_only);
 	tcase_add_test(core, test_plan_json_round_trip);
 	tcase_add_test(errors, test_plan_rolling_minor_refused);
 	tcase_add_test(errors, test_plan_bad_node_names_refused);

@@ -108,9 +108,11 @@ check "a batch is under way" wait_for 20 first_running
 kill -TERM "$(engine_pid)"
 ended() { jq -se 'any(.[]; .event == "run-end")' "$(latest_run)journal.jsonl" >/dev/null 2>&1; }
 check "the run ends" wait_for 20 ended
-check "cancelled" [ "$(jq -r 'select(.event == "run-end") | .status' "$(latest_run)journal.jsonl")" = cancelled ]
+check "interrupted: resume carries on with the rest" [ "$(jq -r 'select(.event == "run-end") | .status' "$(latest_run)journal.jsonl")" = interrupted ]
 check "after the batch under way, which finished" [ "$(api "$URL/api/tasks?name=Upgrade" | jq '[.Items[] | select(.IsCompleted | not)] | length')" = 0 ]
 n_done=$(api "$URL/api/tasks?name=Upgrade" | jq .TotalResults)
 check "and said after which batch, with what it upgraded" sh -c "jq -r 'select(.event == \"run-end\") | .message' '$(latest_run)journal.jsonl' | grep -q 'stopped after batch $n_done of 5; upgraded: tentacle-01'"
 check "the later batches were not started" [ "$n_done" -lt 5 ]
+check "hoist resume carries the stopped run on" h resume
+check "and every Tentacle is current then" [ "$(machines | jq '[.[] | select(.Endpoint.TentacleVersionDetails.UpgradeSuggested)] | length')" = 0 ]
 finish

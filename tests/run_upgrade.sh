@@ -57,8 +57,8 @@ check "the journal is one JSON object per line with increasing seq" \
 check "maintenance was turned on once and off once" [ "$(events maintenance-on)/$(events maintenance-off)" = 1/1 ]
 
 out=$(h status)
-check "status shows the run's outcome" matches "$out" ".*State: ok"
-check "status --json prints the journal" sh -c "h() { \"$HOIST\" --config '$CONF' \"\$@\"; }; h status --json | tail -n 1 | jq -e '.event == \"run-end\" and .status == \"ok\"' >/dev/null"
+check "status shows the run's outcome" matches "$out" ".*State: done"
+check "status --json prints the journal" sh -c "h() { \"$HOIST\" --config '$CONF' \"\$@\"; }; h status --json | tail -n 1 | jq -e '.event == \"run-end\" and .status == \"done\"' >/dev/null"
 
 out=$(h plan --to 2024.2.2)
 check "a second plan estimates the window from the last run" matches "$out" '.*Window estimate: about [0-9]* s'

@@ -57,7 +57,7 @@ keys l
 shows "l shows its result" "The upgrade ended well: 2024.1.2 to 2024.3.1."
 check "every node runs 2024.3.1" all_at 2024.3.1
 check "maintenance mode is off" [ "$(sb_status .maintenance)" = false ]
-check "the run's journal ends with run-end" sh -c "tail -n 1 '$run/journal.jsonl' | jq -e '.event == \"run-end\" and .status == \"ok\"' >/dev/null"
+check "the run's journal ends with run-end" sh -c "tail -n 1 '$run/journal.jsonl' | jq -e '.event == \"run-end\" and .status == \"done\"' >/dev/null"
 keys q
 shows "q quits" "EXIT=0"
 finish

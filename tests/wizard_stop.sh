@@ -11,11 +11,12 @@ keys s
 shows "s asks first" "Stop the run at the next safe point"
 keys y
 shows "the run is asked to stop" "Asked the run to stop at the next safe point."
-shows_late 30 "the result says the run stopped" "what it changed was undone: cancelled"
+shows_late 30 "the result says the run stopped, everything undone" "Stopped, everything undone"
+shows "the result says nothing is left to do" "Nothing is left to do"
 check "every node runs 2024.1.2" all_at 2024.1.2
 check "maintenance mode is off" [ "$(sb_status .maintenance)" = false ]
 check "the data is unchanged" [ "$(sb_status .data_sha256)" = "$before" ]
-check "the run's journal ends cancelled" sh -c "tail -n 1 '$(newest_run)journal.jsonl' | jq -e '.event == \"run-end\" and .status == \"cancelled\"' >/dev/null"
+check "the run's journal ends undone" sh -c "tail -n 1 '$(newest_run)journal.jsonl' | jq -e '.event == \"run-end\" and .status == \"undone\"' >/dev/null"
 keys q
 shows "q quits" "EXIT=0"
 finish

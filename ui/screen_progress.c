@@ -9,7 +9,7 @@
 #include "ui.h"
 #include "xalloc.h"
 
-#define STEP_COL 18
+#define STEP_COL 22
 
 static struct ui_follow follow;
 static bool engine_gone;  /* the run has not ended and its engine holds no live lock */
@@ -108,18 +108,34 @@ static size_t columns(const char **cols, size_t max)
 	return n;
 }
 
-/* The step ids in order of first appearance. */
-static size_t rows(const char **ids, size_t max, size_t *focus)
+/* A row of the grid: a step id, of one hop of a chain, or of the revert phase. */
+struct row {
+	const char *step, *hop; /* borrowed from the summary */
+	bool revert;
+};
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The rows in order of first appearance: a row per hop where a chain has stops. */
+static size_t rows(struct row *rw, size_t max, size_t *focus)
 {
 	size_t n = 0;
 	*focus = 0;
 	for (size_t i = 0; i < follow.sum.n_steps; i++) {
 		const struct hoist_step_summary *st = &follow.sum.steps[i];
 		size_t k;
-		for (k = 0; k < n && strcmp(ids[k], st->step); k++)
+		for (k = 0; k < n && !(!strcmp(rw[k].step, st->step) && same(rw[k].hop, st->hop) &&
+				       rw[k].revert == st->revert);
+		     k++)
 			;
-		if (k == n && n < max)
-			ids[n++] = st->step;
+		if (k == n && n < max) {
+			rw[n].step = st->step;
+			rw[n].hop = st->hop;
+			rw[n++].revert = st->revert;
+		}
 		if (st->state != HOIST_STEP_PENDING && k < n)
 			*focus = k;
 	}
@@ -138,8 +154,9 @@ static enum ui_color state_color(enum hoist_step_state st)
 
 static int draw_matrix(struct ui_state *s, int y, int height)
 {
-	const char *cols[16], *ids[64];
-	size_t nc = columns(cols, 16), focus, nr = rows(ids, 64, &focus), first = 0;
+	const char *cols[16];
+	struct row ids[96];
+	size_t nc = columns(cols, 16), focus, nr = rows(ids, 96, &focus), first = 0;
 	int cw = 10, x = STEP_COL + 3;
 	attron(A_BOLD);
 	ui_put(y, 2, STEP_COL, _("Step"));
@@ -153,11 +170,16 @@ static int draw_matrix(struct ui_state *s, int y, int height)
 	if (focus >= first + (size_t)height)
 		first = focus - (size_t)height + 1;
 	for (size_t r = first; r < nr && (int)(r - first) < height; r++, y++) {
-		ui_put(y, 2, STEP_COL, ids[r]);
+		if (ids[r].revert) /* the revert's steps are not the plan's: say so */
+			ui_putf(y, 2, STEP_COL, _("undo: %s"), ids[r].step);
+		else if (ids[r].hop)
+			ui_putf(y, 2, STEP_COL, "%s @%s", ids[r].step, ids[r].hop);
+		else
+			ui_put(y, 2, STEP_COL, ids[r].step);
 		x = STEP_COL + 3;
 		for (size_t c = 0; c < nc && x + cw <= COLS; c++, x += cw) {
-			const struct hoist_step_summary *st =
-				hoist_run_summary_find(&follow.sum, ids[r], cols[c]);
+			const struct hoist_step_summary *st = hoist_run_summary_find_hop(
+				&follow.sum, ids[r].step, cols[c], ids[r].hop, ids[r].revert);
 			if (!st)
 				continue;
 			attron(ui_attr(s, state_color(st->state)));
@@ -211,8 +233,13 @@ static void draw_status(struct ui_state *s, int y)
 	switch (sum->state) {
 	case HOIST_RUN_OK: what = _("ended well"); c = UI_C_GOOD; break;
 	case HOIST_RUN_FAILED: what = _("failed"); c = UI_C_BAD; break;
-	case HOIST_RUN_CANCELLED: what = _("stopped"); c = UI_C_BAD; break;
-	default: what = engine_gone ? _("interrupted: its engine is gone") : _("running"); break;
+	case HOIST_RUN_UNDONE: what = _("stopped, everything undone"); c = UI_C_WARN; break;
+	case HOIST_RUN_INTERRUPTED: what = _("interrupted"); c = UI_C_BAD; break;
+	default:
+		what = engine_gone ? _("interrupted: its engine is gone")
+		       : sum->reverting ? _("undoing what the run changed")
+					: _("running");
+		break;
 	}
 	attron(ui_attr(s, c));
 	ui_putf(y, 2, COLS - 20, _("Run %s: %s"), sum->run_id ? sum->run_id : "?", what);

@@ -68,7 +68,8 @@ static void enter(struct ui_state *s)
 		load_error = hoist_xstrdup(hoist_error_message(&err));
 	free(path);
 	hoist_error_done(&err);
-	if (!load_error && sum.state != HOIST_RUN_OK)
+	if (!load_error && sum.state != HOIST_RUN_OK && sum.state != HOIST_RUN_UNDONE &&
+	    sum.state != HOIST_RUN_INTERRUPTED)
 		load_guide(s);
 	/* The nodes' versions now, from the server itself. */
 	ui_connect(s);
@@ -153,6 +154,51 @@ static int draw_success(struct ui_state *s, int y)
 	return y;
 }
 
+/* Stopped before the point of no return, and the engine checked that all is back. */
+static int draw_undone(struct ui_state *s, int y)
+{
+	char *why = hoist_xasprintf(_("Why it stopped: %s"),
+				    sum.message ? sum.message : _("no message was recorded"));
+	attron(ui_attr(s, UI_C_WARN));
+	ui_wrap(is_rollback() ? _("The rollback stopped, everything undone.")
+			      : _("Stopped, everything undone: the server is as it was before "
+				  "the run."),
+		COLS - 4, put_next, &y);
+	attroff(ui_attr(s, UI_C_WARN));
+	y++;
+	ui_wrap(why, COLS - 4, put_next, &y);
+	free(why);
+	y++;
+	if (s->connected)
+		for (size_t i = 0; i < s->topo.n_nodes && y < ui_body_bottom() - 3; i++)
+			ui_putf(y++, 4, COLS - 6, _("%-16s runs %s"), s->topo.nodes[i].name,
+				s->topo.nodes[i].has_version ? s->topo.nodes[i].version.text : "?");
+	y++;
+	ui_wrap(_("Nothing is left to do: no rollback is needed. Fix the cause and start the "
+		  "upgrade again when you are ready."),
+		COLS - 4, put_next, &y);
+	return y;
+}
+
+/* Stopped where it stood (it could not record, or lost its lock): a resume goes on. */
+static int draw_interrupted(struct ui_state *s, int y)
+{
+	char *why = hoist_xasprintf(_("Why it stopped: %s"),
+				    sum.message ? sum.message : _("no message was recorded"));
+	attron(ui_attr(s, UI_C_BAD));
+	ui_wrap(_("The run was interrupted: it stopped where it stood and undid nothing."),
+		COLS - 4, put_next, &y);
+	attroff(ui_attr(s, UI_C_BAD));
+	y++;
+	ui_wrap(why, COLS - 4, put_next, &y);
+	free(why);
+	y++;
+	ui_wrap(_("Once the cause is fixed, continue it: start hoist-wizard again and press c, "
+		  "or run hoist resume."),
+		COLS - 4, put_next, &y);
+	return y;
+}
+
 /* The guide pager: wraps and draws the lines from top on. */
 struct pager {
 	int y, skip, bottom;
@@ -213,6 +259,10 @@ static void draw(struct ui_state *s)
 	}
 	if (sum.state == HOIST_RUN_OK)
 		draw_success(s, y);
+	else if (sum.state == HOIST_RUN_UNDONE)
+		draw_undone(s, y);
+	else if (sum.state == HOIST_RUN_INTERRUPTED)
+		draw_interrupted(s, y);
 	else
 		draw_failure(s, y);
 }
@@ -239,7 +289,7 @@ static int key(struct ui_state *s, int k)
 	struct hoist_error err;
 	switch (ui_key_action_for(ui_screen_result.actions, k)) {
 	case UI_ACT_ROLLBACK:
-		if (!guide || sum.state == HOIST_RUN_OK)
+		if (!guide || sum.state == HOIST_RUN_OK || sum.state == HOIST_RUN_UNDONE)
 			return UI_STAY;
 		if (guide->n_steps == hoist_guide_manual_steps(guide)) {
 			ui_set_message(s, _("Every step of this guide is done by hand."));

@@ -29,7 +29,11 @@ static char *node_steps(const struct hoist_plan *p, const char *node)
 	hoist_buf_init(&b, 0);
 	for (size_t i = 0; i < p->n_steps; i++)
 		if (p->steps[i].node && !strcmp(p->steps[i].node, node))
-			hoist_buf_printf(&b, "%s%s", b.len ? ", " : "", p->steps[i].id);
+			/* A step of a required stop's hop names the hop. */
+			hoist_buf_printf(&b, "%s%s%s%s", b.len ? ", " : "", p->steps[i].id,
+					 p->steps[i].hop && strcmp(p->steps[i].hop, p->to.text) ? "@" : "",
+					 p->steps[i].hop && strcmp(p->steps[i].hop, p->to.text)
+						 ? p->steps[i].hop : "");
 	return hoist_buf_detach(&b, NULL);
 }
 
@@ -60,6 +64,9 @@ void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const cha
 		for (size_t i = 0; i < p->n_stops; i++)
 			printf(" %s", p->stops[i].text);
 		putchar('\n');
+		printf(_("Each stop is installed, upgraded, started and validated on %s (the primary) "
+			 "only; the other nodes go straight to %s.\n"),
+		       hoist_plan_primary(p)->name, p->to.text);
 	}
 	putchar('\n');
 	for (int c = 0; c < 4; c++)

@@ -8,6 +8,8 @@
 #include "cli_guide.h"
 #include "guide.h"
 #include "i18n.h"
+#include "journal.h"
+#include "run.h"
 #include "xalloc.h"
 
 enum { OPT_GUIDE = 256, OPT_RUN, OPT_RUN_ID, OPT_JSON, OPT_YES };
@@ -58,6 +60,25 @@ int cli_guide_carry_out(struct cli *cli, const char *command, const struct hoist
 	size_t manual = hoist_guide_manual_steps(g);
 	int rc;
 
+	if (g->undone) {
+		text = hoist_guide_to_text(g);
+		fputs(text, stdout);
+		free(text);
+		fprintf(stderr, _("hoist: the run %s ended undone: the server is as it was, there "
+				  "is nothing to roll back and nothing was changed\n"),
+			g->run_id ? g->run_id : "");
+		return 0;
+	}
+	if (g->run_ok && run->kind != HOIST_KIND_DOWNGRADE)
+		/* Said before anything is asked or done: this is not a repair. */
+		fprintf(stderr,
+			g->rule == HOIST_GUIDE_RESTORE || g->rule == HOIST_GUIDE_RESTORE_MAJOR
+				? _("hoist: the run %s ended done: every node runs %s. Rolling it "
+				    "back is a deliberate downgrade to %s, and data written since "
+				    "its database backup is lost\n")
+				: _("hoist: the run %s ended done: every node runs %s. Rolling it "
+				    "back is a deliberate downgrade to %s\n"),
+			g->run_id ? g->run_id : "", g->to.text, g->from.text);
 	if (g->n_steps == manual) {
 		text = hoist_guide_to_text(g);
 		fputs(text, stdout);
@@ -95,9 +116,20 @@ void cli_guide_after_failure(struct cli *cli, const char *run_id, bool pnr, bool
 {
 	struct hoist_guide *g = NULL;
 	struct hoist_plan *plan = NULL;
+	struct hoist_run_summary sum;
 	struct hoist_error err;
-	char *dir = NULL;
+	char *dir = NULL, *path = hoist_run_journal_path(&cli->conf, run_id);
 	hoist_error_init(&err);
+	hoist_run_summary_init(&sum);
+	/* The run's own end says what is needed: an interrupted or live run gets no guide. */
+	if (hoist_journal_fold(path, &sum, NULL) != HOIST_OK ||
+	    (sum.state != HOIST_RUN_FAILED && sum.state != HOIST_RUN_UNDONE)) {
+		hoist_run_summary_done(&sum);
+		free(path);
+		hoist_error_done(&err);
+		return;
+	}
+	pnr = pnr || sum.state == HOIST_RUN_FAILED;
 	if (hoist_guide_load(&cli->conf, run_id, &plan, &dir, &g, &err) != HOIST_OK) {
 		fprintf(stderr, _("hoist: no rollback guide for run %s: %s\n"), run_id,
 			hoist_error_message(&err));
@@ -110,14 +142,16 @@ void cli_guide_after_failure(struct cli *cli, const char *run_id, bool pnr, bool
 		char *text = hoist_guide_to_text(g);
 		if (hoist_guide_save(g, dir, &err) != HOIST_OK)
 			fprintf(stderr, _("hoist: %s\n"), hoist_error_message(&err));
-		if (!json && pnr)
+		if (!json && pnr && !g->undone)
 			printf("\n%s", text);
-		else if (!json)
+		else if (!json && !g->undone)
 			fprintf(stderr, _("hoist: the rollback guide of run %s: hoist rollback --guide "
 					  "--run-id %s (also in %s/guide.txt)\n"),
 				run_id, run_id, dir);
 		free(text);
 	}
+	hoist_run_summary_done(&sum);
+	free(path);
 	hoist_error_done(&err);
 	hoist_guide_free(g);
 	hoist_plan_free(plan);

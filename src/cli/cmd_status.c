@@ -26,9 +26,10 @@ static const char *state_text(enum hoist_run_state st)
 {
 	switch (st) {
 	case HOIST_RUN_RUNNING: return _("running");
-	case HOIST_RUN_OK: return _("ok");
-	case HOIST_RUN_FAILED: return _("failed");
-	case HOIST_RUN_CANCELLED: return _("cancelled");
+	case HOIST_RUN_OK: return _("done");
+	case HOIST_RUN_FAILED: return _("failed: the rollback guide is needed");
+	case HOIST_RUN_UNDONE: return _("undone: stopped, everything undone");
+	case HOIST_RUN_INTERRUPTED: return _("interrupted; 'hoist resume' continues it");
 	default: return _("none");
 	}
 }
@@ -44,14 +45,13 @@ static const char *step_text(enum hoist_step_state st)
 	}
 }
 
-static const char *outcome_text(enum hoist_outcome o)
+static const char *end_text(enum hoist_end e)
 {
-	switch (o) {
-	case HOIST_OUTCOME_OK: return _("ok");
-	case HOIST_OUTCOME_FAILED: return _("failed");
-	case HOIST_OUTCOME_SKIPPED: return _("skipped");
-	case HOIST_OUTCOME_CANCELLED: return _("cancelled");
-	default: return "";
+	switch (e) {
+	case HOIST_END_DONE: return _("done");
+	case HOIST_END_UNDONE: return _("stopped, everything undone");
+	case HOIST_END_INTERRUPTED: return _("interrupted");
+	default: return _("failed");
 	}
 }
 
@@ -61,13 +61,23 @@ static const char *kind_text(const char *kind)
 	return kind && *kind ? _(kind) : "";
 }
 
+/* "install node1", with the hop of a chain ("@2024.0.3") and the revert phase marked. */
+static const char *step_name(const char *step, const char *node, const char *hop, bool revert,
+			     char *buf, size_t n)
+{
+	char plain[200];
+	snprintf(plain, sizeof plain, "%s%s%s%s%s", step ? step : "", node ? " " : "",
+		 node ? node : "", hop ? " @" : "", hop ? hop : "");
+	if (revert)
+		snprintf(buf, n, _("revert: %s"), plain);
+	else
+		snprintf(buf, n, "%s", plain);
+	return buf;
+}
+
 static const char *where(const struct hoist_event *ev, char *buf, size_t n)
 {
-	if (ev->node)
-		snprintf(buf, n, "%s %s", ev->step ? ev->step : "", ev->node);
-	else
-		snprintf(buf, n, "%s", ev->step ? ev->step : "");
-	return buf;
+	return step_name(ev->step, ev->node, ev->hop, ev->revert, buf, n);
 }
 
 void cli_print_event(const struct hoist_event *ev, bool json)
@@ -121,10 +131,11 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 		       ev->message ? ev->message : "");
 		break;
 	case HOIST_EVENT_RUN_END:
-		if (ev->outcome == HOIST_OUTCOME_OK)
+		if (ev->end == HOIST_END_DONE ||
+		    (ev->end == HOIST_END_NONE && ev->outcome == HOIST_OUTCOME_OK))
 			printf(_("%s done: %s\n"), t, ev->message ? ev->message : "");
 		else
-			printf(_("%s the run ended (%s): %s\n"), t, outcome_text(ev->outcome),
+			printf(_("%s the run ended (%s): %s\n"), t, end_text(ev->end),
 			       ev->message ? ev->message : "");
 		break;
 	default:
@@ -139,7 +150,6 @@ int cli_run_exit_code(const struct hoist_run_summary *s)
 	case HOIST_RUN_OK:
 		return 0;
 	case HOIST_RUN_FAILED:
-	case HOIST_RUN_CANCELLED:
 		return s->pnr_started ? 4 : 1;
 	default:
 		return 1;
@@ -226,20 +236,30 @@ static void print_summary(const struct hoist_run_summary *s, bool alive)
 		printf(_("State: %s\n"), state_text(s->state));
 	if (s->message)
 		printf(_("Outcome: %s\n"), s->message);
-	putchar('\n');
-	for (size_t i = 0; i < s->n_steps; i++) {
-		const struct hoist_step_summary *st = &s->steps[i];
-		char name[160];
-		snprintf(name, sizeof name, "%s%s%s", st->step, st->node ? " " : "",
-			 st->node ? st->node : "");
-		if (st->started_ms)
-			clock_text(st->started_ms, t);
-		else
-			strcpy(t, "--:--:--");
-		printf("  %s  ", t);
-		cli_pad(name, 28);
-		cli_pad(step_text(st->state), sw);
-		printf("%s\n", st->message ? st->message : "");
+	/* The plan's steps, then the revert phase's under a heading of its own. */
+	for (int phase = 0; phase < 2; phase++) {
+		bool head = false;
+		for (size_t i = 0; i < s->n_steps; i++) {
+			const struct hoist_step_summary *st = &s->steps[i];
+			char name[200];
+			if (st->revert != (phase == 1))
+				continue;
+			if (!head) {
+				putchar('\n');
+				if (phase == 1)
+					printf("%s\n", _("Revert (undoing what the run changed):"));
+				head = true;
+			}
+			step_name(st->step, st->node, st->hop, false, name, sizeof name);
+			if (st->started_ms)
+				clock_text(st->started_ms, t);
+			else
+				strcpy(t, "--:--:--");
+			printf("  %s  ", t);
+			cli_pad(name, 34);
+			cli_pad(step_text(st->state), sw);
+			printf("%s\n", st->message ? st->message : "");
+		}
 	}
 }
 

@@ -253,6 +253,8 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	hoist_error_done(&err);
+	/* The mode is the plan's: a dry run's plan runs as a dry run, without asking. */
+	dry_run = dry_run || plan->dry_run;
 	if (!yes && !dry_run) {
 		char *q;
 		if (!pl.json)

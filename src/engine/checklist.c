@@ -309,6 +309,8 @@ enum hoist_status hoist_run_find_current(const struct hoist_config *cfg, char **
 	if (sum->state == HOIST_RUN_RUNNING)
 		*live = hoist_run_alive(cfg, *run_id) ? HOIST_RUN_LIVE_RUNNING
 						       : HOIST_RUN_LIVE_INTERRUPTED;
+	else if (sum->state == HOIST_RUN_INTERRUPTED) /* it stopped where it stood: resumable */
+		*live = HOIST_RUN_LIVE_INTERRUPTED;
 	else
 		*live = HOIST_RUN_LIVE_ENDED;
 	return HOIST_OK;

@@ -520,9 +520,12 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 	const struct hoist_step_summary *running = NULL;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct hoist_step_summary *ss = &s->steps[i];
+		if (ss->revert)
+			continue;
 		if (ss->state == HOIST_STEP_FAILED) {
 			g->failed_step = hoist_xstrdup(ss->step);
 			g->failed_node = dup0(ss->node);
+			g->failed_hop = dup0(ss->hop);
 			g->failed_message = dup0(ss->message);
 			return;
 		}
@@ -532,6 +535,7 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 	if (running) {
 		g->failed_step = hoist_xstrdup(running->step);
 		g->failed_node = dup0(running->node);
+		g->failed_hop = dup0(running->hop);
 		g->failed_message = dup0(running->message);
 		g->interrupted = true;
 	} else if (s->state != HOIST_RUN_OK) {
@@ -548,6 +552,14 @@ static void guide_init_from_plan(struct hoist_guide *g, const struct hoist_plan 
 	g->kind = plan->kind;
 	g->strategy = plan->strategy;
 	g->journey = dup0(plan->journey);
+	if (plan->n_stops) {
+		struct hoist_buf b;
+		hoist_buf_init(&b, 0);
+		for (size_t i = 0; i < plan->n_stops; i++)
+			hoist_buf_printf(&b, "%s%s", i ? ", " : "", plan->stops[i].text);
+		g->stops = hoist_buf_detach(&b, NULL);
+		g->primary = dup0(hoist_plan_primary(plan)->name);
+	}
 }
 
 static bool plan_has(const struct hoist_plan *plan, const char *id)
@@ -589,6 +601,7 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 	g->run_id = dup0(s->run_id);
 	g->os_patch = plan_has(plan, "os-patch");
 	g->run_ok = s->state == HOIST_RUN_OK;
+	g->undone = s->state == HOIST_RUN_UNDONE;
 	find_failure(g, s);
 	g->pnr_passed = s->pnr_started || hoist_guide_journey_pnr(plan, s);
 	g->pnr_half = s->pnr_started && !s->pnr_ok;
@@ -662,7 +675,8 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 	gen.profile = profile;
 	gen.vars = vars;
 	gen.m = &m;
-	if (anything || m.restore)
+	/* Undone: the engine put everything back and checked it on the server. */
+	if ((anything || m.restore) && !g->undone)
 		generate(&gen);
 	hoist_guide_journey_steps(g);
 	if (!g->n_steps)
@@ -718,6 +732,13 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 		if (st != HOIST_OK || !got) {
 			hoist_event_done(&ev);
 			break;
+		}
+		if (ev.revert) {
+			/* The revert phase, as the journal names it: its steps undo the plan's. */
+			ev.revert = false;
+			hoist_run_summary_apply(&rv, &ev);
+			hoist_event_done(&ev);
+			continue;
 		}
 		if (ev.step && failed && ev.type == HOIST_EVENT_STEP_START) {
 			late = hoist_xrealloc(late, (n_late + 1) * sizeof *late);
@@ -827,8 +848,11 @@ void hoist_guide_free(struct hoist_guide *g)
 	free(g->profile);
 	free(g->server_url);
 	free(g->failed_step);
+	free(g->failed_hop);
 	free(g->failed_node);
 	free(g->failed_message);
+	free(g->stops);
+	free(g->primary);
 	for (size_t i = 0; i < g->n_backups; i++) {
 		free(g->backups[i].item);
 		free(g->backups[i].node);
@@ -894,24 +918,29 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 				 g->from.text, g->to.text, hoist_strategy_name(g->strategy),
 				 g->profile ? g->profile : "-");
 	}
+	/* A step of a chain's hop is named with it: install@2024.0.3. */
+	char *step = g->failed_step && g->failed_hop
+			     ? hoist_xasprintf("%s@%s", g->failed_step, g->failed_hop)
+			     : dup0(g->failed_step);
 	if (g->failed_step && g->interrupted && g->failed_node)
 		hoist_buf_printf(b, _("The run was interrupted during the step %s on node %s.\n"),
-				 g->failed_step, g->failed_node);
+				 step, g->failed_node);
 	else if (g->failed_step && g->interrupted)
 		hoist_buf_printf(b, _("The run was interrupted during the step %s.\n"),
-				 g->failed_step);
+				 step);
 	else if (g->failed_step && g->failed_node)
-		hoist_buf_printf(b, _("The step %s failed on node %s: %s\n"), g->failed_step,
+		hoist_buf_printf(b, _("The step %s failed on node %s: %s\n"), step,
 				 g->failed_node,
 				 g->failed_message ? g->failed_message : _("no message was recorded"));
 	else if (g->failed_step)
-		hoist_buf_printf(b, _("The step %s failed: %s\n"), g->failed_step,
+		hoist_buf_printf(b, _("The step %s failed: %s\n"), step,
 				 g->failed_message ? g->failed_message : _("no message was recorded"));
 	else if (g->run_ok)
 		hoist_buf_printf(b, _("The run ended well; the steps below undo it.\n"));
 	else
 		hoist_buf_printf(b, _("The run did not end well: %s\n"),
 				 g->failed_message ? g->failed_message : _("no message was recorded"));
+	free(step);
 
 	if (g->pnr_half)
 		hoist_buf_printf(b, _("The database upgrade (the point of no return) started and "
@@ -974,8 +1003,18 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 	else
 		hoist_buf_printf(b, _("This run did not turn maintenance mode on.\n"));
 
+	if (g->stops)
+		hoist_buf_printf(b, _("The required stops (%s) were installed, upgraded, started "
+				      "and validated on %s only, one after the other; the other "
+				      "nodes went straight to %s.\n"),
+				 g->stops, g->primary ? g->primary : "-", g->to.text);
 	hoist_buf_puts(b, "\n");
-	if (g->reverted && g->rule == HOIST_GUIDE_NOTHING)
+	if (g->undone)
+		hoist_buf_printf(b, _("Nothing is left to do: the run stopped before the point of "
+				      "no return and put back everything it had changed, and checked "
+				      "on the server that it is as it was (versions, drains, "
+				      "maintenance mode).\n"));
+	else if (g->reverted && g->rule == HOIST_GUIDE_NOTHING)
 		hoist_buf_printf(b, _("Before it stopped, the run undid what it had changed: the "
 				      "server is as it was, and no step is needed.\n"));
 	else if (g->reverted)
@@ -983,7 +1022,7 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 				      "changed; the steps below are what is left.\n"));
 	switch (g->rule) {
 	case HOIST_GUIDE_NOTHING:
-		if (!g->reverted)
+		if (!g->reverted && !g->undone)
 			hoist_buf_printf(b, _("Nothing on the server was changed: no step is "
 					      "needed.\n"));
 		break;
@@ -1094,6 +1133,7 @@ char *hoist_guide_to_json(const struct hoist_guide *g)
 	json_str(o, "profile", g->profile);
 	cJSON_AddBoolToObject(o, "os_patch", g->os_patch);
 	json_str(o, "failed_step", g->failed_step);
+	json_str(o, "failed_hop", g->failed_hop);
 	json_str(o, "failed_node", g->failed_node);
 	json_str(o, "failed_message", g->failed_message);
 	cJSON_AddBoolToObject(o, "interrupted", g->interrupted);
@@ -1122,6 +1162,7 @@ char *hoist_guide_to_json(const struct hoist_guide *g)
 	cJSON_AddBoolToObject(o, "maintenance_turned_on", g->maintenance_on);
 	cJSON_AddBoolToObject(o, "maintenance_still_on", g->maintenance_still_on);
 	cJSON_AddBoolToObject(o, "reverted", g->reverted);
+	cJSON_AddBoolToObject(o, "undone", g->undone);
 	a = cJSON_AddArrayToObject(o, "steps");
 	for (size_t i = 0; i < g->n_steps; i++) {
 		const struct hoist_guide_step *s = &g->steps[i];

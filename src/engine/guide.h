@@ -59,6 +59,7 @@ struct hoist_guide {
 	bool run_ok;       /* the run ended well (the guide undoes it) */
 	char *failed_step; /* owned: the step that failed (or was interrupted), or NULL */
 	char *failed_node; /* owned; may be NULL */
+	char *failed_hop;  /* owned; the failed step's hop in a chain with stops, or NULL */
 	char *failed_message; /* owned; may be NULL */
 	bool interrupted;  /* the step was still running when the journal ends */
 	bool pnr_passed;   /* db-upgrade started: the schema may have changed */
@@ -73,6 +74,9 @@ struct hoist_guide {
 	bool maintenance_on; /* this run turned maintenance mode on */
 	bool maintenance_still_on; /* ... and it is still on */
 	bool reverted;     /* the run undid its own changes after failing (before the PNR) */
+	bool undone;       /* the run ended undone: the engine checked that all is back */
+	char *stops;       /* owned: the plan's required stops ("2024.0.3, ..."), or NULL */
+	char *primary;     /* owned: the node that went through the stops, or NULL */
 	struct hoist_guide_step *steps; /* owned array, in order */
 	size_t n_steps, alloc;
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "i18n.h"
 #include "run_int.h"
 #include "stage.h"
@@ -30,6 +31,19 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 			return st;
 		if (size == 0)
 			return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), s->arg);
+		/* Only the file the run took: its SHA-256 is in the plan's evidence. */
+		for (size_t i = 0; i < r->plan->n_evidence; i++) {
+			const struct hoist_plan_evidence *e = &r->plan->evidence[i];
+			if (strcmp(e->item, "backup-db") || !e->path || strcmp(e->path, s->arg) ||
+			    !e->sha256 || !*e->sha256)
+				continue;
+			if (strcasecmp(e->sha256, sha))
+				return hoist_error_set(err, HOIST_CHECKSUM,
+						       _("the backup %s is not the one the run "
+							 "took: its SHA-256 is %s, the run recorded "
+							 "%s; nothing was restored"),
+						       s->arg, sha, e->sha256);
+		}
 	}
 	/* From here the database is the old one: the rollback cannot go forward again. */
 	r->pnr_started = true;
@@ -125,8 +139,7 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 	return st;
 }
 
-bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
-		    struct run_result *res, struct hoist_error *err, enum hoist_status *st)
+void run_guide_claim(struct run *r, struct run_node *n, const struct hoist_plan_step *s)
 {
 	/*
 	 * undrain and maintenance-off of a rollback name the run that drained the node or
@@ -136,13 +149,18 @@ bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_s
 		n->drained_by_us = true;
 	if (s->arg && !strcmp(s->id, "maintenance-off"))
 		r->maint_changed = true;
-	if (!n)
-		return false;
-	if (!strcmp(s->id, "db-restore"))
-		*st = db_restore(r, n, s, res, err);
-	else if (!strcmp(s->id, "master-key-restore"))
-		*st = master_key_restore(r, n, s, res, err);
-	else
-		return false;
-	return true;
+}
+
+enum hoist_status run_op_db_restore(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err)
+{
+	return db_restore(r, n, s, res, err);
+}
+
+enum hoist_status run_op_master_key_restore(struct run *r, struct run_node *n,
+					    const struct hoist_plan_step *s,
+					    struct run_result *res, struct hoist_error *err)
+{
+	return master_key_restore(r, n, s, res, err);
 }

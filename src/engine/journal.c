@@ -28,6 +28,7 @@ static const char *const type_names[] = {
 };
 
 static const char *const outcome_names[] = { "", "ok", "failed", "skipped", "cancelled" };
+static const char *const end_names[] = { "", "done", "undone", "failed", "interrupted" };
 
 /* ---- events ---- */
 
@@ -55,6 +56,7 @@ void hoist_event_done(struct hoist_event *ev)
 	free(ev->type_name);
 	free(ev->step);
 	free(ev->node);
+	free(ev->hop);
 	free(ev->message);
 	free(ev->run_id);
 	free(ev->from_version);
@@ -65,6 +67,7 @@ void hoist_event_done(struct hoist_event *ev)
 	for (size_t i = 0; i < ev->n_steps; i++) {
 		free(ev->steps[i].step);
 		free(ev->steps[i].node);
+		free(ev->steps[i].hop);
 	}
 	free(ev->steps);
 	free(ev->stream);
@@ -73,11 +76,13 @@ void hoist_event_done(struct hoist_event *ev)
 	hoist_event_init(ev, HOIST_EVENT_UNKNOWN);
 }
 
-void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *node)
+void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *node,
+			  const char *hop)
 {
 	ev->steps = hoist_xrealloc(ev->steps, (ev->n_steps + 1) * sizeof *ev->steps);
 	ev->steps[ev->n_steps].step = hoist_xstrdup(step);
 	ev->steps[ev->n_steps].node = node ? hoist_xstrdup(node) : NULL;
+	ev->steps[ev->n_steps].hop = hop ? hoist_xstrdup(hop) : NULL;
 	ev->n_steps++;
 }
 
@@ -97,6 +102,23 @@ enum hoist_event_type hoist_event_type_parse(const char *name)
 const char *hoist_outcome_name(enum hoist_outcome o)
 {
 	return (unsigned)o <= HOIST_OUTCOME_CANCELLED ? outcome_names[o] : "";
+}
+
+const char *hoist_end_name(enum hoist_end e)
+{
+	return (unsigned)e <= HOIST_END_INTERRUPTED ? end_names[e] : "";
+}
+
+/* A run-end's status; the names of older journals ("ok", "cancelled") too. */
+static enum hoist_end end_parse(const char *s)
+{
+	for (int i = 1; i <= HOIST_END_INTERRUPTED; i++)
+		if (s && strcmp(s, end_names[i]) == 0)
+			return (enum hoist_end)i;
+	if (s && !strcmp(s, "ok"))
+		return HOIST_END_DONE;
+	/* An older run's revert was never checked: its guide decides. */
+	return s && *s ? HOIST_END_FAILED : HOIST_END_NONE;
 }
 
 static enum hoist_outcome outcome_parse(const char *s)
@@ -169,6 +191,10 @@ static char *to_json(const struct hoist_event *ev, const struct scrubber *sc)
 									     : hoist_event_type_name(ev->type), sc);
 	add_str(o, "step", ev->step, sc);
 	add_str(o, "node", ev->node, sc);
+	if (ev->hop)
+		add_str(o, "hop", ev->hop, sc);
+	if (ev->revert)
+		cJSON_AddStringToObject(o, "phase", "revert");
 	switch (ev->type) {
 	case HOIST_EVENT_RUN_START:
 		add_str(o, "run_id", ev->run_id, sc);
@@ -177,12 +203,16 @@ static char *to_json(const struct hoist_event *ev, const struct scrubber *sc)
 		add_str(o, "kind", ev->kind, sc);
 		add_str(o, "strategy", ev->strategy, sc);
 		add_str(o, "profile", ev->profile, sc);
+		if (ev->dry_run)
+			cJSON_AddStringToObject(o, "mode", "dry-run");
 		if (ev->n_steps) {
 			cJSON *a = cJSON_AddArrayToObject(o, "steps");
 			for (size_t i = 0; i < ev->n_steps; i++) {
 				cJSON *s = cJSON_CreateObject();
 				add_str(s, "step", ev->steps[i].step, sc);
 				add_str(s, "node", ev->steps[i].node, sc);
+				if (ev->steps[i].hop)
+					add_str(s, "hop", ev->steps[i].hop, sc);
 				cJSON_AddItemToArray(a, s);
 			}
 		}
@@ -200,7 +230,9 @@ static char *to_json(const struct hoist_event *ev, const struct scrubber *sc)
 		break;
 	case HOIST_EVENT_STEP_END:
 	case HOIST_EVENT_RUN_END:
-		if (ev->outcome != HOIST_OUTCOME_NONE)
+		if (ev->type == HOIST_EVENT_RUN_END && ev->end != HOIST_END_NONE)
+			cJSON_AddStringToObject(o, "status", hoist_end_name(ev->end));
+		else if (ev->outcome != HOIST_OUTCOME_NONE)
 			cJSON_AddStringToObject(o, "status", hoist_outcome_name(ev->outcome));
 		if (ev->exit_code >= 0)
 			cJSON_AddNumberToObject(o, "exit_code", ev->exit_code);
@@ -268,6 +300,13 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 	ev->type = hoist_event_type_parse(ev->type_name);
 	ev->step = get_str(o, "step");
 	ev->node = get_str(o, "node");
+	ev->hop = get_str(o, "hop");
+	{
+		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(o, "phase");
+		const cJSON *mode = cJSON_GetObjectItemCaseSensitive(o, "mode");
+		ev->revert = cJSON_IsString(ph) && !strcmp(ph->valuestring, "revert");
+		ev->dry_run = cJSON_IsString(mode) && !strcmp(mode->valuestring, "dry-run");
+	}
 	ev->message = get_str(o, "message");
 	ev->run_id = get_str(o, "run_id");
 	ev->from_version = get_str(o, "from");
@@ -283,14 +322,18 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 	ev->exit_code = (int)get_num(o, "exit_code", -1);
 	status = get_str(o, "status");
 	ev->outcome = outcome_parse(status);
+	if (ev->type == HOIST_EVENT_RUN_END)
+		ev->end = end_parse(status);
 	free(status);
 	steps = cJSON_GetObjectItemCaseSensitive(o, "steps");
 	cJSON_ArrayForEach(e, steps) {
 		const cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "step");
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "node");
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(e, "hop");
 		if (cJSON_IsString(s))
 			hoist_event_add_step(ev, s->valuestring,
-					     cJSON_IsString(n) ? n->valuestring : NULL);
+					     cJSON_IsString(n) ? n->valuestring : NULL,
+					     cJSON_IsString(h) ? h->valuestring : NULL);
 	}
 	e = cJSON_GetObjectItemCaseSensitive(o, "evidence");
 	if (cJSON_IsObject(e)) {
@@ -502,6 +545,7 @@ struct hoist_journal {
 	int fd;
 	unsigned long long seq;
 	unsigned long syncs;
+	bool revert;           /* events are of the revert phase */
 	struct scrubber sc;    /* owned secrets, wiped on close */
 };
 
@@ -608,6 +652,12 @@ unsigned long long hoist_journal_last_seq(const struct hoist_journal *j)
 	return j->seq;
 }
 
+void hoist_journal_set_revert(struct hoist_journal *j, bool revert)
+{
+	if (j)
+		j->revert = revert;
+}
+
 unsigned long hoist_journal_sync_count(const struct hoist_journal *j)
 {
 	return j->syncs;
@@ -630,6 +680,8 @@ enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_eve
 	ev->seq = j->seq + 1;
 	if (ev->t_ms <= 0)
 		ev->t_ms = wall_ms();
+	if (j->revert && ev->type != HOIST_EVENT_RUN_START && ev->type != HOIST_EVENT_RUN_END)
+		ev->revert = true;
 	json = to_json(ev, &j->sc);
 	for (size_t i = 0; i < j->sc.n; i++) {
 		if (strstr(json, j->sc.secrets[i])) {
@@ -743,7 +795,8 @@ void hoist_journal_exec_line(const struct hoist_exec_line *line, void *data)
 /* ---- the summary ---- */
 
 static const char *const step_state_names[] = { "pending", "running", "ok", "failed", "skipped" };
-static const char *const run_state_names[] = { "none", "running", "ok", "failed", "cancelled" };
+static const char *const run_state_names[] = { "none", "running", "done", "failed", "undone",
+					       "interrupted" };
 
 const char *hoist_step_state_name(enum hoist_step_state st)
 {
@@ -752,7 +805,7 @@ const char *hoist_step_state_name(enum hoist_step_state st)
 
 const char *hoist_run_state_name(enum hoist_run_state st)
 {
-	return (unsigned)st <= HOIST_RUN_CANCELLED ? run_state_names[st] : "none";
+	return (unsigned)st <= HOIST_RUN_INTERRUPTED ? run_state_names[st] : "none";
 }
 
 void hoist_run_summary_init(struct hoist_run_summary *s)
@@ -764,6 +817,7 @@ static void step_summary_done(struct hoist_step_summary *st)
 {
 	free(st->step);
 	free(st->node);
+	free(st->hop);
 	free(st->message);
 	evidence_done(&st->evidence);
 }
@@ -795,15 +849,28 @@ const struct hoist_step_summary *hoist_run_summary_find(const struct hoist_run_s
 							const char *step, const char *node)
 {
 	for (size_t i = 0; i < s->n_steps; i++)
-		if (same(s->steps[i].step, step) && same(s->steps[i].node, node))
+		if (!s->steps[i].revert && same(s->steps[i].step, step) &&
+		    same(s->steps[i].node, node))
+			return &s->steps[i];
+	return NULL;
+}
+
+const struct hoist_step_summary *hoist_run_summary_find_hop(const struct hoist_run_summary *s,
+							    const char *step, const char *node,
+							    const char *hop, bool revert)
+{
+	for (size_t i = 0; i < s->n_steps; i++)
+		if (s->steps[i].revert == revert && same(s->steps[i].step, step) &&
+		    same(s->steps[i].node, node) && same(s->steps[i].hop, hop))
 			return &s->steps[i];
 	return NULL;
 }
 
 static struct hoist_step_summary *step_of(struct hoist_run_summary *s, const char *step,
-					  const char *node)
+					  const char *node, const char *hop, bool revert)
 {
-	struct hoist_step_summary *st = (struct hoist_step_summary *)hoist_run_summary_find(s, step, node);
+	struct hoist_step_summary *st =
+		(struct hoist_step_summary *)hoist_run_summary_find_hop(s, step, node, hop, revert);
 	if (st)
 		return st;
 	s->steps = hoist_xgrow(s->steps, &s->alloc, s->n_steps + 1, sizeof *s->steps);
@@ -811,12 +878,25 @@ static struct hoist_step_summary *step_of(struct hoist_run_summary *s, const cha
 	memset(st, 0, sizeof *st);
 	st->step = hoist_xstrdup(step);
 	st->node = node ? hoist_xstrdup(node) : NULL;
+	st->hop = hop ? hoist_xstrdup(hop) : NULL;
+	st->revert = revert;
 	st->state = HOIST_STEP_PENDING;
 	st->exit_code = -1;
 	st->bytes = st->total = -1;
 	st->tasks_left = -1;
 	st->evidence.size = -1;
 	return st;
+}
+
+/* A log or progress line names no hop: it belongs to the step of that id and node running now. */
+static struct hoist_step_summary *running_step(struct hoist_run_summary *s, const char *step,
+					       const char *node, bool revert)
+{
+	for (size_t i = s->n_steps; i-- > 0;)
+		if (s->steps[i].revert == revert && s->steps[i].state == HOIST_STEP_RUNNING &&
+		    same(s->steps[i].step, step) && same(s->steps[i].node, node))
+			return &s->steps[i];
+	return NULL;
 }
 
 static void replace(char **dst, const char *src)
@@ -839,9 +919,14 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		s->last_seq = ev->seq;
 	if (ev->t_ms > s->last_t_ms)
 		s->last_t_ms = ev->t_ms;
-	if (ev->step && ev->type != HOIST_EVENT_RUN_START && ev->type != HOIST_EVENT_RUN_END &&
-	    ev->type != HOIST_EVENT_UNKNOWN)
-		st = step_of(s, ev->step, ev->node);
+	if (ev->step && !ev->hop &&
+	    (ev->type == HOIST_EVENT_LOG || ev->type == HOIST_EVENT_PROGRESS))
+		st = running_step(s, ev->step, ev->node, ev->revert);
+	if (!st && ev->step && ev->type != HOIST_EVENT_RUN_START &&
+	    ev->type != HOIST_EVENT_RUN_END && ev->type != HOIST_EVENT_UNKNOWN)
+		st = step_of(s, ev->step, ev->node, ev->hop, ev->revert);
+	if (ev->revert)
+		s->reverting = true;
 	switch (ev->type) {
 	case HOIST_EVENT_RUN_START:
 		replace(&s->run_id, ev->run_id);
@@ -851,13 +936,19 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		replace(&s->strategy, ev->strategy);
 		replace(&s->profile, ev->profile);
 		s->state = HOIST_RUN_RUNNING;
+		s->dry_run = s->dry_run || ev->dry_run;
 		if (!s->started_ms)
 			s->started_ms = ev->t_ms;
 		s->ended_ms = 0;
 		for (size_t i = 0; i < ev->n_steps; i++)
-			step_of(s, ev->steps[i].step, ev->steps[i].node);
+			step_of(s, ev->steps[i].step, ev->steps[i].node, ev->steps[i].hop, false);
 		break;
 	case HOIST_EVENT_STEP_START:
+		/* A resume carries on a run that ended interrupted: it runs again. */
+		if (s->state == HOIST_RUN_INTERRUPTED) {
+			s->state = HOIST_RUN_RUNNING;
+			s->ended_ms = 0;
+		}
 		if (!st)
 			break;
 		st->state = HOIST_STEP_RUNNING;
@@ -865,8 +956,11 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		st->ended_ms = 0;
 		st->exit_code = -1;
 		replace(&st->message, ev->message);
-		if (is_pnr(ev->step))
+		if (is_pnr(ev->step) && !ev->revert) {
+			/* Each hop's database upgrade: the one under way is what counts. */
 			s->pnr_started = true;
+			s->pnr_ended = s->pnr_ok = false;
+		}
 		free(s->open_prompt);
 		s->open_prompt = NULL;
 		break;
@@ -909,7 +1003,7 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 			st->evidence.size = ev->evidence.size;
 			st->evidence.time_ms = ev->evidence.time_ms;
 		}
-		if (is_pnr(ev->step)) {
+		if (is_pnr(ev->step) && !ev->revert) {
 			s->pnr_started = true;
 			s->pnr_ended = true;
 			s->pnr_ok = ev->outcome == HOIST_OUTCOME_OK;
@@ -922,9 +1016,14 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		s->open_prompt = hoist_xstrdup(ev->prompt ? ev->prompt : ev->message ? ev->message : "");
 		break;
 	case HOIST_EVENT_RUN_END:
-		s->state = ev->outcome == HOIST_OUTCOME_OK ? HOIST_RUN_OK
-			 : ev->outcome == HOIST_OUTCOME_CANCELLED ? HOIST_RUN_CANCELLED
-			 : HOIST_RUN_FAILED;
+		switch (ev->end != HOIST_END_NONE ? ev->end
+			: ev->outcome == HOIST_OUTCOME_OK ? HOIST_END_DONE : HOIST_END_FAILED) {
+		case HOIST_END_DONE: s->state = HOIST_RUN_OK; break;
+		case HOIST_END_UNDONE: s->state = HOIST_RUN_UNDONE; break;
+		case HOIST_END_INTERRUPTED: s->state = HOIST_RUN_INTERRUPTED; break;
+		default: s->state = HOIST_RUN_FAILED; break;
+		}
+		s->reverting = false;
 		s->ended_ms = ev->t_ms;
 		replace(&s->message, ev->message);
 		free(s->open_prompt);
@@ -964,7 +1063,8 @@ enum hoist_status hoist_journal_fold(const char *path, struct hoist_run_summary 
 const struct hoist_step_summary *hoist_run_summary_resume_point(const struct hoist_run_summary *s)
 {
 	for (size_t i = 0; i < s->n_steps; i++)
-		if (s->steps[i].state != HOIST_STEP_OK && s->steps[i].state != HOIST_STEP_SKIPPED)
+		if (!s->steps[i].revert && s->steps[i].state != HOIST_STEP_OK &&
+		    s->steps[i].state != HOIST_STEP_SKIPPED)
 			return &s->steps[i];
 	return NULL;
 }

@@ -35,10 +35,23 @@ enum hoist_outcome {
 	HOIST_OUTCOME_CANCELLED
 };
 
-/* A step of the plan: step id × node (node NULL for cluster-wide steps). */
+/*
+ * A step of the plan: step id × node × hop (node NULL for cluster-wide steps; hop NULL
+ * outside the hops of a chain with required stops, else the hop's version).
+ */
 struct hoist_step_ref {
 	char *step; /* owned */
 	char *node; /* owned; may be NULL */
+	char *hop;  /* owned; may be NULL */
+};
+
+/* How a run ended: the run-end event's "status". */
+enum hoist_end {
+	HOIST_END_NONE,
+	HOIST_END_DONE,        /* the target was reached (or the dry run's checks passed) */
+	HOIST_END_UNDONE,      /* stopped before the point of no return; all it changed is back */
+	HOIST_END_FAILED,      /* the rollback guide is needed */
+	HOIST_END_INTERRUPTED  /* stopped where it stood; hoist resume carries it on */
 };
 
 /* What proves a step's work: a backup file, a saved key. */
@@ -56,10 +69,14 @@ struct hoist_event {
 	char *type_name;            /* owned: the "event" text, kept for unknown types */
 	char *step;                 /* owned; stable step id; NULL for run events */
 	char *node;                 /* owned; NULL: cluster-wide */
+	char *hop;                  /* owned; the hop's version in a chain, else NULL */
+	bool revert;                /* "phase":"revert": the run undoing its own changes */
 	char *message;              /* owned */
-	enum hoist_outcome outcome; /* step-end, run-end */
+	enum hoist_outcome outcome; /* step-end */
+	enum hoist_end end;         /* run-end */
 	/* run-start */
 	char *run_id, *from_version, *to_version, *kind, *strategy, *profile; /* owned */
+	bool dry_run;               /* "mode":"dry-run" */
 	struct hoist_step_ref *steps; /* owned: the plan's steps in order */
 	size_t n_steps;
 	/* log: "stdout", "stderr" or "engine" */
@@ -77,12 +94,15 @@ struct hoist_event {
 void hoist_event_init(struct hoist_event *ev, enum hoist_event_type type);
 void hoist_event_done(struct hoist_event *ev);
 /* Adds a planned step to a run-start event. */
-void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *node);
+void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *node,
+			  const char *hop);
 /* "run-start", "step-end", ...: the "event" field. */
 const char *hoist_event_type_name(enum hoist_event_type t);
 enum hoist_event_type hoist_event_type_parse(const char *name);
 /* "ok", "failed", "skipped", "cancelled" ("" for none). */
 const char *hoist_outcome_name(enum hoist_outcome o);
+/* "done", "undone", "failed", "interrupted" ("" for none). */
+const char *hoist_end_name(enum hoist_end e);
 /* One line of JSON (no newline) and back; parse fills an initialised event. */
 char *hoist_event_to_json(const struct hoist_event *ev);
 enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_event *ev,
@@ -115,6 +135,8 @@ char *hoist_journal_scrub(const struct hoist_journal *j, const char *text);
 enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_event *ev,
 				       struct hoist_error *err);
 unsigned long long hoist_journal_last_seq(const struct hoist_journal *j);
+/* Marks every event appended from now on with "phase":"revert" (true) or none (false). */
+void hoist_journal_set_revert(struct hoist_journal *j, bool revert);
 /* How many times the journal was fsynced (the step boundaries, for tests and benches). */
 unsigned long hoist_journal_sync_count(const struct hoist_journal *j);
 
@@ -185,14 +207,17 @@ enum hoist_step_state {
 
 enum hoist_run_state {
 	HOIST_RUN_NONE,      /* no run-start yet */
-	HOIST_RUN_RUNNING,   /* started, not ended: running, or interrupted */
-	HOIST_RUN_OK,
-	HOIST_RUN_FAILED,
-	HOIST_RUN_CANCELLED
+	HOIST_RUN_RUNNING,   /* started, not ended: running, or killed */
+	HOIST_RUN_OK,        /* ended done */
+	HOIST_RUN_FAILED,    /* ended failed: the rollback guide is needed */
+	HOIST_RUN_UNDONE,    /* ended undone: stopped before the point of no return, all put back */
+	HOIST_RUN_INTERRUPTED /* ended interrupted: hoist resume carries it on */
 };
 
 struct hoist_step_summary {
 	char *step, *node;        /* owned; node may be NULL */
+	char *hop;                /* owned; the hop's version in a chain, else NULL */
+	bool revert;              /* a step of the revert phase, not of the plan */
 	enum hoist_step_state state;
 	long long started_ms, ended_ms; /* 0: not yet */
 	char *message;            /* owned: the last thing said about it; may be NULL */
@@ -205,9 +230,12 @@ struct hoist_step_summary {
 struct hoist_run_summary {
 	char *run_id, *from_version, *to_version, *kind, *strategy, *profile; /* owned */
 	enum hoist_run_state state;
+	bool dry_run;             /* run-start said "mode":"dry-run" */
+	bool reverting;           /* a revert-phase event was seen (and no run-end since) */
 	long long started_ms, ended_ms;
 	char *message;            /* owned: run-end's message */
-	struct hoist_step_summary *steps; /* owned: planned order, then first appearance */
+	struct hoist_step_summary *steps; /* owned: planned order, then first appearance; the
+					   * revert phase's steps (revert true) after */
 	size_t n_steps, alloc;
 	bool pnr_started;         /* db-upgrade (the point of no return) has started */
 	bool pnr_ended;           /* ... and ended (see pnr_ok) */
@@ -225,9 +253,14 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 /* Reads a whole journal into s (initialised by the caller). */
 enum hoist_status hoist_journal_fold(const char *path, struct hoist_run_summary *s,
 				     struct hoist_error *err);
+/* The first forward step (any hop) of that id on that node (NULL: cluster-wide). */
 const struct hoist_step_summary *hoist_run_summary_find(const struct hoist_run_summary *s,
 							const char *step, const char *node);
-/* The first step, in order, that has not ended well (ok or skipped): where resume starts. */
+/* Exactly (step, node, hop) of the plan (revert false) or of the revert phase (true). */
+const struct hoist_step_summary *hoist_run_summary_find_hop(const struct hoist_run_summary *s,
+							    const char *step, const char *node,
+							    const char *hop, bool revert);
+/* The first forward step, in order, that has not ended well (ok or skipped): where resume starts. */
 const struct hoist_step_summary *hoist_run_summary_resume_point(const struct hoist_run_summary *s);
 const char *hoist_step_state_name(enum hoist_step_state st);
 const char *hoist_run_state_name(enum hoist_run_state st);

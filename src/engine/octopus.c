@@ -362,7 +362,8 @@ enum hoist_status hoist_octopus_active_tasks(struct hoist_octopus *c, const char
 		url = hoist_xasprintf("/api/tasks?active=true&node=%s&take=0", esc ? esc : "");
 		curl_free(esc);
 	} else {
-		url = hoist_xstrdup("/api/tasks?active=true&take=0");
+		/* The whole cluster: queued tasks belong to no node until one picks them up. */
+		url = hoist_xstrdup("/api/tasks?states=Queued,Executing,Cancelling&take=0");
 	}
 	st = call(c, "GET", url, NULL, NULL, NULL, &j, _("counting active tasks"), err);
 	free(url);

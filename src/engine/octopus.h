@@ -76,8 +76,9 @@ enum hoist_status hoist_octopus_ping(struct hoist_octopus *c, const char *node_u
 enum hoist_status hoist_octopus_health(struct hoist_octopus *c, bool *ok, char **description,
 				       struct hoist_error *err);
 /*
- * Active tasks (Queued, Executing, Cancelling), all or on one node (by name):
- * GET /api/tasks?active=true[&node=NAME]&take=0 and its TotalResults.
+ * Active tasks (Queued, Executing, Cancelling) server-wide (node NULL:
+ * GET /api/tasks?states=Queued,Executing,Cancelling&take=0) or on one node by name
+ * (GET /api/tasks?active=true&node=NAME&take=0): TotalResults.
  */
 enum hoist_status hoist_octopus_active_tasks(struct hoist_octopus *c, const char *node,
 					     int *count, struct hoist_error *err);

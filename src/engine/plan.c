@@ -161,6 +161,30 @@ static void each_node(struct hoist_plan *p, size_t *alloc, const char *id,
 		add_step(p, alloc, id, p->nodes[i].name, v);
 }
 
+/* Marks the steps from `from` on as the hop to v's. */
+static void mark_hop(struct hoist_plan *p, size_t from, const struct hoist_version *v)
+{
+	for (size_t i = from; i < p->n_steps; i++) {
+		free(p->steps[i].hop);
+		p->steps[i].hop = hoist_xstrdup(v->text);
+	}
+}
+
+static bool same0(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+const struct hoist_plan_step *hoist_plan_find_step(const struct hoist_plan *p, const char *id,
+						   const char *node, const char *hop)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (!strcmp(p->steps[i].id, id) && same0(p->steps[i].node, node) &&
+		    same0(p->steps[i].hop, hop))
+			return &p->steps[i];
+	return NULL;
+}
+
 const struct hoist_plan_node *hoist_plan_primary(const struct hoist_plan *p)
 {
 	for (size_t i = 0; i < p->n_nodes; i++)
@@ -202,14 +226,36 @@ static void build_steps(struct hoist_plan *p)
 	add_step(p, &alloc, "wait-tasks", NULL, &p->to);
 	each_node(p, &alloc, "stop", &p->to);
 	add_step(p, &alloc, "backup-db", primary, &p->from);
-	for (size_t h = 0; h <= p->n_stops; h++) {
-		const struct hoist_version *v = h < p->n_stops ? &p->stops[h] : &p->to;
-		each_node(p, &alloc, "install", v);
+	/*
+	 * A required stop as the vendor intends: the intermediate version is installed where
+	 * the database upgrade runs (the primary), upgrades the database, starts and is
+	 * validated there, then stops again for the next hop; the other nodes go straight
+	 * to the target.
+	 */
+	for (size_t h = 0; h < p->n_stops; h++) {
+		const struct hoist_version *v = &p->stops[h];
+		size_t first = p->n_steps;
+		add_step(p, &alloc, "install", primary, v);
 		add_step(p, &alloc, "db-upgrade", primary, v);
 		if (!pnr_marked) {
 			p->steps[p->n_steps - 1].point_of_no_return = true;
 			pnr_marked = true;
 		}
+		add_step(p, &alloc, "start", primary, v);
+		add_step(p, &alloc, "validate", primary, v);
+		add_step(p, &alloc, "stop", primary, v);
+		mark_hop(p, first, v);
+	}
+	{
+		size_t first = p->n_steps;
+		each_node(p, &alloc, "install", &p->to);
+		add_step(p, &alloc, "db-upgrade", primary, &p->to);
+		if (!pnr_marked) {
+			p->steps[p->n_steps - 1].point_of_no_return = true;
+			pnr_marked = true;
+		}
+		if (p->n_stops)
+			mark_hop(p, first, &p->to);
 	}
 	/* The node that upgraded the database starts first, then the others. */
 	add_step(p, &alloc, "start", primary, &p->to);
@@ -357,6 +403,7 @@ void hoist_plan_free(struct hoist_plan *p)
 		free(p->steps[i].id);
 		free(p->steps[i].node);
 		free(p->steps[i].arg);
+		free(p->steps[i].hop);
 	}
 	free(p->steps);
 	for (size_t i = 0; i < p->n_evidence; i++)
@@ -443,6 +490,8 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 			cJSON_AddTrueToObject(n, "point_of_no_return");
 		if (p->steps[i].arg)
 			cJSON_AddStringToObject(n, "arg", p->steps[i].arg);
+		if (p->steps[i].hop)
+			cJSON_AddStringToObject(n, "hop", p->steps[i].hop);
 		cJSON_AddItemToArray(a, n);
 	}
 	a = cJSON_AddArrayToObject(j, "evidence");
@@ -463,6 +512,7 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 	cJSON_AddNumberToObject(j, "window_estimate_ms", (double)p->window_estimate_ms);
 	if (p->journey)
 		cJSON_AddStringToObject(j, "journey", p->journey);
+	cJSON_AddStringToObject(j, "mode", p->dry_run ? "dry-run" : "run");
 	text = cJSON_Print(j);
 	cJSON_Delete(j);
 	out = hoist_xstrdup(text);
@@ -624,6 +674,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 			st->id = hoist_xstrdup(id);
 			st->node = dup0(node);
 			st->arg = dup0(rstr(&r, it, "arg", false));
+			st->hop = dup0(rstr(&r, it, "hop", false));
 			st->point_of_no_return = cJSON_IsTrue(
 				cJSON_GetObjectItemCaseSensitive(it, "point_of_no_return"));
 			p->n_steps++;
@@ -654,6 +705,13 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 	}
 	p->window_estimate_ms = (long long)rnum(j, "window_estimate_ms", -1);
 	p->journey = dup0(rstr(&r, j, "journey", false));
+	s = rstr(&r, j, "mode", false);
+	p->dry_run = s && !strcmp(s, "dry-run");
+	/* A chain's plan written before hops were named: install and db-upgrade carry theirs. */
+	for (i = 0; r.st == HOIST_OK && p->n_stops && i < p->n_steps; i++)
+		if (!p->steps[i].hop && (!strcmp(p->steps[i].id, "install") ||
+					 !strcmp(p->steps[i].id, "db-upgrade")))
+			p->steps[i].hop = hoist_xstrdup(p->steps[i].version.text);
 	if (r.st == HOIST_OK && (!p->n_nodes || !p->n_steps))
 		r.st = hoist_error_set(err, HOIST_PARSE, _("the plan has no nodes or no steps"));
 	cJSON_Delete(j);

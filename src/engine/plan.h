@@ -44,6 +44,11 @@ struct hoist_plan_step {
 	struct hoist_version version; /* the hop's version for install/db-upgrade, else to */
 	bool point_of_no_return;
 	char *arg;       /* owned; may be NULL: e.g. the backup file of db-restore */
+	/*
+	 * owned; may be NULL: in a chain with required stops, the version of the hop the step
+	 * belongs to; a step is identified by (id, node, hop) in the journal and on resume.
+	 */
+	char *hop;
 };
 
 struct hoist_plan_evidence {
@@ -76,6 +81,7 @@ struct hoist_plan {
 	size_t n_overrides;
 	long long window_estimate_ms; /* from earlier runs; -1: unknown */
 	char *journey;     /* owned; NULL: the server upgrade, else one of the other journeys */
+	bool dry_run;      /* a dry run: preflight and stage only, never resumed into a real run */
 };
 
 /* The other journeys of the seeds, as plan kinds of the same engine (plan.json "journey"). */
@@ -115,6 +121,10 @@ long hoist_plan_pnr_index(const struct hoist_plan *p);
 const char *hoist_strategy_name(enum hoist_strategy s);
 enum hoist_status hoist_strategy_parse(const char *text, enum hoist_strategy *s,
 				       struct hoist_error *err);
+
+/* The plan's step of (id, node, hop), or NULL. */
+const struct hoist_plan_step *hoist_plan_find_step(const struct hoist_plan *p, const char *id,
+						   const char *node, const char *hop);
 
 /* Appends a step (copied); a rollback plan is built this way. */
 void hoist_plan_add_step(struct hoist_plan *p, const char *id, const char *node,

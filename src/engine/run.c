@@ -22,6 +22,23 @@ bool run_cancelled(const struct run *r)
 	return r->cancel && *r->cancel;
 }
 
+void run_halt(struct run *r, const char *why)
+{
+	pthread_mutex_lock(&r->halt_mu);
+	if (!r->halt)
+		r->halt = hoist_xstrdup(why ? why : "");
+	pthread_mutex_unlock(&r->halt_mu);
+}
+
+char *run_halted(struct run *r)
+{
+	char *why;
+	pthread_mutex_lock(&r->halt_mu);
+	why = r->halt ? hoist_xstrdup(r->halt) : NULL;
+	pthread_mutex_unlock(&r->halt_mu);
+	return why;
+}
+
 bool run_sleep(struct run *r, long ms)
 {
 	while (ms > 0 && !run_cancelled(r)) {
@@ -41,12 +58,30 @@ struct run_node *run_find_node(struct run *r, const char *name)
 	return NULL;
 }
 
-/* Appends one event under the journal's mutex; the journal owns nothing of ev. */
-static void emit(struct run *r, struct hoist_event *ev)
+/* A write to the journal failed: what is not recorded must not happen, so the run halts. */
+static void record_failed(struct run *r, enum hoist_status st, const struct hoist_error *e)
 {
+	char *why;
+	if (st == HOIST_OK)
+		return;
+	why = hoist_xasprintf(_("the run could not record what it does (%s)"),
+			      hoist_error_message(e));
+	run_halt(r, why);
+	free(why);
+}
+
+/* Appends one event under the journal's mutex; the journal owns nothing of ev. */
+static enum hoist_status emit(struct run *r, struct hoist_event *ev)
+{
+	struct hoist_error e;
+	enum hoist_status st;
+	hoist_error_init(&e);
 	pthread_mutex_lock(&r->jmu);
-	hoist_journal_append(r->j, ev, NULL);
+	st = hoist_journal_append(r->j, ev, &e);
 	pthread_mutex_unlock(&r->jmu);
+	record_failed(r, st, &e);
+	hoist_error_done(&e);
+	return st;
 }
 
 void run_log(struct run *r, const char *step, const char *node, const char *fmt, ...)
@@ -67,9 +102,14 @@ void run_log(struct run *r, const char *step, const char *node, const char *fmt,
 void run_progress(struct run *r, const char *step, const char *node, long long bytes,
 		  long long total, long tasks_left, const char *message)
 {
+	struct hoist_error e;
+	enum hoist_status st;
+	hoist_error_init(&e);
 	pthread_mutex_lock(&r->jmu);
-	hoist_journal_progress(r->j, step, node, bytes, total, tasks_left, message, NULL);
+	st = hoist_journal_progress(r->j, step, node, bytes, total, tasks_left, message, &e);
 	pthread_mutex_unlock(&r->jmu);
+	record_failed(r, st, &e);
+	hoist_error_done(&e);
 }
 
 void run_add_secret(struct run *r, const char *secret)
@@ -94,10 +134,22 @@ void run_add_evidence(struct run *r, const char *item, const struct hoist_eviden
 	pe.sha256 = ev->sha256;
 	pe.time = when;
 	pe.by_engine = by_engine;
+	struct hoist_error e;
+	enum hoist_status st;
+	hoist_error_init(&e);
 	pthread_mutex_lock(&r->plan_mu);
 	hoist_plan_add_evidence(r->plan, &pe);
-	hoist_plan_save(r->plan, r->plan_path, NULL);
+	st = hoist_plan_save(r->plan, r->plan_path, &e);
 	pthread_mutex_unlock(&r->plan_mu);
+	if (st != HOIST_OK) {
+		/* The evidence (a backup's path and checksum) is what a rollback relies on. */
+		char *why = hoist_xasprintf(_("the run could not save its plan with the evidence "
+					      "of %s (%s)"),
+					    item, hoist_error_message(&e));
+		run_halt(r, why);
+		free(why);
+	}
+	hoist_error_done(&e);
 }
 
 struct hoist_octopus *run_client(struct run *r, const char *base_url)
@@ -118,10 +170,11 @@ struct hoist_octopus *run_pinger(struct run *r, const char *base_url)
 
 /* ---- one step, and a group of per-node steps in parallel ---- */
 
+/* The same step (id, node and hop) ended well before a resume; revert steps never count. */
 static bool done_before(const struct run *r, const struct hoist_plan_step *s)
 {
 	const struct hoist_step_summary *p =
-		r->prev ? hoist_run_summary_find(r->prev, s->id, s->node) : NULL;
+		r->prev ? hoist_run_summary_find_hop(r->prev, s->id, s->node, s->hop, false) : NULL;
 	return p && (p->state == HOIST_STEP_OK || p->state == HOIST_STEP_SKIPPED);
 }
 
@@ -136,13 +189,24 @@ static enum hoist_status do_step(struct run *r, const struct hoist_plan_step *s,
 	memset(&res, 0, sizeof res);
 	res.exit_code = -1;
 	res.evidence.size = -1;
-	pthread_mutex_lock(&r->jmu);
-	hoist_journal_step_start(r->j, s->id, s->node, NULL);
-	pthread_mutex_unlock(&r->jmu);
+	hoist_event_init(&ev, HOIST_EVENT_STEP_START);
+	ev.step = hoist_xstrdup(s->id);
+	ev.node = s->node ? hoist_xstrdup(s->node) : NULL;
+	ev.hop = s->hop ? hoist_xstrdup(s->hop) : NULL;
+	st = emit(r, &ev);
+	hoist_event_done(&ev);
+	if (st != HOIST_OK) {
+		/* A step that cannot be recorded does not begin. */
+		char *why = run_halted(r);
+		hoist_error_set(err, HOIST_IO, "%s", why ? why : "");
+		free(why);
+		return HOIST_IO;
+	}
 	st = run_step(r, s, &res, err);
 	hoist_event_init(&ev, HOIST_EVENT_STEP_END);
 	ev.step = hoist_xstrdup(s->id);
 	ev.node = s->node ? hoist_xstrdup(s->node) : NULL;
+	ev.hop = s->hop ? hoist_xstrdup(s->hop) : NULL;
 	ev.outcome = st == HOIST_OK ? res.outcome
 		     : st == HOIST_CANCELLED ? HOIST_OUTCOME_CANCELLED : HOIST_OUTCOME_FAILED;
 	ev.exit_code = res.exit_code;
@@ -226,6 +290,15 @@ static enum hoist_status run_steps(struct run *r, struct hoist_error *err)
 		enum hoist_status st;
 		if (r->dry_run && !before_window(r->plan->steps[i].id))
 			break;
+		{
+			char *why = run_halted(r);
+			if (why) {
+				hoist_error_set(err, HOIST_IO, _("stopped before the step %s: %s"),
+						r->plan->steps[i].id, why);
+				free(why);
+				return HOIST_IO;
+			}
+		}
 		if (run_cancelled(r))
 			return hoist_error_set(err, HOIST_CANCELLED,
 					       _("cancelled before the step %s"),
@@ -240,53 +313,158 @@ static enum hoist_status run_steps(struct run *r, struct hoist_error *err)
 
 /* ---- revert: undo only what this run changed, before the point of no return ---- */
 
-static void revert_step(struct run *r, const char *id, const char *node,
-			const struct hoist_version *v)
+static enum hoist_status revert_step(struct run *r, const char *id, const char *node,
+				     const struct hoist_version *v, struct hoist_error *err)
 {
-	struct hoist_plan_step s = { (char *)id, (char *)node, *v, false, NULL };
+	struct hoist_plan_step s = { (char *)id, (char *)node, *v, false, NULL, NULL };
 	struct hoist_error e;
+	enum hoist_status st;
 	hoist_error_init(&e);
 	/* A resumed run's earlier steps must not hide the revert's own. */
 	struct hoist_run_summary *prev = r->prev;
 	r->prev = NULL;
-	do_step(r, &s, &e);
+	st = do_step(r, &s, &e);
 	r->prev = prev;
+	if (st != HOIST_OK && err && err->status == HOIST_OK)
+		hoist_error_set(err, st, _("%s on %s: %s"), id, node ? node : "-",
+				hoist_error_message(&e));
 	hoist_error_done(&e);
+	return st;
 }
 
 static bool changed_anything(const struct run *r)
 {
-	bool any = r->maint_changed;
+	bool any = r->maint_changed || r->undo_maint;
 	for (size_t i = 0; i < r->n_nodes; i++)
 		any = any || r->nodes[i].drained_by_us || r->nodes[i].stopped_by_us ||
-		      r->nodes[i].install_ran;
+		      r->nodes[i].install_ran || r->nodes[i].undo_up || r->nodes[i].undo_undrain;
 	return any;
 }
 
-static void revert(struct run *r)
+/* What the revert must have put back, taken before it starts: checked afterwards. */
+struct undo_check {
+	bool maint;
+	bool *node_up;    /* stopped or reinstalled by the run: must run the old version */
+	bool *undrained;  /* drained by the run: must be undrained */
+};
+
+/* Verifies on the server that what the run changed is back; the first difference in err. */
+static enum hoist_status verify_undone(struct run *r, const struct undo_check *c,
+				       struct hoist_error *err)
+{
+	struct hoist_octopus *oc = run_client(r, NULL);
+	struct hoist_octopus_nodes nodes = { NULL, 0 };
+	enum hoist_status st = HOIST_OK;
+	bool on = false, need_nodes = false;
+	if (c->maint) {
+		st = hoist_octopus_maintenance_get(oc, &on, err);
+		if (st == HOIST_OK && on)
+			st = hoist_error_set(err, HOIST_STATE, "%s", _("maintenance mode is still on"));
+	}
+	for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
+		const struct run_node *n = &r->nodes[i];
+		struct hoist_version v;
+		struct hoist_octopus *nc;
+		need_nodes = need_nodes || c->undrained[i];
+		if (!c->node_up[i] || !n->plan->url)
+			continue;
+		nc = run_pinger(r, n->plan->url);
+		st = hoist_octopus_version(nc, &v, err);
+		if (st != HOIST_OK) {
+			char *why = hoist_xstrdup(hoist_error_message(err));
+			st = hoist_error_set(err, HOIST_STATE, _("%s does not answer: %s"),
+					     n->plan->name, why);
+			free(why);
+		} else if (hoist_version_cmp(&v, &r->plan->from))
+			st = hoist_error_set(err, HOIST_STATE, _("%s runs %s, not %s"), n->plan->name,
+					     v.text, r->plan->from.text);
+		hoist_octopus_free(nc);
+	}
+	if (st == HOIST_OK && need_nodes)
+		st = hoist_octopus_nodes(oc, &nodes, err);
+	for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
+		const struct hoist_octopus_node *on_srv;
+		if (!c->undrained[i])
+			continue;
+		on_srv = hoist_octopus_nodes_find(&nodes, r->nodes[i].plan->name);
+		if (on_srv && on_srv->drained)
+			st = hoist_error_set(err, HOIST_STATE, _("%s is still drained"),
+					     r->nodes[i].plan->name);
+	}
+	hoist_octopus_nodes_done(&nodes);
+	hoist_octopus_free(oc);
+	return st;
+}
+
+/*
+ * Undoes what this run changed, before the point of no return, then checks on the server
+ * that it is back: HOIST_OK only when it is (the run is then undone), else why not.
+ */
+static enum hoist_status revert(struct run *r, struct hoist_error *err)
 {
 	const struct hoist_version *from = &r->plan->from;
+	const volatile sig_atomic_t *cancel = r->cancel;
+	struct undo_check c;
+	enum hoist_status st = HOIST_OK, s1;
+	/* A resumed undo checks all the run had changed, also what was put back before. */
+	c.maint = r->maint_changed || r->undo_maint;
+	c.node_up = hoist_xcalloc(r->n_nodes + 1, sizeof *c.node_up);
+	c.undrained = hoist_xcalloc(r->n_nodes + 1, sizeof *c.undrained);
+	for (size_t i = 0; i < r->n_nodes; i++) {
+		c.node_up[i] = r->nodes[i].stopped_by_us || r->nodes[i].install_ran ||
+			       r->nodes[i].undo_up;
+		c.undrained[i] = r->nodes[i].drained_by_us || r->nodes[i].undo_undrain;
+	}
+	/* A stop asked for is what brought the run here: the revert itself is not stopped. */
+	r->cancel = NULL;
+	pthread_mutex_lock(&r->jmu);
+	hoist_journal_set_revert(r->j, true);
+	pthread_mutex_unlock(&r->jmu);
 	run_log(r, NULL, NULL, "%s", _("reverting what this run changed"));
 	for (size_t i = 0; i < r->n_nodes; i++)
 		if (r->nodes[i].install_ran) {
 			struct run_node *n = &r->nodes[i];
 			if (!n->stopped_by_us)
 				continue;
-			revert_step(r, "install", n->plan->name, from);
+			s1 = revert_step(r, "install", n->plan->name, from, err);
+			if (s1 == HOIST_OK)
+				n->install_ran = false;
+			st = st == HOIST_OK ? s1 : st;
 		}
 	for (size_t i = 0; i < r->n_nodes; i++)
-		if (r->nodes[i].stopped_by_us)
-			revert_step(r, "start", r->nodes[i].plan->name, from);
+		if (r->nodes[i].stopped_by_us) {
+			s1 = revert_step(r, "start", r->nodes[i].plan->name, from, err);
+			st = st == HOIST_OK ? s1 : st;
+		}
 	for (size_t i = 0; i < r->n_nodes; i++)
-		if (r->nodes[i].drained_by_us)
-			revert_step(r, "undrain", r->nodes[i].plan->name, from);
+		if (r->nodes[i].drained_by_us) {
+			s1 = revert_step(r, "undrain", r->nodes[i].plan->name, from, err);
+			st = st == HOIST_OK ? s1 : st;
+		}
 	if (r->maint_changed) {
 		/* Every node runs the old version again: maintenance-off checks the plan's target. */
 		struct hoist_version to = r->plan->to;
 		r->plan->to = *from;
-		revert_step(r, "maintenance-off", NULL, from);
+		s1 = revert_step(r, "maintenance-off", NULL, from, err);
+		st = st == HOIST_OK ? s1 : st;
 		r->plan->to = to;
 	}
+	/* Verify, do not assume: the server says whether it is as it was. */
+	if (st == HOIST_OK) {
+		st = verify_undone(r, &c, err);
+		if (st != HOIST_OK)
+			hoist_error_prefix(err, "%s", _("the server is not as it was"));
+	}
+	if (st == HOIST_OK)
+		run_log(r, NULL, NULL, "%s", _("checked on the server: everything this run changed "
+					       "is back"));
+	pthread_mutex_lock(&r->jmu);
+	hoist_journal_set_revert(r->j, false);
+	pthread_mutex_unlock(&r->jmu);
+	r->cancel = cancel;
+	free(c.node_up);
+	free(c.undrained);
+	return st;
 }
 
 /* ---- setting up, running, ending ---- */
@@ -301,19 +479,23 @@ static void run_start_event(struct run *r)
 	ev.kind = hoist_xstrdup(r->plan->journey ? r->plan->journey : hoist_kind_name(r->plan->kind));
 	ev.strategy = hoist_xstrdup(hoist_strategy_name(r->plan->strategy));
 	ev.profile = hoist_xstrdup(r->plan->profile);
+	ev.dry_run = r->dry_run;
 	ev.message = hoist_xstrdup(r->dry_run ? _("dry run: nothing on the server changes")
 					      : _("upgrade started"));
 	for (size_t i = 0; i < r->plan->n_steps; i++)
 		if (!r->dry_run || before_window(r->plan->steps[i].id))
-			hoist_event_add_step(&ev, r->plan->steps[i].id, r->plan->steps[i].node);
+			hoist_event_add_step(&ev, r->plan->steps[i].id, r->plan->steps[i].node,
+					     r->plan->steps[i].hop);
 	emit(r, &ev);
 	hoist_event_done(&ev);
 }
 
-enum hoist_status run_end(struct run *r, enum hoist_status st, struct hoist_error *err)
+enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status st,
+			  struct hoist_error *err)
 {
 	struct hoist_event ev;
 	hoist_event_init(&ev, HOIST_EVENT_RUN_END);
+	ev.end = end;
 	if (st == HOIST_OK) {
 		ev.outcome = HOIST_OUTCOME_OK;
 		ev.message = hoist_xasprintf(r->dry_run ? _("dry run done: every check passed, "
@@ -321,7 +503,7 @@ enum hoist_status run_end(struct run *r, enum hoist_status st, struct hoist_erro
 							: _("the server runs %s"),
 					     r->plan->to.text);
 	} else {
-		ev.outcome = st == HOIST_CANCELLED ? HOIST_OUTCOME_CANCELLED : HOIST_OUTCOME_FAILED;
+		ev.outcome = HOIST_OUTCOME_FAILED;
 		ev.message = hoist_xstrdup(hoist_error_message(err));
 	}
 	emit(r, &ev);
@@ -329,33 +511,80 @@ enum hoist_status run_end(struct run *r, enum hoist_status st, struct hoist_erro
 	return st;
 }
 
+/* The undo before the point of no return, and the end it gives: undone or failed. */
+enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_error *err)
+{
+	struct hoist_error e;
+	enum hoist_status rs;
+	if (!changed_anything(r)) {
+		hoist_error_prefix(err, "%s", _("stopped before it changed anything; the server "
+						"is as it was"));
+		return run_end(r, HOIST_END_UNDONE, st, err);
+	}
+	hoist_error_init(&e);
+	rs = revert(r, &e);
+	if (rs == HOIST_OK) {
+		hoist_error_prefix(err, "%s", _("stopped, everything undone: the server is as it "
+						"was before the run"));
+		hoist_error_done(&e);
+		return run_end(r, HOIST_END_UNDONE, st, err);
+	}
+	/*
+	 * The undo itself failed: the server is not as it was, the guide is needed. Nothing
+	 * is lost before the point of no return: the status stays the cause's (exit 1).
+	 */
+	{
+		char *cause = hoist_xstrdup(hoist_error_message(err));
+		hoist_error_set(err, st,
+				_("the run stopped before the point of no return (%s), but undoing "
+				  "what it changed failed: %s; follow the rollback guide (hoist "
+				  "rollback --guide)"),
+				cause, hoist_error_message(&e));
+		free(cause);
+	}
+	hoist_error_done(&e);
+	return run_end(r, HOIST_END_FAILED, st, err);
+}
+
 /* What happens after run-start (or the resume's re-check): the steps, then the outcome. */
 enum hoist_status run_body(struct run *r, struct hoist_error *err)
 {
 	enum hoist_status st = run_steps(r, err);
-	if (st == HOIST_OK || r->dry_run)
-		return run_end(r, st, err);
-	if (run_journey_failed(r, &st, err))
-		return run_end(r, st, err);
+	char *why;
+	if (st == HOIST_OK)
+		return run_end(r, HOIST_END_DONE, st, err);
+	why = run_halted(r);
+	if (why) {
+		/* Nothing more may happen unrecorded, an undo included: resume carries it on. */
+		hoist_error_set(err, HOIST_IO,
+				_("the run stopped where it stood: %s; once that is fixed, hoist "
+				  "resume carries it on"),
+				why);
+		free(why);
+		return run_end(r, HOIST_END_INTERRUPTED, HOIST_IO, err);
+	}
+	if (r->dry_run) {
+		hoist_error_prefix(err, "%s", _("the dry run stopped; nothing on the server changed"));
+		return run_end(r, HOIST_END_UNDONE, st, err);
+	}
+	{
+		/* The other journeys say themselves what a failure leaves (journeys.h). */
+		enum hoist_end end = HOIST_END_FAILED;
+		if (run_journey_failed(r, &st, &end, err))
+			return run_end(r, end, st, err);
+	}
 	if (r->pnr_started) {
 		hoist_error_prefix(err, _("the run stopped after the point of no return (the "
 					  "database upgrade began); maintenance mode stays on and "
 					  "nothing is undone; follow the rollback guide (hoist "
 					  "rollback --guide)"));
 		err->status = HOIST_FAILED_PNR;
-		return run_end(r, HOIST_FAILED_PNR, err);
+		return run_end(r, HOIST_END_FAILED, HOIST_FAILED_PNR, err);
 	}
 	/* Statuses that would read "cannot reach the server" describe a step here. */
 	if (st == HOIST_TIMEOUT)
 		st = err->status = HOIST_STATE;
-	if (changed_anything(r)) {
-		revert(r);
-		hoist_error_prefix(err, _("the upgrade stopped before the point of no return and "
-					  "what it changed was undone"));
-	} else {
-		hoist_error_prefix(err, _("the upgrade stopped before it changed anything"));
-	}
-	return run_end(r, st, err);
+	return run_undo(r, st, err);
 }
 
 /* Tells the face that started a detached run how it went: "R<id>" or "E<status> <message>". */
@@ -416,6 +645,9 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 	if (st == HOIST_OK)
 		st = hoist_plan_retarget(cfg, r.plan, o->retarget, &retargeted, err);
 	if (st == HOIST_OK) {
+		/* The mode is part of the plan: a dry run is recorded as one. */
+		r.plan->dry_run = r.plan->dry_run || o->dry_run;
+		r.dry_run = r.plan->dry_run;
 		r.id = new_run_id(r.state_dir);
 		*run_id = hoist_xstrdup(r.id);
 		st = run_take_lock(&r, false, err);

@@ -21,6 +21,8 @@ struct run_node {
 	bool drained_by_us;   /* this run drained it */
 	bool stopped_by_us;   /* this run stopped it and has not started it again */
 	bool install_ran;     /* an install started on it: a revert reinstalls the old version */
+	/* resume of a revert: what the run had changed before its undo began (checked after) */
+	bool undo_up, undo_undrain;
 };
 
 struct run {
@@ -43,7 +45,12 @@ struct run {
 	bool dry_run;
 	bool maint_changed;              /* this run turned maintenance mode on */
 	bool pnr_started;                /* the database upgrade has begun */
+	bool undo_maint;                 /* resume of a revert: the run had turned maintenance on */
 	struct hoist_run_summary *prev;  /* resume: the journal so far; NULL for a new run */
+	/* Why the run must stop at the next safe point without going on (a journal or plan
+	 * write failed, the lock was taken): owned, NULL while all is well. */
+	char *halt;
+	pthread_mutex_t halt_mu;
 };
 
 /* What a step reports besides its status. */
@@ -56,6 +63,10 @@ struct run_result {
 
 /* run.c */
 bool run_cancelled(const struct run *r);
+/* The run stops at the next safe point and ends interrupted; the first reason is kept. */
+void run_halt(struct run *r, const char *why);
+/* The reason the run halts (a new string), or NULL. */
+char *run_halted(struct run *r);
 struct run_node *run_find_node(struct run *r, const char *name);
 void run_log(struct run *r, const char *step, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -79,7 +90,11 @@ void run_done(struct run *r);
 enum hoist_status run_take_lock(struct run *r, bool resuming, struct hoist_error *err);
 /* Profile, transports, cache folder, journal. */
 enum hoist_status run_open(struct run *r, struct hoist_error *err);
-enum hoist_status run_end(struct run *r, enum hoist_status st, struct hoist_error *err);
+/* Writes run-end (end and, unless st is HOIST_OK, err's message); returns st. */
+enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status st,
+			  struct hoist_error *err);
+/* Undoes what the run changed before the point of no return; ends undone or failed. */
+enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_error *err);
 /* The steps, then the outcome: revert before the point of no return, run-end. */
 enum hoist_status run_body(struct run *r, struct hoist_error *err);
 /* Tells a face waiting on fd (-1: none) how the start went, then closes fd. */
@@ -96,6 +111,17 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 			     char **run_id, struct hoist_error *err);
 
 /* run_steps.c */
+/* What one step id does (the table in run_steps.c: one entry per step id). */
+typedef enum hoist_status run_step_fn(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err);
+struct run_step_op {
+	const char *id;   /* a step id of hoist_step_table() or a rollback plan's own */
+	bool needs_node;  /* acts on the node the step names */
+	run_step_fn *fn;
+};
+/* The operation of a step id, or NULL. */
+const struct run_step_op *run_step_op_find(const char *id);
 enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,
 			   struct hoist_error *err);
 /* Runs one profile action on a node; output goes to the journal unless secret. */
@@ -113,20 +139,34 @@ bool run_wait_ping(struct run *r, struct hoist_octopus *oc, const struct run_nod
 enum hoist_status run_preflight(struct run *r, struct run_result *res, struct hoist_error *err);
 enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_error *err);
 
-/*
- * guide_steps.c: runs a rollback plan's own steps (true, *st set); for its undrain and
- * maintenance-off that name the run they undo, marks the change as this run's (false).
- */
-bool run_guide_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
-		    struct run_result *res, struct hoist_error *err, enum hoist_status *st);
+/* guide_steps.c: a rollback plan's own steps, and what its undo steps undo */
+run_step_fn run_op_db_restore;
+run_step_fn run_op_master_key_restore;
+/* A rollback's undrain and maintenance-off that name the run they undo: the change is ours. */
+void run_guide_claim(struct run *r, struct run_node *n, const struct hoist_plan_step *s);
 
 /*
- * run_journeys.c: the other journeys' steps (true, *st set), and what their failure means
- * (true: the run ends with err as it is, nothing reverted; false: the usual revert).
+ * run_journeys.c: the other journeys' steps, as operations of the step table, and what
+ * their failure means (true: the run ends as *end with err as it is, nothing reverted;
+ * false: the upgrade's own rules).
  */
-bool run_journey_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
-		      struct run_result *res, struct hoist_error *err, enum hoist_status *st);
-bool run_journey_failed(struct run *r, enum hoist_status *st, struct hoist_error *err);
+enum hoist_status run_op_tentacles(struct run *r, struct run_node *n,
+				   const struct hoist_plan_step *s, struct run_result *res,
+				   struct hoist_error *err);
+enum hoist_status run_op_health(struct run *r, struct run_node *n,
+				const struct hoist_plan_step *s, struct run_result *res,
+				struct hoist_error *err);
+enum hoist_status run_op_os_patch(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err);
+enum hoist_status run_op_migrate(struct run *r, struct run_node *n,
+				 const struct hoist_plan_step *s, struct run_result *res,
+				 struct hoist_error *err);
+enum hoist_status run_op_manual(struct run *r, struct run_node *n,
+				const struct hoist_plan_step *s, struct run_result *res,
+				struct hoist_error *err);
+bool run_journey_failed(struct run *r, enum hoist_status *st, enum hoist_end *end,
+			struct hoist_error *err);
 /* run_tentacles.c and run_ospatch.c */
 enum hoist_status run_step_tentacles(struct run *r, const struct hoist_plan_step *s,
 				     struct run_result *res, struct hoist_error *err);
@@ -138,9 +178,6 @@ enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
 enum hoist_status run_step_manual(struct run *r, struct run_node *n,
 				  const struct hoist_plan_step *s, struct run_result *res,
 				  struct hoist_error *err);
-enum hoist_status run_step_legacy_validate(struct run *r, struct run_node *n,
-					   const struct hoist_plan_step *s,
-					   struct run_result *res, struct hoist_error *err);
 enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 				    const struct hoist_plan_step *s, struct run_result *res,
 				    struct hoist_error *err);

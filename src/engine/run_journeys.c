@@ -1,38 +1,57 @@
-/* run_journeys.c: where a run hands the other journeys' steps and failures to their files. */
+/* run_journeys.c: the other journeys' steps in the run's step table, and their failures. */
 #include "config.h"
 #include <string.h>
 #include "i18n.h"
 #include "legacy.h"
 #include "run_int.h"
 
-bool run_journey_step(struct run *r, struct run_node *n, const struct hoist_plan_step *s,
-		      struct run_result *res, struct hoist_error *err, enum hoist_status *st)
+enum hoist_status run_op_tentacles(struct run *r, struct run_node *n,
+				   const struct hoist_plan_step *s, struct run_result *res,
+				   struct hoist_error *err)
 {
-	bool legacy = r->plan->journey && !strcmp(r->plan->journey, HOIST_JOURNEY_LEGACY);
-	if (hoist_legacy_manual(s->id))
-		*st = run_step_manual(r, n, s, res, err);
-	else if (!strcmp(s->id, "migrate-data") && n)
-		*st = run_step_migrate(r, n, s, res, err);
-	else if (legacy && !strcmp(s->id, "validate") && n)
-		*st = run_step_legacy_validate(r, n, s, res, err);
-	else if (!strcmp(s->id, "tentacles"))
-		*st = run_step_tentacles(r, s, res, err);
-	else if (!strcmp(s->id, "health-check"))
-		*st = run_step_health(r, s, res, err);
-	else if (!strcmp(s->id, "os-patch") && n)
-		*st = run_step_os_patch(r, n, s, res, err);
-	else
-		return false;
-	return true;
+	(void)n;
+	return run_step_tentacles(r, s, res, err);
 }
 
-bool run_journey_failed(struct run *r, enum hoist_status *st, struct hoist_error *err)
+enum hoist_status run_op_health(struct run *r, struct run_node *n,
+				const struct hoist_plan_step *s, struct run_result *res,
+				struct hoist_error *err)
+{
+	(void)n;
+	return run_step_health(r, s, res, err);
+}
+
+enum hoist_status run_op_os_patch(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err)
+{
+	return run_step_os_patch(r, n, s, res, err);
+}
+
+enum hoist_status run_op_migrate(struct run *r, struct run_node *n,
+				 const struct hoist_plan_step *s, struct run_result *res,
+				 struct hoist_error *err)
+{
+	return run_step_migrate(r, n, s, res, err);
+}
+
+enum hoist_status run_op_manual(struct run *r, struct run_node *n,
+				const struct hoist_plan_step *s, struct run_result *res,
+				struct hoist_error *err)
+{
+	return run_step_manual(r, n, s, res, err);
+}
+
+bool run_journey_failed(struct run *r, enum hoist_status *st, enum hoist_end *end,
+			struct hoist_error *err)
 {
 	const char *j = r->plan->journey;
 	if (j && !strcmp(j, HOIST_JOURNEY_TENTACLES)) {
 		/* An upgraded Tentacle is not put back: the server wants the new one. */
 		hoist_error_prefix(err, _("the Tentacle upgrade stopped; what it upgraded stays "
 					  "upgraded"));
+		/* A stop lands between batches: resume goes on with what is still outdated. */
+		*end = *st == HOIST_CANCELLED ? HOIST_END_INTERRUPTED : HOIST_END_FAILED;
 		return true;
 	}
 	if (j && !strcmp(j, HOIST_JOURNEY_OS_PATCH) && r->pnr_started) {
@@ -41,6 +60,7 @@ bool run_journey_failed(struct run *r, enum hoist_status *st, struct hoist_error
 					  "from its snapshot and start the service (hoist rollback "
 					  "--guide); never restore the database"));
 		*st = err->status = HOIST_FAILED_PNR;
+		*end = HOIST_END_FAILED;
 		return true;
 	}
 	if (j && !strcmp(j, HOIST_JOURNEY_LEGACY) && r->pnr_started) {
@@ -49,6 +69,7 @@ bool run_journey_failed(struct run *r, enum hoist_status *st, struct hoist_error
 					  "database backup and master key from this run (hoist rollback "
 					  "--guide)"));
 		*st = err->status = HOIST_FAILED_PNR;
+		*end = HOIST_END_FAILED;
 		return true;
 	}
 	return false;

@@ -189,30 +189,3 @@ enum hoist_status run_step_manual(struct run *r, struct run_node *n,
 	free(file);
 	return HOIST_OK;
 }
-
-/* The node answers at the server's address with the target version and a 3.x API. */
-enum hoist_status run_step_legacy_validate(struct run *r, struct run_node *n,
-					   const struct hoist_plan_step *s,
-					   struct run_result *res, struct hoist_error *err)
-{
-	struct hoist_octopus *oc = run_pinger(r, NULL);
-	struct timespec t0, t1;
-	struct hoist_version v;
-	enum hoist_status st;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		st = hoist_octopus_version(oc, &v, err);
-		if (st == HOIST_OK && !hoist_version_cmp(&v, &s->version))
-			break;
-		if (st == HOIST_OK)
-			st = hoist_error_set(err, HOIST_STATE, _("%s reports %s, not %s"),
-					     n->plan->name, v.text, s->version.text);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (t1.tv_sec - t0.tv_sec >= 120 || !run_sleep(r, 50))
-			break;
-	}
-	hoist_octopus_free(oc);
-	if (st == HOIST_OK)
-		res->message = hoist_xasprintf(_("%s runs %s"), n->plan->name, v.text);
-	return st;
-}

@@ -14,38 +14,97 @@
 #include "rundir.h"
 #include "xalloc.h"
 
-static enum hoist_step_state prev_state(const struct run *r, const char *step, const char *node)
-{
-	const struct hoist_step_summary *s = hoist_run_summary_find(r->prev, step, node);
-	return s ? s->state : HOIST_STEP_PENDING;
-}
-
 static bool began(enum hoist_step_state st)
 {
 	return st == HOIST_STEP_OK || st == HOIST_STEP_RUNNING || st == HOIST_STEP_FAILED;
 }
 
-/* What the interrupted run had changed, from its journal; and what the server says now. */
+/* The interrupted run's state of a plan step: exactly that step, hop included. */
+static enum hoist_step_state plan_state(const struct run *r, const struct hoist_plan_step *s)
+{
+	const struct hoist_step_summary *ss =
+		hoist_run_summary_find_hop(r->prev, s->id, s->node, s->hop, false);
+	return ss ? ss->state : HOIST_STEP_PENDING;
+}
+
+/* How a step of the revert phase went (PENDING: it did not begin). */
+static enum hoist_step_state revert_state(const struct run *r, const char *id, const char *node)
+{
+	const struct hoist_step_summary *ss =
+		hoist_run_summary_find_hop(r->prev, id, node, NULL, true);
+	return ss ? ss->state : HOIST_STEP_PENDING;
+}
+
+/*
+ * What the interrupted run had changed, from its journal: its steps in the plan's order
+ * (a node stopped for one hop and started again for the next is running), then what a
+ * revert already put back; and what the server says now.
+ */
 static void recheck(struct run *r)
 {
 	/* Stopped nodes and a load balancer without one are expected here: no retries. */
 	struct hoist_octopus *oc = run_pinger(r, NULL);
 	bool on = false;
-	r->maint_changed = prev_state(r, "maintenance-on", NULL) != HOIST_STEP_SKIPPED &&
-			   began(prev_state(r, "maintenance-on", NULL)) &&
-			   prev_state(r, "maintenance-off", NULL) != HOIST_STEP_OK;
 	r->pnr_started = r->prev->pnr_started;
+	r->maint_changed = false;
+	for (size_t k = 0; k < r->plan->n_steps; k++) {
+		const struct hoist_plan_step *s = &r->plan->steps[k];
+		enum hoist_step_state st = plan_state(r, s);
+		struct run_node *n = s->node ? run_find_node(r, s->node) : NULL;
+		if (!strcmp(s->id, "maintenance-on") && began(st))
+			r->maint_changed = true;
+		else if (!strcmp(s->id, "maintenance-off") && st == HOIST_STEP_OK)
+			r->maint_changed = false;
+		if (!n)
+			continue;
+		if (!strcmp(s->id, "drain") && began(st))
+			n->drained_by_us = true;
+		else if (!strcmp(s->id, "undrain") && st == HOIST_STEP_OK)
+			n->drained_by_us = false;
+		else if (!strcmp(s->id, "stop") && began(st))
+			n->stopped_by_us = true;
+		else if (!strcmp(s->id, "start") && st == HOIST_STEP_OK)
+			n->stopped_by_us = false;
+		else if (!strcmp(s->id, "install") && began(st))
+			n->install_ran = true;
+	}
+	/* A skipped step changed nothing: maintenance or a drain that was there before. */
+	{
+		const struct hoist_step_summary *m =
+			hoist_run_summary_find(r->prev, "maintenance-on", NULL);
+		if (m && m->state == HOIST_STEP_SKIPPED)
+			r->maint_changed = false;
+	}
+	/* What an undo must find put back, before what the interrupted undo did is counted. */
+	r->undo_maint = r->maint_changed;
+	for (size_t i = 0; i < r->n_nodes; i++) {
+		struct run_node *n = &r->nodes[i];
+		const struct hoist_step_summary *d =
+			hoist_run_summary_find(r->prev, "drain", n->plan->name);
+		n->undo_up = n->stopped_by_us || n->install_ran;
+		n->undo_undrain = n->drained_by_us && !(d && d->state == HOIST_STEP_SKIPPED);
+	}
+	if (!r->prev->reverting) {
+		r->undo_maint = false;
+		for (size_t i = 0; i < r->n_nodes; i++)
+			r->nodes[i].undo_up = r->nodes[i].undo_undrain = false;
+	}
+	if (revert_state(r, "maintenance-off", NULL) == HOIST_STEP_OK)
+		r->maint_changed = false;
 	for (size_t i = 0; i < r->n_nodes; i++) {
 		struct run_node *n = &r->nodes[i];
 		const char *name = n->plan->name;
+		const struct hoist_step_summary *d = hoist_run_summary_find(r->prev, "drain", name);
 		enum hoist_ping p = HOIST_PING_DOWN;
 		struct hoist_version v;
-		n->drained_by_us = prev_state(r, "drain", name) != HOIST_STEP_SKIPPED &&
-				   began(prev_state(r, "drain", name)) &&
-				   prev_state(r, "undrain", name) != HOIST_STEP_OK;
-		n->stopped_by_us = began(prev_state(r, "stop", name)) &&
-				   prev_state(r, "start", name) != HOIST_STEP_OK;
-		n->install_ran = began(prev_state(r, "install", name));
+		if (d && d->state == HOIST_STEP_SKIPPED)
+			n->drained_by_us = false;
+		if (revert_state(r, "install", name) == HOIST_STEP_OK)
+			n->install_ran = false;
+		if (revert_state(r, "start", name) == HOIST_STEP_OK)
+			n->stopped_by_us = false;
+		if (revert_state(r, "undrain", name) == HOIST_STEP_OK)
+			n->drained_by_us = false;
 		if (n->plan->url)
 			hoist_octopus_ping(oc, n->plan->url, &p, NULL);
 		if (p == HOIST_PING_DOWN) {
@@ -71,7 +130,6 @@ static enum hoist_status resume(const struct hoist_config *cfg, const char *run_
 	enum hoist_status st = HOIST_OK;
 	char *jpath = NULL;
 	run_init(&r, cfg, o);
-	r.dry_run = false;
 	hoist_run_summary_init(&sum);
 	if (run_id && !hoist_rundir_id_valid(run_id))
 		st = hoist_error_set(err, HOIST_USAGE, _("\"%s\" is not a run id"), run_id);
@@ -80,7 +138,6 @@ static enum hoist_status resume(const struct hoist_config *cfg, const char *run_
 	else
 		st = hoist_rundir_latest(r.state_dir, &r.id, err);
 	if (st == HOIST_OK) {
-		*out_id = hoist_xstrdup(r.id);
 		r.dir = hoist_rundir_path(r.state_dir, r.id);
 		r.plan_path = hoist_xasprintf("%s/plan.json", r.dir);
 		jpath = hoist_xasprintf("%s/journal.jsonl", r.dir);
@@ -91,11 +148,14 @@ static enum hoist_status resume(const struct hoist_config *cfg, const char *run_
 		st = hoist_run_check_target(cfg, r.plan, false, err);
 	if (st == HOIST_OK)
 		st = hoist_journal_fold(jpath, &sum, err);
-	if (st == HOIST_OK && sum.state != HOIST_RUN_RUNNING)
+	if (st == HOIST_OK && sum.state != HOIST_RUN_RUNNING && sum.state != HOIST_RUN_INTERRUPTED)
 		st = hoist_error_set(err, HOIST_STATE,
 				     _("the run %s has %s: there is nothing to resume"), r.id,
 				     sum.state == HOIST_RUN_NONE ? _("not started")
 								 : _("already ended"));
+	/* The mode is the plan's: an interrupted dry run is resumed as the dry run it was. */
+	if (st == HOIST_OK)
+		r.dry_run = r.plan->dry_run || sum.dry_run;
 	if (st == HOIST_OK)
 		st = run_take_lock(&r, true, err);
 	if (st == HOIST_OK)
@@ -120,7 +180,12 @@ static enum hoist_status resume(const struct hoist_config *cfg, const char *run_
 		free(kpath);
 	}
 	r.prev = &sum;
-	run_log(&r, NULL, NULL, _("resuming run %s (process %ld)"), r.id, (long)getpid());
+	/* Only a run this call carries on is named back: nobody writes into another's folder. */
+	*out_id = hoist_xstrdup(r.id);
+	run_log(&r, NULL, NULL, r.dry_run ? _("resuming the dry run %s (process %ld): nothing "
+					      "on the server changes")
+					  : _("resuming run %s (process %ld)"),
+		r.id, (long)getpid());
 	run_notify(fd, "R%s", r.id);
 	if (o->started)
 		o->started(o->ctx, r.id);
@@ -130,11 +195,18 @@ static enum hoist_status resume(const struct hoist_config *cfg, const char *run_
 				       "stopped; it is never repeated blindly: maintenance mode "
 				       "stays on; check the database and follow the rollback guide "
 				       "(hoist rollback --guide)"));
-		run_end(&r, st, err);
+		run_end(&r, HOIST_END_FAILED, st, err);
 		goto out;
 	}
 	recheck(&r);
-	st = run_body(&r, err);
+	if (sum.reverting && !r.dry_run) {
+		/* Killed while undoing its changes: the undo is finished, not the upgrade. */
+		hoist_error_set(err, HOIST_STATE, "%s",
+				_("the run was interrupted while it undid its changes"));
+		st = run_undo(&r, HOIST_STATE, err);
+	} else {
+		st = run_body(&r, err);
+	}
 out:
 	r.prev = NULL;
 	hoist_run_summary_done(&sum);

@@ -21,8 +21,14 @@ static void *heartbeat(void *arg)
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += HEARTBEAT_S;
 		pthread_cond_timedwait(&r->hb_cv, &r->hb_mu, &until);
-		if (!r->hb_stop)
-			hoist_lock_heartbeat(r->lock, NULL);
+		if (!r->hb_stop) {
+			struct hoist_error e;
+			hoist_error_init(&e);
+			/* A lock taken from the run: someone else may act on the server now. */
+			if (hoist_lock_heartbeat(r->lock, &e) == HOIST_LOCKED)
+				run_halt(r, hoist_error_message(&e));
+			hoist_error_done(&e);
+		}
 	}
 	pthread_mutex_unlock(&r->hb_mu);
 	return NULL;
@@ -38,6 +44,7 @@ void run_init(struct run *r, const struct hoist_config *cfg,
 	pthread_mutex_init(&r->jmu, NULL);
 	pthread_mutex_init(&r->plan_mu, NULL);
 	pthread_mutex_init(&r->hb_mu, NULL);
+	pthread_mutex_init(&r->halt_mu, NULL);
 	pthread_cond_init(&r->hb_cv, NULL);
 	hoist_report_http_options(cfg, &r->http);
 	r->state_dir = hoist_config_state_dir(cfg);
@@ -69,6 +76,8 @@ void run_done(struct run *r)
 	pthread_mutex_destroy(&r->jmu);
 	pthread_mutex_destroy(&r->plan_mu);
 	pthread_mutex_destroy(&r->hb_mu);
+	pthread_mutex_destroy(&r->halt_mu);
+	free(r->halt);
 	pthread_cond_destroy(&r->hb_cv);
 }
 

@@ -86,6 +86,13 @@ enum hoist_status run_action(struct run *r, struct run_node *n, const char *step
 	hoist_profile_cmds_done(&cmds);
 	hoist_profile_vars_done(&vars);
 	free(pkg);
+	if (ls.sink.status != HOIST_OK) {
+		/* The command's output did not reach the journal: nothing more goes unrecorded. */
+		char *why = hoist_xasprintf(_("the run could not record the output of %s on %s"),
+					    action, n->plan->name);
+		run_halt(r, why);
+		free(why);
+	}
 	return st;
 }
 
@@ -298,22 +305,17 @@ static enum hoist_status step_drain(struct run *r, struct run_node *n, bool drai
 	return HOIST_OK;
 }
 
-/* Tasks still running on the node (or on every node of the plan). */
-static enum hoist_status count_tasks(struct run *r, struct hoist_octopus *oc,
-				     const char *node, long *left, struct hoist_error *err)
+/*
+ * Tasks still to finish: on the node (a rolling upgrade: the others keep serving), or in
+ * the whole cluster, queued ones included (they belong to no node until one picks them).
+ */
+static enum hoist_status count_tasks(struct hoist_octopus *oc, const char *node, long *left,
+				     struct hoist_error *err)
 {
-	*left = 0;
-	for (size_t i = 0; i < r->n_nodes; i++) {
-		int c = 0;
-		enum hoist_status st;
-		if (node && strcmp(node, r->nodes[i].plan->name))
-			continue;
-		st = hoist_octopus_active_tasks(oc, r->nodes[i].plan->name, &c, err);
-		if (st != HOIST_OK)
-			return st;
-		*left += c;
-	}
-	return HOIST_OK;
+	int c = 0;
+	enum hoist_status st = hoist_octopus_active_tasks(oc, node, &c, err);
+	*left = st == HOIST_OK ? c : -1;
+	return st;
 }
 
 static enum hoist_status step_wait_tasks(struct run *r, const char *node,
@@ -325,12 +327,12 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 	long left = -1, last = -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		st = count_tasks(r, oc, node, &left, err);
+		st = count_tasks(oc, node, &left, err);
 		if (st != HOIST_OK || left == 0)
 			break;
 		if (left != last) {
-			char *m = hoist_xasprintf(P_("%ld task still running",
-						     "%ld tasks still running", left),
+			char *m = hoist_xasprintf(P_("%ld task still queued or running",
+						     "%ld tasks still queued or running", left),
 						  left);
 			run_progress(r, "wait-tasks", node, -1, -1, left, m);
 			free(m);
@@ -353,11 +355,13 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 	}
 	hoist_octopus_free(oc);
 	if (st == HOIST_OK)
-		res->message = hoist_xstrdup(_("no task is running"));
+		res->message = node ? hoist_xasprintf(_("no task is running on %s"), node)
+				    : hoist_xstrdup(_("no task is queued or running in the cluster"));
 	return st;
 }
 
-static enum hoist_status step_stop(struct run *r, struct run_node *n, struct run_result *res,
+static enum hoist_status step_stop(struct run *r, struct run_node *n,
+				   const struct hoist_plan_step *s, struct run_result *res,
 				   struct hoist_error *err)
 {
 	struct hoist_octopus *oc = run_pinger(r, NULL);
@@ -365,7 +369,8 @@ static enum hoist_status step_stop(struct run *r, struct run_node *n, struct run
 	enum hoist_status st = HOIST_OK;
 	enum hoist_ping p = HOIST_PING_UP;
 	const struct hoist_step_summary *before =
-		r->prev ? hoist_run_summary_find(r->prev, "stop", n->plan->name) : NULL;
+		r->prev ? hoist_run_summary_find_hop(r->prev, "stop", n->plan->name, s->hop, false)
+			: NULL;
 	if (n->plan->url)
 		hoist_octopus_ping(oc, n->plan->url, &p, NULL);
 	if (p == HOIST_PING_DOWN) {
@@ -465,55 +470,177 @@ static enum hoist_status step_validate(struct run *r, struct run_node *n,
 	return st;
 }
 
+/* ---- the step operations: one entry per step id, each a function ---- */
+
+static enum hoist_status op_preflight(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return run_preflight(r, res, err);
+}
+
+static enum hoist_status op_stage(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return run_stage(r, res, err);
+}
+
+static enum hoist_status op_master_key(struct run *r, struct run_node *n,
+				       const struct hoist_plan_step *s, struct run_result *res,
+				       struct hoist_error *err)
+{
+	(void)s;
+	return step_master_key(r, n, res, err);
+}
+
+static enum hoist_status op_backup_db(struct run *r, struct run_node *n,
+				      const struct hoist_plan_step *s, struct run_result *res,
+				      struct hoist_error *err)
+{
+	(void)s;
+	return step_backup_db(r, n, res, err);
+}
+
+static enum hoist_status op_maintenance_on(struct run *r, struct run_node *n,
+					   const struct hoist_plan_step *s,
+					   struct run_result *res, struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return step_maintenance(r, true, res, err);
+}
+
+static enum hoist_status op_maintenance_off(struct run *r, struct run_node *n,
+					    const struct hoist_plan_step *s,
+					    struct run_result *res, struct hoist_error *err)
+{
+	(void)n;
+	(void)s;
+	return step_maintenance(r, false, res, err);
+}
+
+static enum hoist_status op_drain(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err)
+{
+	(void)s;
+	return step_drain(r, n, true, res, err);
+}
+
+static enum hoist_status op_undrain(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err)
+{
+	(void)s;
+	return step_drain(r, n, false, res, err);
+}
+
+static enum hoist_status op_wait_tasks(struct run *r, struct run_node *n,
+				       const struct hoist_plan_step *s, struct run_result *res,
+				       struct hoist_error *err)
+{
+	(void)n;
+	return step_wait_tasks(r, s->node, res, err);
+}
+
+static enum hoist_status op_stop(struct run *r, struct run_node *n,
+				 const struct hoist_plan_step *s, struct run_result *res,
+				 struct hoist_error *err)
+{
+	return step_stop(r, n, s, res, err);
+}
+
+static enum hoist_status op_start(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err)
+{
+	(void)s;
+	return step_start(r, n, res, err);
+}
+
+static enum hoist_status op_install(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err)
+{
+	n->install_ran = true;
+	return step_command(r, n, "install", "install", &s->version, res, err);
+}
+
+static enum hoist_status op_db_upgrade(struct run *r, struct run_node *n,
+				       const struct hoist_plan_step *s, struct run_result *res,
+				       struct hoist_error *err)
+{
+	r->pnr_started = true;
+	return step_command(r, n, "db-upgrade", "db-upgrade", &s->version, res, err);
+}
+
+static enum hoist_status op_validate(struct run *r, struct run_node *n,
+				     const struct hoist_plan_step *s, struct run_result *res,
+				     struct hoist_error *err)
+{
+	return step_validate(r, n, &s->version, res, err);
+}
+
+/*
+ * What each step id does. A new step is one entry here and one function; needs_node says
+ * that the step acts on the node it names (the plan must name one it lists).
+ */
+static const struct run_step_op step_ops[] = {
+	{ "preflight", false, op_preflight },
+	{ "stage", false, op_stage },
+	{ "backup-master-key", true, op_master_key },
+	{ "backup-db", true, op_backup_db },
+	{ "maintenance-on", false, op_maintenance_on },
+	{ "drain", true, op_drain },
+	{ "wait-tasks", false, op_wait_tasks },
+	{ "stop", true, op_stop },
+	{ "install", true, op_install },
+	{ "db-upgrade", true, op_db_upgrade },
+	{ "start", true, op_start },
+	{ "validate", true, op_validate },
+	{ "undrain", true, op_undrain },
+	{ "maintenance-off", false, op_maintenance_off },
+	/* a rollback plan's own steps (guide_steps.c) */
+	{ "db-restore", true, run_op_db_restore },
+	{ "master-key-restore", true, run_op_master_key_restore },
+	/* the other journeys' steps (run_journeys.c) */
+	{ "tentacles", false, run_op_tentacles },
+	{ "health-check", false, run_op_health },
+	{ "os-patch", true, run_op_os_patch },
+	{ "migrate-data", true, run_op_migrate },
+	{ "backup-license-key", true, run_op_manual },
+	{ "move-packages", true, run_op_manual },
+	{ "install-tentacles", false, run_op_manual },
+	{ "clean-up-home", true, run_op_manual },
+	{ NULL, false, NULL },
+};
+
+const struct run_step_op *run_step_op_find(const char *id)
+{
+	for (const struct run_step_op *op = step_ops; id && op->id; op++)
+		if (!strcmp(op->id, id))
+			return op;
+	return NULL;
+}
+
 enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struct run_result *res,
 			   struct hoist_error *err)
 {
 	struct run_node *n = s->node ? run_find_node(r, s->node) : NULL;
-	const char *id = s->id;
+	const struct run_step_op *op = run_step_op_find(s->id);
 	res->outcome = HOIST_OUTCOME_OK;
 	if (s->node && !n)
 		return hoist_error_set(err, HOIST_STATE, _("the plan names the node %s, which it "
 							   "does not list"), s->node);
-	{
-		/* A rollback plan's own steps, and what its undrain and maintenance-off undo. */
-		enum hoist_status st;
-		if (run_guide_step(r, n, s, res, err, &st))
-			return st;
-		if (run_journey_step(r, n, s, res, err, &st))
-			return st;
-	}
-	if (!strcmp(id, "preflight"))
-		return run_preflight(r, res, err);
-	if (!strcmp(id, "stage"))
-		return run_stage(r, res, err);
-	if (!strcmp(id, "backup-master-key") && n)
-		return step_master_key(r, n, res, err);
-	if (!strcmp(id, "backup-db") && n)
-		return step_backup_db(r, n, res, err);
-	if (!strcmp(id, "maintenance-on"))
-		return step_maintenance(r, true, res, err);
-	if (!strcmp(id, "maintenance-off"))
-		return step_maintenance(r, false, res, err);
-	if (!strcmp(id, "drain") && n)
-		return step_drain(r, n, true, res, err);
-	if (!strcmp(id, "undrain") && n)
-		return step_drain(r, n, false, res, err);
-	if (!strcmp(id, "wait-tasks"))
-		return step_wait_tasks(r, s->node, res, err);
-	if (!strcmp(id, "stop") && n)
-		return step_stop(r, n, res, err);
-	if (!strcmp(id, "start") && n)
-		return step_start(r, n, res, err);
-	if (!strcmp(id, "install") && n) {
-		n->install_ran = true;
-		return step_command(r, n, "install", "install", &s->version, res, err);
-	}
-	if (!strcmp(id, "db-upgrade") && n) {
-		r->pnr_started = true;
-		return step_command(r, n, "db-upgrade", "db-upgrade", &s->version, res, err);
-	}
-	if (!strcmp(id, "validate") && n)
-		return step_validate(r, n, &s->version, res, err);
-	return hoist_error_set(err, HOIST_USAGE,
-			       _("the step %s is not one an upgrade run carries out"), id);
+	/* A rollback's undrain and maintenance-off undo another run's change: this run's now. */
+	run_guide_claim(r, n, s);
+	if (!op || (op->needs_node && !n))
+		return hoist_error_set(err, HOIST_USAGE,
+				       _("the step %s is not one an upgrade run carries out"), s->id);
+	return op->fn(r, n, s, res, err);
 }
