@@ -27,6 +27,8 @@ before=$(db_state)
 out=$(h os-patch --plan-only)
 check "--plan-only shows the window's steps" sh -c "echo \"\$1\" | grep -q 'maintenance-on' && echo \"\$1\" | grep -q 'os-patch *node1'" _ "$out"
 check "and changes nothing" [ "$(events maintenance-on)" = 0 ]
+check "--dry-run: exit 0" h os-patch --dry-run
+check "and nothing was patched or stopped" [ "$(events os-patch)/$(events node-down)/$(events maintenance-on)" = 0/0/0 ]
 check "one server: exit 0" h os-patch
 check "in order: maintenance on, stop, snapshot, patch, reboot, back, start, maintenance off" \
 	order maintenance-on node-down snapshot os-patch reboot host-up node-up maintenance-off

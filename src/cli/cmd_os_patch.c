@@ -10,7 +10,7 @@
 static int os_patch_help(void)
 {
 	return cli_help(_("usage: hoist [--config FILE] os-patch [--node NAME] [--plan-only]\n"
-			  "                                  [--detach] [--json]\n\n"
+			  "                                  [--dry-run] [--detach] [--json]\n\n"
 			  "Patches the operating system of the server's nodes with the profile's\n"
 			  "os-patch action, as the vendor's procedure says. One server: maintenance\n"
 			  "mode on, wait for every task, stop the service, a snapshot (when the\n"
@@ -25,6 +25,7 @@ static int os_patch_help(void)
 			  "Options:\n"
 			  "  --node NAME  patch this node only\n"
 			  "  --plan-only  show the plan; change nothing\n"
+			  "  --dry-run    check the server, the nodes and the profile; change nothing\n"
 			  "  --detach     run in the background; follow with hoist status --follow\n"
 			  "  --json       print the journal's events as JSON lines\n"
 			  "  --help       show this help\n"));
@@ -35,13 +36,14 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "node", required_argument, NULL, 'N' },
 		{ "plan-only", no_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *node = NULL;
-	bool plan_only = false, detach = false, json = false;
+	bool plan_only = false, detach = false, json = false, dry = false;
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
 	int opt, rc;
@@ -49,6 +51,7 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 		switch (opt) {
 		case 'N': node = optarg; break;
 		case 'p': plan_only = true; break;
+		case 'n': dry = true; break;
 		case 'd': detach = true; break;
 		case 'j': json = true; break;
 		case 'h': return os_patch_help();
@@ -74,7 +77,9 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 			       plan->steps[i].node ? plan->steps[i].node : "");
 		fflush(stdout);
 	}
-	rc = plan_only ? 0 : cli_run_job(cli, 0, plan, NULL, false, detach, json);
+	/* A dry run checks the server, the nodes and the profile (preflight) and changes nothing. */
+	plan->dry_run = dry;
+	rc = plan_only ? 0 : cli_run_job(cli, 0, plan, NULL, dry, detach, json);
 	hoist_plan_free(plan);
 	hoist_error_done(&err);
 	return rc;
