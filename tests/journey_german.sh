@@ -15,7 +15,7 @@ check "the summary is German" sh -c "echo \"\$1\" | grep -q 'Gruppen zu höchste
 check "an unknown environment, in German" sh -c "'$HOIST' --config '$CONF' tentacles --dry-run --environment X 2>&1 | grep -q 'keine Umgebung „X“'"
 bad=$(h tentacles --dry-run --batch 1 --json | jq -r '[.targets[] | select(.batch == 1)][0].name')
 "$SANDBOX" fault "$D" set "tentacle-upgrade:$bad=fail"
-out=$(h tentacles --batch 1 2>&1 || true)
+out=$(h tentacles --yes --batch 1 2>&1 || true)
 check "a failed batch says so in German" sh -c "echo \"\$1\" | grep -q 'Gruppe 1 von .* fehlgeschlagen'" _ "$out"
 check "and that nothing is put back" sh -c "echo \"\$1\" | grep -q 'bleibt aktualisiert'" _ "$out"
 "$SANDBOX" fault "$D" clear

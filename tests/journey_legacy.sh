@@ -23,9 +23,10 @@ check "hoist plan on a 2.x server: refused" [ "$(rc h plan --to 3.2.1)" = 1 ]
 check "and it says which way to go" sh -c "'$HOIST' --config '$CONF' plan --to 3.2.1 2>&1 | grep -q 'hoist legacy --to'"
 check "hoist versions says 3.x is the legacy upgrade from 2.x" sh -c "'$HOIST' --config '$CONF' versions --allow major | grep -q 'From 2.6.5, 3.x is the legacy upgrade'"
 check "hoist tentacles on 2.x points to the legacy upgrade" sh -c "'$HOIST' --config '$CONF' tentacles --dry-run 2>&1 | grep -q 'replaced by hand during the legacy upgrade'"
-check "legacy without --maxage: 2" [ "$(rc h legacy --to 3.2.1)" = 2 ]
-check "legacy to a modern version: 2" [ "$(rc h legacy --to 2024.1.2 --maxage 90)" = 2 ]
-check "a bad --maxage: 2" [ "$(rc h legacy --to 3.2.1 --maxage soon)" = 2 ]
+check "legacy without --yes and without a terminal: 2" [ "$(rc h legacy --to 3.2.1 --maxage 90 </dev/null)" = 2 ]
+check "legacy without --maxage: 2" [ "$(rc h legacy --yes --to 3.2.1)" = 2 ]
+check "legacy to a modern version: 2" [ "$(rc h legacy --yes --to 2024.1.2 --maxage 90)" = 2 ]
+check "a bad --maxage: 2" [ "$(rc h legacy --yes --to 3.2.1 --maxage soon)" = 2 ]
 out=$(h legacy --to 3.2.1 --maxage 90 --plan-only)
 check "the plan follows the seed's order" [ "$(echo "$out" | awk '/^ *[0-9]+\./ {print $2}' | tr '\n' ' ')" = "stage backup-db backup-master-key backup-license-key stop install migrate-data move-packages start validate install-tentacles health-check " ]
 check "it shows the exact migrator command, with maxage" sh -c "echo \"\$1\" | grep -q 'The migrator: .*hoist-sandbox ctl .* migrate node1 maxage=90'" _ "$out"
@@ -34,7 +35,7 @@ check "--clean-up adds the optional clean-up" sh -c "'$HOIST' --config '$CONF' l
 check "--plan-only changed nothing" [ "$(runs)" = 0 ]
 
 # The run, with its check-offs.
-h legacy --to 3.2.1 --maxage 90 --detach >/dev/null
+h legacy --yes --to 3.2.1 --maxage 90 --detach >/dev/null
 check "the run waits for the license key" wait_for 20 waiting_for backup-license-key
 check "its instruction is the seed's" sh -c "jq -r 'select(.event == \"prompt\") | .message' '$(latest_run)journal.jsonl' | grep -q 'Configuration > License'"
 check "the database and master key are saved first" [ "$(jr 'select(.event == "step-end" and (.step == "backup-db" or .step == "backup-master-key")) | .status' | tr '\n' ' ')" = "ok ok " ]
@@ -68,7 +69,7 @@ printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
 echo "LICENSE" >"$D/license.txt"
 before=$(ctl status --json | jq -c '[.schema, .data_sha256]')
 "$SANDBOX" fault "$D" set migrate=half
-h legacy --to 3.2.1 --maxage 30 --detach >/dev/null
+h legacy --yes --to 3.2.1 --maxage 30 --detach >/dev/null
 wait_for 20 waiting_for backup-license-key
 h legacy --confirm backup-license-key --file "$D/license.txt" >/dev/null
 check "the failed migration ends the run" wait_for 20 run_ended

@@ -27,9 +27,10 @@ before=$(db_state)
 out=$(h os-patch --plan-only)
 check "--plan-only shows the window's steps" sh -c "echo \"\$1\" | grep -q 'maintenance-on' && echo \"\$1\" | grep -q 'os-patch *node1'" _ "$out"
 check "and changes nothing" [ "$(events maintenance-on)" = 0 ]
+check "without --yes and without a terminal: 2" [ "$(rc h os-patch </dev/null)" = 2 ]
 check "--dry-run: exit 0" h os-patch --dry-run
 check "and nothing was patched or stopped" [ "$(events os-patch)/$(events node-down)/$(events maintenance-on)" = 0/0/0 ]
-check "one server: exit 0" h os-patch
+check "one server: exit 0" h os-patch --yes
 check "in order: maintenance on, stop, snapshot, patch, reboot, back, start, maintenance off" \
 	order maintenance-on node-down snapshot os-patch reboot host-up node-up maintenance-off
 check "the node was patched once" [ "$(st '.nodes[0].os_patches')" = 1 ]
@@ -44,7 +45,7 @@ check "the journal's kind is the journey" [ "$(jq -r 'select(.event == "run-star
 # A host that does not come back after its reboot: the run stops, the guide says what to do.
 "$SANDBOX" fault "$D" set reboot:node1=hang
 printf '[profile]\nreboot_timeout = 2\n' >>"$CONF"
-check "a host that does not come back: exit 4" [ "$(rc h os-patch)" = 4 ]
+check "a host that does not come back: exit 4" [ "$(rc h os-patch --yes)" = 4 ]
 check "maintenance mode stays on" [ "$(st .maintenance)" = true ]
 g=$(h rollback --guide 2>&1 || true)
 check "the guide: restore the operating system from its snapshot" sh -c "echo \"\$1\" | grep -q 'Restore the operating system of node node1 from the snapshot'" _ "$g"
@@ -57,7 +58,7 @@ run_sb three --nodes 3 --seed 4
 "$SANDBOX" config "$D" set reboot=300,os-patch=50,task-rate=60,task-ms=300 >/dev/null
 printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
 before=$(db_state)
-check "three nodes: exit 0" h os-patch
+check "three nodes: exit 0" h os-patch --yes
 check "no maintenance mode" [ "$(events maintenance-on)" = 0 ]
 check "every node patched once" [ "$(st '[.nodes[].os_patches] | join(",")')" = 1,1,1 ]
 check "no moment without a serving node (the load balancer never went down)" [ "$(events lb-unavailable)" = 0 ]
@@ -66,13 +67,13 @@ check "each node drained before it stopped and undrained after it started" \
 	[ "$(jq -s '[.[] | select(.event | test("^(drain-on|node-down|os-patch|reboot|host-up|node-up|drain-off)$")) | "\(.event)@\(.node)"] | join(" ")' -r "$D/timeline.jsonl" | tr ' ' '\n' | awk -F@ '{print $2}' | uniq | tr '\n' ' ')" = "node1 node2 node3 " ]
 check "all nodes take tasks again" [ "$(st '[.nodes[] | select(.drained or (.running | not))] | length')" = 0 ]
 check "the database is untouched (schema and data_sha256)" [ "$(db_state)" = "$before" ]
-check "--node patches that node only" h os-patch --node node2
+check "--node patches that node only" h os-patch --yes --node node2
 check "node2 twice, the others once" [ "$(st '[.nodes[].os_patches] | join(",")')" = 1,2,1 ]
-check "an unknown node: 2" [ "$(rc h os-patch --node node9)" = 2 ]
+check "an unknown node: 2" [ "$(rc h os-patch --yes --node node9)" = 2 ]
 
 # A patch that fails on node2: node1 is done, node2 stays down and drained, node3 untouched.
 "$SANDBOX" fault "$D" set os-patch:node2=fail
-check "a failed patch: exit 4" [ "$(rc h os-patch)" = 4 ]
+check "a failed patch: exit 4" [ "$(rc h os-patch --yes)" = 4 ]
 check "node2 stays stopped and drained" [ "$(st '.nodes[1] | "\(.running) \(.drained)"')" = "false true" ]
 check "node3 was not touched" [ "$(st '.nodes[2].os_patches')" = 1 ]
 check "the others serve" [ "$(st '[.nodes[] | select(.running)] | length')" = 2 ]
@@ -89,7 +90,7 @@ check "the database is untouched after all of it" [ "$(db_state)" = "$before" ]
 run_sb crash --nodes 2 --seed 4
 "$SANDBOX" config "$D" set reboot=1500,os-patch=50,task-rate=0 >/dev/null
 printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
-h os-patch --detach >/dev/null
+h os-patch --yes --detach >/dev/null
 rebooting() { grep -q '"event":"reboot"' "$D/timeline.jsonl"; }
 check "the detached run reboots node1" wait_for 20 rebooting
 kill -9 "$(engine_pid)"

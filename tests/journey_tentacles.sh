@@ -36,7 +36,8 @@ check "--environment by name filters" [ "$(h tentacles --dry-run --environment p
 check "--environment by id too" [ "$(h tentacles --dry-run --environment Environments-2 --json | jq '.targets | length')" = 3 ]
 check "an unknown environment: 2" [ "$(rc h tentacles --dry-run --environment Staging)" = 2 ]
 check "and it names the known ones" sh -c "'$HOIST' --config '$CONF' tentacles --dry-run --environment Staging 2>&1 | grep -q 'Development, Test, Production'"
-check "--batch 0: 2" [ "$(rc h tentacles --batch 0)" = 2 ]
+check "without --yes and without a terminal: 2, nothing started" sh -c "'$HOIST' --config '$CONF' tentacles </dev/null 2>&1 | grep -q 'confirm with --yes'"
+check "--batch 0: 2" [ "$(rc h tentacles --yes --batch 0)" = 2 ]
 check "--dry-run with --detach: 2" [ "$(rc h tentacles --dry-run --detach)" = 2 ]
 
 # A batch with one failing target: the run stops there and says what happened to whom.
@@ -46,7 +47,7 @@ later_v=$(version_of "$later")
 first=$(echo "$j" | jq -r '[.targets[] | select(.batch == 1)] | map(.name) | join(", ")')
 "$SANDBOX" fault "$D" set "tentacle-upgrade:$bad=fail"
 set +e
-out=$(h tentacles --batch 2 2>&1)
+out=$(h tentacles --yes --batch 2 2>&1)
 code=$?
 set -e
 check "a failed batch: exit 1" [ "$code" = 1 ]
@@ -75,23 +76,23 @@ check "the lock is released" [ -z "$(ls "$HOIST_STATE_DIR"/locks/ 2>/dev/null)" 
 ctl stop node1 && ctl stop node2 && ctl install node1 2024.2.1 && ctl install node2 2024.2.1 \
 	&& ctl db-upgrade node1 && ctl start node1 && ctl start node2
 check "after a server upgrade Calamari is behind" [ "$(machines | jq '[.[] | select(.HasLatestCalamari)] | length')" = 0 ]
-check "the second run: exit 0" h tentacles --batch 3
+check "the second run: exit 0" h tentacles --yes --batch 3
 check "every Tentacle is current" [ "$(machines | jq '[.[] | select(.Endpoint.TentacleVersionDetails.UpgradeSuggested)] | length')" = 0 ]
 check "the health check ran" [ "$(api "$URL/api/tasks?name=Health" | jq .TotalResults)" = 1 ]
 check "and Calamari is current everywhere" [ "$(machines | jq '[.[] | select(.HasLatestCalamari | not)] | length')" = 0 ]
 check "status: health-check ok" sh -c "'$HOIST' --config '$CONF' status | grep -q 'health-check *ok'"
 check "the next plan: every target already runs a newer Tentacle" sh -c "'$HOIST' --config '$CONF' plan --to 2024.3.1 | grep -q 'Every deployment target already runs a newer one'"
-check "nothing outdated: the tentacles step is skipped" h tentacles
+check "nothing outdated: the tentacles step is skipped" h tentacles --yes
 check "and said so" [ "$(jq -r 'select(.event == "step-end" and .step == "tentacles") | .status' "$(latest_run)journal.jsonl")" = skipped ]
 
 # A run killed in the middle is resumed: only what is left is upgraded.
 run_sb tres --nodes 1 --tentacles 6 --seed 3
 "$SANDBOX" config "$D" set tentacle-upgrade=700,task-rate=0 >/dev/null
 printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
-h tentacles --batch 1 --detach >/dev/null
+h tentacles --yes --batch 1 --detach >/dev/null
 first_done() { [ "$(api "$URL/api/tasks?name=Upgrade&states=Success" | jq .TotalResults)" -ge 1 ]; }
-check "while it runs, a second run finds the lock: 5" [ "$(rc h tentacles --batch 1)" = 5 ]
-check "and so does an OS patching of the same server" [ "$(rc h os-patch)" = 5 ]
+check "while it runs, a second run finds the lock: 5" [ "$(rc h tentacles --yes --batch 1)" = 5 ]
+check "and so does an OS patching of the same server" [ "$(rc h os-patch --yes)" = 5 ]
 check "the detached run upgrades a first batch" wait_for 20 first_done
 kill -9 "$(engine_pid)"
 check "hoist resume finishes the run" h resume
@@ -102,7 +103,7 @@ check "every Tentacle is current after the resume" [ "$(machines | jq '[.[] | se
 run_sb tstop --nodes 1 --tentacles 6 --seed 3
 "$SANDBOX" config "$D" set tentacle-upgrade=800,task-rate=0 >/dev/null
 printf '[upgrade]\npoll_ms = 50\n' >>"$CONF"
-h tentacles --batch 1 --detach >/dev/null
+h tentacles --yes --batch 1 --detach >/dev/null
 first_running() { [ "$(api "$URL/api/tasks?name=Upgrade&active=true" | jq .TotalResults)" -ge 1 ]; }
 check "a batch is under way" wait_for 20 first_running
 kill -TERM "$(engine_pid)"

@@ -100,6 +100,11 @@ const char *cli_select_help(void);
  * and which targets it concerns, and offers hoist tentacles first (cmd_tentacles.c).
  */
 void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p);
+/*
+ * The other journeys ask before they change anything, as hoist upgrade does: -1 to go on
+ * (yes given, or answered y), else the exit code (2 without a terminal, 1 when declined).
+ */
+int cli_journey_confirm(const char *command, bool yes, const char *question);
 
 /* The options plan and upgrade share: --to, --strategy, --role-order, --json. */
 struct cli_plan {

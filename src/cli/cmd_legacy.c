@@ -15,7 +15,7 @@
 static int legacy_help(void)
 {
 	return cli_help(_("usage: hoist [--config FILE] legacy --to V --maxage DAYS|all [--clean-up]\n"
-			  "                                [--plan-only] [--detach] [--json]\n"
+			  "                                [--plan-only] [--detach] [--json] [--yes]\n"
 			  "       hoist [--config FILE] legacy --confirm STEP [--file FILE]\n"
 			  "                                [--run-id ID]\n\n"
 			  "The upgrade of an Octopus 2.6 server to 3.x, in the vendor's order: back up\n"
@@ -34,6 +34,7 @@ static int legacy_help(void)
 			  "  --plan-only      show the plan and the migrator command; change nothing\n"
 			  "  --detach         run in the background; follow with hoist status --follow\n"
 			  "  --json           print the journal's events as JSON lines\n"
+			  "  --yes            start without asking (needed without a terminal)\n"
 			  "  --confirm STEP   check off a step done by hand (backup-license-key,\n"
 			  "                   move-packages, install-tentacles, clean-up-home)\n"
 			  "  --file FILE      the file that proves it (the license key needs one)\n"
@@ -76,6 +77,7 @@ int cmd_legacy(struct cli *cli, int argc, char **argv)
 		{ "plan-only", no_argument, NULL, 'p' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "confirm", required_argument, NULL, 'C' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "run-id", required_argument, NULL, 'r' },
@@ -84,7 +86,7 @@ int cmd_legacy(struct cli *cli, int argc, char **argv)
 	};
 	struct hoist_legacy_options o = { NULL, -2, false };
 	const char *confirm = NULL, *file = NULL, *run_id = NULL;
-	bool plan_only = false, detach = false, json = false;
+	bool plan_only = false, detach = false, json = false, yes = false;
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
 	int opt, rc;
@@ -106,6 +108,7 @@ int cmd_legacy(struct cli *cli, int argc, char **argv)
 		case 'p': plan_only = true; break;
 		case 'd': detach = true; break;
 		case 'j': json = true; break;
+		case 'y': yes = true; break;
 		case 'C': confirm = optarg; break;
 		case 'f': file = optarg; break;
 		case 'r': run_id = optarg; break;
@@ -139,7 +142,10 @@ int cmd_legacy(struct cli *cli, int argc, char **argv)
 	}
 	if (plan_only || !json)
 		print_plan(cli, plan);
-	rc = plan_only ? 0 : cli_run_job(cli, 0, plan, NULL, false, detach, json);
+	rc = plan_only ? 0 : cli_journey_confirm("legacy", yes,
+		_("\nStart the legacy upgrade now? [y/N] "));
+	if (rc < 0)
+		rc = cli_run_job(cli, 0, plan, NULL, false, detach, json);
 	hoist_plan_free(plan);
 	hoist_error_done(&err);
 	return rc;

@@ -10,7 +10,7 @@
 static int os_patch_help(void)
 {
 	return cli_help(_("usage: hoist [--config FILE] os-patch [--node NAME] [--plan-only]\n"
-			  "                                  [--dry-run] [--detach] [--json]\n\n"
+			  "                                  [--dry-run] [--detach] [--json] [--yes]\n\n"
 			  "Patches the operating system of the server's nodes with the profile's\n"
 			  "os-patch action, as the vendor's procedure says. One server: maintenance\n"
 			  "mode on, wait for every task, stop the service, a snapshot (when the\n"
@@ -28,6 +28,7 @@ static int os_patch_help(void)
 			  "  --dry-run    check the server, the nodes and the profile; change nothing\n"
 			  "  --detach     run in the background; follow with hoist status --follow\n"
 			  "  --json       print the journal's events as JSON lines\n"
+			  "  --yes        start without asking (needed without a terminal)\n"
 			  "  --help       show this help\n"));
 }
 
@@ -39,11 +40,12 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *node = NULL;
-	bool plan_only = false, detach = false, json = false, dry = false;
+	bool plan_only = false, detach = false, json = false, dry = false, yes = false;
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
 	int opt, rc;
@@ -54,6 +56,7 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 		case 'n': dry = true; break;
 		case 'd': detach = true; break;
 		case 'j': json = true; break;
+		case 'y': yes = true; break;
 		case 'h': return os_patch_help();
 		default: return cli_bad_option("os-patch", opt, optopt, argv, optind);
 		}
@@ -79,7 +82,10 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 	}
 	/* A dry run checks the server, the nodes and the profile (preflight) and changes nothing. */
 	plan->dry_run = dry;
-	rc = plan_only ? 0 : cli_run_job(cli, 0, plan, NULL, dry, detach, json);
+	rc = plan_only ? 0 : dry ? -1 : cli_journey_confirm("os-patch", yes,
+		_("\nPatch the operating system of these nodes now? [y/N] "));
+	if (rc < 0)
+		rc = cli_run_job(cli, 0, plan, NULL, dry, detach, json);
 	hoist_plan_free(plan);
 	hoist_error_done(&err);
 	return rc;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "cli.h"
 #include "i18n.h"
 #include "tentacles.h"
@@ -13,7 +14,7 @@
 static int tentacles_help(void)
 {
 	return cli_help(_("usage: hoist [--config FILE] tentacles [--environment E]... [--batch N]\n"
-			  "                                   [--dry-run] [--detach] [--json]\n\n"
+			  "                                   [--dry-run] [--detach] [--json] [--yes]\n\n"
 			  "Lists every deployment target with its Tentacle version and whether the\n"
 			  "server finds it outdated (or no longer compatible), then upgrades the\n"
 			  "outdated ones through the server's Upgrade task: environment by\n"
@@ -28,6 +29,7 @@ static int tentacles_help(void)
 			  "  --dry-run        list the targets and the batches; upgrade nothing\n"
 			  "  --detach         run in the background; follow with hoist status --follow\n"
 			  "  --json           the list (with --dry-run) or the journal as JSON lines\n"
+			  "  --yes            start without asking (needed without a terminal)\n"
 			  "  --help           show this help\n"));
 }
 
@@ -77,6 +79,22 @@ static void print_list(const struct hoist_tentacles *t)
 	}
 }
 
+int cli_journey_confirm(const char *command, bool yes, const char *question)
+{
+	char line[64];
+	if (yes)
+		return -1;
+	if (!isatty(STDIN_FILENO))
+		return cli_usage(command, _("not on a terminal: confirm with --yes"));
+	printf("%s", question);
+	fflush(stdout);
+	if (!fgets(line, sizeof line, stdin) || (line[0] != 'y' && line[0] != 'Y')) {
+		printf(_("Nothing was changed.\n"));
+		return 1;
+	}
+	return -1;
+}
+
 void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p)
 {
 	struct hoist_tentacles_advice a;
@@ -114,13 +132,14 @@ int cmd_tentacles(struct cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *envs[MAX_ENVS];
 	size_t n_envs = 0;
 	long batch = HOIST_TENTACLES_BATCH;
-	bool dry = false, detach = false, json = false;
+	bool dry = false, detach = false, json = false, yes = false;
 	struct hoist_tentacles *t = NULL;
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
@@ -142,6 +161,7 @@ int cmd_tentacles(struct cli *cli, int argc, char **argv)
 		case 'n': dry = true; break;
 		case 'd': detach = true; break;
 		case 'j': json = true; break;
+		case 'y': yes = true; break;
 		case 'h': return tentacles_help();
 		default: return cli_bad_option("tentacles", opt, optopt, argv, optind);
 		}
@@ -170,6 +190,14 @@ int cmd_tentacles(struct cli *cli, int argc, char **argv)
 		hoist_tentacles_free(t);
 		hoist_error_done(&err);
 		return 0;
+	}
+	if ((rc = cli_journey_confirm("tentacles", yes,
+				      hoist_tentacles_outdated(t)
+				      ? _("\nUpgrade the outdated Tentacles now? [y/N] ")
+				      : _("\nRun a health check of the targets now? [y/N] "))) >= 0) {
+		hoist_tentacles_free(t);
+		hoist_error_done(&err);
+		return rc;
 	}
 	hoist_tentacles_free(t);
 	if (hoist_plan_prepare_tentacles(&cli->conf, envs, n_envs, (int)batch, &plan, &err) !=
