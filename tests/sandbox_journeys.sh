@@ -17,12 +17,14 @@ t0=$(date +%s%N)
 ctl reboot node2
 t1=$(date +%s%N)
 check "reboot returns at once, like shutdown -r" [ $(((t1 - t0) / 1000000)) -lt 500 ]
+check "status: the host is down while it reboots" [ "$(ctl status --json | jq '.nodes[1].host_up')" = false ]
 check "host-up while rebooting: 1" sh -c "'$SANDBOX' ctl '$D' host-up node2 2>/dev/null; [ \$? = 1 ]"
 check "start while the host reboots: refused" sh -c "'$SANDBOX' ctl '$D' start node2 2>&1 | grep -q 'not up'"
 check "the host is back after the reboot's duration" wait_for 5 sh -c "'$SANDBOX' ctl '$D' host-up node2 2>/dev/null"
 t2=$(date +%s%N)
 check "and not before it" [ $(((t2 - t1) / 1000000)) -ge 550 ]
 check "start after the reboot" ctl start node2
+check "status: the host is up, with its snapshot counted" [ "$(ctl status --json | jq -c '.nodes[1] | [.host_up, .snapshots]')" = "[true,1]" ]
 check "timeline: snapshot, os-patch, reboot, host-up" \
 	[ "$(events snapshot)/$(events os-patch)/$(events reboot)/$(events host-up)" = 1/1/1/1 ]
 "$SANDBOX" fault "$D" set reboot:node1=hang os-patch:node2=fail
