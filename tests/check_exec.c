@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "exec.h"
 
@@ -332,6 +333,172 @@ START_TEST(test_exec_cancel_flag)
 }
 END_TEST
 
+/* ---- records: what a killed engine's actions leave behind ---- */
+
+static char *temp_dir(void)
+{
+	char tmpl[] = "/tmp/check_exec.XXXXXX";
+	char *d = mkdtemp(tmpl);
+	ck_assert_ptr_nonnull(d);
+	return strdup(d);
+}
+
+static void rm_dir(const char *dir)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+struct rec_seen {
+	const char *dir;
+	size_t n;
+	long pid, remote_pid;
+	char step[32], node[32], action[32];
+	bool running, orphaned;
+	int lines;
+	char last[256];
+};
+
+static void look(const struct hoist_exec_line *l, void *data)
+{
+	struct rec_seen *s = data;
+	struct hoist_exec_record *recs;
+	size_t n;
+	snprintf(s->last, sizeof s->last, "%s", l->line);
+	if (s->lines++)
+		return;
+	ck_assert_int_eq(hoist_exec_records_read(s->dir, &recs, &n, NULL), HOIST_OK);
+	s->n = n;
+	if (n) {
+		s->pid = recs[0].pid;
+		s->remote_pid = recs[0].remote_pid;
+		snprintf(s->step, sizeof s->step, "%s", recs[0].step ? recs[0].step : "");
+		snprintf(s->node, sizeof s->node, "%s", recs[0].node);
+		snprintf(s->action, sizeof s->action, "%s", recs[0].action);
+		s->running = hoist_exec_record_running(&recs[0]);
+		s->orphaned = hoist_exec_record_orphaned(&recs[0]);
+	}
+	hoist_exec_records_free(recs, n);
+}
+
+START_TEST(test_exec_record_while_running)
+{
+	const char *argv[] = { "sh", "-c", "echo started; sleep 0.2", NULL };
+	struct hoist_exec_options o;
+	struct hoist_exec_result r;
+	struct rec_seen s;
+	char *dir = temp_dir(), *actions;
+	struct hoist_exec_record *recs;
+	size_t n;
+	memset(&s, 0, sizeof s);
+	actions = malloc(strlen(dir) + 16);
+	sprintf(actions, "%s/actions", dir);
+	s.dir = actions;
+	hoist_exec_options_init(&o);
+	o.node = "node1";
+	o.action = "db-upgrade";
+	o.step = "db-upgrade";
+	o.record_dir = actions;
+	o.on_line = look;
+	o.data = &s;
+	hoist_exec_result_init(&r);
+	ck_assert_int_eq(hoist_exec_run(argv, &o, &r, NULL), HOIST_OK);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.pid, r.pid);
+	ck_assert_str_eq(s.step, "db-upgrade");
+	ck_assert_str_eq(s.node, "node1");
+	ck_assert_str_eq(s.action, "db-upgrade");
+	ck_assert(s.running);
+	ck_assert(!s.orphaned); /* its engine (this process) watches it */
+	/* Seen to its end: the record is gone. */
+	ck_assert_int_eq(hoist_exec_records_read(actions, &recs, &n, NULL), HOIST_OK);
+	ck_assert_uint_eq(n, 0);
+	hoist_exec_records_free(recs, n);
+	hoist_exec_result_done(&r);
+	free(actions);
+	rm_dir(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_exec_record_of_a_killed_engine)
+{
+	const char *argv[] = { "sleep", "30", NULL };
+	struct hoist_exec_record *recs = NULL;
+	char *dir = temp_dir();
+	size_t n = 0;
+	pid_t engine = fork();
+	ck_assert_int_ge(engine, 0);
+	if (engine == 0) {
+		struct hoist_exec_options o;
+		hoist_exec_options_init(&o);
+		o.node = "node1";
+		o.action = "install";
+		o.step = "install";
+		o.record_dir = dir;
+		hoist_exec_run(argv, &o, NULL, NULL);
+		_exit(0);
+	}
+	for (int i = 0; i < 200 && n == 0; i++) {
+		hoist_exec_records_free(recs, n);
+		usleep(10000);
+		ck_assert_int_eq(hoist_exec_records_read(dir, &recs, &n, NULL), HOIST_OK);
+	}
+	ck_assert_uint_eq(n, 1);
+	ck_assert(!hoist_exec_record_orphaned(&recs[0]));
+	kill(engine, SIGKILL);
+	waitpid(engine, NULL, 0);
+	/* The engine is gone, its action is not: the record says so, and it can be stopped. */
+	ck_assert(hoist_exec_record_orphaned(&recs[0]));
+	ck_assert(hoist_exec_record_running(&recs[0]));
+	ck_assert_uint_eq(hoist_exec_records_running(dir), 1);
+	hoist_exec_record_stop(&recs[0], 1000);
+	for (int i = 0; i < 200 && hoist_exec_record_running(&recs[0]); i++)
+		usleep(10000);
+	ck_assert(!hoist_exec_record_running(&recs[0]));
+	ck_assert_uint_eq(hoist_exec_records_running(dir), 0);
+	hoist_exec_record_forget(&recs[0]);
+	hoist_exec_records_free(recs, n);
+	ck_assert_int_eq(hoist_exec_records_read(dir, &recs, &n, NULL), HOIST_OK);
+	ck_assert_uint_eq(n, 0);
+	hoist_exec_records_free(recs, n);
+	rm_dir(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_exec_remote_pid_line)
+{
+	const char *argv[] = { "sh", "-c",
+			       "echo 'Warning: added host' >&2; echo hoist-remote-pid:4242 >&2; "
+			       "echo out; sleep 0.1", NULL };
+	struct hoist_exec_options o;
+	struct hoist_exec_result r;
+	struct rec_seen s;
+	char *dir = temp_dir();
+	memset(&s, 0, sizeof s);
+	s.dir = dir;
+	hoist_exec_options_init(&o);
+	o.node = "node2";
+	o.action = "start";
+	o.record_dir = dir;
+	o.remote_pid_line = true;
+	o.on_line = look;
+	o.data = &s;
+	hoist_exec_result_init(&r);
+	ck_assert_int_eq(hoist_exec_run(argv, &o, &r, NULL), HOIST_OK);
+	ck_assert_int_eq(r.remote_pid, 4242);
+	/* The line is no output: not streamed, not kept, not the last stderr line. */
+	ck_assert_int_eq(s.lines, 2);
+	ck_assert_str_eq(hoist_buf_cstr(&r.err), "Warning: added host\n");
+	ck_assert_str_eq(r.last_stderr, "Warning: added host");
+	hoist_exec_result_done(&r);
+	rm_dir(dir);
+	free(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("exec");
@@ -350,6 +517,9 @@ int main(void)
 	tcase_add_test(errors, test_exec_killed_by_signal);
 	tcase_add_test(errors, test_exec_missing_program);
 	tcase_add_test(errors, test_exec_cancel_flag);
+	tcase_add_test(core, test_exec_record_while_running);
+	tcase_add_test(core, test_exec_remote_pid_line);
+	tcase_add_test(errors, test_exec_record_of_a_killed_engine);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
 	sr = srunner_create(s);

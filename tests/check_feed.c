@@ -4,12 +4,16 @@
  */
 #include "config.h"
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 #include "feed.h"
+#include "jsonout.h"
+#include "jsonread.h"
 #include "testsrv.h"
 
 #define FIX TEST_SRCDIR "/fixtures/"
@@ -502,7 +506,7 @@ START_TEST(test_feed_oversized_refused_before_reading)
 {
 	struct hoist_feed_options o;
 	hoist_feed_options_init(&o);
-	ck_assert_uint_eq(o.max_bytes, 32u << 20);
+	ck_assert_uint_eq(o.max_bytes, 64u << 20);
 	o.max_bytes = 1000;
 	load_fails(SAMPLE, &o, HOIST_FEED, "more than the 1000 allowed");
 	o.max_bytes = 10;
@@ -567,6 +571,110 @@ START_TEST(test_feed_http_errors)
 }
 END_TEST
 
+/* A feed of 40 MB (over the old 32 MiB cap, as the generator's 100,000 releases are) is
+ * read from a path, through the mapping that gives pages back as it goes. */
+START_TEST(test_feed_large_file_under_the_cap)
+{
+	char path[] = "/tmp/check_feed.XXXXXX";
+	const size_t text = 40u << 20;
+	char *note = malloc(text + 1);
+	struct hoist_feed *f;
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "w");
+	memset(note, 'n', text);
+	note[text] = '\0';
+	fprintf(fp, "{\"format\": \"hoist-feed/1\", \"releases\": [");
+	for (int i = 0; i < 3000; i++)
+		fprintf(fp, "{\"version\": \"1.%d.0\", \"upgrade_from\": \"0.9.0\"},", i);
+	fprintf(fp, "{\"version\": \"2.0.0\", \"notes\": [{\"kind\": \"fix\", \"text\": \"%s\"}]}]}",
+		note);
+	fclose(fp);
+	f = load_ok(path);
+	unlink(path);
+	ck_assert_uint_eq(f->n_releases, 3001);
+	ck_assert_uint_eq(strlen(f->releases[3000].notes[0].text), text);
+	ck_assert_str_eq(f->releases[1].upgrade_from.text, "0.9.0");
+	hoist_feed_free(f);
+	free(note);
+}
+END_TEST
+
+/* The entry reader takes and refuses what cJSON does, and reads the same values. */
+static void same_as_cjson(const char *text)
+{
+	struct hoist_json_arena *a = hoist_json_arena_new();
+	const char *stop = NULL, *cstop = NULL;
+	cJSON *mine = hoist_json_read(a, text, text + strlen(text), &stop);
+	cJSON *ref = cJSON_ParseWithLengthOpts(text, strlen(text), &cstop, false);
+	char *m, *r;
+	ck_assert_msg(!mine == !ref, "%s: read %s, cJSON %s", text, mine ? "ok" : "fails",
+		      ref ? "ok" : "fails");
+	if (ref) {
+		m = cJSON_PrintUnformatted(mine);
+		r = cJSON_PrintUnformatted(ref);
+		ck_assert_msg(!strcmp(m, r), "%s: read %s, cJSON %s", text, m, r);
+		ck_assert_int_eq(stop - text, cstop - text);
+		free(m);
+		free(r);
+		cJSON_Delete(ref);
+	}
+	hoist_json_arena_free(a);
+}
+
+START_TEST(test_feed_entry_reader_matches_cjson)
+{
+	static const char *const cases[] = {
+		"{\"a\": [1, 2.5, -3e2, true, false, null, \"x\"]}", "  [ ]  ", "{}",
+		"\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t\"", "\"\\u00e9\\u20ac\\ud83d\\ude00\"",
+		"\"\\ud83d\"", "\"\\ude00\"", "\"\\u12\"", "\"\\x\"", "[1,]", "[1 2]", "{\"a\" 1}",
+		"{\"a\":}", "{1: 2}", "nul", "tru", "-", "1e999", "[\"a\\\\\"]",
+		"\"two\\\\\\\"quotes\"", "{\"k\": \"v\", \"k\": \"w\"}", "[[[[]]]]", "\"open",
+		"01", "\"raw\ttab\"", "{\"a\":1}x",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		same_as_cjson(cases[i]);
+}
+END_TEST
+
+/* A number with a fraction reads the same under a locale whose decimal point is a comma. */
+START_TEST(test_feed_entry_reader_numbers_under_german_locale)
+{
+	struct hoist_json_arena *a = hoist_json_arena_new();
+	const char *t = "[2.5, -0.125, 1e3]", *stop;
+	cJSON *j;
+	if (!setlocale(LC_NUMERIC, "de_DE.UTF-8")) {
+		hoist_json_arena_free(a);
+		return; /* no German locale on this machine */
+	}
+	j = hoist_json_read(a, t, t + strlen(t), &stop);
+	setlocale(LC_NUMERIC, "C");
+	ck_assert_ptr_nonnull(j);
+	ck_assert(cJSON_GetArrayItem(j, 0)->valuedouble == 2.5);
+	ck_assert(cJSON_GetArrayItem(j, 1)->valuedouble == -0.125);
+	ck_assert(cJSON_GetArrayItem(j, 2)->valuedouble == 1000);
+	ck_assert_int_eq(stop - t, (long)strlen(t));
+	hoist_json_arena_free(a);
+}
+END_TEST
+
+/* Strings out are always valid UTF-8: a stray byte becomes U+FFFD, good text stays. */
+START_TEST(test_feed_json_out_strings_valid_utf8)
+{
+	struct hoist_buf b;
+	hoist_buf_init(&b, 0);
+	hoist_json_put_string(&b, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	ck_assert_str_eq(hoist_buf_cstr(&b), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	hoist_buf_reset(&b);
+	hoist_json_put_string(&b, "a\xff" "b\xc3(\xed\xa0\x80\xc0\xaf\"\\\n\x01");
+	ck_assert_str_eq(hoist_buf_cstr(&b), "\"a\xef\xbf\xbd" "b\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf"
+			 "\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\\\"\\\\\\n\\u0001\"");
+	hoist_buf_reset(&b);
+	hoist_json_put_string(&b, NULL);
+	ck_assert_str_eq(hoist_buf_cstr(&b), "null");
+	hoist_buf_done(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("feed");
@@ -583,6 +691,10 @@ int main(void)
 	tcase_add_test(core, test_feed_member_order_and_bom);
 	tcase_add_test(core, test_feed_large_entry);
 	tcase_add_test(core, test_feed_package_urls);
+	tcase_add_test(core, test_feed_large_file_under_the_cap);
+	tcase_add_test(core, test_feed_entry_reader_matches_cjson);
+	tcase_add_test(core, test_feed_entry_reader_numbers_under_german_locale);
+	tcase_add_test(core, test_feed_json_out_strings_valid_utf8);
 	tcase_add_test(errors, test_feed_bad_version_names_entry);
 	tcase_add_test(errors, test_feed_duplicate_names_both_entries);
 	tcase_add_test(errors, test_feed_malformed_json_says_where);

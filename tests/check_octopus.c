@@ -157,6 +157,31 @@ START_TEST(test_octopus_nodes_drain_and_ping)
 }
 END_TEST
 
+/* Drained through the node's own link, and through the summary when that link is wrong. */
+START_TEST(test_octopus_drain_at_the_nodes_link)
+{
+	struct hoist_octopus *c = client(cfg.api_key);
+	struct hoist_octopus_nodes nodes;
+	const char *link = "/api/octopusservernodes/OctopusServerNodes-node1";
+	bool changed = false;
+	ck_assert_int_eq(hoist_octopus_drain_at(c, link, "node1", true, &changed, NULL), HOIST_OK);
+	ck_assert(changed);
+	ck_assert_int_eq(hoist_octopus_drain_at(c, link, "node1", true, &changed, NULL), HOIST_OK);
+	ck_assert(!changed);
+	ck_assert_int_eq(hoist_octopus_nodes(c, &nodes, NULL), HOIST_OK);
+	ck_assert(hoist_octopus_nodes_find(&nodes, "node1")->drained);
+	hoist_octopus_nodes_done(&nodes);
+	ck_assert_int_eq(hoist_octopus_drain_at(c, "/api/octopusservernodes/OctopusServerNodes-gone",
+						"node1", false, &changed, NULL),
+			 HOIST_OK);
+	ck_assert(changed);
+	ck_assert_int_eq(hoist_octopus_nodes(c, &nodes, NULL), HOIST_OK);
+	ck_assert(!hoist_octopus_nodes_find(&nodes, "node1")->drained);
+	hoist_octopus_nodes_done(&nodes);
+	hoist_octopus_free(c);
+}
+END_TEST
+
 START_TEST(test_octopus_stopped_node_pings_down)
 {
 	struct hoist_octopus *c = client(cfg.api_key);
@@ -250,6 +275,7 @@ int main(void)
 	tcase_add_test(core, test_octopus_version_and_key);
 	tcase_add_test(core, test_octopus_maintenance_changes_once);
 	tcase_add_test(core, test_octopus_nodes_drain_and_ping);
+	tcase_add_test(core, test_octopus_drain_at_the_nodes_link);
 	tcase_add_test(core, test_octopus_stopped_node_pings_down);
 	tcase_add_test(core, test_octopus_tasks_health_and_tentacles);
 	tcase_add_test(errors, test_octopus_wrong_key_refused);

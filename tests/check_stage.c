@@ -229,6 +229,93 @@ START_TEST(test_stage_unwritable_destination)
 }
 END_TEST
 
+/* hoist_stage_fetch_all: item i is http:// on the peer when url_i is NULL. */
+static long long all_last[3];
+static void all_progress(void *ctx, size_t index, long long now, long long total)
+{
+	(void)ctx;
+	(void)total;
+	if (index < 3)
+		all_last[index] = now;
+}
+
+static bool never(void *ctx)
+{
+	(void)ctx;
+	return false;
+}
+
+static bool always(void *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+static enum hoist_status fetch_all(const char *sha0, const char *sha1, hoist_stage_cancel_fn c,
+				   struct hoist_stage_result res[3], struct hoist_error *err)
+{
+	static char url[64], src[128], dest[3][128];
+	struct hoist_stage_item it[3] = { { url, sha0, BODY_LEN, dest[0] },
+					  { url, sha1, BODY_LEN, dest[1] },
+					  { src, body_sha, BODY_LEN, dest[2] } };
+	int fd;
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/pkg", port);
+	snprintf(src, sizeof src, "%s/source.bin", dir);
+	for (int i = 0; i < 3; i++)
+		snprintf(dest[i], sizeof dest[i], "%s/pkg%d", dir, i);
+	fd = open(src, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_eq(write(fd, body, BODY_LEN), BODY_LEN);
+	close(fd);
+	memset(all_last, 0, sizeof all_last);
+	return hoist_stage_fetch_all(NULL, it, 3, 2, all_progress, c, NULL, res, err);
+}
+
+START_TEST(test_stage_fetch_all_keeps_every_package_verified)
+{
+	struct hoist_stage_result res[3];
+	serve(false, 2);
+	ck_assert_int_eq(fetch_all(body_sha, body_sha, never, res, NULL), HOIST_OK);
+	for (int i = 0; i < 3; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "pkg%d", i);
+		ck_assert(exists(name));
+		ck_assert_str_eq(res[i].sha256, body_sha);
+		ck_assert_int_eq(all_last[i], BODY_LEN);
+	}
+	ck_assert(!exists("pkg0.part") && !exists("pkg1.part"));
+}
+END_TEST
+
+START_TEST(test_stage_fetch_all_first_failure_in_order)
+{
+	struct hoist_stage_result res[3];
+	struct hoist_error err;
+	char wrong[65];
+	memset(wrong, 'b', 64);
+	wrong[64] = '\0';
+	hoist_error_init(&err);
+	serve(false, 2);
+	ck_assert_int_eq(fetch_all(body_sha, wrong, never, res, &err), HOIST_CHECKSUM);
+	ck_assert(strstr(hoist_error_message(&err), wrong) != NULL);
+	/* The one that failed is gone; the ones that verified are kept for the next try. */
+	ck_assert(!exists("pkg1") && !exists("pkg1.part"));
+	ck_assert(exists("pkg0") && exists("pkg2"));
+	hoist_error_done(&err);
+}
+END_TEST
+
+START_TEST(test_stage_fetch_all_cancelled_starts_nothing)
+{
+	struct hoist_stage_result res[3];
+	struct hoist_error err;
+	hoist_error_init(&err);
+	port = 1; /* nothing listens: a request would fail with another status */
+	ck_assert_int_eq(fetch_all(body_sha, body_sha, always, res, &err), HOIST_CANCELLED);
+	ck_assert(!exists("pkg0") && !exists("pkg1") && !exists("pkg2"));
+	hoist_error_done(&err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stage");
@@ -242,9 +329,12 @@ int main(void)
 	tcase_add_test(core, test_stage_server_ignoring_range_restarts);
 	tcase_add_test(core, test_stage_cache_hit_needs_no_server);
 	tcase_add_test(core, test_stage_local_copy);
+	tcase_add_test(core, test_stage_fetch_all_keeps_every_package_verified);
 	tcase_add_test(errors, test_stage_checksum_mismatch_keeps_nothing);
 	tcase_add_test(errors, test_stage_unreachable_keeps_partial);
 	tcase_add_test(errors, test_stage_unwritable_destination);
+	tcase_add_test(errors, test_stage_fetch_all_first_failure_in_order);
+	tcase_add_test(errors, test_stage_fetch_all_cancelled_starts_nothing);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
 	sr = srunner_create(s);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "transport.h"
 
@@ -230,6 +231,54 @@ START_TEST(test_transport_unreachable_port_is_clear)
 }
 END_TEST
 
+/* Over SSH the remote shell names its pid first: a fake ssh runs the remote command here. */
+START_TEST(test_transport_records_remote_pid)
+{
+	char dir[] = "/tmp/check_transport.XXXXXX", fake[128], rec[160];
+	const char *cmd[] = { "sh", "-c", "echo $$", NULL };
+	struct hoist_transport *t;
+	struct hoist_exec_options o;
+	struct hoist_exec_result r;
+	long ended;
+	FILE *f;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fake, sizeof fake, "%s/ssh", dir);
+	f = fopen(fake, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\nfor last; do :; done\nexec sh -c \"$last\"\n", f);
+	fclose(f);
+	chmod(fake, 0700);
+	snprintf(rec, sizeof rec, "%s/actions", dir);
+	ck_assert_int_eq(hoist_transport_new("n", "ssh://u@h", NULL, &t, NULL), HOIST_OK);
+	hoist_transport_set_ssh_program(t, fake);
+	hoist_transport_set_record_dir(t, rec);
+	hoist_exec_options_init(&o);
+	o.timeout_ms = 10000;
+	hoist_exec_result_init(&r);
+	ck_assert_int_eq(hoist_transport_run(t, cmd, &o, &r, NULL), HOIST_OK);
+	/* exec keeps the pid: the command's own $$ is the pid the shell named. */
+	ck_assert_int_gt(r.remote_pid, 1);
+	ck_assert_int_eq(r.remote_pid, atol(hoist_buf_cstr(&r.out)));
+	ck_assert_str_eq(hoist_buf_cstr(&r.err), "");
+	ended = r.remote_pid;
+	hoist_exec_result_done(&r);
+	{
+		/* Whether a process runs "on the node": this one does, the ended shell does not. */
+		bool running = false;
+		ck_assert_int_eq(hoist_transport_remote_running(t, (long)getpid(), &running, NULL),
+				 HOIST_OK);
+		ck_assert(running);
+		ck_assert_int_eq(hoist_transport_remote_running(t, ended, &running, NULL),
+				 HOIST_OK);
+		ck_assert(!running);
+	}
+	hoist_transport_free(t);
+	unlink(fake);
+	rmdir(rec);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("transport");
@@ -241,6 +290,7 @@ int main(void)
 	tcase_add_test(core, test_transport_ssh_argv);
 	tcase_add_test(core, test_transport_long_control_dir_falls_back);
 	tcase_add_test(core, test_transport_local_runs_argv);
+	tcase_add_test(core, test_transport_records_remote_pid);
 	tcase_add_test(errors, test_transport_parse_rejects);
 	tcase_add_test(errors, test_transport_new_names_node);
 	tcase_add_test(errors, test_transport_refuses_control_chars);

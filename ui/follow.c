@@ -5,7 +5,6 @@
 #include <time.h>
 #include "i18n.h"
 #include "bundle.h"
-#include "checklist.h"
 #include "run.h"
 #include "ui.h"
 #include "xalloc.h"

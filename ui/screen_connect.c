@@ -35,13 +35,11 @@ static void find_run(struct ui_state *s)
 	hoist_run_summary_done(&sum);
 }
 
+/* The whole frame first (what the configuration says, the keys), then the server's answer. */
 static void say_connecting(struct ui_state *s)
 {
-	erase();
-	ui_draw_frame(s, _(ui_screen_connect.name));
-	ui_putf(3, 2, COLS - 4, _("Connecting to %s ..."),
-		s->cfg.server_url ? s->cfg.server_url : "");
-	refresh();
+	s->connecting = true;
+	ui_draw_now(s);
 }
 
 static void connect_now(struct ui_state *s)
@@ -178,6 +176,11 @@ static void draw(struct ui_state *s)
 		ui_put(y++, 17, COLS - 19, s->cfg.loaded_from);
 	}
 	y++;
+	if (s->connecting) {
+		ui_putf(y, 2, COLS - 4, _("Connecting to %s ..."),
+			s->cfg.server_url ? s->cfg.server_url : "");
+		return;
+	}
 	if (!s->connected) {
 		attron(ui_attr(s, UI_C_BAD));
 		ui_put(y++, 2, COLS - 4, _("Not connected."));

@@ -12,6 +12,7 @@
 #include "notes.h"
 #include "plan.h"
 #include "policy.h"
+#include "run.h"
 #include "status.h"
 #include "topology.h"
 
@@ -124,6 +125,7 @@ struct ui_state {
 
 	/* The journey's data, filled by the screens through the engine. */
 	struct hoist_config cfg;      /* owned */
+	bool connecting;              /* the server is being read: nothing of it to show yet */
 	bool connected;
 	struct hoist_topology topo;   /* owned; valid when connected */
 	struct hoist_error conn_err;  /* owned: why the last connect failed */
@@ -212,6 +214,8 @@ bool ui_watch_add(struct ui_state *s, int fd, int (*ready)(struct ui_state *s, i
 void ui_watch_remove(struct ui_state *s, int fd);
 /* Connects (again) with the configuration: fills topo or conn_err. */
 void ui_connect(struct ui_state *s);
+/* Draws the whole screen now (the frame, the screen, the footer). */
+void ui_draw_now(struct ui_state *s);
 /* The last line a screen may use above the message and footer lines. */
 int ui_body_bottom(void);
 

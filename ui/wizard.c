@@ -69,6 +69,7 @@ void ui_connect(struct ui_state *s)
 	hoist_topology_done(&s->topo);
 	hoist_error_clear(&s->conn_err);
 	s->connected = hoist_topology_read(&s->cfg, &s->topo, &s->conn_err) == HOIST_OK;
+	s->connecting = false;
 }
 
 static const struct ui_screen *screen(struct ui_state *s)
@@ -97,6 +98,11 @@ static void draw_too_small(struct ui_state *s)
 }
 
 static void draw(struct ui_state *s)
+{
+	ui_draw_now(s);
+}
+
+void ui_draw_now(struct ui_state *s)
 {
 	erase();
 	s->too_small = COLS < MIN_COLS || LINES < MIN_LINES;

@@ -131,10 +131,11 @@ int cli_run_exit_code(const struct hoist_run_summary *s);
 int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
 	       bool (*running)(void *), void *ctx);
 /*
- * Runs the engine (kind 0 upgrade of plan, 1 resume of resume_id, 2 backup) in the
- * foreground, following its journal, or detached; returns the exit code.
+ * Runs the engine (an upgrade, rollback or downgrade of plan, a resume of resume_id, a
+ * backup) in a session of its own, and, unless detach, follows its journal to its end:
+ * Ctrl-C asks it to stop at the next safe point. Returns the exit code of its outcome.
  */
-int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const char *resume_id,
-		bool dry_run, bool detach, bool json);
+int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_plan *plan,
+		const char *resume_id, bool dry_run, bool detach, bool json);
 
 #endif

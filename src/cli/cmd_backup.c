@@ -35,5 +35,5 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("backup", _("unexpected argument '%s'"), argv[optind]);
-	return cli_run_job(cli, 2, NULL, NULL, false, false, json);
+	return cli_run_job(cli, HOIST_JOB_BACKUP, NULL, NULL, false, false, json);
 }

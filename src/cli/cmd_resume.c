@@ -84,8 +84,11 @@ int cmd_resume(struct cli *cli, int argc, char **argv)
 		}
 		hoist_run_summary_done(&s);
 		free(id);
-		if (ended)
+		if (ended) {
+			/* Its engine may have been killed after the end, before it let go of the lock. */
+			hoist_run_release_ended_lock(&cli->conf);
 			return 0;
+		}
 	}
-	return cli_run_job(cli, 1, NULL, run, false, detach, json);
+	return cli_run_job(cli, HOIST_JOB_RESUME, NULL, run, false, detach, json);
 }

@@ -105,7 +105,7 @@ int cli_guide_carry_out(struct cli *cli, const char *command, const struct hoist
 	}
 	rb = hoist_guide_to_plan(g, run);
 	/* A rollback is a run: the same engine, journal, lock and following as an upgrade. */
-	rc = cli_run_job(cli, 0, rb, NULL, false, false, false);
+	rc = cli_run_job(cli, HOIST_JOB_UPGRADE, rb, NULL, false, false, false);
 	if (rc == 0)
 		printf(_("Done: every node runs %s again.\n"), g->from.text);
 	hoist_plan_free(rb);

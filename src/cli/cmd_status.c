@@ -156,20 +156,10 @@ int cli_run_exit_code(const struct hoist_run_summary *s)
 	}
 }
 
-/* Whether the run's process still holds the server's lock. */
+/* Whether the run's engine holds the server's lock and is alive. */
 static bool run_alive(struct cli *cli, const char *run_id)
 {
-	struct hoist_lock_info info;
-	char *state = hoist_config_state_dir(&cli->conf);
-	bool alive = false;
-	hoist_lock_info_init(&info);
-	if (cli->conf.server_url &&
-	    hoist_lock_read(state, cli->conf.server_url, &info, NULL) == HOIST_OK)
-		alive = info.run_id && !strcmp(info.run_id, run_id) &&
-			hoist_lock_judge(&info, 0, (long long)time(NULL)) == HOIST_LOCK_LIVE;
-	hoist_lock_info_done(&info);
-	free(state);
-	return alive;
+	return hoist_run_alive(&cli->conf, run_id);
 }
 
 int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
@@ -220,7 +210,7 @@ out:
 	return rc;
 }
 
-static void print_summary(const struct hoist_run_summary *s, bool alive)
+static void print_summary(const struct hoist_run_summary *s, bool alive, const char *orphans)
 {
 	char t[16];
 	int sw = 9; /* the state column: as wide as its longest word in this language */
@@ -230,7 +220,10 @@ static void print_summary(const struct hoist_run_summary *s, bool alive)
 	printf(_("Run %s: %s to %s (%s, %s)\n"), s->run_id ? s->run_id : "",
 	       s->from_version ? s->from_version : "", s->to_version ? s->to_version : "",
 	       kind_text(s->kind), s->strategy ? s->strategy : "");
-	if (s->state == HOIST_RUN_RUNNING && !alive)
+	if (s->state == HOIST_RUN_RUNNING && !alive && orphans)
+		printf(_("State: interrupted, but an action its engine started still runs: %s; "
+			 "'hoist resume' waits for it, then continues the run\n"), orphans);
+	else if (s->state == HOIST_RUN_RUNNING && !alive)
 		printf(_("State: interrupted; 'hoist resume' continues it\n"));
 	else
 		printf(_("State: %s\n"), state_text(s->state));
@@ -334,8 +327,11 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		hoist_run_summary_init(&s);
 		if (hoist_journal_fold(path, &s, &err) != HOIST_OK)
 			rc = cli_fail(&err);
-		else
-			print_summary(&s, run_alive(cli, id));
+		else {
+			char *orphans = hoist_run_orphans_text(&cli->conf, id);
+			print_summary(&s, run_alive(cli, id), orphans);
+			free(orphans);
+		}
 		hoist_run_summary_done(&s);
 		free(path);
 	}

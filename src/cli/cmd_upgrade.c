@@ -1,7 +1,6 @@
 /* cmd_upgrade.c: hoist upgrade, a plan run in the foreground (followed) or detached. */
 #include "config.h"
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,149 +8,105 @@
 #include <unistd.h>
 #include "cli.h"
 #include "cli_guide.h"
-#include "cli_guide.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"
 
-static volatile sig_atomic_t cancel_flag;
+static volatile sig_atomic_t stop_asked;
 
-static void on_signal(int sig)
+static void on_stop(int sig)
 {
 	(void)sig;
-	cancel_flag = 1;
+	stop_asked = 1;
 }
 
-/* SIGINT and SIGTERM cancel at the next safe point; a second one does not kill either. */
+/*
+ * The engine runs in a session of its own; this command only follows it. SIGINT and
+ * SIGTERM ask it to stop at the next safe point (a second one changes nothing); a closed
+ * standard output is a lost face, never a reason to stop: SIGPIPE is ignored and the run
+ * is followed to its end, for its exit code. SIGHUP ends only this command.
+ */
 static void catch_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
+	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
-
-enum job_kind { JOB_UPGRADE, JOB_RESUME, JOB_BACKUP };
 
 struct job {
-	struct cli *cli;
-	enum job_kind kind;
-	const struct hoist_plan *plan;
-	const char *resume_id;
-	struct hoist_run_options o;
-	enum hoist_status st;
-	struct hoist_error err;
-	char *run_id;          /* owned */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool started, finished;
-	char *started_id;      /* owned */
+	struct hoist_run_handle *h;
+	bool stop_sent;
 };
 
-static void on_started(void *ctx, const char *run_id)
-{
-	struct job *j = ctx;
-	pthread_mutex_lock(&j->mu);
-	j->started = true;
-	j->started_id = hoist_xstrdup(run_id);
-	pthread_cond_broadcast(&j->cv);
-	pthread_mutex_unlock(&j->mu);
-}
-
-static enum hoist_status job_run(struct job *j)
-{
-	switch (j->kind) {
-	case JOB_RESUME:
-		return hoist_run_resume(&j->cli->conf, j->resume_id, &j->o, &j->run_id, &j->err);
-	case JOB_BACKUP:
-		return hoist_run_backup(&j->cli->conf, &j->o, &j->run_id, &j->err);
-	default:
-		return hoist_run_execute(&j->cli->conf, j->plan, &j->o, &j->run_id, &j->err);
-	}
-}
-
-static void *engine_thread(void *arg)
-{
-	struct job *j = arg;
-	enum hoist_status st = job_run(j);
-	pthread_mutex_lock(&j->mu);
-	j->st = st;
-	j->finished = true;
-	pthread_cond_broadcast(&j->cv);
-	pthread_mutex_unlock(&j->mu);
-	return NULL;
-}
-
+/* The follower's question "is the writer still there?": also where a stop is passed on. */
 static bool job_running(void *ctx)
 {
 	struct job *j = ctx;
-	bool running;
-	pthread_mutex_lock(&j->mu);
-	running = !j->finished;
-	pthread_mutex_unlock(&j->mu);
-	return running;
+	if (stop_asked && !j->stop_sent) {
+		struct hoist_error err;
+		j->stop_sent = true;
+		hoist_error_init(&err);
+		if (hoist_run_handle_stop(j->h, &err) != HOIST_OK)
+			fprintf(stderr, _("hoist: %s\n"), hoist_error_message(&err));
+		else
+			fprintf(stderr, _("hoist: asked run %s to stop at the next safe point; it "
+					  "undoes what it changed where it can (this command ends "
+					  "with the run)\n"),
+				hoist_run_handle_id(j->h));
+		hoist_error_done(&err);
+	}
+	return hoist_run_handle_running(j->h, 0);
 }
 
-int cli_run_job(struct cli *cli, int kind, const struct hoist_plan *plan, const char *resume_id,
-		bool dry_run, bool detach, bool json)
+int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_plan *plan,
+		const char *resume_id, bool dry_run, bool detach, bool json)
 {
+	struct hoist_run_options o = { 0 };
+	struct hoist_error err;
 	struct job j;
-	pthread_t th;
+	enum hoist_status st;
 	int rc;
 	memset(&j, 0, sizeof j);
-	j.cli = cli;
-	j.kind = (enum job_kind)kind;
-	j.plan = plan;
-	j.resume_id = resume_id;
-	j.o.dry_run = dry_run;
-	j.o.detach = detach;
-	j.o.retarget = cli->retarget;
-	j.o.cancel = &cancel_flag;
-	hoist_error_init(&j.err);
-	if (detach) {
-		j.st = job_run(&j);
-		if (j.st != HOIST_OK) {
-			rc = cli_fail(&j.err);
-		} else {
-			if (json)
-				printf("{\"run_id\": \"%s\"}\n", j.run_id);
-			else
-				printf(_("The run %s goes on in the background.\nFollow it with: hoist "
-					 "status --follow\n"),
-				       j.run_id);
-			rc = 0;
-		}
-		hoist_error_done(&j.err);
-		free(j.run_id);
+	hoist_error_init(&err);
+	if (!detach)
+		catch_signals();
+	o.dry_run = dry_run;
+	o.retarget = cli->retarget;
+	st = hoist_run_spawn(&cli->conf, kind, plan, resume_id, &o, &j.h, &err);
+	if (st != HOIST_OK) {
+		rc = cli_fail(&err);
+		hoist_error_done(&err);
 		return rc;
 	}
-	catch_signals();
-	pthread_mutex_init(&j.mu, NULL);
-	pthread_cond_init(&j.cv, NULL);
-	j.o.started = on_started;
-	j.o.ctx = &j;
-	pthread_create(&th, NULL, engine_thread, &j);
-	pthread_mutex_lock(&j.mu);
-	while (!j.started && !j.finished)
-		pthread_cond_wait(&j.cv, &j.mu);
-	pthread_mutex_unlock(&j.mu);
-	if (j.started)
-		cli_follow(cli, j.started_id, json, true, job_running, &j);
-	pthread_join(th, NULL);
-	if (j.st == HOIST_OK) {
+	if (detach) {
+		if (json)
+			printf("{\"run_id\": \"%s\"}\n", hoist_run_handle_id(j.h));
+		else
+			printf(_("The run %s goes on in the background.\nFollow it with: hoist "
+				 "status --follow\n"),
+			       hoist_run_handle_id(j.h));
+		hoist_run_handle_free(j.h);
+		hoist_error_done(&err);
+		return 0;
+	}
+	/* The one follower of `hoist status --follow`, until the engine has ended. */
+	cli_follow(cli, hoist_run_handle_id(j.h), json, true, job_running, &j);
+	st = hoist_run_handle_result(j.h, &err);
+	if (st == HOIST_OK) {
 		rc = 0;
 	} else {
-		rc = cli_fail(&j.err);
-		if (j.run_id && !dry_run)
-			cli_guide_after_failure(cli, j.run_id, j.st == HOIST_FAILED_PNR, json);
+		rc = cli_fail(&err);
+		/* A killed engine's run is interrupted: resume, not the guide, comes next. */
+		if (!dry_run && !hoist_run_handle_interrupted(j.h))
+			cli_guide_after_failure(cli, hoist_run_handle_id(j.h),
+						st == HOIST_FAILED_PNR, json);
 	}
-	pthread_mutex_destroy(&j.mu);
-	pthread_cond_destroy(&j.cv);
-	hoist_error_done(&j.err);
-	free(j.run_id);
-	free(j.started_id);
+	hoist_run_handle_free(j.h);
+	hoist_error_done(&err);
 	return rc;
 }
 
@@ -266,7 +221,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		free(q);
 	}
 	if (rc == 0)
-		rc = cli_run_job(cli, 0, plan, NULL, dry_run, detach, pl.json);
+		rc = cli_run_job(cli, HOIST_JOB_UPGRADE, plan, NULL, dry_run, detach, pl.json);
 	hoist_plan_free(plan);
 	return rc;
 }

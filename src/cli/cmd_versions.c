@@ -61,6 +61,12 @@ static void print_table(const struct hoist_selection *s)
 	}
 }
 
+static enum hoist_status put_out(void *ctx, const char *data, size_t n)
+{
+	(void)ctx;
+	return fwrite(data, 1, n, stdout) == n ? HOIST_OK : HOIST_IO;
+}
+
 int cmd_versions(struct cli *cli, int argc, char **argv)
 {
 	struct cli_select sel = { NULL, false };
@@ -72,9 +78,8 @@ int cmd_versions(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_select(cli, "versions", &sel, &feed, &s)) != 0)
 		return rc;
 	if (sel.json) {
-		char *json = hoist_report_selection_json(&s);
-		puts(json);
-		free(json);
+		hoist_report_selection_json_write(&s, put_out, NULL);
+		putchar('\n');
 	} else {
 		printf(_("Current version: %s\n"), s.current.text);
 		printf(_("Feed: %s\n"), cli->conf.feed);

@@ -1,16 +1,13 @@
-/* checklist.c: the backup checklist's items and evidence, and detached runs for the faces. */
+/* checklist.c: the backup checklist's items and evidence. */
 #include "config.h"
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include "checklist.h"
 #include "i18n.h"
-#include "lock.h"
-#include "run.h"
+#include "journal.h"
 #include "rundir.h"
 #include "stage.h"
 #include "xalloc.h"
@@ -202,116 +199,4 @@ void hoist_checklist_record(const struct hoist_checklist *cl, struct hoist_plan 
 	for (size_t i = 0; i < HOIST_CHECKLIST_ITEMS; i++)
 		if (cl->entries[i].done)
 			hoist_plan_add_evidence(plan, &cl->entries[i].evidence);
-}
-
-/* ---- detached runs ---- */
-
-enum job { JOB_EXECUTE, JOB_RESUME, JOB_BACKUP };
-
-static enum hoist_status start(const struct hoist_config *cfg, enum job job,
-			       const struct hoist_plan *plan, const char *id, char **out,
-			       struct hoist_error *err)
-{
-	/* The detached engine sets up its own stop request (SIGTERM); see run_detach. */
-	struct hoist_run_options o = { 0 };
-	enum hoist_status st;
-	o.detach = true;
-	if (job == JOB_RESUME)
-		st = hoist_run_resume(cfg, id, &o, out, err);
-	else if (job == JOB_BACKUP)
-		st = hoist_run_backup(cfg, &o, out, err);
-	else
-		st = hoist_run_execute(cfg, plan, &o, out, err);
-	return st;
-}
-
-enum hoist_status hoist_run_start_detached(const struct hoist_config *cfg,
-					   const struct hoist_plan *plan, char **run_id,
-					   struct hoist_error *err)
-{
-	return start(cfg, plan ? JOB_EXECUTE : JOB_BACKUP, plan, NULL, run_id, err);
-}
-
-enum hoist_status hoist_run_resume_detached(const struct hoist_config *cfg, const char *run_id,
-					    char **resumed_id, struct hoist_error *err)
-{
-	return start(cfg, JOB_RESUME, NULL, run_id, resumed_id, err);
-}
-
-/* The lock of the configured server, if run_id holds it. */
-static bool holder(const struct hoist_config *cfg, const char *run_id, struct hoist_lock_info *info)
-{
-	char *state = hoist_config_state_dir(cfg);
-	bool ours = cfg->server_url &&
-		    hoist_lock_read(state, cfg->server_url, info, NULL) == HOIST_OK &&
-		    info->run_id && run_id && !strcmp(info->run_id, run_id);
-	free(state);
-	return ours;
-}
-
-bool hoist_run_alive(const struct hoist_config *cfg, const char *run_id)
-{
-	struct hoist_lock_info info;
-	bool alive;
-	hoist_lock_info_init(&info);
-	alive = holder(cfg, run_id, &info) &&
-		hoist_lock_judge(&info, 0, (long long)time(NULL)) == HOIST_LOCK_LIVE;
-	hoist_lock_info_done(&info);
-	return alive;
-}
-
-enum hoist_status hoist_run_request_stop(const struct hoist_config *cfg, const char *run_id,
-					 struct hoist_error *err)
-{
-	struct hoist_lock_info info;
-	enum hoist_status st = HOIST_OK;
-	char host[256];
-	hoist_lock_info_init(&info);
-	if (gethostname(host, sizeof host) != 0)
-		strcpy(host, "localhost");
-	host[sizeof host - 1] = '\0';
-	if (!holder(cfg, run_id, &info))
-		st = hoist_error_set(err, HOIST_NOTFOUND, _("the run %s is not running"), run_id);
-	else if (!info.host || strcmp(info.host, host) || info.pid <= 0)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the run %s runs on %s, not here: stop it there"), run_id,
-				     info.host ? info.host : "?");
-	else if (kill((pid_t)info.pid, SIGTERM) != 0)
-		st = hoist_error_set(err, errno == EPERM ? HOIST_PERMISSION : HOIST_NOTFOUND,
-				     _("cannot ask the run %s (process %ld) to stop: %s"), run_id,
-				     info.pid, strerror(errno));
-	hoist_lock_info_done(&info);
-	return st;
-}
-
-enum hoist_status hoist_run_find_current(const struct hoist_config *cfg, char **run_id,
-					 enum hoist_run_liveness *live,
-					 struct hoist_run_summary *sum, struct hoist_error *err)
-{
-	char *state = hoist_config_state_dir(cfg);
-	char *journal;
-	enum hoist_status st;
-	*run_id = NULL;
-	*live = HOIST_RUN_LIVE_NONE;
-	st = hoist_rundir_latest(state, run_id, NULL);
-	free(state);
-	if (st != HOIST_OK)
-		return HOIST_OK;
-	journal = hoist_run_journal_path(cfg, *run_id);
-	st = hoist_journal_fold(journal, sum, err);
-	free(journal);
-	if (st != HOIST_OK) {
-		free(*run_id);
-		*run_id = NULL;
-		return st;
-	}
-	/* A run that never wrote run-start changed nothing: history, like an ended one. */
-	if (sum->state == HOIST_RUN_RUNNING)
-		*live = hoist_run_alive(cfg, *run_id) ? HOIST_RUN_LIVE_RUNNING
-						       : HOIST_RUN_LIVE_INTERRUPTED;
-	else if (sum->state == HOIST_RUN_INTERRUPTED) /* it stopped where it stood: resumable */
-		*live = HOIST_RUN_LIVE_INTERRUPTED;
-	else
-		*live = HOIST_RUN_LIVE_ENDED;
-	return HOIST_OK;
 }

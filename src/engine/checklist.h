@@ -1,8 +1,7 @@
 /*
  * checklist.h: the backup checklist before an upgrade (DESIGN §1 step 4): which items
  * there are, which are required, the evidence of each (taken by the engine or confirmed
- * by the operator and verified here), recorded in the plan; and how a face starts,
- * follows, stops and finds a detached run.
+ * by the operator and verified here), recorded in the plan. (Detached runs: run.h.)
  */
 #ifndef HOIST_CHECKLIST_H
 #define HOIST_CHECKLIST_H
@@ -10,7 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "conf.h"
-#include "journal.h"
 #include "plan.h"
 #include "status.h"
 
@@ -76,43 +74,5 @@ enum hoist_status hoist_checklist_from_run(struct hoist_checklist *cl,
 int hoist_checklist_missing(const struct hoist_checklist *cl);
 /* Records every done item's evidence in plan (confirmations without a path). */
 void hoist_checklist_record(const struct hoist_checklist *cl, struct hoist_plan *plan);
-
-/* ---- a detached run, for a face that follows its journal ---- */
-
-/*
- * Starts plan (or, with plan NULL, the checklist's backup run) detached, in a session
- * of its own, so that it outlives the face; SIGTERM to it (hoist_run_request_stop)
- * stops it at the next safe point. Returns once run-start is in the journal.
- */
-enum hoist_status hoist_run_start_detached(const struct hoist_config *cfg,
-					   const struct hoist_plan *plan, char **run_id,
-					   struct hoist_error *err);
-/* Resumes an interrupted run detached, the same way. */
-enum hoist_status hoist_run_resume_detached(const struct hoist_config *cfg, const char *run_id,
-					    char **resumed_id, struct hoist_error *err);
-/*
- * Asks the run holding the server's lock, if it is run_id and runs on this host, to stop
- * at the next safe point. HOIST_NOTFOUND when that run holds no lock (it has ended).
- */
-enum hoist_status hoist_run_request_stop(const struct hoist_config *cfg, const char *run_id,
-					 struct hoist_error *err);
-
-enum hoist_run_liveness {
-	HOIST_RUN_LIVE_NONE,        /* no run in the state folder */
-	HOIST_RUN_LIVE_RUNNING,     /* started, not ended, its engine alive */
-	HOIST_RUN_LIVE_INTERRUPTED, /* started, not ended, its engine gone */
-	HOIST_RUN_LIVE_ENDED        /* history */
-};
-
-/*
- * The newest run of the state folder and whether it is running, interrupted or ended;
- * *run_id (owned) is NULL with HOIST_RUN_LIVE_NONE. sum (initialised by the caller)
- * receives its journal's summary.
- */
-enum hoist_status hoist_run_find_current(const struct hoist_config *cfg, char **run_id,
-					 enum hoist_run_liveness *live,
-					 struct hoist_run_summary *sum, struct hoist_error *err);
-/* Whether run_id's engine still holds the server's lock and is alive. */
-bool hoist_run_alive(const struct hoist_config *cfg, const char *run_id);
 
 #endif

@@ -1,10 +1,13 @@
-/* exec.c: posix_spawn with pipes, poll, a deadline and a process group to kill. */
+/* exec.c: posix_spawn with pipes, poll, a deadline, a process group to kill, and its record. */
 #include "config.h"
+#include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -13,7 +16,20 @@
 #include <unistd.h>
 #include "exec.h"
 #include "i18n.h"
+#include "rundir.h"
 #include "xalloc.h"
+
+/*
+ * A recorded command starts behind a gate: a shell that becomes the command only once
+ * the engine has written its record and said "go" on GATE_FD. An engine killed in
+ * between closes the gate unopened, and the command never runs: no action runs
+ * unrecorded.
+ */
+#define GATE_FD 3
+#define GATE_SCRIPT "IFS= read -r go <&3 && [ \"$go\" = go ] && exec 3<&- \"$@\"; exit 126"
+
+/* What a remote shell writes first on stderr (hoist_transport_run): its own pid. */
+#define REMOTE_PID_TAG "hoist-remote-pid:"
 
 extern char **environ;
 
@@ -35,7 +51,12 @@ struct run {
 	struct hoist_exec_result *r;
 	const char *node, *action;
 	size_t line_max;
+	char *record;          /* owned: the record's file, NULL: none */
+	long long started_ms;  /* since the epoch, for the record */
+	bool remote_seen;      /* the remote pid line has come (or cannot come any more) */
 };
+
+static void record_write(struct run *run);
 
 void hoist_exec_options_init(struct hoist_exec_options *o)
 {
@@ -127,6 +148,39 @@ static void keep(struct hoist_buf *b, size_t cap, bool *truncated, const char *d
 		hoist_buf_append(b, data, n);
 }
 
+/* The remote shell's "hoist-remote-pid:N": recorded, and taken out of the output. */
+static bool remote_pid_line(struct run *run, const char *line, size_t len)
+{
+	const size_t tag = strlen(REMOTE_PID_TAG);
+	long pid = 0;
+	struct hoist_buf *e = &run->r->err;
+	if (len <= tag || len > tag + 10 || strncmp(line, REMOTE_PID_TAG, tag))
+		return false;
+	for (size_t i = tag; i < len; i++) {
+		if (line[i] < '0' || line[i] > '9')
+			return false;
+		pid = pid * 10 + (line[i] - '0');
+	}
+	run->remote_seen = true;
+	run->r->remote_pid = pid;
+	/* ssh may have written warnings before it: the line is wherever it is in the buffer. */
+	if (e->data) {
+		char *at = memmem(e->data, e->len, line, len);
+		if (at) {
+			size_t cut = len + (at + len < e->data + e->len && at[len] == '\r') +
+				     (at + len < e->data + e->len);
+			size_t off = (size_t)(at - e->data);
+			if (off + cut > e->len)
+				cut = e->len - off;
+			memmove(at, at + cut, e->len - off - cut);
+			e->len -= cut;
+			e->data[e->len] = '\0';
+		}
+	}
+	record_write(run);
+	return true;
+}
+
 static void deliver(struct run *run, struct line_state *ls, bool truncated)
 {
 	struct hoist_exec_line line;
@@ -134,6 +188,11 @@ static void deliver(struct run *run, struct line_state *ls, bool truncated)
 	if (len && ls->buf[len - 1] == '\r')
 		len--;
 	ls->buf[len] = '\0';
+	if (ls->stream == HOIST_EXEC_STDERR && run->o->remote_pid_line && !run->remote_seen &&
+	    remote_pid_line(run, ls->buf, len)) {
+		ls->len = 0;
+		return;
+	}
 	if (ls->stream == HOIST_EXEC_STDERR) {
 		const char *p = ls->buf;
 		while (*p == ' ' || *p == '\t')
@@ -269,7 +328,7 @@ static bool runnable(const char *prog)
 }
 
 static enum hoist_status spawn(const char *const *argv, const struct hoist_exec_options *o,
-			       int out_w, int err_w, pid_t *pid)
+			       int out_w, int err_w, int gate_r, pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -282,6 +341,8 @@ static enum hoist_status spawn(const char *const *argv, const struct hoist_exec_
 					 O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out_w, 1);
 	posix_spawn_file_actions_adddup2(&fa, err_w, 2);
+	if (gate_r >= 0)
+		posix_spawn_file_actions_adddup2(&fa, gate_r, GATE_FD);
 	if (o->cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
 	posix_spawnattr_init(&attr);
@@ -343,7 +404,7 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 	struct hoist_exec_result local;
 	struct line_state ls[2];
 	struct run run;
-	int out_p[2], err_p[2], status = 0, pidfd;
+	int out_p[2], err_p[2], gate[2] = { -1, -1 }, status = 0, pidfd;
 	long start, deadline, exited_at = 0;
 	bool reaped = false;
 	pid_t pid;
@@ -362,6 +423,9 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 	run.node = opts->node ? opts->node : "localhost";
 	run.action = opts->action ? opts->action : (argv && argv[0] ? argv[0] : "?");
 	run.line_max = opts->line_max ? opts->line_max : 4096;
+	run.record = NULL;
+	run.started_ms = 0;
+	run.remote_seen = false;
 	if (!argv || !argv[0] || !argv[0][0]) {
 		st = hoist_error_set(err, HOIST_USAGE, _("on node %s, `%s` has no command to run"),
 				     run.node, run.action);
@@ -372,14 +436,42 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		goto out_result;
 	}
 	start = now_ms();
+	if (opts->record_dir && pipe2(gate, O_CLOEXEC) < 0) {
+		close(out_p[0]);
+		close(out_p[1]);
+		close(err_p[0]);
+		close(err_p[1]);
+		st = hoist_error_set(err, HOIST_IO, _("cannot create a pipe: %s"), strerror(errno));
+		goto out_result;
+	}
 	if (runnable(argv[0])) {
-		st = spawn(argv, opts, out_p[1], err_p[1], &pid);
+		const char *const *spawned = argv;
+		char **gated = NULL;
+		if (gate[0] >= 0) {
+			size_t n = 0;
+			while (argv[n])
+				n++;
+			gated = hoist_xcalloc(n + 5, sizeof *gated);
+			gated[0] = (char *)"/bin/sh";
+			gated[1] = (char *)"-c";
+			gated[2] = (char *)GATE_SCRIPT;
+			gated[3] = (char *)"hoist-action";
+			for (size_t i = 0; i < n; i++)
+				gated[4 + i] = (char *)argv[i];
+			spawned = (const char *const *)gated;
+		}
+		st = spawn(spawned, opts, out_p[1], err_p[1], gate[0], &pid);
+		free(gated);
 	} else {
 		errno = ENOENT;
 		st = HOIST_NOTFOUND;
 	}
 	close(out_p[1]);
 	close(err_p[1]);
+	if (gate[0] >= 0)
+		close(gate[0]);
+	if (st != HOIST_OK && gate[1] >= 0)
+		close(gate[1]);
 	if (st != HOIST_OK) {
 		int e = errno;
 		close(out_p[0]);
@@ -395,6 +487,19 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		goto out_result;
 	}
 	pidfd = open_pidfd(pid);
+	result->pid = (long)pid;
+	if (opts->record_dir) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		run.started_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		run.record = hoist_xasprintf("%s/%ld.json", opts->record_dir, (long)pid);
+		record_write(&run);
+		/* Recorded: now it may run. */
+		if (write(gate[1], "go\n", 3) != 3) {
+			/* It cannot start: it ends at once, and is reported as it exits. */
+		}
+		close(gate[1]);
+	}
 	deadline = opts->timeout_ms > 0 ? start + opts->timeout_ms : 0;
 	for (int i = 0; i < 2; i++) {
 		ls[i].stream = i ? HOIST_EXEC_STDERR : HOIST_EXEC_STDOUT;
@@ -465,6 +570,12 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		stop_group(pid, opts->kill_grace_ms > 0 ? opts->kill_grace_ms : 0, &status);
 	if (pidfd >= 0)
 		close(pidfd);
+	if (run.record) {
+		/* Seen to its end: nobody needs to wait for it any more. */
+		unlink(run.record);
+		free(run.record);
+		run.record = NULL;
+	}
 	for (int i = 0; i < 2; i++) {
 		if (ls[i].fd >= 0) {
 			if (ls[i].len && !ls[i].dropping)
@@ -487,4 +598,285 @@ out_result:
 	if (result == &local)
 		hoist_exec_result_done(&local);
 	return st;
+}
+
+/* ---- records ---- */
+
+static char *host_name(void)
+{
+	char h[256];
+	if (gethostname(h, sizeof h) != 0)
+		return hoist_xstrdup("localhost");
+	h[sizeof h - 1] = '\0';
+	return hoist_xstrdup(h);
+}
+
+/* Field 22 of /proc/PID/stat (the start time in clock ticks) and the state; 0: no such process. */
+static unsigned long long proc_start(long pid, char *state, long *pgrp)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+	const char *p;
+	size_t n;
+	FILE *f;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (!(p = strrchr(buf, ')')) || p[1] != ' ')
+		return 0;
+	/* After ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+	 * utime stime cutime cstime priority nice threads itrealvalue starttime */
+	{
+		char st = p[2];
+		long ppid, grp;
+		if (sscanf(p + 4, "%ld %ld %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+			   "%*d %*d %llu", &ppid, &grp, &start) != 3)
+			return 0;
+		if (state)
+			*state = st;
+		if (pgrp)
+			*pgrp = grp;
+	}
+	return start ? start : 1;
+}
+
+static void record_write(struct run *run)
+{
+	cJSON *o;
+	char *text, *host;
+	long pid = run->r->pid;
+	if (!run->record)
+		return;
+	o = cJSON_CreateObject();
+	host = host_name();
+	cJSON_AddNumberToObject(o, "pid", (double)pid);
+	cJSON_AddNumberToObject(o, "start_ticks", (double)proc_start(pid, NULL, NULL));
+	cJSON_AddStringToObject(o, "host", host);
+	cJSON_AddStringToObject(o, "node", run->node);
+	if (run->o->step)
+		cJSON_AddStringToObject(o, "step", run->o->step);
+	cJSON_AddStringToObject(o, "action", run->action);
+	cJSON_AddNumberToObject(o, "started_ms", (double)run->started_ms);
+	cJSON_AddNumberToObject(o, "timeout_ms", (double)(run->o->timeout_ms > 0 ? run->o->timeout_ms : 0));
+	if (run->r->remote_pid > 0)
+		cJSON_AddNumberToObject(o, "remote_pid", (double)run->r->remote_pid);
+	cJSON_AddNumberToObject(o, "engine_pid", (double)getpid());
+	cJSON_AddNumberToObject(o, "engine_start", (double)proc_start((long)getpid(), NULL, NULL));
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	free(host);
+	/*
+	 * Written whole (a temporary file renamed), but not fsynced: a record matters only
+	 * while its process may run, and no process outlives the machine's crash.
+	 */
+	if (text && hoist_rundir_make_dirs(run->o->record_dir, 0700, NULL) == HOIST_OK) {
+		char *tmp = hoist_xasprintf("%s.tmp", run->record);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		size_t len = strlen(text);
+		bool ok = fd >= 0 && write(fd, text, len) == (ssize_t)len;
+		if (fd >= 0 && close(fd) != 0)
+			ok = false;
+		if (!ok || rename(tmp, run->record) != 0)
+			unlink(tmp);
+		free(tmp);
+	}
+	cJSON_free(text);
+}
+
+static char *json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? hoist_xstrdup(v->valuestring) : NULL;
+}
+
+static double json_num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static bool read_record(const char *path, struct hoist_exec_record *rec)
+{
+	struct hoist_buf b;
+	char chunk[1024];
+	ssize_t n;
+	cJSON *o;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	memset(rec, 0, sizeof *rec);
+	if (fd < 0)
+		return false;
+	hoist_buf_init(&b, 64 * 1024);
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		if (hoist_buf_append(&b, chunk, (size_t)n) != HOIST_OK)
+			break;
+	close(fd);
+	o = b.data ? cJSON_Parse(b.data) : NULL;
+	hoist_buf_done(&b);
+	if (!cJSON_IsObject(o) || json_num(o, "pid") < 2) {
+		cJSON_Delete(o);
+		return false;
+	}
+	rec->path = hoist_xstrdup(path);
+	rec->pid = (long)json_num(o, "pid");
+	rec->start_ticks = (unsigned long long)json_num(o, "start_ticks");
+	rec->host = json_str(o, "host");
+	rec->node = json_str(o, "node");
+	rec->step = json_str(o, "step");
+	rec->action = json_str(o, "action");
+	rec->started_ms = (long long)json_num(o, "started_ms");
+	rec->timeout_ms = (long)json_num(o, "timeout_ms");
+	rec->remote_pid = (long)json_num(o, "remote_pid");
+	rec->engine_pid = (long)json_num(o, "engine_pid");
+	rec->engine_start = (unsigned long long)json_num(o, "engine_start");
+	if (!rec->host)
+		rec->host = hoist_xstrdup("?");
+	if (!rec->node)
+		rec->node = hoist_xstrdup("?");
+	if (!rec->action)
+		rec->action = hoist_xstrdup("?");
+	cJSON_Delete(o);
+	return true;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct hoist_exec_record *x = a, *y = b;
+	return (x->started_ms > y->started_ms) - (x->started_ms < y->started_ms);
+}
+
+enum hoist_status hoist_exec_records_read(const char *dir, struct hoist_exec_record **out,
+					  size_t *n, struct hoist_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t alloc = 0;
+	*out = NULL;
+	*n = 0;
+	if (!d) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return HOIST_OK;
+		return hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), dir, strerror(errno));
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char *path;
+		struct hoist_exec_record rec;
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") || e->d_name[0] == '.')
+			continue;
+		path = hoist_xasprintf("%s/%s", dir, e->d_name);
+		if (read_record(path, &rec)) {
+			*out = hoist_xgrow(*out, &alloc, *n + 1, sizeof **out);
+			(*out)[(*n)++] = rec;
+		}
+		free(path);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*out, *n, sizeof **out, by_start);
+	return HOIST_OK;
+}
+
+void hoist_exec_records_free(struct hoist_exec_record *recs, size_t n)
+{
+	for (size_t i = 0; recs && i < n; i++) {
+		free(recs[i].path);
+		free(recs[i].host);
+		free(recs[i].node);
+		free(recs[i].step);
+		free(recs[i].action);
+	}
+	free(recs);
+}
+
+bool hoist_exec_record_here(const struct hoist_exec_record *rec)
+{
+	char *host = host_name();
+	bool here = rec->host && !strcmp(rec->host, host);
+	free(host);
+	return here;
+}
+
+/* A process of group pgid that is not a zombie, other than a new owner of the leader's pid. */
+static bool group_alive(long pgid, unsigned long long leader_start)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	bool alive = false;
+	if (!d) /* no /proc: the kernel's word, zombies included */
+		return kill(-(pid_t)pgid, 0) == 0 || errno == EPERM;
+	while (!alive && (e = readdir(d))) {
+		char state = 0;
+		long pid, grp = 0;
+		unsigned long long start;
+		char *end;
+		pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		start = proc_start(pid, &state, &grp);
+		if (!start || grp != pgid || state == 'Z' || state == 'X')
+			continue;
+		/* The leader's pid reused by another process that made its own group. */
+		if (pid == pgid && leader_start && start != leader_start)
+			continue;
+		/* A member started before the leader cannot be one of its children. */
+		if (leader_start && start < leader_start)
+			continue;
+		alive = true;
+	}
+	closedir(d);
+	return alive;
+}
+
+bool hoist_exec_record_running(const struct hoist_exec_record *rec)
+{
+	if (!hoist_exec_record_here(rec) || rec->pid < 2)
+		return false;
+	return group_alive(rec->pid, rec->start_ticks);
+}
+
+bool hoist_exec_record_orphaned(const struct hoist_exec_record *rec)
+{
+	char state = 0;
+	unsigned long long start;
+	if (!hoist_exec_record_here(rec))
+		return false;
+	if (rec->engine_pid < 2)
+		return true;
+	start = proc_start(rec->engine_pid, &state, NULL);
+	if (!start) /* no /proc entry: ask the kernel */
+		return kill((pid_t)rec->engine_pid, 0) != 0 && errno == ESRCH;
+	return state == 'Z' || state == 'X' || (rec->engine_start && start != rec->engine_start);
+}
+
+void hoist_exec_record_stop(const struct hoist_exec_record *rec, long grace_ms)
+{
+	long until = now_ms() + grace_ms;
+	if (!hoist_exec_record_running(rec))
+		return;
+	kill(-(pid_t)rec->pid, SIGTERM);
+	while (now_ms() < until && hoist_exec_record_running(rec))
+		poll(NULL, 0, 50);
+	if (hoist_exec_record_running(rec))
+		kill(-(pid_t)rec->pid, SIGKILL);
+}
+
+void hoist_exec_record_forget(const struct hoist_exec_record *rec)
+{
+	if (rec->path)
+		unlink(rec->path);
+}
+
+size_t hoist_exec_records_running(const char *dir)
+{
+	struct hoist_exec_record *recs;
+	size_t n, live = 0;
+	if (hoist_exec_records_read(dir, &recs, &n, NULL) != HOIST_OK)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		live += hoist_exec_record_running(&recs[i]);
+	hoist_exec_records_free(recs, n);
+	return live;
 }

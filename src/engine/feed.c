@@ -4,20 +4,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include "feed.h"
 #include "i18n.h"
+#include "jsonread.h"
 #include "xalloc.h"
 
 #define FEED_FORMAT "hoist-feed/1"
 #define COMPARE_URL "https://octopus.com/downloads/compare"
-/* cJSON refuses deeper input; we say so instead of calling it malformed. */
+/* cJSON (and jsonread.c) refuse deeper input; we say so instead of calling it malformed. */
 #define NESTING_LIMIT 1000
 /* Sizes above 2^53 cannot be told apart in a JSON number (a double). */
 #define MAX_EXACT_SIZE 9007199254740992.0
@@ -25,7 +27,7 @@
 void hoist_feed_options_init(struct hoist_feed_options *o)
 {
 	hoist_http_options_init(&o->http);
-	o->max_bytes = 32u << 20;
+	o->max_bytes = 64u << 20;
 	o->max_releases = 100000;
 }
 
@@ -91,25 +93,11 @@ static void members(const cJSON *obj, const char *const *names, const cJSON **ou
 	}
 }
 
-static void release_done(struct hoist_release *r)
-{
-	free(r->date);
-	for (size_t i = 0; i < r->n_notes; i++)
-		free(r->notes[i].text);
-	free(r->notes);
-	for (size_t i = 0; i < r->n_packages; i++) {
-		free(r->packages[i].platform);
-		free(r->packages[i].url);
-	}
-	free(r->packages);
-}
-
 void hoist_feed_free(struct hoist_feed *feed)
 {
 	if (!feed)
 		return;
-	for (size_t i = 0; i < feed->n_releases; i++)
-		release_done(&feed->releases[i]);
+	hoist_json_arena_free(feed->strings);
 	free(feed->releases);
 	free(feed->source);
 	free(feed);
@@ -193,7 +181,8 @@ static enum hoist_status opt_string(const cJSON *j, const char *field, size_t en
 }
 
 static enum hoist_status vendor_release(const cJSON *item, size_t entry,
-					struct hoist_release *r, struct hoist_error *err)
+					struct hoist_release *r, struct hoist_json_arena *keep,
+					struct hoist_error *err)
 {
 	/* The vendor's date field is not documented; take the first that is a string. */
 	static const char *const date_fields[] = { "ReleaseDate", "Date", "ReleasedOn",
@@ -210,7 +199,7 @@ static enum hoist_status vendor_release(const cJSON *item, size_t entry,
 	for (size_t i = 0; i < sizeof date_fields / sizeof date_fields[0]; i++) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(item, date_fields[i]);
 		if (cJSON_IsString(d)) {
-			r->date = hoist_xstrdup(d->valuestring);
+			r->date = hoist_json_arena_strdup(keep, d->valuestring);
 			break;
 		}
 	}
@@ -218,7 +207,7 @@ static enum hoist_status vendor_release(const cJSON *item, size_t entry,
 }
 
 static enum hoist_status notes_read(const cJSON *notes, size_t entry, struct hoist_release *r,
-				   struct hoist_error *err)
+				   struct hoist_json_arena *keep, struct hoist_error *err)
 {
 	const char *v = r->version.text;
 	const cJSON *n;
@@ -229,7 +218,8 @@ static enum hoist_status notes_read(const cJSON *notes, size_t entry, struct hoi
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu (%s): \"notes\" must be an array, not %s"),
 				       entry, v, json_type(notes));
-	r->notes = hoist_xcalloc((size_t)cJSON_GetArraySize(notes), sizeof *r->notes);
+	r->notes = hoist_json_arena_alloc(keep, (size_t)cJSON_GetArraySize(notes) *
+						      sizeof *r->notes);
 	cJSON_ArrayForEach(n, notes) {
 		static const char *const names[] = { "kind", "text" };
 		const cJSON *m[2], *kind, *text;
@@ -258,7 +248,7 @@ static enum hoist_status notes_read(const cJSON *notes, size_t entry, struct hoi
 					       _("entry %zu (%s): note %zu: \"text\" must be a "
 						 "string, not %s"),
 					       entry, v, i, json_type(text));
-		r->notes[r->n_notes++].text = hoist_xstrdup(text->valuestring);
+		r->notes[r->n_notes++].text = hoist_json_arena_strdup(keep, text->valuestring);
 	}
 	return HOIST_OK;
 }
@@ -276,7 +266,8 @@ static bool sha256_hex(const char *s, char out[65])
 }
 
 static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
-				       struct hoist_release *r, struct hoist_error *err)
+				       struct hoist_release *r, struct hoist_json_arena *keep,
+				       struct hoist_error *err)
 {
 	const char *v = r->version.text;
 	const cJSON *p;
@@ -287,7 +278,8 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu (%s): \"packages\" must be an array, not %s"),
 				       entry, v, json_type(pkgs));
-	r->packages = hoist_xcalloc((size_t)cJSON_GetArraySize(pkgs), sizeof *r->packages);
+	r->packages = hoist_json_arena_alloc(keep, (size_t)cJSON_GetArraySize(pkgs) *
+							 sizeof *r->packages);
 	cJSON_ArrayForEach(p, pkgs) {
 		static const char *const names[] = { "platform", "url", "sha256", "size" };
 		const cJSON *m[4], *platform, *url, *sha, *size;
@@ -332,15 +324,16 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 						       entry, v, i);
 			pk->size = (long long)d;
 		}
-		pk->platform = hoist_xstrdup(platform->valuestring);
-		pk->url = hoist_xstrdup(url->valuestring);
+		pk->platform = hoist_json_arena_strdup(keep, platform->valuestring);
+		pk->url = hoist_json_arena_strdup(keep, url->valuestring);
 		r->n_packages++;
 	}
 	return HOIST_OK;
 }
 
 static enum hoist_status release_read(const cJSON *item, size_t entry,
-				      struct hoist_release *r, struct hoist_error *err)
+				      struct hoist_release *r, struct hoist_json_arena *keep,
+				      struct hoist_error *err)
 {
 	enum { F_VERSION, F_DATE, F_LTS, F_FROM, F_NOTES, F_PACKAGES, F_N_FIELDS };
 	static const char *const names[F_N_FIELDS] = { "version", "date", "lts",
@@ -358,7 +351,7 @@ static enum hoist_status release_read(const cJSON *item, size_t entry,
 	if ((st = opt_string(m[F_DATE], "date", entry, r->version.text, &date, err)) != HOIST_OK)
 		return st;
 	if (date)
-		r->date = hoist_xstrdup(date->valuestring);
+		r->date = hoist_json_arena_strdup(keep, date->valuestring);
 	if (m[F_LTS] && !cJSON_IsNull(m[F_LTS]) && !cJSON_IsBool(m[F_LTS]))
 		return hoist_error_set(err, HOIST_FEED,
 				       _("entry %zu (%s): \"lts\" must be true or false, not %s"),
@@ -381,9 +374,9 @@ static enum hoist_status release_read(const cJSON *item, size_t entry,
 					       entry, r->version.text, r->upgrade_from.text);
 		r->has_upgrade_from = true;
 	}
-	if ((st = notes_read(m[F_NOTES], entry, r, err)) != HOIST_OK)
+	if ((st = notes_read(m[F_NOTES], entry, r, keep, err)) != HOIST_OK)
 		return st;
-	return packages_read(m[F_PACKAGES], entry, r, err);
+	return packages_read(m[F_PACKAGES], entry, r, keep, err);
 }
 
 static int cmp_release(const void *a, const void *b)
@@ -437,56 +430,9 @@ static enum hoist_status sort_releases(struct hoist_feed *f, struct hoist_error 
 }
 
 /*
- * cJSON allocates every node, key and string of an entry with malloc and frees them
- * one by one right after; that is a third of the time spent on a large feed. While
- * this thread reads an entry, those allocations come from a scratch block instead,
- * emptied in one go once the entry is converted. The hooks are installed once for the
- * process and fall back to malloc/free for every other use of cJSON, on any thread,
- * so libhoist expects no one else to install cJSON hooks.
- */
-#define SCRATCH_SIZE (64u << 10)
-
-struct scratch {
-	char *base; /* owned */
-	size_t used;
-	bool spilled; /* something went to malloc: the tree must be freed node by node */
-};
-
-static _Thread_local struct scratch *scratch; /* set only while an entry is parsed */
-static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
-
-static void *scratch_malloc(size_t n)
-{
-	struct scratch *s = scratch;
-	size_t need = (n + 15) & ~(size_t)15;
-	if (s && need >= n && need <= SCRATCH_SIZE - s->used) {
-		void *p = s->base + s->used;
-		s->used += need;
-		return p;
-	}
-	if (s)
-		s->spilled = true;
-	return hoist_xmalloc(n); /* a large entry, or cJSON used elsewhere */
-}
-
-static void scratch_free(void *p)
-{
-	struct scratch *s = scratch;
-	if (s && (char *)p >= s->base && (char *)p < s->base + SCRATCH_SIZE)
-		return; /* reclaimed with the whole block */
-	free(p);
-}
-
-static void hooks_install(void)
-{
-	cJSON_Hooks h = { scratch_malloc, scratch_free };
-	cJSON_InitHooks(&h);
-}
-
-/*
- * The reader walks the top level of the feed itself and hands each release entry to
- * cJSON on its own, then frees that entry's tree: the whole document never exists as
- * one tree, which keeps a large feed's memory close to its text plus the typed structs.
+ * The reader walks the top level of the feed itself and reads each release entry on its
+ * own into nodes in an arena (jsonread.c), converts it, then empties the arena: the
+ * whole document never exists as one tree, and no node is allocated or freed alone.
  */
 struct reader {
 	const char *text; /* borrowed: the whole feed */
@@ -494,9 +440,29 @@ struct reader {
 	const struct hoist_feed_options *o;
 	struct hoist_feed *f;
 	size_t alloc; /* capacity of f->releases */
-	struct scratch scratch;
+	struct hoist_json_arena *arena; /* owned: the nodes of the value being read */
 	struct hoist_error *err;
+	bool mapped;          /* text is a file's private mapping: read pages may be dropped */
+	const char *dropped;  /* the mapping's pages before this are given back */
 };
+
+/*
+ * A mapped feed's pages that the reader has passed are given back every few MiB, so
+ * that a large feed does not stay in memory beside its structs; should an error message
+ * need them again (line and column), they are read from the file once more.
+ */
+#define DROP_EVERY (4L << 20)
+
+static void drop_behind(struct reader *rd, const char *p)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)rd->dropped + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	uintptr_t to = (uintptr_t)p & ~((uintptr_t)page - 1);
+	if (page <= 0 || to <= from || to - from < (uintptr_t)DROP_EVERY)
+		return;
+	if (madvise((void *)from, to - from, MADV_DONTNEED) == 0)
+		rd->dropped = (const char *)to;
+}
 
 /* Blanks between values: what cJSON skips inside an entry (any control byte), alike. */
 static const char *skip_ws(const char *p, const char *end)
@@ -533,20 +499,18 @@ static enum hoist_status json_error(const struct reader *rd, const char *at)
 			       line, col);
 }
 
-/* Parses the one JSON value at p with cJSON; *next points just past it. */
+/* Reads the one JSON value at p into the arena; *next points just past it. */
 static enum hoist_status parse_value(const struct reader *rd, const char *p, cJSON **out,
 				     const char **next)
 {
 	const char *stop = NULL;
-	/* cJSON skips a byte-order mark at its start; inside the feed it is an error. */
+	/* cJSON skipped a byte-order mark at its start; inside the feed it is an error. */
 	if (p >= rd->end || (unsigned char)*p == 0xEF)
 		return json_error(rd, p);
-	*out = cJSON_ParseWithLengthOpts(p, (size_t)(rd->end - p), &stop, false);
-	if (!*out) {
-		/* The error pointer is cJSON's global: json_error trusts it only inside. */
-		return json_error(rd, cJSON_GetErrorPtr());
-	}
-	*next = stop && stop > p && stop <= rd->end ? stop : rd->end;
+	*out = hoist_json_read(rd->arena, p, rd->end, &stop);
+	if (!*out)
+		return json_error(rd, stop);
+	*next = stop;
 	return HOIST_OK;
 }
 
@@ -571,8 +535,7 @@ static const char *skip_structure(const char *p, const char *end)
 	return NULL;
 }
 
-/* Reads the array of releases at p (its '['), one entry at a time. */
-/* Parses and converts one entry at *p, with cJSON's allocations in the scratch block. */
+/* Reads and converts one entry at *p, then empties the arena. */
 static enum hoist_status read_entry(struct reader *rd, const char **p)
 {
 	struct hoist_feed *f = rd->f;
@@ -584,21 +547,18 @@ static enum hoist_status read_entry(struct reader *rd, const char **p)
 		return hoist_error_set(rd->err, HOIST_FEED,
 				       _("the feed lists more than the %zu releases allowed"),
 				       rd->o->max_releases);
-	scratch = &rd->scratch;
 	st = parse_value(rd, *p, &item, p);
 	if (st == HOIST_OK) {
 		f->releases = hoist_xgrow(f->releases, &rd->alloc, entry, sizeof *f->releases);
 		r = &f->releases[f->n_releases++]; /* counted now, so that free() sees its parts */
 		memset(r, 0, sizeof *r);
-		st = f->format == HOIST_FEED_VENDOR ? vendor_release(item, entry, r, rd->err)
-						    : release_read(item, entry, r, rd->err);
-		/* A tree wholly inside the block needs no walk to be freed. */
-		if (rd->scratch.spilled)
-			cJSON_Delete(item);
+		st = f->format == HOIST_FEED_VENDOR
+			     ? vendor_release(item, entry, r, f->strings, rd->err)
+			     : release_read(item, entry, r, f->strings, rd->err);
 	}
-	rd->scratch.used = 0;
-	rd->scratch.spilled = false;
-	scratch = NULL;
+	hoist_json_arena_reset(rd->arena);
+	if (rd->mapped)
+		drop_behind(rd, *p);
 	return st;
 }
 
@@ -663,10 +623,8 @@ static enum hoist_status read_object(struct reader *rd, const char *p, const cha
 		if ((st = parse_value(rd, p, &key, &p)) != HOIST_OK)
 			return st;
 		p = skip_ws(p, rd->end);
-		if (p >= rd->end || *p != ':') {
-			cJSON_Delete(key);
+		if (p >= rd->end || *p != ':')
 			return json_error(rd, p);
-		}
 		p = skip_ws(p + 1, rd->end);
 		/* A repeated member counts once, the first time, as cJSON would have it. */
 		if (!strcmp(key->valuestring, "releases") && !seen_releases && p < rd->end &&
@@ -689,9 +647,7 @@ static enum hoist_status read_object(struct reader *rd, const char *p, const cha
 						       "not %s"),
 						     json_type(value));
 			}
-			cJSON_Delete(value);
 		}
-		cJSON_Delete(key);
 		if (st != HOIST_OK)
 			return st;
 		p = skip_ws(p, rd->end);
@@ -743,7 +699,6 @@ static enum hoist_status read_document(struct reader *rd)
 				     _("the feed is %s; expected a JSON array of releases or a "
 				       "hoist-feed/1 object"),
 				     json_type(root));
-		cJSON_Delete(root);
 	}
 	if (st != HOIST_OK)
 		return st;
@@ -759,17 +714,16 @@ static enum hoist_status read_document(struct reader *rd)
 }
 
 /* Reads the whole feed into f, then sorts it oldest first. */
-static enum hoist_status read_feed(const char *text, size_t len,
+static enum hoist_status read_feed(const char *text, size_t len, bool mapped,
 				   const struct hoist_feed_options *o, struct hoist_feed *f,
 				   struct hoist_error *err)
 {
-	struct reader rd = { text, text + len, o, f, 0, { NULL, 0, false }, err };
+	struct reader rd = { text, text + len, o, f, 0, hoist_json_arena_new(), err, mapped,
+			     text };
 	enum hoist_status st;
 
-	pthread_once(&hooks_once, hooks_install);
-	rd.scratch.base = hoist_xmalloc(SCRATCH_SIZE);
 	st = read_document(&rd);
-	free(rd.scratch.base);
+	hoist_json_arena_free(rd.arena);
 	if (st != HOIST_OK)
 		return st;
 	if (f->n_releases < rd.alloc)
@@ -794,9 +748,9 @@ static enum hoist_status too_big(size_t len, const char *source, size_t max,
 			       source ? source : "-", len, max);
 }
 
-enum hoist_status hoist_feed_parse(const char *text, size_t len, const char *source,
-				   const struct hoist_feed_options *o, struct hoist_feed **out,
-				   struct hoist_error *err)
+static enum hoist_status parse(const char *text, size_t len, bool mapped, const char *source,
+			       const struct hoist_feed_options *o, struct hoist_feed **out,
+			       struct hoist_error *err)
 {
 	struct hoist_feed_options def;
 	struct hoist_feed *f;
@@ -806,7 +760,8 @@ enum hoist_status hoist_feed_parse(const char *text, size_t len, const char *sou
 	if (o->max_bytes && len > o->max_bytes)
 		return too_big(len, source, o->max_bytes, err);
 	f = hoist_xcalloc(1, sizeof *f);
-	st = read_feed(text ? text : "", text ? len : 0, o, f, err);
+	f->strings = hoist_json_arena_new();
+	st = read_feed(text ? text : "", text ? len : 0, mapped, o, f, err);
 	if (st != HOIST_OK) {
 		hoist_feed_free(f);
 		if (source)
@@ -816,6 +771,13 @@ enum hoist_status hoist_feed_parse(const char *text, size_t len, const char *sou
 	f->source = source ? hoist_xstrdup(source) : NULL;
 	*out = f;
 	return HOIST_OK;
+}
+
+enum hoist_status hoist_feed_parse(const char *text, size_t len, const char *source,
+				   const struct hoist_feed_options *o, struct hoist_feed **out,
+				   struct hoist_error *err)
+{
+	return parse(text, len, false, source, o, out, err);
 }
 
 static enum hoist_status load_http(const char *url, const struct hoist_feed_options *o,
@@ -927,6 +889,34 @@ static enum hoist_status read_file(const char *path, size_t max, char **text, si
 	return HOIST_OK;
 }
 
+/*
+ * A regular file is read through a private mapping (see drop_behind): the text never
+ * needs a copy of its own. False when the file is no regular file or cannot be mapped:
+ * read_file reads it then, and gives the errors.
+ */
+static bool load_mapped(const char *path, const char *source, const struct hoist_feed_options *o,
+			struct hoist_feed **out, enum hoist_status *st, struct hoist_error *err)
+{
+	struct stat sb;
+	void *text;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0 ||
+	    (o->max_bytes && (unsigned long long)sb.st_size > o->max_bytes)) {
+		close(fd);
+		return false;
+	}
+	text = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (text == MAP_FAILED)
+		return false;
+	madvise(text, (size_t)sb.st_size, MADV_SEQUENTIAL);
+	*st = parse(text, (size_t)sb.st_size, true, source, o, out, err);
+	munmap(text, (size_t)sb.st_size);
+	return true;
+}
+
 /* The path of a file:// address: file:///p or file://localhost/p, %XX decoded. */
 static char *file_url_path(const char *url)
 {
@@ -998,12 +988,13 @@ enum hoist_status hoist_feed_load(const char *source, const struct hoist_feed_op
 					 "file:// or a path"),
 				       source);
 	}
-	st = read_file(path ? path : source, o->max_bytes, &text, &len, err);
+	if (!load_mapped(path ? path : source, source, o, out, &st, err)) {
+		st = read_file(path ? path : source, o->max_bytes, &text, &len, err);
+		if (st == HOIST_OK)
+			st = hoist_feed_parse(text, len, source, o, out, err);
+		free(text);
+	}
 	free(path);
-	if (st != HOIST_OK)
-		return st;
-	st = hoist_feed_parse(text, len, source, o, out, err);
-	free(text);
 	return st;
 }
 

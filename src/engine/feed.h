@@ -16,42 +16,47 @@ enum hoist_note_kind {
 	HOIST_NOTE_FIX
 };
 
+/* The strings and arrays of a release belong to its feed (hoist_feed.strings). */
 struct hoist_note {
 	enum hoist_note_kind kind;
-	char *text; /* owned */
+	char *text;
 };
 
 struct hoist_package {
-	char *platform; /* owned: "windows-x64", "linux-docker", "sandbox" */
-	char *url;      /* owned; may be relative to the feed's address */
+	char *platform; /* "windows-x64", "linux-docker", "sandbox" */
+	char *url;      /* may be relative to the feed's address */
 	char sha256[65]; /* lower-case hex, validated */
 	long long size; /* bytes; -1 when not given */
 };
 
 struct hoist_release {
 	struct hoist_version version;
-	char *date; /* owned; NULL when the feed gives none */
+	char *date; /* NULL when the feed gives none */
 	bool lts;
 	bool has_upgrade_from;
 	struct hoist_version upgrade_from; /* oldest version this release can be upgraded from */
-	struct hoist_note *notes;          /* owned array */
+	struct hoist_note *notes;
 	size_t n_notes;
-	struct hoist_package *packages;    /* owned array */
+	struct hoist_package *packages;
 	size_t n_packages;
 };
 
 enum hoist_feed_format { HOIST_FEED_VENDOR, HOIST_FEED_HOIST };
+
+struct hoist_json_arena;
 
 struct hoist_feed {
 	enum hoist_feed_format format;
 	struct hoist_release *releases; /* owned; sorted oldest first */
 	size_t n_releases;
 	char *source; /* owned: where it was read from (for messages and relative URLs) */
+	/* owned: every release's strings and arrays (date, notes, packages), in blocks */
+	struct hoist_json_arena *strings;
 };
 
 struct hoist_feed_options {
 	struct hoist_http_options http;
-	size_t max_bytes;    /* cap on the feed's size; default 32 MiB */
+	size_t max_bytes;    /* cap on the feed's size; default 64 MiB */
 	size_t max_releases; /* default 100 000 */
 };
 

@@ -1,7 +1,6 @@
 /* http.c: libcurl behind one function, with the manners DESIGN §4 asks for. */
 #include "config.h"
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -9,21 +8,18 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "curl_lazy.h"
 #include "http.h"
 #include "i18n.h"
 #include "xalloc.h"
+
+/* libcurl's receive buffer for a streamed body (its largest allowed is 512 KiB). */
+#define STREAM_BUFFER (512L * 1024)
 
 struct hoist_http {
 	CURL *curl;
 	struct hoist_http_options opts;
 };
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-
-static void global_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 void hoist_http_options_init(struct hoist_http_options *opts)
 {
@@ -38,7 +34,6 @@ void hoist_http_options_init(struct hoist_http_options *opts)
 struct hoist_http *hoist_http_new(const struct hoist_http_options *opts)
 {
 	struct hoist_http *h;
-	pthread_once(&global_once, global_init);
 	h = hoist_xcalloc(1, sizeof *h);
 	if (opts)
 		h->opts = *opts;
@@ -372,6 +367,10 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 			snprintf(range, sizeof range, "%lld-", req->resume_from);
 			curl_easy_setopt(c, CURLOPT_RANGE, range);
 		}
+		/* A streamed body (a package) in large reads: a sixteenth of the system calls
+		 * of libcurl's default 16 KiB, and fewer, larger writes and digest updates. */
+		if (req->sink)
+			curl_easy_setopt(c, CURLOPT_BUFFERSIZE, STREAM_BUFFER);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
 		if (req->progress) {

@@ -1,10 +1,10 @@
 /* lock.c: the per-server run lock: link(2) to take it, rename(2) to renew it. */
 #include "config.h"
+#include "crypto_lazy.h"
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "buf.h"
+#include "exec.h"
 #include "i18n.h"
 #include "lock.h"
 #include "rundir.h"
@@ -37,6 +38,7 @@ void hoist_lock_info_done(struct hoist_lock_info *info)
 	free(info->host);
 	free(info->run_id);
 	free(info->server);
+	free(info->state_dir);
 	hoist_lock_info_init(info);
 }
 
@@ -139,6 +141,13 @@ static enum hoist_status read_info(const char *path, struct hoist_lock_info *inf
 	info->started = cJSON_IsNumber(started) ? (long long)started->valuedouble : 0;
 	info->heartbeat = (long long)hb->valuedouble;
 	cJSON_Delete(o);
+	{
+		/* <state>/locks/<hash>.lock */
+		const char *slash = strrchr(path, '/');
+		size_t len = slash ? (size_t)(slash - path) : 0;
+		if (len >= 6 && !strncmp(path + len - 6, "/locks", 6))
+			info->state_dir = hoist_xstrndup(path, len - 6);
+	}
 	return HOIST_OK;
 }
 
@@ -185,8 +194,17 @@ enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long 
 	if (stale_after_s <= 0)
 		stale_after_s = HOIST_LOCK_STALE_AFTER_S;
 	if (here && info->pid > 0 &&
-	    ((kill((pid_t)info->pid, 0) != 0 && errno == ESRCH) || zombie(info->pid)))
-		return HOIST_LOCK_DEAD_PID;
+	    ((kill((pid_t)info->pid, 0) != 0 && errno == ESRCH) || zombie(info->pid))) {
+		bool actions = false;
+		if (info->state_dir && info->run_id && hoist_rundir_id_valid(info->run_id)) {
+			char *run = hoist_rundir_path(info->state_dir, info->run_id);
+			char *dir = hoist_xasprintf("%s/actions", run);
+			actions = hoist_exec_records_running(dir) > 0;
+			free(dir);
+			free(run);
+		}
+		return actions ? HOIST_LOCK_ACTIONS : HOIST_LOCK_DEAD_PID;
+	}
 	if (now - info->heartbeat > stale_after_s)
 		return HOIST_LOCK_OLD_HEARTBEAT;
 	return HOIST_LOCK_LIVE;
@@ -213,6 +231,10 @@ static enum hoist_status held_error(const char *url, const char *path,
 		return hoist_error_set(err, HOIST_LOCKED,
 				       _("the lock for %s is stale: run %s by %s on %s (pid %ld), started %s, is no longer running (last heartbeat %s); make sure no upgrade of this server is running, read that run's journal, resume it or break the lock explicitly (%s)"),
 				       url, h->run_id, h->owner, h->host, h->pid, started, beat, path);
+	case HOIST_LOCK_ACTIONS:
+		return hoist_error_set(err, HOIST_LOCKED,
+				       _("the engine of run %s by %s on %s (pid %ld), started %s, is gone, but an action it started still runs; `hoist resume` waits for it and finishes the run (lock %s)"),
+				       h->run_id, h->owner, h->host, h->pid, started, path);
 	case HOIST_LOCK_OLD_HEARTBEAT:
 		return hoist_error_set(err, HOIST_LOCKED,
 				       _("the lock for %s looks stale: run %s by %s on %s (pid %ld), started %s, sent its last heartbeat at %s (%lld seconds ago); check on %s whether it still runs, then resume it or break the lock explicitly (%s)"),

@@ -20,6 +20,7 @@ struct hoist_lock_info {
 	char *server;     /* owned: the server's address */
 	long long started;   /* seconds since the epoch */
 	long long heartbeat; /* seconds since the epoch */
+	char *state_dir;  /* owned: the state folder the lock was read from; may be NULL */
 };
 
 void hoist_lock_info_init(struct hoist_lock_info *info);
@@ -28,10 +29,15 @@ void hoist_lock_info_done(struct hoist_lock_info *info);
 enum hoist_lock_state {
 	HOIST_LOCK_LIVE,          /* its run is (as far as we can tell) alive */
 	HOIST_LOCK_DEAD_PID,      /* on this host, and its process is gone */
-	HOIST_LOCK_OLD_HEARTBEAT  /* no heartbeat for longer than the threshold */
+	HOIST_LOCK_OLD_HEARTBEAT, /* no heartbeat for longer than the threshold */
+	HOIST_LOCK_ACTIONS        /* its engine is gone, but an action it started still runs */
 };
 
-/* Judges a lock at time now (seconds since the epoch); stale_after_s <= 0: the default. */
+/*
+ * Judges a lock at time now (seconds since the epoch); stale_after_s <= 0: the default.
+ * A run whose engine died is not dead while a command it started still runs (its record
+ * in runs/<id>/actions/, see hoist_exec_record): HOIST_LOCK_ACTIONS, not _DEAD_PID.
+ */
 enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long stale_after_s,
 				       long long now);
 

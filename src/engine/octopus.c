@@ -1,7 +1,7 @@
 /* octopus.c: the Octopus Server REST API over the one HTTP layer; JSON stops here. */
 #include "config.h"
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
+#include "curl_lazy.h"
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
@@ -262,14 +262,58 @@ const struct hoist_octopus_node *hoist_octopus_nodes_find(const struct hoist_oct
 	return NULL;
 }
 
+/* The node resource at link (GET <Links.Node>), as a summary entry; false if none. */
+static bool node_at(struct hoist_octopus *c, const char *link, const char *name,
+		    struct hoist_octopus_node *out)
+{
+	cJSON *j = NULL;
+	long status = 0;
+	static const long ok[] = { 200, 404, 0 };
+	char *id = NULL, *got = NULL;
+	bool found = false;
+	if (call(c, "GET", link, NULL, ok, &status, &j, _("reading a node"), NULL) == HOIST_OK &&
+	    status == 200 && (id = jdup(j, "Id")) && (got = jdup(j, "Name")) &&
+	    !strcmp(got, name)) {
+		memset(out, 0, sizeof *out);
+		out->id = id;
+		out->name = got;
+		out->link = hoist_xstrdup(link);
+		out->drained = jbool(j, "IsInMaintenanceMode");
+		out->max_tasks = jint(j, "MaxConcurrentTasks");
+		id = got = NULL;
+		found = true;
+	}
+	free(id);
+	free(got);
+	cJSON_Delete(j);
+	return found;
+}
+
 enum hoist_status hoist_octopus_drain(struct hoist_octopus *c, const char *node, bool drain,
 				      bool *changed, struct hoist_error *err)
 {
-	struct hoist_octopus_nodes nodes;
+	return hoist_octopus_drain_at(c, NULL, node, drain, changed, err);
+}
+
+enum hoist_status hoist_octopus_drain_at(struct hoist_octopus *c, const char *link,
+					 const char *node, bool drain, bool *changed,
+					 struct hoist_error *err)
+{
+	struct hoist_octopus_nodes nodes = { NULL, 0 };
+	struct hoist_octopus_node one;
 	const struct hoist_octopus_node *n;
-	enum hoist_status st = hoist_octopus_nodes(c, &nodes, err);
+	enum hoist_status st = HOIST_OK;
 	if (changed)
 		*changed = false;
+	/* The node's own resource when its address is known: one node's worth, not the
+	 * whole cluster's summary for each node of an all-at-once drain. */
+	if (link && node_at(c, link, node, &one)) {
+		nodes.v = hoist_xmalloc(sizeof *nodes.v);
+		nodes.v[0] = one;
+		nodes.n = 1;
+	} else {
+		st = hoist_octopus_nodes(c, &nodes, err);
+	}
 	if (st != HOIST_OK)
 		return st;
 	n = hoist_octopus_nodes_find(&nodes, node);

@@ -69,6 +69,10 @@ const struct hoist_octopus_node *hoist_octopus_nodes_find(const struct hoist_oct
 /* Drains (or undrains) a node by name: PUT of its Links.Node; *changed as above. */
 enum hoist_status hoist_octopus_drain(struct hoist_octopus *c, const char *node, bool drain,
 				      bool *changed, struct hoist_error *err);
+/* The same, reading the node at link (its Links.Node) when given, else the summary. */
+enum hoist_status hoist_octopus_drain_at(struct hoist_octopus *c, const char *link,
+					 const char *node, bool drain, bool *changed,
+					 struct hoist_error *err);
 /* GET {node_url}/api/octopusservernodes/ping. */
 enum hoist_status hoist_octopus_ping(struct hoist_octopus *c, const char *node_url,
 				     enum hoist_ping *out, struct hoist_error *err);

@@ -201,6 +201,9 @@ static char *waiting_for(const struct hoist_policy *p, const struct hoist_feed *
 	return hoist_xasprintf("%lu.%lu.%lu", v->major, minor, patch);
 }
 
+/* The reason of every eligible release: one shared "", not an allocation per release. */
+static char no_reason[] = "";
+
 /* The first rule that holds release i back, with its reason; HOIST_HOLD_NONE if none. */
 static enum hoist_hold judge(const struct hoist_policy *p, const struct hoist_feed *feed,
 			     size_t i, const struct hoist_version *cur, enum hoist_kind kind,
@@ -238,7 +241,7 @@ static enum hoist_hold judge(const struct hoist_policy *p, const struct hoist_fe
 		free(x);
 		return HOIST_HOLD_WAITING;
 	}
-	*reason = hoist_xstrdup("");
+	*reason = no_reason;
 	return HOIST_HOLD_NONE;
 }
 
@@ -294,7 +297,8 @@ void hoist_selection_done(struct hoist_selection *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n; i++)
-		free(s->verdicts[i].reason);
+		if (s->verdicts[i].reason != no_reason)
+			free(s->verdicts[i].reason);
 	free(s->verdicts);
 	s->verdicts = NULL;
 	s->n = 0;

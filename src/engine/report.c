@@ -4,10 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
+#include "jsonout.h"
 #include "report.h"
 #include "xalloc.h"
 
 #define API_MAX_BODY (1024 * 1024)
+/* A streamed document goes to its sink in pieces of about this size. */
+#define SINK_CHUNK (64u << 10)
 
 /* cJSON allocates through the engine's family, so no result needs a NULL check. */
 static void json_hooks(void)
@@ -107,28 +110,58 @@ static cJSON *version_or_null(const struct hoist_release *r)
 	return r ? cJSON_CreateString(r->version.text) : cJSON_CreateNull();
 }
 
+/* Written directly, not through a cJSON tree: a large feed has tens of thousands. */
+static enum hoist_status selection_json(const struct hoist_selection *s,
+					hoist_report_sink_fn sink, void *ctx, struct hoist_buf *b)
+{
+	enum hoist_status st = HOIST_OK;
+	hoist_buf_puts(b, "{\"current\":");
+	hoist_json_put_string(b, s->current.text);
+	hoist_buf_puts(b, ",\"recommended\":");
+	hoist_json_put_string(b, s->recommended ? s->recommended->version.text : NULL);
+	hoist_buf_puts(b, ",\"releases\":[");
+	for (size_t i = 0; i < s->n && st == HOIST_OK; i++) {
+		const struct hoist_verdict *v = &s->verdicts[i];
+		hoist_buf_puts(b, i ? ",{\"version\":" : "{\"version\":");
+		hoist_json_put_string(b, v->release->version.text);
+		hoist_buf_puts(b, ",\"kind\":");
+		hoist_json_put_string(b, hoist_kind_name(v->kind));
+		hoist_buf_puts(b, v->eligible ? ",\"eligible\":true,\"reason\":"
+					      : ",\"eligible\":false,\"reason\":");
+		hoist_json_put_string(b, v->eligible || !v->reason ? "" : v->reason);
+		hoist_buf_puts(b, ",\"date\":");
+		hoist_json_put_string(b, v->release->date);
+		hoist_buf_puts(b, "}");
+		if (sink && b->len >= SINK_CHUNK) {
+			st = sink(ctx, b->data, b->len);
+			hoist_buf_reset(b);
+		}
+	}
+	hoist_buf_puts(b, "]}");
+	if (sink && st == HOIST_OK) {
+		st = sink(ctx, b->data, b->len);
+		hoist_buf_reset(b);
+	}
+	return st;
+}
+
 char *hoist_report_selection_json(const struct hoist_selection *s)
 {
-	cJSON *root, *list;
-	json_hooks();
-	root = cJSON_CreateObject();
-	cJSON_AddStringToObject(root, "current", s->current.text);
-	cJSON_AddItemToObject(root, "recommended", version_or_null(s->recommended));
-	list = cJSON_AddArrayToObject(root, "releases");
-	for (size_t i = 0; i < s->n; i++) {
-		const struct hoist_verdict *v = &s->verdicts[i];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "version", v->release->version.text);
-		cJSON_AddStringToObject(o, "kind", hoist_kind_name(v->kind));
-		cJSON_AddBoolToObject(o, "eligible", v->eligible);
-		cJSON_AddStringToObject(o, "reason", v->eligible || !v->reason ? "" : v->reason);
-		if (v->release->date)
-			cJSON_AddStringToObject(o, "date", v->release->date);
-		else
-			cJSON_AddNullToObject(o, "date");
-		cJSON_AddItemToArray(list, o);
-	}
-	return json_finish(root);
+	struct hoist_buf b;
+	hoist_buf_init(&b, 0);
+	selection_json(s, NULL, NULL, &b);
+	return hoist_buf_detach(&b, NULL);
+}
+
+enum hoist_status hoist_report_selection_json_write(const struct hoist_selection *s,
+						    hoist_report_sink_fn sink, void *ctx)
+{
+	struct hoist_buf b;
+	enum hoist_status st;
+	hoist_buf_init(&b, 0);
+	st = selection_json(s, sink, ctx, &b);
+	hoist_buf_done(&b);
+	return st;
 }
 
 char *hoist_report_check_json(const struct hoist_selection *s)

@@ -32,6 +32,11 @@ enum hoist_status hoist_report_server_version(const struct hoist_config *c,
  * the feed gives none. Caller frees.
  */
 char *hoist_report_selection_json(const struct hoist_selection *s);
+/* Receives a piece of a document; a non-OK return stops the writing with that status. */
+typedef enum hoist_status (*hoist_report_sink_fn)(void *ctx, const char *data, size_t n);
+/* The same document as hoist_report_selection_json, handed to sink in pieces. */
+enum hoist_status hoist_report_selection_json_write(const struct hoist_selection *s,
+						    hoist_report_sink_fn sink, void *ctx);
 /* {"current": V, "recommended": V|null, "eligible": [V...]}. Caller frees. */
 char *hoist_report_check_json(const struct hoist_selection *s);
 /*

@@ -262,14 +262,12 @@ static size_t group_end(const struct run *r, size_t i)
 {
 	const struct hoist_plan *p = r->plan;
 	const struct hoist_step_info *info = hoist_step_info(p->steps[i].id);
-	const struct hoist_plan_node *primary = hoist_plan_primary(p);
 	size_t k = i + 1;
+	/* Every node runs the target once the database is upgraded (seed 000: "restart all
+	 * nodes"), so the primary starts with the others: a start alone first would add
+	 * a whole start to the window. */
 	if (p->strategy != HOIST_STRATEGY_ALL_AT_ONCE || !info || !info->per_node ||
 	    !strcmp(p->steps[i].id, "db-upgrade"))
-		return k;
-	/* The node that upgraded the database starts first, alone. */
-	if (!strcmp(p->steps[i].id, "start") && p->steps[i].node &&
-	    !strcmp(p->steps[i].node, primary->name))
 		return k;
 	while (k < p->n_steps && !strcmp(p->steps[k].id, p->steps[i].id) && p->steps[k].node &&
 	       !hoist_version_cmp(&p->steps[k].version, &p->steps[i].version))
@@ -675,7 +673,10 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 	run_notify(fd, "R%s", r.id);
 	if (o->started)
 		o->started(o->ctx, r.id);
-	st = run_body(&r, err);
+	/* A killed engine's action (a rollback's run, say) must end before this run acts;
+	 * stopped while it waits, the run has changed nothing: undone. */
+	st = run_wait_orphans(&r, err);
+	st = st == HOIST_OK ? run_body(&r, err) : run_end(&r, HOIST_END_UNDONE, st, err);
 	run_done(&r);
 	return st;
 }
@@ -686,7 +687,7 @@ enum hoist_status hoist_run_execute(const struct hoist_config *cfg, const struct
 {
 	*run_id = NULL;
 	if (o->detach)
-		return run_detach(cfg, plan, NULL, o, run_id, err);
+		return run_detach(cfg, plan, NULL, o, run_id, NULL, err);
 	return run_execute_new(cfg, plan, o, -1, run_id, err);
 }
 

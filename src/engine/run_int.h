@@ -21,6 +21,7 @@ struct run_node {
 	bool drained_by_us;   /* this run drained it */
 	bool stopped_by_us;   /* this run stopped it and has not started it again */
 	bool install_ran;     /* an install started on it: a revert reinstalls the old version */
+	char *link;           /* owned: its Links.Node, as preflight read it; NULL: not known */
 	/* resume of a revert: what the run had changed before its undo began (checked after) */
 	bool undo_up, undo_undrain;
 };
@@ -105,10 +106,36 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 				  struct hoist_error *err);
 
 /* run_resume.c */
-/* Runs a new run (plan) or a resume (plan NULL) in a detached grandchild. */
+/* Resumes run_id (NULL: the newest) in this process; fd as for run_notify. */
+enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *run_id,
+				  const struct hoist_run_options *o, int fd, char **out_id,
+				  struct hoist_error *err);
+
+/* run_detach.c */
+/*
+ * Runs a new run (plan) or a resume (plan NULL) in a grandchild in a session of its own;
+ * returns once it has begun. end (may be NULL) receives the handle a face follows it to
+ * its end with.
+ */
 enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_plan *plan,
 			     const char *resume_id, const struct hoist_run_options *o,
-			     char **run_id, struct hoist_error *err);
+			     char **run_id, struct hoist_run_handle **end,
+			     struct hoist_error *err);
+
+/* run_orphans.c */
+/*
+ * Waits, before a run acts, for every action that a killed engine (of any run of this
+ * state folder) left running: logs what it waits for (step, node, pid, how long), stops
+ * one that ran past its timeout as its engine would have, and forgets those that ended.
+ * HOIST_CANCELLED when cancelled meanwhile (nothing was done).
+ */
+enum hoist_status run_wait_orphans(struct run *r, struct hoist_error *err);
+/*
+ * Removes the server's lock when its run has ended (or never began), its engine is gone
+ * and no action of it runs: an engine killed after run-end, before it let go of the lock,
+ * leaves one that protects nothing. True when it did.
+ */
+bool run_release_ended_lock(const char *state_dir, const char *server_url);
 
 /* run_steps.c */
 /* What one step id does (the table in run_steps.c: one entry per step id). */

@@ -2,6 +2,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +104,12 @@ static enum hoist_status check_nodes(struct run *r, struct hoist_octopus *oc,
 	struct hoist_octopus_nodes sn = { NULL, 0 };
 	enum hoist_status st = hoist_octopus_nodes(oc, &sn, err);
 	for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
-		const struct run_node *n = &r->nodes[i];
+		struct run_node *n = &r->nodes[i];
+		const struct hoist_octopus_node *on = hoist_octopus_nodes_find(&sn, n->plan->name);
 		enum hoist_ping p = HOIST_PING_DOWN;
-		if (!hoist_octopus_nodes_find(&sn, n->plan->name)) {
+		if (on && on->link && !n->link)
+			n->link = hoist_xstrdup(on->link); /* drain and undrain ask this node alone */
+		if (!on) {
 			st = hoist_error_set(err, HOIST_STATE,
 					     _("the server does not list the node %s of the plan; "
 					       "make a new plan"),
@@ -160,58 +164,85 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 struct stage_progress {
 	struct run *r;
 	const char *version;
+	pthread_mutex_t mu; /* guards last and done: the packages come in on several threads */
 	struct timespec last;
 	bool done;
 };
 
-static void on_progress(void *ctx, long long now, long long total)
+static void on_progress(void *ctx, size_t index, long long now, long long total)
 {
-	struct stage_progress *sp = ctx;
+	struct stage_progress *sp = (struct stage_progress *)ctx + index;
 	struct timespec t;
-	if (sp->done || now <= 0)
+	bool report;
+	if (now <= 0)
 		return;
-	sp->done = total > 0 && now >= total;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	if ((t.tv_sec - sp->last.tv_sec) * 1000 + (t.tv_nsec - sp->last.tv_nsec) / 1000000 <
-		    PROGRESS_EVERY_MS &&
-	    (total <= 0 || now < total))
-		return;
-	sp->last = t;
-	run_progress(sp->r, "stage", NULL, now, total > 0 ? total : -1, -1, sp->version);
+	pthread_mutex_lock(&sp->mu);
+	report = !sp->done &&
+		 ((t.tv_sec - sp->last.tv_sec) * 1000 + (t.tv_nsec - sp->last.tv_nsec) / 1000000 >=
+			  PROGRESS_EVERY_MS ||
+		  (total > 0 && now >= total));
+	if (report) {
+		sp->done = total > 0 && now >= total;
+		sp->last = t;
+	}
+	pthread_mutex_unlock(&sp->mu);
+	if (report)
+		run_progress(sp->r, "stage", NULL, now, total > 0 ? total : -1, -1, sp->version);
+}
+
+/* The progress contexts are an array; the run is in the first. */
+static bool stage_cancelled(void *ctx)
+{
+	return run_cancelled(((struct stage_progress *)ctx)->r);
 }
 
 enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_error *err)
 {
-	struct hoist_http *h = hoist_http_new(&r->http);
-	enum hoist_status st = HOIST_OK;
-	size_t fetched = 0, cached = 0;
-	for (size_t i = 0; st == HOIST_OK && i < r->plan->n_packages; i++) {
+	size_t n = r->plan->n_packages, fetched = 0, cached = 0;
+	struct hoist_stage_item *items;
+	struct hoist_stage_result *sr;
+	struct stage_progress *sp;
+	char **dest;
+	enum hoist_status st;
+	if (run_cancelled(r))
+		return hoist_error_set(err, HOIST_CANCELLED, _("cancelled while downloading"));
+	items = hoist_xcalloc(n ? n : 1, sizeof *items);
+	sr = hoist_xcalloc(n ? n : 1, sizeof *sr);
+	sp = hoist_xcalloc(n ? n : 1, sizeof *sp);
+	dest = hoist_xcalloc(n ? n : 1, sizeof *dest);
+	sp[0].r = r;
+	for (size_t i = 0; i < n; i++) {
 		const struct hoist_plan_package *p = &r->plan->packages[i];
-		char *dest = run_package_path(r, &p->version);
-		struct hoist_stage_item item = { p->url, p->sha256, p->size, dest };
-		struct hoist_stage_result sr;
-		struct stage_progress sp = { r, p->version.text, { 0, 0 }, false };
-		if (run_cancelled(r)) {
-			free(dest);
-			st = hoist_error_set(err, HOIST_CANCELLED, _("cancelled while downloading"));
-			break;
-		}
-		memset(&sr, 0, sizeof sr);
-		st = hoist_stage_fetch(h, &item, on_progress, &sp, &sr, err);
+		dest[i] = run_package_path(r, &p->version);
+		items[i] = (struct hoist_stage_item){ p->url, p->sha256, p->size, dest[i] };
+		sp[i].r = r;
+		sp[i].version = p->version.text;
+		pthread_mutex_init(&sp[i].mu, NULL);
+	}
+	/* The packages in parallel (bounded), each verified before it is kept. */
+	st = hoist_stage_fetch_all(&r->http, items, n, 0, on_progress, stage_cancelled, sp, sr,
+				   err);
+	for (size_t i = 0; i < n; i++) {
+		const struct hoist_plan_package *p = &r->plan->packages[i];
 		if (st == HOIST_OK) {
 			run_log(r, "stage", NULL,
-				sr.cached ? _("%s: already cached, SHA-256 %s verified")
-					  : sr.resumed ? _("%s: download resumed, SHA-256 %s verified")
-						       : _("%s: downloaded, SHA-256 %s verified"),
-				p->version.text, sr.sha256);
-			if (sr.cached)
+				sr[i].cached ? _("%s: already cached, SHA-256 %s verified")
+					     : sr[i].resumed ? _("%s: download resumed, SHA-256 %s verified")
+							     : _("%s: downloaded, SHA-256 %s verified"),
+				p->version.text, sr[i].sha256);
+			if (sr[i].cached)
 				cached++;
 			else
 				fetched++;
 		}
-		free(dest);
+		pthread_mutex_destroy(&sp[i].mu);
+		free(dest[i]);
 	}
-	hoist_http_free(h);
+	free(items);
+	free(sr);
+	free(sp);
+	free(dest);
 	if (st == HOIST_OK)
 		res->message = hoist_xasprintf(_("%zu packages verified (%zu downloaded, %zu "
 						 "cached) in %s"),

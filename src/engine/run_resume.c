@@ -1,4 +1,4 @@
-/* run_resume.c: resuming an interrupted run, detaching from the terminal, the lock check. */
+/* run_resume.c: resuming an interrupted run, and the lock check. */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -121,15 +121,16 @@ static void recheck(struct run *r)
 	hoist_octopus_free(oc);
 }
 
-static enum hoist_status resume(const struct hoist_config *cfg, const char *run_id,
-				const struct hoist_run_options *o, int fd, char **out_id,
-				struct hoist_error *err)
+enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *run_id,
+				 const struct hoist_run_options *o, int fd, char **out_id,
+				 struct hoist_error *err)
 {
 	struct run r;
 	struct hoist_run_summary sum;
 	enum hoist_status st = HOIST_OK;
 	char *jpath = NULL;
 	run_init(&r, cfg, o);
+	run_release_ended_lock(r.state_dir, cfg->server_url);
 	hoist_run_summary_init(&sum);
 	if (run_id && !hoist_rundir_id_valid(run_id))
 		st = hoist_error_set(err, HOIST_USAGE, _("\"%s\" is not a run id"), run_id);
@@ -189,6 +190,9 @@ static enum hoist_status resume(const struct hoist_config *cfg, const char *run_
 	run_notify(fd, "R%s", r.id);
 	if (o->started)
 		o->started(o->ctx, r.id);
+	/* An action of the killed engine may still run: nothing acts before it has ended. */
+	if ((st = run_wait_orphans(&r, err)) != HOIST_OK)
+		goto out;
 	if (sum.pnr_started && !sum.pnr_ended) {
 		st = hoist_error_set(err, HOIST_FAILED_PNR,
 				     _("the database upgrade was under way when the engine "
@@ -215,103 +219,14 @@ out:
 	return st;
 }
 
-/* The detached engine's stop request: SIGTERM or SIGINT, from hoist_run_request_stop or
- * an operator's kill, means "stop at the next safe point and undo what you changed". */
-static volatile sig_atomic_t detached_stop;
-
-static void on_detached_stop(int sig)
-{
-	(void)sig;
-	detached_stop = 1;
-}
-
-/* Runs execute or resume in a grandchild in its own session; returns once it has begun. */
-enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_plan *plan,
-				const char *resume_id, const struct hoist_run_options *o,
-				char **run_id, struct hoist_error *err)
-{
-	struct hoist_buf b;
-	int fds[2], status;
-	pid_t pid;
-	char chunk[512];
-	ssize_t got;
-	enum hoist_status st;
-	if (pipe(fds) != 0)
-		return hoist_error_set(err, HOIST_IO, _("cannot make a pipe: %s"), strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return hoist_error_set(err, HOIST_IO, _("cannot start the engine: %s"),
-				       strerror(errno));
-	}
-	if (pid == 0) {
-		struct hoist_run_options oo = *o;
-		struct hoist_error e;
-		char *id = NULL;
-		int dn;
-		close(fds[0]);
-		setsid();
-		/* The grandchild is no session leader: it never gets a terminal back. */
-		if (fork() != 0)
-			_exit(0);
-		signal(SIGHUP, SIG_IGN);
-		{
-			struct sigaction sa;
-			memset(&sa, 0, sizeof sa);
-			sa.sa_handler = on_detached_stop;
-			sigemptyset(&sa.sa_mask);
-			sigaction(SIGTERM, &sa, NULL);
-			sigaction(SIGINT, &sa, NULL);
-		}
-		dn = open("/dev/null", O_RDWR);
-		if (dn >= 0) {
-			dup2(dn, 0);
-			dup2(dn, 1);
-			dup2(dn, 2);
-			if (dn > 2)
-				close(dn);
-		}
-		oo.detach = false;
-		oo.started = NULL;
-		oo.cancel = &detached_stop;
-		hoist_error_init(&e);
-		st = plan ? run_execute_new(cfg, plan, &oo, fds[1], &id, &e)
-			  : resume(cfg, resume_id, &oo, fds[1], &id, &e);
-		_exit(hoist_status_exit_code(st));
-	}
-	close(fds[1]);
-	waitpid(pid, &status, 0);
-	hoist_buf_init(&b, 64 * 1024);
-	while ((got = read(fds[0], chunk, sizeof chunk)) > 0 || (got < 0 && errno == EINTR))
-		if (got > 0 && hoist_buf_append(&b, chunk, (size_t)got) != HOIST_OK)
-			break;
-	close(fds[0]);
-	if (b.len > 1 && b.data[0] == 'R') {
-		*run_id = hoist_xstrdup(b.data + 1);
-		st = HOIST_OK;
-	} else if (b.len > 1 && b.data[0] == 'E') {
-		char *sp = strchr(b.data, ' ');
-		int code = atoi(b.data + 1);
-		st = code > 0 && code < HOIST_STATUS_COUNT ? (enum hoist_status)code : HOIST_IO;
-		hoist_error_set(err, st, "%s", sp ? sp + 1 : "");
-	} else {
-		st = hoist_error_set(err, HOIST_IO, _("the detached engine ended before the run "
-						      "began"));
-	}
-	hoist_buf_done(&b);
-	return st;
-}
-
 enum hoist_status hoist_run_resume(const struct hoist_config *cfg, const char *run_id,
 				   const struct hoist_run_options *o, char **resumed_id,
 				   struct hoist_error *err)
 {
 	*resumed_id = NULL;
 	if (o->detach)
-		return run_detach(cfg, NULL, run_id, o, resumed_id, err);
-	return resume(cfg, run_id, o, -1, resumed_id, err);
+		return run_detach(cfg, NULL, run_id, o, resumed_id, NULL, err);
+	return run_resume_here(cfg, run_id, o, -1, resumed_id, err);
 }
 
 enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct hoist_error *err)
@@ -320,6 +235,7 @@ enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct ho
 	char *state = hoist_config_state_dir(cfg);
 	enum hoist_status st = HOIST_OK;
 	hoist_lock_info_init(&info);
+	run_release_ended_lock(state, cfg->server_url);
 	if (cfg->server_url && hoist_lock_read(state, cfg->server_url, &info, NULL) == HOIST_OK) {
 		long long now = (long long)time(NULL);
 		if (hoist_lock_judge(&info, 0, now) == HOIST_LOCK_LIVE)

@@ -63,6 +63,7 @@ void run_done(struct run *r)
 	for (size_t i = 0; i < r->n_nodes; i++) {
 		hoist_transport_close(r->nodes[i].t, NULL);
 		hoist_transport_free(r->nodes[i].t);
+		free(r->nodes[i].link);
 	}
 	free(r->nodes);
 	hoist_journal_close(r->j, NULL);
@@ -87,6 +88,7 @@ enum hoist_status run_take_lock(struct run *r, bool resuming, struct hoist_error
 	struct hoist_lock_info holder;
 	enum hoist_status st;
 	hoist_lock_info_init(&holder);
+	run_release_ended_lock(r->state_dir, r->plan->server_url);
 	st = hoist_lock_acquire(r->state_dir, r->plan->server_url, r->id, 0, &r->lock, &holder,
 				err);
 	if (st == HOIST_LOCKED && resuming && holder.run_id && !strcmp(holder.run_id, r->id) &&
@@ -129,6 +131,12 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		if (st != HOIST_OK)
 			break;
 		r->n_nodes++;
+		{
+			/* Each action leaves a record while it runs: a killed engine's stay seen. */
+			char *actions = hoist_xasprintf("%s/actions", r->dir);
+			hoist_transport_set_record_dir(n->t, actions);
+			free(actions);
+		}
 		if (r->cfg->ssh_config) {
 			hoist_transport_add_ssh_arg(n->t, "-F");
 			hoist_transport_add_ssh_arg(n->t, r->cfg->ssh_config);

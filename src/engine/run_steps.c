@@ -71,6 +71,7 @@ enum hoist_status run_action(struct run *r, struct run_node *n, const char *step
 		st = hoist_profile_expand(r->profile, action, &vars, &cmds, err);
 	hoist_exec_options_init(&o);
 	o.action = action;
+	o.step = step;
 	o.timeout_ms = hoist_profile_timeout_ms(r->profile, action);
 	o.stdin_path = stdin_path;
 	/* A secret's output stays in the result buffer only. */
@@ -288,7 +289,7 @@ static enum hoist_status step_drain(struct run *r, struct run_node *n, bool drai
 		return HOIST_OK;
 	}
 	oc = run_client(r, NULL);
-	st = hoist_octopus_drain(oc, n->plan->name, drain, &changed, err);
+	st = hoist_octopus_drain_at(oc, n->link, n->plan->name, drain, &changed, err);
 	hoist_octopus_free(oc);
 	if (st != HOIST_OK)
 		return st;

@@ -1,5 +1,6 @@
 /* topology.c: the server's state as the Connect screen and `hoist status` show it. */
 #include "config.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
@@ -48,6 +49,16 @@ static struct hoist_topology_node *find_node(struct hoist_topology *t, const cha
 	return NULL;
 }
 
+/*
+ * A look at the server is a read the operator repeats at will (the wizard's r): it does
+ * not retry with back-off, and gives up on a connection after a short while, so that a
+ * server that is not there is said at once.
+ */
+#define LOOK_CONNECT_TIMEOUT_MS 3000
+/* Nodes asked for their version at once, and how many nodes make another asker worth it. */
+#define NODES_AT_ONCE 8
+#define NODES_PER_ASKER 4
+
 /* A node's own version: GET {url}/api, asked of that node alone, with a short timeout. */
 static void node_version(const struct hoist_config *cfg, struct hoist_topology_node *n)
 {
@@ -55,7 +66,7 @@ static void node_version(const struct hoist_config *cfg, struct hoist_topology_n
 	struct hoist_octopus *c;
 	struct hoist_error e;
 	hoist_report_http_options(cfg, &o);
-	o.connect_timeout_ms = 3000;
+	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
 	o.total_timeout_ms = 10000;
 	o.retries = 0;
 	hoist_error_init(&e);
@@ -66,6 +77,53 @@ static void node_version(const struct hoist_config *cfg, struct hoist_topology_n
 		n->version_problem = hoist_xstrdup(hoist_error_message(&e));
 	hoist_octopus_free(c);
 	hoist_error_done(&e);
+}
+
+struct versions_job {
+	const struct hoist_config *cfg;
+	struct hoist_topology *t;
+	pthread_mutex_t mu;
+	size_t next; /* the next node to ask, under mu */
+};
+
+static void *versions_worker(void *arg)
+{
+	struct versions_job *j = arg;
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&j->mu);
+		while (j->next < j->t->n_nodes && !j->t->nodes[j->next].url)
+			j->next++;
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->t->n_nodes)
+			return NULL;
+		node_version(j->cfg, &j->t->nodes[i]);
+	}
+}
+
+/* Every node with an address asked for its version, up to NODES_AT_ONCE at a time. */
+static void node_versions(const struct hoist_config *cfg, struct hoist_topology *t)
+{
+	struct versions_job j = { cfg, t, PTHREAD_MUTEX_INITIALIZER, 0 };
+	pthread_t th[NODES_AT_ONCE];
+	bool started[NODES_AT_ONCE] = { false };
+	size_t n = 0;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		n += t->nodes[i].url != NULL;
+	/* A thread per four nodes: a few nodes are asked faster one after another than a
+	 * thread can be started and scheduled on a busy machine. */
+	n /= NODES_PER_ASKER;
+	if (n > NODES_AT_ONCE)
+		n = NODES_AT_ONCE;
+	/* This thread is one of the askers (the only one for fewer than eight nodes). */
+	for (size_t w = 1; w < n; w++)
+		started[w] = pthread_create(&th[w], NULL, versions_worker, &j) == 0;
+	versions_worker(&j);
+	for (size_t w = 1; w < n; w++)
+		if (started[w])
+			pthread_join(th[w], NULL);
+	pthread_mutex_destroy(&j.mu);
 }
 
 enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoist_topology *out,
@@ -87,6 +145,8 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 				       _("no API key is configured; set api_key_file in the [server] "
 					 "section, or HOIST_API_KEY_FILE or HOIST_API_KEY"));
 	hoist_report_http_options(cfg, &o);
+	o.retries = 0;
+	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
 	c = hoist_octopus_new(cfg->server_url, cfg->api_key, &o);
 	out->server_url = hoist_xstrdup(hoist_octopus_url(c));
 	st = hoist_octopus_version(c, &out->version, err);
@@ -131,7 +191,7 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 	for (size_t i = 0; i < out->n_nodes; i++) {
 		struct hoist_topology_node *n = &out->nodes[i];
 		if (n->url)
-			node_version(cfg, n);
+			continue; /* asked below, all at once */
 		else if (!n->on_server || out->n_nodes > 1)
 			n->version_problem = hoist_xstrdup(
 				_("the configuration gives no address for this node"));
@@ -141,6 +201,7 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 			n->has_version = true;
 		}
 	}
+	node_versions(cfg, out);
 	return HOIST_OK;
 }
 

@@ -41,6 +41,7 @@ void hoist_topology_done(struct hoist_topology *t);
  * the version, maintenance mode, active tasks and the nodes (with each node's own
  * version where the configuration gives its address). A node that does not answer is
  * not an error: its version_problem says why. Fails with the first server call that fails.
+ * A look: no retries, a connect timeout of 3 s, the nodes asked at once.
  */
 enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoist_topology *out,
 				      struct hoist_error *err);

@@ -21,6 +21,7 @@ struct hoist_transport {
 	char **ssh_args;     /* owned, NULL-terminated */
 	size_t n_args;
 	bool used;           /* an SSH command ran: a shared connection may be open */
+	char *record_dir;    /* owned; NULL: commands leave no record */
 };
 
 void hoist_transport_addr_init(struct hoist_transport_addr *a)
@@ -207,6 +208,7 @@ void hoist_transport_free(struct hoist_transport *t)
 	free(t->control_path);
 	free(t->ssh_program);
 	hoist_exec_argv_free(t->ssh_args);
+	free(t->record_dir);
 	free(t);
 }
 
@@ -229,6 +231,12 @@ void hoist_transport_set_ssh_program(struct hoist_transport *t, const char *prog
 void hoist_transport_set_connect_timeout(struct hoist_transport *t, int seconds)
 {
 	t->connect_timeout = seconds > 0 ? seconds : 15;
+}
+
+void hoist_transport_set_record_dir(struct hoist_transport *t, const char *dir)
+{
+	free(t->record_dir);
+	t->record_dir = dir ? hoist_xstrdup(dir) : NULL;
 }
 
 void hoist_transport_add_ssh_arg(struct hoist_transport *t, const char *arg)
@@ -290,8 +298,12 @@ static void ssh_prefix(const struct hoist_transport *t, char ***v, size_t *n, si
 #undef PUSH
 }
 
-enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const char *const *argv,
-				       char ***out, struct hoist_error *err)
+/*
+ * With remote_pid, the remote shell first says who it is on stderr, then becomes the
+ * command (exec keeps the pid): a killed engine's action can then be found on the node.
+ */
+static enum hoist_status build_argv(const struct hoist_transport *t, const char *const *argv,
+				    bool remote_pid, char ***out, struct hoist_error *err)
 {
 	struct hoist_buf cmd;
 	char **v = NULL;
@@ -306,6 +318,8 @@ enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const ch
 		return HOIST_OK;
 	}
 	hoist_buf_init(&cmd, 0);
+	if (remote_pid)
+		hoist_buf_puts(&cmd, "echo hoist-remote-pid:$$ >&2; exec ");
 	for (size_t i = 0; argv[i]; i++) {
 		char *q = hoist_transport_quote(argv[i]);
 		if (!q) {
@@ -326,6 +340,12 @@ enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const ch
 	v[n] = NULL;
 	*out = v;
 	return HOIST_OK;
+}
+
+enum hoist_status hoist_transport_argv(const struct hoist_transport *t, const char *const *argv,
+				       char ***out, struct hoist_error *err)
+{
+	return build_argv(t, argv, false, out, err);
 }
 
 /* ssh's own failures (exit 255), told apart from a remote command exiting with 255. */
@@ -384,13 +404,16 @@ enum hoist_status hoist_transport_run(struct hoist_transport *t, const char *con
 	enum ssh_failure f;
 	char **v;
 
-	st = hoist_transport_argv(t, argv, &v, err);
-	if (st != HOIST_OK)
-		return st;
 	if (o)
 		opts = *o;
 	else
 		hoist_exec_options_init(&opts);
+	if (!opts.record_dir)
+		opts.record_dir = t->record_dir;
+	opts.remote_pid_line = opts.record_dir && t->addr.kind == HOIST_TRANSPORT_SSH;
+	st = build_argv(t, argv, opts.remote_pid_line, &v, err);
+	if (st != HOIST_OK)
+		return st;
 	opts.node = t->node;
 	if (!opts.action)
 		opts.action = argv[0];
@@ -415,10 +438,43 @@ enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_
 {
 	const char *argv[] = { "true", NULL };
 	struct hoist_exec_options o;
+	char *dir = t->record_dir;
+	enum hoist_status st;
 	hoist_exec_options_init(&o);
 	o.action = "probe";
 	o.timeout_ms = timeout_ms;
-	return hoist_transport_run(t, argv, &o, NULL, err);
+	t->record_dir = NULL; /* `true` changes nothing: nobody needs to wait for it */
+	st = hoist_transport_run(t, argv, &o, NULL, err);
+	t->record_dir = dir;
+	return st;
+}
+
+enum hoist_status hoist_transport_remote_running(struct hoist_transport *t, long pid,
+						  bool *running, struct hoist_error *err)
+{
+	char num[32];
+	const char *argv[] = { "kill", "-0", num, NULL };
+	struct hoist_exec_options o;
+	struct hoist_exec_result r;
+	char *dir = t->record_dir;
+	enum hoist_status st;
+	*running = false;
+	if (t->addr.kind != HOIST_TRANSPORT_SSH || pid < 2)
+		return HOIST_OK;
+	snprintf(num, sizeof num, "%ld", pid);
+	hoist_exec_options_init(&o);
+	o.action = "kill -0";
+	o.timeout_ms = 20000;
+	hoist_exec_result_init(&r);
+	t->record_dir = NULL; /* a probe leaves no record */
+	st = hoist_transport_run(t, argv, &o, &r, err);
+	t->record_dir = dir;
+	if (st == HOIST_OK)
+		*running = true;
+	else if (st == HOIST_COMMAND)
+		st = HOIST_OK; /* no such process */
+	hoist_exec_result_done(&r);
+	return st;
 }
 
 enum hoist_status hoist_transport_close(struct hoist_transport *t, struct hoist_error *err)

@@ -46,6 +46,11 @@ const char *hoist_transport_text(const struct hoist_transport *t);
 void hoist_transport_set_ssh_program(struct hoist_transport *t, const char *program);
 /* Seconds ssh waits for the connection (ConnectTimeout; default 15). */
 void hoist_transport_set_connect_timeout(struct hoist_transport *t, int seconds);
+/*
+ * Commands run by hoist_transport_run leave a record in dir while they run (see
+ * hoist_exec_options.record_dir), over SSH with the remote process's id. NULL: none.
+ */
+void hoist_transport_set_record_dir(struct hoist_transport *t, const char *dir);
 /* One more ssh argument, given before the destination ("-i", "KEY", "-F", "FILE", ...). */
 void hoist_transport_add_ssh_arg(struct hoist_transport *t, const char *arg);
 
@@ -75,6 +80,13 @@ enum hoist_status hoist_transport_run(struct hoist_transport *t, const char *con
 /* Checks that the node answers (runs `true` there). */
 enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_ms,
 					struct hoist_error *err);
+
+/*
+ * Over SSH: whether process pid still runs on the node (`kill -0 pid` there); false for
+ * local. HOIST_NETWORK when the node cannot be asked.
+ */
+enum hoist_status hoist_transport_remote_running(struct hoist_transport *t, long pid,
+						  bool *running, struct hoist_error *err);
 
 /* Ends the shared SSH connection (ssh -O exit) if one was opened; a no-op for local. */
 enum hoist_status hoist_transport_close(struct hoist_transport *t, struct hoist_error *err);

@@ -13,15 +13,19 @@ void hoist_set_oom_hook(void (*hook)(void))
 	oom_hook = hook;
 }
 
-static void oom(void)
+void hoist_xalloc_fatal(const char *msg)
 {
-	static const char msg[] = "hoist: out of memory\n";
 	if (oom_hook)
 		oom_hook();
 	/* The only place the engine writes to a stream: nothing else can be trusted now. */
-	if (fwrite(msg, 1, sizeof msg - 1, stderr) == 0)
+	if (fwrite(msg, 1, strlen(msg), stderr) == 0)
 		abort();
 	abort();
+}
+
+static void oom(void)
+{
+	hoist_xalloc_fatal("hoist: out of memory\n");
 }
 
 void *hoist_xmalloc(size_t n)

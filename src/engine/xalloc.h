@@ -8,6 +8,9 @@
 /* A face sets this to restore the terminal before an out-of-memory abort. */
 void hoist_set_oom_hook(void (*hook)(void));
 
+/* The hook, msg on stderr, abort: for out of memory, and a libcurl that will not load. */
+void hoist_xalloc_fatal(const char *msg) __attribute__((noreturn));
+
 void *hoist_xmalloc(size_t n);
 void *hoist_xcalloc(size_t count, size_t n);
 void *hoist_xrealloc(void *p, size_t n);

@@ -1,0 +1,76 @@
+/* jsonout.c: JSON strings for output, escaped as cJSON does and always valid UTF-8. */
+#include "config.h"
+#include <stdbool.h>
+#include <string.h>
+#include "jsonout.h"
+
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		/* No overlong forms (E0 80..9F) and no surrogates (ED A0..BF). */
+		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
+				       (p[3] & 0xC0) == 0x80
+			       ? 4
+			       : 0;
+	}
+	return 0;
+}
+
+void hoist_json_put_string(struct hoist_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *run;
+	if (!s) {
+		hoist_buf_append(b, "null", 4);
+		return;
+	}
+	hoist_buf_append(b, "\"", 1);
+	for (run = p; *p;) {
+		unsigned char c = *p;
+		size_t n;
+		char esc[8];
+		/* Plain bytes are copied in runs; only what needs care stops a run. */
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			p++;
+			continue;
+		}
+		if (c >= 0x80 && (n = utf8_len(p)) > 0) {
+			p += n;
+			continue;
+		}
+		hoist_buf_append(b, run, (size_t)(p - run));
+		switch (c) {
+		case '"': hoist_buf_append(b, "\\\"", 2); break;
+		case '\\': hoist_buf_append(b, "\\\\", 2); break;
+		case '\b': hoist_buf_append(b, "\\b", 2); break;
+		case '\f': hoist_buf_append(b, "\\f", 2); break;
+		case '\n': hoist_buf_append(b, "\\n", 2); break;
+		case '\r': hoist_buf_append(b, "\\r", 2); break;
+		case '\t': hoist_buf_append(b, "\\t", 2); break;
+		default:
+			if (c < 0x20) {
+				static const char digits[] = "0123456789abcdef";
+				memcpy(esc, "\\u00", 4);
+				esc[4] = digits[c >> 4];
+				esc[5] = digits[c & 15];
+				hoist_buf_append(b, esc, 6);
+			} else {
+				hoist_buf_append(b, "\xEF\xBF\xBD", 3); /* U+FFFD */
+			}
+			break;
+		}
+		run = ++p;
+	}
+	hoist_buf_append(b, run, (size_t)(p - run));
+	hoist_buf_append(b, "\"", 1);
+}
