@@ -12,8 +12,8 @@
 #include "buf.h"
 #include "exec.h"
 #include "guide.h"
-#include "journeys.h"
 #include "i18n.h"
+#include "journeys.h"
 #include "rundir.h"
 #include "xalloc.h"
 
