@@ -28,6 +28,11 @@ out=$(h os-patch --plan-only)
 check "--plan-only shows the window's steps" sh -c "echo \"\$1\" | grep -q 'maintenance-on' && echo \"\$1\" | grep -q 'os-patch *node1'" _ "$out"
 check "and changes nothing" [ "$(events maintenance-on)" = 0 ]
 check "without --yes and without a terminal: 2" [ "$(rc h os-patch </dev/null)" = 2 ]
+cp "$CONF" "$D/custom.conf"
+sed -i 's/^profile = sandbox/profile = custom/' "$D/custom.conf"
+printf '[profile]\nstop = %s ctl %s stop {node}\nstart = %s ctl %s start {node}\n' "$SANDBOX" "$D" "$SANDBOX" "$D" >>"$D/custom.conf"
+check "a profile without an os-patch action is refused in preflight: 2 (configuration)" [ "$(rc "$HOIST" --config "$D/custom.conf" os-patch --yes)" = 2 ]
+check "before anything was stopped" [ "$(events node-down)/$(events maintenance-on)" = 0/0 ]
 check "--dry-run: exit 0" h os-patch --dry-run
 check "and nothing was patched or stopped" [ "$(events os-patch)/$(events node-down)/$(events maintenance-on)" = 0/0/0 ]
 check "one server: exit 0" h os-patch --yes
