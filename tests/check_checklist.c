@@ -110,6 +110,89 @@ START_TEST(test_checklist_blocks_and_records)
 }
 END_TEST
 
+/* A file of len bytes starting with head (binary: may hold NUL); returns its path (static). */
+static const char *binary(const char *name, const void *head, size_t len)
+{
+	static char path[128];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(head, 1, len, f);
+	fputs("...the rest of the file", f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_checklist_evidence_means_what_it_says)
+{
+	struct hoist_checklist cl;
+	int db = hoist_checklist_find("backup-db");
+	char *text;
+	hoist_checklist_init(&cl);
+	/* echo hello > fake.bak: given, not checked; never "verified". */
+	ck_assert_int_eq(hoist_checklist_give_file(&cl, (size_t)db, file("fake.bak", "hello\n", 0),
+						   NULL),
+			 HOIST_OK);
+	ck_assert(!cl.entries[db].evidence.verified);
+	text = hoist_checklist_state_text(&cl, (size_t)db);
+	ck_assert_ptr_nonnull(strstr(text, "given by the operator, not checked: fake.bak (6 bytes)"));
+	ck_assert_ptr_null(strstr(text, "verified"));
+	free(text);
+	/* The sandbox's SQLite header and SQL Server's "TAPE" are recognised. */
+	ck_assert_int_eq(hoist_checklist_give_file(&cl, (size_t)db,
+						   binary("db.sqlite", "SQLite format 3", 16), NULL),
+			 HOIST_OK);
+	ck_assert(cl.entries[db].evidence.verified);
+	text = hoist_checklist_state_text(&cl, (size_t)db);
+	ck_assert_ptr_nonnull(strstr(text, "verified: db.sqlite (SQLite database"));
+	free(text);
+	ck_assert_int_eq(hoist_checklist_give_file(&cl, (size_t)db, binary("db.bak", "TAPE\0\0", 6),
+						   NULL),
+			 HOIST_OK);
+	ck_assert(cl.entries[db].evidence.verified);
+	/* A master key hoist could not check against the canary (no configuration) is given. */
+	ck_assert_int_eq(hoist_checklist_give_file(&cl, (size_t)hoist_checklist_find("master-key"),
+						   file("key", "k", 0), NULL),
+			 HOIST_OK);
+	ck_assert(!cl.entries[hoist_checklist_find("master-key")].evidence.verified);
+	hoist_checklist_done(&cl);
+}
+END_TEST
+
+START_TEST(test_checklist_major_needs_file_storage)
+{
+	struct hoist_checklist cl;
+	struct hoist_plan plan;
+	struct hoist_error err;
+	int db = hoist_checklist_find("backup-db"), mk = hoist_checklist_find("master-key");
+	int fs = hoist_checklist_find("file-storage");
+	hoist_error_init(&err);
+	hoist_checklist_init(&cl);
+	hoist_checklist_give_file(&cl, (size_t)db, file("db.bak", "x", 0), NULL);
+	hoist_checklist_give_file(&cl, (size_t)mk, file("key", "k", 0), NULL);
+	ck_assert_int_eq(hoist_checklist_missing(&cl), -1);
+	cl.kind = HOIST_KIND_MAJOR;
+	ck_assert(hoist_checklist_required(&cl, (size_t)fs));
+	ck_assert_int_eq(hoist_checklist_missing(&cl), fs);
+	/* The backups that are the way back cannot be waived; file storage can, with a reason. */
+	ck_assert_int_eq(hoist_checklist_waive(&cl, (size_t)db, "no time", &err), HOIST_USAGE);
+	ck_assert_int_eq(hoist_checklist_waive(&cl, (size_t)fs, "no attachments", &err), HOIST_OK);
+	ck_assert_int_eq(hoist_checklist_missing(&cl), -1);
+	memset(&plan, 0, sizeof plan);
+	hoist_checklist_record(&cl, &plan);
+	ck_assert_uint_eq(plan.n_overrides, 1);
+	ck_assert_ptr_nonnull(strstr(plan.overrides[0], "no attachments"));
+	for (size_t i = 0; i < plan.n_evidence; i++)
+		hoist_checklist_evidence_done(&plan.evidence[i]);
+	free(plan.evidence);
+	free(plan.overrides[0]);
+	free(plan.overrides);
+	hoist_checklist_done(&cl);
+	hoist_error_done(&err);
+}
+END_TEST
+
 START_TEST(test_checklist_refusals)
 {
 	struct hoist_plan_evidence e;
@@ -153,6 +236,8 @@ int main(void)
 	tcase_add_test(core, test_checklist_items);
 	tcase_add_test(core, test_checklist_verify_file);
 	tcase_add_test(core, test_checklist_blocks_and_records);
+	tcase_add_test(core, test_checklist_evidence_means_what_it_says);
+	tcase_add_test(core, test_checklist_major_needs_file_storage);
 	tcase_add_test(errors, test_checklist_refusals);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);

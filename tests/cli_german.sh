@@ -21,6 +21,12 @@ run "$HOIST" versions --feed "$FEED" --current 2024.1
 has "engine message in German" "$ERR" "ist keine Version"
 run "$HOIST" notes --feed "$FEED" --from 2024.1.2 --to 2024.3.0
 has "notes in German" "$OUT" "Zuerst lesen:"
+# From the build tree, German needs no setup: the programs find the build's catalogue.
+if [ -d "$top_builddir/po/locale/de" ]; then
+	out=$(env -u HOIST_LOCALEDIR "$HOIST" --help 2>&1)
+	check "German from the build tree without HOIST_LOCALEDIR" \
+		sh -c 'printf "%s" "$1" | grep -qF "Aufruf: hoist"' _ "$out"
+fi
 run "$HOIST" versions --feed "$FEED" --current 2024.1.2 --json
 json "JSON stays the same in German" '.recommended == "2024.3.0" and
 	([.releases[].kind] | index("minor")) != null'

@@ -20,14 +20,16 @@ fail() { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
 check() { d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 # finish: prints the tally and exits non-zero on any failure.
 finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
-# use_german: German messages from po/de.gmo (the build tree's, or under make distcheck
-# the read-only source tree's) under LANG=de_DE.UTF-8; skips (77) without that locale.
+# use_german: German messages from the build tree's catalogue (made from po/de.po; else
+# po/de.gmo, the build tree's or the source tree's) under LANG=de_DE.UTF-8; skips (77)
+# without that locale.
 use_german() {
 	if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
 		echo "SKIP: no de_DE.UTF-8 locale on this machine (locale-gen de_DE.UTF-8)"
 		exit 77
 	fi
-	gmo="$top_builddir/po/de.gmo"
+	gmo="$top_builddir/po/locale/de/LC_MESSAGES/hoist.mo"
+	[ -f "$gmo" ] || gmo="$top_builddir/po/de.gmo"
 	[ -f "$gmo" ] || gmo="$top_srcdir/po/de.gmo"
 	mkdir -p "$TMPROOT/locale/de/LC_MESSAGES"
 	cp "$gmo" "$TMPROOT/locale/de/LC_MESSAGES/hoist.mo"

@@ -31,3 +31,8 @@ no_key_in() { ! grep -rqF "$KEY" "$1"; }
 runs() { ls "$HOIST_STATE_DIR/runs" 2>/dev/null | wc -l; }
 # more_runs_than N: a new run has begun since there were N.
 more_runs_than() { [ "$(runs)" -gt "$1" ]; }
+# journal_has_text REGEX: a log message of the newest run's journal matches.
+journal_has_text() {
+	jq -se --arg r "$1" 'any(.[]; .event == "log" and (.message | test($r)))' \
+		"$(latest_run)journal.jsonl" >/dev/null 2>&1
+}

@@ -93,15 +93,15 @@ keys x
 keys Enter
 shows "Enter with a missing item is refused in German" "Datenbank-Backup ist nötig: b drücken"
 echo db >"$TMPROOT/db.bak"
-echo key >"$TMPROOT/master.key"
+"$SANDBOX" ctl "$SB" show-master-key node1 >"$TMPROOT/master.key"
 keys e
 shows "the evidence prompt is German" "Datenbank-Backup: die Datei als Nachweis:"
 keys "$TMPROOT/db.bak" Enter j e "$TMPROOT/master.key" Enter
 keys j j j j e
 shows "a yes item asks in German" "Benutzer gewarnt: erledigt? (y/n)"
 keys y
-shows "a verified file is named in German" "geprüft: db.bak ("
-shows "and the master key's file" "geprüft: master.key ("
+shows "a file hoist cannot check is named so in German" "vom Betreiber angegeben, nicht geprüft:"
+shows "and the master key's file, checked against the canary" "geprüft: master.key entschlüsselt"
 shows "the confirmation is German" "bestätigt 20"
 shows "the bottom line says Enter leads on, in German" "Enter führt zur Prüfung des Plans."
 lacks "no English left on the checklist after the evidence" "verified:" "confirmed at" \
@@ -155,7 +155,7 @@ shows "the next steps are German" "Als Nächstes: die Tentacles in Gruppen aktua
 lacks "no English left on the result screen" "Result" "ended well" "runs 2024" "Whole run" \
 	"Maintenance window" "Backups kept" "Next:" "users could not"
 keys Escape
-shows "Esc on the result says so in German" "Der Lauf ist beendet; q beendet."
+shows "Esc on the result goes back to the start, in German" "hoist-wizard: Verbinden"
 run=$(ls -d "$SB"/hoist-state/runs/*/ | sort | tail -n 1)
 check "the engine's own messages in the journal are German" \
 	grep -q "Schlüssel angenommen" "$run/journal.jsonl"

@@ -13,14 +13,16 @@ shows_late 40 "the result screen says the upgrade failed" "The upgrade did not e
 run=$(newest_run)
 id=$(basename "$run")
 shows "it shows the rollback guide of this run" "The rollback guide of run $id"
-shows "the guide lists the backups this run took" "Backups this run took:"
+shows "the guide's pager says where it is" "Lines 1-"
 keys NPage
-shows "the guide pages down" "Lines 13-"
+shows "the guide pages down to the backups this run took" "Backups this run took:"
+check "past its first page" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | grep -q 'Lines 1-'"
 check "with this run's database backup" sh -c "tmux -L $TMUX_SOCKET capture-pane -p -J | tr -d '\n ' | grep -qF 'runs/$id/backups/db-2024.1.2.bak'"
 keys G
 shows "the guide pages to its end" "Lines "
 keys w
-shows "w saves the guide" "Saved: ${run%/}/"
+shows "w saves the guide, its path shortened in the middle, never cut" "/guide.txt"
+check "the saved message is one line naming the file" sh -c "tmux -L $TMUX_SOCKET capture-pane -p | grep -q 'Saved: /.*/guide.txt'"
 check "the saved guide names the backup" grep -q "db-2024.1.2.bak" "$run/guide.txt"
 keys B
 shows "B saves a support bundle of the run through the engine" "Support bundle saved (no keys, no backups): "

@@ -69,10 +69,15 @@ keys e "$TMPROOT/db.bak" Enter
 shows "an old one too" "older than the 24 hours allowed"
 touch "$TMPROOT/db.bak"
 keys e "$TMPROOT/db.bak" Enter
-shows "a recent backup file is verified" "verified: db.bak"
+shows "a file hoist cannot recognise is given, not checked" "given by the operator, not checked:"
+check "and not called verified" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | grep -qF 'verified: db.bak'"
 shows "the next required item is named" "Required before the plan: Master key."
 echo key >"$TMPROOT/master.key"
 keys j e "$TMPROOT/master.key" Enter
+shows "a master key that does not decrypt the canary is refused" "does not decrypt the server's canary"
+"$SANDBOX" ctl "$SB" show-master-key node1 >"$TMPROOT/master.key"
+keys e "$TMPROOT/master.key" Enter
+shows "the server's own master key is verified against the canary" "verified: master.key decrypts"
 keys j j j e y
 shows "a confirmation is recorded" "confirmed at"
 shows "with every required item done, Enter goes on" "Press Enter to review the plan."
@@ -81,7 +86,7 @@ shows "plan screen shows strategy and steps" "all-at-once"
 shows "the point of no return is named" "Point of no return: step"
 keys j j j j j j j j
 shows "and marked in the step list" "POINT OF NO RETURN"
-shows "the equivalent command line is shown" "upgrade --to 2024.3.1"
+shows "the equivalent command line is shown, an option with its value" "--to 2024.3.1"
 keys Enter 2024.9.9 Enter
 shows "a wrong version starts nothing" "That is not 2024.3.1"
 keys Escape

@@ -7,6 +7,10 @@ before=$(sb_status .data_sha256)
 wizard_start 80 24
 shows "connect" "Version        2024.1.2"
 start_upgrade 2024.3.1
+# The stop is asked once the run has changed something (maintenance mode on), so that
+# there is something to undo, however fast the first steps are.
+i=0
+while [ "$(sb_status .maintenance)" != true ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 keys s
 shows "s asks first" "Stop the run at the next safe point"
 keys y

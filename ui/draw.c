@@ -82,16 +82,24 @@ int ui_width(const char *text)
 int ui_put(int y, int x, int width, const char *text)
 {
 	size_t n = strlen(text);
-	int used = 0;
+	int used = 0, room = width;
 	if (y < 0 || y >= LINES || x >= COLS || width <= 0)
 		return 0;
+	/* Text that does not fit is never cut silently: it ends with an ellipsis. */
+	if (width > 1 && ui_width(text) > width)
+		room = width - 1;
 	move(y, x);
 	while (n) {
 		wchar_t wc[2] = { 0, 0 };
 		int w;
 		size_t len = next_char(text, n, &wc[0], &w);
-		if (used + w > width)
+		if (used + w > room) {
+			if (room < width) {
+				addstr(ui_ellipsis());
+				used++;
+			}
 			break;
+		}
 		if (wc[0] == L'\t' || wc[0] == L'\n')
 			wc[0] = L' ';
 		addnwstr(wc, 1);
@@ -140,6 +148,10 @@ int ui_wrap(const char *text, int width, void (*line)(void *ctx, const char *p, 
 		}
 		if (left && *p != '\n' && *p != ' ' && brk && brk > text)
 			p = brk;
+		else if (left && *p != '\n' && *p != ' ')
+			/* A word longer than a line is never broken: it goes whole to the line,
+			 * whose drawing ends it with an ellipsis. */
+			p += strcspn(p, " \n");
 		line(ctx, text, (size_t)(p - text));
 		lines++;
 		n -= (size_t)(p - text);
@@ -225,10 +237,24 @@ void ui_input_draw(struct ui_state *s)
 	int y = LINES - 2, x;
 	const char *t = hoist_buf_cstr(&s->input.text);
 	int tw;
+	int room = COLS - (s->input.yes_no ? ui_width(_("(y/n)")) + 2 : 30);
 	move(y, 0);
 	clrtoeol();
 	attron(A_BOLD);
-	x = ui_put(y, 0, COLS - (s->input.yes_no ? 6 : 10), s->input.label);
+	if (ui_width(s->input.label) <= room) {
+		x = ui_put(y, 0, room, s->input.label);
+	} else {
+		/* A long question is wrapped above the line where the answer is typed. */
+		int n = ui_say(LINES, 0, COLS, -1, s->input.label);
+		if (n > 4)
+			n = 4;
+		for (int k = y - n; k < y; k++) {
+			move(k, 0);
+			clrtoeol();
+		}
+		ui_say(y - n, 0, COLS, y - 1, s->input.label);
+		x = ui_put(y, 0, 2, ">");
+	}
 	attroff(A_BOLD);
 	x += 1;
 	if (s->input.yes_no) {
@@ -251,7 +277,9 @@ int ui_input_key(struct ui_state *s, int key)
 {
 	struct hoist_buf *b = &s->input.text;
 	if (s->input.yes_no) {
-		if (key == 'y' || key == 'Y')
+		/* y, or the reader's own yes: j in German. */
+		char one[2] = { key > 0 && key < 128 ? (char)key : '\0', '\0' };
+		if (key == 'y' || key == 'Y' || (one[0] && hoist_i18n_is_yes(one)))
 			return input_close(s, "y");
 		if (key == 'n' || key == 'N' || key == UI_ESC)
 			return input_close(s, "n");
@@ -259,6 +287,13 @@ int ui_input_key(struct ui_state *s, int key)
 	}
 	if (key == UI_ESC)
 		return input_close(s, NULL);
+	if (key == 21) {
+		/* Ctrl-U, as in a shell: the whole line goes, for a new one. */
+		b->len = 0;
+		if (b->data)
+			b->data[0] = '\0';
+		return UI_REDRAW;
+	}
 	if (key == '\n' || key == '\r' || key == UI_FKEY(KEY_ENTER)) {
 		char *t = hoist_xstrdup(hoist_buf_cstr(b));
 		int r = input_close(s, t);

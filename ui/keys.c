@@ -152,7 +152,8 @@ static int help_items(struct ui_state *s, const enum ui_action *list, int y, int
 		attron(ui_attr(s, UI_C_TITLE));
 		ui_put(y, x, 12, _(r->label));
 		attroff(ui_attr(s, UI_C_TITLE));
-		ui_put(y++, x + 13, w - 13, _(r->help));
+		/* The whole sentence, wrapped under itself. */
+		y += ui_say(y, x + 13, w - 13, LINES - 3, _(r->help));
 	}
 	return y;
 }

@@ -19,21 +19,22 @@ static void put_line(void *ctx, const char *p, size_t n)
 	(*y)++;
 }
 
-/* One line of what proves an item, or why it is open. */
+/* One line of what proves an item, or why it is open: the engine's words, as in the CLI. */
 static char *state_text(const struct ui_state *s, size_t i)
 {
-	const struct hoist_checklist_entry *e = &s->checklist.entries[i];
-	const struct hoist_checklist_info *info = hoist_checklist_info(i);
-	const char *name;
-	if (!e->done)
-		return hoist_xstrdup(info->required ? _("missing (required)") : _("open"));
-	if (!e->evidence.path)
-		return hoist_xasprintf(_("confirmed at %s"), e->evidence.time ? e->evidence.time : "?");
-	/* The name here; the whole path under the selected item's help. */
-	name = strrchr(e->evidence.path, '/') ? strrchr(e->evidence.path, '/') + 1 : e->evidence.path;
-	if (e->evidence.by_engine)
-		return hoist_xasprintf(_("taken by hoist: %s (%lld bytes)"), name, e->evidence.size);
-	return hoist_xasprintf(_("verified: %s (%lld bytes)"), name, e->evidence.size);
+	return hoist_checklist_state_text(&s->checklist, i);
+}
+
+struct state_lines {
+	int y, n;
+};
+
+static void state_line(void *ctx, const char *p, size_t n)
+{
+	struct state_lines *sl = ctx;
+	if (sl->y + sl->n <= ui_body_bottom())
+		ui_putf(sl->y + sl->n, 29, COLS - 31, "%.*s", (int)n, p);
+	sl->n++;
 }
 
 static void draw_backup(struct ui_state *s, int y)
@@ -72,16 +73,23 @@ static void draw(struct ui_state *s)
 	y++;
 	for (size_t i = 0; i < HOIST_CHECKLIST_ITEMS; i++, y++) {
 		const struct hoist_checklist_info *info = hoist_checklist_info(i);
-		bool done = s->checklist.entries[i].done;
+		bool done = hoist_checklist_satisfied(&s->checklist, i);
+		bool required = hoist_checklist_required(&s->checklist, i);
 		char *st = state_text(s, i);
 		if (i == cursor)
 			attron(A_REVERSE);
 		ui_putf(y, 2, 26, "%s %s", i == cursor ? ">" : " ", _(info->label));
 		if (i == cursor)
 			attroff(A_REVERSE);
-		attron(ui_attr(s, done ? UI_C_GOOD : info->required ? UI_C_BAD : UI_C_DIM));
-		ui_put(y, 29, COLS - 31, st);
-		attroff(ui_attr(s, done ? UI_C_GOOD : info->required ? UI_C_BAD : UI_C_DIM));
+		attron(ui_attr(s, done ? UI_C_GOOD : required ? UI_C_BAD : UI_C_DIM));
+		/* The whole state, wrapped under itself: "given by the operator, not checked". */
+		{
+			struct state_lines sl = { y, 0 };
+			ui_wrap(st, COLS - 31, state_line, &sl);
+			if (sl.n > 1)
+				y += sl.n - 1;
+		}
+		attroff(ui_attr(s, done ? UI_C_GOOD : required ? UI_C_BAD : UI_C_DIM));
 		free(st);
 	}
 	y++;
@@ -90,7 +98,8 @@ static void draw(struct ui_state *s)
 		const struct hoist_plan_evidence *e = &s->checklist.entries[cursor].evidence;
 		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
 					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
-		ui_wrap(t, COLS - 4, put_line, &y);
+		/* The path whole when it fits, else shortened in the middle (never cut). */
+		ui_wrap_text(t, COLS - 4, put_line, &y);
 		free(t);
 	}
 	y++;
@@ -193,6 +202,28 @@ static void ask_evidence(struct ui_state *s)
 	free(q);
 }
 
+/* Going without an item that is not always required (file storage): a reason, recorded. */
+static int waive_done(struct ui_state *s, const char *text)
+{
+	int missing = hoist_checklist_missing(&s->checklist);
+	struct hoist_error err;
+	if (!text || !*text || missing < 0)
+		return UI_REDRAW;
+	hoist_error_init(&err);
+	if (hoist_checklist_waive(&s->checklist, (size_t)missing, text, &err) != HOIST_OK)
+		ui_set_message(s, "%s", hoist_error_message(&err));
+	hoist_error_done(&err);
+	return UI_REDRAW;
+}
+
+static void enter(struct ui_state *s)
+{
+	/* A major upgrade's way back restores the file-storage folders: the engine says so. */
+	s->checklist.cfg = &s->cfg;
+	s->checklist.kind = s->has_target ? hoist_version_kind(&s->topo.version, &s->target)
+					  : HOIST_KIND_NONE;
+}
+
 static int key(struct ui_state *s, int k)
 {
 	int missing;
@@ -220,6 +251,14 @@ static int key(struct ui_state *s, int k)
 			return UI_REDRAW;
 		}
 		missing = hoist_checklist_missing(&s->checklist);
+		if (missing >= 0 && !hoist_checklist_info((size_t)missing)->required) {
+			char *q = hoist_xasprintf(_("%s: a major upgrade needs a copy. Why go "
+						    "without it? (Esc, then e: name the copy)"),
+						  _(hoist_checklist_info((size_t)missing)->label));
+			ui_input_open(s, q, false, NULL, waive_done);
+			free(q);
+			return UI_REDRAW;
+		}
 		if (missing >= 0) {
 			ui_set_message(s, _("%s is required: press b, or select it and press e."),
 				       _(hoist_checklist_info((size_t)missing)->label));
@@ -249,7 +288,7 @@ static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_BACKUP, UI_ACT_EV
 
 const struct ui_screen ui_screen_checklist = {
 	.name = N_("Back up"),
-	.enter = NULL,
+	.enter = enter,
 	.draw = draw,
 	.key = key,
 	.leave = leave,

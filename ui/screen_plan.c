@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "i18n.h"
+#include "estimate.h"
 #include "run.h"
 #include "tentacles.h"
 #include "ui.h"
@@ -112,13 +113,13 @@ static void draw(struct ui_state *s)
 	for (size_t i = 0; i < plan->n_nodes; i++)
 		hoist_buf_printf(&order, "%s%s (%s)", i ? ", " : "", plan->nodes[i].name,
 				 plan->nodes[i].role ? plan->nodes[i].role : "-");
-	ui_putf(y++, 2, COLS - 4, _("Node order: %s"), hoist_buf_cstr(&order));
+	y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(), _("Node order: %s"), hoist_buf_cstr(&order));
 	hoist_buf_done(&order);
 	{
 		long pnr = hoist_plan_pnr_index(plan);
 		if (pnr >= 0) {
 			attron(ui_attr(s, UI_C_BAD));
-			ui_putf(y++, 2, COLS - 4,
+			y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(),
 				_("Point of no return: step %ld, %s on %s; from there on, the way "
 				  "back is a restore."),
 				pnr + 1, plan->steps[pnr].id,
@@ -129,14 +130,16 @@ static void draw(struct ui_state *s)
 			       _("No point of no return: every step can be undone."));
 		}
 	}
-	if (plan->window_estimate_ms < 0)
-		ui_put(y++, 2, COLS - 4, _("Window: no estimate yet (no earlier runs)."));
-	else
-		ui_putf(y++, 2, COLS - 4, _("Window: about %lld s, as the last good run on this server."),
-			(plan->window_estimate_ms + 999) / 1000);
+	{
+		/* The engine's words, as hoist plan says them: comparable runs only. */
+		char *est = hoist_estimate_text(plan), *t = hoist_xasprintf(_("Window: %s."), est);
+		y += ui_say(y, 2, COLS - 4, ui_body_bottom(), t);
+		free(t);
+		free(est);
+	}
 	if (s->override) {
 		attron(ui_attr(s, UI_C_WARN));
-		ui_putf(y++, 2, COLS - 4, _("Override: %s"), s->override);
+		y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(), _("Override: %s"), s->override);
 		attroff(ui_attr(s, UI_C_WARN));
 	}
 	if (old_tentacles) {
@@ -149,9 +152,25 @@ static void draw(struct ui_state *s)
 		attroff(ui_attr(s, UI_C_WARN));
 	}
 	ui_put(y++, 2, COLS - 4, _("The same plan from the command line:"));
-	ui_putf(y++, 4, COLS - 6, "hoist%s%s upgrade --to %s",
-		s->cfg.loaded_from ? " --config " : "",
-		s->cfg.loaded_from ? s->cfg.loaded_from : "", plan->to.text);
+	{
+		/* The whole command, with the wizard's override and waiver, one line per part. */
+		int fs = hoist_checklist_find("file-storage");
+		const char *waiver = fs >= 0 ? s->checklist.entries[fs].waiver : NULL;
+		struct hoist_buf q;
+		char *cmd;
+		hoist_buf_init(&q, 0);
+		for (const char *c = waiver ? waiver : ""; *c; c++)
+			hoist_buf_puts(&q, *c == '\'' ? "'\\''" : (char[]){ *c, 0 });
+		cmd = hoist_xasprintf("hoist%s%s upgrade --to %s%s%s%s%s",
+				      s->cfg.loaded_from ? " --config " : "",
+				      s->cfg.loaded_from ? s->cfg.loaded_from : "", plan->to.text,
+				      s->override ? " --override 'confirmed in the wizard'" : "",
+				      waiver ? " --waive 'file-storage=" : "",
+				      waiver ? hoist_buf_cstr(&q) : "", waiver ? "'" : "");
+		hoist_buf_done(&q);
+		y += ui_say_command(y, 4, COLS - 6, ui_body_bottom(), cmd);
+		free(cmd);
+	}
 	ui_hline(y++);
 	draw_steps(s, y);
 	ui_put(ui_body_bottom() + 1, 2, COLS - 4,

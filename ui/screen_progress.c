@@ -256,6 +256,31 @@ static void put_prompt(void *ctx, const char *p, size_t n)
 	(*y)++;
 }
 
+/* The point of no return, marked before it comes and while it runs (one line). */
+static void draw_pnr(struct ui_state *s, int y)
+{
+	const struct hoist_run_summary *sum = &follow.sum;
+	const struct hoist_step_summary *pnr = NULL;
+	for (size_t i = 0; i < sum->n_steps && !pnr; i++)
+		if (!strcmp(sum->steps[i].step, "db-upgrade"))
+			pnr = &sum->steps[i];
+	if (!pnr)
+		return;
+	attron(ui_attr(s, pnr->state == HOIST_STEP_PENDING ? UI_C_WARN : UI_C_BAD));
+	if (pnr->state == HOIST_STEP_PENDING)
+		ui_putf(y, 2, COLS - 4, _("Point of no return ahead: db-upgrade on %s. Before it, a "
+					  "failure is undone."),
+			pnr->node ? pnr->node : _("the cluster"));
+	else if (pnr->state == HOIST_STEP_RUNNING)
+		ui_putf(y, 2, COLS - 4, _("POINT OF NO RETURN: db-upgrade on %s is running and "
+					  "cannot be undone."),
+			pnr->node ? pnr->node : _("the cluster"));
+	else
+		ui_putf(y, 2, COLS - 4, _("Past the point of no return: after a failure, use the "
+					  "rollback guide."));
+	attroff(ui_attr(s, pnr->state == HOIST_STEP_PENDING ? UI_C_WARN : UI_C_BAD));
+}
+
 static void draw(struct ui_state *s)
 {
 	const struct hoist_run_summary *sum = &follow.sum;
@@ -274,7 +299,7 @@ static void draw(struct ui_state *s)
 			sum->to_version ? sum->to_version : "?", sum->kind && *sum->kind ? _(sum->kind) : "-",
 			sum->strategy ? sum->strategy : "-");
 	draw_status(s, y++);
-	y++;
+	draw_pnr(s, y++);
 	avail = bottom - y + 1;
 	log_rows = avail / 3 < 3 ? 3 : avail / 3;
 	y = draw_matrix(s, y, avail - log_rows - 3);
@@ -290,8 +315,12 @@ static void draw(struct ui_state *s)
 	{
 		size_t fit = y <= bottom ? (size_t)(bottom - y + 1) : 0;
 		size_t from = follow.n_log > fit ? follow.n_log - fit : 0;
-		for (size_t i = from; i < follow.n_log; i++, y++)
-			ui_put(y, 2, COLS - 4, ui_follow_log(&follow, i));
+		for (size_t i = from; i < follow.n_log; i++, y++) {
+			/* A path in a log line is shortened in the middle, not cut at the end. */
+			char *l = ui_fit_paths(ui_follow_log(&follow, i), COLS - 4);
+			ui_put(y, 2, COLS - 4, l);
+			free(l);
+		}
 	}
 	if (engine_gone)
 		ui_put(bottom + 1, 2, COLS - 4,

@@ -9,6 +9,7 @@
 #include "ui.h"
 #include "xalloc.h"
 
+static void set_actions(void);
 static struct hoist_run_summary sum;
 static bool have_sum;
 static struct hoist_plan *plan;    /* owned: the run's plan (the guide's, after a failure) */
@@ -71,6 +72,7 @@ static void enter(struct ui_state *s)
 	if (!load_error && sum.state != HOIST_RUN_OK && sum.state != HOIST_RUN_UNDONE &&
 	    sum.state != HOIST_RUN_INTERRUPTED)
 		load_guide(s);
+	set_actions();
 	/* The nodes' versions now, from the server itself. */
 	ui_connect(s);
 }
@@ -143,7 +145,11 @@ static int draw_success(struct ui_state *s, int y)
 		if (!st->evidence.path)
 			continue;
 		ui_putf(y++, 4, COLS - 6, "%s:", st->step);
-		ui_wrap(st->evidence.path, COLS - 8, put_path, &y);
+		{
+			char *p = ui_middle(st->evidence.path, COLS - 8);
+			put_path(&y, p, strlen(p));
+			free(p);
+		}
 	}
 	y++;
 	if (!is_rollback() && !journey)
@@ -223,28 +229,29 @@ static void draw_failure(struct ui_state *s, int y)
 	char *why = hoist_xasprintf(is_rollback() ? _("The rollback did not end well: %s")
 						  : _("The upgrade did not end well: %s"),
 				    sum.message ? sum.message : _("no message was recorded"));
-	/* The reason in at most three lines: the guide below says the rest. */
+	/* The whole reason (up to six lines): the guide below says the rest. */
 	attron(ui_attr(s, UI_C_BAD));
-	pg = (struct pager){ y, 0, y + 2 };
+	pg = (struct pager){ y, 0, y + 5 };
 	ui_wrap(why, COLS - 4, pager_line, &pg);
-	y = pg.y < y + 3 ? pg.y : y + 3;
+	y = pg.y < y + 6 ? pg.y : y + 6;
 	attroff(ui_attr(s, UI_C_BAD));
 	free(why);
 	if (load_error) {
 		ui_putf(y++, 2, COLS - 4, _("No rollback guide: %s"), load_error);
 		return;
 	}
-	ui_putf(y++, 2, COLS - 4, _("The rollback guide of run %s (r runs it, w saves it):"),
-		guide->run_id ? guide->run_id : "?");
+	y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(),
+		     _("The rollback guide of run %s (r runs it, w saves it):"),
+		     guide->run_id ? guide->run_id : "?");
 	ui_hline(y++);
 	page = ui_body_bottom() - y + 1;
-	total = ui_wrap(guide_text, COLS - 4, pager_line, &(struct pager){ 0, 1 << 30, -1 });
+	total = ui_wrap_text(guide_text, COLS - 4, pager_line, &(struct pager){ 0, 1 << 30, -1 });
 	if (top > total - page)
 		top = total - page;
 	if (top < 0)
 		top = 0;
 	pg = (struct pager){ y, top, ui_body_bottom() };
-	ui_wrap(guide_text, COLS - 4, pager_line, &pg);
+	ui_wrap_text(guide_text, COLS - 4, pager_line, &pg);
 	if (total > page)
 		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), top + 1,
 			top + page < total ? top + page : total, total);
@@ -309,8 +316,12 @@ static int key(struct ui_state *s, int k)
 		hoist_error_init(&err);
 		if (hoist_guide_save(guide, run_dir, &err) != HOIST_OK)
 			ui_set_message(s, "%s", hoist_error_message(&err));
-		else
-			ui_set_message(s, _("Saved: %s/guide.txt"), run_dir);
+		else {
+			/* One line: the folder shortened in the middle; the file name whole. */
+			char *d = ui_middle(run_dir, COLS - ui_width(_("Saved: %s/guide.txt")));
+			ui_set_message(s, _("Saved: %s/guide.txt"), d);
+			free(d);
+		}
 		hoist_error_done(&err);
 		return UI_REDRAW;
 	case UI_ACT_BUNDLE:
@@ -323,16 +334,30 @@ static int key(struct ui_state *s, int k)
 	case UI_ACT_HOME: top = 0; return UI_REDRAW;
 	case UI_ACT_END: top = 1 << 30; return UI_REDRAW;
 	case UI_ACT_BACK:
-		ui_set_message(s, _("The run has ended; q quits."));
-		return UI_REDRAW;
+		/* Esc goes back to the start: the server as it is now, and its last run. */
+		s->go_to = &ui_screen_connect;
+		return UI_GOTO;
 	default:
 		return UI_PASS;
 	}
 }
 
-static const enum ui_action actions[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE,
-					  UI_ACT_JOURNEYS,
-					  UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
+/* Only the keys that do something: r and w only when there is a guide (set by enter). */
+static enum ui_action actions[8] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE, UI_ACT_JOURNEYS,
+				    UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
+
+static void set_actions(void)
+{
+	static const enum ui_action with_guide[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE,
+						     UI_ACT_JOURNEYS, UI_ACT_DOWN, UI_ACT_PGDN,
+						     UI_ACT_NONE };
+	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_JOURNEYS, UI_ACT_NONE };
+	const enum ui_action *a = guide && sum.state != HOIST_RUN_OK ? with_guide : without;
+	size_t i = 0;
+	do
+		actions[i] = a[i];
+	while (a[i++] != UI_ACT_NONE);
+}
 
 const struct ui_screen ui_screen_result = {
 	.name = N_("Result"),

@@ -145,7 +145,13 @@ static void draw(struct ui_state *s)
 			_(hoist_kind_name(v->kind)), rel->date ? rel->date : "-");
 		if (!(i == s->cursor))
 			attron(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));
-		if (v->eligible)
+		if (v->eligible && v->needs_stop)
+			/* As hoist versions says it: the chain goes through a stop. */
+			ui_putf(y, 39, COLS - 41,
+				rel->lts ? _("eligible, LTS; needs a stop first: %s")
+					 : _("eligible; needs a stop first: %s"),
+				rel->upgrade_from.text);
+		else if (v->eligible)
 			ui_put(y, 39, COLS - 41, eligible_text(rel->lts, v->hold == HOIST_HOLD_STOP));
 		else
 			ui_putf(y, 39, COLS - 41, _("held back: %s"), v->reason);
@@ -174,8 +180,13 @@ static int choose(struct ui_state *s)
 {
 	const struct hoist_verdict *v;
 	char *q;
-	if (!s->has_selection || !s->sel.n)
+	if (!s->has_selection || !s->sel.n) {
+		/* Enter never does nothing silently: say why there is nothing to choose. */
+		ui_set_message(s, "%s", !s->feed ? _("The release feed could not be read: check "
+						     "[feed] source, then press r to read it again.")
+						 : _("There is no newer release to choose."));
 		return UI_REDRAW;
+	}
 	v = &s->sel.verdicts[s->cursor];
 	if (v->eligible) {
 		free(s->override);

@@ -199,6 +199,30 @@ int ui_width(const char *text);
  */
 int ui_wrap(const char *text, int width, void (*line)(void *ctx, const char *p, size_t n),
 	    void *ctx);
+/* wrap.c: sentences are wrapped at word boundaries, never cut. */
+/* Draws text wrapped to width from line y (not past line last); returns the lines it needs. */
+int ui_say(int y, int x, int width, int last, const char *text);
+int ui_sayf(int y, int x, int width, int last, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* text shortened in the middle with an ellipsis to width columns (a new string): paths. */
+char *ui_middle(const char *text, int width);
+/* A shell command wrapped at spaces, " \" ending each line but the last; returns lines. */
+int ui_say_command(int y, int x, int width, int last, const char *cmd);
+/* The same lines, given to line(ctx, p, n) one by one (a pager's callback). */
+int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const char *p, size_t n),
+		    void *ctx);
+/* A text of lines: command lines ("$ ...", "curl ...") by ui_command_wrap, the rest by ui_wrap. */
+int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char *p, size_t n),
+		 void *ctx);
+/*
+ * text with its longest path (a word with '/') shortened in the middle so that the whole
+ * text fits width columns, where that leaves the path readable (a new string).
+ */
+char *ui_fit_paths(const char *text, int width);
+/* "…", or "~" on a terminal without UTF-8. */
+const char *ui_ellipsis(void);
+/* wrap.c: whether this terminal can move the cursor (TERM=dumb cannot); err says why not. */
+bool ui_terminal_usable(char **why);
 /* The title bar and the rule under it; returns the first free line. */
 int ui_draw_frame(struct ui_state *s, const char *title);
 void ui_hline(int y);

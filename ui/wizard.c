@@ -116,9 +116,18 @@ void ui_draw_now(struct ui_state *s)
 	if (s->help)
 		ui_draw_help(s, screen(s)->actions);
 	if (s->message) {
+		/* The whole message, wrapped upwards from the line above the footer; a path in
+		 * it is shortened in the middle first, so that a "saved: PATH" stays one line. */
+		char *m = ui_fit_paths(s->message, COLS);
+		int n = ui_say(LINES, 0, COLS, -1, m), top = LINES - 1 - (n > 3 ? 3 : n);
 		attron(ui_attr(s, UI_C_WARN));
-		ui_put(LINES - 2, 0, COLS, s->message);
+		for (int y = top; y < LINES - 1; y++) {
+			move(y, 0);
+			clrtoeol();
+		}
+		ui_say(top, 0, COLS, LINES - 2, m);
 		attroff(ui_attr(s, UI_C_WARN));
+		free(m);
 	}
 	ui_draw_footer(s, screen(s)->actions);
 	if (s->input.active) {
@@ -309,6 +318,15 @@ int main(int argc, char **argv)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("hoist-wizard: needs a terminal; for scripts, use hoist\n"));
 		return 2;
+	}
+	{
+		/* A terminal that cannot move the cursor would get blank space: say so instead. */
+		char *why = NULL;
+		if (!ui_terminal_usable(&why)) {
+			fputs(why, stderr);
+			free(why);
+			return 2;
+		}
 	}
 
 	memset(&s, 0, sizeof s);

@@ -20,6 +20,8 @@ const struct cli_command cli_commands[] = {
 	  N_("say in one line whether an eligible update is available (exit 10 if so)") },
 	{ "plan", cmd_plan, CLI_CONFIG,
 	  N_("show the upgrade's plan: nodes, steps, strategy, point of no return") },
+	{ "checklist", cmd_checklist, CLI_CONFIG,
+	  N_("show what must be backed up or confirmed before an upgrade, and what is done") },
 	{ "upgrade", cmd_upgrade, CLI_CONFIG,
 	  N_("upgrade the server: plan, check, back up, run; undo on failure") },
 	{ "status", cmd_status, CLI_CONFIG, N_("show the current or last run from its journal") },
@@ -36,6 +38,10 @@ const struct cli_command cli_commands[] = {
 	  N_("patch the nodes' operating system: one server in a window, a cluster node by node") },
 	{ "legacy", cmd_legacy, CLI_CONFIG,
 	  N_("upgrade an Octopus 2.6 server to 3.x: back up, install, migrate, Tentacles") },
+	{ "runs", cmd_runs, CLI_CONFIG,
+	  N_("list the runs kept, with their kind, outcome and size, and what prune would free") },
+	{ "prune", cmd_prune, CLI_CONFIG,
+	  N_("remove old runs and installers, never the backups a way back needs") },
 	{ "bundle", cmd_bundle, CLI_CONFIG,
 	  N_("save a run as one support file: plan, journal, topology; no secrets") },
 	{ "help", cmd_help, 0, N_("show the help of hoist or of one command") },
@@ -45,6 +51,9 @@ const struct cli_command cli_commands[] = {
 int cli_fail(const struct hoist_error *err)
 {
 	fprintf(stderr, _("hoist: %s\n"), hoist_error_message(err));
+	if (err->status == HOIST_POLICY)
+		fprintf(stderr, _("To go ahead anyway, give the reason with --override \"REASON\"; "
+				  "it is recorded in the plan and the journal.\n"));
 	return hoist_status_exit_code(err->status);
 }
 

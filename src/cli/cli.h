@@ -106,18 +106,78 @@ void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p);
  */
 int cli_journey_confirm(const char *command, bool yes, const char *question);
 
-/* The options plan and upgrade share: --to, --strategy, --role-order, --json. */
+/*
+ * The options plan, upgrade and checklist share: --to, --strategy, --role-order, --json,
+ * and the guard rails: --override REASON, --evidence ITEM=FILE, --confirm ITEM,
+ * --waive ITEM=REASON.
+ */
+#define CLI_MAX_GIVEN 16
 struct cli_plan {
 	const char *command;
 	const char *to;
 	bool json;
 	struct hoist_prepare_options prep;
+	const char *evidence[CLI_MAX_GIVEN]; /* borrowed from argv: "ITEM=FILE" */
+	size_t n_evidence;
+	const char *confirm[CLI_MAX_GIVEN];  /* "ITEM" */
+	size_t n_confirm;
+	const char *waive[CLI_MAX_GIVEN];    /* "ITEM=REASON" */
+	size_t n_waive;
 };
 extern const struct option cli_plan_options[];
 /* Applies one option of cli_plan_options; -1 when handled, 0 when not one, else an exit code. */
 int cli_plan_option(int opt, const char *arg, struct cli_plan *pl);
 /* The plan for people: the node table, strategy, point of no return, window, command. */
 void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const char *plan_file);
+/* The help lines of the guard-rail options (translated). */
+const char *cli_guard_help(void);
+
+/* cmd_checklist.c: the engine's checklist, as the CLI fills it from its options. */
+struct hoist_checklist;
+/*
+ * Fills cl (initialised by the caller) from --evidence, --confirm and --waive and from
+ * what plan itself takes; returns an exit code (0: filled; messages printed).
+ */
+int cli_checklist_fill(struct cli *cli, const struct cli_plan *pl, const struct hoist_plan *plan,
+		       struct hoist_checklist *cl);
+/* Each item with its state, one per line. */
+void cli_print_checklist(const struct hoist_checklist *cl);
+/* The chain's breaking, dependency and security notes, before anyone confirms. */
+void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan);
+/*
+ * The guard rails before a run: fills the checklist, records its evidence and waivers in
+ * plan, and refuses (exit 1, naming every open required item) when one is missing.
+ */
+int cli_guard_plan(struct cli *cli, const struct cli_plan *pl, struct hoist_plan *plan);
+int cmd_checklist(struct cli *cli, int argc, char **argv);
+/* cmd_runs.c */
+int cmd_runs(struct cli *cli, int argc, char **argv);
+int cmd_prune(struct cli *cli, int argc, char **argv);
+/* "3.4 MB": a size for people (a new string). */
+char *cli_size_text(unsigned long long bytes);
+
+/* follow_live.c: the follower's live lines, one per running step, on a terminal. */
+struct cli_live_step {
+	char *step, *node;      /* owned; node may be NULL */
+	long long started_ms;
+	long long bytes, total, bytes_t; /* the last progress; -1: none */
+	long long rate_b0, rate_t0;      /* the first progress, for the rate */
+	long tasks_left;        /* -1: none */
+};
+struct cli_live {
+	bool on;                /* stdout is a terminal and not --json */
+	struct cli_live_step *v; /* owned */
+	size_t n;
+	int drawn;              /* live lines on the screen now */
+	long long last_draw_ms;
+};
+void cli_live_init(struct cli_live *l, bool on);
+void cli_live_done(struct cli_live *l);
+/* Folds ev in; false when it is shown only live (step-start, progress), not as a line. */
+bool cli_live_event(struct cli_live *l, const struct hoist_event *ev);
+/* Takes the live lines away (before a line is printed) and draws them again. */
+void cli_live_clear(struct cli_live *l);
+void cli_live_draw(struct cli_live *l);
 
 /* One journal event for people, or its JSON line. */
 void cli_print_event(const struct hoist_event *ev, bool json);

@@ -5,18 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
+#include "checklist.h"
+#include "estimate.h"
 #include "cli.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"
 
-enum { OPT_TO = 256, OPT_STRATEGY, OPT_ROLE_ORDER, OPT_JSON };
+enum { OPT_TO = 256, OPT_STRATEGY, OPT_ROLE_ORDER, OPT_JSON, OPT_OVERRIDE, OPT_EVIDENCE,
+       OPT_CONFIRM, OPT_WAIVE };
 
 const struct option cli_plan_options[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "strategy", required_argument, NULL, OPT_STRATEGY },
 	{ "role-order", required_argument, NULL, OPT_ROLE_ORDER },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "override", required_argument, NULL, OPT_OVERRIDE },
+	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
+	{ "confirm", required_argument, NULL, OPT_CONFIRM },
+	{ "waive", required_argument, NULL, OPT_WAIVE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -50,6 +57,8 @@ static char *quote(const char *s)
 	hoist_buf_puts(&b, "'");
 	return hoist_buf_detach(&b, NULL);
 }
+
+static void guard_options(struct hoist_buf *b);
 
 void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const char *plan_file)
 {
@@ -102,32 +111,74 @@ void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const cha
 		       p->steps[pnr].node ? p->steps[pnr].node : "");
 	else
 		printf(_("Point of no return: none (no database schema change).\n"));
-	if (p->window_estimate_ms >= 0)
-		printf(_("Window estimate: about %lld s (the last good run on this server).\n"),
-		       (p->window_estimate_ms + 999) / 1000);
-	else
-		printf(_("Window estimate: unknown (no earlier run to measure).\n"));
+	{
+		char *est = hoist_estimate_text(p);
+		printf(_("Window estimate: %s.\n"), est);
+		free(est);
+	}
+	for (size_t i = 0; i < p->n_overrides; i++)
+		printf(_("Override: %s\n"), p->overrides[i]);
+	cli_print_read_first((struct cli *)cli, p);
 	if (plan_file) {
 		char *f = quote(plan_file);
 		cmd = hoist_xasprintf("hoist%s%s upgrade --plan %s", cfg ? " --config " : "",
 				      cfg ? cfg : "", f);
 		free(f);
 	} else {
+		struct hoist_buf g;
+		hoist_buf_init(&g, 0);
+		guard_options(&g);
 		cmd = hoist_xasprintf("hoist%s%s upgrade --to %s%s%s", cfg ? " --config " : "",
 				      cfg ? cfg : "", p->to.text,
 				      p->strategy == HOIST_STRATEGY_ROLLING ? " --strategy rolling"
 									    : "",
-				      "");
+				      g.len ? hoist_buf_cstr(&g) : "");
+		hoist_buf_done(&g);
 	}
 	printf(_("Run it with: %s\n"), cmd);
 	free(cmd);
 	free(cfg);
 }
 
+/*
+ * The options of this invocation, for the command cli_print_plan shows (the one global:
+ * one command runs per process, and its options outlive the parsing in argv).
+ */
+static const struct cli_plan *given;
+
+/* " --override 'REASON' --waive 'ITEM=REASON' ...": the guard-rail options given. */
+static void guard_options(struct hoist_buf *b)
+{
+	char *q;
+	if (!given)
+		return;
+	if (given->prep.override_reason) {
+		q = quote(given->prep.override_reason);
+		hoist_buf_printf(b, " --override %s", q);
+		free(q);
+	}
+	for (size_t i = 0; i < given->n_evidence; i++) {
+		q = quote(given->evidence[i]);
+		hoist_buf_printf(b, " --evidence %s", q);
+		free(q);
+	}
+	for (size_t i = 0; i < given->n_confirm; i++) {
+		q = quote(given->confirm[i]);
+		hoist_buf_printf(b, " --confirm %s", q);
+		free(q);
+	}
+	for (size_t i = 0; i < given->n_waive; i++) {
+		q = quote(given->waive[i]);
+		hoist_buf_printf(b, " --waive %s", q);
+		free(q);
+	}
+}
+
 int cli_plan_option(int opt, const char *arg, struct cli_plan *pl)
 {
 	struct hoist_error err;
 	int rc = -1;
+	given = pl;
 	switch (opt) {
 	case OPT_TO:
 		pl->to = arg;
@@ -144,6 +195,37 @@ int cli_plan_option(int opt, const char *arg, struct cli_plan *pl)
 	case OPT_JSON:
 		pl->json = true;
 		break;
+	case OPT_OVERRIDE:
+		if (!*arg)
+			rc = cli_usage(pl->command, _("--override needs the reason, in words"));
+		pl->prep.override_reason = arg;
+		break;
+	case OPT_EVIDENCE:
+	case OPT_WAIVE:
+		if (!strchr(arg, '=') || strchr(arg, '=') == arg || !strchr(arg, '=')[1]) {
+			rc = cli_usage(pl->command,
+				       opt == OPT_WAIVE ? _("--waive takes ITEM=REASON, not '%s'")
+							: _("--evidence takes ITEM=FILE, not '%s'"),
+				       arg);
+			break;
+		}
+		if (opt == OPT_WAIVE ? pl->n_waive >= CLI_MAX_GIVEN
+				     : pl->n_evidence >= CLI_MAX_GIVEN) {
+			rc = cli_usage(pl->command, _("too many --evidence or --waive options"));
+			break;
+		}
+		if (opt == OPT_WAIVE)
+			pl->waive[pl->n_waive++] = arg;
+		else
+			pl->evidence[pl->n_evidence++] = arg;
+		break;
+	case OPT_CONFIRM:
+		if (pl->n_confirm >= CLI_MAX_GIVEN) {
+			rc = cli_usage(pl->command, _("too many --confirm options"));
+			break;
+		}
+		pl->confirm[pl->n_confirm++] = arg;
+		break;
 	default:
 		rc = 0;
 	}
@@ -152,7 +234,7 @@ int cli_plan_option(int opt, const char *arg, struct cli_plan *pl)
 
 static int help(void)
 {
-	return cli_help(_("usage: hoist [--config FILE] plan --to V [-o FILE] [--json]\n\n"
+	cli_help(_("usage: hoist [--config FILE] plan --to V [-o FILE] [--json]\n\n"
 			  "Builds the upgrade's plan from the server's real state: a table per node\n"
 			  "(role, current and target version, steps), the strategy, the point of no\n"
 			  "return, the window estimate and the command that runs it.\n\n"
@@ -164,6 +246,34 @@ static int help(void)
 			  "                      else dea,controller,router,base,primary)\n"
 			  "  --json              print the plan as JSON\n"
 			  "  --help              show this help\n"));
+	putchar('\n');
+	return cli_help(cli_guard_help());
+}
+
+const char *cli_guard_help(void)
+{
+	return _("Guard rails (plan, upgrade, checklist):\n"
+		 "  --override REASON   upgrade to a version the policy holds back; the reason\n"
+		 "                      is recorded in the plan and the journal\n"
+		 "  --evidence ITEM=FILE  a checklist item done by a file you name (backup-db,\n"
+		 "                      master-key, license-key, file-storage)\n"
+		 "  --confirm ITEM      a checklist item you confirm (restore-tested,\n"
+		 "                      users-warned)\n"
+		 "  --waive ITEM=REASON go without an item that is not always required (the\n"
+		 "                      file-storage copy of a major upgrade), saying why\n");
+}
+
+/* The evidence and waivers given to hoist plan go into the plan; nothing is refused yet. */
+static int plan_checklist(struct cli *cli, const struct cli_plan *pl, struct hoist_plan *plan)
+{
+	struct hoist_checklist cl;
+	int rc;
+	hoist_checklist_init(&cl);
+	rc = cli_checklist_fill(cli, pl, plan, &cl);
+	if (rc == 0)
+		hoist_checklist_record(&cl, plan);
+	hoist_checklist_done(&cl);
+	return rc;
 }
 
 int cmd_plan(struct cli *cli, int argc, char **argv)
@@ -193,8 +303,11 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (!pl.to)
 		return cli_usage("plan", _("say which version to upgrade to with --to V"));
 	hoist_error_init(&err);
-	if (hoist_plan_prepare(&cli->conf, pl.to, &pl.prep, &plan, &err) != HOIST_OK ||
-	    (out && hoist_plan_save(plan, out, &err) != HOIST_OK)) {
+	if (hoist_plan_prepare(&cli->conf, pl.to, &pl.prep, &plan, &err) != HOIST_OK) {
+		rc = cli_fail(&err);
+	} else if ((rc = plan_checklist(cli, &pl, plan)) != 0) {
+		/* said */
+	} else if (out && hoist_plan_save(plan, out, &err) != HOIST_OK) {
 		rc = cli_fail(&err);
 	} else if (pl.json) {
 		char *json = hoist_plan_to_json(plan);

@@ -49,7 +49,7 @@ int cli_guide_confirm(const char *question)
 	fflush(stdout);
 	if (!fgets(line, sizeof line, stdin))
 		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	return hoist_i18n_is_yes(line);
 }
 
 int cli_guide_carry_out(struct cli *cli, const char *command, const struct hoist_guide *g,

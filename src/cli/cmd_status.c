@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "cli.h"
 #include "i18n.h"
 #include "journal.h"
@@ -169,10 +170,14 @@ int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
 	struct hoist_journal_reader *rd = NULL;
 	struct hoist_run_summary sum;
 	struct hoist_error err;
+	struct cli_live live;
 	bool ended = false;
 	int idle = 0, rc;
 	hoist_error_init(&err);
 	hoist_run_summary_init(&sum);
+	/* On a terminal, one live line per running step; elsewhere one line per event. */
+	cli_live_init(&live, !json && stay && isatty(STDOUT_FILENO) && getenv("TERM") &&
+				     strcmp(getenv("TERM"), "dumb"));
 	if (hoist_journal_reader_open(path, &rd, &err) != HOIST_OK) {
 		rc = cli_fail(&err);
 		goto out;
@@ -184,7 +189,11 @@ int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
 		bool writing = running ? running(ctx) : true;
 		hoist_event_init(&ev, HOIST_EVENT_UNKNOWN);
 		if (hoist_journal_reader_next(rd, &ev, &got, NULL) == HOIST_OK && got) {
-			cli_print_event(&ev, json);
+			if (cli_live_event(&live, &ev)) {
+				cli_live_clear(&live);
+				cli_print_event(&ev, json);
+			}
+			cli_live_draw(&live);
 			hoist_run_summary_apply(&sum, &ev);
 			ended = ev.type == HOIST_EVENT_RUN_END;
 			idle = 0;
@@ -197,7 +206,11 @@ int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
 		if (!running && ++idle % 10 == 0 && !run_alive(cli, run_id))
 			break;
 		hoist_journal_reader_wait(rd, 200, NULL);
+		/* The elapsed times go on while nothing is written. */
+		if (live.n)
+			cli_live_draw(&live);
 	}
+	cli_live_done(&live);
 	if (!ended && stay && !running && !json)
 		fprintf(stderr, _("hoist: the run %s is not running and has not ended; 'hoist "
 				  "resume' continues it\n"), run_id);

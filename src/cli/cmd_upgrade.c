@@ -118,7 +118,7 @@ static int confirm(const char *command, const char *question)
 		return cli_usage(command, _("not on a terminal: confirm with --yes"));
 	printf("%s", question);
 	fflush(stdout);
-	if (!fgets(line, sizeof line, stdin) || (line[0] != 'y' && line[0] != 'Y')) {
+	if (!fgets(line, sizeof line, stdin) || !hoist_i18n_is_yes(line)) {
 		printf(_("Nothing was changed.\n"));
 		return 1;
 	}
@@ -127,7 +127,7 @@ static int confirm(const char *command, const char *question)
 
 static int help(void)
 {
-	return cli_help(_("usage: hoist [--config FILE] upgrade (--to V | --plan FILE) [OPTIONS]\n\n"
+	cli_help(_("usage: hoist [--config FILE] upgrade (--to V | --plan FILE) [OPTIONS]\n\n"
 			  "Runs the upgrade: preflight, download and verify, back up, then the\n"
 			  "steps of the plan in order; before the point of no return a failure\n"
 			  "undoes what the run changed. Progress is read from the run's journal.\n"
@@ -150,12 +150,14 @@ static int help(void)
 			  "Exit codes: 0 done, 1 failed before the point of no return (the server is\n"
 			  "as it was), 2 usage or configuration, 3 server unreachable or key refused,\n"
 			  "4 failed after the point of no return, 5 another run holds the lock.\n"));
+	putchar('\n');
+	return cli_help(cli_guard_help());
 }
 
 int cmd_upgrade(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN, OPT_RETARGET };
-	static struct option opts[16];
+	static struct option opts[24];
 	struct cli_plan pl;
 	const char *plan_file = NULL;
 	bool yes = false, detach = false, dry_run = false;
@@ -210,6 +212,11 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	hoist_error_done(&err);
 	/* The mode is the plan's: a dry run's plan runs as a dry run, without asking. */
 	dry_run = dry_run || plan->dry_run;
+	/* The same guard rails as the wizard's: the checklist, before anything is asked. */
+	if (!dry_run && (rc = cli_guard_plan(cli, &pl, plan)) != 0) {
+		hoist_plan_free(plan);
+		return rc;
+	}
 	if (!yes && !dry_run) {
 		char *q;
 		if (!pl.json)

@@ -802,7 +802,12 @@ static enum hoist_status load_http(const char *url, const struct hoist_feed_opti
 	req.idempotent = true;
 	st = hoist_http_perform(h, &req, &resp, err);
 	hoist_http_free(h);
-	if (st == HOIST_TOOBIG) {
+	if (st == HOIST_NETWORK || st == HOIST_TIMEOUT || st == HOIST_TLS) {
+		/* Say that it is the feed that did not answer, not the server. */
+		char *why = hoist_xstrdup(hoist_error_message(err));
+		st = hoist_error_set(err, st, _("the release feed could not be read: %s"), why);
+		free(why);
+	} else if (st == HOIST_TOOBIG) {
 		st = hoist_error_set(err, HOIST_FEED,
 				     _("%s: the feed is larger than the %zu bytes allowed"), url,
 				     ho.max_body);

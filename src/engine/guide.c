@@ -129,27 +129,46 @@ static const char *server_of(const struct gen *gen)
 	return gen->g->server_url ? gen->g->server_url : "SERVER";
 }
 
-/* The request hoist makes for a step the server's API does (no command on the node). */
+/*
+ * The request hoist makes for a step the server's API does (no command on the node), as a
+ * curl command one can paste: the key is read from the key file there, never written here.
+ */
+static char *curl_line(const struct gen *gen, const char *method, const char *body,
+		       const char *url)
+{
+	const char *kf = gen->vars ? hoist_profile_vars_get(gen->vars, "api_key_file") : NULL;
+	if (body)
+		return hoist_xasprintf("curl -fsS -X %s -H \"X-Octopus-ApiKey: $(cat '%s')\" "
+				       "-H 'Content-Type: application/json' -d '%s' '%s'",
+				       method, kf ? kf : "API_KEY_FILE", body, url);
+	return hoist_xasprintf("curl -fsS -H \"X-Octopus-ApiKey: $(cat '%s')\" '%s'",
+			       kf ? kf : "API_KEY_FILE", url);
+}
+
 static char *api_line(const struct gen *gen, const char *step, const char *node)
 {
 	const char *url = server_of(gen);
+	char *u, *line;
+	bool on = !strcmp(step, "maintenance-on") || !strcmp(step, "drain");
+	const char *body = on ? "{\"IsInMaintenanceMode\": true}" : "{\"IsInMaintenanceMode\": false}";
 	if (!strcmp(step, "maintenance-on") || !strcmp(step, "maintenance-off"))
-		return hoist_xasprintf("PUT %s/api/maintenanceconfiguration "
-				       "{\"IsInMaintenanceMode\": %s}",
-				       url, !strcmp(step, "maintenance-on") ? "true" : "false");
-	if (!strcmp(step, "drain") || !strcmp(step, "undrain"))
-		return hoist_xasprintf("PUT %s/api/octopusservernodes/OctopusServerNodes-%s "
-				       "{\"IsInMaintenanceMode\": %s}",
-				       url, node, !strcmp(step, "drain") ? "true" : "false");
-	if (!strcmp(step, "wait-tasks"))
-		return hoist_xasprintf("GET %s/api/tasks?active=true", url);
-	if (!strcmp(step, "validate")) {
+		u = hoist_xasprintf("%s/api/maintenanceconfiguration", url);
+	else if (!strcmp(step, "drain") || !strcmp(step, "undrain"))
+		u = hoist_xasprintf("%s/api/octopusservernodes/OctopusServerNodes-%s", url, node);
+	else if (!strcmp(step, "wait-tasks"))
+		u = hoist_xasprintf("%s/api/tasks?active=true", url), body = NULL;
+	else if (!strcmp(step, "validate")) {
+		const char *nu = url;
 		for (size_t i = 0; i < gen->m->n_nodes; i++)
 			if (!strcmp(gen->m->nodes[i].name, node) && gen->m->nodes[i].url)
-				return hoist_xasprintf("GET %s/api", gen->m->nodes[i].url);
-		return hoist_xasprintf("GET %s/api", url);
-	}
-	return NULL;
+				nu = gen->m->nodes[i].url;
+		u = hoist_xasprintf("%s/api", nu);
+		body = NULL;
+	} else
+		return NULL;
+	line = curl_line(gen, body ? "PUT" : "GET", body, u);
+	free(u);
+	return line;
 }
 
 /* ---- steps ---- */
@@ -1397,8 +1416,15 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 		path = hoist_xasprintf("%s/journal.jsonl", dir);
 		st = hoist_guide_profile(cfg, plan->profile, &profile, err);
 	}
-	if (st == HOIST_OK)
-		st = hoist_guide_build_journal(plan, path, profile, NULL, dir, out, err);
+	if (st == HOIST_OK) {
+		/* The API steps' curl commands read the key from the configured key file. */
+		struct hoist_profile_vars vars;
+		hoist_profile_vars_init(&vars);
+		if (cfg->api_key_file)
+			hoist_profile_vars_set(&vars, "api_key_file", cfg->api_key_file, NULL);
+		st = hoist_guide_build_journal(plan, path, profile, &vars, dir, out, err);
+		hoist_profile_vars_done(&vars);
+	}
 	if (st == HOIST_OK && !(*out)->run_id)
 		(*out)->run_id = hoist_xstrdup(id);
 	hoist_profile_free(profile);

@@ -85,6 +85,21 @@ static char *url_host(const char *url)
 	return out;
 }
 
+/* The port a URL names, or its scheme's default. */
+static long url_port(const char *url)
+{
+	CURLU *u = curl_url();
+	char *port = NULL;
+	long p = strncmp(url, "https:", 6) ? 80 : 443;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		p = strtol(port, NULL, 10);
+		curl_free(port);
+	}
+	curl_url_cleanup(u);
+	return p;
+}
+
 bool hoist_http_is_loopback(const char *url)
 {
 	char *host = url_host(url);
@@ -250,10 +265,12 @@ static enum hoist_status curl_error(CURLcode rc, const char *url, enum hoist_sta
 				     h);
 		break;
 	case CURLE_COULDNT_CONNECT:
+		/* The whole address and the port tried, and where the address is set. */
 		st = hoist_error_set(err, HOIST_NETWORK,
-				     _("cannot connect to %s; is the server running and the port "
-				       "open?"),
-				     h);
+				     _("cannot connect to %s, port %ld (%s); is the server running "
+				       "and the port open? The server's address is set by [server] "
+				       "url or HOIST_SERVER_URL, the feed's by [feed] source"),
+				     h, url_port(url), url);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		st = hoist_error_set(err, HOIST_TIMEOUT,

@@ -3,6 +3,7 @@
 #define HOIST_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
 
 #define _(s) dgettext(PACKAGE, s)
 #define N_(s) (s)
@@ -13,5 +14,7 @@
  * overrides the installed place (tests run from the build tree).
  */
 void hoist_i18n_init(void);
+/* Whether an answer means yes: y, or the locale's own yes ("j" in German). */
+bool hoist_i18n_is_yes(const char *answer);
 
 #endif

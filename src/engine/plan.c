@@ -377,6 +377,7 @@ static void evidence_done(struct hoist_plan_evidence *e)
 	free(e->path);
 	free(e->sha256);
 	free(e->time);
+	free(e->waived);
 }
 
 void hoist_plan_free(struct hoist_plan *p)
@@ -413,6 +414,7 @@ void hoist_plan_free(struct hoist_plan *p)
 		free(p->overrides[i]);
 	free(p->overrides);
 	free(p->journey);
+	free(p->window_estimate_run);
 	free(p);
 }
 
@@ -436,6 +438,18 @@ void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evide
 	d->sha256 = dup0(e->sha256);
 	d->time = dup0(e->time);
 	d->by_engine = e->by_engine;
+	d->verified = e->verified;
+	d->waived = dup0(e->waived);
+}
+
+void hoist_plan_add_override(struct hoist_plan *p, const char *text)
+{
+	for (size_t i = 0; i < p->n_overrides; i++)
+		if (!strcmp(p->overrides[i], text))
+			return;
+	p->overrides = hoist_xrealloc(p->overrides, (p->n_overrides + 2) * sizeof *p->overrides);
+	p->overrides[p->n_overrides++] = hoist_xstrdup(text);
+	p->overrides[p->n_overrides] = NULL;
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -504,6 +518,9 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 		add_str(n, "sha256", e->sha256);
 		add_str(n, "time", e->time);
 		cJSON_AddBoolToObject(n, "by_engine", e->by_engine);
+		cJSON_AddBoolToObject(n, "verified", e->verified);
+		if (e->waived)
+			cJSON_AddStringToObject(n, "waived", e->waived);
 		cJSON_AddItemToArray(a, n);
 	}
 	a = cJSON_AddArrayToObject(j, "overrides");
@@ -512,6 +529,12 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 	cJSON_AddNumberToObject(j, "window_estimate_ms", (double)p->window_estimate_ms);
 	if (p->journey)
 		cJSON_AddStringToObject(j, "journey", p->journey);
+	if (p->window_estimate_runs) {
+		cJSON_AddNumberToObject(j, "window_estimate_min_ms",
+					(double)p->window_estimate_min_ms);
+		cJSON_AddNumberToObject(j, "window_estimate_runs", (double)p->window_estimate_runs);
+		add_str(j, "window_estimate_run", p->window_estimate_run);
+	}
 	cJSON_AddStringToObject(j, "mode", p->dry_run ? "dry-run" : "run");
 	text = cJSON_Print(j);
 	cJSON_Delete(j);
@@ -694,6 +717,8 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 			e.sha256 = (char *)rstr(&r, it, "sha256", false);
 			e.time = (char *)rstr(&r, it, "time", false);
 			e.by_engine = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "by_engine"));
+			e.verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "verified"));
+			e.waived = (char *)rstr(&r, it, "waived", false);
 			hoist_plan_add_evidence(p, &e);
 		}
 	}
@@ -705,6 +730,13 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 	}
 	p->window_estimate_ms = (long long)rnum(j, "window_estimate_ms", -1);
 	p->journey = dup0(rstr(&r, j, "journey", false));
+	p->window_estimate_min_ms = (long long)rnum(j, "window_estimate_min_ms",
+						    (double)p->window_estimate_ms);
+	p->window_estimate_runs = (size_t)rnum(j, "window_estimate_runs",
+					       p->window_estimate_ms >= 0 ? 1 : 0);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")))
+		p->window_estimate_run = hoist_xstrdup(
+			cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")->valuestring);
 	s = rstr(&r, j, "mode", false);
 	p->dry_run = s && !strcmp(s, "dry-run");
 	/* A chain's plan written before hops were named: install and db-upgrade carry theirs. */

@@ -58,6 +58,8 @@ struct hoist_plan_evidence {
 	char *sha256;    /* owned; may be NULL */
 	char *time;      /* owned: ISO 8601 */
 	bool by_engine;  /* taken by the engine (true) or confirmed by the operator */
+	bool verified;   /* hoist checked what it is (format, canary), not only that it exists */
+	char *waived;    /* owned: why the operator went without it; NULL: not waived */
 };
 
 struct hoist_plan {
@@ -79,7 +81,10 @@ struct hoist_plan {
 	size_t n_evidence;
 	char **overrides;  /* owned array of owned strings: what the operator overrode, why */
 	size_t n_overrides;
-	long long window_estimate_ms; /* from earlier runs; -1: unknown */
+	long long window_estimate_ms; /* from earlier runs; -1: unknown; the longest of them */
+	long long window_estimate_min_ms; /* the shortest comparable run's window */
+	size_t window_estimate_runs;  /* how many comparable runs it comes from; 0: none */
+	char *window_estimate_run;    /* owned: the newest of them (its run id); may be NULL */
 	char *journey;     /* owned; NULL: the server upgrade, else one of the other journeys */
 	bool dry_run;      /* a dry run: preflight and stage only, never resumed into a real run */
 };
@@ -132,6 +137,8 @@ void hoist_plan_add_step(struct hoist_plan *p, const char *id, const char *node,
 
 /* Adds evidence (copied). */
 void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e);
+/* Adds an override (copied) unless the plan already records the same text. */
+void hoist_plan_add_override(struct hoist_plan *p, const char *text);
 
 /* JSON: the plan file. Secrets never appear in a plan. */
 char *hoist_plan_to_json(const struct hoist_plan *p);

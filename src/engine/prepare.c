@@ -2,7 +2,9 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include "estimate.h"
 #include "feed.h"
+#include "guard.h"
 #include "i18n.h"
 #include "journal.h"
 #include "notes.h"
@@ -47,52 +49,6 @@ static enum hoist_status add_package(const struct hoist_feed *feed, const char *
 	pkgs[*n].size = pkg->size;
 	(*n)++;
 	return HOIST_OK;
-}
-
-static bool installed(const struct hoist_run_summary *s)
-{
-	for (size_t k = 0; k < s->n_steps; k++)
-		if (!strcmp(s->steps[k].step, "install"))
-			return true;
-	return false;
-}
-
-/* The window of the newest upgrade that ended well: first to last in-window step; -1. */
-static long long window_estimate(const struct hoist_config *cfg)
-{
-	char *state = hoist_config_state_dir(cfg);
-	struct hoist_run_entry *runs = NULL;
-	size_t n = 0;
-	long long est = -1;
-	if (hoist_rundir_list(state, &runs, &n, NULL) != HOIST_OK)
-		n = 0;
-	for (size_t i = 0; i < n && est < 0; i++) {
-		char *path = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
-		struct hoist_run_summary s;
-		long long lo = 0, hi = 0;
-		hoist_run_summary_init(&s);
-		/* Only an upgrade (or a rollback) installs: the checklist's backup runs do not
-		 * tell how long a window lasts. */
-		if (hoist_journal_fold(path, &s, NULL) == HOIST_OK && s.state == HOIST_RUN_OK &&
-		    installed(&s)) {
-			for (size_t k = 0; k < s.n_steps; k++) {
-				const struct hoist_step_info *info = hoist_step_info(s.steps[k].step);
-				if (!info || !info->in_window || !s.steps[k].started_ms)
-					continue;
-				if (!lo || s.steps[k].started_ms < lo)
-					lo = s.steps[k].started_ms;
-				if (s.steps[k].ended_ms > hi)
-					hi = s.steps[k].ended_ms;
-			}
-			if (lo && hi >= lo)
-				est = hi - lo;
-		}
-		hoist_run_summary_done(&s);
-		free(path);
-	}
-	hoist_rundir_list_free(runs, n);
-	free(state);
-	return est;
 }
 
 /* The configured nodes, each checked against the server's list; or the server's only node. */
@@ -188,6 +144,9 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 	size_t n_nodes = 0, n_pkgs = 0;
 	struct hoist_plan_input in;
 	const char *platform = hoist_profile_platform(cfg->profile);
+	const char **overrides = NULL;
+	size_t n_overrides = 0;
+	char *held = NULL, *own = NULL;
 	enum hoist_status st;
 
 	*out = NULL;
@@ -206,6 +165,22 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		st = hoist_error_set(err, HOIST_STATE,
 				     _("the server already runs %s; %s is not newer"), current.text,
 				     to.text);
+	if (st == HOIST_OK)
+		st = hoist_guard_held(&cfg->policy, feed, &current, &to, &held, err);
+	if (st == HOIST_OK) {
+		/* A held-back target needs an explicit override with a reason, in every face. */
+		overrides = hoist_xcalloc((o ? o->n_overrides : 0) + 2, sizeof *overrides);
+		for (size_t i = 0; o && i < o->n_overrides; i++)
+			overrides[n_overrides++] = o->overrides[i];
+		if (held && o && o->override_reason && *o->override_reason)
+			overrides[n_overrides++] = own =
+				hoist_guard_override_text(&to, held, o->override_reason);
+		else if (held && !n_overrides)
+			st = hoist_error_set(err, HOIST_POLICY,
+					     _("%s is held back by the policy (%s); to upgrade to "
+					       "it anyway, override the policy and give the reason"),
+					     to.text, held);
+	}
 	if (st == HOIST_OK)
 		st = hoist_chain_plan(feed, &current, &to, &chain, err);
 	if (st == HOIST_OK) {
@@ -233,18 +208,25 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		in.strategy = o ? o->strategy : HOIST_STRATEGY_AUTO;
 		in.packages = pkgs;
 		in.n_packages = n_pkgs;
-		in.overrides = o ? o->overrides : NULL;
-		in.n_overrides = o ? o->n_overrides : 0;
+		in.overrides = overrides;
+		in.n_overrides = n_overrides;
 		st = hoist_plan_build(&in, out, err);
 	}
-	if (st == HOIST_OK)
-		(*out)->window_estimate_ms = window_estimate(cfg);
+	if (st == HOIST_OK) {
+		/* Only comparable runs: same kind, strategy, node count and hop count. */
+		char *state = hoist_config_state_dir(cfg);
+		hoist_estimate_window(state, *out);
+		free(state);
+	}
 	for (size_t i = 0; i < n_pkgs; i++) {
 		free(pkgs[i].url);
 		free(pkgs[i].sha256);
 	}
 	free(pkgs);
 	free(nodes);
+	free(own);
+	free(overrides);
+	free(held);
 	hoist_octopus_nodes_done(&sn);
 	hoist_chain_done(&chain);
 	hoist_feed_free(feed);

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "run_int.h"
 #include "rundir.h"
+#include "retention.h"
 #include "xalloc.h"
 
 bool run_cancelled(const struct run *r)
@@ -122,7 +123,7 @@ void run_add_secret(struct run *r, const char *secret)
 void run_add_evidence(struct run *r, const char *item, const struct hoist_evidence *ev,
 		      bool by_engine)
 {
-	struct hoist_plan_evidence pe;
+	struct hoist_plan_evidence pe = { 0 };
 	char when[32];
 	time_t t = (time_t)(ev->time_ms / 1000);
 	struct tm tm;
@@ -486,6 +487,9 @@ static void run_start_event(struct run *r)
 					     r->plan->steps[i].hop);
 	emit(r, &ev);
 	hoist_event_done(&ev);
+	/* What the operator overrode, and why, is part of the run's record. */
+	for (size_t i = 0; i < r->plan->n_overrides; i++)
+		run_log(r, NULL, NULL, _("override: %s"), r->plan->overrides[i]);
 }
 
 enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status st,
@@ -665,7 +669,8 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 		return st;
 	}
 	if (r.cfg->keep_runs > 0)
-		hoist_rundir_prune(r.state_dir, (size_t)r.cfg->keep_runs, r.id, NULL, NULL);
+		hoist_retention_prune(r.state_dir, (size_t)r.cfg->keep_runs, r.id,
+				      HOIST_CACHE_MAX_AGE_S, NULL);
 	run_start_event(&r);
 	if (retargeted)
 		run_log(&r, NULL, NULL, "%s", retargeted);

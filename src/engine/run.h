@@ -22,6 +22,11 @@ struct hoist_prepare_options {
 	const char *role_order;       /* NULL: the configuration's, else seed 004's */
 	const char *const *overrides; /* recorded in the plan: what was overridden, why */
 	size_t n_overrides;
+	/*
+	 * Why a target the policy holds back is chosen anyway (the CLI's --override). A
+	 * held-back target without it, and without overrides, is HOIST_POLICY.
+	 */
+	const char *override_reason;
 };
 
 /*
@@ -30,7 +35,8 @@ struct hoist_prepare_options {
  * the chain of required stops from the feed, the feed's packages for the profile's
  * platform (every hop and the current version, for a later downgrade), the role order
  * and a window estimate from the last good run. HOIST_AUTH/NETWORK when the server does
- * not answer, HOIST_CONFIG when a node is unknown, HOIST_FEED when a package is missing.
+ * not answer, HOIST_CONFIG when a node is unknown, HOIST_FEED when a package is missing,
+ * HOIST_POLICY when the policy holds target back and nothing overrides it.
  */
 enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char *target,
 				     const struct hoist_prepare_options *o,
