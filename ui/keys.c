@@ -58,7 +58,7 @@ static const struct ui_key_row table[] = {
 	{ UI_ACT_SAVE, { 'w' }, N_("w"), N_("save guide"),
 	  N_("Save the rollback guide as a text file in the run's folder.") },
 	{ UI_ACT_JOURNEYS, { 'o' }, N_("o"), N_("other journeys"),
-	  N_("The other journeys: upgrade the Tentacles in batches, patch the operating system.") },
+	  N_("The other journeys: Tentacles in batches, OS patching.") },
 	{ UI_ACT_TENTACLES, { 't' }, N_("t"), N_("Tentacles"),
 	  N_("Upgrade the outdated Tentacles in batches, then run a health check.") },
 	{ UI_ACT_OS_PATCH, { 'P' }, N_("P"), N_("patch OS"),
