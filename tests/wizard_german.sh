@@ -110,7 +110,7 @@ lacks "no English left on the checklist after the evidence" "verified:" "confirm
 # The plan.
 keys Enter
 shows "plan screen: German title" "hoist-wizard: Plan prüfen"
-shows "the summary is German" "Minor-Upgrade 2024.1.2 auf 2024.3.1, all-at-once, 31 Schritte"
+shows "the summary is German" "Minor-Upgrade 2024.1.2 auf 2024.3.1, all-at-once, 32 Schritte"
 shows "the point of no return is named in German" "Punkt ohne Rückkehr: Schritt"
 shows "the window is German" "Zeitfenster: noch keine Schätzung"
 shows "the command line hint is German" "Derselbe Plan auf der Befehlszeile:"

@@ -30,6 +30,7 @@ check "... one without the API key" sh -c "jq -e '.run_id == \"$id\"' '$run/supp
 check "nothing was rolled back yet: maintenance mode is still on" [ "$(sb_status .maintenance)" = true ]
 
 "$SANDBOX" fault "$SB" clear >/dev/null
+shows "the footer names r by the result screen's meaning" "r roll back"
 keys r
 shows "r asks first" "(y/n)"
 keys y

@@ -294,13 +294,14 @@ int ui_input_key(struct ui_state *s, int key)
 			b->data[0] = '\0';
 		return UI_REDRAW;
 	}
-	if (key == '\n' || key == '\r' || key == UI_FKEY(KEY_ENTER)) {
+	if (ui_key_action(NULL, key) == UI_ACT_ENTER) {
 		char *t = hoist_xstrdup(hoist_buf_cstr(b));
 		int r = input_close(s, t);
 		free(t);
 		return r;
 	}
-	if (key == UI_FKEY(KEY_BACKSPACE) || key == 127 || key == 8) {
+	/* Esc (the other back key) cancelled above: what is left of back is Backspace. */
+	if (ui_key_action(NULL, key) == UI_ACT_BACK) {
 		while (b->len && (b->data[b->len - 1] & 0xC0) == 0x80)
 			b->len--;
 		if (b->len)

@@ -53,7 +53,7 @@ static const struct ui_key_row table[] = {
 	  N_("Leave the wizard; the run goes on, and the wizard re-attaches when started again.") },
 	{ UI_ACT_STOP, { 's' }, N_("s"), N_("stop"),
 	  N_("Ask the run to stop at the next safe point and undo what it changed.") },
-	{ UI_ACT_ROLLBACK, { 'r' }, N_("r"), N_("roll back"),
+	{ UI_ACT_ROLLBACK, { 0 }, NULL, N_("roll back"),
 	  N_("Run the rollback guide's steps now, through the engine.") },
 	{ UI_ACT_SAVE, { 'w' }, N_("w"), N_("save guide"),
 	  N_("Save the rollback guide as a text file in the run's folder.") },
@@ -83,6 +83,16 @@ static const struct ui_key_row table[] = {
 	  N_("Quit the wizard (it asks first while something runs).") },
 };
 
+/*
+ * Actions with no keys of their own: they take the keys (and their label) of another action,
+ * on the screens that offer them instead of it. So every key is bound once in the table.
+ */
+static const struct {
+	enum ui_action action, keys_of;
+} shared[] = {
+	{ UI_ACT_ROLLBACK, UI_ACT_RETRY }, /* r: the result screen has nothing to read again */
+};
+
 /* Keys every screen has; the footer always ends with them. */
 static const enum ui_action global[] = { UI_ACT_BACK, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
@@ -94,24 +104,32 @@ static const struct ui_key_row *row(enum ui_action a)
 	return NULL;
 }
 
-enum ui_action ui_key_action(int key)
+/* The row whose keys and label an action uses: its own, or those of the one it shares. */
+static const struct ui_key_row *keys_row(const struct ui_key_row *r)
 {
-	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
-		for (int k = 0; k < 4 && table[i].keys[k]; k++)
-			if (table[i].keys[k] == key)
-				return table[i].action;
-	return UI_ACT_NONE;
+	for (size_t i = 0; r && i < sizeof shared / sizeof *shared; i++)
+		if (shared[i].action == r->action)
+			return row(shared[i].keys_of);
+	return r;
 }
 
-enum ui_action ui_key_action_for(const enum ui_action *prefer, int key)
+static bool row_has_key(const struct ui_key_row *r, int key)
 {
-	for (; prefer && *prefer != UI_ACT_NONE; prefer++) {
-		const struct ui_key_row *r = row(*prefer);
-		for (int k = 0; r && k < 4 && r->keys[k]; k++)
-			if (r->keys[k] == key)
-				return r->action;
-	}
-	return ui_key_action(key);
+	for (int k = 0; r && k < 4 && r->keys[k]; k++)
+		if (r->keys[k] == key)
+			return true;
+	return false;
+}
+
+enum ui_action ui_key_action(const enum ui_action *screen, int key)
+{
+	for (; screen && *screen != UI_ACT_NONE; screen++)
+		if (row_has_key(keys_row(row(*screen)), key))
+			return *screen;
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		if (row_has_key(&table[i], key))
+			return table[i].action;
+	return UI_ACT_NONE;
 }
 
 /* Puts "KEY word" pairs from a list while they fit; returns the column reached. */
@@ -122,11 +140,11 @@ static int footer_items(struct ui_state *s, const enum ui_action *list, int x)
 		int w;
 		if (!r)
 			continue;
-		w = ui_width(_(r->label)) + 1 + ui_width(_(r->footer)) + 2;
+		w = ui_width(_(keys_row(r)->label)) + 1 + ui_width(_(r->footer)) + 2;
 		if (x + w > COLS)
 			break;
 		attron(ui_attr(s, UI_C_TITLE));
-		x += ui_put(LINES - 1, x, COLS - x, _(r->label));
+		x += ui_put(LINES - 1, x, COLS - x, _(keys_row(r)->label));
 		attroff(ui_attr(s, UI_C_TITLE));
 		x += ui_put(LINES - 1, x + 1, COLS - x - 1, _(r->footer)) + 3;
 	}
@@ -150,7 +168,7 @@ static int help_items(struct ui_state *s, const enum ui_action *list, int y, int
 		if (!r)
 			continue;
 		attron(ui_attr(s, UI_C_TITLE));
-		ui_put(y, x, 12, _(r->label));
+		ui_put(y, x, 12, _(keys_row(r)->label));
 		attroff(ui_attr(s, UI_C_TITLE));
 		/* The whole sentence, wrapped under itself. */
 		y += ui_say(y, x + 13, w - 13, LINES - 3, _(r->help));

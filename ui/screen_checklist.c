@@ -7,9 +7,15 @@
 #include "ui.h"
 #include "xalloc.h"
 
-static size_t cursor;          /* the selected item */
-static struct ui_follow backup; /* the backup run, while it runs and after */
-static char *backup_error;     /* owned: why the backup run failed; NULL: it did not */
+/*
+ * The screen's state. The backup run is followed on while it runs, also from other screens;
+ * leave lets it go once it has ended.
+ */
+static struct checklist_screen {
+	size_t cursor;          /* the selected item */
+	struct ui_follow backup; /* the backup run, while it runs and after */
+	char *backup_error;     /* owned: why the backup run failed; NULL: it did not */
+} scr;
 
 static void put_line(void *ctx, const char *p, size_t n)
 {
@@ -39,10 +45,10 @@ static void state_line(void *ctx, const char *p, size_t n)
 
 static void draw_backup(struct ui_state *s, int y)
 {
-	const struct hoist_run_summary *sum = &backup.sum;
-	if (!backup.run_id)
+	const struct hoist_run_summary *sum = &scr.backup.sum;
+	if (!scr.backup.run_id)
 		return;
-	ui_putf(y++, 2, COLS - 4, _("Backup run %s:"), backup.run_id);
+	ui_putf(y++, 2, COLS - 4, _("Backup run %s:"), scr.backup.run_id);
 	for (size_t i = 0; i < sum->n_steps && y <= ui_body_bottom(); i++) {
 		const struct hoist_step_summary *st = &sum->steps[i];
 		enum ui_color c = st->state == HOIST_STEP_OK	   ? UI_C_GOOD
@@ -54,12 +60,12 @@ static void draw_backup(struct ui_state *s, int y)
 		ui_put(y++, 35, COLS - 37, ui_step_state(st->state));
 		attroff(ui_attr(s, c));
 	}
-	if (backup_error) {
+	if (scr.backup_error) {
 		attron(ui_attr(s, UI_C_BAD));
-		ui_wrap(backup_error, COLS - 6, put_line, &y);
+		ui_wrap(scr.backup_error, COLS - 6, put_line, &y);
 		attroff(ui_attr(s, UI_C_BAD));
-	} else if (!backup.ended && backup.n_log && y <= ui_body_bottom()) {
-		ui_put(y, 4, COLS - 6, ui_follow_log(&backup, backup.n_log - 1));
+	} else if (!scr.backup.ended && scr.backup.n_log && y <= ui_body_bottom()) {
+		ui_put(y, 4, COLS - 6, ui_follow_log(&scr.backup, scr.backup.n_log - 1));
 	}
 }
 
@@ -76,10 +82,10 @@ static void draw(struct ui_state *s)
 		bool done = hoist_checklist_satisfied(&s->checklist, i);
 		bool required = hoist_checklist_required(&s->checklist, i);
 		char *st = state_text(s, i);
-		if (i == cursor)
+		if (i == scr.cursor)
 			attron(A_REVERSE);
-		ui_putf(y, 2, 26, "%s %s", i == cursor ? ">" : " ", _(info->label));
-		if (i == cursor)
+		ui_putf(y, 2, 26, "%s %s", i == scr.cursor ? ">" : " ", _(info->label));
+		if (i == scr.cursor)
 			attroff(A_REVERSE);
 		attron(ui_attr(s, done ? UI_C_GOOD : required ? UI_C_BAD : UI_C_DIM));
 		/* The whole state, wrapped under itself: "given by the operator, not checked". */
@@ -93,9 +99,9 @@ static void draw(struct ui_state *s)
 		free(st);
 	}
 	y++;
-	ui_wrap(_(hoist_checklist_info(cursor)->help), COLS - 4, put_line, &y);
-	if (s->checklist.entries[cursor].done && s->checklist.entries[cursor].evidence.path) {
-		const struct hoist_plan_evidence *e = &s->checklist.entries[cursor].evidence;
+	ui_wrap(_(hoist_checklist_info(scr.cursor)->help), COLS - 4, put_line, &y);
+	if (s->checklist.entries[scr.cursor].done && s->checklist.entries[scr.cursor].evidence.path) {
+		const struct hoist_plan_evidence *e = &s->checklist.entries[scr.cursor].evidence;
 		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
 					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
 		/* The path whole when it fits, else shortened in the middle (never cut). */
@@ -103,7 +109,7 @@ static void draw(struct ui_state *s)
 		free(t);
 	}
 	y++;
-	if (backup.run_id)
+	if (scr.backup.run_id)
 		draw_backup(s, y);
 	else if (missing >= 0)
 		ui_wrap(_("Press b to let hoist take the database backup and the master key now."),
@@ -120,21 +126,21 @@ static void backup_ended(struct ui_state *s)
 {
 	struct hoist_error err;
 	hoist_error_init(&err);
-	free(backup_error);
-	backup_error = NULL;
+	free(scr.backup_error);
+	scr.backup_error = NULL;
 	s->busy = false;
 	s->on_timeout = NULL;
-	if (hoist_checklist_from_run(&s->checklist, &s->cfg, backup.run_id, &err) != HOIST_OK)
-		backup_error = hoist_xstrdup(hoist_error_message(&err));
+	if (hoist_checklist_from_run(&s->checklist, &s->cfg, scr.backup.run_id, &err) != HOIST_OK)
+		scr.backup_error = hoist_xstrdup(hoist_error_message(&err));
 	hoist_error_done(&err);
 }
 
 static int ready(struct ui_state *s, int fd)
 {
 	(void)fd;
-	if (!ui_follow_read(&backup))
+	if (!ui_follow_read(&scr.backup))
 		return UI_STAY;
-	if (backup.ended)
+	if (scr.backup.ended)
 		backup_ended(s);
 	return UI_REDRAW;
 }
@@ -150,17 +156,17 @@ static void start_backup(struct ui_state *s)
 	struct hoist_error err;
 	char *id = NULL;
 	hoist_error_init(&err);
-	free(backup_error);
-	backup_error = NULL;
-	ui_follow_close(s, &backup);
+	free(scr.backup_error);
+	scr.backup_error = NULL;
+	ui_follow_close(s, &scr.backup);
 	if (hoist_run_start_detached(&s->cfg, NULL, &id, &err) != HOIST_OK ||
-	    ui_follow_open(s, &backup, id, ready, &err) != HOIST_OK) {
+	    ui_follow_open(s, &scr.backup, id, ready, &err) != HOIST_OK) {
 		ui_set_message(s, "%s", hoist_error_message(&err));
 	} else {
 		s->busy = true;
-		if (backup.ended)
+		if (scr.backup.ended)
 			backup_ended(s);
-		else if (hoist_journal_reader_fd(backup.reader) < 0) {
+		else if (hoist_journal_reader_fd(scr.backup.reader) < 0) {
 			s->on_timeout = tick;
 			s->timeout_ms = 250;
 		}
@@ -175,7 +181,7 @@ static int file_done(struct ui_state *s, const char *text)
 	if (!text || !*text)
 		return UI_REDRAW;
 	hoist_error_init(&err);
-	if (hoist_checklist_give_file(&s->checklist, cursor, text, &err) != HOIST_OK)
+	if (hoist_checklist_give_file(&s->checklist, scr.cursor, text, &err) != HOIST_OK)
 		ui_set_message(s, "%s", hoist_error_message(&err));
 	hoist_error_done(&err);
 	return UI_REDRAW;
@@ -184,13 +190,13 @@ static int file_done(struct ui_state *s, const char *text)
 static int yes_done(struct ui_state *s, const char *text)
 {
 	if (text)
-		hoist_checklist_confirm(&s->checklist, cursor, !strcmp(text, "y"));
+		hoist_checklist_confirm(&s->checklist, scr.cursor, !strcmp(text, "y"));
 	return UI_REDRAW;
 }
 
 static void ask_evidence(struct ui_state *s)
 {
-	const struct hoist_checklist_info *info = hoist_checklist_info(cursor);
+	const struct hoist_checklist_info *info = hoist_checklist_info(scr.cursor);
 	char *q;
 	if (info->how == HOIST_CHECKLIST_YES) {
 		q = hoist_xasprintf(_("%s: done?"), _(info->label));
@@ -227,17 +233,17 @@ static void enter(struct ui_state *s)
 static int key(struct ui_state *s, int k)
 {
 	int missing;
-	switch (ui_key_action(k)) {
+	switch (ui_key_action(ui_screen_checklist.actions, k)) {
 	case UI_ACT_UP:
-		if (cursor > 0)
-			cursor--;
+		if (scr.cursor > 0)
+			scr.cursor--;
 		return UI_REDRAW;
 	case UI_ACT_DOWN:
-		if (cursor + 1 < HOIST_CHECKLIST_ITEMS)
-			cursor++;
+		if (scr.cursor + 1 < HOIST_CHECKLIST_ITEMS)
+			scr.cursor++;
 		return UI_REDRAW;
 	case UI_ACT_BACKUP:
-		if (backup.run_id && !backup.ended)
+		if (scr.backup.run_id && !scr.backup.ended)
 			ui_set_message(s, _("The backup is running."));
 		else
 			start_backup(s);
@@ -246,7 +252,7 @@ static int key(struct ui_state *s, int k)
 		ask_evidence(s);
 		return UI_REDRAW;
 	case UI_ACT_ENTER:
-		if (backup.run_id && !backup.ended) {
+		if (scr.backup.run_id && !scr.backup.ended) {
 			ui_set_message(s, _("Wait for the backup to end."));
 			return UI_REDRAW;
 		}
@@ -266,7 +272,7 @@ static int key(struct ui_state *s, int k)
 		}
 		return UI_NEXT;
 	case UI_ACT_BACK:
-		if (backup.run_id && !backup.ended) {
+		if (scr.backup.run_id && !scr.backup.ended) {
 			ui_set_message(s, _("Wait for the backup to end."));
 			return UI_REDRAW;
 		}
@@ -279,8 +285,8 @@ static int key(struct ui_state *s, int k)
 static void leave(struct ui_state *s)
 {
 	/* A finished backup's evidence is in the checklist; the journal is no longer needed. */
-	if (backup.ended || !backup.run_id)
-		ui_follow_close(s, &backup);
+	if (scr.backup.ended || !scr.backup.run_id)
+		ui_follow_close(s, &scr.backup);
 }
 
 static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_BACKUP, UI_ACT_EVIDENCE,

@@ -119,10 +119,20 @@ static void draw_nodes(struct ui_state *s, int y)
 {
 	const struct hoist_topology *t = &s->topo;
 	int rows = ui_body_bottom() - y - 1;
+	/* TRANSLATORS: column heads of the node table; a column widens for a longer head. */
+	const char *head[] = { _("Node"), _("Role"), _("Version"), _("State"), _("Tasks") };
+	/* Each column as wide as its widest content may be, or as its head measures. */
+	int w[5] = { 16, 11, 12, 20, 0 }, x[5] = { 2 };
+	for (int c = 0; c < 4; c++) {
+		if (ui_width(head[c]) > w[c])
+			w[c] = ui_width(head[c]);
+		x[c + 1] = x[c] + w[c] + 1;
+	}
+	w[4] = COLS - x[4] - 2;
 	attron(A_BOLD);
-	/* TRANSLATORS: column heads of the node table; keep the widths. */
-	ui_putf(y++, 2, COLS - 4, "%-16s %-11s %-12s %-20s %s", _("Node"), _("Role"),
-		_("Version"), _("State"), _("Tasks"));
+	for (int c = 0; c < 5; c++)
+		ui_put(y, x[c], w[c], head[c]);
+	y++;
 	attroff(A_BOLD);
 	if ((size_t)top > t->n_nodes)
 		top = 0;
@@ -142,38 +152,53 @@ static void draw_nodes(struct ui_state *s, int y)
 		} else {
 			state = _("serving");
 		}
-		ui_put(y, 2, 16, n->name);
-		ui_put(y, 19, 11, n->role ? n->role : "-");
+		ui_put(y, x[0], w[0], n->name);
+		ui_put(y, x[1], w[1], n->role ? n->role : "-");
 		if (n->has_version) {
 			bool odd = hoist_version_cmp(&n->version, &t->version) != 0;
 			if (odd)
 				attron(ui_attr(s, UI_C_WARN));
-			ui_put(y, 31, 12, n->version.text);
+			ui_put(y, x[2], w[2], n->version.text);
 			if (odd)
 				attroff(ui_attr(s, UI_C_WARN));
 		} else {
-			ui_put(y, 31, 12, _("unknown"));
+			ui_put(y, x[2], w[2], _("unknown"));
 		}
 		attron(ui_attr(s, col));
-		ui_put(y, 44, 20, state);
+		ui_put(y, x[3], w[3], state);
 		attroff(ui_attr(s, col));
 		if (n->on_server)
-			ui_putf(y, 65, COLS - 67, "%d", n->running_tasks);
+			ui_putf(y, x[4], w[4], "%d", n->running_tasks);
 	}
 	if (rows <= 0 && t->n_nodes > (size_t)top)
 		ui_put(ui_body_bottom(), 2, COLS - 4, _("(more nodes below: Down/j)"));
 }
 
+/* The labels left of the server's facts; their column is as wide as the widest of them. */
+enum { L_SERVER, L_KEY, L_CONFIG, L_VERSION, L_MAINTENANCE, L_TASKS, L_COUNT };
+static const char *const labels[L_COUNT] = { N_("Server"), N_("API key"), N_("Configuration"),
+					     N_("Version"), N_("Maintenance"), N_("Active tasks") };
+
+static int labels_width(void)
+{
+	int w = 14;
+	for (int i = 0; i < L_COUNT; i++)
+		if (ui_width(_(labels[i])) > w)
+			w = ui_width(_(labels[i]));
+	return w;
+}
+
 static void draw(struct ui_state *s)
 {
 	int y = ui_draw_frame(s, _(ui_screen_connect.name)) + 1;
-	ui_put(y, 2, 14, _("Server"));
-	ui_put(y++, 17, COLS - 19, s->cfg.server_url ? s->cfg.server_url : _("not configured"));
-	ui_put(y, 2, 14, _("API key"));
-	ui_putf(y++, 17, COLS - 19, "%s", key_source(s));
+	int lw = labels_width(), vx = 2 + lw + 1; /* the facts' column */
+	ui_put(y, 2, lw, _(labels[L_SERVER]));
+	ui_put(y++, vx, COLS - vx - 2, s->cfg.server_url ? s->cfg.server_url : _("not configured"));
+	ui_put(y, 2, lw, _(labels[L_KEY]));
+	ui_putf(y++, vx, COLS - vx - 2, "%s", key_source(s));
 	if (s->cfg.loaded_from) {
-		ui_put(y, 2, 14, _("Configuration"));
-		ui_put(y++, 17, COLS - 19, s->cfg.loaded_from);
+		ui_put(y, 2, lw, _(labels[L_CONFIG]));
+		ui_put(y++, vx, COLS - vx - 2, s->cfg.loaded_from);
 	}
 	y++;
 	if (s->connecting) {
@@ -198,17 +223,17 @@ static void draw(struct ui_state *s)
 			draw_run_offer(s);
 		return;
 	}
-	ui_put(y, 2, 14, _("Version"));
+	ui_put(y, 2, lw, _(labels[L_VERSION]));
 	attron(A_BOLD);
-	ui_put(y++, 17, 20, s->topo.version.text);
+	ui_put(y++, vx, 20, s->topo.version.text);
 	attroff(A_BOLD);
-	ui_put(y, 2, 14, _("Maintenance"));
+	ui_put(y, 2, lw, _(labels[L_MAINTENANCE]));
 	attron(ui_attr(s, s->topo.maintenance ? UI_C_WARN : UI_C_GOOD));
-	ui_put(y++, 17, COLS - 19, s->topo.maintenance ? _("on: users cannot make changes")
+	ui_put(y++, vx, COLS - vx - 2, s->topo.maintenance ? _("on: users cannot make changes")
 						       : _("off"));
 	attroff(ui_attr(s, s->topo.maintenance ? UI_C_WARN : UI_C_GOOD));
-	ui_put(y, 2, 14, _("Active tasks"));
-	ui_putf(y++, 17, COLS - 19, "%d", s->topo.active_tasks);
+	ui_put(y, 2, lw, _(labels[L_TASKS]));
+	ui_putf(y++, vx, COLS - vx - 2, "%d", s->topo.active_tasks);
 	if (!hoist_topology_uniform(&s->topo)) {
 		attron(ui_attr(s, UI_C_WARN));
 		ui_put(y, 2, COLS - 4, _("The nodes do not all run the same version."));
@@ -282,7 +307,7 @@ static int resume(struct ui_state *s)
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action(k)) {
+	switch (ui_key_action(ui_screen_connect.actions, k)) {
 	case UI_ACT_RETRY:
 		connect_now(s);
 		find_run(s);

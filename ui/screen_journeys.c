@@ -157,7 +157,7 @@ static const enum ui_action actions[] = { UI_ACT_TENTACLES, UI_ACT_OS_PATCH, UI_
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action_for(actions, k)) {
+	switch (ui_key_action(actions, k)) {
 	case UI_ACT_TENTACLES:
 		if (!targets)
 			return UI_STAY;

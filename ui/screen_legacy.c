@@ -133,7 +133,7 @@ static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_MAXAGE, UI_ACT_RE
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action_for(actions, k)) {
+	switch (ui_key_action(actions, k)) {
 	case UI_ACT_MAXAGE:
 		ui_input_open(s, _("Days of history the migrator keeps (a number, or all):"), false,
 			      NULL, maxage_done);

@@ -18,7 +18,7 @@ static struct {
 	struct line *v; /* owned */
 	size_t n, alloc;
 	int width;
-	int top;
+	struct ui_pager view;
 	char *pattern;  /* owned; the last search */
 	bool stale;
 } pg;
@@ -118,7 +118,7 @@ static void enter(struct ui_state *s)
 		hoist_notes_done(&s->notes);
 		s->has_notes = false;
 	}
-	pg.top = 0;
+	pg.view.top = 0;
 	pg.stale = true;
 	if (!s->has_target || !s->feed)
 		return;
@@ -189,8 +189,6 @@ static void draw_line(struct ui_state *s, int y, const struct line *l)
 	}
 }
 
-static int page_rows;
-
 static void draw(struct ui_state *s)
 {
 	int y = ui_draw_frame(s, _(ui_screen_notes.name)) + 1, bottom = ui_body_bottom();
@@ -201,16 +199,11 @@ static void draw(struct ui_state *s)
 	y = draw_banner(s, y);
 	if (pg.stale || pg.width != COLS - 4)
 		build(s);
-	page_rows = bottom - y + 1;
-	if (pg.top > (int)pg.n - page_rows)
-		pg.top = (int)pg.n - page_rows;
-	if (pg.top < 0)
-		pg.top = 0;
-	for (int i = 0; i < page_rows && (size_t)(pg.top + i) < pg.n; i++)
-		draw_line(s, y + i, &pg.v[pg.top + i]);
+	ui_pager_fit(&pg.view, (int)pg.n, bottom - y + 1);
+	for (int i = 0; i < pg.view.rows && (size_t)(pg.view.top + i) < pg.n; i++)
+		draw_line(s, y + i, &pg.v[pg.view.top + i]);
 	ui_putf(bottom + 1, 2, COLS - 4, _("Lines %d-%d of %zu. Enter goes on to the plan."),
-		pg.n ? pg.top + 1 : 0, pg.top + page_rows < (int)pg.n ? pg.top + page_rows : (int)pg.n,
-		pg.n);
+		pg.n ? pg.view.top + 1 : 0, ui_pager_last(&pg.view), pg.n);
 }
 
 /* Finds the pattern from line `from` in direction dir; moves the page there. */
@@ -218,7 +211,7 @@ static bool find(struct ui_state *s, int from, int dir)
 {
 	for (int i = from; i >= 0 && (size_t)i < pg.n; i += dir)
 		if (strcasestr(pg.v[i].text, pg.pattern)) {
-			pg.top = i;
+			pg.view.top = i;
 			return true;
 		}
 	ui_set_message(s, _("No more matches for \"%s\" in this direction."), pg.pattern);
@@ -231,31 +224,16 @@ static int search_done(struct ui_state *s, const char *text)
 		return UI_REDRAW;
 	free(pg.pattern);
 	pg.pattern = hoist_xstrdup(text);
-	find(s, pg.top, 1);
+	find(s, pg.view.top, 1);
 	return UI_REDRAW;
 }
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action(k)) {
-	case UI_ACT_UP:
-		pg.top--;
-		break;
-	case UI_ACT_DOWN:
-		pg.top++;
-		break;
-	case UI_ACT_PGUP:
-		pg.top -= page_rows > 1 ? page_rows - 1 : 1;
-		break;
-	case UI_ACT_PGDN:
-		pg.top += page_rows > 1 ? page_rows - 1 : 1;
-		break;
-	case UI_ACT_HOME:
-		pg.top = 0;
-		break;
-	case UI_ACT_END:
-		pg.top = (int)pg.n;
-		break;
+	enum ui_action a = ui_key_action(ui_screen_notes.actions, k);
+	if (ui_pager_key(&pg.view, a))
+		return UI_REDRAW;
+	switch (a) {
 	case UI_ACT_SEARCH:
 		ui_input_open(s, "/", false, NULL, search_done);
 		break;
@@ -263,10 +241,10 @@ static int key(struct ui_state *s, int k)
 	case UI_ACT_SEARCH_PREV:
 		if (!pg.pattern)
 			ui_set_message(s, _("No search yet: press / first."));
-		else if (ui_key_action(k) == UI_ACT_SEARCH_NEXT)
-			find(s, pg.top + 1, 1);
+		else if (a == UI_ACT_SEARCH_NEXT)
+			find(s, pg.view.top + 1, 1);
 		else
-			find(s, pg.top - 1, -1);
+			find(s, pg.view.top - 1, -1);
 		break;
 	case UI_ACT_ENTER:
 		return s->has_notes ? UI_NEXT : UI_REDRAW;

@@ -10,11 +10,14 @@
 #include "ui.h"
 #include "xalloc.h"
 
-static struct hoist_plan *plan; /* owned; NULL when it could not be built */
-static struct hoist_error plan_err;
-static int top;                 /* first step shown */
-static size_t old_tentacles;    /* targets whose Tentacle the notes say stops working */
-static int step_rows;
+/* The screen's state, from enter to leave (which frees what it owns). */
+static struct plan_screen {
+	struct hoist_plan *plan; /* owned; NULL when it could not be built */
+	struct hoist_error plan_err; /* owned */
+	struct ui_pager steps;   /* the steps' page */
+} scr;
+/* Targets whose Tentacle the notes say stops working (seed 001); set by enter. */
+static size_t old_tentacles;
 
 static void say_preparing(struct ui_state *s)
 {
@@ -29,13 +32,13 @@ static void enter(struct ui_state *s)
 {
 	struct hoist_prepare_options o = { 0 };
 	const char *ov = s->override;
-	hoist_plan_free(plan);
-	plan = NULL;
-	hoist_error_done(&plan_err);
-	hoist_error_init(&plan_err);
-	top = 0;
+	hoist_plan_free(scr.plan);
+	scr.plan = NULL;
+	hoist_error_done(&scr.plan_err);
+	hoist_error_init(&scr.plan_err);
+	scr.steps.top = 0;
 	if (!s->has_target || !s->connected) {
-		hoist_error_set(&plan_err, HOIST_STATE, _("Choose a version first (Esc goes back)."));
+		hoist_error_set(&scr.plan_err, HOIST_STATE, _("Choose a version first (Esc goes back)."));
 		return;
 	}
 	say_preparing(s);
@@ -43,12 +46,13 @@ static void enter(struct ui_state *s)
 	o.role_order = s->cfg.role_order;
 	o.overrides = ov ? &ov : NULL;
 	o.n_overrides = ov ? 1 : 0;
-	hoist_plan_prepare(&s->cfg, s->target.text, &o, &plan, &plan_err);
+	hoist_plan_prepare(&s->cfg, s->target.text, &o, &scr.plan, &scr.plan_err);
 	old_tentacles = 0;
-	if (plan) {
+	if (scr.plan) {
 		/* Seed 001: the Tentacle upgrade comes first when the notes say old ones stop. */
 		struct hoist_tentacles_advice a;
-		if (hoist_tentacles_advise(&s->cfg, &plan->from, &plan->to, &a, NULL) == HOIST_OK) {
+		if (hoist_tentacles_advise(&s->cfg, &scr.plan->from, &scr.plan->to, &a, NULL) ==
+		    HOIST_OK) {
 			old_tentacles = a.warned ? a.n_affected : 0;
 			hoist_tentacles_advice_done(&a);
 		}
@@ -57,9 +61,9 @@ static void enter(struct ui_state *s)
 
 static void leave(struct ui_state *s)
 {
-	hoist_plan_free(plan);
-	plan = NULL;
-	hoist_error_done(&plan_err);
+	hoist_plan_free(scr.plan);
+	scr.plan = NULL;
+	hoist_error_done(&scr.plan_err);
 }
 
 static void put_line(void *ctx, const char *p, size_t n)
@@ -70,14 +74,12 @@ static void put_line(void *ctx, const char *p, size_t n)
 
 static void draw_steps(struct ui_state *s, int y)
 {
-	long pnr = hoist_plan_pnr_index(plan);
-	step_rows = ui_body_bottom() - y + 1;
-	if (top > (int)plan->n_steps - step_rows)
-		top = (int)plan->n_steps - step_rows;
-	if (top < 0)
-		top = 0;
-	for (int r = 0; r < step_rows && (size_t)(top + r) < plan->n_steps; r++) {
-		const struct hoist_plan_step *st = &plan->steps[top + r];
+	long pnr = hoist_plan_pnr_index(scr.plan);
+	int top;
+	ui_pager_fit(&scr.steps, (int)scr.plan->n_steps, ui_body_bottom() - y + 1);
+	top = scr.steps.top;
+	for (int r = 0; r < scr.steps.rows && (size_t)(top + r) < scr.plan->n_steps; r++) {
+		const struct hoist_plan_step *st = &scr.plan->steps[top + r];
 		const struct hoist_step_info *info = hoist_step_info(st->id);
 		bool is_pnr = top + r == pnr;
 		if (is_pnr)
@@ -97,33 +99,33 @@ static void draw(struct ui_state *s)
 {
 	int y = ui_draw_frame(s, _(ui_screen_plan.name)) + 1;
 	struct hoist_buf order;
-	if (!plan) {
+	if (!scr.plan) {
 		attron(ui_attr(s, UI_C_BAD));
 		ui_put(y++, 2, COLS - 4, _("No plan could be built."));
 		attroff(ui_attr(s, UI_C_BAD));
-		ui_wrap(hoist_error_message(&plan_err), COLS - 4, put_line, &y);
+		ui_wrap(hoist_error_message(&scr.plan_err), COLS - 4, put_line, &y);
 		return;
 	}
 	attron(A_BOLD);
 	ui_putf(y++, 2, COLS - 4, _("%s upgrade %s to %s, %s, %zu steps"),
-		_(hoist_kind_name(plan->kind)), plan->from.text, plan->to.text,
-		hoist_strategy_name(plan->strategy), plan->n_steps);
+		_(hoist_kind_name(scr.plan->kind)), scr.plan->from.text, scr.plan->to.text,
+		hoist_strategy_name(scr.plan->strategy), scr.plan->n_steps);
 	attroff(A_BOLD);
 	hoist_buf_init(&order, 0);
-	for (size_t i = 0; i < plan->n_nodes; i++)
-		hoist_buf_printf(&order, "%s%s (%s)", i ? ", " : "", plan->nodes[i].name,
-				 plan->nodes[i].role ? plan->nodes[i].role : "-");
+	for (size_t i = 0; i < scr.plan->n_nodes; i++)
+		hoist_buf_printf(&order, "%s%s (%s)", i ? ", " : "", scr.plan->nodes[i].name,
+				 scr.plan->nodes[i].role ? scr.plan->nodes[i].role : "-");
 	y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(), _("Node order: %s"), hoist_buf_cstr(&order));
 	hoist_buf_done(&order);
 	{
-		long pnr = hoist_plan_pnr_index(plan);
+		long pnr = hoist_plan_pnr_index(scr.plan);
 		if (pnr >= 0) {
 			attron(ui_attr(s, UI_C_BAD));
 			y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(),
 				_("Point of no return: step %ld, %s on %s; from there on, the way "
 				  "back is a restore."),
-				pnr + 1, plan->steps[pnr].id,
-				plan->steps[pnr].node ? plan->steps[pnr].node : _("the cluster"));
+				pnr + 1, scr.plan->steps[pnr].id,
+				scr.plan->steps[pnr].node ? scr.plan->steps[pnr].node : _("the cluster"));
 			attroff(ui_attr(s, UI_C_BAD));
 		} else {
 			ui_put(y++, 2, COLS - 4,
@@ -132,7 +134,7 @@ static void draw(struct ui_state *s)
 	}
 	{
 		/* The engine's words, as hoist plan says them: comparable runs only. */
-		char *est = hoist_estimate_text(plan), *t = hoist_xasprintf(_("Window: %s."), est);
+		char *est = hoist_estimate_text(scr.plan), *t = hoist_xasprintf(_("Window: %s."), est);
 		y += ui_say(y, 2, COLS - 4, ui_body_bottom(), t);
 		free(t);
 		free(est);
@@ -163,7 +165,7 @@ static void draw(struct ui_state *s)
 			hoist_buf_puts(&q, *c == '\'' ? "'\\''" : (char[]){ *c, 0 });
 		cmd = hoist_xasprintf("hoist%s%s upgrade --to %s%s%s%s%s",
 				      s->cfg.loaded_from ? " --config " : "",
-				      s->cfg.loaded_from ? s->cfg.loaded_from : "", plan->to.text,
+				      s->cfg.loaded_from ? s->cfg.loaded_from : "", scr.plan->to.text,
 				      s->override ? " --override 'confirmed in the wizard'" : "",
 				      waiver ? " --waive 'file-storage=" : "",
 				      waiver ? hoist_buf_cstr(&q) : "", waiver ? "'" : "");
@@ -183,8 +185,8 @@ static int start_run(struct ui_state *s)
 	struct hoist_error err;
 	int r;
 	hoist_error_init(&err);
-	hoist_checklist_record(&s->checklist, plan);
-	r = ui_start_run(s, plan, &err);
+	hoist_checklist_record(&s->checklist, scr.plan);
+	r = ui_start_run(s, scr.plan, &err);
 	if (!(r & UI_GOTO))
 		ui_set_message(s, _("Nothing was started: %s"), hoist_error_message(&err));
 	hoist_error_done(&err);
@@ -195,8 +197,8 @@ static int start_done(struct ui_state *s, const char *text)
 {
 	if (!text)
 		return UI_REDRAW;
-	if (strcmp(text, plan->to.text)) {
-		ui_set_message(s, _("That is not %s: nothing was started."), plan->to.text);
+	if (strcmp(text, scr.plan->to.text)) {
+		ui_set_message(s, _("That is not %s: nothing was started."), scr.plan->to.text);
 		return UI_REDRAW;
 	}
 	return start_run(s);
@@ -204,33 +206,18 @@ static int start_done(struct ui_state *s, const char *text)
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action(k)) {
-	case UI_ACT_UP:
-		top--;
-		break;
-	case UI_ACT_DOWN:
-		top++;
-		break;
-	case UI_ACT_PGUP:
-		top -= step_rows > 1 ? step_rows - 1 : 1;
-		break;
-	case UI_ACT_PGDN:
-		top += step_rows > 1 ? step_rows - 1 : 1;
-		break;
-	case UI_ACT_HOME:
-		top = 0;
-		break;
-	case UI_ACT_END:
-		top = plan ? (int)plan->n_steps : 0;
-		break;
+	enum ui_action a = ui_key_action(ui_screen_plan.actions, k);
+	if (ui_pager_key(&scr.steps, a))
+		return UI_REDRAW;
+	switch (a) {
 	case UI_ACT_JOURNEYS:
 		if (!old_tentacles)
 			return UI_STAY;
 		s->go_to = &ui_screen_journeys;
 		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_ENTER:
-		if (plan) {
-			char *q = hoist_xasprintf(_("Type %s to start:"), plan->to.text);
+		if (scr.plan) {
+			char *q = hoist_xasprintf(_("Type %s to start:"), scr.plan->to.text);
 			ui_input_open(s, q, false, NULL, start_done);
 			free(q);
 		}

@@ -11,9 +11,12 @@
 
 #define STEP_COL 22
 
-static struct ui_follow follow;
-static bool engine_gone;  /* the run has not ended and its engine holds no live lock */
-static int gone_ticks;    /* ticks in a row without a live engine */
+/* The screen's state: the run followed, and whether its engine is still there. */
+static struct progress_screen {
+	struct ui_follow follow;
+	bool engine_gone;  /* the run has not ended and its engine holds no live lock */
+	int gone_ticks;    /* ticks in a row without a live engine */
+} scr;
 
 static long long now_ms(void)
 {
@@ -24,7 +27,7 @@ static long long now_ms(void)
 
 static bool active(void)
 {
-	return follow.run_id && !follow.ended;
+	return scr.follow.run_id && !scr.follow.ended;
 }
 
 static int ready(struct ui_state *s, int fd);
@@ -32,12 +35,12 @@ static int ready(struct ui_state *s, int fd);
 static int tick(struct ui_state *s)
 {
 	int r = ready(s, -1) | UI_REDRAW;
-	if (active() && !hoist_run_alive(&s->cfg, follow.run_id)) {
+	if (active() && !hoist_run_alive(&s->cfg, scr.follow.run_id)) {
 		/* A run is alive from before its folder exists: two misses are not a race. */
-		engine_gone = ++gone_ticks >= 2;
+		scr.engine_gone = ++scr.gone_ticks >= 2;
 	} else {
-		gone_ticks = 0;
-		engine_gone = false;
+		scr.gone_ticks = 0;
+		scr.engine_gone = false;
 	}
 	return r;
 }
@@ -53,11 +56,11 @@ static void set_clock(struct ui_state *s)
 static int ready(struct ui_state *s, int fd)
 {
 	(void)fd;
-	if (!ui_follow_read(&follow))
+	if (!ui_follow_read(&scr.follow))
 		return UI_STAY;
 	set_clock(s);
-	if (follow.ended) {
-		engine_gone = false;
+	if (scr.follow.ended) {
+		scr.engine_gone = false;
 		return UI_NEXT | UI_REDRAW;
 	}
 	return UI_REDRAW;
@@ -67,12 +70,12 @@ static void enter(struct ui_state *s)
 {
 	struct hoist_error err;
 	hoist_error_init(&err);
-	engine_gone = false;
-	gone_ticks = 0;
+	scr.engine_gone = false;
+	scr.gone_ticks = 0;
 	if (!s->run_id) {
-		ui_follow_close(s, &follow);
-	} else if (!follow.run_id || strcmp(follow.run_id, s->run_id)) {
-		if (ui_follow_open(s, &follow, s->run_id, ready, &err) != HOIST_OK)
+		ui_follow_close(s, &scr.follow);
+	} else if (!scr.follow.run_id || strcmp(scr.follow.run_id, s->run_id)) {
+		if (ui_follow_open(s, &scr.follow, s->run_id, ready, &err) != HOIST_OK)
 			ui_set_message(s, "%s", hoist_error_message(&err));
 	}
 	set_clock(s);
@@ -91,8 +94,8 @@ static size_t columns(const char **cols, size_t max)
 {
 	size_t n = 0;
 	bool cluster = false;
-	for (size_t i = 0; i < follow.sum.n_steps; i++) {
-		const char *node = follow.sum.steps[i].node;
+	for (size_t i = 0; i < scr.follow.sum.n_steps; i++) {
+		const char *node = scr.follow.sum.steps[i].node;
 		size_t k;
 		if (!node) {
 			cluster = true;
@@ -124,8 +127,8 @@ static size_t rows(struct row *rw, size_t max, size_t *focus)
 {
 	size_t n = 0;
 	*focus = 0;
-	for (size_t i = 0; i < follow.sum.n_steps; i++) {
-		const struct hoist_step_summary *st = &follow.sum.steps[i];
+	for (size_t i = 0; i < scr.follow.sum.n_steps; i++) {
+		const struct hoist_step_summary *st = &scr.follow.sum.steps[i];
 		size_t k;
 		for (k = 0; k < n && !(!strcmp(rw[k].step, st->step) && same(rw[k].hop, st->hop) &&
 				       rw[k].revert == st->revert);
@@ -179,7 +182,7 @@ static int draw_matrix(struct ui_state *s, int y, int height)
 		x = STEP_COL + 3;
 		for (size_t c = 0; c < nc && x + cw <= COLS; c++, x += cw) {
 			const struct hoist_step_summary *st = hoist_run_summary_find_hop(
-				&follow.sum, ids[r].step, cols[c], ids[r].hop, ids[r].revert);
+				&scr.follow.sum, ids[r].step, cols[c], ids[r].hop, ids[r].revert);
 			if (!st)
 				continue;
 			attron(ui_attr(s, state_color(st->state)));
@@ -193,8 +196,8 @@ static int draw_matrix(struct ui_state *s, int y, int height)
 /* A bar for a running download and a count for tasks still draining. */
 static int draw_bars(int y)
 {
-	for (size_t i = 0; i < follow.sum.n_steps; i++) {
-		const struct hoist_step_summary *st = &follow.sum.steps[i];
+	for (size_t i = 0; i < scr.follow.sum.n_steps; i++) {
+		const struct hoist_step_summary *st = &scr.follow.sum.steps[i];
 		if (st->state != HOIST_STEP_RUNNING)
 			continue;
 		if (st->total > 0 && st->bytes >= 0 && !strcmp(st->step, "tentacles")) {
@@ -225,8 +228,8 @@ static int draw_bars(int y)
 
 static void draw_status(struct ui_state *s, int y)
 {
-	const struct hoist_run_summary *sum = &follow.sum;
-	long long end = follow.ended ? sum->ended_ms : now_ms();
+	const struct hoist_run_summary *sum = &scr.follow.sum;
+	long long end = scr.follow.ended ? sum->ended_ms : now_ms();
 	char *el = ui_duration(sum->started_ms ? end - sum->started_ms : 0);
 	const char *what;
 	enum ui_color c = UI_C_WARN;
@@ -236,7 +239,7 @@ static void draw_status(struct ui_state *s, int y)
 	case HOIST_RUN_UNDONE: what = _("stopped, everything undone"); c = UI_C_WARN; break;
 	case HOIST_RUN_INTERRUPTED: what = _("interrupted"); c = UI_C_BAD; break;
 	default:
-		what = engine_gone ? _("interrupted: its engine is gone")
+		what = scr.engine_gone ? _("interrupted: its engine is gone")
 		       : sum->reverting ? _("undoing what the run changed")
 					: _("running");
 		break;
@@ -259,7 +262,7 @@ static void put_prompt(void *ctx, const char *p, size_t n)
 /* The point of no return, marked before it comes and while it runs (one line). */
 static void draw_pnr(struct ui_state *s, int y)
 {
-	const struct hoist_run_summary *sum = &follow.sum;
+	const struct hoist_run_summary *sum = &scr.follow.sum;
 	const struct hoist_step_summary *pnr = NULL;
 	for (size_t i = 0; i < sum->n_steps && !pnr; i++)
 		if (!strcmp(sum->steps[i].step, "db-upgrade"))
@@ -283,11 +286,11 @@ static void draw_pnr(struct ui_state *s, int y)
 
 static void draw(struct ui_state *s)
 {
-	const struct hoist_run_summary *sum = &follow.sum;
+	const struct hoist_run_summary *sum = &scr.follow.sum;
 	int y = ui_draw_frame(s, _(ui_screen_progress.name)), bottom = ui_body_bottom();
 	int log_rows, avail;
-	if (!follow.run_id) {
-		ui_put(y + 1, 2, COLS - 4, _("No run to follow."));
+	if (!scr.follow.run_id) {
+		ui_put(y + 1, 2, COLS - 4, _("No run to scr.follow."));
 		return;
 	}
 	if (sum->kind && !strcmp(sum->kind, "downgrade"))
@@ -305,24 +308,24 @@ static void draw(struct ui_state *s)
 	y = draw_matrix(s, y, avail - log_rows - 3);
 	y = draw_bars(y);
 	ui_hline(y++);
-	if (active() && sum->open_prompt && follow.prompt) {
+	if (active() && sum->open_prompt && scr.follow.prompt) {
 		/* A step done by hand waits: its instruction in full, then the log. */
 		attron(ui_attr(s, UI_C_WARN));
-		ui_wrap(follow.prompt, COLS - 4, put_prompt, &y);
+		ui_wrap(scr.follow.prompt, COLS - 4, put_prompt, &y);
 		attroff(ui_attr(s, UI_C_WARN));
 	}
 	/* The log pane: the newest lines that fit. */
 	{
 		size_t fit = y <= bottom ? (size_t)(bottom - y + 1) : 0;
-		size_t from = follow.n_log > fit ? follow.n_log - fit : 0;
-		for (size_t i = from; i < follow.n_log; i++, y++) {
+		size_t from = scr.follow.n_log > fit ? scr.follow.n_log - fit : 0;
+		for (size_t i = from; i < scr.follow.n_log; i++, y++) {
 			/* A path in a log line is shortened in the middle, not cut at the end. */
-			char *l = ui_fit_paths(ui_follow_log(&follow, i), COLS - 4);
+			char *l = ui_fit_paths(ui_follow_log(&scr.follow, i), COLS - 4);
 			ui_put(y, 2, COLS - 4, l);
 			free(l);
 		}
 	}
-	if (engine_gone)
+	if (scr.engine_gone)
 		ui_put(bottom + 1, 2, COLS - 4,
 		       _("The run's engine is gone. Press c to continue the run where it stopped."));
 	else if (active() && sum->open_prompt)
@@ -339,9 +342,9 @@ static void draw(struct ui_state *s)
 static int check_off(struct ui_state *s, const char *path)
 {
 	struct hoist_error err;
-	const char *step = follow.sum.open_prompt;
+	const char *step = scr.follow.sum.open_prompt;
 	hoist_error_init(&err);
-	if (!step || hoist_legacy_confirm(&s->cfg, follow.run_id, step, path, &err) != HOIST_OK)
+	if (!step || hoist_legacy_confirm(&s->cfg, scr.follow.run_id, step, path, &err) != HOIST_OK)
 		ui_set_message(s, "%s", hoist_error_message(&err));
 	else
 		ui_set_message(s, _("Checked off: %s."), step);
@@ -362,7 +365,7 @@ static int stop_done(struct ui_state *s, const char *text)
 	if (!text || strcmp(text, "y") || !active())
 		return UI_REDRAW;
 	hoist_error_init(&err);
-	if (hoist_run_request_stop(&s->cfg, follow.run_id, &err) != HOIST_OK)
+	if (hoist_run_request_stop(&s->cfg, scr.follow.run_id, &err) != HOIST_OK)
 		ui_set_message(s, "%s", hoist_error_message(&err));
 	else
 		ui_set_message(s, _("Asked the run to stop at the next safe point."));
@@ -375,11 +378,11 @@ static int resume(struct ui_state *s)
 	struct hoist_error err;
 	char *id = NULL;
 	hoist_error_init(&err);
-	if (hoist_run_resume_detached(&s->cfg, follow.run_id, &id, &err) != HOIST_OK)
+	if (hoist_run_resume_detached(&s->cfg, scr.follow.run_id, &id, &err) != HOIST_OK)
 		ui_set_message(s, "%s", hoist_error_message(&err));
 	else
-		engine_gone = false;
-	gone_ticks = 0;
+		scr.engine_gone = false;
+	scr.gone_ticks = 0;
 	free(id);
 	hoist_error_done(&err);
 	return UI_REDRAW;
@@ -387,11 +390,11 @@ static int resume(struct ui_state *s)
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action_for(ui_screen_progress.actions, k)) {
+	switch (ui_key_action(ui_screen_progress.actions, k)) {
 	case UI_ACT_CHECK_OFF:
-		if (!active() || !follow.sum.open_prompt)
+		if (!active() || !scr.follow.sum.open_prompt)
 			return UI_STAY;
-		if (!strcmp(follow.sum.open_prompt, "backup-license-key")) {
+		if (!strcmp(scr.follow.sum.open_prompt, "backup-license-key")) {
 			ui_input_open(s, _("The file that holds the license key:"), false, NULL,
 				      license_done);
 			return UI_REDRAW;
@@ -403,7 +406,7 @@ static int key(struct ui_state *s, int k)
 		free(s->exit_note);
 		s->exit_note = hoist_xasprintf(_("The run %s goes on. Start hoist-wizard again to "
 						 "follow it, or: hoist status --follow"),
-					       follow.run_id);
+					       scr.follow.run_id);
 		return UI_QUIT;
 	case UI_ACT_STOP:
 		if (active())
@@ -412,9 +415,9 @@ static int key(struct ui_state *s, int k)
 				      true, NULL, stop_done);
 		return UI_REDRAW;
 	case UI_ACT_RESUME:
-		return engine_gone ? resume(s) : UI_STAY;
+		return scr.engine_gone ? resume(s) : UI_STAY;
 	case UI_ACT_ENTER:
-		return follow.ended ? UI_NEXT : UI_STAY;
+		return scr.follow.ended ? UI_NEXT : UI_STAY;
 	case UI_ACT_BACK:
 		ui_set_message(s, active() ? _("The run goes on: d detaches, q quits.")
 					   : _("The run has ended: Enter shows the result."));

@@ -10,34 +10,37 @@
 #include "xalloc.h"
 
 static void set_actions(void);
-static struct hoist_run_summary sum;
-static bool have_sum;
-static struct hoist_plan *plan;    /* owned: the run's plan (the guide's, after a failure) */
-static struct hoist_guide *guide;  /* owned; NULL after a success */
-static char *guide_text;           /* owned */
-static char *run_dir;              /* owned */
-static char *load_error;           /* owned: why the result could not be read */
-static int top, page;              /* the guide pager's first line and height */
+/* The screen's state, from enter to leave (which frees what it owns). */
+static struct result_screen {
+	struct hoist_run_summary sum;
+	bool have_sum;
+	struct hoist_plan *plan;    /* owned: the run's plan (the guide's, after a failure) */
+	struct hoist_guide *guide;  /* owned; NULL after a success */
+	char *guide_text;           /* owned */
+	char *run_dir;              /* owned */
+	char *load_error;           /* owned: why the result could not be read */
+	struct ui_pager view;       /* the guide's page */
+} scr;
 
 static bool is_rollback(void)
 {
-	return sum.kind && !strcmp(sum.kind, "downgrade");
+	return scr.sum.kind && !strcmp(scr.sum.kind, "downgrade");
 }
 
 static void forget(void)
 {
-	if (have_sum)
-		hoist_run_summary_done(&sum);
-	have_sum = false;
-	hoist_plan_free(plan);
-	hoist_guide_free(guide);
-	free(guide_text);
-	free(run_dir);
-	free(load_error);
-	plan = NULL;
-	guide = NULL;
-	guide_text = run_dir = load_error = NULL;
-	top = 0;
+	if (scr.have_sum)
+		hoist_run_summary_done(&scr.sum);
+	scr.have_sum = false;
+	hoist_plan_free(scr.plan);
+	hoist_guide_free(scr.guide);
+	free(scr.guide_text);
+	free(scr.run_dir);
+	free(scr.load_error);
+	scr.plan = NULL;
+	scr.guide = NULL;
+	scr.guide_text = scr.run_dir = scr.load_error = NULL;
+	scr.view.top = 0;
 }
 
 /* The guide of the newest upgrade run (a failed rollback's guide would go forward again). */
@@ -45,11 +48,11 @@ static void load_guide(struct ui_state *s)
 {
 	struct hoist_error err;
 	hoist_error_init(&err);
-	if (hoist_guide_load(&s->cfg, is_rollback() ? NULL : s->run_id, &plan, &run_dir, &guide,
-			     &err) != HOIST_OK)
-		load_error = hoist_xstrdup(hoist_error_message(&err));
+	if (hoist_guide_load(&s->cfg, is_rollback() ? NULL : s->run_id, &scr.plan, &scr.run_dir,
+			     &scr.guide, &err) != HOIST_OK)
+		scr.load_error = hoist_xstrdup(hoist_error_message(&err));
 	else
-		guide_text = hoist_guide_to_text(guide);
+		scr.guide_text = hoist_guide_to_text(scr.guide);
 	hoist_error_done(&err);
 }
 
@@ -62,15 +65,15 @@ static void enter(struct ui_state *s)
 	if (!s->run_id)
 		return;
 	hoist_error_init(&err);
-	hoist_run_summary_init(&sum);
-	have_sum = true;
+	hoist_run_summary_init(&scr.sum);
+	scr.have_sum = true;
 	path = hoist_run_journal_path(&s->cfg, s->run_id);
-	if (hoist_journal_fold(path, &sum, &err) != HOIST_OK)
-		load_error = hoist_xstrdup(hoist_error_message(&err));
+	if (hoist_journal_fold(path, &scr.sum, &err) != HOIST_OK)
+		scr.load_error = hoist_xstrdup(hoist_error_message(&err));
 	free(path);
 	hoist_error_done(&err);
-	if (!load_error && sum.state != HOIST_RUN_OK && sum.state != HOIST_RUN_UNDONE &&
-	    sum.state != HOIST_RUN_INTERRUPTED)
+	if (!scr.load_error && scr.sum.state != HOIST_RUN_OK && scr.sum.state != HOIST_RUN_UNDONE &&
+	    scr.sum.state != HOIST_RUN_INTERRUPTED)
 		load_guide(s);
 	set_actions();
 	/* The nodes' versions now, from the server itself. */
@@ -85,9 +88,9 @@ static void leave(struct ui_state *s)
 
 static const struct hoist_step_summary *find(const char *step)
 {
-	for (size_t i = 0; i < sum.n_steps; i++)
-		if (!strcmp(sum.steps[i].step, step))
-			return &sum.steps[i];
+	for (size_t i = 0; i < scr.sum.n_steps; i++)
+		if (!strcmp(scr.sum.steps[i].step, step))
+			return &scr.sum.steps[i];
 	return NULL;
 }
 
@@ -110,27 +113,29 @@ static void put_next(void *ctx, const char *p, size_t n)
 static int draw_success(struct ui_state *s, int y)
 {
 	const struct hoist_step_summary *on = find("maintenance-on"), *off = find("maintenance-off");
-	bool journey = sum.kind && (!strcmp(sum.kind, "tentacles") || !strcmp(sum.kind, "os-patch") ||
-				    !strcmp(sum.kind, "legacy"));
+	bool journey = scr.sum.kind && (!strcmp(scr.sum.kind, "tentacles") ||
+					!strcmp(scr.sum.kind, "os-patch") ||
+					!strcmp(scr.sum.kind, "legacy"));
 	char *d;
 	attron(ui_attr(s, UI_C_GOOD));
 	if (is_rollback())
 		ui_putf(y++, 2, COLS - 4, _("The rollback ended well: every node runs %s again."),
-			sum.to_version ? sum.to_version : "?");
+			scr.sum.to_version ? scr.sum.to_version : "?");
 	else if (journey)
 		/* The other journeys (Tentacles, OS patching): the kind is the journey's name. */
 		ui_putf(y++, 2, COLS - 4, _("The run (%s) ended well; the server runs %s."),
-			_(sum.kind), sum.to_version ? sum.to_version : "?");
+			_(scr.sum.kind), scr.sum.to_version ? scr.sum.to_version : "?");
 	else
 		ui_putf(y++, 2, COLS - 4, _("The upgrade ended well: %s to %s."),
-			sum.from_version ? sum.from_version : "?", sum.to_version ? sum.to_version : "?");
+			scr.sum.from_version ? scr.sum.from_version : "?",
+			scr.sum.to_version ? scr.sum.to_version : "?");
 	attroff(ui_attr(s, UI_C_GOOD));
 	y++;
 	if (s->connected)
 		for (size_t i = 0; i < s->topo.n_nodes && y < ui_body_bottom() - 6; i++)
 			ui_putf(y++, 4, COLS - 6, _("%-16s runs %s"), s->topo.nodes[i].name,
 				s->topo.nodes[i].has_version ? s->topo.nodes[i].version.text : "?");
-	d = ui_duration(sum.ended_ms - sum.started_ms);
+	d = ui_duration(scr.sum.ended_ms - scr.sum.started_ms);
 	ui_putf(y++, 2, COLS - 4, _("Whole run: %s"), d);
 	free(d);
 	if (on && off && on->started_ms && off->ended_ms >= on->started_ms) {
@@ -140,8 +145,8 @@ static int draw_success(struct ui_state *s, int y)
 	}
 	y++;
 	ui_put(y++, 2, COLS - 4, _("Backups kept:"));
-	for (size_t i = 0; i < sum.n_steps && y < ui_body_bottom() - 2; i++) {
-		const struct hoist_step_summary *st = &sum.steps[i];
+	for (size_t i = 0; i < scr.sum.n_steps && y < ui_body_bottom() - 2; i++) {
+		const struct hoist_step_summary *st = &scr.sum.steps[i];
 		if (!st->evidence.path)
 			continue;
 		ui_putf(y++, 4, COLS - 6, "%s:", st->step);
@@ -160,21 +165,27 @@ static int draw_success(struct ui_state *s, int y)
 	return y;
 }
 
-/* Stopped before the point of no return, and the engine checked that all is back. */
-static int draw_undone(struct ui_state *s, int y)
+/* A run that stopped: what became of it in colour, then why it stopped; returns the next line. */
+static int draw_stopped(struct ui_state *s, int y, enum ui_color color, const char *what)
 {
 	char *why = hoist_xasprintf(_("Why it stopped: %s"),
-				    sum.message ? sum.message : _("no message was recorded"));
-	attron(ui_attr(s, UI_C_WARN));
-	ui_wrap(is_rollback() ? _("The rollback stopped, everything undone.")
-			      : _("Stopped, everything undone: the server is as it was before "
-				  "the run."),
-		COLS - 4, put_next, &y);
-	attroff(ui_attr(s, UI_C_WARN));
+				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
+	attron(ui_attr(s, color));
+	ui_wrap(what, COLS - 4, put_next, &y);
+	attroff(ui_attr(s, color));
 	y++;
 	ui_wrap(why, COLS - 4, put_next, &y);
 	free(why);
-	y++;
+	return y + 1;
+}
+
+/* Stopped before the point of no return, and the engine checked that all is back. */
+static int draw_undone(struct ui_state *s, int y)
+{
+	y = draw_stopped(s, y, UI_C_WARN,
+			 is_rollback() ? _("The rollback stopped, everything undone.")
+				       : _("Stopped, everything undone: the server is as it was "
+					   "before the run."));
 	if (s->connected)
 		for (size_t i = 0; i < s->topo.n_nodes && y < ui_body_bottom() - 3; i++)
 			ui_putf(y++, 4, COLS - 6, _("%-16s runs %s"), s->topo.nodes[i].name,
@@ -189,16 +200,8 @@ static int draw_undone(struct ui_state *s, int y)
 /* Stopped where it stood (it could not record, or lost its lock): a resume goes on. */
 static int draw_interrupted(struct ui_state *s, int y)
 {
-	char *why = hoist_xasprintf(_("Why it stopped: %s"),
-				    sum.message ? sum.message : _("no message was recorded"));
-	attron(ui_attr(s, UI_C_BAD));
-	ui_wrap(_("The run was interrupted: it stopped where it stood and undid nothing."),
-		COLS - 4, put_next, &y);
-	attroff(ui_attr(s, UI_C_BAD));
-	y++;
-	ui_wrap(why, COLS - 4, put_next, &y);
-	free(why);
-	y++;
+	y = draw_stopped(s, y, UI_C_BAD,
+			 _("The run was interrupted: it stopped where it stood and undid nothing."));
 	ui_wrap(_("Once the cause is fixed, continue it: start hoist-wizard again and press c, "
 		  "or run hoist resume."),
 		COLS - 4, put_next, &y);
@@ -228,7 +231,7 @@ static void draw_failure(struct ui_state *s, int y)
 	int total;
 	char *why = hoist_xasprintf(is_rollback() ? _("The rollback did not end well: %s")
 						  : _("The upgrade did not end well: %s"),
-				    sum.message ? sum.message : _("no message was recorded"));
+				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
 	/* The whole reason (up to six lines): the guide below says the rest. */
 	attron(ui_attr(s, UI_C_BAD));
 	pg = (struct pager){ y, 0, y + 5 };
@@ -236,39 +239,35 @@ static void draw_failure(struct ui_state *s, int y)
 	y = pg.y < y + 6 ? pg.y : y + 6;
 	attroff(ui_attr(s, UI_C_BAD));
 	free(why);
-	if (load_error) {
-		ui_putf(y++, 2, COLS - 4, _("No rollback guide: %s"), load_error);
+	if (scr.load_error) {
+		ui_putf(y++, 2, COLS - 4, _("No rollback guide: %s"), scr.load_error);
 		return;
 	}
 	y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(),
 		     _("The rollback guide of run %s (r runs it, w saves it):"),
-		     guide->run_id ? guide->run_id : "?");
+		     scr.guide->run_id ? scr.guide->run_id : "?");
 	ui_hline(y++);
-	page = ui_body_bottom() - y + 1;
-	total = ui_wrap_text(guide_text, COLS - 4, pager_line, &(struct pager){ 0, 1 << 30, -1 });
-	if (top > total - page)
-		top = total - page;
-	if (top < 0)
-		top = 0;
-	pg = (struct pager){ y, top, ui_body_bottom() };
-	ui_wrap_text(guide_text, COLS - 4, pager_line, &pg);
-	if (total > page)
-		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), top + 1,
-			top + page < total ? top + page : total, total);
+	total = ui_wrap_text(scr.guide_text, COLS - 4, pager_line, &(struct pager){ 0, 1 << 30, -1 });
+	ui_pager_fit(&scr.view, total, ui_body_bottom() - y + 1);
+	pg = (struct pager){ y, scr.view.top, ui_body_bottom() };
+	ui_wrap_text(scr.guide_text, COLS - 4, pager_line, &pg);
+	if (total > scr.view.rows)
+		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), scr.view.top + 1,
+			ui_pager_last(&scr.view), total);
 }
 
 static void draw(struct ui_state *s)
 {
 	int y = ui_draw_frame(s, _(ui_screen_result.name)) + 1;
-	if (!have_sum || (load_error && !guide && sum.state == HOIST_RUN_NONE)) {
-		ui_putf(y, 2, COLS - 4, _("No result: %s"), load_error ? load_error : _("no run"));
+	if (!scr.have_sum || (scr.load_error && !scr.guide && scr.sum.state == HOIST_RUN_NONE)) {
+		ui_putf(y, 2, COLS - 4, _("No result: %s"), scr.load_error ? scr.load_error : _("no run"));
 		return;
 	}
-	if (sum.state == HOIST_RUN_OK)
+	if (scr.sum.state == HOIST_RUN_OK)
 		draw_success(s, y);
-	else if (sum.state == HOIST_RUN_UNDONE)
+	else if (scr.sum.state == HOIST_RUN_UNDONE)
 		draw_undone(s, y);
-	else if (sum.state == HOIST_RUN_INTERRUPTED)
+	else if (scr.sum.state == HOIST_RUN_INTERRUPTED)
 		draw_interrupted(s, y);
 	else
 		draw_failure(s, y);
@@ -279,10 +278,10 @@ static int rollback_done(struct ui_state *s, const char *text)
 	struct hoist_error err;
 	struct hoist_plan *rb;
 	int r;
-	if (!text || strcmp(text, "y") || !guide)
+	if (!text || strcmp(text, "y") || !scr.guide)
 		return UI_REDRAW;
 	hoist_error_init(&err);
-	rb = hoist_guide_to_plan(guide, plan);
+	rb = hoist_guide_to_plan(scr.guide, scr.plan);
 	r = ui_start_run(s, rb, &err);
 	if (!(r & UI_GOTO))
 		ui_set_message(s, _("The rollback did not start: %s"), hoist_error_message(&err));
@@ -294,15 +293,18 @@ static int rollback_done(struct ui_state *s, const char *text)
 static int key(struct ui_state *s, int k)
 {
 	struct hoist_error err;
-	switch (ui_key_action_for(ui_screen_result.actions, k)) {
+	enum ui_action a = ui_key_action(ui_screen_result.actions, k);
+	if (ui_pager_key(&scr.view, a))
+		return UI_REDRAW;
+	switch (a) {
 	case UI_ACT_ROLLBACK:
-		if (!guide || sum.state == HOIST_RUN_OK || sum.state == HOIST_RUN_UNDONE)
+		if (!scr.guide || scr.sum.state == HOIST_RUN_OK || scr.sum.state == HOIST_RUN_UNDONE)
 			return UI_STAY;
-		if (guide->n_steps == hoist_guide_manual_steps(guide)) {
+		if (scr.guide->n_steps == hoist_guide_manual_steps(scr.guide)) {
 			ui_set_message(s, _("Every step of this guide is done by hand."));
 			return UI_REDRAW;
 		}
-		ui_input_open(s, hoist_guide_manual_steps(guide)
+		ui_input_open(s, hoist_guide_manual_steps(scr.guide)
 				 ? _("Are the steps marked \"by hand\" done, and shall hoist run the others?")
 				 : _("Run the rollback now?"),
 			      true, NULL, rollback_done);
@@ -311,14 +313,14 @@ static int key(struct ui_state *s, int k)
 		s->go_to = &ui_screen_journeys;
 		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_SAVE:
-		if (!guide)
+		if (!scr.guide)
 			return UI_STAY;
 		hoist_error_init(&err);
-		if (hoist_guide_save(guide, run_dir, &err) != HOIST_OK)
+		if (hoist_guide_save(scr.guide, scr.run_dir, &err) != HOIST_OK)
 			ui_set_message(s, "%s", hoist_error_message(&err));
 		else {
 			/* One line: the folder shortened in the middle; the file name whole. */
-			char *d = ui_middle(run_dir, COLS - ui_width(_("Saved: %s/guide.txt")));
+			char *d = ui_middle(scr.run_dir, COLS - ui_width(_("Saved: %s/guide.txt")));
 			ui_set_message(s, _("Saved: %s/guide.txt"), d);
 			free(d);
 		}
@@ -327,12 +329,6 @@ static int key(struct ui_state *s, int k)
 	case UI_ACT_BUNDLE:
 		ui_save_bundle(s, s->run_id);
 		return UI_REDRAW;
-	case UI_ACT_UP: top--; return UI_REDRAW;
-	case UI_ACT_DOWN: top++; return UI_REDRAW;
-	case UI_ACT_PGUP: top -= page > 1 ? page - 1 : 1; return UI_REDRAW;
-	case UI_ACT_PGDN: top += page > 1 ? page - 1 : 1; return UI_REDRAW;
-	case UI_ACT_HOME: top = 0; return UI_REDRAW;
-	case UI_ACT_END: top = 1 << 30; return UI_REDRAW;
 	case UI_ACT_BACK:
 		/* Esc goes back to the start: the server as it is now, and its last run. */
 		s->go_to = &ui_screen_connect;
@@ -352,7 +348,7 @@ static void set_actions(void)
 						     UI_ACT_JOURNEYS, UI_ACT_DOWN, UI_ACT_PGDN,
 						     UI_ACT_NONE };
 	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_JOURNEYS, UI_ACT_NONE };
-	const enum ui_action *a = guide && sum.state != HOIST_RUN_OK ? with_guide : without;
+	const enum ui_action *a = scr.guide && scr.sum.state != HOIST_RUN_OK ? with_guide : without;
 	size_t i = 0;
 	do
 		actions[i] = a[i];

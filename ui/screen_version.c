@@ -7,7 +7,7 @@
 #include "ui.h"
 #include "xalloc.h"
 
-static int top; /* first row shown, in display order (newest first) */
+static struct ui_pager view; /* rows in display order (newest first) */
 
 static void evaluate(struct ui_state *s)
 {
@@ -58,7 +58,7 @@ static void enter(struct ui_state *s)
 	if (!s->has_selection ||
 	    hoist_version_cmp(&s->sel.current, &s->topo.version) != 0)
 		evaluate(s);
-	top = 0;
+	view.top = 0;
 }
 
 static void put_line(void *ctx, const char *p, size_t n)
@@ -125,14 +125,8 @@ static void draw(struct ui_state *s)
 		_("Verdict"));
 	attroff(A_BOLD);
 	rows = ui_body_bottom() - y + 1;
-	{
-		size_t cur_row = s->sel.n - 1 - s->cursor;
-		if (cur_row < (size_t)top)
-			top = (int)cur_row;
-		if (cur_row >= (size_t)top + (size_t)rows)
-			top = (int)(cur_row - (size_t)rows + 1);
-	}
-	for (size_t r = (size_t)top; r < s->sel.n && rows > 0; r++, rows--, y++) {
+	ui_pager_follow(&view, s->sel.n - 1 - s->cursor, rows);
+	for (size_t r = (size_t)view.top; r < s->sel.n && rows > 0; r++, rows--, y++) {
 		size_t i = s->sel.n - 1 - r;
 		const struct hoist_verdict *v = &s->sel.verdicts[i];
 		const struct hoist_release *rel = v->release;
@@ -210,29 +204,17 @@ static int cycle(int v)
 static int key(struct ui_state *s, int k)
 {
 	struct hoist_policy *p = &s->cfg.policy;
-	enum ui_action a = ui_key_action(k);
+	enum ui_action a = ui_key_action(ui_screen_version.actions, k);
 	size_t page = (size_t)(ui_body_bottom() - 8);
 	bool list = s->has_selection && s->sel.n;
+	/* The list shows the newest first: its rows count down from the last verdict. */
+	size_t row = list ? s->sel.n - 1 - s->cursor : 0;
+	if (ui_pager_cursor_key(&row, list ? s->sel.n : 0, page, a)) {
+		if (list)
+			s->cursor = s->sel.n - 1 - row;
+		return UI_REDRAW;
+	}
 	switch (a) {
-	case UI_ACT_UP:
-		if (list && s->cursor + 1 < s->sel.n)
-			s->cursor++;
-		return UI_REDRAW;
-	case UI_ACT_DOWN:
-		if (list && s->cursor > 0)
-			s->cursor--;
-		return UI_REDRAW;
-	case UI_ACT_PGUP:
-	case UI_ACT_HOME:
-		if (list)
-			s->cursor = a == UI_ACT_HOME || s->cursor + page >= s->sel.n
-					    ? s->sel.n - 1 : s->cursor + page;
-		return UI_REDRAW;
-	case UI_ACT_PGDN:
-	case UI_ACT_END:
-		if (list)
-			s->cursor = a == UI_ACT_END || s->cursor < page ? 0 : s->cursor - page;
-		return UI_REDRAW;
 	case UI_ACT_ENTER:
 		return choose(s);
 	case UI_ACT_ALLOW:

@@ -176,13 +176,38 @@ const char *ui_step_state(enum hoist_step_state st);
 char *ui_duration(long long ms);
 
 /* keys.c */
-enum ui_action ui_key_action(int key);
-/* The same, preferring a screen's own actions when a key means something else elsewhere. */
-enum ui_action ui_key_action_for(const enum ui_action *prefer, int key);
+/*
+ * The action a key asks for: the screen's own actions first (screen, UI_ACT_NONE-terminated,
+ * may be NULL), where a key means something else than elsewhere; then the whole table.
+ */
+enum ui_action ui_key_action(const enum ui_action *screen, int key);
 /* The footer line for a screen's actions plus the global ones, drawn on the last line. */
 void ui_draw_footer(struct ui_state *s, const enum ui_action *actions);
 /* The help overlay: every key of the screen's actions and the global ones. */
 void ui_draw_help(struct ui_state *s, const enum ui_action *actions);
+
+/*
+ * pager.c: the one scroller of the wizard's screens: a page of rows over total lines, its
+ * first line top; the movement actions move it, a screen's own keys come first.
+ */
+struct ui_pager {
+	int top;   /* first line shown */
+	int rows;  /* the page's height, as last drawn */
+	int total; /* lines in all, as last drawn */
+};
+/* Moves the page for a movement action (up, down, page, home, end); false for any other. */
+bool ui_pager_key(struct ui_pager *p, enum ui_action a);
+/* Before drawing: records the page's size and keeps top where a page shows most lines. */
+void ui_pager_fit(struct ui_pager *p, int total, int rows);
+/* The number of the last line shown (top + 1 the first), for "Lines a-b of n". */
+int ui_pager_last(const struct ui_pager *p);
+/*
+ * A selection list instead: moves row (0 the first of n) for a movement action, by page rows
+ * a page; false for any other action.
+ */
+bool ui_pager_cursor_key(size_t *row, size_t n, size_t page, enum ui_action a);
+/* Scrolls a page of rows so that row shows. */
+void ui_pager_follow(struct ui_pager *p, size_t row, int rows);
 
 /* draw.c */
 enum ui_color { UI_C_NORMAL, UI_C_TITLE, UI_C_GOOD, UI_C_WARN, UI_C_BAD, UI_C_DIM, UI_C_MATCH };

@@ -147,7 +147,7 @@ static int quit_answer(struct ui_state *s, const char *text)
 /* The keys every screen shares, after the screen has passed on one. */
 static int global_key(struct ui_state *s, int key)
 {
-	switch (ui_key_action(key)) {
+	switch (ui_key_action(screen(s)->actions, key)) {
 	case UI_ACT_HELP:
 		s->help = true;
 		return UI_REDRAW;
@@ -172,7 +172,7 @@ static int handle_key(struct ui_state *s, int key)
 	if (key == UI_FKEY(KEY_RESIZE))
 		return UI_REDRAW;
 	if (s->too_small)
-		return key == 'q' ? UI_QUIT : UI_STAY;
+		return ui_key_action(NULL, key) == UI_ACT_QUIT ? UI_QUIT : UI_STAY;
 	if (s->help) {
 		s->help = false;
 		return UI_REDRAW;

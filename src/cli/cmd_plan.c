@@ -9,11 +9,12 @@
 #include "estimate.h"
 #include "cli.h"
 #include "i18n.h"
+#include "packages.h"
 #include "run.h"
 #include "xalloc.h"
 
 enum { OPT_TO = 256, OPT_STRATEGY, OPT_ROLE_ORDER, OPT_JSON, OPT_OVERRIDE, OPT_EVIDENCE,
-       OPT_CONFIRM, OPT_WAIVE };
+       OPT_CONFIRM, OPT_WAIVE, OPT_FORCE, OPT_NODE };
 
 const struct option cli_plan_options[] = {
 	{ "to", required_argument, NULL, OPT_TO },
@@ -24,6 +25,8 @@ const struct option cli_plan_options[] = {
 	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
 	{ "waive", required_argument, NULL, OPT_WAIVE },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "node", required_argument, NULL, OPT_NODE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -56,6 +59,49 @@ static char *quote(const char *s)
 		hoist_buf_puts(&b, *s == '\'' ? "'\\''" : (char[]){ *s, 0 });
 	hoist_buf_puts(&b, "'");
 	return hoist_buf_detach(&b, NULL);
+}
+
+/* Each package's address, checksum and signature check; where each file will be. */
+static void print_packages(const struct cli *cli, const struct hoist_plan *p)
+{
+	struct hoist_file_place *fp;
+	size_t n;
+	if (p->n_packages)
+		printf(_("Packages:\n"));
+	for (size_t i = 0; i < p->n_packages; i++) {
+		const struct hoist_plan_package *k = &p->packages[i];
+		const char *sig = k->signature;
+		printf("  %s  %s\n", k->version.text, k->url ? k->url : "-");
+		if (hoist_package_is_image(k))
+			printf(_("    an image: each node pulls it before the window; docker checks "
+				 "its digest\n"));
+		else if (k->sha256)
+			printf(_("    SHA-256 %s (%s)\n"), k->sha256,
+			       k->checksum_source && !strcmp(k->checksum_source, "checksums")
+				       ? _("from [feed] checksums")
+				       : _("from the feed"));
+		else
+			printf(_("    SHA-256: none given (neither the feed nor [feed] checksums "
+				 "has one); the download is not verified, hoist records the SHA-256 "
+				 "it computes\n"));
+		if (sig && !strcmp(sig, "osslsigncode"))
+			printf(_("    Authenticode signature: checked with osslsigncode when staged\n"));
+		else if (sig && !strcmp(sig, "off"))
+			printf(_("    Authenticode signature: not checked ([feed] authenticode = off)\n"));
+		else if (sig)
+			printf(_("    Authenticode signature: not checked (osslsigncode is not "
+				 "installed)\n"));
+	}
+	hoist_plan_file_places(&cli->conf, p, &fp, &n);
+	if (n)
+		printf(_("Files:\n"));
+	for (size_t i = 0; i < n; i++) {
+		printf("  %-20s %-10s %s\n", fp[i].what, fp[i].node ? fp[i].node : _("here"),
+		       fp[i].path);
+		if (fp[i].note)
+			printf("  %-20s %-10s (%s)\n", "", "", fp[i].note);
+	}
+	hoist_file_places_free(fp, n);
 }
 
 static void guard_options(struct hoist_buf *b);
@@ -119,6 +165,7 @@ void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const cha
 	for (size_t i = 0; i < p->n_overrides; i++)
 		printf(_("Override: %s\n"), p->overrides[i]);
 	cli_print_read_first((struct cli *)cli, p);
+	print_packages(cli, p);
 	if (plan_file) {
 		char *f = quote(plan_file);
 		cmd = hoist_xasprintf("hoist%s%s upgrade --plan %s", cfg ? " --config " : "",
@@ -226,6 +273,12 @@ int cli_plan_option(int opt, const char *arg, struct cli_plan *pl)
 		}
 		pl->confirm[pl->n_confirm++] = arg;
 		break;
+	case OPT_FORCE:
+		pl->prep.force = true;
+		break;
+	case OPT_NODE:
+		pl->prep.node = arg;
+		break;
 	default:
 		rc = 0;
 	}
@@ -244,6 +297,10 @@ static int help(void)
 			  "  --strategy S        all-at-once, rolling (patch only) or auto (default)\n"
 			  "  --role-order R,...  the order of roles (default: [upgrade] role_order,\n"
 			  "                      else dea,controller,router,base,primary)\n"
+			  "  --force             V may be the installed version: its upgrade runs\n"
+			  "                      again (a repair)\n"
+			  "  --node NAME         that node alone (a patch or a repair of a cluster,\n"
+			  "                      any upgrade of a single node)\n"
 			  "  --json              print the plan as JSON\n"
 			  "  --help              show this help\n"));
 	putchar('\n');

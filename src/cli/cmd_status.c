@@ -122,6 +122,9 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 	case HOIST_EVENT_LOG:
 		if (ev->stream && !strcmp(ev->stream, "engine"))
 			printf(_("%s   %s\n"), t, ev->message ? ev->message : "");
+		else if (ev->stream && !strcmp(ev->stream, "validation"))
+			printf(_("%s   ERROR: %s: %s\n"), t, where(ev, w, sizeof w),
+			       ev->message ? ev->message : "");
 		else
 			printf("%s     %s| %s\n", t, ev->node ? ev->node : "",
 			       ev->message ? ev->message : "");

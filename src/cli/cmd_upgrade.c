@@ -8,11 +8,35 @@
 #include <unistd.h>
 #include "cli.h"
 #include "cli_guide.h"
+#include "guide.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"
 
 static volatile sig_atomic_t stop_asked;
+/* --ignore-validation-failures of hoist upgrade, for the job it starts. */
+static bool ignore_validation;
+
+/* A run that went past validation failures: its guide (which lists them) is saved. */
+static void save_guide(struct cli *cli, const char *run_id, bool json)
+{
+	struct hoist_guide *g = NULL;
+	struct hoist_plan *plan = NULL;
+	struct hoist_error err;
+	char *dir = NULL;
+	hoist_error_init(&err);
+	if (hoist_guide_load(&cli->conf, run_id, &plan, &dir, &g, &err) != HOIST_OK ||
+	    hoist_guide_save(g, dir, &err) != HOIST_OK)
+		fprintf(stderr, _("hoist: %s\n"), hoist_error_message(&err));
+	else if (g->n_ignored && !json)
+		fprintf(stderr, _("hoist: the validation failures this run went past are in its "
+				  "guide: hoist rollback --guide --run-id %s (also in %s/guide.txt)\n"),
+			run_id, dir);
+	hoist_guide_free(g);
+	hoist_plan_free(plan);
+	free(dir);
+	hoist_error_done(&err);
+}
 
 static void on_stop(int sig)
 {
@@ -76,6 +100,7 @@ int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_pla
 		catch_signals();
 	o.dry_run = dry_run;
 	o.retarget = cli->retarget;
+	o.ignore_validation = ignore_validation;
 	st = hoist_run_spawn(&cli->conf, kind, plan, resume_id, &o, &j.h, &err);
 	if (st != HOIST_OK) {
 		rc = cli_fail(&err);
@@ -98,6 +123,9 @@ int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_pla
 	st = hoist_run_handle_result(j.h, &err);
 	if (st == HOIST_OK) {
 		rc = 0;
+		/* Failures it went past are in the guide too (guide.txt). */
+		if (ignore_validation && !dry_run)
+			save_guide(cli, hoist_run_handle_id(j.h), json);
 	} else {
 		rc = cli_fail(&err);
 		/* A killed engine's run is interrupted: resume, not the guide, comes next. */
@@ -145,6 +173,13 @@ static int help(void)
 			  "  --detach            run in the background, in a session of its own; follow\n"
 			  "                      it with hoist status --follow\n"
 			  "  --dry-run           download, verify and check everything; change nothing\n"
+			  "  --force             the upgrade of the installed version runs again (a\n"
+			  "                      repair; with --to the installed version)\n"
+			  "  --node NAME         that node alone (refused for a minor or major upgrade\n"
+			  "                      of a cluster)\n"
+			  "  --ignore-validation-failures\n"
+			  "                      a failed validation gate is shown as an error and\n"
+			  "                      recorded in the journal, and the run goes on\n"
 			  "  --json              print the journal's events as JSON lines\n"
 			  "  --help              show this help\n\n"
 			  "Exit codes: 0 done, 1 failed before the point of no return (the server is\n"
@@ -156,7 +191,8 @@ static int help(void)
 
 int cmd_upgrade(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN, OPT_RETARGET };
+	enum { OPT_PLAN = 300, OPT_YES, OPT_DETACH, OPT_DRY_RUN, OPT_RETARGET,
+	       OPT_IGNORE_VALIDATION };
 	static struct option opts[24];
 	struct cli_plan pl;
 	const char *plan_file = NULL;
@@ -173,6 +209,8 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	opts[n++] = (struct option){ "detach", no_argument, NULL, OPT_DETACH };
 	opts[n++] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY_RUN };
 	opts[n++] = (struct option){ "retarget", no_argument, NULL, OPT_RETARGET };
+	opts[n++] = (struct option){ "ignore-validation-failures", no_argument, NULL,
+				     OPT_IGNORE_VALIDATION };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	memset(&pl, 0, sizeof pl);
 	pl.command = "upgrade";
@@ -185,6 +223,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		case OPT_DETACH: detach = true; continue;
 		case OPT_DRY_RUN: dry_run = true; continue;
 		case OPT_RETARGET: cli->retarget = true; continue;
+		case OPT_IGNORE_VALIDATION: ignore_validation = true; continue;
 		case '?':
 		case ':': return cli_bad_option("upgrade", opt, optopt, argv, optind);
 		}

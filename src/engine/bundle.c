@@ -500,6 +500,9 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 	master_key_secrets(backups, &secrets);
 	url_secret(&secrets, cfg->server_url);
 	url_secret(&secrets, cfg->feed);
+	/* [proxy] https_proxy = http://user:pw@proxy, [feed] download_base, ...: any address. */
+	for (size_t i = 0; i < cfg->n_extra; i++)
+		url_secret(&secrets, cfg->extra[i].value);
 	for (size_t i = 0; i < cfg->n_nodes; i++) {
 		url_secret(&secrets, cfg->nodes[i].transport);
 		url_secret(&secrets, cfg->nodes[i].url);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "buf.h"
 #include "conf.h"
+#include "shell_quote.h"
 #include "i18n.h"
 #include "xalloc.h"
 
@@ -32,7 +33,25 @@ static const struct known_key {
 	{ "upgrade", "role_order" },  { "node", "role" },	    { "node", "transport" },
 	{ "node", "url" },	      { "upgrade", "poll_ms" },	    { "upgrade", "wait_tasks_timeout" },
 	{ "upgrade", "ssh_config" },  { "upgrade", "checklist_max_age" },
+	/* Real servers: package addresses and checks, node shells and folders, proxies. */
+	{ "feed", "download_base" },  { "feed", "checksums" },	    { "feed", "authenticode" },
+	{ "node", "shell" },	      { "node", "remote_dir" },	    { "upgrade", "remote_dir" },
+	{ "upgrade", "backup_copy" }, { "proxy", "https_proxy" },   { "proxy", "http_proxy" },
+	{ "proxy", "no_proxy" },
 };
+
+/* A key of those above that is kept as it is and read with hoist_config_get. */
+static bool kept_key(const char *section, const char *key)
+{
+	static const char *const kept[] = { "feed", "download_base", "feed", "checksums",
+					    "feed", "authenticode", "upgrade", "remote_dir",
+					    "upgrade", "backup_copy", "proxy", "https_proxy",
+					    "proxy", "http_proxy", "proxy", "no_proxy" };
+	for (size_t i = 0; i < sizeof kept / sizeof *kept; i += 2)
+		if (!strcmp(kept[i], section) && !strcmp(kept[i + 1], key))
+			return true;
+	return false;
+}
 
 void hoist_config_init(struct hoist_config *c)
 {
@@ -423,6 +442,23 @@ static enum hoist_status set_node(struct hoist_config *c, const char *node, cons
 				  const char *value, const char *where, struct hoist_error *err)
 {
 	struct hoist_node_config *n;
+	if (!strcmp(key, "shell") || !strcmp(key, "remote_dir")) {
+		/* Kept as [node.NAME] KEY: the transport reads them (hoist_config_get). */
+		char *sec;
+		enum hoist_shell sh;
+		if (!strcmp(key, "shell") && strcmp(value, "auto") &&
+		    hoist_shell_parse(value, &sh, err) != HOIST_OK) {
+			hoist_error_prefix(err, "%s", where);
+			return HOIST_CONFIG;
+		}
+		if (!*value)
+			return hoist_error_set(err, HOIST_CONFIG, _("%s: %s is empty"), where, key);
+		sec = hoist_xasprintf("node.%s", node);
+		node_get(c, node);
+		set_extra(c, sec, key, value);
+		free(sec);
+		return HOIST_OK;
+	}
 	if (strcmp(key, "role") && strcmp(key, "transport") && strcmp(key, "url"))
 		return unknown_key(where, "node", key, err);
 	if (!strcmp(key, "role") && !valid_name(value))
@@ -461,6 +497,22 @@ static enum hoist_status set_one(struct hoist_config *c, const char *section, co
 				       where, key);
 	if (!strcmp(section, "server"))
 		return set_server(c, key, value, where, err);
+	if (kept_key(section, key)) {
+		if (!*value)
+			return hoist_error_set(err, HOIST_CONFIG, _("%s: %s is empty"), where, key);
+		if (!strcmp(key, "authenticode") && strcmp(value, "check") && strcmp(value, "off"))
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: authenticode must be check or off, not \"%s\""),
+					       where, value);
+		if (!strcmp(key, "backup_copy") && strcmp(value, "true") && strcmp(value, "false"))
+			return hoist_error_set(err, HOIST_CONFIG,
+					       _("%s: backup_copy must be true or false, not \"%s\""),
+					       where, value);
+		set_extra(c, section, key, value);
+		return HOIST_OK;
+	}
+	if (!strcmp(section, "proxy"))
+		return unknown_key(where, "proxy", key, err);
 	if (!strcmp(section, "feed")) {
 		if (strcmp(key, "source"))
 			return unknown_key(where, "feed", key, err);

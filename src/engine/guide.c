@@ -728,7 +728,8 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 	struct hoist_journal_reader *r;
 	struct hoist_run_summary up, rv;
 	struct hoist_step_ref *late = NULL; /* steps started after the failure: the revert's */
-	size_t n_late = 0;
+	size_t n_late = 0, n_ign = 0;
+	char **ign = NULL;
 	bool failed = false, got = true;
 	enum hoist_status st;
 
@@ -767,6 +768,11 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 		for (size_t i = 0; ev.step && i < n_late && !to_rv; i++)
 			to_rv = !strcmp(late[i].step, ev.step) && same(late[i].node, ev.node);
 		hoist_run_summary_apply(to_rv ? &rv : &up, &ev);
+		if (ev.type == HOIST_EVENT_LOG && ev.stream && !strcmp(ev.stream, "validation") &&
+		    ev.message) {
+			ign = hoist_xrealloc(ign, (n_ign + 1) * sizeof *ign);
+			ign[n_ign++] = hoist_xstrdup(ev.message);
+		}
 		if (ev.type == HOIST_EVENT_STEP_END && (ev.outcome == HOIST_OUTCOME_FAILED ||
 							ev.outcome == HOIST_OUTCOME_CANCELLED))
 			failed = true;
@@ -775,6 +781,14 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 	hoist_journal_reader_free(r);
 	if (st == HOIST_OK)
 		st = build(plan, &up, &rv, profile, vars, run_dir, out, err);
+	if (st == HOIST_OK) {
+		(*out)->ignored = ign;
+		(*out)->n_ignored = n_ign;
+	} else {
+		for (size_t i = 0; i < n_ign; i++)
+			free(ign[i]);
+		free(ign);
+	}
 	for (size_t i = 0; i < n_late; i++) {
 		free(late[i].step);
 		free(late[i].node);
@@ -870,6 +884,9 @@ void hoist_guide_free(struct hoist_guide *g)
 	free(g->failed_hop);
 	free(g->failed_node);
 	free(g->failed_message);
+	for (size_t i = 0; i < g->n_ignored; i++)
+		free(g->ignored[i]);
+	free(g->ignored);
 	free(g->stops);
 	free(g->primary);
 	for (size_t i = 0; i < g->n_backups; i++) {
@@ -1093,6 +1110,11 @@ char *hoist_guide_to_text(const struct hoist_guide *g)
 	size_t manual = hoist_guide_manual_steps(g);
 	hoist_buf_init(&b, 0);
 	text_facts(&b, g);
+	if (g->n_ignored)
+		hoist_buf_printf(&b, "\n%s\n", _("Validation failures this run went past "
+						 "(--ignore-validation-failures):"));
+	for (size_t i = 0; i < g->n_ignored; i++)
+		hoist_buf_printf(&b, "  - %s\n", g->ignored[i]);
 	if (g->n_steps)
 		hoist_buf_printf(&b, "\n%s\n", _("Steps:"));
 	for (size_t i = 0; i < g->n_steps; i++) {
@@ -1223,6 +1245,8 @@ struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct
 		p->nodes[i].transport = dup0(run->nodes[i].transport);
 		p->nodes[i].url = dup0(run->nodes[i].url);
 		p->nodes[i].version = run->nodes[i].version;
+		p->nodes[i].shell = dup0(run->nodes[i].shell);
+		p->nodes[i].remote_dir = dup0(run->nodes[i].remote_dir);
 	}
 	p->n_nodes = run->n_nodes;
 	if (run->n_packages) {

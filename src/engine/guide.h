@@ -79,6 +79,10 @@ struct hoist_guide {
 	char *primary;     /* owned: the node that went through the stops, or NULL */
 	struct hoist_guide_step *steps; /* owned array, in order */
 	size_t n_steps, alloc;
+	/* owned array of owned lines: validation failures the run went past
+	 * (--ignore-validation-failures), from the journal */
+	char **ignored;
+	size_t n_ignored;
 };
 
 /*

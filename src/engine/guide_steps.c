@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "i18n.h"
+#include "run_files.h"
 #include "run_int.h"
 #include "stage.h"
 #include "xalloc.h"
@@ -16,7 +17,7 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 {
 	struct hoist_exec_result x;
 	enum hoist_status st;
-	char sha[65];
+	char sha[65], *on_node = NULL;
 	long long size = 0;
 
 	if (!s->arg)
@@ -45,10 +46,16 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 						       s->arg, sha, e->sha256);
 		}
 	}
+	/* A remote node reads its own copy: kept there, or copied there and checked. */
+	st = run_backup_to_node(r, n, s->arg, &on_node, err);
+	if (st != HOIST_OK)
+		return st;
 	/* From here the database is the old one: the rollback cannot go forward again. */
 	r->pnr_started = true;
 	hoist_exec_result_init(&x);
-	st = run_action(r, n, "db-restore", "db-restore", NULL, s->arg, NULL, false, &x, err);
+	st = run_action(r, n, "db-restore", "db-restore", NULL, on_node ? on_node : s->arg, NULL,
+			false, &x, err);
+	free(on_node);
 	res->exit_code = x.exited ? x.exit_code : -1;
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK) {

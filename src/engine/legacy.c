@@ -137,6 +137,7 @@ static enum hoist_status add_pkg(const struct hoist_feed *feed, const char *plat
 				: HOIST_OK;
 	p->packages = hoist_xrealloc(p->packages, (p->n_packages + 1) * sizeof *p->packages);
 	x = &p->packages[p->n_packages++];
+	memset(x, 0, sizeof *x);
 	x->version = *v;
 	x->url = hoist_feed_resolve_url(feed, pkg->url);
 	x->sha256 = hoist_xstrdup(pkg->sha256);

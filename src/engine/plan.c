@@ -44,7 +44,9 @@ static const struct hoist_step_info steps[] = {
 	{ "os-patch", true, false, false, true, N_("apply the operating-system patches") },
 	{ "migrate-data", false, false, false, true, N_("migrate the data (legacy upgrade)") },
 	{ "tentacles", false, true, true, false, N_("upgrade the Tentacles in batches") },
-	{ "health-check", false, true, true, false, N_("run a health check on the targets") },
+	{ "health-check", false, true, true, true,
+	  N_("start a health check over the targets and follow it to its end (Calamari is "
+	     "updated then)") },
 	{ "backup-license-key", true, true, true, false,
 	  N_("save the license key (by hand: the 2.6 migration does not import it)") },
 	{ "move-packages", true, true, true, true,
@@ -219,6 +221,7 @@ static void build_steps(struct hoist_plan *p)
 			for (size_t k = 0; k < sizeof per / sizeof *per; k++)
 				add_step(p, &alloc, per[k], p->nodes[i].name, &p->to);
 		}
+		add_step(p, &alloc, "health-check", NULL, &p->to);
 		return;
 	}
 	add_step(p, &alloc, "maintenance-on", NULL, &p->to);
@@ -264,6 +267,8 @@ static void build_steps(struct hoist_plan *p)
 			add_step(p, &alloc, "start", p->nodes[i].name, &p->to);
 	each_node(p, &alloc, "validate", &p->to);
 	each_node(p, &alloc, "undrain", &p->to);
+	/* Seed 001: a health check after the upgrade, which also brings Calamari up to date. */
+	add_step(p, &alloc, "health-check", NULL, &p->to);
 	add_step(p, &alloc, "maintenance-off", NULL, &p->to);
 }
 
@@ -274,6 +279,49 @@ static void copy_node(struct hoist_plan_node *d, const struct hoist_plan_node *s
 	d->transport = hoist_xstrdup(s->transport ? s->transport : "local");
 	d->url = dup0(s->url);
 	d->version = s->version;
+	d->shell = dup0(s->shell);
+	d->remote_dir = dup0(s->remote_dir);
+}
+
+/*
+ * One node alone (seed 004's `kato node upgrade`): its own steps and the cluster's checks.
+ * The vendor upgrades every node of a cluster together when the schema changes (minor,
+ * major, a chain), so only a patch or a repair may touch one node of several.
+ */
+static enum hoist_status only_node(struct hoist_plan *p, const char *name,
+				   struct hoist_error *err)
+{
+	const char *primary = hoist_plan_primary(p)->name;
+	size_t k = 0;
+	bool known = false;
+	for (size_t i = 0; i < p->n_nodes; i++)
+		known = known || !strcmp(p->nodes[i].name, name);
+	if (!known)
+		return hoist_error_set(err, HOIST_UNSAFE,
+				       _("--node %s: the plan has no such node"), name);
+	if (p->n_nodes > 1 && (p->n_stops || (p->kind != HOIST_KIND_PATCH &&
+					      p->kind != HOIST_KIND_NONE)))
+		return hoist_error_set(err, HOIST_UNSAFE,
+				       _("--node %s: %s to %s is a %s upgrade, which changes the "
+					 "database schema; the vendor upgrades every node of a "
+					 "cluster together then: upgrade the whole cluster"),
+				       name, p->from.text, p->to.text, hoist_kind_name(p->kind));
+	for (size_t i = 0; i < p->n_steps; i++) {
+		struct hoist_plan_step *s = &p->steps[i];
+		bool keep = !s->node || !strcmp(s->node, name) ||
+			    (!strcmp(s->node, primary) && (!strcmp(s->id, "backup-db") ||
+							   !strcmp(s->id, "backup-master-key")));
+		if (!keep) {
+			free(s->id);
+			free(s->node);
+			free(s->arg);
+			free(s->hop);
+			continue;
+		}
+		p->steps[k++] = *s;
+	}
+	p->n_steps = k;
+	return HOIST_OK;
 }
 
 enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoist_plan **out,
@@ -300,7 +348,8 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 						       _("the node %s is listed twice"),
 						       in->nodes[i].name);
 	}
-	if (hoist_version_cmp(&in->from, &in->to) >= 0)
+	if (hoist_version_cmp(&in->from, &in->to) > 0 ||
+	    (!in->force && !hoist_version_cmp(&in->from, &in->to)))
 		return hoist_error_set(err, HOIST_STATE,
 				       _("%s is not newer than the current version %s; to go back, "
 					 "use hoist downgrade"),
@@ -316,11 +365,12 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 	p->window_estimate_ms = -1;
 	p->strategy = in->strategy;
 	if (p->strategy == HOIST_STRATEGY_AUTO)
-		p->strategy = p->kind == HOIST_KIND_PATCH && !in->n_stops
+		p->strategy = (p->kind == HOIST_KIND_PATCH || p->kind == HOIST_KIND_NONE) &&
+				      !in->n_stops
 				      ? HOIST_STRATEGY_ROLLING
 				      : HOIST_STRATEGY_ALL_AT_ONCE;
 	if (p->strategy == HOIST_STRATEGY_ROLLING &&
-	    (p->kind != HOIST_KIND_PATCH || in->n_stops)) {
+	    ((p->kind != HOIST_KIND_PATCH && p->kind != HOIST_KIND_NONE) || in->n_stops)) {
 		enum hoist_kind k = p->kind;
 		hoist_plan_free(p);
 		return hoist_error_set(err, HOIST_UNSAFE,
@@ -357,6 +407,8 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 			p->packages[i].url = dup0(in->packages[i].url);
 			p->packages[i].sha256 = dup0(in->packages[i].sha256);
 			p->packages[i].size = in->packages[i].size;
+			p->packages[i].checksum_source = dup0(in->packages[i].checksum_source);
+			p->packages[i].signature = dup0(in->packages[i].signature);
 		}
 		p->n_packages = in->n_packages;
 	}
@@ -367,6 +419,10 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 		p->n_overrides = in->n_overrides;
 	}
 	build_steps(p);
+	if (in->only_node && only_node(p, in->only_node, err) != HOIST_OK) {
+		hoist_plan_free(p);
+		return HOIST_UNSAFE;
+	}
 	*out = p;
 	return HOIST_OK;
 }
@@ -393,11 +449,15 @@ void hoist_plan_free(struct hoist_plan *p)
 		free(p->nodes[i].role);
 		free(p->nodes[i].transport);
 		free(p->nodes[i].url);
+		free(p->nodes[i].shell);
+		free(p->nodes[i].remote_dir);
 	}
 	free(p->nodes);
 	for (size_t i = 0; i < p->n_packages; i++) {
 		free(p->packages[i].url);
 		free(p->packages[i].sha256);
+		free(p->packages[i].checksum_source);
+		free(p->packages[i].signature);
 	}
 	free(p->packages);
 	for (size_t i = 0; i < p->n_steps; i++) {
@@ -483,6 +543,10 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 		cJSON_AddStringToObject(n, "transport", p->nodes[i].transport);
 		add_str(n, "url", p->nodes[i].url);
 		cJSON_AddStringToObject(n, "version", p->nodes[i].version.text);
+		if (p->nodes[i].shell)
+			cJSON_AddStringToObject(n, "shell", p->nodes[i].shell);
+		if (p->nodes[i].remote_dir)
+			cJSON_AddStringToObject(n, "remote_dir", p->nodes[i].remote_dir);
 		cJSON_AddItemToArray(a, n);
 	}
 	a = cJSON_AddArrayToObject(j, "packages");
@@ -492,6 +556,9 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 		add_str(n, "url", p->packages[i].url);
 		add_str(n, "sha256", p->packages[i].sha256);
 		cJSON_AddNumberToObject(n, "size", (double)p->packages[i].size);
+		add_str(n, "checksum_source", p->packages[i].checksum_source);
+		if (p->packages[i].signature)
+			cJSON_AddStringToObject(n, "signature", p->packages[i].signature);
 		cJSON_AddItemToArray(a, n);
 	}
 	a = cJSON_AddArrayToObject(j, "steps");
@@ -652,6 +719,8 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 			n->role = dup0(rstr(&r, it, "role", false));
 			n->transport = dup0(rstr(&r, it, "transport", true));
 			n->url = dup0(rstr(&r, it, "url", false));
+			n->shell = dup0(rstr(&r, it, "shell", false));
+			n->remote_dir = dup0(rstr(&r, it, "remote_dir", false));
 			p->n_nodes++;
 			rver(&r, it, "version", &n->version);
 		}
@@ -666,6 +735,8 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 			k->url = dup0(rstr(&r, it, "url", false));
 			k->sha256 = dup0(rstr(&r, it, "sha256", false));
 			k->size = (long long)rnum(it, "size", -1);
+			k->checksum_source = dup0(rstr(&r, it, "checksum_source", false));
+			k->signature = dup0(rstr(&r, it, "signature", false));
 			p->n_packages++;
 			rver(&r, it, "version", &k->version);
 		}

@@ -29,13 +29,20 @@ struct hoist_plan_node {
 	char *transport; /* owned: "local" or "ssh://..." */
 	char *url;       /* owned: the node's own address; may be NULL */
 	struct hoist_version version; /* what it ran when the plan was made */
+	char *shell;      /* owned: "posix", "powershell" or "cmd"; NULL: posix */
+	char *remote_dir; /* owned: the node's folder for installers and backups; NULL: none */
 };
 
 struct hoist_plan_package {
 	struct hoist_version version;
 	char *url;       /* owned */
-	char *sha256;    /* owned; lower-case hex */
+	char *sha256;    /* owned; lower-case hex; NULL: no checksum was given */
 	long long size;  /* -1: unknown */
+	/* owned: where sha256 came from, "feed" or "checksums" (the [feed] file); NULL: none */
+	char *checksum_source;
+	/* owned: the installer's signature check, "osslsigncode", "off" or "unavailable";
+	 * NULL: the package has none (an image, a sandbox package) */
+	char *signature;
 };
 
 struct hoist_plan_step {
@@ -110,6 +117,8 @@ struct hoist_plan_input {
 	size_t n_packages;
 	const char *const *overrides;
 	size_t n_overrides;
+	bool force;              /* to may equal from: a repair (seed 004's --force) */
+	const char *only_node;   /* NULL: every node; else that node alone (kato node upgrade) */
 };
 
 /* The default role order (seed 004): DEA, controller, router, base, primary. */

@@ -2,6 +2,7 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "estimate.h"
 #include "feed.h"
 #include "guard.h"
@@ -9,10 +10,12 @@
 #include "journal.h"
 #include "notes.h"
 #include "octopus.h"
+#include "packages.h"
 #include "report.h"
 #include "run.h"
 #include "rundir.h"
 #include "stage.h"
+#include "transport.h"
 #include "xalloc.h"
 
 const char *hoist_profile_platform(const char *profile)
@@ -26,16 +29,18 @@ const char *hoist_profile_platform(const char *profile)
 	return NULL;
 }
 
-/* The package of version v for platform, resolved against the feed's address. */
-static enum hoist_status add_package(const struct hoist_feed *feed, const char *platform,
+/* The package of version v: the feed's, else the profile's rule (packages.c). */
+static enum hoist_status add_package(const struct hoist_config *cfg,
+				     const struct hoist_feed *feed, const char *platform,
 				     const struct hoist_version *v, bool required,
 				     struct hoist_plan_package *pkgs, size_t *n,
 				     struct hoist_error *err)
 {
-	const struct hoist_release *rel = hoist_feed_find(feed, v);
-	const struct hoist_package *pkg = rel && platform ? hoist_release_package(rel, platform)
-							  : NULL;
-	if (!pkg) {
+	bool found = false;
+	enum hoist_status st = hoist_package_resolve(cfg, feed, v, &pkgs[*n], &found, err);
+	if (st != HOIST_OK)
+		return st;
+	if (!found) {
 		if (!required || !platform)
 			return HOIST_OK;
 		return hoist_error_set(err, HOIST_FEED,
@@ -43,10 +48,6 @@ static enum hoist_status add_package(const struct hoist_feed *feed, const char *
 					 "version or another feed"),
 				       feed->source, platform, v->text);
 	}
-	pkgs[*n].version = *v;
-	pkgs[*n].url = hoist_feed_resolve_url(feed, pkg->url);
-	pkgs[*n].sha256 = hoist_xstrdup(pkg->sha256);
-	pkgs[*n].size = pkg->size;
 	(*n)++;
 	return HOIST_OK;
 }
@@ -98,11 +99,63 @@ static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoi
 		v[i].url = c->url;
 		v[i].version = *current;
 		*n = i + 1;
+		if (hoist_plan_node_files(cfg, &v[i], err) != HOIST_OK) {
+			free(v);
+			hoist_octopus_nodes_done(&sn);
+			return HOIST_NETWORK;
+		}
 	}
 	/* The names are borrowed from sn or cfg: the plan copies them before sn goes. */
 	*out = v;
 	*sn_out = sn;
 	return HOIST_OK;
+}
+
+/* --force and --node, in the plan's overrides: a reader of the plan sees both. */
+static void record_controls(struct hoist_plan *p, const struct hoist_prepare_options *o)
+{
+	char *add[2];
+	size_t n = 0;
+	if (o && o->force && !hoist_version_cmp(&p->from, &p->to))
+		add[n++] = hoist_xasprintf(_("force: the upgrade of %s, which is installed, runs "
+					     "again (a repair)"),
+					   p->to.text);
+	if (o && o->node)
+		add[n++] = hoist_xasprintf(_("node: %s alone; the other nodes are not touched"),
+					   o->node);
+	if (!n)
+		return;
+	p->overrides = hoist_xrealloc(p->overrides, (p->n_overrides + n) * sizeof *p->overrides);
+	for (size_t i = 0; i < n; i++)
+		p->overrides[p->n_overrides++] = add[i];
+}
+
+/*
+ * Each node's own version where it answers at its url: after one node was upgraded alone
+ * (--node), the balancer's answer depends on the node it picks. The oldest is current.
+ */
+static void node_versions(const struct hoist_config *cfg, const struct hoist_http_options *ho,
+			  struct hoist_version *current, struct hoist_plan_node *nodes, size_t n)
+{
+	struct hoist_http_options quick = *ho;
+	bool any = false;
+	/* A node that does not answer is told by preflight; planning does not wait for it. */
+	quick.retries = 0;
+	quick.connect_timeout_ms = 2000;
+	for (size_t i = 0; i < n; i++) {
+		struct hoist_octopus *nc;
+		struct hoist_version v;
+		if (!nodes[i].url || (n == 1 && !cfg->n_nodes))
+			continue;
+		nc = hoist_octopus_new(nodes[i].url, cfg->api_key, &quick);
+		if (hoist_octopus_version(nc, &v, NULL) == HOIST_OK) {
+			nodes[i].version = v;
+			if (!any || hoist_version_cmp(&v, current) < 0)
+				*current = v;
+			any = true;
+		}
+		hoist_octopus_free(nc);
+	}
 }
 
 /* Connects (the caller frees *oc), reads the version, checks the key, reads the nodes. */
@@ -127,6 +180,8 @@ static enum hoist_status read_server(const struct hoist_config *cfg, struct hois
 		st = hoist_octopus_check_key(*oc, err);
 	if (st == HOIST_OK)
 		st = gather_nodes(cfg, *oc, current, sn, nodes, n_nodes, err);
+	if (st == HOIST_OK)
+		node_versions(cfg, &ho, current, *nodes, *n_nodes);
 	return st;
 }
 
@@ -161,11 +216,18 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 	st = read_server(cfg, &oc, &current, &sn, &nodes, &n_nodes, err);
 	if (st == HOIST_OK)
 		st = hoist_report_feed_load(cfg, &feed, err);
-	if (st == HOIST_OK && hoist_version_cmp(&current, &to) >= 0)
+	if (st == HOIST_OK && hoist_version_cmp(&current, &to) >= 0 &&
+	    !(o && o->force && !hoist_version_cmp(&current, &to)))
 		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server already runs %s; %s is not newer"), current.text,
-				     to.text);
-	if (st == HOIST_OK)
+				     o && o->force && hoist_version_cmp(&current, &to) > 0
+					     ? _("the server already runs %s; %s is older: --force "
+						 "repairs the installed version only (to go back, use "
+						 "hoist downgrade)")
+					     : _("the server already runs %s; %s is not newer (--force "
+						 "re-runs the upgrade of the installed version)"),
+				     current.text, to.text);
+	/* A repair (--force) of the installed version is no new target to hold back. */
+	if (st == HOIST_OK && hoist_version_cmp(&current, &to))
 		st = hoist_guard_held(&cfg->policy, feed, &current, &to, &held, err);
 	if (st == HOIST_OK) {
 		/* A held-back target needs an explicit override with a reason, in every face. */
@@ -181,17 +243,17 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 					       "it anyway, override the policy and give the reason"),
 					     to.text, held);
 	}
-	if (st == HOIST_OK)
+	if (st == HOIST_OK && hoist_version_cmp(&current, &to))
 		st = hoist_chain_plan(feed, &current, &to, &chain, err);
 	if (st == HOIST_OK) {
 		pkgs = hoist_xcalloc(chain.n_stops + 2, sizeof *pkgs);
 		for (size_t i = 0; st == HOIST_OK && i < chain.n_stops; i++)
-			st = add_package(feed, platform, &chain.stops[i], true, pkgs, &n_pkgs, err);
+			st = add_package(cfg, feed, platform, &chain.stops[i], true, pkgs, &n_pkgs, err);
 		if (st == HOIST_OK)
-			st = add_package(feed, platform, &to, true, pkgs, &n_pkgs, err);
+			st = add_package(cfg, feed, platform, &to, true, pkgs, &n_pkgs, err);
 		/* The current installer, for a downgrade: nice to have, not required. */
-		if (st == HOIST_OK)
-			st = add_package(feed, platform, &current, false, pkgs, &n_pkgs, err);
+		if (st == HOIST_OK && hoist_version_cmp(&current, &to))
+			st = add_package(cfg, feed, platform, &current, false, pkgs, &n_pkgs, err);
 	}
 	if (st == HOIST_OK) {
 		memset(&in, 0, sizeof in);
@@ -210,7 +272,11 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		in.n_packages = n_pkgs;
 		in.overrides = overrides;
 		in.n_overrides = n_overrides;
+		in.force = o && o->force;
+		in.only_node = o ? o->node : NULL;
 		st = hoist_plan_build(&in, out, err);
+		if (st == HOIST_OK)
+			record_controls(*out, o);
 	}
 	if (st == HOIST_OK) {
 		/* Only comparable runs: same kind, strategy, node count and hop count. */
@@ -218,10 +284,8 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 		hoist_estimate_window(state, *out);
 		free(state);
 	}
-	for (size_t i = 0; i < n_pkgs; i++) {
-		free(pkgs[i].url);
-		free(pkgs[i].sha256);
-	}
+	for (size_t i = 0; i < n_pkgs; i++)
+		hoist_package_done(&pkgs[i]);
 	free(pkgs);
 	free(nodes);
 	free(own);
@@ -272,6 +336,8 @@ enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
 		p->nodes[i].transport = hoist_xstrdup(nodes[i].transport);
 		p->nodes[i].url = nodes[i].url ? hoist_xstrdup(nodes[i].url) : NULL;
 		p->nodes[i].version = current;
+		p->nodes[i].shell = nodes[i].shell ? hoist_xstrdup(nodes[i].shell) : NULL;
+		p->nodes[i].remote_dir = nodes[i].remote_dir ? hoist_xstrdup(nodes[i].remote_dir) : NULL;
 	}
 	p->n_nodes = n_nodes;
 	primary = hoist_plan_primary(p)->name;

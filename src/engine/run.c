@@ -504,6 +504,16 @@ enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status s
 							    "nothing changed")
 							: _("the server runs %s"),
 					     r->plan->to.text);
+		if (r->n_ignored) {
+			char *m = hoist_xasprintf(P_("%s; %d validation failure was ignored (see "
+						     "the journal and the guide)",
+						     "%s; %d validation failures were ignored (see "
+						     "the journal and the guide)",
+						     r->n_ignored),
+						  ev.message, r->n_ignored);
+			free(ev.message);
+			ev.message = m;
+		}
 	} else {
 		ev.outcome = HOIST_OUTCOME_FAILED;
 		ev.message = hoist_xstrdup(hoist_error_message(err));

@@ -22,6 +22,8 @@ struct hoist_prepare_options {
 	const char *role_order;       /* NULL: the configuration's, else seed 004's */
 	const char *const *overrides; /* recorded in the plan: what was overridden, why */
 	size_t n_overrides;
+	bool force;                   /* the target may be the version installed: a repair */
+	const char *node;             /* NULL: every node; else that node alone */
 	/*
 	 * Why a target the policy holds back is chosen anyway (the CLI's --override). A
 	 * held-back target without it, and without overrides, is HOIST_POLICY.
@@ -53,6 +55,8 @@ struct hoist_run_options {
 	bool dry_run;  /* preflight and stage only: nothing changes on the server */
 	bool detach;   /* run in a child process in its own session */
 	bool retarget; /* run a plan made for another server against the configured one */
+	/* A failed validation gate is shown as an error and journaled, and the run goes on. */
+	bool ignore_validation;
 	/* Set (e.g. by a signal handler) to cancel: the run stops at the next safe point. */
 	const volatile sig_atomic_t *cancel;
 	/* Called once run-start is in the journal (not for detach): a face starts following. */

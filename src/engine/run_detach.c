@@ -190,6 +190,7 @@ enum hoist_status hoist_run_spawn(const struct hoist_config *cfg, enum hoist_run
 	if (opts) {
 		o.dry_run = opts->dry_run;
 		o.retarget = opts->retarget;
+		o.ignore_validation = opts->ignore_validation;
 	}
 	o.detach = true;
 	if (job == HOIST_JOB_BACKUP) {

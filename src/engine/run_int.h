@@ -46,6 +46,8 @@ struct run {
 	bool dry_run;
 	bool maint_changed;              /* this run turned maintenance mode on */
 	bool pnr_started;                /* the database upgrade has begun */
+	bool ignore_validation;          /* --ignore-validation-failures */
+	int n_ignored;                   /* validation failures ignored so far (plan_mu) */
 	bool undo_maint;                 /* resume of a revert: the run had turned maintenance on */
 	struct hoist_run_summary *prev;  /* resume: the journal so far; NULL for a new run */
 	/* Why the run must stop at the next safe point without going on (a journal or plan

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "i18n.h"
 #include "legacy.h"
+#include "run_files.h"
 #include "run_int.h"
 
 enum hoist_status run_op_tentacles(struct run *r, struct run_node *n,
@@ -17,7 +18,8 @@ enum hoist_status run_op_health(struct run *r, struct run_node *n,
 				const struct hoist_plan_step *s, struct run_result *res,
 				struct hoist_error *err)
 {
-	(void)n;
+	if (!r->plan->journey)
+		return run_op_health_check(r, n, s, res, err);
 	return run_step_health(r, s, res, err);
 }
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
+#include "packages.h"
+#include "run_files.h"
 #include "run_int.h"
 #include "stage.h"
 #include "xalloc.h"
@@ -136,6 +138,10 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 	struct hoist_version v;
 	long long free_bytes = -1;
 	enum hoist_status st = hoist_octopus_version(oc, &v, err);
+	/* A cluster with one node upgraded alone (--node) answers with either version. */
+	for (size_t i = 0; st == HOIST_OK && i < r->plan->n_nodes; i++)
+		if (!hoist_version_cmp(&v, &r->plan->nodes[i].version))
+			v = r->plan->from;
 	if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->from))
 		st = hoist_error_set(err, HOIST_STATE,
 				     _("the server runs %s, but the plan starts from %s; make a "
@@ -151,6 +157,8 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 		st = check_space(r, &free_bytes, err);
 	if (st == HOIST_OK)
 		st = check_confirmations(r, err);
+	if (st == HOIST_OK)
+		st = run_validate_pre(r, err);
 	if (st == HOIST_OK)
 		res->message = hoist_xasprintf(
 			P_("server %s, key accepted, %zu node reachable, %lld MB free",
@@ -199,7 +207,7 @@ static bool stage_cancelled(void *ctx)
 
 enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_error *err)
 {
-	size_t n = r->plan->n_packages, fetched = 0, cached = 0;
+	size_t n = r->plan->n_packages, fetched = 0, cached = 0, m = 0, *pk;
 	struct hoist_stage_item *items;
 	struct hoist_stage_result *sr;
 	struct stage_progress *sp;
@@ -211,20 +219,26 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 	sr = hoist_xcalloc(n ? n : 1, sizeof *sr);
 	sp = hoist_xcalloc(n ? n : 1, sizeof *sp);
 	dest = hoist_xcalloc(n ? n : 1, sizeof *dest);
+	pk = hoist_xcalloc(n ? n : 1, sizeof *pk);
 	sp[0].r = r;
 	for (size_t i = 0; i < n; i++) {
 		const struct hoist_plan_package *p = &r->plan->packages[i];
-		dest[i] = run_package_path(r, &p->version);
-		items[i] = (struct hoist_stage_item){ p->url, p->sha256, p->size, dest[i] };
-		sp[i].r = r;
-		sp[i].version = p->version.text;
-		pthread_mutex_init(&sp[i].mu, NULL);
+		if (hoist_package_is_image(p)) /* pulled by the nodes: run_stage_files */
+			continue;
+		pk[m] = i;
+		dest[m] = run_package_path(r, &p->version);
+		items[m] = (struct hoist_stage_item){ p->url, p->sha256, p->size, dest[m] };
+		sp[m].r = r;
+		sp[m].version = p->version.text;
+		pthread_mutex_init(&sp[m].mu, NULL);
+		m++;
 	}
 	/* The packages in parallel (bounded), each verified before it is kept. */
-	st = hoist_stage_fetch_all(&r->http, items, n, 0, on_progress, stage_cancelled, sp, sr,
-				   err);
-	for (size_t i = 0; i < n; i++) {
-		const struct hoist_plan_package *p = &r->plan->packages[i];
+	st = m ? hoist_stage_fetch_all(&r->http, items, m, 0, on_progress, stage_cancelled, sp,
+				       sr, err)
+	       : HOIST_OK;
+	for (size_t i = 0; i < m; i++) {
+		const struct hoist_plan_package *p = &r->plan->packages[pk[i]];
 		if (st == HOIST_OK) {
 			run_log(r, "stage", NULL,
 				sr[i].cached ? _("%s: already cached, SHA-256 %s verified")
@@ -239,10 +253,13 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 		pthread_mutex_destroy(&sp[i].mu);
 		free(dest[i]);
 	}
+	free(pk);
 	free(items);
 	free(sr);
 	free(sp);
 	free(dest);
+	if (st == HOIST_OK)
+		st = run_stage_files(r, err);
 	if (st == HOIST_OK)
 		res->message = hoist_xasprintf(_("%zu packages verified (%zu downloaded, %zu "
 						 "cached) in %s"),

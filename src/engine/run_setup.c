@@ -6,6 +6,7 @@
 #include <time.h>
 #include "report.h"
 #include "run_int.h"
+#include "run_files.h"
 #include "rundir.h"
 #include "xalloc.h"
 
@@ -41,6 +42,7 @@ void run_init(struct run *r, const struct hoist_config *cfg,
 	r->cfg = cfg;
 	r->cancel = o->cancel;
 	r->dry_run = o->dry_run;
+	r->ignore_validation = o->ignore_validation;
 	pthread_mutex_init(&r->jmu, NULL);
 	pthread_mutex_init(&r->plan_mu, NULL);
 	pthread_mutex_init(&r->hb_mu, NULL);
@@ -141,6 +143,7 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 			hoist_transport_add_ssh_arg(n->t, "-F");
 			hoist_transport_add_ssh_arg(n->t, r->cfg->ssh_config);
 		}
+		run_files_setup_node(r, n);
 	}
 	if (st == HOIST_OK) {
 		char *path = hoist_xasprintf("%s/journal.jsonl", r->dir);

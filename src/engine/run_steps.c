@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "i18n.h"
+#include "run_files.h"
 #include "run_int.h"
 #include "rundir.h"
 #include "stage.h"
@@ -51,7 +52,7 @@ enum hoist_status run_action(struct run *r, struct run_node *n, const char *step
 	struct hoist_profile_cmds cmds;
 	struct hoist_exec_options o;
 	struct line_sink ls = { r, { r->j, step, HOIST_OK } };
-	char *pkg = version ? run_package_path(r, version) : NULL;
+	char *pkg = version ? run_node_package_path(r, n, version) : NULL;
 	enum hoist_status st;
 
 	hoist_profile_vars_init(&vars);
@@ -208,11 +209,21 @@ static enum hoist_status step_backup_db(struct run *r, struct run_node *n,
 {
 	struct hoist_exec_result x;
 	char *path = hoist_xasprintf("%s/backups/db-%s.bak", r->dir, r->plan->from.text);
+	char *remote = run_node_backup_path(r, n, path); /* written there, on the node */
 	enum hoist_status st;
 	hoist_exec_result_init(&x);
-	st = run_action(r, n, "backup-db", "db-backup", NULL, path, NULL, false, &x, err);
+	st = run_action(r, n, "backup-db", "db-backup", NULL, remote ? remote : path, NULL, false,
+			&x, err);
 	res->exit_code = x.exited ? x.exit_code : -1;
 	hoist_exec_result_done(&x);
+	if (st == HOIST_OK && remote) {
+		st = run_backup_fetch(r, n, path, remote, &res->evidence, &res->message, err);
+		if (st == HOIST_OK)
+			run_add_evidence(r, "backup-db", &res->evidence, true);
+		free(remote);
+		free(path);
+		return st;
+	}
 	if (st == HOIST_OK && hoist_transport_kind(n->t) == HOIST_TRANSPORT_LOCAL) {
 		st = file_evidence(path, &res->evidence, err);
 	} else if (st == HOIST_OK) {
@@ -251,10 +262,13 @@ static enum hoist_status step_maintenance(struct run *r, bool on, struct run_res
 			nc = run_client(r, r->nodes[i].plan->url);
 			st = hoist_octopus_version(nc, &v, err);
 			if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->to))
-				st = hoist_error_set(err, HOIST_STATE,
-						     _("the node %s reports %s, not %s: maintenance "
-						       "mode stays on"),
-						     r->nodes[i].plan->name, v.text, r->plan->to.text);
+				st = run_gate(r, "maintenance-off", r->nodes[i].plan->name,
+					      hoist_error_set(err, HOIST_STATE,
+							      _("the node %s reports %s, not %s: "
+								"maintenance mode stays on"),
+							      r->nodes[i].plan->name, v.text,
+							      r->plan->to.text),
+					      err);
 			hoist_octopus_free(nc);
 		}
 	}
@@ -462,6 +476,10 @@ static enum hoist_status step_validate(struct run *r, struct run_node *n,
 			st = hoist_error_set(err, HOIST_STATE, _("%s reports %s, not %s"),
 					     n->plan->name, v.text, want->text);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		/* Older than the start or newer than the target: no wait will mend it. */
+		if (st == HOIST_STATE && (hoist_version_cmp(&v, &r->plan->from) < 0 ||
+					  hoist_version_cmp(&v, want) > 0))
+			break;
 		if (t1.tv_sec - t0.tv_sec >= START_WAIT_MS / 1000 || !run_sleep(r, NODE_POLL_MS))
 			break;
 	}
@@ -568,6 +586,10 @@ static enum hoist_status op_install(struct run *r, struct run_node *n,
 				    const struct hoist_plan_step *s, struct run_result *res,
 				    struct hoist_error *err)
 {
+	/* A remote node's installer: still the one staged there (run_files.c). */
+	enum hoist_status st = run_check_installer(r, n, &s->version, err);
+	if (st != HOIST_OK)
+		return st;
 	n->install_ran = true;
 	return step_command(r, n, "install", "install", &s->version, res, err);
 }
@@ -584,7 +606,10 @@ static enum hoist_status op_validate(struct run *r, struct run_node *n,
 				     const struct hoist_plan_step *s, struct run_result *res,
 				     struct hoist_error *err)
 {
-	return step_validate(r, n, &s->version, res, err);
+	/* The post-upgrade gate: the version, then online (run_validate.c). */
+	enum hoist_status st = run_gate(r, s->id, n->plan->name,
+					step_validate(r, n, &s->version, res, err), err);
+	return st == HOIST_OK ? run_validate_node(r, n, &s->version, &res->message, err) : st;
 }
 
 /*
@@ -605,13 +630,14 @@ static const struct run_step_op step_ops[] = {
 	{ "start", true, op_start },
 	{ "validate", true, op_validate },
 	{ "undrain", true, op_undrain },
+	/* the upgrade's own health check, or a journey's over its targets (run_journeys.c) */
+	{ "health-check", false, run_op_health },
 	{ "maintenance-off", false, op_maintenance_off },
 	/* a rollback plan's own steps (guide_steps.c) */
 	{ "db-restore", true, run_op_db_restore },
 	{ "master-key-restore", true, run_op_master_key_restore },
 	/* the other journeys' steps (run_journeys.c) */
 	{ "tentacles", false, run_op_tentacles },
-	{ "health-check", false, run_op_health },
 	{ "os-patch", true, run_op_os_patch },
 	{ "migrate-data", true, run_op_migrate },
 	{ "backup-license-key", true, run_op_manual },

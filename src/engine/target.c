@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "feed.h"
 #include "i18n.h"
+#include "packages.h"
 #include "report.h"
 #include "run.h"
 #include "topology.h"
@@ -147,8 +148,18 @@ static enum hoist_status retarget_nodes(const struct hoist_config *cfg, struct h
 			if (!strcmp(cfg->nodes[k].name, n->name))
 				c = &cfg->nodes[k];
 		if (c) {
+			struct hoist_plan_node files = *n;
+			enum hoist_status st;
 			replace(&n->transport, c->transport ? c->transport : "local");
 			replace(&n->url, c->url);
+			/* The configured node's shell and folder too, not the plan's origin's. */
+			files.transport = n->transport;
+			files.shell = files.remote_dir = NULL;
+			st = hoist_plan_node_files(cfg, &files, err);
+			if (st != HOIST_OK)
+				return st;
+			replace(&n->shell, files.shell);
+			replace(&n->remote_dir, files.remote_dir);
 		} else if (!cfg->n_nodes && p->n_nodes == 1) {
 			replace(&n->transport, "local");
 			replace(&n->url, cfg->server_url);
@@ -174,20 +185,22 @@ static enum hoist_status retarget_packages(const struct hoist_config *cfg, struc
 		return HOIST_OK;
 	st = hoist_report_feed_load(cfg, &feed, err);
 	for (size_t i = 0; st == HOIST_OK && i < p->n_packages; i++) {
-		struct hoist_plan_package *pk = &p->packages[i];
-		const struct hoist_release *rel = hoist_feed_find(feed, &pk->version);
-		const struct hoist_package *fp = rel ? hoist_release_package(rel, platform) : NULL;
-		if (!fp) {
+		struct hoist_plan_package *pk = &p->packages[i], np;
+		bool found = false;
+		/* The feed's package, else the configured profile's address (packages.c). */
+		st = hoist_package_resolve(cfg, feed, &pk->version, &np, &found, err);
+		if (st != HOIST_OK)
+			break;
+		if (!found) {
 			st = hoist_error_set(err, HOIST_FEED,
 					     _("cannot retarget the plan: the configured feed %s has "
 					       "no %s package of %s"), cfg->feed, platform,
 					     pk->version.text);
 			break;
 		}
-		free(pk->url);
-		pk->url = hoist_feed_resolve_url(feed, fp->url);
-		replace(&pk->sha256, fp->sha256);
-		pk->size = fp->size;
+		np.version = pk->version;
+		hoist_package_done(pk);
+		*pk = np;
 	}
 	hoist_feed_free(feed);
 	if (st == HOIST_OK)

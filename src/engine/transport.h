@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include "exec.h"
+#include "shell_quote.h"
 #include "status.h"
 
 enum hoist_transport_kind {
@@ -80,6 +81,53 @@ enum hoist_status hoist_transport_run(struct hoist_transport *t, const char *con
 /* Checks that the node answers (runs `true` there). */
 enum hoist_status hoist_transport_probe(struct hoist_transport *t, long timeout_ms,
 					struct hoist_error *err);
+
+/*
+ * The node's shell (default posix): it receives the remote command as one line, written
+ * by hoist_shell_command's rules for that shell.
+ */
+void hoist_transport_set_shell(struct hoist_transport *t, enum hoist_shell shell);
+enum hoist_shell hoist_transport_shell(const struct hoist_transport *t);
+/* Asks the node which shell it runs (once: HOIST_SHELL_PROBE) and sets it; SSH only. */
+enum hoist_status hoist_transport_detect_shell(struct hoist_transport *t, long timeout_ms,
+					       enum hoist_shell *out, struct hoist_error *err);
+/* The node's name, as given to hoist_transport_new. */
+const char *hoist_transport_node(const struct hoist_transport *t);
+/* NAME=VALUE for every command on the node (e.g. HTTPS_PROXY); `local` runs env(1). */
+void hoist_transport_add_env(struct hoist_transport *t, const char *name, const char *value);
+/* The scp program for file copies (default "scp"). */
+void hoist_transport_set_scp_program(struct hoist_transport *t, const char *program);
+
+/*
+ * Copies a file to the node (put) or from it (get) with scp over the run's shared SSH
+ * connection; for `local` a plain copy when the paths differ. Remote paths are taken
+ * literally (SFTP), with forward slashes for Windows shells.
+ */
+enum hoist_status hoist_transport_put(struct hoist_transport *t, const char *local,
+				      const char *remote, long timeout_ms,
+				      struct hoist_error *err);
+enum hoist_status hoist_transport_get(struct hoist_transport *t, const char *remote,
+				      const char *local, long timeout_ms,
+				      struct hoist_error *err);
+/* Creates a folder on the node (and its parents) if it is not there. */
+enum hoist_status hoist_transport_mkdir(struct hoist_transport *t, const char *dir,
+					long timeout_ms, struct hoist_error *err);
+/*
+ * The SHA-256 (lower-case hex) and size (-1 if unknown) of a file, computed where it is:
+ * on the node by its own tools (sha256sum, Get-FileHash, certutil), here for `local`.
+ */
+enum hoist_status hoist_transport_file_sha256(struct hoist_transport *t, const char *path,
+					      long timeout_ms, char sha[65], long long *size,
+					      struct hoist_error *err);
+
+/*
+ * Free bytes where path is (or would be: its nearest existing parent) on the node: posix
+ * df -Pk, powershell Get-PSDrive of the path's drive letter; -1 in *bytes when the shell
+ * cannot tell (cmd, a UNC path). Here for `local`.
+ */
+enum hoist_status hoist_transport_free_bytes(struct hoist_transport *t, const char *path,
+					     long timeout_ms, long long *bytes,
+					     struct hoist_error *err);
 
 /*
  * Over SSH: whether process pid still runs on the node (`kill -0 pid` there); false for

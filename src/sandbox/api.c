@@ -81,7 +81,10 @@ static void root(struct sb_req *r)
 	char *id = sb_get(r->sb, "installation_id");
 	bool legacy = atoi(r->node.version) < 3;
 	cJSON_AddStringToObject(o, "Application", "Octopus Deploy");
-	cJSON_AddStringToObject(o, "Version", r->node.version);
+	/* The fault "version[@V][:NODE]=fail": the node answers with a version it does not run. */
+	cJSON_AddStringToObject(o, "Version",
+				sb_fault_apply(r->sb, "version", r->node.version, r->node.name,
+					       NULL) == SB_FAULT_FAIL ? "1.0.0" : r->node.version);
 	cJSON_AddStringToObject(o, "ApiVersion", legacy ? "2.0.0" : "3.0.0");
 	cJSON_AddStringToObject(o, "InstallationId", id ? id : "");
 	l = cJSON_AddObjectToObject(o, "Links");

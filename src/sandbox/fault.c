@@ -17,8 +17,8 @@ struct duration {
 static const struct duration defaults[] = {
 	{ "stop", 30 }, { "start", 40 }, { "install", 50 }, { "db-upgrade", 50 },
 	{ "db-backup", 20 }, { "db-restore", 20 }, { "os-patch", 30 }, { "drain", 0 },
-	{ "maintenance", 0 }, { "snapshot", 20 }, { "reboot", 300 }, { "tentacle-upgrade", 150 },
-	{ "migrate", 200 },
+	{ "maintenance", 0 }, { "health", 0 }, { "version", 0 }, { "snapshot", 20 },
+	{ "reboot", 300 }, { "tentacle-upgrade", 150 }, { "migrate", 200 },
 	{ "task-ms", 800 }, { "task-rate", 30 }, { "system-rate", 0 },
 };
 #define N_DEFAULTS (sizeof defaults / sizeof defaults[0])
@@ -58,8 +58,9 @@ bool sb_durations_set(struct sb *sb, const char *list)
 			fprintf(stderr, _("hoist-sandbox: not a duration setting: %s (expected"
 					  " ACTION=MS with ACTION one of stop, start, install,"
 					  " db-upgrade, db-backup, db-restore, os-patch, drain,"
-					  " maintenance, snapshot, reboot, tentacle-upgrade, migrate,"
-					  " task-ms, task-rate, system-rate)\n"),
+					  " maintenance, health, version, snapshot, reboot,"
+					  " tentacle-upgrade, migrate, task-ms, task-rate,"
+					  " system-rate)\n"),
 				item);
 			ok = false;
 			break;

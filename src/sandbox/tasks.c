@@ -240,8 +240,19 @@ static void complete(struct sb *sb, long long now)
 	}
 	sqlite3_finalize(s);
 	for (size_t i = 0; i < n; i++) {
-		char *error = d[i].cancel ? NULL : finish_effects(sb, d[i].name, d[i].args,
-								   d[i].node);
+		/* The fault "health=fail": a health check finds an unavailable machine. */
+		bool sick = !d[i].cancel && !strcmp(d[i].name, "Health") &&
+			    sb_fault_apply(sb, "health", NULL, NULL, NULL) == SB_FAULT_FAIL;
+		char *error;
+		if (sick) {
+			end_task(sb, d[i].id, "Failed",
+				 "The health check failed: one or more machines were unavailable.");
+			free(d[i].name);
+			free(d[i].args);
+			free(d[i].node);
+			continue;
+		}
+		error = d[i].cancel ? NULL : finish_effects(sb, d[i].name, d[i].args, d[i].node);
 		end_task(sb, d[i].id, d[i].cancel ? "Canceled" : error ? "Failed" : "Success",
 			 d[i].cancel ? "The task was canceled." : error);
 		free(error);
