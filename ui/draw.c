@@ -172,7 +172,14 @@ void ui_hline(int y)
 
 int ui_draw_frame(struct ui_state *s, const char *title)
 {
-	char *step = hoist_xasprintf(_("Step %zu of %zu"), s->current + 1, s->n_screens);
+	/* Screens aside from the upgrade (the other journeys) are no step of it. */
+	size_t steps = 0;
+	char *step;
+	for (size_t i = 0; i < s->n_screens; i++)
+		steps += !s->screens[i]->aside;
+	step = s->screens[s->current]->aside
+		       ? hoist_xstrdup("")
+		       : hoist_xasprintf(_("Step %zu of %zu"), s->current + 1, steps);
 	int w = ui_width(step);
 	attron(ui_attr(s, UI_C_TITLE));
 	ui_putf(0, 0, COLS - w - 2, "hoist-wizard: %s", title);

@@ -25,7 +25,12 @@ static void keep_log(struct ui_follow *f, const struct hoist_event *ev)
 				       ev->node ? " " : "", ev->node ? ev->node : "", ev->message);
 	else if (ev->type == HOIST_EVENT_RUN_END && ev->message)
 		line = hoist_xasprintf("%s %s", hms, ev->message);
-	else
+	else if (ev->type == HOIST_EVENT_PROMPT && ev->message) {
+		/* A step done by hand: its whole instruction is shown until it is checked off. */
+		free(f->prompt);
+		f->prompt = hoist_xstrdup(ev->message);
+		line = hoist_xasprintf(_("%s by hand: %s"), hms, ev->message);
+	} else
 		return;
 	free(f->log[f->log_next]);
 	f->log[f->log_next] = line;
@@ -97,6 +102,7 @@ void ui_follow_close(struct ui_state *s, struct ui_follow *f)
 	for (size_t i = 0; i < UI_LOG_KEEP; i++)
 		free(f->log[i]);
 	free(f->run_id);
+	free(f->prompt);
 	memset(f, 0, sizeof *f);
 }
 

@@ -215,6 +215,9 @@ static void draw(struct ui_state *s)
 		ui_wrap(_("Press r to try again, u to type another address or f to name another "
 			  "key file."),
 			COLS - 4, put_line, &y);
+		/* A 2.x server is refused by the topology with a pointer to the legacy upgrade. */
+		if (s->conn_err.status == HOIST_STATE)
+			ui_wrap(_("Press L for the legacy upgrade to 3.x."), COLS - 4, put_line, &y);
 		/* A run stops the server's nodes: it can be followed even so. */
 		if (run_id)
 			draw_run_offer(s);
@@ -340,6 +343,16 @@ static int key(struct ui_state *s, int k)
 		if (s->connected && (size_t)top + 1 < s->topo.n_nodes)
 			top++;
 		return UI_REDRAW;
+	case UI_ACT_LEGACY:
+		if (s->connected)
+			return UI_STAY;
+		s->go_to = &ui_screen_legacy;
+		return UI_GOTO | UI_REDRAW;
+	case UI_ACT_JOURNEYS:
+		if (!s->connected)
+			return UI_STAY;
+		s->go_to = &ui_screen_journeys;
+		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_ENTER:
 		if (run_id && run_live == HOIST_RUN_LIVE_RUNNING)
 			return follow_run(s, run_id);
@@ -357,8 +370,9 @@ static int key(struct ui_state *s, int k)
 	}
 }
 
-static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_RETRY, UI_ACT_EDIT_URL,
-					  UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_LAST, UI_ACT_BUNDLE,
+static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_JOURNEYS, UI_ACT_RETRY,
+					  UI_ACT_EDIT_URL, UI_ACT_EDIT_KEY, UI_ACT_RESUME, UI_ACT_LAST,
+					  UI_ACT_BUNDLE,
 					  UI_ACT_DOWN, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_connect = {

@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "estimate.h"
 #include "run.h"
+#include "tentacles.h"
 #include "ui.h"
 #include "xalloc.h"
 
@@ -15,6 +16,8 @@ static struct plan_screen {
 	struct hoist_error plan_err; /* owned */
 	struct ui_pager steps;   /* the steps' page */
 } scr;
+/* Targets whose Tentacle the notes say stops working (seed 001); set by enter. */
+static size_t old_tentacles;
 
 static void say_preparing(struct ui_state *s)
 {
@@ -44,6 +47,16 @@ static void enter(struct ui_state *s)
 	o.overrides = ov ? &ov : NULL;
 	o.n_overrides = ov ? 1 : 0;
 	hoist_plan_prepare(&s->cfg, s->target.text, &o, &scr.plan, &scr.plan_err);
+	old_tentacles = 0;
+	if (scr.plan) {
+		/* Seed 001: the Tentacle upgrade comes first when the notes say old ones stop. */
+		struct hoist_tentacles_advice a;
+		if (hoist_tentacles_advise(&s->cfg, &scr.plan->from, &scr.plan->to, &a, NULL) ==
+		    HOIST_OK) {
+			old_tentacles = a.warned ? a.n_affected : 0;
+			hoist_tentacles_advice_done(&a);
+		}
+	}
 }
 
 static void leave(struct ui_state *s)
@@ -131,6 +144,15 @@ static void draw(struct ui_state *s)
 		y += ui_sayf(y, 2, COLS - 4, ui_body_bottom(), _("Override: %s"), s->override);
 		attroff(ui_attr(s, UI_C_WARN));
 	}
+	if (old_tentacles) {
+		attron(ui_attr(s, UI_C_WARN));
+		ui_putf(y++, 2, COLS - 4, P_("%zu target runs a Tentacle the notes say stops "
+					     "working: o upgrades the Tentacles first.",
+					     "%zu targets run a Tentacle the notes say stops "
+					     "working: o upgrades the Tentacles first.", old_tentacles),
+			old_tentacles);
+		attroff(ui_attr(s, UI_C_WARN));
+	}
 	ui_put(y++, 2, COLS - 4, _("The same plan from the command line:"));
 	{
 		/* The whole command, with the wizard's override and waiver, one line per part. */
@@ -188,6 +210,11 @@ static int key(struct ui_state *s, int k)
 	if (ui_pager_key(&scr.steps, a))
 		return UI_REDRAW;
 	switch (a) {
+	case UI_ACT_JOURNEYS:
+		if (!old_tentacles)
+			return UI_STAY;
+		s->go_to = &ui_screen_journeys;
+		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_ENTER:
 		if (scr.plan) {
 			char *q = hoist_xasprintf(_("Type %s to start:"), scr.plan->to.text);

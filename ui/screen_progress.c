@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "i18n.h"
+#include "legacy.h"
 #include "ui.h"
 #include "xalloc.h"
 
@@ -199,7 +200,16 @@ static int draw_bars(int y)
 		const struct hoist_step_summary *st = &scr.follow.sum.steps[i];
 		if (st->state != HOIST_STEP_RUNNING)
 			continue;
-		if (st->total > 0 && st->bytes >= 0) {
+		if (st->total > 0 && st->bytes >= 0 && !strcmp(st->step, "tentacles")) {
+			/* The Tentacles' batches count targets, not bytes. */
+			int w = COLS / 3, fill = (int)(st->bytes * w / st->total);
+			char *bar = hoist_xcalloc((size_t)w + 1, 1);
+			memset(bar, '-', (size_t)w);
+			memset(bar, '#', (size_t)(fill > w ? w : fill));
+			ui_putf(y++, 2, COLS - 4, _("Tentacles upgraded [%s] %lld of %lld"), bar,
+				st->bytes, st->total);
+			free(bar);
+		} else if (st->total > 0 && st->bytes >= 0) {
 			int w = COLS / 3, fill = (int)(st->bytes * w / st->total);
 			char *bar = hoist_xcalloc((size_t)w + 1, 1);
 			memset(bar, '-', (size_t)w);
@@ -241,6 +251,14 @@ static void draw_status(struct ui_state *s, int y)
 	free(el);
 }
 
+static void put_prompt(void *ctx, const char *p, size_t n)
+{
+	int *y = ctx;
+	if (*y <= ui_body_bottom())
+		ui_putf(*y, 2, COLS - 4, "%.*s", (int)n, p);
+	(*y)++;
+}
+
 /* The point of no return, marked before it comes and while it runs (one line). */
 static void draw_pnr(struct ui_state *s, int y)
 {
@@ -272,7 +290,7 @@ static void draw(struct ui_state *s)
 	int y = ui_draw_frame(s, _(ui_screen_progress.name)), bottom = ui_body_bottom();
 	int log_rows, avail;
 	if (!scr.follow.run_id) {
-		ui_put(y + 1, 2, COLS - 4, _("No run to follow."));
+		ui_put(y + 1, 2, COLS - 4, _("No run to scr.follow."));
 		return;
 	}
 	if (sum->kind && !strcmp(sum->kind, "downgrade"))
@@ -290,6 +308,12 @@ static void draw(struct ui_state *s)
 	y = draw_matrix(s, y, avail - log_rows - 3);
 	y = draw_bars(y);
 	ui_hline(y++);
+	if (active() && sum->open_prompt && scr.follow.prompt) {
+		/* A step done by hand waits: its instruction in full, then the log. */
+		attron(ui_attr(s, UI_C_WARN));
+		ui_wrap(scr.follow.prompt, COLS - 4, put_prompt, &y);
+		attroff(ui_attr(s, UI_C_WARN));
+	}
 	/* The log pane: the newest lines that fit. */
 	{
 		size_t fit = y <= bottom ? (size_t)(bottom - y + 1) : 0;
@@ -304,11 +328,35 @@ static void draw(struct ui_state *s)
 	if (scr.engine_gone)
 		ui_put(bottom + 1, 2, COLS - 4,
 		       _("The run's engine is gone. Press c to continue the run where it stopped."));
+	else if (active() && sum->open_prompt)
+		ui_put(bottom + 1, 2, COLS - 4,
+		       _("y: the step by hand is done (checked off)  d: detach  s: stop"));
 	else if (active())
 		ui_put(bottom + 1, 2, COLS - 4,
 		       _("d: detach (the run goes on)  s: stop at the next safe point"));
 	else
 		ui_put(bottom + 1, 2, COLS - 4, _("The run has ended. Press Enter for the result."));
+}
+
+/* Checks off the step by hand the run waits on; the license key names its file. */
+static int check_off(struct ui_state *s, const char *path)
+{
+	struct hoist_error err;
+	const char *step = scr.follow.sum.open_prompt;
+	hoist_error_init(&err);
+	if (!step || hoist_legacy_confirm(&s->cfg, scr.follow.run_id, step, path, &err) != HOIST_OK)
+		ui_set_message(s, "%s", hoist_error_message(&err));
+	else
+		ui_set_message(s, _("Checked off: %s."), step);
+	hoist_error_done(&err);
+	return UI_REDRAW;
+}
+
+static int license_done(struct ui_state *s, const char *text)
+{
+	if (!text || !*text)
+		return UI_REDRAW;
+	return check_off(s, text);
 }
 
 static int stop_done(struct ui_state *s, const char *text)
@@ -343,6 +391,15 @@ static int resume(struct ui_state *s)
 static int key(struct ui_state *s, int k)
 {
 	switch (ui_key_action(ui_screen_progress.actions, k)) {
+	case UI_ACT_CHECK_OFF:
+		if (!active() || !scr.follow.sum.open_prompt)
+			return UI_STAY;
+		if (!strcmp(scr.follow.sum.open_prompt, "backup-license-key")) {
+			ui_input_open(s, _("The file that holds the license key:"), false, NULL,
+				      license_done);
+			return UI_REDRAW;
+		}
+		return check_off(s, NULL);
 	case UI_ACT_DETACH:
 		if (!active())
 			return UI_QUIT;
@@ -371,7 +428,7 @@ static int key(struct ui_state *s, int k)
 }
 
 static const enum ui_action actions[] = { UI_ACT_DETACH, UI_ACT_STOP, UI_ACT_RESUME,
-					  UI_ACT_ENTER, UI_ACT_NONE };
+					  UI_ACT_ENTER, UI_ACT_CHECK_OFF, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_progress = {
 	.name = N_("Progress"),

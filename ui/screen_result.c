@@ -113,11 +113,18 @@ static void put_next(void *ctx, const char *p, size_t n)
 static int draw_success(struct ui_state *s, int y)
 {
 	const struct hoist_step_summary *on = find("maintenance-on"), *off = find("maintenance-off");
+	bool journey = scr.sum.kind && (!strcmp(scr.sum.kind, "tentacles") ||
+					!strcmp(scr.sum.kind, "os-patch") ||
+					!strcmp(scr.sum.kind, "legacy"));
 	char *d;
 	attron(ui_attr(s, UI_C_GOOD));
 	if (is_rollback())
 		ui_putf(y++, 2, COLS - 4, _("The rollback ended well: every node runs %s again."),
 			scr.sum.to_version ? scr.sum.to_version : "?");
+	else if (journey)
+		/* The other journeys (Tentacles, OS patching): the kind is the journey's name. */
+		ui_putf(y++, 2, COLS - 4, _("The run (%s) ended well; the server runs %s."),
+			_(scr.sum.kind), scr.sum.to_version ? scr.sum.to_version : "?");
 	else
 		ui_putf(y++, 2, COLS - 4, _("The upgrade ended well: %s to %s."),
 			scr.sum.from_version ? scr.sum.from_version : "?",
@@ -150,7 +157,7 @@ static int draw_success(struct ui_state *s, int y)
 		}
 	}
 	y++;
-	if (!is_rollback())
+	if (!is_rollback() && !journey)
 		ui_wrap(_("Next: upgrade the Tentacles in batches (Infrastructure, Upgrade "
 			  "Tentacles), and keep these backups until the new version has proved "
 			  "itself."),
@@ -302,6 +309,9 @@ static int key(struct ui_state *s, int k)
 				 : _("Run the rollback now?"),
 			      true, NULL, rollback_done);
 		return UI_REDRAW;
+	case UI_ACT_JOURNEYS:
+		s->go_to = &ui_screen_journeys;
+		return UI_GOTO | UI_REDRAW;
 	case UI_ACT_SAVE:
 		if (!scr.guide)
 			return UI_STAY;
@@ -329,14 +339,15 @@ static int key(struct ui_state *s, int k)
 }
 
 /* Only the keys that do something: r and w only when there is a guide (set by enter). */
-static enum ui_action actions[7] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE, UI_ACT_DOWN,
-				    UI_ACT_PGDN, UI_ACT_NONE };
+static enum ui_action actions[8] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE, UI_ACT_JOURNEYS,
+				    UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
 
 static void set_actions(void)
 {
 	static const enum ui_action with_guide[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE,
-						     UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
-	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_NONE };
+						     UI_ACT_JOURNEYS, UI_ACT_DOWN, UI_ACT_PGDN,
+						     UI_ACT_NONE };
+	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_JOURNEYS, UI_ACT_NONE };
 	const enum ui_action *a = scr.guide && scr.sum.state != HOIST_RUN_OK ? with_guide : without;
 	size_t i = 0;
 	do

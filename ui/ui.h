@@ -59,7 +59,15 @@ enum ui_action {
 	UI_ACT_STOP,
 	UI_ACT_ROLLBACK,
 	UI_ACT_SAVE,
+	UI_ACT_JOURNEYS,   /* the other journeys: Tentacles, OS patching */
+	UI_ACT_TENTACLES,
+	UI_ACT_OS_PATCH,
+	UI_ACT_MORE,
+	UI_ACT_LESS,
 	UI_ACT_BUNDLE,
+	UI_ACT_LEGACY,     /* a 2.x server: the legacy upgrade to 3.x */
+	UI_ACT_MAXAGE,
+	UI_ACT_CHECK_OFF,  /* a step done by hand is done */
 	UI_ACT_COUNT
 };
 
@@ -92,6 +100,7 @@ struct ui_screen {
 	int (*key)(struct ui_state *s, int key);
 	void (*leave)(struct ui_state *s);
 	const enum ui_action *actions; /* shown in the footer; UI_ACT_NONE-terminated */
+	bool aside;             /* not a step of the upgrade (listed after them): no counter */
 };
 
 #define UI_MAX_WATCH 8
@@ -144,6 +153,7 @@ struct ui_follow {
 	char *log[UI_LOG_KEEP];       /* owned: the newest log lines, a ring */
 	size_t n_log, log_next;
 	bool ended;                   /* run-end was read */
+	char *prompt;                 /* owned: the last prompt's instruction (a step by hand) */
 };
 /* Opens run_id's journal, reads what is there, and watches it with ready (may be NULL). */
 enum hoist_status ui_follow_open(struct ui_state *s, struct ui_follow *f, const char *run_id,
@@ -265,5 +275,7 @@ extern const struct ui_screen ui_screen_checklist;
 extern const struct ui_screen ui_screen_plan;
 extern const struct ui_screen ui_screen_progress;
 extern const struct ui_screen ui_screen_result;
+extern const struct ui_screen ui_screen_journeys;
+extern const struct ui_screen ui_screen_legacy;
 
 #endif

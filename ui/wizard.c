@@ -19,7 +19,8 @@
 /* The journey, in order; Enter walks forward, Esc walks back. */
 static const struct ui_screen *const journey[] = {
 	&ui_screen_connect, &ui_screen_version, &ui_screen_notes, &ui_screen_checklist,
-	&ui_screen_plan, &ui_screen_progress, &ui_screen_result
+	&ui_screen_plan, &ui_screen_progress, &ui_screen_result, &ui_screen_journeys,
+	&ui_screen_legacy
 };
 
 static void restore_terminal(void)

@@ -50,6 +50,9 @@ int cmd_resume(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_rollback(struct cli *cli, int argc, char **argv);
 int cmd_downgrade(struct cli *cli, int argc, char **argv);
+int cmd_tentacles(struct cli *cli, int argc, char **argv);
+int cmd_os_patch(struct cli *cli, int argc, char **argv);
+int cmd_legacy(struct cli *cli, int argc, char **argv);
 int cmd_bundle(struct cli *cli, int argc, char **argv);
 
 /* Prints "hoist: MESSAGE" to stderr and returns the exit code of its status (§9). */
@@ -91,6 +94,17 @@ int cli_select(struct cli *cli, const char *command, const struct cli_select *se
 	       struct hoist_feed **feed, struct hoist_selection *out);
 /* The help text of the shared options. */
 const char *cli_select_help(void);
+
+/*
+ * Before a server upgrade: when the release notes say old Tentacles stop working, says so
+ * and which targets it concerns, and offers hoist tentacles first (cmd_tentacles.c).
+ */
+void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p);
+/*
+ * The other journeys ask before they change anything, as hoist upgrade does: -1 to go on
+ * (yes given, or answered y), else the exit code (2 without a terminal, 1 when declined).
+ */
+int cli_journey_confirm(const char *command, bool yes, const char *question);
 
 /*
  * The options plan, upgrade and checklist share: --to, --strategy, --role-order, --json,

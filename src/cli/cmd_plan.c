@@ -372,6 +372,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		free(json);
 	} else {
 		cli_print_plan(cli, plan, out);
+		cli_tentacles_advice(cli, plan);
 		if (out)
 			printf(_("Saved to %s.\n"), out);
 	}

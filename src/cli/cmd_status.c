@@ -137,6 +137,11 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 			printf("%s     %s| %s\n", t, ev->node ? ev->node : "",
 			       ev->message ? ev->message : "");
 		break;
+	case HOIST_EVENT_PROMPT:
+		/* A step done by hand: what to do, and how to check it off. */
+		printf(_("%s   %s: BY HAND: %s\n"), t, where(ev, w, sizeof w),
+		       ev->message ? ev->message : "");
+		break;
 	case HOIST_EVENT_RUN_END:
 		if (ev->end == HOIST_END_DONE ||
 		    (ev->end == HOIST_END_NONE && ev->outcome == HOIST_OUTCOME_OK))

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "legacy.h"
 #include "i18n.h"
 #include "report.h"
 #include "xalloc.h"
@@ -92,6 +93,11 @@ int cmd_versions(struct cli *cli, int argc, char **argv)
 				printf(_("Recommended (*): %s\n"), s.recommended->version.text);
 			else
 				printf(_("No newer release is eligible under the policy.\n"));
+			/* Seed 002: from 2.x, 3.x is a migration, not an ordinary major upgrade. */
+			if (hoist_legacy_is_2x(&s.current))
+				printf(_("From %s, 3.x is the legacy upgrade with its data migration, "
+					 "not an ordinary major upgrade: hoist legacy --to V --maxage "
+					 "DAYS.\n"), s.current.text);
 		}
 	}
 	hoist_selection_done(&s);

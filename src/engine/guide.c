@@ -14,6 +14,7 @@
 #include "guide.h"
 #include "json.h"
 #include "i18n.h"
+#include "journeys.h"
 #include "rundir.h"
 #include "xalloc.h"
 
@@ -570,6 +571,7 @@ static void guide_init_from_plan(struct hoist_guide *g, const struct hoist_plan 
 	g->to = plan->to;
 	g->kind = plan->kind;
 	g->strategy = plan->strategy;
+	g->journey = dup0(plan->journey);
 	if (plan->n_stops) {
 		struct hoist_buf b;
 		hoist_buf_init(&b, 0);
@@ -621,7 +623,7 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 	g->run_ok = s->state == HOIST_RUN_OK;
 	g->undone = s->state == HOIST_RUN_UNDONE;
 	find_failure(g, s);
-	g->pnr_passed = s->pnr_started;
+	g->pnr_passed = s->pnr_started || hoist_guide_journey_pnr(plan, s);
 	g->pnr_half = s->pnr_started && !s->pnr_ok;
 	for (size_t i = 0; i < s->n_steps; i++) {
 		const struct hoist_step_summary *ss = &s->steps[i];
@@ -696,6 +698,7 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 	/* Undone: the engine put everything back and checked it on the server. */
 	if ((anything || m.restore) && !g->undone)
 		generate(&gen);
+	hoist_guide_journey_steps(g);
 	if (!g->n_steps)
 		g->rule = HOIST_GUIDE_NOTHING;
 	free(m.nodes);
@@ -875,6 +878,7 @@ void hoist_guide_free(struct hoist_guide *g)
 	if (!g)
 		return;
 	free(g->run_id);
+	free(g->journey);
 	free(g->profile);
 	free(g->server_url);
 	free(g->failed_step);
@@ -937,6 +941,8 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 
 	if (g->run_id)
 		hoist_buf_printf(b, _("Rollback guide for run %s.\n"), g->run_id);
+	if (hoist_guide_journey_facts(b, g))
+		return;
 	if (g->os_patch) {
 		hoist_buf_printf(b, _("The run patched the operating system of nodes running %s, "
 				      "with the %s strategy and the %s profile.\n"),

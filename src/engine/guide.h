@@ -55,6 +55,7 @@ struct hoist_guide {
 	enum hoist_kind kind;
 	enum hoist_strategy strategy;
 	bool os_patch;     /* an OS-patching run (seed 003) */
+	char *journey;     /* owned: the plan's journey (journeys.h); NULL for an upgrade */
 	bool run_ok;       /* the run ended well (the guide undoes it) */
 	char *failed_step; /* owned: the step that failed (or was interrupted), or NULL */
 	char *failed_node; /* owned; may be NULL */

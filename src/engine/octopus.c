@@ -412,6 +412,15 @@ enum hoist_status hoist_octopus_ping(struct hoist_octopus *c, const char *node_u
 	hoist_error_init(&quiet);
 	st = call(c, "GET", url, NULL, teapot, &status, NULL, _("pinging a node"), &quiet);
 	free(url);
+	if (st == HOIST_NOTFOUND) {
+		/* A 2.x server has no ping: it is up when its /api answers. */
+		url = hoist_xasprintf("%s/api", node_url);
+		hoist_error_done(&quiet);
+		hoist_error_init(&quiet);
+		st = call(c, "GET", url, NULL, NULL, NULL, NULL, _("pinging a node"), &quiet);
+		free(url);
+		status = 200;
+	}
 	if (st == HOIST_OK) {
 		*out = status == 418 ? HOIST_PING_DRAINING : HOIST_PING_UP;
 	} else if (st == HOIST_NETWORK || st == HOIST_TIMEOUT || st == HOIST_HTTP) {
@@ -537,6 +546,7 @@ void hoist_octopus_tentacles_done(struct hoist_octopus_tentacles *t)
 		free(t->v[i].name);
 		free(t->v[i].version);
 		free(t->v[i].health);
+		free(t->v[i].environment);
 	}
 	free(t->v);
 	t->v = NULL;
@@ -552,7 +562,9 @@ enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *s
 					  struct hoist_error *err)
 {
 	cJSON *j = NULL;
-	char *url = hoist_xasprintf("/api/%s/machines/all", space ? space : "Spaces-1");
+	/* "" for a server without spaces (2.x): the unscoped path. */
+	char *url = space && !*space ? hoist_xstrdup("/api/machines/all")
+				     : hoist_xasprintf("/api/%s/machines/all", space ? space : "Spaces-1");
 	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j,
 				    _("reading the Tentacles"), err);
 	free(url);
@@ -591,6 +603,12 @@ static enum hoist_status decode_tentacles(struct hoist_octopus *c, const cJSON *
 		t->id = jdup(it, "Id");
 		t->name = jdup(it, "Name");
 		t->health = jdup(it, "HealthStatus");
+		t->latest_calamari = jbool(it, "HasLatestCalamari");
+		{
+			const cJSON *envs = cJSON_GetObjectItemCaseSensitive(it, "EnvironmentIds");
+			const cJSON *e0 = cJSON_IsArray(envs) ? cJSON_GetArrayItem(envs, 0) : NULL;
+			t->environment = cJSON_IsString(e0) ? hoist_xstrdup(e0->valuestring) : NULL;
+		}
 		if (vd) {
 			t->version = jdup(vd, "Version");
 			t->upgrade_suggested = jbool(vd, "UpgradeSuggested");
@@ -653,4 +671,90 @@ enum hoist_status hoist_octopus_decode(enum hoist_octopus_answer kind, const cha
 	}
 	cJSON_Delete(j);
 	return st;
+}
+
+void hoist_octopus_environments_done(struct hoist_octopus_environments *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->v[i].id);
+		free(e->v[i].name);
+	}
+	free(e->v);
+	e->v = NULL;
+	e->n = 0;
+}
+
+enum hoist_status hoist_octopus_environments(struct hoist_octopus *c, const char *space,
+					     struct hoist_octopus_environments *out,
+					     struct hoist_error *err)
+{
+	cJSON *j = NULL, *it;
+	char *url = space && !*space ? hoist_xstrdup("/api/environments/all")
+				     : hoist_xasprintf("/api/%s/environments/all", space ? space : "Spaces-1");
+	const char *what = _("reading the environments");
+	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j, what, err);
+	free(url);
+	out->v = NULL;
+	out->n = 0;
+	if (st != HOIST_OK)
+		return st;
+	if (!cJSON_IsArray(j)) {
+		st = shape_error(c, what, "[]", err);
+		cJSON_Delete(j);
+		return st;
+	}
+	out->v = hoist_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof *out->v);
+	cJSON_ArrayForEach(it, j)
+	{
+		if (!jstr(it, "Id") || !jstr(it, "Name"))
+			continue;
+		out->v[out->n].id = jdup(it, "Id");
+		out->v[out->n++].name = jdup(it, "Name");
+	}
+	cJSON_Delete(j);
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_octopus_task_error(struct hoist_octopus *c, const char *id,
+					   char **message, struct hoist_error *err)
+{
+	cJSON *j = NULL;
+	char *esc = curl_easy_escape(NULL, id, 0);
+	char *url = hoist_xasprintf("/api/tasks/%s", esc ? esc : "");
+	enum hoist_status st;
+	curl_free(esc);
+	*message = NULL;
+	st = call(c, "GET", url, NULL, NULL, NULL, &j, _("reading a task"), err);
+	free(url);
+	if (st != HOIST_OK)
+		return st;
+	if (jstr(j, "ErrorMessage") && *jstr(j, "ErrorMessage"))
+		*message = jdup(j, "ErrorMessage");
+	cJSON_Delete(j);
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_octopus_active_task_ids(struct hoist_octopus *c, const char *name,
+						char ***ids, size_t *n, struct hoist_error *err)
+{
+	cJSON *j = NULL, *items, *it;
+	char *esc = curl_easy_escape(NULL, name, 0);
+	char *url = hoist_xasprintf("/api/tasks?active=true&name=%s&take=1000", esc ? esc : "");
+	enum hoist_status st;
+	curl_free(esc);
+	*ids = NULL;
+	*n = 0;
+	st = call(c, "GET", url, NULL, NULL, NULL, &j, _("listing active tasks"), err);
+	free(url);
+	if (st != HOIST_OK)
+		return st;
+	items = cJSON_GetObjectItemCaseSensitive(j, "Items");
+	*ids = hoist_xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof **ids);
+	cJSON_ArrayForEach(it, (cJSON_IsArray(items) ? items : NULL))
+		if (jstr(it, "Id"))
+			(*ids)[(*n)++] = jdup(it, "Id");
+	cJSON_Delete(j);
+	return HOIST_OK;
 }

@@ -30,7 +30,9 @@ struct hoist_octopus_tentacle {
 	char *name;      /* owned */
 	char *version;   /* owned; may be NULL */
 	char *health;    /* owned: HealthStatus; may be NULL */
+	char *environment; /* owned: its first EnvironmentIds entry; may be NULL */
 	bool upgrade_suggested, upgrade_required;
+	bool latest_calamari; /* HasLatestCalamari */
 };
 
 struct hoist_octopus_tentacles {
@@ -105,7 +107,28 @@ enum hoist_status hoist_octopus_task_create(struct hoist_octopus *c, const char 
 enum hoist_status hoist_octopus_task_state(struct hoist_octopus *c, const char *id,
 					   char **state, bool *completed, bool *success,
 					   struct hoist_error *err);
-/* GET /api/{space}/machines/all with the Tentacles' versions. */
+struct hoist_octopus_environment {
+	char *id;   /* owned: "Environments-1" */
+	char *name; /* owned */
+};
+
+struct hoist_octopus_environments {
+	struct hoist_octopus_environment *v; /* owned array, in the server's order */
+	size_t n;
+};
+
+/* GET /api/{space}/environments/all ("": /api/environments/all, before spaces). */
+enum hoist_status hoist_octopus_environments(struct hoist_octopus *c, const char *space,
+					     struct hoist_octopus_environments *out,
+					     struct hoist_error *err);
+void hoist_octopus_environments_done(struct hoist_octopus_environments *e);
+/* The ids of the active tasks of one name: GET /api/tasks?active=true&name=NAME; owned. */
+enum hoist_status hoist_octopus_active_task_ids(struct hoist_octopus *c, const char *name,
+						char ***ids, size_t *n, struct hoist_error *err);
+/* GET /api/tasks/{id}: its ErrorMessage (owned; NULL when empty). */
+enum hoist_status hoist_octopus_task_error(struct hoist_octopus *c, const char *id,
+					   char **message, struct hoist_error *err);
+/* GET /api/{space}/machines/all with the Tentacles' versions ("": /api/machines/all, 2.x). */
 enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *space,
 					  struct hoist_octopus_tentacles *out,
 					  struct hoist_error *err);

@@ -49,6 +49,14 @@ static const struct hoist_step_info steps[] = {
 	{ "health-check", false, true, true, true,
 	  N_("start a health check over the targets and follow it to its end (Calamari is "
 	     "updated then)") },
+	{ "backup-license-key", true, true, true, false,
+	  N_("save the license key (by hand: the 2.6 migration does not import it)") },
+	{ "move-packages", true, true, true, true,
+	  N_("move the built-in package repository's files to the new folder (by hand)") },
+	{ "install-tentacles", false, true, true, true,
+	  N_("install Tentacle 3.x on every deployment target (by hand)") },
+	{ "clean-up-home", true, true, true, false,
+	  N_("clean up the old Octopus Home folder (optional, by hand)") },
 	{ NULL, false, false, false, false, NULL }
 };
 
@@ -467,6 +475,7 @@ void hoist_plan_free(struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_overrides; i++)
 		free(p->overrides[i]);
 	free(p->overrides);
+	free(p->journey);
 	free(p->window_estimate_run);
 	free(p);
 }
@@ -587,6 +596,8 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 	for (size_t i = 0; i < p->n_overrides; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->overrides[i]));
 	cJSON_AddNumberToObject(j, "window_estimate_ms", (double)p->window_estimate_ms);
+	if (p->journey)
+		cJSON_AddStringToObject(j, "journey", p->journey);
 	/* Also with no runs behind a known estimate: read back, it must stay as it is. */
 	if (p->window_estimate_runs || p->window_estimate_ms >= 0) {
 		cJSON_AddNumberToObject(j, "window_estimate_min_ms",
@@ -795,6 +806,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 	p->window_estimate_runs = (size_t)hoist_json_int(
 		cJSON_GetObjectItemCaseSensitive(j, "window_estimate_runs"), 0, INT_MAX,
 		p->window_estimate_ms >= 0 ? 1 : 0);
+	p->journey = dup0(rstr(&r, j, "journey", false));
 	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")))
 		p->window_estimate_run = hoist_xstrdup(
 			cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")->valuestring);

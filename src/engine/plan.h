@@ -92,8 +92,14 @@ struct hoist_plan {
 	long long window_estimate_min_ms; /* the shortest comparable run's window */
 	size_t window_estimate_runs;  /* how many comparable runs it comes from; 0: none */
 	char *window_estimate_run;    /* owned: the newest of them (its run id); may be NULL */
+	char *journey;     /* owned; NULL: the server upgrade, else one of the other journeys */
 	bool dry_run;      /* a dry run: preflight and stage only, never resumed into a real run */
 };
+
+/* The other journeys of the seeds, as plan kinds of the same engine (plan.json "journey"). */
+#define HOIST_JOURNEY_TENTACLES "tentacles" /* seed 001: Tentacles in batches, health check */
+#define HOIST_JOURNEY_OS_PATCH "os-patch"   /* seed 003: operating-system patching */
+#define HOIST_JOURNEY_LEGACY "legacy"       /* seed 002: 2.6 to 3.x */
 
 /* What hoist_plan_build needs; everything borrowed. */
 struct hoist_plan_input {

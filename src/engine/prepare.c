@@ -170,6 +170,12 @@ static enum hoist_status read_server(const struct hoist_config *cfg, struct hois
 	hoist_report_http_options(cfg, &ho);
 	*oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_probe(*oc, current, err);
+	/* A 2.x server has its own way to 3.x (seed 002), and none of the API used here. */
+	if (st == HOIST_OK && current->major < 3)
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("the server runs Octopus %s: the way from 2.x to 3.x is the "
+				       "legacy upgrade with its data migration, hoist legacy --to "
+				       "3.x.y --maxage DAYS"), current->text);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(*oc, err);
 	if (st == HOIST_OK)

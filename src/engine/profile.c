@@ -30,13 +30,16 @@ static const struct {
 	{ "pull", 3600 },
 	{ "validate", 600 },
 	{ "check-master-key", 60 },
+	{ "reboot", 600 },       /* the host's reboot; the engine then waits with host-up */
+	{ "host-up", 30 },       /* exit 0 once the host answers again after a reboot */
+	{ "migrate-data", 24 * 3600 },
 };
 #define N_ACTIONS (sizeof actions / sizeof *actions)
 
 static const char *const action_ids[] = {
 	"stop", "start", "install", "db-upgrade", "db-backup", "db-restore", "show-master-key",
 	"os-patch", "snapshot", "drain", "undrain", "status", "pull", "validate",
-	"check-master-key", NULL
+	"check-master-key", "reboot", "host-up", "migrate-data", NULL
 };
 
 static const char *const profile_names[] = {
@@ -105,6 +108,10 @@ static const struct builtin builtins[] = {
 	{ "sandbox", "db-restore", "{sandbox} ctl {sandbox_dir} db-restore {backup}" },
 	{ "sandbox", "show-master-key", "{sandbox} ctl {sandbox_dir} show-master-key {node}" },
 	{ "sandbox", "os-patch", "{sandbox} ctl {sandbox_dir} os-patch {node}" },
+	{ "sandbox", "snapshot", "{sandbox} ctl {sandbox_dir} snapshot {node}" },
+	{ "sandbox", "reboot", "{sandbox} ctl {sandbox_dir} reboot {node}" },
+	{ "sandbox", "migrate-data", "{sandbox} ctl {sandbox_dir} migrate {node} maxage={maxage}" },
+	{ "sandbox", "host-up", "{sandbox} ctl {sandbox_dir} host-up {node}" },
 	{ "sandbox", "status", "{sandbox} ctl {sandbox_dir} status --json" },
 	/* Reads the key on standard input: it never appears on a command line. */
 	{ "sandbox", "check-master-key", "{sandbox} ctl {sandbox_dir} check-master-key" },

@@ -475,7 +475,7 @@ static void run_start_event(struct run *r)
 	ev.run_id = hoist_xstrdup(r->id);
 	ev.from_version = hoist_xstrdup(r->plan->from.text);
 	ev.to_version = hoist_xstrdup(r->plan->to.text);
-	ev.kind = hoist_xstrdup(hoist_kind_name(r->plan->kind));
+	ev.kind = hoist_xstrdup(r->plan->journey ? r->plan->journey : hoist_kind_name(r->plan->kind));
 	ev.strategy = hoist_xstrdup(hoist_strategy_name(r->plan->strategy));
 	ev.profile = hoist_xstrdup(r->plan->profile);
 	ev.dry_run = r->dry_run;
@@ -578,6 +578,12 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 	if (r->dry_run) {
 		hoist_error_prefix(err, "%s", _("the dry run stopped; nothing on the server changed"));
 		return run_end(r, HOIST_END_UNDONE, st, err);
+	}
+	{
+		/* The other journeys say themselves what a failure leaves (journeys.h). */
+		enum hoist_end end = HOIST_END_FAILED;
+		if (run_journey_failed(r, &st, &end, err))
+			return run_end(r, end, st, err);
 	}
 	if (r->pnr_started) {
 		hoist_error_prefix(err, _("the run stopped after the point of no return (the "

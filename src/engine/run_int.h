@@ -174,4 +174,41 @@ run_step_fn run_op_master_key_restore;
 /* A rollback's undrain and maintenance-off that name the run they undo: the change is ours. */
 void run_guide_claim(struct run *r, struct run_node *n, const struct hoist_plan_step *s);
 
+/*
+ * run_journeys.c: the other journeys' steps, as operations of the step table, and what
+ * their failure means (true: the run ends as *end with err as it is, nothing reverted;
+ * false: the upgrade's own rules).
+ */
+enum hoist_status run_op_tentacles(struct run *r, struct run_node *n,
+				   const struct hoist_plan_step *s, struct run_result *res,
+				   struct hoist_error *err);
+enum hoist_status run_op_health(struct run *r, struct run_node *n,
+				const struct hoist_plan_step *s, struct run_result *res,
+				struct hoist_error *err);
+enum hoist_status run_op_os_patch(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err);
+enum hoist_status run_op_migrate(struct run *r, struct run_node *n,
+				 const struct hoist_plan_step *s, struct run_result *res,
+				 struct hoist_error *err);
+enum hoist_status run_op_manual(struct run *r, struct run_node *n,
+				const struct hoist_plan_step *s, struct run_result *res,
+				struct hoist_error *err);
+bool run_journey_failed(struct run *r, enum hoist_status *st, enum hoist_end *end,
+			struct hoist_error *err);
+/* run_tentacles.c and run_ospatch.c */
+enum hoist_status run_step_tentacles(struct run *r, const struct hoist_plan_step *s,
+				     struct run_result *res, struct hoist_error *err);
+enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s,
+				  struct run_result *res, struct hoist_error *err);
+enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
+				   const struct hoist_plan_step *s, struct run_result *res,
+				   struct hoist_error *err);
+enum hoist_status run_step_manual(struct run *r, struct run_node *n,
+				  const struct hoist_plan_step *s, struct run_result *res,
+				  struct hoist_error *err);
+enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
+				    const struct hoist_plan_step *s, struct run_result *res,
+				    struct hoist_error *err);
+
 #endif

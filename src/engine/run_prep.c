@@ -26,7 +26,7 @@ static const struct {
 	const char *step, *action;
 } step_actions[] = {
 	{ "stop", "stop" }, { "start", "start" }, { "install", "install" },
-	{ "db-upgrade", "db-upgrade" }, { "backup-db", "db-backup" },
+	{ "db-upgrade", "db-upgrade" }, { "backup-db", "db-backup" }, { "os-patch", "os-patch" },
 };
 
 static enum hoist_status check_profile(struct run *r, struct hoist_error *err)

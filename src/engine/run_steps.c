@@ -630,11 +630,20 @@ static const struct run_step_op step_ops[] = {
 	{ "start", true, op_start },
 	{ "validate", true, op_validate },
 	{ "undrain", true, op_undrain },
-	{ "health-check", false, run_op_health_check },
+	/* the upgrade's own health check, or a journey's over its targets (run_journeys.c) */
+	{ "health-check", false, run_op_health },
 	{ "maintenance-off", false, op_maintenance_off },
 	/* a rollback plan's own steps (guide_steps.c) */
 	{ "db-restore", true, run_op_db_restore },
 	{ "master-key-restore", true, run_op_master_key_restore },
+	/* the other journeys' steps (run_journeys.c) */
+	{ "tentacles", false, run_op_tentacles },
+	{ "os-patch", true, run_op_os_patch },
+	{ "migrate-data", true, run_op_migrate },
+	{ "backup-license-key", true, run_op_manual },
+	{ "move-packages", true, run_op_manual },
+	{ "install-tentacles", false, run_op_manual },
+	{ "clean-up-home", true, run_op_manual },
 	{ NULL, false, NULL },
 };
 

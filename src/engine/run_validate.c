@@ -111,12 +111,16 @@ enum hoist_status run_validate_node(struct run *r, struct run_node *n,
 				    const struct hoist_version *want, char **message,
 				    struct hoist_error *err)
 {
-	struct hoist_octopus *oc = run_client(r, NULL);
+	struct hoist_octopus *oc;
 	struct hoist_octopus_nodes sn = { NULL, 0 };
 	const struct hoist_octopus_node *sv;
-	enum hoist_status st = hoist_octopus_nodes(oc, &sn, err);
-	(void)want;
+	enum hoist_status st;
 	(void)message;
+	/* A 2.x server (a way back from the legacy upgrade) has no node list to ask. */
+	if (want && want->major < 3)
+		return HOIST_OK;
+	oc = run_client(r, NULL);
+	st = hoist_octopus_nodes(oc, &sn, err);
 	if (st == HOIST_OK) {
 		sv = hoist_octopus_nodes_find(&sn, n->plan->name);
 		if (!sv)

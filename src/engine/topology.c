@@ -152,6 +152,12 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 	hoist_octopus_set_deadline(c, 10000);
 	out->server_url = hoist_xstrdup(hoist_octopus_url(c));
 	st = hoist_octopus_probe(c, &out->version, err);
+	/* A 2.x server has none of what follows; its way to 3.x is seed 002's. */
+	if (st == HOIST_OK && out->version.major < 3)
+		st = hoist_error_set(err, HOIST_STATE,
+				     _("the server runs Octopus %s: the way from 2.x to 3.x is the "
+				       "legacy upgrade with its data migration, hoist legacy --to "
+				       "3.x.y --maxage DAYS"), out->version.text);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(c, err);
 	if (st == HOIST_OK)

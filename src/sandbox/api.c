@@ -69,18 +69,29 @@ static void root(struct sb_req *r)
 		{ "Spaces", "/api/spaces{/id}{?name,skip,ids,take,partialName}" },
 		{ "Web", "/app" },
 	};
+	/* 2.x had no cluster, no spaces and no maintenance resource; its API was 2.x too. */
+	static const char *const links2[][2] = {
+		{ "Self", "/api" },
+		{ "Environments", "/api/environments{/id}{?skip}" },
+		{ "Machines", "/api/machines{/id}{?skip}" },
+		{ "Tasks", "/api/tasks{/id}{?skip,active,environment,project,name,node,running}" },
+		{ "Web", "/app" },
+	};
 	cJSON *o = cJSON_CreateObject(), *l;
 	char *id = sb_get(r->sb, "installation_id");
+	bool legacy = atoi(r->node.version) < 3;
 	cJSON_AddStringToObject(o, "Application", "Octopus Deploy");
 	/* The fault "version[@V][:NODE]=fail": the node answers with a version it does not run. */
 	cJSON_AddStringToObject(o, "Version",
 				sb_fault_apply(r->sb, "version", r->node.version, r->node.name,
 					       NULL) == SB_FAULT_FAIL ? "1.0.0" : r->node.version);
-	cJSON_AddStringToObject(o, "ApiVersion", "3.0.0");
+	cJSON_AddStringToObject(o, "ApiVersion", legacy ? "2.0.0" : "3.0.0");
 	cJSON_AddStringToObject(o, "InstallationId", id ? id : "");
 	l = cJSON_AddObjectToObject(o, "Links");
-	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+	for (size_t i = 0; !legacy && i < sizeof links / sizeof links[0]; i++)
 		cJSON_AddStringToObject(l, links[i][0], links[i][1]);
+	for (size_t i = 0; legacy && i < sizeof links2 / sizeof links2[0]; i++)
+		cJSON_AddStringToObject(l, links2[i][0], links2[i][1]);
 	free(id);
 	answer(r, 200, o);
 }
@@ -338,6 +349,10 @@ void sb_api_handle(struct sb_req *r)
 	bool get = !strcmp(r->method, "GET"), put = !strcmp(r->method, "PUT");
 	if (!strcasecmp(p, "/api") && get)
 		return root(r);
+	/* A 2.x server knows nothing of nodes, maintenance mode or server status. */
+	if (atoi(r->node.version) < 3 && strncasecmp(p, "/api/machines", 13) &&
+	    strncasecmp(p, "/api/environments", 17) && strncasecmp(p, "/api/tasks", 10))
+		return sb_api_error(r, 404, "The resource you requested was not found.");
 	if (!strcasecmp(p, "/api/octopusservernodes/ping") && get)
 		return ping(r);
 	if (!strcasecmp(p, "/api/maintenanceconfiguration") && (get || put))

@@ -291,7 +291,7 @@ static void task_post(struct sb_req *r)
 	cJSON *b, *name, *args, *ids, *id;
 	char *argtext, *desc;
 	sqlite3_stmt *s;
-	long long tid;
+	long long tid, run_ms;
 	if (!r->body_len)
 		return sb_api_error(r, 400, "No request body was supplied.");
 	b = cJSON_ParseWithLength(r->body, r->body_len);
@@ -321,7 +321,26 @@ static void task_post(struct sb_req *r)
 			return cJSON_Delete(b);
 		}
 	}
+	if (cJSON_IsString(cJSON_GetObjectItem(args, "EnvironmentId")) &&
+	    !sb_environment_exists(r->sb, cJSON_GetObjectItem(args, "EnvironmentId")->valuestring)) {
+		char *m = hoist_xasprintf("The environment '%s' was not found.",
+					  cJSON_GetObjectItem(args, "EnvironmentId")->valuestring);
+		sb_api_error(r, 400, m);
+		free(m);
+		return cJSON_Delete(b);
+	}
 	argtext = args ? cJSON_PrintUnformatted(args) : hoist_xstrdup("{}");
+	{
+		/* An Upgrade takes its time per machine, one after the other; a Health check less. */
+		long long *mids;
+		size_t nm = sb_task_machines(r->sb, argtext, &mids);
+		free(mids);
+		run_ms = !strcmp(name->valuestring, "Upgrade") ?
+			 (long long)nm * sb_duration(r->sb, "tentacle-upgrade") :
+			 sb_duration(r->sb, "task-ms") / 2;
+		if (run_ms < 20)
+			run_ms = 20;
+	}
 	desc = cJSON_IsString(cJSON_GetObjectItem(b, "Description")) ?
 	       hoist_xstrdup(cJSON_GetObjectItem(b, "Description")->valuestring) :
 	       hoist_xasprintf("%s check", name->valuestring);
@@ -331,7 +350,7 @@ static void task_post(struct sb_req *r)
 	sqlite3_bind_text(s, 1, name->valuestring, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, desc, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, sb_now_ms());
-	sqlite3_bind_int64(s, 4, sb_duration(r->sb, "task-ms") / 2);
+	sqlite3_bind_int64(s, 4, run_ms);
 	sqlite3_bind_text(s, 5, argtext, -1, SQLITE_STATIC);
 	sqlite3_step(s);
 	sqlite3_finalize(s);

@@ -86,6 +86,9 @@ static int do_start(struct sb *sb, struct sb_node *n, char **args, struct hoist_
 	enum hoist_status st;
 	if (n->running)
 		return HOIST_OK;
+	if (!sb_host_up(sb, n->name))
+		return sb_refuse(err, _("The host of node %s is not up (it was rebooted and has not"
+				     " come back); the service cannot start."), n->name);
 	if ((st = start_check(sb, n, err)) != HOIST_OK)
 		return st;
 	if (sb_faulted(err, sb_fault_apply(sb, "start", n->version, n->name, NULL), "start", n->name))
@@ -142,23 +145,6 @@ static int do_install(struct sb *sb, struct sb_node *n, char **args, struct hois
 
 
 
-static int do_os_patch(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err)
-{
-	if (n->running)
-		return sb_refuse(err, _("Node %s is running. Drain and stop it before patching its"
-				     " operating system."), n->name);
-	if (sb_faulted(err, sb_fault_apply(sb, "os-patch", n->version, n->name, NULL), "os-patch",
-		    n->name))
-		return HOIST_COMMAND;
-	sb_begin(sb);
-	sb_node_get(sb, n->name, n);
-	n->os_patches++;
-	sb_node_save(sb, n);
-	sb_timeline(sb, "os-patch", n->name, NULL);
-	sb_commit(sb);
-	return HOIST_OK;
-}
-
 /* The same change as the PUT of the node, for profiles that drain from the command line. */
 static int set_drain(struct sb *sb, struct sb_node *n, bool on, struct hoist_error *err)
 {
@@ -202,21 +188,27 @@ static const struct verb {
 	const char *name;
 	verb_fn fn;
 	int node; /* 0: no node, 1: a node, 2: an optional node */
-	int args; /* further arguments: exact count, or -1 for at most one */
+	int args; /* further arguments: exact count, -1 for at most one, -2 for any */
 } verbs[] = {
 	{ "stop", do_stop, 1, 0 },        { "start", do_start, 1, 0 },
 	{ "install", do_install, 1, 1 },  { "db-upgrade", sb_ctl_db_upgrade, 1, 0 },
 	{ "db-backup", sb_ctl_backup, 0, 1 }, { "db-restore", sb_ctl_restore, 0, 1 },
-	{ "os-patch", do_os_patch, 1, 0 }, { "show-master-key", sb_ctl_show_key, 2, 0 },
+	{ "os-patch", sb_ctl_os_patch, 1, 0 }, { "show-master-key", sb_ctl_show_key, 2, 0 },
 	{ "check-master-key", sb_ctl_check_key, 0, 0 }, { "status", sb_ctl_status, 0, -1 },
 	{ "drain", do_drain, 1, 0 },      { "undrain", do_undrain, 1, 0 },
 	{ "maintenance", do_maintenance, 0, 1 },
+	{ "snapshot", sb_ctl_snapshot, 1, 0 }, { "reboot", sb_ctl_reboot, 1, 0 },
+	{ "host-up", sb_ctl_host_up, 1, 0 },   { "migrate", sb_ctl_migrate, 1, -2 },
+	{ "tentacle-install", sb_ctl_tentacle_install, 0, 2 },
 };
 
 static int usage(void)
 {
 	fprintf(stderr, _("usage: hoist-sandbox ctl DIR stop|start|db-upgrade|os-patch|drain|undrain"
 			  " NODE\n"
+			  "       hoist-sandbox ctl DIR snapshot|reboot|host-up NODE\n"
+			  "       hoist-sandbox ctl DIR migrate NODE [maxage=DAYS]\n"
+			  "       hoist-sandbox ctl DIR tentacle-install MACHINE|all VERSION\n"
 			  "       hoist-sandbox ctl DIR install NODE VERSION\n"
 			  "       hoist-sandbox ctl DIR db-backup|db-restore FILE\n"
 			  "       hoist-sandbox ctl DIR show-master-key [NODE]\n"
@@ -245,7 +237,7 @@ int sb_cmd_ctl(int argc, char **argv)
 		return usage();
 	if (v->node == 1 || (v->node == 2 && nrest > 0))
 		rest++, nrest--;
-	if ((v->args >= 0 && nrest != v->args) || (v->args < 0 && nrest > 1))
+	if ((v->args >= 0 && nrest != v->args) || (v->args == -1 && nrest > 1))
 		return usage();
 	hoist_error_init(&err);
 	if (sb_open(&sb, argv[1], false, &err) != HOIST_OK) {

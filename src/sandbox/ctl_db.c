@@ -42,7 +42,11 @@ int sb_ctl_db_upgrade(struct sb *sb, struct sb_node *n, char **args,
 	if ((st = sb_db_schema(sb, &schema, err)) != HOIST_OK)
 		return st;
 	want = sb_schema_of(n->version);
-	if (strchr(schema, '-'))
+	if (atoi(schema) == 2 && atoi(n->version) >= 3)
+		st = sb_refuse(err, _("Octopus Server %s cannot upgrade an Octopus 2.x database"
+				      " (schema %s); import the 2.6 data with the migrator"
+				      " instead."), n->version, schema);
+	else if (strchr(schema, '-'))
 		st = sb_refuse(err, _("The database is part-way through an upgrade (schema %s). Restore"
 				   " the backup taken before the upgrade and try again."), schema);
 	else if (sb_schema_cmp(schema, want) > 0)

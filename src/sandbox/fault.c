@@ -17,7 +17,9 @@ struct duration {
 static const struct duration defaults[] = {
 	{ "stop", 30 }, { "start", 40 }, { "install", 50 }, { "db-upgrade", 50 },
 	{ "db-backup", 20 }, { "db-restore", 20 }, { "os-patch", 30 }, { "drain", 0 },
-	{ "maintenance", 0 }, { "health", 0 }, { "version", 0 }, { "task-ms", 800 }, { "task-rate", 30 }, { "system-rate", 0 },
+	{ "maintenance", 0 }, { "health", 0 }, { "version", 0 }, { "snapshot", 20 },
+	{ "reboot", 300 }, { "tentacle-upgrade", 150 }, { "migrate", 200 },
+	{ "task-ms", 800 }, { "task-rate", 30 }, { "system-rate", 0 },
 };
 #define N_DEFAULTS (sizeof defaults / sizeof defaults[0])
 /* The actions faults apply to: the ctl verbs plus the two HTTP changes; not the task knobs. */
@@ -56,7 +58,8 @@ bool sb_durations_set(struct sb *sb, const char *list)
 			fprintf(stderr, _("hoist-sandbox: not a duration setting: %s (expected"
 					  " ACTION=MS with ACTION one of stop, start, install,"
 					  " db-upgrade, db-backup, db-restore, os-patch, drain,"
-					  " maintenance, health, version, task-ms, task-rate,"
+					  " maintenance, health, version, snapshot, reboot,"
+					  " tentacle-upgrade, migrate, task-ms, task-rate,"
 					  " system-rate)\n"),
 				item);
 			ok = false;
@@ -74,6 +77,30 @@ static const char *mode_name(enum sb_fault_mode m)
 {
 	static const char *const names[] = { "none", "fail", "hang", "half", "slow" };
 	return names[m];
+}
+
+enum sb_fault_mode sb_fault_find(struct sb *sb, const char *action, const char *version,
+				 const char *node)
+{
+	sqlite3_stmt *s;
+	enum sb_fault_mode mode = SB_FAULT_NONE;
+	sqlite3_prepare_v2(sb->st,
+			   "SELECT mode FROM faults WHERE action = ?1"
+			   " AND (version IS NULL OR version = ?2) AND (node IS NULL OR node = ?3)"
+			   " ORDER BY (node IS NOT NULL) + (version IS NOT NULL) DESC LIMIT 1",
+			   -1, &s, NULL);
+	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, version ? version : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, node ? node : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(s, 0);
+		mode = !strcmp(m, "fail") ? SB_FAULT_FAIL : !strcmp(m, "hang") ? SB_FAULT_HANG :
+		       !strcmp(m, "half") ? SB_FAULT_HALF : SB_FAULT_SLOW;
+	}
+	sqlite3_finalize(s);
+	if (mode != SB_FAULT_NONE)
+		sb_timeline(sb, "fault", node, "action", action, "mode", mode_name(mode), NULL);
+	return mode;
 }
 
 enum sb_fault_mode sb_fault_apply(struct sb *sb, const char *action, const char *version,

@@ -106,9 +106,12 @@ static void make_machines(struct sb *sb, const struct init_opts *o)
 {
 	unsigned long long r = o->seed * 31 + 7;
 	sqlite3_stmt *s;
-	sqlite3_prepare_v2(sb->st, "INSERT INTO machines VALUES(?, ?, ?, ?, ?)", -1, &s, NULL);
+	sqlite3_prepare_v2(sb->st, "INSERT INTO machines(id, name, version, health, environment,"
+			   " calamari) VALUES(?, ?, ?, ?, ?, ?)", -1, &s, NULL);
 	for (long i = 1; i <= o->tentacles; i++) {
-		const char *v = tentacle_versions[sb_rand(&r) % 5];
+		/* A 2.x server has 2.x Tentacles; a modern one a mix, a few outdated. */
+		const char *v = atoi(o->version) < 3 ? o->version :
+				tentacle_versions[sb_rand(&r) % 5];
 		char name[32], env[32];
 		snprintf(name, sizeof name, "tentacle-%02ld", i);
 		snprintf(env, sizeof env, "Environments-%ld", 1 + (i - 1) % 3);
@@ -119,6 +122,7 @@ static void make_machines(struct sb *sb, const struct init_opts *o)
 		sqlite3_bind_text(s, 4, strcmp(v, SB_TENTACLE_LATEST) ? "HasWarnings" : "Healthy",
 				  -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, env, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 6, o->version, -1, SQLITE_STATIC);
 		sqlite3_step(s);
 	}
 	sqlite3_finalize(s);

@@ -103,6 +103,9 @@ enum sb_fault_mode { SB_FAULT_NONE, SB_FAULT_FAIL, SB_FAULT_HANG, SB_FAULT_HALF,
 /* Waits the action's duration and any fault; returns the mode that still applies. */
 enum sb_fault_mode sb_fault_apply(struct sb *sb, const char *action, const char *version,
 				  const char *node, volatile int *abort_flag);
+/* The fault set for an action without waiting (tasks, reboots); written to the timeline. */
+enum sb_fault_mode sb_fault_find(struct sb *sb, const char *action, const char *version,
+				 const char *node);
 long long sb_duration(struct sb *sb, const char *action);
 int sb_cmd_fault(int argc, char **argv);
 int sb_cmd_config(int argc, char **argv);
@@ -112,6 +115,15 @@ bool sb_durations_set(struct sb *sb, const char *list);
 void sb_tasks_tick(struct sb *sb, unsigned long long *prng, long long dt_ms);
 void sb_tasks_fail_node(struct sb *sb, const char *node);
 int sb_tasks_running(struct sb *sb, const char *node);
+/* The machine ids (numbers) a Health or Upgrade task's arguments name; *ids owned. */
+size_t sb_task_machines(struct sb *sb, const char *args, long long **ids);
+/* api_machines.c: the Tentacle a server version bundles, and the oldest major it talks to. */
+const char *sb_tentacle_latest(const char *server);
+int sb_tentacle_minimum(const char *server);
+/* ctl_legacy.c: installing a Tentacle by hand on a machine (its MSI). */
+int sb_ctl_tentacle_install(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+/* api_machines.c: the three environments. */
+bool sb_environment_exists(struct sb *sb, const char *id);
 
 /* from_bundle.c: a sandbox that mirrors a customer's run from a support bundle. */
 struct sb_from_bundle;
@@ -151,6 +163,14 @@ int sb_ctl_db_upgrade(struct sb *sb, struct sb_node *n, char **args, struct hois
 int sb_ctl_show_key(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
 int sb_ctl_check_key(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
 int sb_ctl_backup(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+/* ctl_host.c: a node's host (seed 003) */
+bool sb_host_up(struct sb *sb, const char *node);
+int sb_ctl_os_patch(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_snapshot(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_reboot(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+int sb_ctl_host_up(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
+/* ctl_legacy.c: the 2.6 to 3.x data migration (seed 002) */
+int sb_ctl_migrate(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
 int sb_ctl_restore(struct sb *sb, struct sb_node *n, char **args, struct hoist_error *err);
 
 #endif

@@ -22,7 +22,8 @@ static const char schema_sql[] =
 	" description TEXT NOT NULL, state TEXT NOT NULL, node TEXT, queue_ms INTEGER NOT NULL,"
 	" start_ms INTEGER, end_ms INTEGER, run_ms INTEGER NOT NULL, args TEXT, error TEXT);"
 	"CREATE TABLE IF NOT EXISTS machines(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-	" version TEXT NOT NULL, health TEXT NOT NULL, environment TEXT NOT NULL);"
+	" version TEXT NOT NULL, health TEXT NOT NULL, environment TEXT NOT NULL,"
+	" calamari TEXT NOT NULL DEFAULT '');"
 	"CREATE TABLE IF NOT EXISTS faults(action TEXT NOT NULL, version TEXT, node TEXT,"
 	" mode TEXT NOT NULL, ms INTEGER NOT NULL DEFAULT 0);";
 

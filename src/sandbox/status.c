@@ -46,6 +46,13 @@ int sb_ctl_status(struct sb *sb, struct sb_node *unused, char **args, struct hoi
 		free(text);
 		cJSON_AddBoolToObject(j, "listening", nodes[i].listening);
 		cJSON_AddNumberToObject(j, "os_patches", nodes[i].os_patches);
+		/* Its host (seed 003): up, or down after a reboot until it is back. */
+		cJSON_AddBoolToObject(j, "host_up", sb_host_up(sb, nodes[i].name));
+		{
+			char *key = hoist_xasprintf("host.%s.snapshots", nodes[i].name);
+			cJSON_AddNumberToObject(j, "snapshots", (double)sb_get_int(sb, key, 0));
+			free(key);
+		}
 		cJSON_AddItemToArray(a, j);
 	}
 	if (json) {

@@ -95,45 +95,137 @@ static void generate(struct sb *sb, unsigned long long *prng, bool system)
 	free(desc);
 }
 
-/* What an Upgrade or Health task changes on the machines it names (all when none). */
-static void finish_effects(struct sb *sb, const char *name, const char *args)
+/* The machines a Health or Upgrade task names: MachineIds, else its EnvironmentId, else all. */
+size_t sb_task_machines(struct sb *sb, const char *args, long long **ids)
 {
-	cJSON *a = cJSON_Parse(args ? args : "{}"), *ids = cJSON_GetObjectItem(a, "MachineIds"), *id;
-	bool all = !cJSON_IsArray(ids) || cJSON_GetArraySize(ids) == 0;
-	const char *sql = !strcmp(name, "Upgrade") ?
-		"UPDATE machines SET version = '" SB_TENTACLE_LATEST "', health = 'Healthy'"
-		" WHERE ?1 OR id = ?2" :
-		"UPDATE machines SET health = CASE WHEN version = '" SB_TENTACLE_LATEST "'"
-		" THEN 'Healthy' ELSE 'HasWarnings' END WHERE ?1 OR id = ?2";
+	cJSON *a = cJSON_Parse(args ? args : "{}"), *list = cJSON_GetObjectItem(a, "MachineIds"), *id;
+	const char *env = cJSON_GetStringValue(cJSON_GetObjectItem(a, "EnvironmentId"));
+	size_t n = 0, alloc = 0;
 	sqlite3_stmt *s;
-	if (strcmp(name, "Upgrade") && strcmp(name, "Health")) {
+	*ids = NULL;
+	if (cJSON_IsArray(list) && cJSON_GetArraySize(list) > 0) {
+		cJSON_ArrayForEach(id, list) {
+			const char *t = cJSON_GetStringValue(id);
+			if (!t || strncmp(t, "Machines-", 9))
+				continue;
+			*ids = hoist_xgrow(*ids, &alloc, n + 1, sizeof **ids);
+			(*ids)[n++] = strtoll(t + 9, NULL, 10);
+		}
 		cJSON_Delete(a);
-		return;
+		return n;
 	}
-	sqlite3_prepare_v2(sb->st, sql, -1, &s, NULL);
-	if (all) {
-		sqlite3_bind_int(s, 1, 1);
-		sqlite3_step(s);
-	}
-	cJSON_ArrayForEach(id, (all ? NULL : ids)) {
-		const char *t = cJSON_GetStringValue(id);
-		if (!t || strncmp(t, "Machines-", 9))
-			continue;
-		sqlite3_reset(s);
-		sqlite3_bind_int(s, 1, 0);
-		sqlite3_bind_int64(s, 2, strtoll(t + 9, NULL, 10));
-		sqlite3_step(s);
+	sqlite3_prepare_v2(sb->st, "SELECT id FROM machines WHERE ?1 IS NULL OR environment = ?1"
+			   " ORDER BY id", -1, &s, NULL);
+	sqlite3_bind_text(s, 1, env, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*ids = hoist_xgrow(*ids, &alloc, n + 1, sizeof **ids);
+		(*ids)[n++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_finalize(s);
 	cJSON_Delete(a);
+	return n;
+}
+
+/*
+ * What an Upgrade or Health task changes on its machines, one at a time. An Upgrade brings the
+ * Tentacle to the bundled version (a fault "tentacle-upgrade:MACHINE=fail" fails that one and
+ * the task, the others still upgrade); a Health check pushes the server's Calamari. Returns the
+ * error of a failed task (owned) or NULL.
+ */
+static char *finish_effects(struct sb *sb, const char *name, const char *args, const char *node)
+{
+	bool upgrade = !strcmp(name, "Upgrade");
+	long long *ids;
+	size_t n;
+	char *error = NULL, *server = NULL;
+	struct sb_node nd;
+	sqlite3_stmt *q, *u;
+	if (!upgrade && strcmp(name, "Health"))
+		return NULL;
+	if (node && sb_node_get(sb, node, &nd))
+		server = hoist_xstrdup(nd.version);
+	else
+		server = sb_get(sb, "version");
+	n = sb_task_machines(sb, args, &ids);
+	sqlite3_prepare_v2(sb->st, "SELECT name, version FROM machines WHERE id = ?", -1, &q, NULL);
+	{
+		/* The bundled Tentacle and the oldest one the server still talks to. */
+		char *sql = upgrade ?
+			hoist_xasprintf("UPDATE machines SET version = '%s' WHERE id = ?1",
+					sb_tentacle_latest(server ? server : "")) :
+			hoist_xasprintf("UPDATE machines SET health = CASE WHEN version = '%s'"
+					" THEN 'Healthy' WHEN CAST(version AS INTEGER) < %d THEN"
+					" 'Unhealthy' ELSE 'HasWarnings' END, calamari = CASE WHEN"
+					" CAST(version AS INTEGER) < %d THEN calamari ELSE ?2 END"
+					" WHERE id = ?1", sb_tentacle_latest(server ? server : ""),
+					sb_tentacle_minimum(server ? server : ""),
+					sb_tentacle_minimum(server ? server : ""));
+		sqlite3_prepare_v2(sb->st, sql, -1, &u, NULL);
+		free(sql);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *mname, *mver;
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, ids[i]);
+		if (sqlite3_step(q) != SQLITE_ROW)
+			continue;
+		mname = hoist_xstrdup((const char *)sqlite3_column_text(q, 0));
+		mver = hoist_xstrdup((const char *)sqlite3_column_text(q, 1));
+		if (!upgrade && server && atoi(mver) < 3 && atoi(server) >= 3) {
+			/* 3.x changed the communication protocol: a 2.x Tentacle does not answer. */
+			char *e = hoist_xasprintf("%s%sThe health check of %s failed: Tentacle %s"
+						  " cannot talk to Octopus Server %s.",
+						  error ? error : "", error ? " " : "", mname, mver,
+						  server);
+			free(error);
+			error = e;
+			sqlite3_reset(u);
+			sqlite3_bind_int64(u, 1, ids[i]);
+			sqlite3_bind_text(u, 2, server, -1, SQLITE_TRANSIENT);
+			sqlite3_step(u);
+		} else if (upgrade && atoi(mver) < 3) {
+			/* A 2.x Tentacle speaks another protocol: only its MSI, by hand, replaces it. */
+			char *e = hoist_xasprintf("%s%sTentacle %s on %s cannot be upgraded from the"
+						  " server: install the Tentacle 3.x MSI on the machine.",
+						  error ? error : "", error ? " " : "", mver, mname);
+			free(error);
+			error = e;
+		} else if (upgrade && sb_fault_find(sb, "tentacle-upgrade", NULL, mname) !=
+			   SB_FAULT_NONE) {
+			char *e = hoist_xasprintf("%s%sThe Tentacle on %s could not be upgraded: the"
+						  " installer exited with code 1603.",
+						  error ? error : "", error ? " " : "", mname);
+			free(error);
+			error = e;
+			sb_timeline(sb, "tentacle-upgrade-failed", NULL, "machine", mname, NULL);
+		} else {
+			sqlite3_reset(u);
+			sqlite3_bind_int64(u, 1, ids[i]);
+			sqlite3_bind_text(u, 2, server ? server : "", -1, SQLITE_TRANSIENT);
+			sqlite3_step(u);
+			if (upgrade)
+				sb_timeline(sb, "tentacle-upgrade", NULL, "machine", mname, "from",
+					    mver, "version", sb_tentacle_latest(server ? server : ""),
+					    NULL);
+			else
+				sb_timeline(sb, "health-check", NULL, "machine", mname, NULL);
+		}
+		free(mname);
+		free(mver);
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
+	free(ids);
+	free(server);
+	return error;
 }
 
 static void complete(struct sb *sb, long long now)
 {
 	sqlite3_stmt *s;
-	struct done { long long id; char *name, *args; bool cancel; } *d = NULL;
+	struct done { long long id; char *name, *args, *node; bool cancel; } *d = NULL;
 	size_t n = 0, alloc = 0;
-	sqlite3_prepare_v2(sb->st, "SELECT id, name, args, state = 'Cancelling' FROM tasks"
+	sqlite3_prepare_v2(sb->st, "SELECT id, name, args, state = 'Cancelling', node FROM tasks"
 			   " WHERE (state = 'Executing' AND start_ms + run_ms <= ?)"
 			   " OR state = 'Cancelling'", -1, &s, NULL);
 	sqlite3_bind_int64(s, 1, now);
@@ -142,6 +234,8 @@ static void complete(struct sb *sb, long long now)
 		d[n].id = sqlite3_column_int64(s, 0);
 		d[n].name = hoist_xstrdup((const char *)sqlite3_column_text(s, 1));
 		d[n].args = hoist_xstrdup((const char *)sqlite3_column_text(s, 2));
+		d[n].node = sqlite3_column_text(s, 4) ?
+			    hoist_xstrdup((const char *)sqlite3_column_text(s, 4)) : NULL;
 		d[n++].cancel = sqlite3_column_int(s, 3);
 	}
 	sqlite3_finalize(s);
@@ -149,17 +243,20 @@ static void complete(struct sb *sb, long long now)
 		/* The fault "health=fail": a health check finds an unavailable machine. */
 		bool sick = !d[i].cancel && !strcmp(d[i].name, "Health") &&
 			    sb_fault_apply(sb, "health", NULL, NULL, NULL) == SB_FAULT_FAIL;
+		char *error;
 		if (sick) {
 			end_task(sb, d[i].id, "Failed",
 				 "The health check failed: one or more machines were unavailable.");
 			free(d[i].name);
 			free(d[i].args);
+			free(d[i].node);
 			continue;
 		}
-		if (!d[i].cancel)
-			finish_effects(sb, d[i].name, d[i].args);
-		end_task(sb, d[i].id, d[i].cancel ? "Canceled" : "Success",
-			 d[i].cancel ? "The task was canceled." : NULL);
+		error = d[i].cancel ? NULL : finish_effects(sb, d[i].name, d[i].args, d[i].node);
+		end_task(sb, d[i].id, d[i].cancel ? "Canceled" : error ? "Failed" : "Success",
+			 d[i].cancel ? "The task was canceled." : error);
+		free(error);
+		free(d[i].node);
 		free(d[i].name);
 		free(d[i].args);
 	}

@@ -1,0 +1,152 @@
+/* cmd_legacy.c: hoist legacy, the upgrade from Octopus 2.6 to 3.x and its manual check-offs. */
+#include "config.h"
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "i18n.h"
+#include "legacy.h"
+#include "profile.h"
+#include "conf.h"
+#include "guide.h"
+
+static int legacy_help(void)
+{
+	return cli_help(_("usage: hoist [--config FILE] legacy --to V --maxage DAYS|all [--clean-up]\n"
+			  "                                [--plan-only] [--detach] [--json] [--yes]\n"
+			  "       hoist [--config FILE] legacy --confirm STEP [--file FILE]\n"
+			  "                                [--run-id ID]\n\n"
+			  "The upgrade of an Octopus 2.6 server to 3.x, in the vendor's order: back up\n"
+			  "the database, the master key and the license key (the migration does not\n"
+			  "import it); install 3.x; migrate the 2.6 data with the vendor's migrator,\n"
+			  "keeping DAYS days of history (the exact command is shown); move the built-in\n"
+			  "package repository's files; start the service (it re-indexes them);\n"
+			  "Tentacle 3.x on every target; a health check; optionally clean up the old\n"
+			  "home folder. A step hoist cannot do is shown with its exact instruction and\n"
+			  "waits until you check it off with --confirm, which is recorded. If the run\n"
+			  "fails after the migration began, the 2.6 server is the way back.\n\n"
+			  "Options:\n"
+			  "  --to V           the 3.x version\n"
+			  "  --maxage DAYS    days of history the migrator keeps (all: everything)\n"
+			  "  --clean-up       add the optional clean-up of the old home folder\n"
+			  "  --plan-only      show the plan and the migrator command; change nothing\n"
+			  "  --detach         run in the background; follow with hoist status --follow\n"
+			  "  --json           print the journal's events as JSON lines\n"
+			  "  --yes            start without asking (needed without a terminal)\n"
+			  "  --confirm STEP   check off a step done by hand (backup-license-key,\n"
+			  "                   move-packages, install-tentacles, clean-up-home)\n"
+			  "  --file FILE      the file that proves it (the license key needs one)\n"
+			  "  --run-id ID      the run to check it off in (default: the newest)\n"
+			  "  --help           show this help\n"));
+}
+
+static void print_plan(const struct cli *cli, const struct hoist_plan *p)
+{
+	struct hoist_profile *prof = NULL;
+	struct hoist_error err;
+	char *cmd;
+	hoist_error_init(&err);
+	hoist_guide_profile(&cli->conf, p->profile, &prof, &err);
+	cmd = hoist_legacy_migrator_command(p, prof);
+	printf(_("Legacy upgrade of Octopus %s to %s (seed 002's order):\n"), p->from.text,
+	       p->to.text);
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct hoist_step_info *info = hoist_step_info(p->steps[i].id);
+		printf("  %2zu. %-19s %s%s\n", i + 1, p->steps[i].id,
+		       info ? _(info->summary) : "",
+		       p->steps[i].point_of_no_return ? _(" (the point of no return)") : "");
+	}
+	printf(_("The migrator: %s\n"), cmd);
+	printf(_("Steps done by hand wait for: hoist legacy --confirm STEP\n"));
+	printf(_("The way back: the 2.6 server, from the database backup and the master key "
+		 "this run takes.\n"));
+	fflush(stdout);
+	free(cmd);
+	hoist_profile_free(prof);
+	hoist_error_done(&err);
+}
+
+int cmd_legacy(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "maxage", required_argument, NULL, 'm' },
+		{ "clean-up", no_argument, NULL, 'c' },
+		{ "plan-only", no_argument, NULL, 'p' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "confirm", required_argument, NULL, 'C' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "run-id", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hoist_legacy_options o = { NULL, -2, false };
+	const char *confirm = NULL, *file = NULL, *run_id = NULL;
+	bool plan_only = false, detach = false, json = false, yes = false;
+	struct hoist_plan *plan = NULL;
+	struct hoist_error err;
+	int opt, rc;
+	char *end;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't': o.target = optarg; break;
+		case 'm':
+			if (!strcmp(optarg, "all")) {
+				o.maxage_days = -1;
+				break;
+			}
+			o.maxage_days = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.maxage_days < 0 || o.maxage_days > 36500)
+				return cli_usage("legacy", _("--maxage needs a number of days (0 to "
+							     "36500) or all, not '%s'"), optarg);
+			break;
+		case 'c': o.clean_up = true; break;
+		case 'p': plan_only = true; break;
+		case 'd': detach = true; break;
+		case 'j': json = true; break;
+		case 'y': yes = true; break;
+		case 'C': confirm = optarg; break;
+		case 'f': file = optarg; break;
+		case 'r': run_id = optarg; break;
+		case 'h': return legacy_help();
+		default: return cli_bad_option("legacy", opt, optopt, argv, optind);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("legacy", _("unexpected argument '%s'"), argv[optind]);
+	hoist_error_init(&err);
+	if (confirm) {
+		if (o.target)
+			return cli_usage("legacy", _("--confirm checks off a step of a run: it "
+						     "takes no --to"));
+		rc = hoist_legacy_confirm(&cli->conf, run_id, confirm, file, &err) == HOIST_OK
+			     ? 0 : cli_fail(&err);
+		if (!rc)
+			printf(_("Checked off: %s.\n"), confirm);
+		hoist_error_done(&err);
+		return rc;
+	}
+	if (!o.target)
+		return cli_usage("legacy", _("say which 3.x version to upgrade to with --to V"));
+	if (o.maxage_days == -2)
+		return cli_usage("legacy", _("choose how many days of history the migrator keeps "
+					     "with --maxage DAYS (or --maxage all)"));
+	if (hoist_plan_prepare_legacy(&cli->conf, &o, &plan, &err) != HOIST_OK) {
+		rc = cli_fail(&err);
+		hoist_error_done(&err);
+		return rc;
+	}
+	if (plan_only || !json)
+		print_plan(cli, plan);
+	rc = plan_only ? 0 : cli_journey_confirm("legacy", yes,
+		_("\nStart the legacy upgrade now? [y/N] "));
+	if (rc < 0)
+		rc = cli_run_job(cli, 0, plan, NULL, false, detach, json);
+	hoist_plan_free(plan);
+	hoist_error_done(&err);
+	return rc;
+}
