@@ -1,7 +1,7 @@
 #!/bin/sh
 # wizard_terminal.sh: hoist-wizard's terminal manners: resizing, a small terminal, colours, ASCII.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
-plan 25
+plan 26
 sandbox_start
 
 # Started too small: a clear message instead of the screen; q still quits.
