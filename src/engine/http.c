@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 #include "curl_lazy.h"
 #include "http.h"
+#include "buf.h"
 #include "i18n.h"
 #include "text.h"
 #include "xalloc.h"
@@ -484,4 +486,34 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 	if (rc != CURLE_OK)
 		return curl_error(rc, req->url, abort_st, &stats, err);
 	return HOIST_OK;
+}
+
+char *hoist_url_normalise(const char *url)
+{
+	const char *rest = strstr(url, "://"), *host, *at, *path;
+	struct hoist_buf b;
+	hoist_buf_init(&b, 0);
+	hoist_buf_append(&b, "", 0);
+	if (!rest) {
+		hoist_buf_puts(&b, url);
+	} else {
+		for (const char *p = url; p < rest; p++) {
+			char c = (char)tolower((unsigned char)*p);
+			hoist_buf_append(&b, &c, 1);
+		}
+		hoist_buf_puts(&b, "://");
+		host = rest + 3;
+		path = host + strcspn(host, "/?#");
+		at = memchr(host, '@', (size_t)(path - host));
+		if (at)
+			host = at + 1;
+		for (const char *p = host; p < path; p++) {
+			char c = (char)tolower((unsigned char)*p);
+			hoist_buf_append(&b, &c, 1);
+		}
+		hoist_buf_puts(&b, path);
+	}
+	while (b.len > 1 && b.data[b.len - 1] == '/')
+		b.data[--b.len] = '\0';
+	return hoist_buf_detach(&b, NULL);
 }

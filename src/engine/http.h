@@ -87,4 +87,10 @@ enum hoist_status hoist_http_check_url(const char *url, bool allow_plain_http,
 enum hoist_status hoist_http_status_error(long status, const char *what, const char *url,
 					  const struct hoist_buf *body, struct hoist_error *err);
 
+/*
+ * An address in one spelling: scheme and host in lower case, no user:password@, no
+ * trailing slashes (a new string); two spellings of one server compare equal.
+ */
+char *hoist_url_normalise(const char *url);
+
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "buf.h"
 #include "exec.h"
+#include "http.h"
 #include "json.h"
 #include "i18n.h"
 #include "lock.h"
@@ -44,42 +45,11 @@ void hoist_lock_info_done(struct hoist_lock_info *info)
 	hoist_lock_info_init(info);
 }
 
-/* Scheme and host in lower case, no user:password@, no trailing slashes. */
-static char *normalise(const char *url)
-{
-	const char *rest = strstr(url, "://"), *host, *at, *path;
-	struct hoist_buf b;
-	hoist_buf_init(&b, 0);
-	hoist_buf_append(&b, "", 0);
-	if (!rest) {
-		hoist_buf_puts(&b, url);
-	} else {
-		for (const char *p = url; p < rest; p++) {
-			char c = (char)tolower((unsigned char)*p);
-			hoist_buf_append(&b, &c, 1);
-		}
-		hoist_buf_puts(&b, "://");
-		host = rest + 3;
-		path = host + strcspn(host, "/?#");
-		at = memchr(host, '@', (size_t)(path - host));
-		if (at)
-			host = at + 1;
-		for (const char *p = host; p < path; p++) {
-			char c = (char)tolower((unsigned char)*p);
-			hoist_buf_append(&b, &c, 1);
-		}
-		hoist_buf_puts(&b, path);
-	}
-	while (b.len > 1 && b.data[b.len - 1] == '/')
-		b.data[--b.len] = '\0';
-	return hoist_buf_detach(&b, NULL);
-}
-
 char *hoist_lock_path(const char *state_dir, const char *server_url)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	char *norm = normalise(server_url ? server_url : ""), hex[17];
+	char *norm = hoist_url_normalise(server_url ? server_url : ""), hex[17];
 	EVP_Digest(norm, strlen(norm), md, &n, EVP_sha256(), NULL);
 	free(norm);
 	for (int i = 0; i < 8; i++)
@@ -312,7 +282,7 @@ enum hoist_status hoist_lock_acquire(const char *state_dir, const char *server_u
 	l->info.host = this_host();
 	l->info.pid = (long)getpid();
 	l->info.run_id = hoist_xstrdup(run_id ? run_id : "?");
-	l->info.server = normalise(server_url ? server_url : "");
+	l->info.server = hoist_url_normalise(server_url ? server_url : "");
 	l->info.started = l->info.heartbeat = (long long)time(NULL);
 
 	st = write_temp(l->path, &l->info, &tmp, err);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "buf.h"
 #include "feed.h"
+#include "http.h"
 #include "i18n.h"
 #include "packages.h"
 #include "report.h"
@@ -12,46 +13,14 @@
 #include "topology.h"
 #include "xalloc.h"
 
-/* scheme://host[:port]/path in lower case for scheme and host, without user info or a
- * trailing slash: two spellings of one address compare equal. */
-static char *norm_url(const char *url)
-{
-	const char *rest = strstr(url, "://"), *host, *at, *path;
-	struct hoist_buf b;
-	hoist_buf_init(&b, 0);
-	hoist_buf_append(&b, "", 0);
-	if (!rest) {
-		hoist_buf_puts(&b, url);
-	} else {
-		for (const char *p = url; p < rest; p++) {
-			char c = (char)tolower((unsigned char)*p);
-			hoist_buf_append(&b, &c, 1);
-		}
-		hoist_buf_puts(&b, "://");
-		host = rest + 3;
-		path = host + strcspn(host, "/?#");
-		at = memchr(host, '@', (size_t)(path - host));
-		if (at)
-			host = at + 1;
-		for (const char *p = host; p < path; p++) {
-			char c = (char)tolower((unsigned char)*p);
-			hoist_buf_append(&b, &c, 1);
-		}
-		hoist_buf_puts(&b, path);
-	}
-	while (b.len > 1 && b.data[b.len - 1] == '/')
-		b.data[--b.len] = '\0';
-	return hoist_buf_detach(&b, NULL);
-}
-
 bool hoist_run_same_server(const char *a, const char *b)
 {
 	char *na, *nb;
 	bool same;
 	if (!a || !b)
 		return false;
-	na = norm_url(a);
-	nb = norm_url(b);
+	na = hoist_url_normalise(a);
+	nb = hoist_url_normalise(b);
 	same = !strcmp(na, nb);
 	free(na);
 	free(nb);
