@@ -85,7 +85,8 @@ static void draw(struct ui_state *s)
 	attroff(A_BOLD);
 	if (!targets) {
 		attron(ui_attr(s, UI_C_BAD));
-		ui_putf(y++, 4, COLS - 6, _("The targets cannot be read: %s"), why ? why : "?");
+		y += ui_sayf(y, 4, COLS - 6, bottom, _("The targets cannot be read: %s"),
+			     why ? why : "?");
 		attroff(ui_attr(s, UI_C_BAD));
 	} else {
 		size_t out = hoist_tentacles_outdated(targets);
@@ -94,21 +95,23 @@ static void draw(struct ui_state *s)
 					     targets->n),
 			targets->n, out, batch);
 		y = draw_targets(s, y, bottom - y - 6);
-		ui_put(y++, 4, COLS - 6, out ? _("t: upgrade them in batches, then a health check; "
-						 "+ and -: batch size")
-					     : _("t: a health check, which brings Calamari up to date"));
+		y += ui_say(y, 4, COLS - 6, bottom,
+			    out ? _("t: upgrade them in batches, then a health check; "
+				    "+ and -: batch size")
+				: _("t: a health check, which brings Calamari up to date"));
 	}
 	y++;
 	attron(A_BOLD);
 	ui_put(y++, 2, COLS - 4, _("Operating-system patching"));
 	attroff(A_BOLD);
+	/* Sentences wrap, never cut (German ones run longer). */
 	if (n_nodes > 1)
-		ui_putf(y++, 4, COLS - 6, _("%zu nodes, one at a time (drain, patch, reboot, "
-					    "undrain): no downtime"), n_nodes);
+		y += ui_sayf(y, 4, COLS - 6, bottom, _("%zu nodes, one at a time (drain, patch, "
+						       "reboot, undrain): no downtime"), n_nodes);
 	else
-		ui_put(y++, 4, COLS - 6, _("One server, in a maintenance window; the database is "
-					   "never touched"));
-	ui_put(y++, 4, COLS - 6, _("Press P to patch the operating system now."));
+		y += ui_say(y, 4, COLS - 6, bottom, _("One server, in a maintenance window; the "
+						      "database is never touched"));
+	ui_say(y, 4, COLS - 6, bottom, _("Press P to patch the operating system now."));
 }
 
 static int start(struct ui_state *s, struct hoist_plan *plan, struct hoist_error *err)
