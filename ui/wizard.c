@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +203,15 @@ static int run(struct ui_state *s)
 {
 	struct pollfd fds[1 + UI_MAX_WATCH];
 	int r = UI_REDRAW, n;
+	sigset_t winch, asleep;
+	/*
+	 * A resize that arrives while the wizard works (reading the server, say) waits, and
+	 * is taken in ppoll below: otherwise it would be seen only with the next key.
+	 */
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, &asleep);
+	sigdelset(&asleep, SIGWINCH);
 	if (screen(s)->enter)
 		screen(s)->enter(s);
 	for (;;) {
@@ -230,7 +241,10 @@ static int run(struct ui_state *s)
 		 * Asleep until a key, a watched descriptor or a signal (SIGWINCH) arrives; a
 		 * screen following a run may ask to be woken for its clock.
 		 */
-		n = poll(fds, 1 + s->n_watch, s->on_timeout ? s->timeout_ms : -1);
+		{
+			struct timespec ts = { s->timeout_ms / 1000, (s->timeout_ms % 1000) * 1000000L };
+			n = ppoll(fds, 1 + s->n_watch, s->on_timeout ? &ts : NULL, &asleep);
+		}
 		if (n < 0 && errno != EINTR)
 			return 1;
 		if (n == 0 && s->on_timeout) {
