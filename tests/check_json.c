@@ -15,7 +15,7 @@
 #include "lock.h"
 #include "plan.h"
 #include "policy.h"
-#include "report.h"
+#include "report_json.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -115,7 +115,7 @@ END_TEST
 
 START_TEST(test_json_feed_after_report_does_not_leak)
 {
-	/* report.c re-installed cJSON's hooks on each render; a feed read after it then
+	/* report_json.c re-installed cJSON's hooks on each render; a feed read after it then
 	 * leaked every entry (22 KB for the sample feed). Memory must not grow per round. */
 	struct hoist_selection sel;
 	struct hoist_feed *feed;

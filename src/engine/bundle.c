@@ -12,9 +12,9 @@
 #include <cjson/cJSON.h>
 #include "buf.h"
 #include "bundle.h"
+#include "feed_load.h"
 #include "i18n.h"
 #include "json.h"
-#include "report.h"
 #include "rundir.h"
 #include "stage.h"
 #include "xalloc.h"
@@ -244,7 +244,7 @@ static cJSON *feed_json(const struct hoist_config *cfg, const struct hoist_plan 
 	struct hoist_error e;
 	cJSON *o, *rels;
 	hoist_error_init(&e);
-	if (hoist_report_feed_load(cfg, &feed, &e) != HOIST_OK) {
+	if (hoist_feed_load_configured(cfg, &feed, &e) != HOIST_OK) {
 		cJSON_AddStringToObject(root, "feed_error", hoist_error_message(&e));
 		hoist_error_done(&e);
 		return cJSON_CreateNull();

@@ -12,10 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
-#include "report.h"
+#include "retention.h"
 #include "run_int.h"
 #include "rundir.h"
-#include "retention.h"
 #include "xalloc.h"
 
 bool run_cancelled(const struct run *r)

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "report.h"
-#include "run_int.h"
+#include "http_config.h"
 #include "run_files.h"
+#include "run_int.h"
 #include "rundir.h"
 #include "xalloc.h"
 
@@ -48,7 +48,7 @@ void run_init(struct run *r, const struct hoist_config *cfg,
 	pthread_mutex_init(&r->hb_mu, NULL);
 	pthread_mutex_init(&r->halt_mu, NULL);
 	pthread_cond_init(&r->hb_cv, NULL);
-	hoist_report_http_options(cfg, &r->http);
+	hoist_http_options_from_config(cfg, &r->http);
 	r->state_dir = hoist_config_state_dir(cfg);
 }
 

@@ -6,10 +6,11 @@
 #include <strings.h>
 #include <cjson/cJSON.h>
 #include "buf.h"
+#include "feed_load.h"
+#include "http_config.h"
 #include "i18n.h"
 #include "journeys.h"
 #include "notes.h"
-#include "report.h"
 #include "tentacles.h"
 #include "xalloc.h"
 
@@ -203,7 +204,7 @@ enum hoist_status hoist_tentacles_read_config(const struct hoist_config *cfg,
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server is configured: set [server] url or "
 					 "HOIST_SERVER_URL"));
-	hoist_report_http_options(cfg, &ho);
+	hoist_http_options_from_config(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_version(oc, &v, err);
 	/* Seed 002: a 2.x Tentacle is replaced by hand, in the legacy upgrade. */
@@ -351,7 +352,7 @@ enum hoist_status hoist_tentacles_advise(const struct hoist_config *cfg,
 	enum hoist_status st;
 	memset(out, 0, sizeof *out);
 	memset(&notes, 0, sizeof notes);
-	st = hoist_report_feed_load(cfg, &feed, err);
+	st = hoist_feed_load_configured(cfg, &feed, err);
 	if (st == HOIST_OK)
 		st = hoist_notes_diff(feed, from, to, &notes, err);
 	for (size_t i = 0; st == HOIST_OK && i < notes.n && !out->warned; i++) {

@@ -3,9 +3,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "http_config.h"
 #include "i18n.h"
 #include "octopus.h"
-#include "report.h"
 #include "topology.h"
 #include "xalloc.h"
 
@@ -65,7 +65,7 @@ static void node_version(const struct hoist_config *cfg, struct hoist_topology_n
 	struct hoist_http_options o;
 	struct hoist_octopus *c;
 	struct hoist_error e;
-	hoist_report_http_options(cfg, &o);
+	hoist_http_options_from_config(cfg, &o);
 	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
 	o.total_timeout_ms = 10000;
 	o.retries = 0;
@@ -144,7 +144,7 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no API key is configured; set api_key_file in the [server] "
 					 "section, or HOIST_API_KEY_FILE or HOIST_API_KEY"));
-	hoist_report_http_options(cfg, &o);
+	hoist_http_options_from_config(cfg, &o);
 	o.retries = 0;
 	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
 	c = hoist_octopus_new(cfg->server_url, cfg->api_key, &o);
