@@ -16,7 +16,7 @@
 #include "journeys.h"
 #include "legacy.h"
 #include "octopus.h"
-#include "run.h"
+#include "prepare.h"
 #include "rundir.h"
 #include "xalloc.h"
 

@@ -13,6 +13,7 @@
 #include "notes.h"
 #include "octopus.h"
 #include "packages.h"
+#include "prepare.h"
 #include "run.h"
 #include "rundir.h"
 #include "stage.h"

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
+#include "prepare.h"
 #include "retention.h"
 #include "run_int.h"
 #include "rundir.h"

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
+#include "prepare.h"
 #include "run_int.h"
 #include "rundir.h"
 #include "xalloc.h"

@@ -9,7 +9,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "packages.h"
-#include "run.h"
+#include "prepare.h"
 #include "topology.h"
 #include "xalloc.h"
 
