@@ -16,7 +16,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "rundir.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* What the bundle stands in for when a secret is taken out. */

@@ -15,7 +15,7 @@
 #include "i18n.h"
 #include "journal.h"
 #include "rundir.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* The run engine's own check of confirmed files (run_prep.c) allows a day. */

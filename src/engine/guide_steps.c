@@ -7,7 +7,7 @@
 #include "i18n.h"
 #include "run_files.h"
 #include "run_int.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* Restores the database from the backup the step names (the run's own backup-db file). */

@@ -10,7 +10,7 @@
 #include "run_files.h"
 #include "run_int.h"
 #include "rundir.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* How long a node may take to answer after start, and to go quiet after stop. */

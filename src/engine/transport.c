@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "i18n.h"
 #include "rundir.h"
+#include "sha256.h"
 #include "shell_quote.h"
 #include "stage.h"
 #include "transport.h"

@@ -9,6 +9,7 @@
 #include "api.h"
 #include "buf.h"
 #include "serve.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 #define BODY_CAP (1 << 20)
@@ -104,7 +105,7 @@ static int authorise(struct sb *sb, struct MHD_Connection *c)
 		key = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ApiKey");
 	if (!key || !*key)
 		return 0;
-	sb_sha256_hex(key, strlen(key), hex);
+	hoist_sha256_hex(key, strlen(key), hex);
 	admin = sb_get(sb, "key_admin_sha256");
 	user = sb_get(sb, "key_user_sha256");
 	level = admin && !strcmp(admin, hex) ? 2 : user && !strcmp(user, hex) ? 1 : 0;
