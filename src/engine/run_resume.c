@@ -168,16 +168,12 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	{
 		/* The master key this run saved must stay out of the journal from here on too. */
 		char *kpath = hoist_xasprintf("%s/backups/master-key", r.dir);
-		FILE *f = fopen(kpath, "r");
-		char line[1024];
-		if (f && fgets(line, sizeof line, f)) {
-			line[strcspn(line, "\r\n")] = '\0';
-			if (*line)
-				hoist_journal_add_secret(r.j, line);
-			memset(line, 0, sizeof line);
+		char *key = run_master_key_read(kpath);
+		if (key) {
+			hoist_journal_add_secret(r.j, key);
+			memset(key, 0, strlen(key));
+			free(key);
 		}
-		if (f)
-			fclose(f);
 		free(kpath);
 	}
 	r.prev = &sum;

@@ -1,11 +1,13 @@
 /* run_steps.c: what each step of a plan does on the server and its nodes (DESIGN §6). */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "i18n.h"
 #include "run_files.h"
 #include "run_int.h"
@@ -138,6 +140,41 @@ static enum hoist_status file_evidence(const char *path, struct hoist_evidence *
 	ev->size = size;
 	ev->time_ms = (long long)time(NULL) * 1000;
 	return HOIST_OK;
+}
+
+char *run_master_key_read(const char *path)
+{
+	struct stat sb;
+	char *text, *key = NULL;
+	size_t len = 0;
+	ssize_t got = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0 || sb.st_size < 0) {
+		close(fd);
+		return NULL;
+	}
+	/* Read in one piece, as long as the file is: nothing cut off, no copy left behind. */
+	text = hoist_xmalloc((size_t)sb.st_size + 1);
+	while (len < (size_t)sb.st_size) {
+		got = read(fd, text + len, (size_t)sb.st_size - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	text[len] = '\0';
+	if (got >= 0) {
+		text[strcspn(text, "\r\n")] = '\0';
+		if (*text)
+			key = hoist_xstrdup(text);
+	}
+	memset(text, 0, len);
+	free(text);
+	return key;
 }
 
 static enum hoist_status step_master_key(struct run *r, struct run_node *n,
