@@ -169,7 +169,7 @@ enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long 
 		bool actions = false;
 		if (info->state_dir && info->run_id && hoist_rundir_id_valid(info->run_id)) {
 			char *run = hoist_rundir_path(info->state_dir, info->run_id);
-			char *dir = hoist_xasprintf("%s/actions", run);
+			char *dir = hoist_rundir_file(run, HOIST_RUNDIR_ACTIONS);
 			actions = hoist_exec_records_running(dir) > 0;
 			free(dir);
 			free(run);

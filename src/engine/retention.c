@@ -50,7 +50,7 @@ static char *dup_or_empty(const char *s)
 
 static void read_run(struct hoist_retained_run *r, const struct hoist_run_entry *e)
 {
-	char *journal = hoist_xasprintf("%s/journal.jsonl", e->path);
+	char *journal = hoist_rundir_file(e->path, HOIST_RUNDIR_JOURNAL);
 	struct hoist_run_summary s;
 	hoist_run_summary_init(&s);
 	r->id = hoist_xstrdup(e->id);

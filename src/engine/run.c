@@ -667,7 +667,7 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 	if (st == HOIST_OK)
 		st = hoist_rundir_create(r.state_dir, r.id, &r.dir, err);
 	if (st == HOIST_OK) {
-		r.plan_path = hoist_xasprintf("%s/plan.json", r.dir);
+		r.plan_path = hoist_rundir_file(r.dir, HOIST_RUNDIR_PLAN);
 		st = hoist_plan_save(r.plan, r.plan_path, err);
 	}
 	if (st == HOIST_OK)
@@ -723,7 +723,7 @@ char *hoist_run_journal_path(const struct hoist_config *cfg, const char *run_id)
 {
 	char *state = hoist_config_state_dir(cfg);
 	char *dir = hoist_rundir_path(state, run_id);
-	char *path = hoist_xasprintf("%s/journal.jsonl", dir);
+	char *path = hoist_rundir_file(dir, HOIST_RUNDIR_JOURNAL);
 	free(dir);
 	free(state);
 	return path;

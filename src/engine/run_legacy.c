@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "legacy.h"
 #include "run_int.h"
+#include "rundir.h"
 #include "xalloc.h"
 
 /* How often a waiting manual step looks for the operator's check-off. */
@@ -33,7 +34,7 @@ enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
 				   struct hoist_error *err)
 {
 	const char *days = s->arg && !strncmp(s->arg, "maxage=", 7) ? s->arg + 7 : "all";
-	char *backup = hoist_xasprintf("%s/backups/db-%s.bak", r->dir, r->plan->from.text);
+	char *backup = hoist_rundir_db_backup(r->dir, r->plan->from.text);
 	char *shown = hoist_legacy_migrator_command(r->plan, r->profile);
 	struct hoist_profile_vars vars;
 	struct hoist_profile_cmds cmds;

@@ -135,7 +135,7 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		r->n_nodes++;
 		{
 			/* Each action leaves a record while it runs: a killed engine's stay seen. */
-			char *actions = hoist_xasprintf("%s/actions", r->dir);
+			char *actions = hoist_rundir_file(r->dir, HOIST_RUNDIR_ACTIONS);
 			hoist_transport_set_record_dir(n->t, actions);
 			free(actions);
 		}
@@ -146,7 +146,7 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		run_files_setup_node(r, n);
 	}
 	if (st == HOIST_OK) {
-		char *path = hoist_xasprintf("%s/journal.jsonl", r->dir);
+		char *path = hoist_rundir_file(r->dir, HOIST_RUNDIR_JOURNAL);
 		st = hoist_journal_open(path, &r->j, err);
 		free(path);
 	}

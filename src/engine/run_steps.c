@@ -181,7 +181,7 @@ static enum hoist_status step_master_key(struct run *r, struct run_node *n,
 					 struct run_result *res, struct hoist_error *err)
 {
 	struct hoist_exec_result x;
-	char *path = hoist_xasprintf("%s/backups/master-key", r->dir);
+	char *path = hoist_rundir_file(r->dir, HOIST_RUNDIR_MASTER_KEY);
 	enum hoist_status st;
 	const char *key;
 	size_t len;
@@ -245,7 +245,7 @@ static enum hoist_status step_backup_db(struct run *r, struct run_node *n,
 				       struct run_result *res, struct hoist_error *err)
 {
 	struct hoist_exec_result x;
-	char *path = hoist_xasprintf("%s/backups/db-%s.bak", r->dir, r->plan->from.text);
+	char *path = hoist_rundir_db_backup(r->dir, r->plan->from.text);
 	char *remote = run_node_backup_path(r, n, path); /* written there, on the node */
 	enum hoist_status st;
 	hoist_exec_result_init(&x);
