@@ -70,6 +70,21 @@ START_TEST(test_json_secret_scrubbed)
 }
 END_TEST
 
+START_TEST(test_json_skip_prefix)
+{
+	const char *rest = "unchanged";
+	ck_assert(hoist_skip_prefix("ssh://host", "ssh://", &rest));
+	ck_assert_str_eq(rest, "host");
+	ck_assert(hoist_skip_prefix("ssh://", "ssh://", &rest));
+	ck_assert_str_eq(rest, "");
+	rest = "unchanged";
+	ck_assert(!hoist_skip_prefix("ssh:/", "ssh://", &rest));
+	ck_assert_str_eq(rest, "unchanged");
+	ck_assert(!hoist_skip_prefix("", "x", NULL));
+	ck_assert(hoist_skip_prefix("anything", "", NULL));
+}
+END_TEST
+
 START_TEST(test_json_checked_numbers)
 {
 	long long n = 7;
@@ -158,6 +173,7 @@ int main(void)
 	tcase_add_test(core, test_json_visible_controls);
 	tcase_add_test(core, test_json_secret_scrubbed);
 	tcase_add_test(core, test_json_checked_numbers);
+	tcase_add_test(core, test_json_skip_prefix);
 	tcase_add_test(errors, test_json_huge_numbers_in_files);
 	tcase_add_test(errors, test_json_feed_after_report_does_not_leak);
 	suite_add_tcase(s, core);

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "i18n.h"
 #include "rundir.h"
+#include "text.h"
 #include "xalloc.h"
 
 /*
@@ -302,7 +303,7 @@ static char **child_environment(void)
 		n++;
 	env = hoist_xcalloc(n + 1, sizeof *env);
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "HOIST_API_KEY=", 14) != 0)
+		if (!hoist_skip_prefix(environ[i], "HOIST_API_KEY=", NULL))
 			env[k++] = environ[i];
 	return env;
 }

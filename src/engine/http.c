@@ -94,7 +94,7 @@ static long url_port(const char *url)
 {
 	CURLU *u = curl_url();
 	char *port = NULL;
-	long p = strncmp(url, "https:", 6) ? 80 : 443;
+	long p = hoist_skip_prefix(url, "https:", NULL) ? 443 : 80;
 	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
 		p = strtol(port, NULL, 10);

@@ -18,6 +18,7 @@
 #include "octopus.h"
 #include "prepare.h"
 #include "rundir.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* What the vendor's 2.6 and 3.x installations use by default (seed 002). */
@@ -52,10 +53,10 @@ static const char *step_arg(const struct hoist_plan *p, const char *id)
 /* "maxage=90" or "maxage=all" in the migrate-data step: the days, or NULL for all. */
 static const char *maxage_of(const struct hoist_plan *p)
 {
-	const char *a = step_arg(p, "migrate-data");
-	if (!a || strncmp(a, "maxage=", 7) || !strcmp(a + 7, "all"))
+	const char *a = step_arg(p, "migrate-data"), *days;
+	if (!a || !hoist_skip_prefix(a, "maxage=", &days) || !strcmp(days, "all"))
 		return NULL;
-	return a + 7;
+	return days;
 }
 
 char *hoist_legacy_migrator_command(const struct hoist_plan *p, const struct hoist_profile *prof)

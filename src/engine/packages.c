@@ -14,6 +14,7 @@
 #include "profile.h"
 #include "rundir.h"
 #include "shell_quote.h"
+#include "text.h"
 #include "transport.h"
 #include "xalloc.h"
 
@@ -145,9 +146,8 @@ static enum hoist_status expand_template(const char *tpl, const struct hoist_ver
 	hoist_buf_init(&b, 0);
 	hoist_buf_puts(&b, "");
 	for (const char *s = tpl; *s;) {
-		if (!strncmp(s, "{version}", 9)) {
+		if (hoist_skip_prefix(s, "{version}", &s)) {
 			hoist_buf_puts(&b, v->text);
-			s += 9;
 		} else if (*s == '{' || *s == '}' || (unsigned char)*s <= ' ' || *s == '"' ||
 			   *s == '\'') {
 			hoist_buf_done(&b);

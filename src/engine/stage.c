@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "sha256.h"
 #include "stage.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* Start the disk's writeback after this many new bytes (see start_writeback). */
@@ -235,14 +236,15 @@ static void relay(void *ctx, long long now, long long total)
 
 static bool is_local(const char *url)
 {
-	return !strstr(url, "://") || !strncmp(url, "file://", 7);
+	return !strstr(url, "://") || hoist_skip_prefix(url, "file://", NULL);
 }
 
 /* Copies a local file into the open part file, hashing as it goes. */
 static enum hoist_status copy_local(const char *url, struct fetch *f,
 				    hoist_stage_progress_fn progress, void *ctx)
 {
-	const char *path = strncmp(url, "file://", 7) ? url : url + 7;
+	const char *path = url;
+	hoist_skip_prefix(url, "file://", &path);
 	static _Thread_local char chunk[1 << 20];
 	ssize_t r;
 	struct stat sb;

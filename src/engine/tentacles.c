@@ -12,6 +12,7 @@
 #include "journeys.h"
 #include "notes.h"
 #include "tentacles.h"
+#include "text.h"
 #include "xalloc.h"
 
 static char *dup0(const char *s)
@@ -243,16 +244,18 @@ enum hoist_status hoist_tentacles_parse_arg(const char *arg, int *batch_size, ch
 	*n_envs = 0;
 	for (w = strtok_r(copy, " ", &save); w && st == HOIST_OK; w = strtok_r(NULL, " ", &save)) {
 		char *end;
-		if (!strncmp(w, "batch=", 6)) {
-			long n = strtol(w + 6, &end, 10);
+		const char *v;
+		if (hoist_skip_prefix(w, "batch=", &v)) {
+			long n = strtol(v, &end, 10);
 			if (*end || n < 1 || n > 10000)
 				st = hoist_error_set(err, HOIST_PARSE,
 						     _("the plan's Tentacle batch size %s is not a "
-						       "number from 1 to 10000"), w + 6);
+						       "number from 1 to 10000"), v);
 			*batch_size = (int)n;
-		} else if (!strncmp(w, "environments=", 13)) {
+		} else if (hoist_skip_prefix(w, "environments=", &v)) {
 			char *s2 = NULL;
-			for (char *e = strtok_r(w + 13, ",", &s2); e; e = strtok_r(NULL, ",", &s2)) {
+			/* v points into w, this function's own copy: strtok_r may cut it. */
+			for (char *e = strtok_r((char *)v, ",", &s2); e; e = strtok_r(NULL, ",", &s2)) {
 				*envs = hoist_xrealloc(*envs, (*n_envs + 1) * sizeof **envs);
 				(*envs)[(*n_envs)++] = hoist_xstrdup(e);
 			}

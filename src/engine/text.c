@@ -40,6 +40,16 @@ static size_t utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
 	return n;
 }
 
+bool hoist_skip_prefix(const char *s, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(s, prefix, n))
+		return false;
+	if (rest)
+		*rest = s + n;
+	return true;
+}
+
 bool hoist_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -1,12 +1,19 @@
 /*
  * text.h: text from outside (feed notes, server messages, node output) made safe to
- * show: valid UTF-8 always, control characters visible, secrets removed.
+ * show: valid UTF-8 always, control characters visible, secrets removed; and the one
+ * way a string's prefix is tested and skipped.
  */
 #ifndef HOIST_TEXT_H
 #define HOIST_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/*
+ * True when s starts with prefix; then *rest (rest may be NULL) points just past it,
+ * else it is left alone. The prefix's length is counted here, never by hand.
+ */
+bool hoist_skip_prefix(const char *s, const char *prefix, const char **rest);
 
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 bool hoist_utf8_valid(const char *s, size_t len);

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "serve.h"
 #include "sha256.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define BODY_CAP (1 << 20)
@@ -47,14 +48,15 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
 static bool send_file(struct MHD_Connection *c, const char *url, enum MHD_Result *ret)
 {
 	char *path;
+	const char *name;
 	int fd;
 	off_t size;
 	struct MHD_Response *resp;
 	if (!strcmp(url, "/feed.json")) {
 		path = hoist_xasprintf("%s/feed.json", sb_serve_cfg.dir);
-	} else if (!strncmp(url, "/packages/", 10) && url[10] != '.' &&
-		   strspn(url + 10, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "0123456789._-") == strlen(url + 10) && url[10]) {
+	} else if (hoist_skip_prefix(url, "/packages/", &name) && *name != '.' &&
+		   strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"0123456789._-") == strlen(name) && *name) {
 		path = hoist_xasprintf("%s%s", sb_serve_cfg.dir, url);
 	} else {
 		return false;
