@@ -18,6 +18,13 @@
 #include "rundir.h"
 #include "xalloc.h"
 
+/* Milliseconds a sleeping run sleeps at a time before it looks whether it was cancelled. */
+#define CANCEL_POLL_MS 20
+/* Milliseconds a node's ping may take to connect: a node going away is noticed at once. */
+#define PING_CONNECT_TIMEOUT_MS 2000
+/* Milliseconds to wait for the next second when this second's run ids ran out. */
+#define NEW_ID_WAIT_MS 50
+
 bool run_cancelled(const struct run *r)
 {
 	return r->cancel && *r->cancel;
@@ -43,7 +50,7 @@ char *run_halted(struct run *r)
 bool run_sleep(struct run *r, long ms)
 {
 	while (ms > 0 && !run_cancelled(r)) {
-		long slice = ms < 20 ? ms : 20;
+		long slice = ms < CANCEL_POLL_MS ? ms : CANCEL_POLL_MS;
 		struct timespec ts = { 0, slice * 1000000L };
 		nanosleep(&ts, NULL);
 		ms -= slice;
@@ -165,7 +172,7 @@ struct hoist_octopus *run_pinger(struct run *r, const char *base_url)
 	/* A node going away must be noticed at once, not after the back-off of a retry. */
 	struct hoist_http_options o = r->http;
 	o.retries = 0;
-	o.connect_timeout_ms = 2000;
+	o.connect_timeout_ms = PING_CONNECT_TIMEOUT_MS;
 	return hoist_octopus_new(base_url ? base_url : r->cfg->server_url, r->cfg->api_key, &o);
 }
 
@@ -628,7 +635,7 @@ static char *new_run_id(const char *state_dir)
 		free(id);
 		if (i > 100) {
 			/* The second's random part ran high: the next second sorts after it. */
-			struct timespec ts = { 0, 50 * 1000000L };
+			struct timespec ts = { 0, NEW_ID_WAIT_MS * 1000000L };
 			nanosleep(&ts, NULL);
 		}
 	}

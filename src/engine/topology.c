@@ -55,6 +55,8 @@ static struct hoist_topology_node *find_node(struct hoist_topology *t, const cha
  * server that is not there is said at once.
  */
 #define LOOK_CONNECT_TIMEOUT_MS 3000
+/* Milliseconds each call of the first look may take, retries included: an operator waits. */
+#define LOOK_DEADLINE_MS 10000
 /* Nodes asked for their version at once, and how many nodes make another asker worth it. */
 #define NODES_AT_ONCE 8
 #define NODES_PER_ASKER 4
@@ -67,7 +69,7 @@ static void node_version(const struct hoist_config *cfg, struct hoist_topology_n
 	struct hoist_error e;
 	hoist_http_options_from_config(cfg, &o);
 	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
-	o.total_timeout_ms = 10000;
+	o.total_timeout_ms = LOOK_DEADLINE_MS;
 	o.retries = 0;
 	hoist_error_init(&e);
 	c = hoist_octopus_new(n->url, cfg->api_key, &o);
@@ -148,8 +150,8 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 	o.retries = 0;
 	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
 	c = hoist_octopus_new(cfg->server_url, cfg->api_key, &o);
-	/* The wizard's first look: an operator waits on it, so each call gets 10 s at most. */
-	hoist_octopus_set_deadline(c, 10000);
+	/* The wizard's first look: an operator waits on it. */
+	hoist_octopus_set_deadline(c, LOOK_DEADLINE_MS);
 	out->server_url = hoist_xstrdup(hoist_octopus_url(c));
 	st = hoist_octopus_probe(c, &out->version, err);
 	/* A 2.x server has none of what follows; its way to 3.x is seed 002's. */
