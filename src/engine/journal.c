@@ -60,6 +60,10 @@ void hoist_event_done(struct hoist_event *ev)
 	free(ev->node);
 	free(ev->hop);
 	free(ev->message);
+	free(ev->msgid);
+	free(ev->plural);
+	hoist_i18n_args_free(ev->args, ev->n_args);
+	free(ev->text);
 	free(ev->run_id);
 	free(ev->from_version);
 	free(ev->to_version);
@@ -86,6 +90,58 @@ void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *
 	ev->steps[ev->n_steps].node = node ? hoist_xstrdup(node) : NULL;
 	ev->steps[ev->n_steps].hop = hop ? hoist_xstrdup(hop) : NULL;
 	ev->n_steps++;
+}
+
+static void message_clear(struct hoist_event *ev)
+{
+	free(ev->message);
+	free(ev->msgid);
+	free(ev->plural);
+	hoist_i18n_args_free(ev->args, ev->n_args);
+	free(ev->text);
+	ev->message = ev->msgid = ev->plural = ev->text = NULL;
+	ev->plural_n = 0;
+	ev->args = NULL;
+	ev->n_args = 0;
+}
+
+void hoist_event_vsay(struct hoist_event *ev, const char *msgid, va_list ap)
+{
+	message_clear(ev);
+	ev->message = hoist_i18n_vsay(msgid, ap, &ev->msgid, &ev->args, &ev->n_args);
+}
+
+void hoist_event_say_n(struct hoist_event *ev, const char *msgid, const char *plural,
+		       unsigned long n, ...)
+{
+	va_list ap;
+	message_clear(ev);
+	va_start(ap, n);
+	ev->message = hoist_i18n_vsay_n(msgid, plural, n, ap, &ev->msgid, &ev->args, &ev->n_args);
+	va_end(ap);
+	if (ev->msgid) {
+		ev->plural = hoist_xstrdup(plural);
+		ev->plural_n = n;
+	}
+}
+
+void hoist_event_say(struct hoist_event *ev, const char *msgid, ...)
+{
+	va_list ap;
+	va_start(ap, msgid);
+	hoist_event_vsay(ev, msgid, ap);
+	va_end(ap);
+}
+
+void hoist_event_set_message(struct hoist_event *ev, const char *text)
+{
+	message_clear(ev);
+	ev->message = text ? hoist_xstrdup(text) : NULL;
+}
+
+const char *hoist_event_text(const struct hoist_event *ev)
+{
+	return ev->text ? ev->text : ev->message;
 }
 
 const char *hoist_event_type_name(enum hoist_event_type t)
@@ -255,6 +311,20 @@ static char *to_json(const struct hoist_event *ev, const struct scrubber *sc)
 		break;
 	}
 	add_str(o, "message", ev->message, sc);
+	if (ev->msgid && ev->message) {
+		cJSON *a;
+		add_str(o, "msgid", ev->msgid, sc);
+		if (ev->plural) {
+			add_str(o, "plural", ev->plural, sc);
+			cJSON_AddNumberToObject(o, "n", (double)ev->plural_n);
+		}
+		a = cJSON_AddArrayToObject(o, "args");
+		for (size_t i = 0; i < ev->n_args; i++) {
+			char *clean = scrub(sc, ev->args[i] ? ev->args[i] : "");
+			cJSON_AddItemToArray(a, cJSON_CreateString(clean));
+			free(clean);
+		}
+	}
 	line = hoist_json_print(o, false); /* node output may be ill-formed UTF-8 */
 	cJSON_Delete(o);
 	return line;
@@ -277,6 +347,43 @@ static long long get_num(const cJSON *o, const char *key, long long fallback)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	return hoist_json_int(v, LLONG_MIN, LLONG_MAX, fallback);
+}
+
+/* The message's format and arguments, when whole, and the message in the reader's language. */
+static void parse_said(const cJSON *o, struct hoist_event *ev)
+{
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(o, "args"), *a;
+	size_t n = 0;
+	if (!ev->message || !(ev->msgid = get_str(o, "msgid")))
+		return;
+	cJSON_ArrayForEach(a, args) {
+		if (!cJSON_IsString(a) || !a->valuestring) {
+			free(ev->msgid);
+			ev->msgid = NULL;
+			return;
+		}
+		n++;
+	}
+	if (args && !cJSON_IsArray(args)) {
+		free(ev->msgid);
+		ev->msgid = NULL;
+		return;
+	}
+	ev->plural = get_str(o, "plural");
+	if (ev->plural) {
+		long long pn = hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, "n"), 0,
+					      1000000000000000LL, -1);
+		if (pn < 0) {
+			free(ev->plural);
+			ev->plural = NULL;
+		} else {
+			ev->plural_n = (unsigned long)pn;
+		}
+	}
+	ev->args = n ? hoist_xcalloc(n, sizeof *ev->args) : NULL;
+	cJSON_ArrayForEach(a, args)
+		ev->args[ev->n_args++] = hoist_xstrdup(a->valuestring);
+	ev->text = hoist_i18n_render(ev->msgid, ev->plural, ev->plural_n, ev->args, ev->n_args);
 }
 
 enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_event *ev,
@@ -308,6 +415,7 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 		ev->dry_run = cJSON_IsString(mode) && !strcmp(mode->valuestring, "dry-run");
 	}
 	ev->message = get_str(o, "message");
+	parse_said(o, ev);
 	ev->run_id = get_str(o, "run_id");
 	ev->from_version = get_str(o, "from");
 	ev->to_version = get_str(o, "to");
@@ -821,6 +929,7 @@ static void step_summary_done(struct hoist_step_summary *st)
 	free(st->node);
 	free(st->hop);
 	free(st->message);
+	free(st->text);
 	evidence_done(&st->evidence);
 }
 
@@ -835,6 +944,7 @@ void hoist_run_summary_done(struct hoist_run_summary *s)
 	free(s->strategy);
 	free(s->profile);
 	free(s->message);
+	free(s->text);
 	free(s->open_prompt);
 	for (size_t i = 0; i < s->n_steps; i++)
 		step_summary_done(&s->steps[i]);
@@ -909,6 +1019,13 @@ static void replace(char **dst, const char *src)
 	*dst = hoist_xstrdup(src);
 }
 
+/* The last thing said: the writer's message and the reader's text. */
+static void said(char **message, char **text, const struct hoist_event *ev)
+{
+	replace(message, ev->message);
+	replace(text, hoist_event_text(ev));
+}
+
 static bool is_pnr(const char *step)
 {
 	return step && strcmp(step, "db-upgrade") == 0;
@@ -957,7 +1074,7 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		st->started_ms = ev->t_ms;
 		st->ended_ms = 0;
 		st->exit_code = -1;
-		replace(&st->message, ev->message);
+		said(&st->message, &st->text, ev);
 		if (is_pnr(ev->step) && !ev->revert) {
 			/* Each hop's database upgrade: the one under way is what counts. */
 			s->pnr_started = true;
@@ -975,11 +1092,11 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 			st->total = ev->total;
 		if (ev->tasks_left >= 0)
 			st->tasks_left = ev->tasks_left;
-		replace(&st->message, ev->message);
+		said(&st->message, &st->text, ev);
 		break;
 	case HOIST_EVENT_LOG:
 		if (st)
-			replace(&st->message, ev->message);
+			said(&st->message, &st->text, ev);
 		break;
 	case HOIST_EVENT_STEP_END:
 		if (!st)
@@ -997,7 +1114,7 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		}
 		st->ended_ms = ev->t_ms;
 		st->exit_code = ev->exit_code;
-		replace(&st->message, ev->message);
+		said(&st->message, &st->text, ev);
 		if (ev->evidence.path) {
 			evidence_done(&st->evidence);
 			st->evidence.path = hoist_xstrdup(ev->evidence.path);
@@ -1027,7 +1144,7 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		}
 		s->reverting = false;
 		s->ended_ms = ev->t_ms;
-		replace(&s->message, ev->message);
+		said(&s->message, &s->text, ev);
 		free(s->open_prompt);
 		s->open_prompt = NULL;
 		break;
