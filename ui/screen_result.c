@@ -169,7 +169,7 @@ static int draw_success(struct ui_state *s, int y)
 static int draw_stopped(struct ui_state *s, int y, enum ui_color color, const char *what)
 {
 	char *why = hoist_xasprintf(_("Why it stopped: %s"),
-				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
+				    scr.sum.text ? scr.sum.text : _("no message was recorded"));
 	attron(ui_attr(s, color));
 	ui_wrap(what, COLS - 4, put_next, &y);
 	attroff(ui_attr(s, color));
@@ -231,7 +231,7 @@ static void draw_failure(struct ui_state *s, int y)
 	int total;
 	char *why = hoist_xasprintf(is_rollback() ? _("The rollback did not end well: %s")
 						  : _("The upgrade did not end well: %s"),
-				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
+				    scr.sum.text ? scr.sum.text : _("no message was recorded"));
 	/* The whole reason (up to six lines): the guide below says the rest. */
 	attron(ui_attr(s, UI_C_BAD));
 	pg = (struct pager){ y, 0, y + 5 };

@@ -284,7 +284,7 @@ enum hoist_status hoist_checklist_from_run(struct hoist_checklist *cl,
 	st = hoist_journal_fold(journal, &sum, err);
 	if (st == HOIST_OK && sum.state != HOIST_RUN_OK)
 		st = hoist_error_set(err, HOIST_STATE, _("the backup run %s did not end well: %s"),
-				     run_id, sum.message ? sum.message : _("no reason given"));
+				     run_id, sum.text ? sum.text : _("no reason given"));
 	if (st == HOIST_OK)
 		st = hoist_plan_load(plan_path, &plan, err);
 	for (size_t k = 0; st == HOIST_OK && k < plan->n_evidence; k++) {
