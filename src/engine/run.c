@@ -582,39 +582,79 @@ enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status s
 	return st;
 }
 
+/*
+ * A run's end that is no success, its message said from msgid (the same words as the
+ * error the run returns, kept so that a reader in another language says them again).
+ */
+static enum hoist_status run_end_say(struct run *r, enum hoist_end end, enum hoist_status st,
+				     const char *msgid, ...) __attribute__((format(printf, 4, 5)));
+static enum hoist_status run_end_say(struct run *r, enum hoist_end end, enum hoist_status st,
+				     const char *msgid, ...)
+{
+	struct hoist_event ev;
+	va_list ap;
+	hoist_event_init(&ev, HOIST_EVENT_RUN_END);
+	ev.end = end;
+	ev.outcome = HOIST_OUTCOME_FAILED;
+	va_start(ap, msgid);
+	hoist_event_vsay(&ev, msgid, ap);
+	va_end(ap);
+	emit(r, &ev);
+	hoist_event_done(&ev);
+	return st;
+}
+
+/* Puts frame before err's message as hoist_error_prefix does; returns the cause (a new string). */
+static char *frame_error(struct hoist_error *err, const char *frame)
+{
+	char *cause = hoist_xstrdup(hoist_error_message(err));
+	hoist_error_prefix(err, "%s", frame);
+	return cause;
+}
+
 /* The undo before the point of no return, and the end it gives: undone or failed. */
 enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_error *err)
 {
 	struct hoist_error e;
 	enum hoist_status rs;
+	char *cause;
 	if (!changed_anything(r)) {
-		hoist_error_prefix(err, "%s", _("stopped before it changed anything; the server "
-						"is as it was"));
-		return run_end(r, HOIST_END_UNDONE, st, err);
+		cause = frame_error(err, _("stopped before it changed anything; the server is as "
+					   "it was"));
+		run_end_say(r, HOIST_END_UNDONE, st, N_("stopped before it changed anything; the "
+							"server is as it was: %s"), cause);
+		free(cause);
+		return st;
 	}
 	hoist_error_init(&e);
 	rs = revert(r, &e);
 	if (rs == HOIST_OK) {
-		hoist_error_prefix(err, "%s", _("stopped, everything undone: the server is as it "
-						"was before the run"));
+		cause = frame_error(err, _("stopped, everything undone: the server is as it was "
+					   "before the run"));
+		run_end_say(r, HOIST_END_UNDONE, st, N_("stopped, everything undone: the server "
+							"is as it was before the run: %s"), cause);
+		free(cause);
 		hoist_error_done(&e);
-		return run_end(r, HOIST_END_UNDONE, st, err);
+		return st;
 	}
 	/*
 	 * The undo itself failed: the server is not as it was, the guide is needed. Nothing
 	 * is lost before the point of no return: the status stays the cause's (exit 1).
 	 */
-	{
-		char *cause = hoist_xstrdup(hoist_error_message(err));
-		hoist_error_set(err, st,
-				_("the run stopped before the point of no return (%s), but undoing "
-				  "what it changed failed: %s; follow the rollback guide (hoist "
-				  "rollback --guide)"),
-				cause, hoist_error_message(&e));
-		free(cause);
-	}
+	cause = hoist_xstrdup(hoist_error_message(err));
+	hoist_error_set(err, st,
+			_("the run stopped before the point of no return (%s), but undoing "
+			  "what it changed failed: %s; follow the rollback guide (hoist "
+			  "rollback --guide)"),
+			cause, hoist_error_message(&e));
+	run_end_say(r, HOIST_END_FAILED, st,
+		    N_("the run stopped before the point of no return (%s), but undoing "
+		       "what it changed failed: %s; follow the rollback guide (hoist "
+		       "rollback --guide)"),
+		    cause, hoist_error_message(&e));
+	free(cause);
 	hoist_error_done(&e);
-	return run_end(r, HOIST_END_FAILED, st, err);
+	return st;
 }
 
 /* What happens after run-start (or the resume's re-check): the steps, then the outcome. */
@@ -631,12 +671,20 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 				_("the run stopped where it stood: %s; once that is fixed, hoist "
 				  "resume carries it on"),
 				why);
+		run_end_say(r, HOIST_END_INTERRUPTED, HOIST_IO,
+			    N_("the run stopped where it stood: %s; once that is fixed, hoist "
+			       "resume carries it on"),
+			    why);
 		free(why);
-		return run_end(r, HOIST_END_INTERRUPTED, HOIST_IO, err);
+		return HOIST_IO;
 	}
 	if (r->dry_run) {
-		hoist_error_prefix(err, "%s", _("the dry run stopped; nothing on the server changed"));
-		return run_end(r, HOIST_END_UNDONE, st, err);
+		char *cause = frame_error(err, _("the dry run stopped; nothing on the server "
+						 "changed"));
+		run_end_say(r, HOIST_END_UNDONE, st, N_("the dry run stopped; nothing on the "
+							"server changed: %s"), cause);
+		free(cause);
+		return st;
 	}
 	{
 		/* The other journeys say themselves what a failure leaves (journeys.h). */
@@ -645,12 +693,18 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 			return run_end(r, end, st, err);
 	}
 	if (r->pnr_started) {
-		hoist_error_prefix(err, _("the run stopped after the point of no return (the "
-					  "database upgrade began); maintenance mode stays on and "
-					  "nothing is undone; follow the rollback guide (hoist "
-					  "rollback --guide)"));
+		char *cause = frame_error(err, _("the run stopped after the point of no return "
+						 "(the database upgrade began); maintenance mode "
+						 "stays on and nothing is undone; follow the "
+						 "rollback guide (hoist rollback --guide)"));
 		err->status = HOIST_FAILED_PNR;
-		return run_end(r, HOIST_END_FAILED, HOIST_FAILED_PNR, err);
+		run_end_say(r, HOIST_END_FAILED, HOIST_FAILED_PNR,
+			    N_("the run stopped after the point of no return (the database "
+			       "upgrade began); maintenance mode stays on and nothing is undone; "
+			       "follow the rollback guide (hoist rollback --guide): %s"),
+			    cause);
+		free(cause);
+		return HOIST_FAILED_PNR;
 	}
 	/* Statuses that would read "cannot reach the server" describe a step here. */
 	if (st == HOIST_TIMEOUT)
