@@ -1,9 +1,10 @@
 # run_language.sh: a run's journal is read in the reader's language: a run in English read
-# with hoist status in German, and a run in German read in English (issue #16).
+# with hoist status in German, a failed one too, and a run in German read in English
+# (issue #16).
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
-plan 16
+plan 20
 
 (use_german >/dev/null) || { echo "SKIP: no de_DE.UTF-8 locale"; exit 77; }
 # in_english / in_german COMMAND...: the command under that language.
@@ -33,6 +34,19 @@ out=$(in_german h status --json 2>&1)
 check "JSON keeps the writer's message" sh -c \
 	'printf "%s\n" "$1" | jq -se "any(.[]; .message == \"the server runs 2024.2.1\")" >/dev/null' \
 	_ "$out"
+
+# A failed run: its outcome frames the failure, and the frame is the reader's.
+run_sb fail --nodes 1 --version 2024.1.2
+"$SANDBOX" fault "$D" set install@2024.2.1:node1=fail >/dev/null
+rc=0; in_english h upgrade --to 2024.2.1 --yes >"$TMPROOT/fail.out" 2>&1 || rc=$?
+check "a failed run in English exits 1" [ "$rc" -eq 1 ]
+check "... its journal's outcome is English" sh -c \
+	'case "$1" in "stopped, everything undone: the server is as it was before the run: "*) ;; *) exit 1 ;; esac' \
+	_ "$(end_message)"
+out=$(in_german h status 2>&1)
+check "read in German, the failed run's outcome is German" \
+	has "$out" "Ergebnis: angehalten, alles rückgängig gemacht: der Server ist wie vor dem Lauf: "
+check "... and not English" lacks "$out" "stopped, everything undone"
 
 run_sb de --nodes 1 --version 2024.1.2
 rc=0; in_german h upgrade --to 2024.2.1 --yes >"$TMPROOT/de.out" 2>&1 || rc=$?
