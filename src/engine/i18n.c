@@ -126,7 +126,8 @@ static long format_args(const char *fmt)
 		if (cv.c == '%')
 			continue;
 		if (cv.pos || cv.star || strchr("nmCS", cv.c) ||
-		    ((cv.c == 'c' || cv.c == 's') && cv.len[0]))
+		    (strchr("csp", cv.c) && cv.len[0]) ||
+		    (strchr("diouxX", cv.c) && !strcmp(cv.len, "L")))
 			return -1;
 		n++;
 	}
