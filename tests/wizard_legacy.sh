@@ -18,6 +18,10 @@ shows "and the legacy upgrade is offered" "Press L for the legacy upgrade to 3.x
 keys L
 shows "the legacy screen" "Octopus 2.6.5 to 3.2.1, in the vendor's order"
 shows "maxage is the operator's" "History the migrator keeps: 90 days"
+keys Escape
+shows "Esc leads back to the connect screen" "Press L for the legacy upgrade to 3.x."
+keys L
+shows "L leads to the legacy screen again" "Octopus 2.6.5 to 3.2.1, in the vendor's order"
 keys m 30 Enter
 shows "m changes it" "History the migrator keeps: 30 days"
 shows "the exact migrator command" "migrate node1 maxage=30"

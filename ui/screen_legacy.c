@@ -146,9 +146,6 @@ static int key(struct ui_state *s, int k)
 			return UI_STAY;
 		ui_input_open(s, _("Start the legacy upgrade now? (y/n)"), true, NULL, start_done);
 		return UI_REDRAW;
-	case UI_ACT_BACK:
-		s->go_to = &ui_screen_connect;
-		return UI_GOTO | UI_REDRAW;
 	default:
 		return UI_PASS;
 	}

@@ -208,6 +208,18 @@ int ui_pager_last(const struct ui_pager *p);
 bool ui_pager_cursor_key(size_t *row, size_t n, size_t page, enum ui_action a);
 /* Scrolls a page of rows so that row shows. */
 void ui_pager_follow(struct ui_pager *p, size_t row, int rows);
+/*
+ * A table's rows (the nodes, the Tentacles): Up and Down move its first row shown by one,
+ * staying on one of n rows; false for any other action.
+ */
+bool ui_pager_row_key(struct ui_pager *p, size_t n, enum ui_action a);
+/*
+ * Draws the table's rows from the first shown, at most rows of them from line y, each by
+ * row(ctx, i, y); when more are left below, the line after says so (more, at column x).
+ * Returns the line after what it drew.
+ */
+int ui_pager_list(struct ui_pager *p, size_t n, int y, int rows, int x, const char *more,
+		  void (*row)(void *ctx, size_t i, int y), void *ctx);
 
 /* draw.c */
 enum ui_color { UI_C_NORMAL, UI_C_TITLE, UI_C_GOOD, UI_C_WARN, UI_C_BAD, UI_C_DIM, UI_C_MATCH };

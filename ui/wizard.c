@@ -154,6 +154,11 @@ static int global_key(struct ui_state *s, int key)
 		s->help = true;
 		return UI_REDRAW;
 	case UI_ACT_BACK:
+		/* A screen aside from the upgrade (another journey) was reached from the first. */
+		if (screen(s)->aside) {
+			s->go_to = s->screens[0];
+			return UI_GOTO;
+		}
 		return UI_BACK;
 	case UI_ACT_QUIT:
 		if (s->busy) {
