@@ -120,8 +120,8 @@ static void draw(struct ui_state *s)
 		const struct hoist_plan_evidence *e = &s->checklist.entries[scr.cursor].evidence;
 		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
 					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
-		/* The path whole when it fits, else shortened in the middle (never cut). */
-		ui_wrap_text(t, COLS - 4, put_line, &y);
+		/* The path whole when it fits (or p asks), else shortened in the middle. */
+		ui_wrap_text(t, COLS - 4, s->whole_paths, put_line, &y);
 		free(t);
 	}
 	y++;
@@ -306,7 +306,7 @@ static void leave(struct ui_state *s)
 }
 
 static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_BACKUP, UI_ACT_EVIDENCE,
-					  UI_ACT_DOWN, UI_ACT_NONE };
+					  UI_ACT_PATHS, UI_ACT_DOWN, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_checklist = {
 	.name = N_("Back up"),
