@@ -1,7 +1,8 @@
 #!/bin/sh
-# wizard_wrap.sh: every screen of hoist-wizard at 80x24, in English and in German: no line
-# is cut mid-word, and the sentences that used to be cut appear whole; and with TERM=dumb
-# the wizard refuses, naming hoist.
+# wizard_wrap.sh: every screen of hoist-wizard at 80x24 (the upgrade's seven, the other
+# journeys, the legacy upgrade), in English and in German: no line is cut mid-word, and the
+# sentences that used to be cut appear whole; and with TERM=dumb the wizard refuses, naming
+# hoist.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
 
@@ -29,7 +30,13 @@ walk() {
 	keys '?'
 	sleep 0.3
 	no_cuts "$lang: help overlay"
-	keys x Enter
+	keys x o
+	shows "$lang: other journeys" "$JOURNEYS_TITLE"
+	whole "$lang: the cluster's OS patching sentence is whole" "$OS_PATCH"
+	no_cuts "$lang: other journeys"
+	keys Escape
+	shows "$lang: back on connect" "$STEP 1 $OF 7"
+	keys Enter
 	shows "$lang: versions" "$STEP 2 $OF 7"
 	no_cuts "$lang: versions"
 	keys a a
@@ -82,6 +89,29 @@ walk() {
 	shows "$lang: q quits" "EXIT=0"
 }
 
+# walk_legacy LANGUAGE ENV...: a 2.6 server: connect offers the legacy upgrade, its screen.
+walk_legacy() {
+	lang=$1
+	shift
+	tm kill-server >/dev/null 2>&1 || true
+	SB="$TMPROOT/legacy-$lang"
+	rm -f "$WORDS"
+	"$SANDBOX" init "$SB" --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5 >/dev/null
+	"$SANDBOX" serve "$SB" >"$TMPROOT/serve-legacy-$lang.log" 2>&1 &
+	cleanup_add "kill $!; wait $! 2>/dev/null"
+	i=0
+	while [ ! -s "$SB/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	wizard_start 80 24 "$@"
+	whole "$lang: connect to a 2.x server offers the legacy upgrade" "$LEGACY_OFFER"
+	no_cuts "$lang: connect to a 2.x server"
+	keys L
+	shows "$lang: the legacy screen" "$LEGACY_TITLE"
+	whole "$lang: its way back is whole" "$WAY_BACK"
+	no_cuts "$lang: the legacy screen"
+	keys q
+	shows "$lang: q quits the legacy screen" "EXIT=0"
+}
+
 # English.
 sandbox_start stop=100,start=100,install=200,db-upgrade=200,db-backup=100,task-ms=100,task-rate=20
 "$SANDBOX" fault "$SB" set "db-upgrade@2024.3.1=fail" >/dev/null
@@ -94,6 +124,8 @@ CANARY="decrypts the server's canary"
 PNR="db-upgrade on node1; from there on, the way back is a restore."
 AHEAD="Point of no return ahead: db-upgrade on node1."
 HEADLINE="(hoist rollback --guide): on node node1, \`db-upgrade\` failed with exit code 1"
+JOURNEYS_TITLE="hoist-wizard: Other journeys"
+OS_PATCH="3 nodes, one at a time (drain, patch, reboot, undrain): no downtime"
 walk English
 
 # The guide's API steps, as saved: whole curl commands, the key read from the key file.
@@ -101,11 +133,15 @@ run=$(newest_run)
 "$HOIST" --config "$SB/hoist.conf" rollback --guide --run-id "$(basename "$run")" >"$TMPROOT/guide.txt" 2>&1 || true
 check "the guide's API steps are curl commands" grep -q "curl -fsS -X PUT -H \"X-Octopus-ApiKey: \$(cat '" "$TMPROOT/guide.txt"
 check "that never hold the key itself" sh -c "! grep -qF \"\$(cat '$SB/api-key')\" '$TMPROOT/guide.txt'"
+LEGACY_OFFER="Press L for the legacy upgrade to 3.x."
+LEGACY_TITLE="hoist-wizard: Legacy upgrade"
+WAY_BACK="Press Enter to start; the way back is the 2.6 server and this run's backups."
+walk_legacy English
 
-# German: a new sandbox and the same walk.
+# German: a new sandbox and the same walks.
 tm kill-server >/dev/null 2>&1 || true
 use_german
-rm -rf "$TMPROOT/sb"
+rm -rf "$TMPROOT/sb" "$WORDS"
 sandbox_start stop=100,start=100,install=200,db-upgrade=200,db-backup=100,task-ms=100,task-rate=20
 "$SANDBOX" fault "$SB" set "db-upgrade@2024.3.1=fail" >/dev/null
 wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
@@ -117,7 +153,13 @@ CANARY="entschlüsselt den Kanarienwert"
 PNR="db-upgrade auf node1; danach hilft nur ein Restore."
 AHEAD="Punkt ohne Rückkehr kommt: db-upgrade auf node1"
 HEADLINE="(hoist rollback --guide): auf Knoten node1 ist \`db-upgrade\` mit Exit-Code 1 fehlgeschlagen"
+JOURNEYS_TITLE="hoist-wizard: Weitere Abläufe"
+OS_PATCH="3 Knoten, einer nach dem anderen (drainen, patchen, neu starten): ohne Ausfall"
 walk German
+LEGACY_OFFER="L führt zum Legacy-Upgrade auf 3.x."
+LEGACY_TITLE="hoist-wizard: Legacy-Upgrade"
+WAY_BACK="Enter startet; der Weg zurück ist der Server 2.6 mit den Sicherungen dieses Laufs."
+walk_legacy German LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
 
 # TERM=dumb: refused, naming hoist.
 tm kill-server >/dev/null 2>&1 || true
