@@ -43,15 +43,8 @@ shows "q quits" "EXIT=0"
 
 # The legacy upgrade of a 2.6 server.
 tm kill-server >/dev/null 2>&1 || true
-SB="$TMPROOT/legacy"
 rm -f "$WORDS"
-"$SANDBOX" init "$SB" --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5 >/dev/null
-"$SANDBOX" config "$SB" set migrate=300 >/dev/null
-printf '[upgrade]\npoll_ms = 50\n' >>"$SB/hoist.conf"
-"$SANDBOX" serve "$SB" >"$TMPROOT/serve-legacy.log" 2>&1 &
-cleanup_add "kill $!; wait $! 2>/dev/null"
-i=0
-while [ ! -s "$SB/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+legacy_sandbox_start "$TMPROOT/legacy" migrate=300
 wizard_start 80 24 $GERMAN
 whole "a 2.x server is named as such" "der Server läuft mit Octopus 2.6.5"
 whole "the legacy upgrade is offered" "L führt zum Legacy-Upgrade auf 3.x."

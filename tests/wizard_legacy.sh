@@ -3,14 +3,7 @@
 # operator's maxage, its steps by hand shown in full and checked off on the progress screen.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
-SB="$TMPROOT/sb"
-"$SANDBOX" init "$SB" --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5 >/dev/null
-"$SANDBOX" config "$SB" set migrate=300 >/dev/null
-printf '[upgrade]\npoll_ms = 50\n' >>"$SB/hoist.conf"
-"$SANDBOX" serve "$SB" >"$TMPROOT/serve.log" 2>&1 &
-cleanup_add "kill $!; wait $! 2>/dev/null"
-i=0
-while [ ! -s "$SB/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+legacy_sandbox_start "$TMPROOT/sb" migrate=300
 wizard_start 80 24
 
 shows "a 2.x server is named as such" "the server runs Octopus 2.6.5"

@@ -30,6 +30,19 @@ sandbox_start() {
 	done
 }
 
+# legacy_sandbox_start DIR [DURATIONS]: a one-node Octopus 2.6.5 sandbox with two Tentacles
+# and a feed up to 3.2.1, polled every 50 ms; sets SB.
+legacy_sandbox_start() {
+	SB=$1
+	"$SANDBOX" init "$SB" --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5 >/dev/null
+	[ -z "${2:-}" ] || "$SANDBOX" config "$SB" set "$2" >/dev/null
+	printf '[upgrade]\npoll_ms = 50\n' >>"$SB/hoist.conf"
+	"$SANDBOX" serve "$SB" >"$SB.serve.log" 2>&1 &
+	cleanup_add "kill $!; wait $! 2>/dev/null"
+	i=0
+	while [ ! -s "$SB/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
 # wizard_start COLS LINES [ENV...]: hoist-wizard on the sandbox in a new tmux session;
 # "EXIT=<status>" appears on the screen when it ends.
 wizard_start() {

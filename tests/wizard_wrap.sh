@@ -94,13 +94,8 @@ walk_legacy() {
 	lang=$1
 	shift
 	tm kill-server >/dev/null 2>&1 || true
-	SB="$TMPROOT/legacy-$lang"
 	rm -f "$WORDS"
-	"$SANDBOX" init "$SB" --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5 >/dev/null
-	"$SANDBOX" serve "$SB" >"$TMPROOT/serve-legacy-$lang.log" 2>&1 &
-	cleanup_add "kill $!; wait $! 2>/dev/null"
-	i=0
-	while [ ! -s "$SB/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	legacy_sandbox_start "$TMPROOT/legacy-$lang"
 	wizard_start 80 24 "$@"
 	whole "$lang: connect to a 2.x server offers the legacy upgrade" "$LEGACY_OFFER"
 	no_cuts "$lang: connect to a 2.x server"
