@@ -11,6 +11,17 @@
  * "message" is in the writer's language (for scripts); a message made from a
  * translatable format also keeps that format ("msgid") and its arguments as text
  * ("args"), so that a reader says it in its own language (hoist_event_text).
+ *
+ * A message that carries an error (a failed step's end, a failed run's end) also keeps
+ * the error's parts (struct hoist_error_part: its prefixes, then its cause):
+ *   "cause":[{"message":"cannot reach octo1","msgid":"cannot reach %s","args":["octo1"]},
+ *            {"message":"connection refused"}]
+ * each with its text in the writer's language and, when it was said from a format, that
+ * format and its arguments. The reader says each part again (or keeps its text) and joins
+ * them with ": ". Where the cause goes: with a "msgid", the format's LAST argument is the
+ * error as the writer said it, and the reader puts its own saying of "cause" in its place;
+ * without a "msgid", "message" is the error itself and the reader's saying replaces it.
+ * A journal without "cause" reads as before.
  */
 #ifndef HOIST_JOURNAL_H
 #define HOIST_JOURNAL_H
@@ -85,6 +96,8 @@ struct hoist_event {
 	size_t n_args;
 	char *text;                 /* owned: message in the reader's language (set by
 				     * hoist_event_parse), or NULL: message as it is */
+	struct hoist_error_part *cause; /* owned: the error the message carries (see above) */
+	size_t n_cause;
 	enum hoist_outcome outcome; /* step-end */
 	enum hoist_end end;         /* run-end */
 	/* run-start */
@@ -123,6 +136,12 @@ void hoist_event_say_n(struct hoist_event *ev, const char *msgid, const char *pl
 	__attribute__((format(printf, 2, 5)));
 /* Sets a message that is no format of ours (a copy of text; NULL: none). */
 void hoist_event_set_message(struct hoist_event *ev, const char *text);
+/*
+ * The message carries err (after hoist_event_say or _set_message, which forget it): a copy
+ * of its parts. With a msgid, err's message must be the format's last argument; without
+ * one, message (NULL: set to err's message) is err's message.
+ */
+void hoist_event_set_cause(struct hoist_event *ev, const struct hoist_error *err);
 /*
  * The message as the reader says it: in the reader's language when its format and
  * arguments were kept and fit the translation, else the writer's message; may be NULL.

@@ -56,6 +56,7 @@ void hoist_event_done(struct hoist_event *ev)
 	free(ev->plural);
 	hoist_i18n_args_free(ev->args, ev->n_args);
 	free(ev->text);
+	hoist_error_parts_free(ev->cause, ev->n_cause);
 	free(ev->run_id);
 	free(ev->from_version);
 	free(ev->to_version);
@@ -91,10 +92,13 @@ static void message_clear(struct hoist_event *ev)
 	free(ev->plural);
 	hoist_i18n_args_free(ev->args, ev->n_args);
 	free(ev->text);
+	hoist_error_parts_free(ev->cause, ev->n_cause);
 	ev->message = ev->msgid = ev->plural = ev->text = NULL;
 	ev->plural_n = 0;
 	ev->args = NULL;
 	ev->n_args = 0;
+	ev->cause = NULL;
+	ev->n_cause = 0;
 }
 
 void hoist_event_vsay(struct hoist_event *ev, const char *msgid, va_list ap)
@@ -129,6 +133,19 @@ void hoist_event_set_message(struct hoist_event *ev, const char *text)
 {
 	message_clear(ev);
 	ev->message = text ? hoist_xstrdup(text) : NULL;
+}
+
+void hoist_event_set_cause(struct hoist_event *ev, const struct hoist_error *err)
+{
+	hoist_error_parts_free(ev->cause, ev->n_cause);
+	ev->cause = NULL;
+	ev->n_cause = 0;
+	if (!err)
+		return;
+	if (!ev->message && !ev->msgid)
+		ev->message = hoist_xstrdup(hoist_error_message(err));
+	ev->cause = hoist_error_parts_copy(err->parts, err->n_parts);
+	ev->n_cause = err->n_parts;
 }
 
 const char *hoist_event_text(const struct hoist_event *ev)
@@ -311,6 +328,24 @@ char *journal_event_line(const struct hoist_event *ev, const struct journal_secr
 			free(clean);
 		}
 	}
+	if (ev->n_cause && ev->message) {
+		cJSON *c = cJSON_AddArrayToObject(o, "cause");
+		for (size_t i = 0; i < ev->n_cause; i++) {
+			const struct hoist_error_part *p = &ev->cause[i];
+			cJSON *po = cJSON_CreateObject(), *a;
+			add_str(po, "message", p->text ? p->text : "", sc);
+			if (p->msgid) {
+				add_str(po, "msgid", p->msgid, sc);
+				a = cJSON_AddArrayToObject(po, "args");
+				for (size_t k = 0; k < p->n_args; k++) {
+					char *clean = journal_scrub(sc, p->args[k] ? p->args[k] : "");
+					cJSON_AddItemToArray(a, cJSON_CreateString(clean));
+					free(clean);
+				}
+			}
+			cJSON_AddItemToArray(c, po);
+		}
+	}
 	line = hoist_json_print(o, false); /* node output may be ill-formed UTF-8 */
 	cJSON_Delete(o);
 	copy = hoist_xstrdup(line);
@@ -335,13 +370,82 @@ static long long get_num(const cJSON *o, const char *key, long long fallback)
 	return hoist_json_int(v, LLONG_MIN, LLONG_MAX, fallback);
 }
 
+/* A JSON array of strings, when it is one: a new array of copies in *out (NULL when empty). */
+static bool get_strings(const cJSON *arr, char ***out, size_t *n_out)
+{
+	const cJSON *a;
+	size_t n = 0;
+	*out = NULL;
+	*n_out = 0;
+	if (arr && !cJSON_IsArray(arr))
+		return false;
+	cJSON_ArrayForEach(a, arr) {
+		if (!cJSON_IsString(a) || !a->valuestring)
+			return false;
+		n++;
+	}
+	*out = n ? hoist_xcalloc(n, sizeof **out) : NULL;
+	cJSON_ArrayForEach(a, arr)
+		(*out)[(*n_out)++] = hoist_xstrdup(a->valuestring);
+	return true;
+}
+
+/* The error the message carries ("cause"), when every part of it is whole. */
+static void parse_cause(const cJSON *o, struct hoist_event *ev)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "cause"), *e;
+	size_t n = 0;
+	if (!ev->message || !cJSON_IsArray(c))
+		return;
+	cJSON_ArrayForEach(e, c) {
+		if (!cJSON_IsObject(e) ||
+		    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "message")))
+			return;
+		n++;
+	}
+	if (!n)
+		return;
+	ev->cause = hoist_xcalloc(n, sizeof *ev->cause);
+	cJSON_ArrayForEach(e, c) {
+		struct hoist_error_part *p = &ev->cause[ev->n_cause++];
+		p->text = get_str(e, "message");
+		p->msgid = get_str(e, "msgid");
+		if (p->msgid && !get_strings(cJSON_GetObjectItemCaseSensitive(e, "args"), &p->args,
+					     &p->n_args)) {
+			free(p->msgid);
+			p->msgid = NULL;
+		}
+	}
+}
+
+/* The message said again with the reader's saying of its cause (journal.h); NULL: cannot. */
+static char *render_with_cause(const struct hoist_event *ev)
+{
+	char *cause = hoist_error_parts_render(ev->cause, ev->n_cause), *said = NULL, *kept;
+	if (!ev->msgid)
+		return cause;
+	if (ev->n_args) {
+		kept = ev->args[ev->n_args - 1];
+		ev->args[ev->n_args - 1] = cause;
+		said = hoist_i18n_render(ev->msgid, ev->plural, ev->plural_n, ev->args,
+					 ev->n_args);
+		ev->args[ev->n_args - 1] = kept;
+	}
+	free(cause);
+	return said;
+}
+
 /* The message's format and arguments, when whole, and the message in the reader's language. */
 static void parse_said(const cJSON *o, struct hoist_event *ev)
 {
 	const cJSON *args = cJSON_GetObjectItemCaseSensitive(o, "args"), *a;
 	size_t n = 0;
-	if (!ev->message || !(ev->msgid = get_str(o, "msgid")))
+	parse_cause(o, ev);
+	if (!ev->message || !(ev->msgid = get_str(o, "msgid"))) {
+		if (ev->n_cause)
+			ev->text = render_with_cause(ev);
 		return;
+	}
 	cJSON_ArrayForEach(a, args) {
 		if (!cJSON_IsString(a) || !a->valuestring) {
 			free(ev->msgid);
@@ -369,7 +473,11 @@ static void parse_said(const cJSON *o, struct hoist_event *ev)
 	ev->args = n ? hoist_xcalloc(n, sizeof *ev->args) : NULL;
 	cJSON_ArrayForEach(a, args)
 		ev->args[ev->n_args++] = hoist_xstrdup(a->valuestring);
-	ev->text = hoist_i18n_render(ev->msgid, ev->plural, ev->plural_n, ev->args, ev->n_args);
+	if (ev->n_cause)
+		ev->text = render_with_cause(ev);
+	if (!ev->text)
+		ev->text = hoist_i18n_render(ev->msgid, ev->plural, ev->plural_n, ev->args,
+					     ev->n_args);
 }
 
 enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_event *ev,

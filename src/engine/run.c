@@ -275,7 +275,7 @@ static enum hoist_status do_step(struct run *r, const struct hoist_plan_step *s,
 		ev.args = res.args;
 		ev.n_args = res.n_args;
 	} else {
-		ev.message = hoist_xstrdup(hoist_error_message(err));
+		hoist_event_set_cause(&ev, err);
 		result_clear(&res);
 	}
 	ev.evidence = res.evidence;
@@ -314,7 +314,9 @@ static enum hoist_status do_group(struct run *r, size_t i, size_t k, struct hois
 		pthread_join(w[x].th, NULL);
 		if (st == HOIST_OK && w[x].st != HOIST_OK) {
 			st = w[x].st;
-			hoist_error_set(err, st, "%s", hoist_error_message(&w[x].err));
+			hoist_error_move(err, &w[x].err);
+			if (err)
+				err->status = st;
 		}
 		hoist_error_done(&w[x].err);
 	}
@@ -582,7 +584,7 @@ enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status s
 		}
 	} else {
 		ev.outcome = HOIST_OUTCOME_FAILED;
-		ev.message = hoist_xstrdup(hoist_error_message(err));
+		hoist_event_set_cause(&ev, err);
 	}
 	emit(r, &ev);
 	hoist_event_done(&ev);
@@ -594,9 +596,11 @@ enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status s
  * error the run returns, kept so that a reader in another language says them again).
  */
 static enum hoist_status run_end_say(struct run *r, enum hoist_end end, enum hoist_status st,
-				     const char *msgid, ...) __attribute__((format(printf, 4, 5)));
+				     const struct hoist_error *cause, const char *msgid, ...)
+	__attribute__((format(printf, 5, 6)));
+/* cause, when not NULL, is the error msgid's last argument is said from (journal.h). */
 static enum hoist_status run_end_say(struct run *r, enum hoist_end end, enum hoist_status st,
-				     const char *msgid, ...)
+				     const struct hoist_error *cause, const char *msgid, ...)
 {
 	struct hoist_event ev;
 	va_list ap;
@@ -606,41 +610,46 @@ static enum hoist_status run_end_say(struct run *r, enum hoist_end end, enum hoi
 	va_start(ap, msgid);
 	hoist_event_vsay(&ev, msgid, ap);
 	va_end(ap);
+	if (cause)
+		hoist_event_set_cause(&ev, cause);
 	emit(r, &ev);
 	hoist_event_done(&ev);
 	return st;
 }
 
-/* Puts frame before err's message as hoist_error_prefix does; returns the cause (a new string). */
-static char *frame_error(struct hoist_error *err, const char *frame)
+/* Puts frame before err's message as hoist_error_prefix does; *cause is err as it was. */
+static void frame_error(struct hoist_error *err, const char *frame, struct hoist_error *cause)
 {
-	char *cause = hoist_xstrdup(hoist_error_message(err));
+	hoist_error_copy(cause, err);
 	hoist_error_prefix(err, "%s", frame);
-	return cause;
 }
 
 /* The undo before the point of no return, and the end it gives: undone or failed. */
 enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_error *err)
 {
-	struct hoist_error e;
+	struct hoist_error e, c;
 	enum hoist_status rs;
 	char *cause;
+	hoist_error_init(&c);
 	if (!changed_anything(r)) {
-		cause = frame_error(err, _("stopped before it changed anything; the server is as "
-					   "it was"));
-		run_end_say(r, HOIST_END_UNDONE, st, N_("stopped before it changed anything; the "
-							"server is as it was: %s"), cause);
-		free(cause);
+		frame_error(err, _("stopped before it changed anything; the server is as it was"),
+			    &c);
+		run_end_say(r, HOIST_END_UNDONE, st, &c, N_("stopped before it changed anything; "
+							    "the server is as it was: %s"),
+			    hoist_error_message(&c));
+		hoist_error_done(&c);
 		return st;
 	}
 	hoist_error_init(&e);
 	rs = revert(r, &e);
 	if (rs == HOIST_OK) {
-		cause = frame_error(err, _("stopped, everything undone: the server is as it was "
-					   "before the run"));
-		run_end_say(r, HOIST_END_UNDONE, st, N_("stopped, everything undone: the server "
-							"is as it was before the run: %s"), cause);
-		free(cause);
+		frame_error(err, _("stopped, everything undone: the server is as it was before "
+				   "the run"), &c);
+		run_end_say(r, HOIST_END_UNDONE, st, &c, N_("stopped, everything undone: the "
+							    "server is as it was before the run: "
+							    "%s"),
+			    hoist_error_message(&c));
+		hoist_error_done(&c);
 		hoist_error_done(&e);
 		return st;
 	}
@@ -654,7 +663,7 @@ enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_err
 			  "what it changed failed: %s; follow the rollback guide (hoist "
 			  "rollback --guide)"),
 			cause, hoist_error_message(&e));
-	run_end_say(r, HOIST_END_FAILED, st,
+	run_end_say(r, HOIST_END_FAILED, st, &e,
 		    N_("the run stopped before the point of no return (%s), but undoing "
 		       "what it changed failed: %s; follow the rollback guide (hoist "
 		       "rollback --guide)"),
@@ -678,7 +687,7 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 				_("the run stopped where it stood: %s; once that is fixed, hoist "
 				  "resume carries it on"),
 				why);
-		run_end_say(r, HOIST_END_INTERRUPTED, HOIST_IO,
+		run_end_say(r, HOIST_END_INTERRUPTED, HOIST_IO, NULL,
 			    N_("the run stopped where it stood: %s; once that is fixed, hoist "
 			       "resume carries it on"),
 			    why);
@@ -686,11 +695,13 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 		return HOIST_IO;
 	}
 	if (r->dry_run) {
-		char *cause = frame_error(err, _("the dry run stopped; nothing on the server "
-						 "changed"));
-		run_end_say(r, HOIST_END_UNDONE, st, N_("the dry run stopped; nothing on the "
-							"server changed: %s"), cause);
-		free(cause);
+		struct hoist_error c;
+		hoist_error_init(&c);
+		frame_error(err, _("the dry run stopped; nothing on the server changed"), &c);
+		run_end_say(r, HOIST_END_UNDONE, st, &c, N_("the dry run stopped; nothing on the "
+							    "server changed: %s"),
+			    hoist_error_message(&c));
+		hoist_error_done(&c);
 		return st;
 	}
 	{
@@ -700,17 +711,19 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 			return run_end(r, end, st, err);
 	}
 	if (r->pnr_started) {
-		char *cause = frame_error(err, _("the run stopped after the point of no return "
-						 "(the database upgrade began); maintenance mode "
-						 "stays on and nothing is undone; follow the "
-						 "rollback guide (hoist rollback --guide)"));
+		struct hoist_error c;
+		hoist_error_init(&c);
+		frame_error(err, _("the run stopped after the point of no return (the database "
+				   "upgrade began); maintenance mode stays on and nothing is "
+				   "undone; follow the rollback guide (hoist rollback --guide)"),
+			    &c);
 		err->status = HOIST_FAILED_PNR;
-		run_end_say(r, HOIST_END_FAILED, HOIST_FAILED_PNR,
+		run_end_say(r, HOIST_END_FAILED, HOIST_FAILED_PNR, &c,
 			    N_("the run stopped after the point of no return (the database "
 			       "upgrade began); maintenance mode stays on and nothing is undone; "
 			       "follow the rollback guide (hoist rollback --guide): %s"),
-			    cause);
-		free(cause);
+			    hoist_error_message(&c));
+		hoist_error_done(&c);
 		return HOIST_FAILED_PNR;
 	}
 	/* Statuses that would read "cannot reach the server" describe a step here. */

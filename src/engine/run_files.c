@@ -230,8 +230,12 @@ static enum hoist_status put_everywhere(struct run *r, const struct hoist_plan_p
 	for (size_t k = 0; k < r->n_nodes; k++) {
 		if (c[k].started)
 			pthread_join(c[k].th, NULL);
-		if (st == HOIST_OK && c[k].st != HOIST_OK)
-			st = hoist_error_set(err, c[k].st, "%s", hoist_error_message(&c[k].err));
+		if (st == HOIST_OK && c[k].st != HOIST_OK) {
+			st = c[k].st;
+			hoist_error_move(err, &c[k].err);
+			if (err)
+				err->status = st;
+		}
 		hoist_error_done(&c[k].err);
 	}
 	free(c);

@@ -76,12 +76,27 @@ struct hoist_exit_info {
 const struct hoist_exit_info *hoist_exit_codes(size_t *n);
 
 /*
+ * One part of an error: a prefix ("context") or the cause, in the writer's language, and
+ * the untranslated format and arguments it was said from (hoist_i18n_vsay), so that a
+ * reader in another language says it again.
+ */
+struct hoist_error_part {
+	char *text;    /* owned: in the writer's language */
+	char *msgid;   /* owned: text's untranslated format; NULL: text is all there is */
+	char **args;   /* owned: the format's arguments, as text */
+	size_t n_args;
+};
+
+/*
  * The detailed message for the user: what failed, where, what to do next.
  * The caller owns it; every function that takes one may be given NULL.
+ * message is its parts joined with ": ", the outermost prefix first, the cause last.
  */
 struct hoist_error {
 	enum hoist_status status;
 	char *message; /* owned; NULL until set */
+	struct hoist_error_part *parts; /* owned; n_parts of them (0 while message is NULL) */
+	size_t n_parts;
 };
 
 void hoist_error_init(struct hoist_error *err);
@@ -94,10 +109,38 @@ enum hoist_status hoist_error_set(struct hoist_error *err, enum hoist_status st,
 enum hoist_status hoist_error_vset(struct hoist_error *err, enum hoist_status st,
 				   const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+/*
+ * The same from an untranslated format (N_("...")): the message is said in the current
+ * language, and the format and its arguments are kept for a reader in another one.
+ */
+enum hoist_status hoist_error_say(struct hoist_error *err, enum hoist_status st,
+				  const char *msgid, ...)
+	__attribute__((format(printf, 3, 4)));
+enum hoist_status hoist_error_vsay(struct hoist_error *err, enum hoist_status st,
+				   const char *msgid, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Puts "context: " before the current message (keeps the status). */
 void hoist_error_prefix(struct hoist_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same from an untranslated format (N_("...")), kept as hoist_error_say keeps it. */
+void hoist_error_prefix_say(struct hoist_error *err, const char *msgid, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The message, or the status's meaning when no message was set. */
 const char *hoist_error_message(const struct hoist_error *err);
+/*
+ * The message in the reader's language (a new string): each part said again from its
+ * kept format, or as its writer said it when it kept none or its format does not fit the
+ * reader's catalogue; joined with ": " as hoist_error_message joins them.
+ */
+char *hoist_error_render(const struct hoist_error *err);
+/* Renders n parts as hoist_error_render does (parts borrowed; a new string). */
+char *hoist_error_parts_render(const struct hoist_error_part *parts, size_t n);
+/* dst (cleared first) takes src's status, message and parts; src is left as initialised. */
+void hoist_error_move(struct hoist_error *dst, struct hoist_error *src);
+/* dst (cleared first) becomes a copy of src. */
+void hoist_error_copy(struct hoist_error *dst, const struct hoist_error *src);
+/* Copies n parts (a new array, or NULL when n is 0); frees n parts and their array. */
+struct hoist_error_part *hoist_error_parts_copy(const struct hoist_error_part *parts, size_t n);
+void hoist_error_parts_free(struct hoist_error_part *parts, size_t n);
 
 #endif
