@@ -379,30 +379,30 @@ static enum hoist_status describe(const struct run *run, const struct hoist_exec
 	const char *node = run->node, *action = run->action;
 	long t = run->o->timeout_ms;
 	if (r->cancelled)
-		return hoist_error_set(err, HOIST_CANCELLED,
-				       _("on node %s, `%s` was stopped because the run was cancelled"),
+		return hoist_error_say(err, HOIST_CANCELLED,
+				       N_("on node %s, `%s` was stopped because the run was cancelled"),
 				       node, action);
 	if (r->timed_out) {
 		if (t % 1000 == 0)
-			return hoist_error_set(err, HOIST_TIMEOUT,
-					       _("on node %s, `%s` did not finish within %ld seconds and was stopped; raise the action's timeout if it needs longer, or look at what it was waiting for"),
+			return hoist_error_say(err, HOIST_TIMEOUT,
+					       N_("on node %s, `%s` did not finish within %ld seconds and was stopped; raise the action's timeout if it needs longer, or look at what it was waiting for"),
 					       node, action, t / 1000);
-		return hoist_error_set(err, HOIST_TIMEOUT,
-				       _("on node %s, `%s` did not finish within %ld milliseconds and was stopped; raise the action's timeout if it needs longer, or look at what it was waiting for"),
+		return hoist_error_say(err, HOIST_TIMEOUT,
+				       N_("on node %s, `%s` did not finish within %ld milliseconds and was stopped; raise the action's timeout if it needs longer, or look at what it was waiting for"),
 				       node, action, t);
 	}
 	if (r->signal)
-		return hoist_error_set(err, HOIST_COMMAND,
-				       _("on node %s, `%s` was killed by signal %d (%s)"),
+		return hoist_error_say(err, HOIST_COMMAND,
+				       N_("on node %s, `%s` was killed by signal %d (%s)"),
 				       node, action, r->signal, strsignal(r->signal));
 	if (r->exit_code == 0)
 		return HOIST_OK;
 	if (r->last_stderr)
-		return hoist_error_set(err, HOIST_COMMAND,
-				       _("on node %s, `%s` failed with exit code %d: %s"),
+		return hoist_error_say(err, HOIST_COMMAND,
+				       N_("on node %s, `%s` failed with exit code %d: %s"),
 				       node, action, r->exit_code, r->last_stderr);
-	return hoist_error_set(err, HOIST_COMMAND,
-			       _("on node %s, `%s` failed with exit code %d and wrote nothing on stderr"),
+	return hoist_error_say(err, HOIST_COMMAND,
+			       N_("on node %s, `%s` failed with exit code %d and wrote nothing on stderr"),
 			       node, action, r->exit_code);
 }
 
@@ -436,12 +436,12 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 	run.started_ms = 0;
 	run.remote_seen = false;
 	if (!argv || !argv[0] || !argv[0][0]) {
-		st = hoist_error_set(err, HOIST_USAGE, _("on node %s, `%s` has no command to run"),
+		st = hoist_error_say(err, HOIST_USAGE, N_("on node %s, `%s` has no command to run"),
 				     run.node, run.action);
 		goto out_result;
 	}
 	if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0) {
-		st = hoist_error_set(err, HOIST_IO, _("cannot create a pipe: %s"), strerror(errno));
+		st = hoist_error_say(err, HOIST_IO, N_("cannot create a pipe: %s"), strerror(errno));
 		goto out_result;
 	}
 	start = now_ms();
@@ -450,7 +450,7 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		close(out_p[1]);
 		close(err_p[0]);
 		close(err_p[1]);
-		st = hoist_error_set(err, HOIST_IO, _("cannot create a pipe: %s"), strerror(errno));
+		st = hoist_error_say(err, HOIST_IO, N_("cannot create a pipe: %s"), strerror(errno));
 		goto out_result;
 	}
 	if (runnable(argv[0])) {
@@ -486,12 +486,12 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		close(out_p[0]);
 		close(err_p[0]);
 		if (e == ENOENT)
-			st = hoist_error_set(err, HOIST_NOTFOUND,
-					     _("on node %s, `%s` cannot start: the program %s was not found; install it or give its full path in the profile"),
+			st = hoist_error_say(err, HOIST_NOTFOUND,
+					     N_("on node %s, `%s` cannot start: the program %s was not found; install it or give its full path in the profile"),
 					     run.node, run.action, argv[0]);
 		else
-			st = hoist_error_set(err, HOIST_NOTFOUND,
-					     _("on node %s, `%s` cannot start: %s: %s"),
+			st = hoist_error_say(err, HOIST_NOTFOUND,
+					     N_("on node %s, `%s` cannot start: %s: %s"),
 					     run.node, run.action, argv[0], strerror(e));
 		goto out_result;
 	}
@@ -767,7 +767,7 @@ enum hoist_status hoist_exec_records_read(const char *dir, struct hoist_exec_rec
 	if (!d) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return HOIST_OK;
-		return hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), dir, strerror(errno));
+		return hoist_error_say(err, HOIST_IO, N_("cannot read %s: %s"), dir, strerror(errno));
 	}
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);

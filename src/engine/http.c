@@ -129,23 +129,23 @@ enum hoist_status hoist_http_check_url(const char *url, bool allow_plain_http,
 {
 	char *host;
 	if (!url || !*url)
-		return hoist_error_set(err, HOIST_CONFIG, _("no URL given"));
+		return hoist_error_say(err, HOIST_CONFIG, N_("no URL given"));
 	host = url_host(url);
 	if (!host)
-		return hoist_error_set(err, HOIST_CONFIG, _("\"%s\" is not a valid URL"), url);
+		return hoist_error_say(err, HOIST_CONFIG, N_("\"%s\" is not a valid URL"), url);
 	free(host);
 	if (!strncasecmp(url, "https://", 8))
 		return HOIST_OK;
 	if (!strncasecmp(url, "http://", 7)) {
 		if (allow_plain_http || hoist_http_is_loopback(url))
 			return HOIST_OK;
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s uses plain http:// to a host that is not loopback; "
-					 "use https://, or allow it explicitly (allow_http = true)"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s uses plain http:// to a host that is not loopback; "
+					  "use https://, or allow it explicitly (allow_http = true)"),
 				       url);
 	}
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("%s: only http:// and https:// addresses are supported"), url);
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("%s: only http:// and https:// addresses are supported"), url);
 }
 
 struct xfer {
@@ -235,24 +235,24 @@ enum hoist_status hoist_http_status_error(long status, const char *what, const c
 	const char *detail = octopus_error_text(body, &owned);
 	enum hoist_status st;
 	if (status == 401)
-		st = hoist_error_set(err, HOIST_AUTH,
-				     _("%s: the server at %s refused the API key (HTTP 401); "
-				       "check the key file or HOIST_API_KEY"),
+		st = hoist_error_say(err, HOIST_AUTH,
+				     N_("%s: the server at %s refused the API key (HTTP 401); "
+				        "check the key file or HOIST_API_KEY"),
 				     what, url);
 	else if (status == 403)
-		st = hoist_error_set(err, HOIST_AUTH,
-				     _("%s: the API key is not allowed to do this on %s (HTTP 403); "
-				       "it needs the Administer System permission"),
+		st = hoist_error_say(err, HOIST_AUTH,
+				     N_("%s: the API key is not allowed to do this on %s (HTTP 403); "
+				        "it needs the Administer System permission"),
 				     what, url);
 	else if (status == 404)
-		st = hoist_error_set(err, HOIST_NOTFOUND, _("%s: %s was not found (HTTP 404)"),
+		st = hoist_error_say(err, HOIST_NOTFOUND, N_("%s: %s was not found (HTTP 404)"),
 				     what, url);
 	else if (status == 503 || status == 502 || status == 504)
-		st = hoist_error_set(err, HOIST_NETWORK,
-				     _("%s: %s is unavailable (HTTP %ld); is any server node running?"),
+		st = hoist_error_say(err, HOIST_NETWORK,
+				     N_("%s: %s is unavailable (HTTP %ld); is any server node running?"),
 				     what, url, status);
 	else
-		st = hoist_error_set(err, HOIST_HTTP, _("%s: %s answered HTTP %ld%s%s"), what, url,
+		st = hoist_error_say(err, HOIST_HTTP, N_("%s: %s answered HTTP %ld%s%s"), what, url,
 				     status, detail ? ": " : "", detail ? detail : "");
 	free(owned);
 	return st;
@@ -274,19 +274,19 @@ static enum hoist_status timeout_error(const char *h, const struct xfer_stats *x
 	if (!x->connected) {
 		long limit = x->deadline_ms > 0 && x->deadline_ms < x->connect_ms ? x->deadline_ms
 										    : x->connect_ms;
-		return hoist_error_set(err, HOIST_TIMEOUT,
-				       _("%s did not accept a connection within %.1f s (%d tries, "
-					 "%.1f s in all)"),
+		return hoist_error_say(err, HOIST_TIMEOUT,
+				       N_("%s did not accept a connection within %.1f s (%d tries, "
+					  "%.1f s in all)"),
 				       h, (double)limit / 1000.0, x->tries, secs);
 	}
 	if (x->deadline_ms > 0 && x->elapsed_ms + DEADLINE_SLACK_MS >= x->deadline_ms)
-		return hoist_error_set(err, HOIST_TIMEOUT,
-				       _("%s did not finish its answer within the %.1f s allowed "
-					 "(%lld bytes received, %d tries)"),
+		return hoist_error_say(err, HOIST_TIMEOUT,
+				       N_("%s did not finish its answer within the %.1f s allowed "
+					  "(%lld bytes received, %d tries)"),
 				       h, (double)x->deadline_ms / 1000.0, x->received, x->tries);
-	return hoist_error_set(err, HOIST_TIMEOUT,
-			       _("%s sent less than %ld bytes a second for %ld s (%lld bytes "
-				 "received, %d tries, %.1f s in all)"),
+	return hoist_error_say(err, HOIST_TIMEOUT,
+			       N_("%s sent less than %ld bytes a second for %ld s (%lld bytes "
+				  "received, %d tries, %.1f s in all)"),
 			       h, x->low_speed, x->stall_s, x->received, x->tries, secs);
 }
 
@@ -299,29 +299,29 @@ static enum hoist_status curl_error(CURLcode rc, const char *url, enum hoist_sta
 	switch (rc) {
 	case CURLE_WRITE_ERROR:
 		if (abort_st == HOIST_TOOBIG)
-			st = hoist_error_set(err, HOIST_TOOBIG,
-					     _("the answer from %s is larger than allowed"), h);
+			st = hoist_error_say(err, HOIST_TOOBIG,
+					     N_("the answer from %s is larger than allowed"), h);
 		else
-			st = hoist_error_set(err, abort_st ? abort_st : HOIST_IO,
-					     _("could not keep the data received from %s"), h);
+			st = hoist_error_say(err, abort_st ? abort_st : HOIST_IO,
+					     N_("could not keep the data received from %s"), h);
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
-		st = hoist_error_set(err, HOIST_TOOBIG,
-				     _("the answer from %s is larger than allowed"), h);
+		st = hoist_error_say(err, HOIST_TOOBIG,
+				     N_("the answer from %s is larger than allowed"), h);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		st = hoist_error_set(err, HOIST_NETWORK,
-				     _("cannot resolve %s; check the address and the DNS or proxy "
-				       "settings"),
+		st = hoist_error_say(err, HOIST_NETWORK,
+				     N_("cannot resolve %s; check the address and the DNS or proxy "
+				        "settings"),
 				     h);
 		break;
 	case CURLE_COULDNT_CONNECT:
 		/* The whole address and the port tried, and where the address is set. */
-		st = hoist_error_set(err, HOIST_NETWORK,
-				     _("cannot connect to %s, port %ld (%s); is the server running "
-				       "and the port open? The server's address is set by [server] "
-				       "url or HOIST_SERVER_URL, the feed's by [feed] source"),
+		st = hoist_error_say(err, HOIST_NETWORK,
+				     N_("cannot connect to %s, port %ld (%s); is the server running "
+				        "and the port open? The server's address is set by [server] "
+				        "url or HOIST_SERVER_URL, the feed's by [feed] source"),
 				     h, url_port(url), url);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
@@ -331,14 +331,14 @@ static enum hoist_status curl_error(CURLcode rc, const char *url, enum hoist_sta
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CACERT_BADFILE:
-		st = hoist_error_set(err, HOIST_TLS,
-				     _("the TLS certificate of %s could not be verified (%s); fix the "
-				       "certificate or name a CA file (ca_file), or turn verification "
-				       "off (tls_verify = false) at your own risk"),
+		st = hoist_error_say(err, HOIST_TLS,
+				     N_("the TLS certificate of %s could not be verified (%s); fix the "
+				        "certificate or name a CA file (ca_file), or turn verification "
+				        "off (tls_verify = false) at your own risk"),
 				     h, curl_easy_strerror(rc));
 		break;
 	default:
-		st = hoist_error_set(err, HOIST_NETWORK, _("talking to %s failed: %s"), h,
+		st = hoist_error_say(err, HOIST_NETWORK, N_("talking to %s failed: %s"), h,
 				     curl_easy_strerror(rc));
 		break;
 	}

@@ -44,8 +44,8 @@ enum hoist_status hoist_journal_reader_open(const char *path, struct hoist_journ
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	*out = NULL;
 	if (fd < 0)
-		return hoist_error_set(err, errno == ENOENT ? HOIST_NOTFOUND : HOIST_IO,
-				       _("cannot open the journal %s: %s"), path, strerror(errno));
+		return hoist_error_say(err, errno == ENOENT ? HOIST_NOTFOUND : HOIST_IO,
+				       N_("cannot open the journal %s: %s"), path, strerror(errno));
 	r = hoist_xcalloc(1, sizeof *r);
 	r->path = hoist_xstrdup(path);
 	r->fd = fd;
@@ -120,7 +120,7 @@ static bool fill_buf(struct hoist_journal_reader *r, struct hoist_error *err, bo
 			continue;
 		if (n < 0) {
 			*failed = true;
-			hoist_error_set(err, HOIST_IO, _("cannot read the journal %s: %s"), r->path,
+			hoist_error_say(err, HOIST_IO, N_("cannot read the journal %s: %s"), r->path,
 					strerror(errno));
 			return false;
 		}
@@ -154,16 +154,16 @@ enum hoist_status hoist_journal_reader_next(struct hoist_journal_reader *r,
 			r->pos += len + 1;
 			if (r->skipping) {
 				r->skipping = false;
-				return hoist_error_set(err, HOIST_PARSE,
-						       _("the journal %s has a line longer than %u bytes before offset %lld; it was skipped"),
+				return hoist_error_say(err, HOIST_PARSE,
+						       N_("the journal %s has a line longer than %u bytes before offset %lld; it was skipped"),
 						       r->path, LINE_MAX_BYTES, at + (long long)len);
 			}
 			if (len == 0)
 				continue;
 			st = hoist_event_parse(start, len, ev, NULL);
 			if (st != HOIST_OK)
-				return hoist_error_set(err, HOIST_PARSE,
-						       _("the journal %s has a malformed line at offset %lld; it was skipped"),
+				return hoist_error_say(err, HOIST_PARSE,
+						       N_("the journal %s has a malformed line at offset %lld; it was skipped"),
 						       r->path, at);
 			*got = true;
 			return HOIST_OK;
@@ -202,8 +202,8 @@ enum hoist_status hoist_journal_reader_wait(struct hoist_journal_reader *r, int 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
 		if (timeout_ms >= 0 && elapsed >= timeout_ms)
-			return hoist_error_set(err, HOIST_TIMEOUT,
-					       _("no new events in the journal %s"), r->path);
+			return hoist_error_say(err, HOIST_TIMEOUT,
+					       N_("no new events in the journal %s"), r->path);
 		slice = timeout_ms < 0 ? -1 : (int)(timeout_ms - elapsed);
 		if (r->watch_fd >= 0) {
 			struct pollfd p = { .fd = r->watch_fd, .events = POLLIN };
@@ -255,8 +255,8 @@ enum hoist_status hoist_journal_open(const char *path, struct hoist_journal **ou
 	created = stat(path, &sb) != 0;
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
-				       _("cannot open the journal %s for writing: %s"), path,
+		return hoist_error_say(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
+				       N_("cannot open the journal %s for writing: %s"), path,
 				       strerror(errno));
 	if (created)
 		sync_dir(path);
@@ -283,7 +283,7 @@ enum hoist_status hoist_journal_open(const char *path, struct hoist_journal **ou
 	if (fstat(fd, &sb) == 0 && (long long)sb.st_size > good_end &&
 	    ftruncate(fd, (off_t)good_end) != 0) {
 		close(fd);
-		return hoist_error_set(err, HOIST_IO, _("cannot repair the journal %s: %s"), path,
+		return hoist_error_say(err, HOIST_IO, N_("cannot repair the journal %s: %s"), path,
 				       strerror(errno));
 	}
 	j = hoist_xcalloc(1, sizeof *j);
@@ -300,7 +300,7 @@ enum hoist_status hoist_journal_close(struct hoist_journal *j, struct hoist_erro
 	if (!j)
 		return HOIST_OK;
 	if (fsync(j->fd) != 0 || close(j->fd) != 0)
-		st = hoist_error_set(err, HOIST_IO, _("cannot close the journal %s: %s"), j->path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot close the journal %s: %s"), j->path,
 				     strerror(errno));
 	for (size_t i = 0; i < j->sc.n; i++) {
 		explicit_bzero(j->sc.secrets[i], strlen(j->sc.secrets[i]));
@@ -364,8 +364,8 @@ enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_eve
 	for (size_t i = 0; i < j->sc.n; i++) {
 		if (strstr(json, j->sc.secrets[i])) {
 			free(json);
-			return hoist_error_set(err, HOIST_UNSAFE,
-					       _("refused to write a %s event holding a secret to the journal"),
+			return hoist_error_say(err, HOIST_UNSAFE,
+					       N_("refused to write a %s event holding a secret to the journal"),
 					       hoist_event_type_name(ev->type));
 		}
 	}
@@ -381,7 +381,7 @@ enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_eve
 		if (n <= 0) {
 			int e = errno;
 			hoist_buf_done(&line);
-			return hoist_error_set(err, HOIST_IO, _("cannot write to the journal %s: %s"),
+			return hoist_error_say(err, HOIST_IO, N_("cannot write to the journal %s: %s"),
 					       j->path, strerror(e));
 		}
 		done += (size_t)n;
@@ -391,7 +391,7 @@ enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_eve
 	if (ev->type == HOIST_EVENT_RUN_START || ev->type == HOIST_EVENT_STEP_START ||
 	    ev->type == HOIST_EVENT_STEP_END || ev->type == HOIST_EVENT_RUN_END) {
 		if (fsync(j->fd) != 0)
-			return hoist_error_set(err, HOIST_IO, _("cannot write to the journal %s: %s"),
+			return hoist_error_say(err, HOIST_IO, N_("cannot write to the journal %s: %s"),
 					       j->path, strerror(errno));
 		j->syncs++;
 	}

@@ -493,8 +493,8 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 	if (!cJSON_IsObject(o) || hoist_json_int(seq, 1, LLONG_MAX, 0) < 1 || !ev->type_name) {
 		cJSON_Delete(o);
 		hoist_event_done(ev);
-		return hoist_error_set(err, HOIST_PARSE,
-				       _("a journal line is not an event (it needs \"seq\" and \"event\")"));
+		return hoist_error_say(err, HOIST_PARSE,
+				       N_("a journal line is not an event (it needs \"seq\" and \"event\")"));
 	}
 	ev->seq = (unsigned long long)hoist_json_int(seq, 1, LLONG_MAX, 0);
 	ev->t_ms = get_num(o, "t", 0);

@@ -132,9 +132,9 @@ static enum hoist_status add_pkg(const struct hoist_feed *feed, const char *plat
 							  : NULL;
 	struct hoist_plan_package *x;
 	if (!pkg)
-		return required ? hoist_error_set(err, HOIST_FEED,
-						  _("the feed %s has no %s package of %s; choose "
-						    "another version or another feed"),
+		return required ? hoist_error_say(err, HOIST_FEED,
+						  N_("the feed %s has no %s package of %s; choose "
+						     "another version or another feed"),
 						  feed->source, platform ? platform : "-", v->text)
 				: HOIST_OK;
 	p->packages = hoist_xrealloc(p->packages, (p->n_packages + 1) * sizeof *p->packages);
@@ -164,27 +164,27 @@ enum hoist_status hoist_plan_prepare_legacy(const struct hoist_config *cfg,
 
 	*out = NULL;
 	if (!cfg->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured: set [server] url or "
-					 "HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server is configured: set [server] url or "
+					  "HOIST_SERVER_URL"));
 	if (!o->target || hoist_version_parse(o->target, &to, err) != HOIST_OK)
 		return o->target ? HOIST_USAGE
-				 : hoist_error_set(err, HOIST_USAGE,
-						   _("say which 3.x version to upgrade to"));
+				 : hoist_error_say(err, HOIST_USAGE,
+						   N_("say which 3.x version to upgrade to"));
 	if (to.major != 3)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("the legacy upgrade goes from 2.6 to a 3.x version, not to "
-					 "%s; from 3.x on, use hoist upgrade"), to.text);
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("the legacy upgrade goes from 2.6 to a 3.x version, not to "
+					  "%s; from 3.x on, use hoist upgrade"), to.text);
 	if (cfg->n_nodes > 1)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("Octopus 2.x has no high-availability cluster; name only the "
-					 "server's own node in the configuration"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("Octopus 2.x has no high-availability cluster; name only the "
+					  "server's own node in the configuration"));
 	hoist_http_options_from_config(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_version(oc, &current, err);
 	if (st == HOIST_OK && !hoist_legacy_is_2x(&current))
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server runs %s, not Octopus 2.x: use hoist upgrade"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the server runs %s, not Octopus 2.x: use hoist upgrade"),
 				     current.text);
 	/* 2.x has no maintenance resource: reading its machines checks the key. */
 	if (st == HOIST_OK)
@@ -194,7 +194,7 @@ enum hoist_status hoist_plan_prepare_legacy(const struct hoist_config *cfg,
 	if (st == HOIST_OK)
 		st = hoist_feed_load_configured(cfg, &feed, err);
 	if (st == HOIST_OK && !hoist_feed_find(feed, &to))
-		st = hoist_error_set(err, HOIST_FEED, _("the feed has no release %s"), to.text);
+		st = hoist_error_say(err, HOIST_FEED, N_("the feed has no release %s"), to.text);
 	if (st != HOIST_OK) {
 		hoist_feed_free(feed);
 		return st;
@@ -258,16 +258,16 @@ enum hoist_status hoist_legacy_detect(const struct hoist_config *cfg,
 	enum hoist_status st;
 	bool found = false;
 	if (!cfg->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured: set [server] url or "
-					 "HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server is configured: set [server] url or "
+					  "HOIST_SERVER_URL"));
 	hoist_http_options_from_config(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_version(oc, server, err);
 	hoist_octopus_free(oc);
 	if (st == HOIST_OK && !hoist_legacy_is_2x(server))
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server runs %s, not Octopus 2.x: use hoist upgrade"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the server runs %s, not Octopus 2.x: use hoist upgrade"),
 				     server->text);
 	if (st == HOIST_OK)
 		st = hoist_feed_load_configured(cfg, &feed, err);
@@ -278,7 +278,7 @@ enum hoist_status hoist_legacy_detect(const struct hoist_config *cfg,
 			found = true;
 		}
 	if (st == HOIST_OK && !found)
-		st = hoist_error_set(err, HOIST_FEED, _("the feed %s has no 3.x release"),
+		st = hoist_error_say(err, HOIST_FEED, N_("the feed %s has no 3.x release"),
 				     feed->source);
 	hoist_feed_free(feed);
 	return st;
@@ -301,30 +301,30 @@ enum hoist_status hoist_legacy_confirm(const struct hoist_config *cfg, const cha
 	enum hoist_status st = HOIST_OK;
 	if (!hoist_legacy_manual(step)) {
 		free(state);
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("%s is not a step you check off (those are: "
-					 "backup-license-key, move-packages, install-tentacles, "
-					 "clean-up-home)"), step);
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("%s is not a step you check off (those are: "
+					  "backup-license-key, move-packages, install-tentacles, "
+					  "clean-up-home)"), step);
 	}
 	if (!strcmp(step, "backup-license-key") && !path)
-		st = hoist_error_set(err, HOIST_USAGE,
-				     _("name the file that holds the license key with --file"));
+		st = hoist_error_say(err, HOIST_USAGE,
+				     N_("name the file that holds the license key with --file"));
 	if (st == HOIST_OK && path && (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)))
-		st = hoist_error_set(err, HOIST_STATE, _("%s is not a file: %s"), path,
+		st = hoist_error_say(err, HOIST_STATE, N_("%s is not a file: %s"), path,
 				     strerror(errno ? errno : ENOENT));
 	else if (st == HOIST_OK && path && sb.st_size == 0)
-		st = hoist_error_set(err, HOIST_STATE, _("%s is empty"), path);
+		st = hoist_error_say(err, HOIST_STATE, N_("%s is empty"), path);
 	if (st == HOIST_OK && run_id)
 		id = hoist_xstrdup(run_id);
 	else if (st == HOIST_OK)
 		st = hoist_rundir_latest(state, &id, err);
 	if (st == HOIST_OK && !hoist_rundir_id_valid(id))
-		st = hoist_error_set(err, HOIST_USAGE, _("not a run id: %s"), id);
+		st = hoist_error_say(err, HOIST_USAGE, N_("not a run id: %s"), id);
 	if (st == HOIST_OK) {
 		char *run = hoist_rundir_path(state, id);
 		struct stat rs;
 		if (stat(run, &rs) != 0)
-			st = hoist_error_set(err, HOIST_STATE, _("there is no run %s"), id);
+			st = hoist_error_say(err, HOIST_STATE, N_("there is no run %s"), id);
 		dir = hoist_xasprintf("%s/confirm", run);
 		free(run);
 		if (st == HOIST_OK)

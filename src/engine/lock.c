@@ -199,21 +199,21 @@ static enum hoist_status held_error(const char *url, const char *path,
 	utc(h->heartbeat, beat);
 	switch (state) {
 	case HOIST_LOCK_DEAD_PID:
-		return hoist_error_set(err, HOIST_LOCKED,
-				       _("the lock for %s is stale: run %s by %s on %s (pid %ld), started %s, is no longer running (last heartbeat %s); make sure no upgrade of this server is running, read that run's journal, resume it or break the lock explicitly (%s)"),
+		return hoist_error_say(err, HOIST_LOCKED,
+				       N_("the lock for %s is stale: run %s by %s on %s (pid %ld), started %s, is no longer running (last heartbeat %s); make sure no upgrade of this server is running, read that run's journal, resume it or break the lock explicitly (%s)"),
 				       url, h->run_id, h->owner, h->host, h->pid, started, beat, path);
 	case HOIST_LOCK_ACTIONS:
-		return hoist_error_set(err, HOIST_LOCKED,
-				       _("the engine of run %s by %s on %s (pid %ld), started %s, is gone, but an action it started still runs; `hoist resume` waits for it and finishes the run (lock %s)"),
+		return hoist_error_say(err, HOIST_LOCKED,
+				       N_("the engine of run %s by %s on %s (pid %ld), started %s, is gone, but an action it started still runs; `hoist resume` waits for it and finishes the run (lock %s)"),
 				       h->run_id, h->owner, h->host, h->pid, started, path);
 	case HOIST_LOCK_OLD_HEARTBEAT:
-		return hoist_error_set(err, HOIST_LOCKED,
-				       _("the lock for %s looks stale: run %s by %s on %s (pid %ld), started %s, sent its last heartbeat at %s (%lld seconds ago); check on %s whether it still runs, then resume it or break the lock explicitly (%s)"),
+		return hoist_error_say(err, HOIST_LOCKED,
+				       N_("the lock for %s looks stale: run %s by %s on %s (pid %ld), started %s, sent its last heartbeat at %s (%lld seconds ago); check on %s whether it still runs, then resume it or break the lock explicitly (%s)"),
 				       url, h->run_id, h->owner, h->host, h->pid, started, beat, ago,
 				       h->host, path);
 	default:
-		return hoist_error_set(err, HOIST_LOCKED,
-				       _("another upgrade of %s is running: run %s by %s on %s (pid %ld), started %s, last heartbeat %s (%lld seconds ago); wait for it to finish or follow it with `hoist status --follow`"),
+		return hoist_error_say(err, HOIST_LOCKED,
+				       N_("another upgrade of %s is running: run %s by %s on %s (pid %ld), started %s, last heartbeat %s (%lld seconds ago); wait for it to finish or follow it with `hoist status --follow`"),
 				       url, h->run_id, h->owner, h->host, h->pid, started, beat, ago);
 	}
 }
@@ -244,8 +244,8 @@ static enum hoist_status write_temp(const char *path, const struct hoist_lock_in
 	*tmp_out = tmp;
 	return HOIST_OK;
 fail:
-	st = hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
-			     _("cannot write the lock %s: %s"), path, strerror(errno));
+	st = hoist_error_say(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
+			     N_("cannot write the lock %s: %s"), path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
@@ -297,7 +297,7 @@ enum hoist_status hoist_lock_acquire(const char *state_dir, const char *server_u
 		return HOIST_OK;
 	}
 	if (e != EEXIST) {
-		st = hoist_error_set(err, HOIST_IO, _("cannot take the lock %s: %s"), l->path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot take the lock %s: %s"), l->path,
 				     strerror(e));
 		hoist_lock_info_done(&l->info);
 		free(l->path);
@@ -313,8 +313,8 @@ enum hoist_status hoist_lock_acquire(const char *state_dir, const char *server_u
 		else
 			hoist_lock_info_done(&h);
 	} else {
-		st = hoist_error_set(err, HOIST_LOCKED,
-				     _("the lock for %s exists but cannot be read (%s); if no upgrade of this server is running, break the lock explicitly"),
+		st = hoist_error_say(err, HOIST_LOCKED,
+				     N_("the lock for %s exists but cannot be read (%s); if no upgrade of this server is running, break the lock explicitly"),
 				     server_url, l->path);
 	}
 	hoist_lock_info_done(&l->info);
@@ -341,15 +341,15 @@ enum hoist_status hoist_lock_heartbeat(struct hoist_lock *l, struct hoist_error 
 	enum hoist_status st;
 	char *tmp;
 	if (!still_ours(l))
-		return hoist_error_set(err, HOIST_LOCKED,
-				       _("the lock %s is no longer held by run %s (it was broken or taken over); stop at the next safe point"),
+		return hoist_error_say(err, HOIST_LOCKED,
+				       N_("the lock %s is no longer held by run %s (it was broken or taken over); stop at the next safe point"),
 				       l->path, l->info.run_id);
 	l->info.heartbeat = (long long)time(NULL);
 	st = write_temp(l->path, &l->info, &tmp, err);
 	if (st != HOIST_OK)
 		return st;
 	if (rename(tmp, l->path) != 0) {
-		st = hoist_error_set(err, HOIST_IO, _("cannot renew the lock %s: %s"), l->path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot renew the lock %s: %s"), l->path,
 				     strerror(errno));
 		unlink(tmp);
 	}
@@ -363,7 +363,7 @@ enum hoist_status hoist_lock_release(struct hoist_lock *l, struct hoist_error *e
 	if (!l)
 		return HOIST_OK;
 	if (still_ours(l) && unlink(l->path) != 0 && errno != ENOENT)
-		st = hoist_error_set(err, HOIST_IO, _("cannot remove the lock %s: %s"), l->path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot remove the lock %s: %s"), l->path,
 				     strerror(errno));
 	hoist_lock_info_done(&l->info);
 	free(l->path);
@@ -377,11 +377,11 @@ enum hoist_status hoist_lock_read(const char *state_dir, const char *server_url,
 	char *path = hoist_lock_path(state_dir, server_url);
 	enum hoist_status st = read_info(path, info);
 	if (st == HOIST_NOTFOUND)
-		hoist_error_set(err, st, _("nobody holds the lock for %s"), server_url);
+		hoist_error_say(err, st, N_("nobody holds the lock for %s"), server_url);
 	else if (st == HOIST_PARSE)
-		hoist_error_set(err, st, _("the lock %s cannot be read"), path);
+		hoist_error_say(err, st, N_("the lock %s cannot be read"), path);
 	else if (st != HOIST_OK)
-		hoist_error_set(err, st, _("cannot read the lock %s: %s"), path, strerror(errno));
+		hoist_error_say(err, st, N_("cannot read the lock %s: %s"), path, strerror(errno));
 	free(path);
 	return st;
 }
@@ -393,17 +393,17 @@ enum hoist_status hoist_lock_break(const char *state_dir, const char *server_url
 	struct hoist_lock_info info;
 	enum hoist_status st = read_info(path, &info);
 	if (st == HOIST_NOTFOUND) {
-		hoist_error_set(err, st, _("nobody holds the lock for %s"), server_url);
+		hoist_error_say(err, st, N_("nobody holds the lock for %s"), server_url);
 		goto out;
 	}
 	if (run_id && (st != HOIST_OK || strcmp(info.run_id, run_id) != 0)) {
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the lock for %s is not held by run %s; nothing was removed"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the lock for %s is not held by run %s; nothing was removed"),
 				     server_url, run_id);
 		goto out;
 	}
 	if (unlink(path) != 0 && errno != ENOENT)
-		st = hoist_error_set(err, HOIST_IO, _("cannot remove the lock %s: %s"), path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot remove the lock %s: %s"), path,
 				     strerror(errno));
 	else
 		st = HOIST_OK;

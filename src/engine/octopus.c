@@ -93,8 +93,8 @@ static enum hoist_status call(struct hoist_octopus *c, const char *method, const
 	if (json) {
 		*json = resp.body.len ? cJSON_ParseWithLength(resp.body.data, resp.body.len) : NULL;
 		if (!*json) {
-			st = hoist_error_set(err, HOIST_HTTP,
-					     _("%s: %s answered HTTP %ld with a body that is not JSON"),
+			st = hoist_error_say(err, HOIST_HTTP,
+					     N_("%s: %s answered HTTP %ld with a body that is not JSON"),
 					     what, full, resp.status);
 			goto out;
 		}
@@ -131,9 +131,9 @@ static char *jdup(const cJSON *o, const char *key)
 static enum hoist_status shape_error(struct hoist_octopus *c, const char *what,
 				     const char *field, struct hoist_error *err)
 {
-	return hoist_error_set(err, HOIST_HTTP,
-			       _("%s: the answer of %s has no usable \"%s\"; is this an Octopus "
-				 "server?"),
+	return hoist_error_say(err, HOIST_HTTP,
+			       N_("%s: the answer of %s has no usable \"%s\"; is this an Octopus "
+				  "server?"),
 			       what, c->base, field);
 }
 
@@ -149,8 +149,8 @@ static enum hoist_status decode_version(struct hoist_octopus *c, const cJSON *j,
 		st = hoist_version_parse(text, v, err);
 	if (st == HOIST_VERSION) {
 		/* The server's answer is at fault, not the operator's input (exit 3, not 2). */
-		hoist_error_prefix(err, _("the server at %s reports a version hoist cannot "
-					  "read"),
+		hoist_error_prefix_say(err, N_("the server at %s reports a version hoist cannot "
+					   "read"),
 				   c->base);
 		hoist_error_prefix(err, "%s", what);
 		st = HOIST_HTTP;
@@ -373,9 +373,9 @@ enum hoist_status hoist_octopus_drain_at(struct hoist_octopus *c, const char *li
 		return st;
 	n = hoist_octopus_nodes_find(&nodes, node);
 	if (!n) {
-		st = hoist_error_set(err, HOIST_NOTFOUND,
-				     _("the server at %s has no node named %s; check the node names "
-				       "in the configuration"),
+		st = hoist_error_say(err, HOIST_NOTFOUND,
+				     N_("the server at %s has no node named %s; check the node names "
+				        "in the configuration"),
 				     c->base, node);
 	} else if (n->drained != drain) {
 		cJSON *b = cJSON_CreateObject();
@@ -644,7 +644,7 @@ enum hoist_status hoist_octopus_decode(enum hoist_octopus_answer kind, const cha
 	cJSON *j = cJSON_ParseWithLength(body, len);
 	enum hoist_status st = HOIST_OK;
 	if (!j)
-		return hoist_error_set(err, HOIST_HTTP, _("the answer is not JSON"));
+		return hoist_error_say(err, HOIST_HTTP, N_("the answer is not JSON"));
 	switch (kind) {
 	case HOIST_ANSWER_VERSION: {
 		struct hoist_version v;

@@ -32,8 +32,8 @@ enum hoist_status hoist_plan_prepare_os_patch(const struct hoist_config *cfg, co
 		found = found || !strcmp(p->nodes[i].name, node);
 	if (node && !found) {
 		hoist_plan_free(p);
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("the server has no node %s in the configuration"), node);
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("the server has no node %s in the configuration"), node);
 	}
 	cluster = p->n_nodes > 1;
 	/* Node by node, each the same way: never two at once. */

@@ -98,8 +98,8 @@ static enum hoist_status checksum_from_file(const char *file, const char *name, 
 	int lineno = 0;
 	*sha = NULL;
 	if (!f)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("[feed] checksums = %s cannot be read: %m"), file);
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("[feed] checksums = %s cannot be read: %m"), file);
 	while (fgets(line, sizeof line, f)) {
 		char *p = line, *n;
 		size_t k;
@@ -114,9 +114,9 @@ static enum hoist_status checksum_from_file(const char *file, const char *name, 
 			;
 		if (k != 64 || p[64] != ' ' || (p[65] != ' ' && p[65] != '*')) {
 			fclose(f);
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s line %d is not in sha256sum format (64 hex "
-						 "digits, two spaces or \" *\", the file name)"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s line %d is not in sha256sum format (64 hex "
+						  "digits, two spaces or \" *\", the file name)"),
 					       file, lineno);
 		}
 		n = p + 66;
@@ -133,7 +133,7 @@ static enum hoist_status checksum_from_file(const char *file, const char *name, 
 	}
 	fclose(f);
 	if (total > CHECKSUMS_MAX_BYTES)
-		return hoist_error_set(err, HOIST_CONFIG, _("[feed] checksums = %s is too large"),
+		return hoist_error_say(err, HOIST_CONFIG, N_("[feed] checksums = %s is too large"),
 				       file);
 	return HOIST_OK;
 }
@@ -151,10 +151,10 @@ static enum hoist_status expand_template(const char *tpl, const struct hoist_ver
 		} else if (*s == '{' || *s == '}' || (unsigned char)*s <= ' ' || *s == '"' ||
 			   *s == '\'') {
 			hoist_buf_done(&b);
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("[profile] package_url = %s: only {version} may be "
-						 "filled in, and the address may hold no spaces or "
-						 "quotes"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("[profile] package_url = %s: only {version} may be "
+						  "filled in, and the address may hold no spaces or "
+						  "quotes"),
 					       tpl);
 		} else {
 			hoist_buf_append(&b, s++, 1);

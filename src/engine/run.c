@@ -358,15 +358,15 @@ static enum hoist_status run_steps(struct run *r, struct hoist_error *err)
 		{
 			char *why = run_halted(r);
 			if (why) {
-				hoist_error_set(err, HOIST_IO, _("stopped before the step %s: %s"),
+				hoist_error_say(err, HOIST_IO, N_("stopped before the step %s: %s"),
 						r->plan->steps[i].id, why);
 				free(why);
 				return HOIST_IO;
 			}
 		}
 		if (run_cancelled(r))
-			return hoist_error_set(err, HOIST_CANCELLED,
-					       _("cancelled before the step %s"),
+			return hoist_error_say(err, HOIST_CANCELLED,
+					       N_("cancelled before the step %s"),
 					       r->plan->steps[i].id);
 		st = k - i == 1 ? do_step(r, &r->plan->steps[i], err) : do_group(r, i, k, err);
 		if (st != HOIST_OK)
@@ -391,7 +391,7 @@ static enum hoist_status revert_step(struct run *r, const char *id, const char *
 	st = do_step(r, &s, &e);
 	r->prev = prev;
 	if (st != HOIST_OK && err && err->status == HOIST_OK)
-		hoist_error_set(err, st, _("%s on %s: %s"), id, node ? node : "-",
+		hoist_error_say(err, st, N_("%s on %s: %s"), id, node ? node : "-",
 				hoist_error_message(&e));
 	hoist_error_done(&e);
 	return st;
@@ -424,7 +424,7 @@ static enum hoist_status verify_undone(struct run *r, const struct undo_check *c
 	if (c->maint) {
 		st = hoist_octopus_maintenance_get(oc, &on, err);
 		if (st == HOIST_OK && on)
-			st = hoist_error_set(err, HOIST_STATE, "%s", _("maintenance mode is still on"));
+			st = hoist_error_say(err, HOIST_STATE, N_("maintenance mode is still on"));
 	}
 	for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
 		const struct run_node *n = &r->nodes[i];
@@ -437,11 +437,11 @@ static enum hoist_status verify_undone(struct run *r, const struct undo_check *c
 		st = hoist_octopus_version(nc, &v, err);
 		if (st != HOIST_OK) {
 			char *why = hoist_xstrdup(hoist_error_message(err));
-			st = hoist_error_set(err, HOIST_STATE, _("%s does not answer: %s"),
+			st = hoist_error_say(err, HOIST_STATE, N_("%s does not answer: %s"),
 					     n->plan->name, why);
 			free(why);
 		} else if (hoist_version_cmp(&v, &r->plan->from))
-			st = hoist_error_set(err, HOIST_STATE, _("%s runs %s, not %s"), n->plan->name,
+			st = hoist_error_say(err, HOIST_STATE, N_("%s runs %s, not %s"), n->plan->name,
 					     v.text, r->plan->from.text);
 		hoist_octopus_free(nc);
 	}
@@ -453,7 +453,7 @@ static enum hoist_status verify_undone(struct run *r, const struct undo_check *c
 			continue;
 		on_srv = hoist_octopus_nodes_find(&nodes, r->nodes[i].plan->name);
 		if (on_srv && on_srv->drained)
-			st = hoist_error_set(err, HOIST_STATE, _("%s is still drained"),
+			st = hoist_error_say(err, HOIST_STATE, N_("%s is still drained"),
 					     r->nodes[i].plan->name);
 	}
 	hoist_octopus_nodes_done(&nodes);
@@ -518,7 +518,7 @@ static enum hoist_status revert(struct run *r, struct hoist_error *err)
 	if (st == HOIST_OK) {
 		st = verify_undone(r, &c, err);
 		if (st != HOIST_OK)
-			hoist_error_prefix(err, "%s", _("the server is not as it was"));
+			hoist_error_prefix_say(err, N_("the server is not as it was"));
 	}
 	if (st == HOIST_OK)
 		run_log(r, NULL, NULL, N_("checked on the server: everything this run changed "
@@ -658,10 +658,10 @@ enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_err
 	 * is lost before the point of no return: the status stays the cause's (exit 1).
 	 */
 	cause = hoist_xstrdup(hoist_error_message(err));
-	hoist_error_set(err, st,
-			_("the run stopped before the point of no return (%s), but undoing "
-			  "what it changed failed: %s; follow the rollback guide (hoist "
-			  "rollback --guide)"),
+	hoist_error_say(err, st,
+			N_("the run stopped before the point of no return (%s), but undoing "
+			   "what it changed failed: %s; follow the rollback guide (hoist "
+			   "rollback --guide)"),
 			cause, hoist_error_message(&e));
 	run_end_say(r, HOIST_END_FAILED, st, &e,
 		    N_("the run stopped before the point of no return (%s), but undoing "
@@ -683,9 +683,9 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 	why = run_halted(r);
 	if (why) {
 		/* Nothing more may happen unrecorded, an undo included: resume carries it on. */
-		hoist_error_set(err, HOIST_IO,
-				_("the run stopped where it stood: %s; once that is fixed, hoist "
-				  "resume carries it on"),
+		hoist_error_say(err, HOIST_IO,
+				N_("the run stopped where it stood: %s; once that is fixed, hoist "
+				   "resume carries it on"),
 				why);
 		run_end_say(r, HOIST_END_INTERRUPTED, HOIST_IO, NULL,
 			    N_("the run stopped where it stood: %s; once that is fixed, hoist "

@@ -113,11 +113,11 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 		*end = NULL;
 	/* Close-on-exec: no action the engine runs may hold a face's pipe open. */
 	if (pipe2(fds, O_CLOEXEC) != 0)
-		return hoist_error_set(err, HOIST_IO, _("cannot make a pipe: %s"), strerror(errno));
+		return hoist_error_say(err, HOIST_IO, N_("cannot make a pipe: %s"), strerror(errno));
 	if (end && pipe2(ends, O_CLOEXEC) != 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return hoist_error_set(err, HOIST_IO, _("cannot make a pipe: %s"), strerror(errno));
+		return hoist_error_say(err, HOIST_IO, N_("cannot make a pipe: %s"), strerror(errno));
 	}
 	fflush(NULL);
 	pid = fork();
@@ -128,7 +128,7 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 			close(ends[0]);
 			close(ends[1]);
 		}
-		return hoist_error_set(err, HOIST_IO, _("cannot start the engine: %s"),
+		return hoist_error_say(err, HOIST_IO, N_("cannot start the engine: %s"),
 				       strerror(errno));
 	}
 	if (pid == 0) {
@@ -160,8 +160,8 @@ enum hoist_status run_detach(const struct hoist_config *cfg, const struct hoist_
 		st = code > 0 && code < HOIST_STATUS_COUNT ? (enum hoist_status)code : HOIST_IO;
 		hoist_error_set(err, st, "%s", sp ? sp + 1 : "");
 	} else {
-		st = hoist_error_set(err, HOIST_IO, _("the detached engine ended before the run "
-						      "began"));
+		st = hoist_error_say(err, HOIST_IO, N_("the detached engine ended before the run "
+						       "began"));
 	}
 	hoist_buf_done(&b);
 	if (end && st == HOIST_OK) {
@@ -259,8 +259,8 @@ enum hoist_status hoist_run_handle_stop(struct hoist_run_handle *h, struct hoist
 	if (h->ended || h->pid <= 1)
 		return HOIST_OK;
 	if (kill((pid_t)h->pid, SIGTERM) != 0 && errno != ESRCH)
-		return hoist_error_set(err, errno == EPERM ? HOIST_PERMISSION : HOIST_STATE,
-				       _("cannot ask the run %s (process %ld) to stop: %s"),
+		return hoist_error_say(err, errno == EPERM ? HOIST_PERMISSION : HOIST_STATE,
+				       N_("cannot ask the run %s (process %ld) to stop: %s"),
 				       h->run_id, h->pid, strerror(errno));
 	return HOIST_OK;
 }
@@ -280,9 +280,9 @@ enum hoist_status hoist_run_handle_result(struct hoist_run_handle *h, struct hoi
 			hoist_error_set(err, st, "%s", msg ? msg + 1 : "");
 		return st;
 	}
-	return hoist_error_set(err, HOIST_STATE,
-			       _("the engine of run %s (process %ld) stopped before the run ended; "
-				 "`hoist resume` continues it"),
+	return hoist_error_say(err, HOIST_STATE,
+			       N_("the engine of run %s (process %ld) stopped before the run ended; "
+				  "`hoist resume` continues it"),
 			       h->run_id, h->pid);
 }
 
@@ -364,14 +364,14 @@ enum hoist_status hoist_run_request_stop(const struct hoist_config *cfg, const c
 		strcpy(host, "localhost");
 	host[sizeof host - 1] = '\0';
 	if (!holder(cfg, run_id, &info))
-		st = hoist_error_set(err, HOIST_NOTFOUND, _("the run %s is not running"), run_id);
+		st = hoist_error_say(err, HOIST_NOTFOUND, N_("the run %s is not running"), run_id);
 	else if (!info.host || strcmp(info.host, host) || info.pid <= 0)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the run %s runs on %s, not here: stop it there"), run_id,
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the run %s runs on %s, not here: stop it there"), run_id,
 				     info.host ? info.host : "?");
 	else if (kill((pid_t)info.pid, SIGTERM) != 0)
-		st = hoist_error_set(err, errno == EPERM ? HOIST_PERMISSION : HOIST_NOTFOUND,
-				     _("cannot ask the run %s (process %ld) to stop: %s"), run_id,
+		st = hoist_error_say(err, errno == EPERM ? HOIST_PERMISSION : HOIST_NOTFOUND,
+				     N_("cannot ask the run %s (process %ld) to stop: %s"), run_id,
 				     info.pid, strerror(errno));
 	hoist_lock_info_done(&info);
 	return st;

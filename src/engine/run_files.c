@@ -130,10 +130,10 @@ static enum hoist_status check_signature(struct run *r, const struct hoist_plan_
 		return HOIST_OK;
 	}
 	if (st != HOIST_OK)
-		return hoist_error_set(err, HOIST_CHECKSUM,
-				       _("the installer of %s (%s) has no valid Authenticode "
-					 "signature (osslsigncode verify failed); do not install it, "
-					 "or set [feed] authenticode = off for an unsigned mirror"),
+		return hoist_error_say(err, HOIST_CHECKSUM,
+				       N_("the installer of %s (%s) has no valid Authenticode "
+					  "signature (osslsigncode verify failed); do not install it, "
+					  "or set [feed] authenticode = off for an unsigned mirror"),
 				       p->version.text, p->url);
 	run_log(r, "stage", NULL, N_("%s: Authenticode signature verified (osslsigncode)"),
 		p->version.text);
@@ -165,9 +165,9 @@ static enum hoist_status put_installer(struct run *r, struct run_node *n,
 	if (st == HOIST_OK)
 		st = hoist_transport_file_sha256(n->t, remote, HASH_TIMEOUT_MS, got, &size, err);
 	if (st == HOIST_OK && sha && strcmp(got, sha))
-		st = hoist_error_set(err, HOIST_CHECKSUM,
-				     _("on node %s, the installer %s has SHA-256 %s, not %s: the "
-				       "copy is damaged"),
+		st = hoist_error_say(err, HOIST_CHECKSUM,
+				     N_("on node %s, the installer %s has SHA-256 %s, not %s: the "
+				        "copy is damaged"),
 				     n->plan->name, remote, got, sha);
 	if (st == HOIST_OK)
 		run_log(r, "stage", n->plan->name,
@@ -321,9 +321,9 @@ enum hoist_status run_check_installer(struct run *r, struct run_node *n,
 	remote = run_node_package_path(r, n, v);
 	st = hoist_transport_file_sha256(n->t, remote, HASH_TIMEOUT_MS, got, &size, err);
 	if (st == HOIST_OK && sha && strcmp(got, sha))
-		st = hoist_error_set(err, HOIST_CHECKSUM,
-				     _("on node %s, the installer %s has SHA-256 %s, not %s: it "
-				       "changed since it was staged; it is not installed"),
+		st = hoist_error_say(err, HOIST_CHECKSUM,
+				     N_("on node %s, the installer %s has SHA-256 %s, not %s: it "
+				        "changed since it was staged; it is not installed"),
 				     n->plan->name, remote, got, sha);
 	if (st == HOIST_OK)
 		run_log(r, "install", n->plan->name, N_("%s: SHA-256 %s checked on the node"),
@@ -358,7 +358,7 @@ enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char
 	ev->sha256 = NULL;
 	ev->time_ms = (long long)time(NULL) * 1000;
 	if (st == HOIST_OK && size == 0)
-		st = hoist_error_set(err, HOIST_STATE, _("the backup %s on %s is empty"), remote,
+		st = hoist_error_say(err, HOIST_STATE, N_("the backup %s on %s is empty"), remote,
 				     n->plan->name);
 	if (st != HOIST_OK)
 		return st;
@@ -377,9 +377,9 @@ enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char
 		st = hoist_sha256_file(local, here, &local_size, err);
 	}
 	if (st == HOIST_OK && strcmp(here, there))
-		st = hoist_error_set(err, HOIST_CHECKSUM,
-				     _("the backup copied back from %s has SHA-256 %s, but %s on "
-				       "the node has %s: the copy is damaged"),
+		st = hoist_error_say(err, HOIST_CHECKSUM,
+				     N_("the backup copied back from %s has SHA-256 %s, but %s on "
+				        "the node has %s: the copy is damaged"),
 				     n->plan->name, here, remote, there);
 	if (st != HOIST_OK)
 		return st;
@@ -407,7 +407,7 @@ enum hoist_status run_backup_to_node(struct run *r, struct run_node *n, const ch
 		st = hoist_transport_file_sha256(n->t, backup + nl + 1, HASH_TIMEOUT_MS, there,
 						 &rsize, err);
 		if (st == HOIST_OK && rsize == 0)
-			st = hoist_error_set(err, HOIST_STATE, _("the backup %s on %s is empty"),
+			st = hoist_error_say(err, HOIST_STATE, N_("the backup %s on %s is empty"),
 					     backup + nl + 1, n->plan->name);
 		if (st == HOIST_OK)
 			*on_node = hoist_xstrdup(backup + nl + 1);
@@ -415,7 +415,7 @@ enum hoist_status run_backup_to_node(struct run *r, struct run_node *n, const ch
 	}
 	st = hoist_sha256_file(backup, here, &size, err);
 	if (st == HOIST_OK && size == 0)
-		st = hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), backup);
+		st = hoist_error_say(err, HOIST_STATE, N_("the backup %s is empty"), backup);
 	if (st != HOIST_OK)
 		return st;
 	*on_node = run_node_backup_path(r, n, backup);
@@ -425,9 +425,9 @@ enum hoist_status run_backup_to_node(struct run *r, struct run_node *n, const ch
 	if (st == HOIST_OK)
 		st = hoist_transport_file_sha256(n->t, *on_node, HASH_TIMEOUT_MS, there, &rsize, err);
 	if (st == HOIST_OK && strcmp(here, there))
-		st = hoist_error_set(err, HOIST_CHECKSUM,
-				     _("on node %s, the backup %s has SHA-256 %s, not %s: the copy "
-				       "is damaged"),
+		st = hoist_error_say(err, HOIST_CHECKSUM,
+				     N_("on node %s, the backup %s has SHA-256 %s, not %s: the copy "
+				        "is damaged"),
 				     n->plan->name, *on_node, there, here);
 	if (st == HOIST_OK)
 		run_log(r, "db-restore", n->plan->name,

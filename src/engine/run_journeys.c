@@ -50,26 +50,26 @@ bool run_journey_failed(struct run *r, enum hoist_status *st, enum hoist_end *en
 	const char *j = r->plan->journey;
 	if (j && !strcmp(j, HOIST_JOURNEY_TENTACLES)) {
 		/* An upgraded Tentacle is not put back: the server wants the new one. */
-		hoist_error_prefix(err, _("the Tentacle upgrade stopped; what it upgraded stays "
-					  "upgraded"));
+		hoist_error_prefix_say(err, N_("the Tentacle upgrade stopped; what it upgraded stays "
+					   "upgraded"));
 		/* A stop lands between batches: resume goes on with what is still outdated. */
 		*end = *st == HOIST_CANCELLED ? HOIST_END_INTERRUPTED : HOIST_END_FAILED;
 		return true;
 	}
 	if (j && !strcmp(j, HOIST_JOURNEY_OS_PATCH) && r->pnr_started) {
-		hoist_error_prefix(err, _("the operating-system patching stopped after it began "
-					  "patching; nothing is undone: restore the operating system "
-					  "from its snapshot and start the service (hoist rollback "
-					  "--guide); never restore the database"));
+		hoist_error_prefix_say(err, N_("the operating-system patching stopped after it began "
+					   "patching; nothing is undone: restore the operating system "
+					   "from its snapshot and start the service (hoist rollback "
+					   "--guide); never restore the database"));
 		*st = err->status = HOIST_FAILED_PNR;
 		*end = HOIST_END_FAILED;
 		return true;
 	}
 	if (j && !strcmp(j, HOIST_JOURNEY_LEGACY) && r->pnr_started) {
-		hoist_error_prefix(err, _("the legacy upgrade stopped after the migration began; "
-					  "the 2.6 server is the way back: reinstall 2.6, restore its "
-					  "database backup and master key from this run (hoist rollback "
-					  "--guide)"));
+		hoist_error_prefix_say(err, N_("the legacy upgrade stopped after the migration began; "
+					   "the 2.6 server is the way back: reinstall 2.6, restore its "
+					   "database backup and master key from this run (hoist rollback "
+					   "--guide)"));
 		*st = err->status = HOIST_FAILED_PNR;
 		*end = HOIST_END_FAILED;
 		return true;

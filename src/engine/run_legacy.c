@@ -48,9 +48,9 @@ enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
 	if (!hoist_profile_has(r->profile, "migrate-data")) {
 		/* The vendor's migrator needs the master key on its command line: by hand. */
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		st = hoist_error_set(err, HOIST_CONFIG,
-				     _("the profile %s has no \"migrate-data\" action: run the "
-				       "migrator yourself on %s (%s), then resume"),
+		st = hoist_error_say(err, HOIST_CONFIG,
+				     N_("the profile %s has no \"migrate-data\" action: run the "
+				        "migrator yourself on %s (%s), then resume"),
 				     hoist_profile_name(r->profile), n->plan->name, shown);
 		free(shown);
 		free(backup);
@@ -161,8 +161,8 @@ enum hoist_status run_step_manual(struct run *r, struct run_node *n,
 	while (access(file, F_OK) != 0) {
 		if (!run_sleep(r, CONFIRM_POLL_MS)) {
 			free(file);
-			return hoist_error_set(err, HOIST_CANCELLED,
-					       _("stopped while waiting for the check-off of %s"),
+			return hoist_error_say(err, HOIST_CANCELLED,
+					       N_("stopped while waiting for the check-off of %s"),
 					       s->id);
 		}
 	}

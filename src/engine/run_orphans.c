@@ -169,10 +169,10 @@ enum hoist_status run_wait_orphans(struct run *r, struct hoist_error *err)
 			told = now;
 		waited = true;
 		if (!run_sleep(r, ORPHAN_POLL_MS)) {
-			enum hoist_status st = hoist_error_set(
+			enum hoist_status st = hoist_error_say(
 				err, HOIST_CANCELLED,
-				_("stopped waiting for %s (running for %lld s); nothing was done; "
-				  "`hoist resume` waits for it again"),
+				N_("stopped waiting for %s (running for %lld s); nothing was done; "
+				   "`hoist resume` waits for it again"),
 				first ? first : "?", first_ms / 1000);
 			free(first);
 			return st;

@@ -70,10 +70,10 @@ static enum hoist_status wait_host(struct run *r, struct run_node *n, const stru
 		if (st == HOIST_OK)
 			break;
 		if (elapsed_ms(t0) > limit)
-			return hoist_error_set(err, HOIST_STATE,
-					       _("%s has not come back %ld seconds after its reboot; "
-						 "look at its console, then restore the operating "
-						 "system from its snapshot if it does not start"),
+			return hoist_error_say(err, HOIST_STATE,
+					       N_("%s has not come back %ld seconds after its reboot; "
+						  "look at its console, then restore the operating "
+						  "system from its snapshot if it does not start"),
 					       n->plan->name, limit / 1000);
 		/* Not cancelled here: a half-rebooted host is no place to stop at. */
 		{
@@ -93,10 +93,10 @@ static enum hoist_status reboot(struct run *r, struct run_node *n, long *back_ms
 	struct timespec t0;
 	enum hoist_status st;
 	if (!hoist_profile_has(r->profile, "reboot") || !hoist_profile_has(r->profile, "host-up"))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the patch on %s asks for a reboot, but the profile %s has "
-					 "no \"reboot\" and \"host-up\" actions; set them in "
-					 "[profile], or reboot it yourself and resume"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("the patch on %s asks for a reboot, but the profile %s has "
+					  "no \"reboot\" and \"host-up\" actions; set them in "
+					  "[profile], or reboot it yourself and resume"),
 				       n->plan->name, hoist_profile_name(r->profile));
 	hoist_exec_result_init(&x);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -123,9 +123,9 @@ enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 	bool again = before && before->state != HOIST_STEP_PENDING;
 	(void)s;
 	if (!hoist_profile_has(r->profile, "os-patch"))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the profile %s has no \"os-patch\" action; set it in "
-					 "[profile] (e.g. apt-get -y upgrade)"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("the profile %s has no \"os-patch\" action; set it in "
+					  "[profile] (e.g. apt-get -y upgrade)"),
 				       hoist_profile_name(r->profile));
 	if (again) {
 		/* Its first snapshot is the way back: a new one would keep a half-patched system. */

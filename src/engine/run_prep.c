@@ -35,9 +35,9 @@ static enum hoist_status check_profile(struct run *r, struct hoist_error *err)
 		for (size_t k = 0; k < sizeof step_actions / sizeof *step_actions; k++)
 			if (!strcmp(r->plan->steps[i].id, step_actions[k].step) &&
 			    !hoist_profile_has(r->profile, step_actions[k].action))
-				return hoist_error_set(err, HOIST_CONFIG,
-						       _("the profile %s has no \"%s\" action, which "
-							 "the step %s needs; set it in [profile]"),
+				return hoist_error_say(err, HOIST_CONFIG,
+						       N_("the profile %s has no \"%s\" action, which "
+							  "the step %s needs; set it in [profile]"),
 						       hoist_profile_name(r->profile),
 						       step_actions[k].action, step_actions[k].step);
 	return HOIST_OK;
@@ -53,17 +53,17 @@ static enum hoist_status check_confirmations(struct run *r, struct hoist_error *
 		if (e->by_engine || !e->path)
 			continue;
 		if (stat(e->path, &sb) != 0)
-			return hoist_error_set(err, HOIST_STATE,
-					       _("the %s you confirmed, %s, does not exist: %s"),
+			return hoist_error_say(err, HOIST_STATE,
+					       N_("the %s you confirmed, %s, does not exist: %s"),
 					       e->item, e->path, strerror(errno));
 		if (sb.st_size == 0)
-			return hoist_error_set(err, HOIST_STATE,
-					       _("the %s you confirmed, %s, is empty"), e->item,
+			return hoist_error_say(err, HOIST_STATE,
+					       N_("the %s you confirmed, %s, is empty"), e->item,
 					       e->path);
 		if (now - sb.st_mtime > r->cfg->checklist_max_age_s)
-			return hoist_error_set(err, HOIST_STATE,
-					       _("the %s you confirmed, %s, is older than %ld hours "
-						 "(checklist_max_age); take a fresh one"),
+			return hoist_error_say(err, HOIST_STATE,
+					       N_("the %s you confirmed, %s, is older than %ld hours "
+						  "(checklist_max_age); take a fresh one"),
 					       e->item, e->path, r->cfg->checklist_max_age_s / 3600);
 	}
 	return HOIST_OK;
@@ -76,7 +76,7 @@ static enum hoist_status check_space(struct run *r, long long *free_bytes,
 	long long need = 0;
 	int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0) {
-		hoist_error_set(err, HOIST_PERMISSION, _("cannot write in the state folder %s: %s"),
+		hoist_error_say(err, HOIST_PERMISSION, N_("cannot write in the state folder %s: %s"),
 				r->cache_dir, strerror(errno));
 		free(probe);
 		return HOIST_PERMISSION;
@@ -93,9 +93,9 @@ static enum hoist_status check_space(struct run *r, long long *free_bytes,
 	}
 	*free_bytes = hoist_stage_free_bytes(r->cache_dir);
 	if (*free_bytes >= 0 && *free_bytes < need + (16 << 20))
-		return hoist_error_set(err, HOIST_STATE,
-				       _("%s has %lld MB free; the packages need %lld MB and 16 MB "
-					 "to spare"),
+		return hoist_error_say(err, HOIST_STATE,
+				       N_("%s has %lld MB free; the packages need %lld MB and 16 MB "
+					  "to spare"),
 				       r->cache_dir, *free_bytes >> 20, need >> 20);
 	return HOIST_OK;
 }
@@ -112,9 +112,9 @@ static enum hoist_status check_nodes(struct run *r, struct hoist_octopus *oc,
 		if (on && on->link && !n->link)
 			n->link = hoist_xstrdup(on->link); /* drain and undrain ask this node alone */
 		if (!on) {
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("the server does not list the node %s of the plan; "
-					       "make a new plan"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("the server does not list the node %s of the plan; "
+					        "make a new plan"),
 					     n->plan->name);
 			break;
 		}
@@ -123,9 +123,9 @@ static enum hoist_status check_nodes(struct run *r, struct hoist_octopus *oc,
 			break;
 		if (n->plan->url && (hoist_octopus_ping(oc, n->plan->url, &p, NULL) != HOIST_OK ||
 				     p == HOIST_PING_DOWN))
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("the node %s does not answer at %s; start it, or fix "
-					       "its url in the configuration"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("the node %s does not answer at %s; start it, or fix "
+					        "its url in the configuration"),
 					     n->plan->name, n->plan->url);
 	}
 	hoist_octopus_nodes_done(&sn);
@@ -143,9 +143,9 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 		if (!hoist_version_cmp(&v, &r->plan->nodes[i].version))
 			v = r->plan->from;
 	if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->from))
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server runs %s, but the plan starts from %s; make a "
-				       "new plan"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the server runs %s, but the plan starts from %s; make a "
+				        "new plan"),
 				     v.text, r->plan->from.text);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(oc, err);
@@ -213,7 +213,7 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 	char **dest;
 	enum hoist_status st;
 	if (run_cancelled(r))
-		return hoist_error_set(err, HOIST_CANCELLED, _("cancelled while downloading"));
+		return hoist_error_say(err, HOIST_CANCELLED, N_("cancelled while downloading"));
 	items = hoist_xcalloc(n ? n : 1, sizeof *items);
 	sr = hoist_xcalloc(n ? n : 1, sizeof *sr);
 	sp = hoist_xcalloc(n ? n : 1, sizeof *sp);

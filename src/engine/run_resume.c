@@ -133,7 +133,7 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	run_release_ended_lock(r.state_dir, cfg->server_url);
 	hoist_run_summary_init(&sum);
 	if (run_id && !hoist_rundir_id_valid(run_id))
-		st = hoist_error_set(err, HOIST_USAGE, _("\"%s\" is not a run id"), run_id);
+		st = hoist_error_say(err, HOIST_USAGE, N_("\"%s\" is not a run id"), run_id);
 	else if (run_id)
 		r.id = hoist_xstrdup(run_id);
 	else
@@ -150,8 +150,8 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	if (st == HOIST_OK)
 		st = hoist_journal_fold(jpath, &sum, err);
 	if (st == HOIST_OK && sum.state != HOIST_RUN_RUNNING && sum.state != HOIST_RUN_INTERRUPTED)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the run %s has %s: there is nothing to resume"), r.id,
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the run %s has %s: there is nothing to resume"), r.id,
 				     sum.state == HOIST_RUN_NONE ? _("not started")
 								 : _("already ended"));
 	/* The mode is the plan's: an interrupted dry run is resumed as the dry run it was. */
@@ -190,19 +190,19 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	if ((st = run_wait_orphans(&r, err)) != HOIST_OK)
 		goto out;
 	if (sum.pnr_started && !sum.pnr_ended) {
-		st = hoist_error_set(err, HOIST_FAILED_PNR,
-				     _("the database upgrade was under way when the engine "
-				       "stopped; it is never repeated blindly: maintenance mode "
-				       "stays on; check the database and follow the rollback guide "
-				       "(hoist rollback --guide)"));
+		st = hoist_error_say(err, HOIST_FAILED_PNR,
+				     N_("the database upgrade was under way when the engine "
+				        "stopped; it is never repeated blindly: maintenance mode "
+				        "stays on; check the database and follow the rollback guide "
+				        "(hoist rollback --guide)"));
 		run_end(&r, HOIST_END_FAILED, st, err);
 		goto out;
 	}
 	recheck(&r);
 	if (sum.reverting && !r.dry_run) {
 		/* Killed while undoing its changes: the undo is finished, not the upgrade. */
-		hoist_error_set(err, HOIST_STATE, "%s",
-				_("the run was interrupted while it undid its changes"));
+		hoist_error_say(err, HOIST_STATE,
+				N_("the run was interrupted while it undid its changes"));
 		st = run_undo(&r, HOIST_STATE, err);
 	} else {
 		st = run_body(&r, err);
@@ -235,19 +235,19 @@ enum hoist_status hoist_run_check_lock(const struct hoist_config *cfg, struct ho
 	if (cfg->server_url && hoist_lock_read(state, cfg->server_url, &info, NULL) == HOIST_OK) {
 		long long now = (long long)time(NULL);
 		if (hoist_lock_judge(&info, 0, now) == HOIST_LOCK_LIVE)
-			st = hoist_error_set(err, HOIST_LOCKED,
-					     _("another upgrade of %s is running: run %s by %s on %s "
-					       "(pid %ld), last heartbeat %lld seconds ago; wait for it "
-					       "or follow it with `hoist status --follow`"),
+			st = hoist_error_say(err, HOIST_LOCKED,
+					     N_("another upgrade of %s is running: run %s by %s on %s "
+					        "(pid %ld), last heartbeat %lld seconds ago; wait for it "
+					        "or follow it with `hoist status --follow`"),
 					     cfg->server_url, info.run_id ? info.run_id : "?",
 					     info.owner ? info.owner : "?", info.host ? info.host : "?",
 					     info.pid, now - info.heartbeat);
 		else
-			st = hoist_error_set(err, HOIST_LOCKED,
-					     _("the run %s of %s holds a stale lock (by %s on %s, pid "
-					       "%ld, which is gone; last heartbeat %lld seconds ago): "
-					       "`hoist resume` finishes that run; the lock is never "
-					       "taken over silently"),
+			st = hoist_error_say(err, HOIST_LOCKED,
+					     N_("the run %s of %s holds a stale lock (by %s on %s, pid "
+					        "%ld, which is gone; last heartbeat %lld seconds ago): "
+					        "`hoist resume` finishes that run; the lock is never "
+					        "taken over silently"),
 					     info.run_id ? info.run_id : "?", cfg->server_url,
 					     info.owner ? info.owner : "?", info.host ? info.host : "?",
 					     info.pid, now - info.heartbeat);

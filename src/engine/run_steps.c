@@ -132,7 +132,7 @@ static enum hoist_status file_evidence(const char *path, struct hoist_evidence *
 	if (st != HOIST_OK)
 		return st;
 	if (size == 0)
-		return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), path);
+		return hoist_error_say(err, HOIST_STATE, N_("the backup %s is empty"), path);
 	free(ev->path);
 	free(ev->sha256);
 	ev->path = hoist_xstrdup(path);
@@ -202,8 +202,8 @@ static enum hoist_status step_master_key(struct run *r, struct run_node *n,
 		key++;
 	len = strcspn(key, "\r\n");
 	if (st == HOIST_OK && len == 0)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("show-master-key on %s printed nothing"), n->plan->name);
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("show-master-key on %s printed nothing"), n->plan->name);
 	if (st == HOIST_OK) {
 		char *k = hoist_xstrndup(key, len);
 		char *line = hoist_xasprintf("%s\n", k);
@@ -225,9 +225,9 @@ static enum hoist_status step_master_key(struct run *r, struct run_node *n,
 				false, &x, err);
 		hoist_exec_result_done(&x);
 		if (st == HOIST_COMMAND)
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("the master key shown by %s does not decrypt the "
-					       "server's canary; check the instance before upgrading"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("the master key shown by %s does not decrypt the "
+					        "server's canary; check the instance before upgrading"),
 					     n->plan->name);
 		if (st == HOIST_OK)
 			run_say(res, N_("saved to %s; it decrypts the server's "
@@ -300,9 +300,9 @@ static enum hoist_status step_maintenance(struct run *r, bool on, struct run_res
 			st = hoist_octopus_version(nc, &v, err);
 			if (st == HOIST_OK && hoist_version_cmp(&v, &r->plan->to))
 				st = run_gate(r, "maintenance-off", r->nodes[i].plan->name,
-					      hoist_error_set(err, HOIST_STATE,
-							      _("the node %s reports %s, not %s: "
-								"maintenance mode stays on"),
+					      hoist_error_say(err, HOIST_STATE,
+							      N_("the node %s reports %s, not %s: "
+								 "maintenance mode stays on"),
 							      r->nodes[i].plan->name, v.text,
 							      r->plan->to.text),
 					      err);
@@ -396,16 +396,16 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (t1.tv_sec - t0.tv_sec >= r->cfg->wait_tasks_timeout_s) {
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("%ld tasks were still running after %d seconds; let "
-					       "them finish or cancel them, then run again (or raise "
-					       "[upgrade] wait_tasks_timeout)"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("%ld tasks were still running after %d seconds; let "
+					        "them finish or cancel them, then run again (or raise "
+					        "[upgrade] wait_tasks_timeout)"),
 					     left, r->cfg->wait_tasks_timeout_s);
 			break;
 		}
 		if (!run_sleep(r, r->cfg->poll_ms)) {
-			st = hoist_error_set(err, HOIST_CANCELLED,
-					     _("cancelled while waiting for tasks"));
+			st = hoist_error_say(err, HOIST_CANCELLED,
+					     N_("cancelled while waiting for tasks"));
 			break;
 		}
 	}
@@ -444,8 +444,8 @@ static enum hoist_status step_stop(struct run *r, struct run_node *n,
 	res->exit_code = x.exited ? x.exit_code : -1;
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK && !run_wait_ping(r, oc, n, false, STOP_WAIT_MS))
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("%s still answers at %s after it was stopped"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("%s still answers at %s after it was stopped"),
 				     n->plan->name, n->plan->url);
 	hoist_octopus_free(oc);
 	return st;
@@ -471,8 +471,8 @@ static enum hoist_status step_start(struct run *r, struct run_node *n, struct ru
 	res->exit_code = x.exited ? x.exit_code : -1;
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK && !run_wait_ping(r, oc, n, true, START_WAIT_MS))
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("%s does not answer at %s after it was started"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("%s does not answer at %s after it was started"),
 				     n->plan->name, n->plan->url);
 	if (st == HOIST_OK)
 		n->stopped_by_us = false;
@@ -515,7 +515,7 @@ static enum hoist_status step_validate(struct run *r, struct run_node *n,
 		if (st == HOIST_OK && !hoist_version_cmp(&v, want))
 			break;
 		if (st == HOIST_OK)
-			st = hoist_error_set(err, HOIST_STATE, _("%s reports %s, not %s"),
+			st = hoist_error_say(err, HOIST_STATE, N_("%s reports %s, not %s"),
 					     n->plan->name, v.text, want->text);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		/* Older than the start or newer than the target: no wait will mend it. */
@@ -704,12 +704,12 @@ enum hoist_status run_step(struct run *r, const struct hoist_plan_step *s, struc
 	const struct run_step_op *op = run_step_op_find(s->id);
 	res->outcome = HOIST_OUTCOME_OK;
 	if (s->node && !n)
-		return hoist_error_set(err, HOIST_STATE, _("the plan names the node %s, which it "
-							   "does not list"), s->node);
+		return hoist_error_say(err, HOIST_STATE, N_("the plan names the node %s, which it "
+							    "does not list"), s->node);
 	/* A rollback's undrain and maintenance-off undo another run's change: this run's now. */
 	run_guide_claim(r, n, s);
 	if (!op || (op->needs_node && !n))
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("the step %s is not one an upgrade run carries out"), s->id);
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("the step %s is not one an upgrade run carries out"), s->id);
 	return op->fn(r, n, s, res, err);
 }

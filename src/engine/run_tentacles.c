@@ -57,9 +57,9 @@ static enum hoist_status follow_task(struct run *r, struct hoist_octopus *oc, co
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (t1.tv_sec - t0.tv_sec >= r->cfg->wait_tasks_timeout_s)
-			return hoist_error_set(err, HOIST_STATE,
-					       _("the task %s has not ended after %d seconds; it goes "
-						 "on on the server: look at it there, then resume"),
+			return hoist_error_say(err, HOIST_STATE,
+					       N_("the task %s has not ended after %d seconds; it goes "
+						  "on on the server: look at it there, then resume"),
 					       id, r->cfg->wait_tasks_timeout_s);
 		{
 			long ms = r->cfg->poll_ms > 0 ? r->cfg->poll_ms : 1000;
@@ -142,10 +142,10 @@ static enum hoist_status one_batch(struct run *r, struct hoist_octopus *oc,
 		struct hoist_buf rest;
 		hoist_buf_init(&rest, 0);
 		list_names(&rest, t, b + 1, t->n_batches);
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("batch %d of %d (%s) failed: %s. Upgraded: %s. Not upgraded: "
-				       "%s. Not attempted (later batches): %s. Look at the server's "
-				       "task %s, fix the Tentacle, then run hoist tentacles again"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("batch %d of %d (%s) failed: %s. Upgraded: %s. Not upgraded: "
+				        "%s. Not attempted (later batches): %s. Look at the server's "
+				        "task %s, fix the Tentacle, then run hoist tentacles again"),
 				     b, t->n_batches, env,
 				     error ? error : _("the server's task did not succeed"),
 				     done->len ? hoist_buf_cstr(done) : "-",
@@ -210,8 +210,8 @@ enum hoist_status run_step_tentacles(struct run *r, const struct hoist_plan_step
 	for (int b = 1; st == HOIST_OK && total && b <= t->n_batches; b++) {
 		/* Between batches is the safe point: a batch once started is followed to its end. */
 		if (b > 1 && run_cancelled(r)) {
-			st = hoist_error_set(err, HOIST_CANCELLED,
-					     _("stopped after batch %d of %d; upgraded: %s"), b - 1,
+			st = hoist_error_say(err, HOIST_CANCELLED,
+					     N_("stopped after batch %d of %d; upgraded: %s"), b - 1,
 					     t->n_batches, hoist_buf_cstr(&done));
 			break;
 		}
@@ -266,7 +266,7 @@ enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s
 				after->v[i].health ? after->v[i].health : "?");
 	}
 	if (st == HOIST_OK && !ok)
-		st = hoist_error_set(err, HOIST_STATE, _("the health check %s failed: %s"), task,
+		st = hoist_error_say(err, HOIST_STATE, N_("the health check %s failed: %s"), task,
 				     error ? error : _("the server's task did not succeed"));
 	if (st == HOIST_OK)
 		run_say(res, N_("health check done: Calamari is current on %zu of "

@@ -52,10 +52,10 @@ enum hoist_status run_validate_pre(struct run *r, struct hoist_error *err)
 	for (size_t i = 0; st == HOIST_OK && i < sn.n; i++)
 		if (sn.v[i].offline)
 			st = run_gate(r, "preflight", sn.v[i].name,
-				      hoist_error_set(err, HOIST_STATE,
-						      _("pre-upgrade validation: the server reports "
-							"the node %s offline; bring it back or remove "
-							"it from the cluster first"),
+				      hoist_error_say(err, HOIST_STATE,
+						      N_("pre-upgrade validation: the server reports "
+							 "the node %s offline; bring it back or remove "
+							 "it from the cluster first"),
 						      sn.v[i].name),
 				      err);
 	for (size_t i = 0; st == HOIST_OK && i < r->n_nodes; i++) {
@@ -67,14 +67,14 @@ enum hoist_status run_validate_pre(struct run *r, struct hoist_error *err)
 			enum hoist_status a = hoist_octopus_version(nc, &v, err);
 			hoist_octopus_free(nc);
 			if (a != HOIST_OK)
-				hoist_error_prefix(err, _("pre-upgrade validation: the API of %s does "
-							  "not answer"),
+				hoist_error_prefix_say(err, N_("pre-upgrade validation: the API of %s does "
+							   "not answer"),
 						   n->plan->name);
 			else if (hoist_version_cmp(&v, &n->plan->version) &&
 				 hoist_version_cmp(&v, &r->plan->to))
-				a = hoist_error_set(err, HOIST_STATE,
-						    _("pre-upgrade validation: %s reports %s, but the "
-						      "plan expects %s there"),
+				a = hoist_error_say(err, HOIST_STATE,
+						    N_("pre-upgrade validation: %s reports %s, but the "
+						       "plan expects %s there"),
 						    n->plan->name, v.text, n->plan->version.text);
 			st = run_gate(r, "preflight", n->plan->name, a == HOIST_OK ? a : HOIST_STATE,
 				      err);
@@ -94,9 +94,9 @@ enum hoist_status run_validate_pre(struct run *r, struct hoist_error *err)
 				n->plan->name, free_b >> 20, n->plan->remote_dir);
 		else
 			st = run_gate(r, "preflight", n->plan->name,
-				      hoist_error_set(err, HOIST_STATE,
-						      _("pre-upgrade validation: %s has %lld MB free "
-							"in %s; the installers need %lld MB"),
+				      hoist_error_say(err, HOIST_STATE,
+						      N_("pre-upgrade validation: %s has %lld MB free "
+							 "in %s; the installers need %lld MB"),
 						      n->plan->name, free_b >> 20, n->plan->remote_dir,
 						      need >> 20),
 				      err);
@@ -123,14 +123,14 @@ enum hoist_status run_validate_node(struct run *r, struct run_node *n,
 	if (st == HOIST_OK) {
 		sv = hoist_octopus_nodes_find(&sn, n->plan->name);
 		if (!sv)
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("post-upgrade validation: the server no longer lists "
-					       "the node %s"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("post-upgrade validation: the server no longer lists "
+					        "the node %s"),
 					     n->plan->name);
 		else if (sv->offline)
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("post-upgrade validation: the server reports %s "
-					       "offline"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("post-upgrade validation: the server reports %s "
+					        "offline"),
 					     n->plan->name);
 	}
 	hoist_octopus_nodes_done(&sn);
@@ -174,19 +174,19 @@ enum hoist_status run_health_check(struct run *r, struct run_result *res, struct
 		if (st != HOIST_OK || completed)
 			break;
 		if (elapsed_ms(&t0) > HEALTH_TIMEOUT_S * 1000L) {
-			st = hoist_error_set(err, HOIST_TIMEOUT,
-					     _("the health check %s did not end within %d seconds"),
+			st = hoist_error_say(err, HOIST_TIMEOUT,
+					     N_("the health check %s did not end within %d seconds"),
 					     id, HEALTH_TIMEOUT_S);
 			break;
 		}
 		if (!run_sleep(r, HEALTH_POLL_MS))
-			st = hoist_error_set(err, HOIST_CANCELLED,
-					     _("cancelled while the health check ran"));
+			st = hoist_error_say(err, HOIST_CANCELLED,
+					     N_("cancelled while the health check ran"));
 	}
 	if (st == HOIST_OK && !success)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("post-upgrade validation: the health check %s ended %s; see "
-				       "the task's log on the server"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("post-upgrade validation: the health check %s ended %s; see "
+				        "the task's log on the server"),
 				     id, state ? state : "?");
 	if (st == HOIST_OK)
 		run_say_n(res, "the health check %s over %zu target ended well",

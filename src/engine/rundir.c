@@ -50,13 +50,13 @@ enum hoist_status hoist_rundir_make_dirs(const char *path, mode_t mode, struct h
 		if (mkdir(copy, mode) == 0) {
 			chmod(copy, mode); /* exactly mode, whatever the umask */
 		} else if (errno != EEXIST) {
-			st = hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
-					     _("cannot create the folder %s: %s"), copy, strerror(errno));
+			st = hoist_error_say(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
+					     N_("cannot create the folder %s: %s"), copy, strerror(errno));
 			break;
 		} else {
 			struct stat sb;
 			if (stat(copy, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-				st = hoist_error_set(err, HOIST_IO, _("%s exists and is not a folder"), copy);
+				st = hoist_error_say(err, HOIST_IO, N_("%s exists and is not a folder"), copy);
 				break;
 			}
 		}
@@ -147,15 +147,15 @@ static enum hoist_status check_private(const char *dir, struct hoist_error *err)
 {
 	struct stat sb;
 	if (lstat(dir, &sb) != 0)
-		return hoist_error_set(err, HOIST_IO, _("cannot use the folder %s: %s"), dir,
+		return hoist_error_say(err, HOIST_IO, N_("cannot use the folder %s: %s"), dir,
 				       strerror(errno));
 	if (S_ISLNK(sb.st_mode) || !S_ISDIR(sb.st_mode))
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("%s is not a plain folder (a symbolic link?); hoist keeps backups and keys there, so it must be a real folder"),
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("%s is not a plain folder (a symbolic link?); hoist keeps backups and keys there, so it must be a real folder"),
 				       dir);
 	if ((sb.st_mode & 022) || (sb.st_uid != geteuid() && sb.st_uid != 0))
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("%s can be written by other users; hoist keeps backups and keys there: run chmod go-w on it, or choose another state_dir"),
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("%s can be written by other users; hoist keeps backups and keys there: run chmod go-w on it, or choose another state_dir"),
 				       dir);
 	return HOIST_OK;
 }
@@ -168,7 +168,7 @@ enum hoist_status hoist_rundir_create(const char *state_dir, const char *run_id,
 
 	*path = NULL;
 	if (!hoist_rundir_id_valid(run_id))
-		return hoist_error_set(err, HOIST_USAGE, _("\"%s\" is not a run id (like 20261122T014233Z-1a2b)"),
+		return hoist_error_say(err, HOIST_USAGE, N_("\"%s\" is not a run id (like 20261122T014233Z-1a2b)"),
 				       run_id ? run_id : "");
 	runs = hoist_xasprintf("%s/runs", state_dir);
 	st = hoist_rundir_make_dirs(runs, 0700, err);
@@ -181,15 +181,15 @@ enum hoist_status hoist_rundir_create(const char *state_dir, const char *run_id,
 		return st;
 	dir = hoist_rundir_path(state_dir, run_id);
 	if (mkdir(dir, 0700) != 0) {
-		st = hoist_error_set(err, errno == EEXIST ? HOIST_STATE : HOIST_IO,
-				     _("cannot create the run folder %s: %s"), dir, strerror(errno));
+		st = hoist_error_say(err, errno == EEXIST ? HOIST_STATE : HOIST_IO,
+				     N_("cannot create the run folder %s: %s"), dir, strerror(errno));
 		free(dir);
 		return st;
 	}
 	chmod(dir, 0700);
 	backups = hoist_rundir_file(dir, HOIST_RUNDIR_BACKUPS);
 	if (mkdir(backups, 0700) != 0) {
-		st = hoist_error_set(err, HOIST_IO, _("cannot create the folder %s: %s"), backups,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot create the folder %s: %s"), backups,
 				     strerror(errno));
 		free(backups);
 		free(dir);
@@ -241,7 +241,7 @@ enum hoist_status hoist_rundir_list(const char *state_dir, struct hoist_run_entr
 	if (!d) {
 		enum hoist_status st = HOIST_OK;
 		if (errno != ENOENT)
-			st = hoist_error_set(err, HOIST_IO, _("cannot read the folder %s: %s"), runs,
+			st = hoist_error_say(err, HOIST_IO, N_("cannot read the folder %s: %s"), runs,
 					     strerror(errno));
 		free(runs);
 		return st;
@@ -293,7 +293,7 @@ enum hoist_status hoist_rundir_latest(const char *state_dir, char **id, struct h
 	if (st != HOIST_OK)
 		return st;
 	if (!n)
-		return hoist_error_set(err, HOIST_NOTFOUND, _("there are no runs in %s/runs"), state_dir);
+		return hoist_error_say(err, HOIST_NOTFOUND, N_("there are no runs in %s/runs"), state_dir);
 	*id = hoist_xstrdup(runs[0].id);
 	hoist_rundir_list_free(runs, n);
 	return HOIST_OK;
@@ -315,7 +315,7 @@ enum hoist_status hoist_rundir_prune(const char *state_dir, size_t keep, const c
 			continue;
 		}
 		if (nftw(runs[i].path, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-			st = hoist_error_set(err, HOIST_IO, _("cannot remove the old run %s: %s"),
+			st = hoist_error_say(err, HOIST_IO, N_("cannot remove the old run %s: %s"),
 					     runs[i].path, strerror(errno));
 			break;
 		}
@@ -338,8 +338,8 @@ enum hoist_status hoist_rundir_write_atomic(const char *path, const void *data, 
 	if (fd < 0) {
 		e = errno;
 		free(tmp);
-		return hoist_error_set(err, e == EACCES ? HOIST_PERMISSION : HOIST_IO,
-				       _("cannot write %s: %s"), path, strerror(e));
+		return hoist_error_say(err, e == EACCES ? HOIST_PERMISSION : HOIST_IO,
+				       N_("cannot write %s: %s"), path, strerror(e));
 	}
 	/* mkstemp made it 0600; a wider mode is set only before any content is written. */
 	if (fchmod(fd, mode) != 0)
@@ -376,6 +376,6 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
-	return hoist_error_set(err, e == EACCES ? HOIST_PERMISSION : HOIST_IO,
-			       _("cannot write %s: %s"), path, strerror(e));
+	return hoist_error_say(err, e == EACCES ? HOIST_PERMISSION : HOIST_IO,
+			       N_("cannot write %s: %s"), path, strerror(e));
 }

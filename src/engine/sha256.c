@@ -51,7 +51,7 @@ enum hoist_status hoist_sha256_file(const char *path, char out[65], long long *s
 	enum hoist_status st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), path, strerror(errno));
+		return hoist_error_say(err, HOIST_IO, N_("cannot read %s: %s"), path, strerror(errno));
 	md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	st = hoist_sha256_fd(fd, md, &n);
@@ -59,7 +59,7 @@ enum hoist_status hoist_sha256_file(const char *path, char out[65], long long *s
 	EVP_DigestFinal_ex(md, d, &dl);
 	EVP_MD_CTX_free(md);
 	if (st != HOIST_OK)
-		return hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), path, strerror(errno));
+		return hoist_error_say(err, HOIST_IO, N_("cannot read %s: %s"), path, strerror(errno));
 	hoist_sha256_digest_hex(d, 32, out);
 	if (size)
 		*size = n;

@@ -116,8 +116,8 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&f->mu);
 		if (f->wst == HOIST_OK) {
 			if (write_all(f->fd, f->block[b], f->len[b]) != HOIST_OK) {
-				f->wst = hoist_error_set(&f->werr, HOIST_IO,
-							 _("cannot write %s: %s; is the disk full?"),
+				f->wst = hoist_error_say(&f->werr, HOIST_IO,
+							 N_("cannot write %s: %s; is the disk full?"),
 							 f->part, strerror(errno));
 			} else {
 				EVP_DigestUpdate(f->md, f->block[b], f->len[b]);
@@ -208,7 +208,7 @@ static enum hoist_status on_data(void *ctx, const void *data, size_t n)
 	if (f->st != HOIST_OK)
 		return f->st;
 	if (!f->writer_on)
-		return f->st = hoist_error_set(f->err, HOIST_IO, _("cannot write %s: %s"), f->part,
+		return f->st = hoist_error_say(f->err, HOIST_IO, N_("cannot write %s: %s"), f->part,
 					       strerror(EAGAIN));
 	f->have += (long long)n;
 	while (n) {
@@ -250,12 +250,12 @@ static enum hoist_status copy_local(const char *url, struct fetch *f,
 	struct stat sb;
 	int in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
-		return hoist_error_set(f->err, HOIST_NOTFOUND, _("cannot read the package %s: %s"),
+		return hoist_error_say(f->err, HOIST_NOTFOUND, N_("cannot read the package %s: %s"),
 				       path, strerror(errno));
 	fstat(in, &sb);
 	if (ftruncate(f->fd, 0) != 0 || lseek(f->fd, 0, SEEK_SET) != 0) {
 		close(in);
-		return hoist_error_set(f->err, HOIST_IO, _("cannot write %s: %s"), f->part,
+		return hoist_error_say(f->err, HOIST_IO, N_("cannot write %s: %s"), f->part,
 				       strerror(errno));
 	}
 	EVP_DigestInit_ex(f->md, EVP_sha256(), NULL);
@@ -268,7 +268,7 @@ static enum hoist_status copy_local(const char *url, struct fetch *f,
 	}
 	close(in);
 	if (r < 0 && f->st == HOIST_OK)
-		f->st = hoist_error_set(f->err, HOIST_IO, _("cannot read the package %s: %s"), path,
+		f->st = hoist_error_say(f->err, HOIST_IO, N_("cannot read the package %s: %s"), path,
 					strerror(errno));
 	return f->st;
 }
@@ -297,7 +297,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 	f.part = part;
 	f.fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (f.fd < 0) {
-		st = hoist_error_set(err, HOIST_IO, _("cannot write %s: %s"), part, strerror(errno));
+		st = hoist_error_say(err, HOIST_IO, N_("cannot write %s: %s"), part, strerror(errno));
 		goto out;
 	}
 	f.md = EVP_MD_CTX_new();
@@ -312,14 +312,14 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 		struct hoist_http_response resp;
 		struct progress_relay pr = { progress, ctx };
 		if (hoist_sha256_fd(f.fd, f.md, &f.have) != HOIST_OK) {
-			st = hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), part,
+			st = hoist_error_say(err, HOIST_IO, N_("cannot read %s: %s"), part,
 					     strerror(errno));
 			goto out;
 		}
 		if (item->size >= 0 && f.have > item->size) {
 			/* Longer than the package can be: not a partial copy of it. */
 			if (ftruncate(f.fd, 0) != 0) {
-				st = hoist_error_set(err, HOIST_IO, _("cannot write %s"), part);
+				st = hoist_error_say(err, HOIST_IO, N_("cannot write %s"), part);
 				goto out;
 			}
 			EVP_DigestInit_ex(f.md, EVP_sha256(), NULL);
@@ -353,7 +353,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 		if (st != HOIST_OK) {
 			/* The partial file stays: the next try resumes from it. */
 			if (st != HOIST_CHECKSUM)
-				hoist_error_prefix(err, _("downloading %s"), item->url);
+				hoist_error_prefix_say(err, N_("downloading %s"), item->url);
 			goto out;
 		}
 	}
@@ -364,10 +364,10 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 	res->size = f.have;
 	if ((item->sha256 && strcmp(res->sha256, item->sha256)) ||
 	    (item->size >= 0 && f.have != item->size)) {
-		st = hoist_error_set(err, HOIST_CHECKSUM,
-				     _("the package %s does not match the feed: SHA-256 %s, %lld "
-				       "bytes; expected %s, %lld bytes. Nothing was changed; check "
-				       "the mirror or the feed"),
+		st = hoist_error_say(err, HOIST_CHECKSUM,
+				     N_("the package %s does not match the feed: SHA-256 %s, %lld "
+				        "bytes; expected %s, %lld bytes. Nothing was changed; check "
+				        "the mirror or the feed"),
 				     item->url, res->sha256, f.have, item->sha256 ? item->sha256 : "-",
 				     item->size);
 		unlink(part);
@@ -376,7 +376,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 	/* Mostly written back already (start_writeback); the folder is synced by the caller
 	 * (hoist_stage_fetch_all) once for every package. */
 	if (fdatasync(f.fd) != 0 || rename(part, item->dest) != 0)
-		st = hoist_error_set(err, HOIST_IO, _("cannot keep %s: %s"), item->dest,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot keep %s: %s"), item->dest,
 				     strerror(errno));
 out:
 	writer_stop(&f);
@@ -396,7 +396,7 @@ static enum hoist_status sync_folder(const char *path, struct hoist_error *err)
 	enum hoist_status st = HOIST_OK;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0)
-		st = hoist_error_set(err, HOIST_IO, _("cannot keep the packages in %s: %s"), dir,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot keep the packages in %s: %s"), dir,
 				     strerror(errno));
 	if (fd >= 0)
 		close(fd);
@@ -443,13 +443,13 @@ static void *stage_worker(void *arg)
 		if (i >= a->n)
 			break;
 		if (a->cancelled && a->cancelled(a->ctx)) {
-			a->st[i] = hoist_error_set(&a->errs[i], HOIST_CANCELLED,
-						   _("cancelled while downloading"));
+			a->st[i] = hoist_error_say(&a->errs[i], HOIST_CANCELLED,
+						   N_("cancelled while downloading"));
 			continue;
 		}
 		if (!h && !is_local(a->items[i].url) && !(h = hoist_http_new(a->http))) {
-			a->st[i] = hoist_error_set(&a->errs[i], HOIST_NETWORK,
-						   _("cannot start an HTTP client to download %s"),
+			a->st[i] = hoist_error_say(&a->errs[i], HOIST_NETWORK,
+						   N_("cannot start an HTTP client to download %s"),
 						   a->items[i].url);
 			continue;
 		}

@@ -95,7 +95,7 @@ static enum hoist_status unknown_env(const struct hoist_octopus_environments *e,
 	hoist_buf_init(&known, 0);
 	for (size_t i = 0; i < e->n; i++)
 		hoist_buf_printf(&known, "%s%s", i ? ", " : "", e->v[i].name);
-	hoist_error_set(err, HOIST_USAGE, _("the server has no environment \"%s\" (it has: %s)"),
+	hoist_error_say(err, HOIST_USAGE, N_("the server has no environment \"%s\" (it has: %s)"),
 			want, known.len ? hoist_buf_cstr(&known) : "-");
 	hoist_buf_done(&known);
 	return HOIST_USAGE;
@@ -202,17 +202,17 @@ enum hoist_status hoist_tentacles_read_config(const struct hoist_config *cfg,
 	enum hoist_status st;
 	*out = NULL;
 	if (!cfg->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured: set [server] url or "
-					 "HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server is configured: set [server] url or "
+					  "HOIST_SERVER_URL"));
 	hoist_http_options_from_config(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_version(oc, &v, err);
 	/* Seed 002: a 2.x Tentacle is replaced by hand, in the legacy upgrade. */
 	if (st == HOIST_OK && v.major < 3)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server runs Octopus %s: its Tentacles are replaced by "
-				       "hand during the legacy upgrade to 3.x (hoist legacy)"), v.text);
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the server runs Octopus %s: its Tentacles are replaced by "
+				        "hand during the legacy upgrade to 3.x (hoist legacy)"), v.text);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(oc, err);
 	if (st == HOIST_OK)
@@ -248,9 +248,9 @@ enum hoist_status hoist_tentacles_parse_arg(const char *arg, int *batch_size, ch
 		if (hoist_skip_prefix(w, "batch=", &v)) {
 			long n = strtol(v, &end, 10);
 			if (*end || n < 1 || n > 10000)
-				st = hoist_error_set(err, HOIST_PARSE,
-						     _("the plan's Tentacle batch size %s is not a "
-						       "number from 1 to 10000"), v);
+				st = hoist_error_say(err, HOIST_PARSE,
+						     N_("the plan's Tentacle batch size %s is not a "
+						        "number from 1 to 10000"), v);
 			*batch_size = (int)n;
 		} else if (hoist_skip_prefix(w, "environments=", &v)) {
 			char *s2 = NULL;
@@ -260,8 +260,8 @@ enum hoist_status hoist_tentacles_parse_arg(const char *arg, int *batch_size, ch
 				(*envs)[(*n_envs)++] = hoist_xstrdup(e);
 			}
 		} else {
-			st = hoist_error_set(err, HOIST_PARSE,
-					     _("the plan's tentacles step has an unknown setting %s"),
+			st = hoist_error_say(err, HOIST_PARSE,
+					     N_("the plan's tentacles step has an unknown setting %s"),
 					     w);
 		}
 	}

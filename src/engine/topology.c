@@ -139,13 +139,13 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 
 	hoist_topology_init(out);
 	if (!cfg->server_url || !*cfg->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server address is configured; set url in the [server] "
-					 "section or HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server address is configured; set url in the [server] "
+					  "section or HOIST_SERVER_URL"));
 	if (!cfg->api_key || !*cfg->api_key)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no API key is configured; set api_key_file in the [server] "
-					 "section, or HOIST_API_KEY_FILE or HOIST_API_KEY"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no API key is configured; set api_key_file in the [server] "
+					  "section, or HOIST_API_KEY_FILE or HOIST_API_KEY"));
 	hoist_http_options_from_config(cfg, &o);
 	o.retries = 0;
 	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
@@ -156,10 +156,10 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 	st = hoist_octopus_probe(c, &out->version, err);
 	/* A 2.x server has none of what follows; its way to 3.x is seed 002's. */
 	if (st == HOIST_OK && out->version.major < 3)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server runs Octopus %s: the way from 2.x to 3.x is the "
-				       "legacy upgrade with its data migration, hoist legacy --to "
-				       "3.x.y --maxage DAYS"), out->version.text);
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the server runs Octopus %s: the way from 2.x to 3.x is the "
+				        "legacy upgrade with its data migration, hoist legacy --to "
+				        "3.x.y --maxage DAYS"), out->version.text);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(c, err);
 	if (st == HOIST_OK)

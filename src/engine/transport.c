@@ -102,22 +102,22 @@ enum hoist_status hoist_transport_parse(const char *text, struct hoist_transport
 	const char *rest, *at, *host, *host_end, *port = NULL;
 	hoist_transport_addr_init(a);
 	if (!text || !*text)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no transport given: use `local` or ssh://user@host[:port]"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no transport given: use `local` or ssh://user@host[:port]"));
 	if (strcmp(text, "local") == 0) {
 		a->kind = HOIST_TRANSPORT_LOCAL;
 		return HOIST_OK;
 	}
 	if (!hoist_skip_prefix(text, "ssh://", &rest))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("transport \"%s\" is not valid: use `local` or ssh://user@host[:port]"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("transport \"%s\" is not valid: use `local` or ssh://user@host[:port]"),
 				       text);
 	at = strchr(rest, '@');
 	host = rest;
 	if (at) {
 		if (!valid_user(rest, (size_t)(at - rest)))
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("transport \"%s\": the user name is not allowed; use letters, digits, '.', '_' and '-', starting with a letter, digit or '_'"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("transport \"%s\": the user name is not allowed; use letters, digits, '.', '_' and '-', starting with a letter, digit or '_'"),
 					       text);
 		host = at + 1;
 	}
@@ -146,8 +146,8 @@ enum hoist_status hoist_transport_parse(const char *text, struct hoist_transport
 	}
 	if (port && !parse_port(port, &a->port)) {
 		hoist_transport_addr_done(a);
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("transport \"%s\": the port must be a number from 1 to 65535"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("transport \"%s\": the port must be a number from 1 to 65535"),
 				       text);
 	}
 	if (at)
@@ -156,8 +156,8 @@ enum hoist_status hoist_transport_parse(const char *text, struct hoist_transport
 	return HOIST_OK;
 bad_host:
 	hoist_transport_addr_done(a);
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("transport \"%s\": the host is not a valid name or address (use a DNS name, an IPv4 address or [IPv6], then :port if needed)"),
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("transport \"%s\": the host is not a valid name or address (use a DNS name, an IPv4 address or [IPv6], then :port if needed)"),
 			       text);
 }
 
@@ -186,7 +186,7 @@ enum hoist_status hoist_transport_new(const char *node, const char *text,
 	*out = NULL;
 	st = hoist_transport_parse(text, &a, err);
 	if (st != HOIST_OK) {
-		hoist_error_prefix(err, _("node %s"), node ? node : "?");
+		hoist_error_prefix_say(err, N_("node %s"), node ? node : "?");
 		return st;
 	}
 	t = hoist_xcalloc(1, sizeof *t);
@@ -325,7 +325,7 @@ static enum hoist_status build_argv(const struct hoist_transport *t, const char 
 
 	*out = NULL;
 	if (!argv || !argv[0] || !argv[0][0])
-		return hoist_error_set(err, HOIST_USAGE, _("on node %s, there is no command to run"),
+		return hoist_error_say(err, HOIST_USAGE, N_("on node %s, there is no command to run"),
 				       t->node);
 	if (t->addr.kind == HOIST_TRANSPORT_LOCAL) {
 		size_t ne = 0, na = 0;
@@ -359,9 +359,9 @@ static enum hoist_status build_argv(const struct hoist_transport *t, const char 
 			char *q = eq ? hoist_shell_quote(t->shell, eq + 1) : NULL;
 			if (!q) {
 				hoist_buf_done(&cmd);
-				return hoist_error_set(err, HOIST_UNSAFE,
-						       _("on node %s, the environment setting %s "
-							 "cannot be passed safely"),
+				return hoist_error_say(err, HOIST_UNSAFE,
+						       N_("on node %s, the environment setting %s "
+							  "cannot be passed safely"),
 						       t->node, t->env[i]);
 			}
 			hoist_buf_printf(&cmd, "%.*s=%s ", (int)(eq - t->env[i]), t->env[i], q);
@@ -370,7 +370,7 @@ static enum hoist_status build_argv(const struct hoist_transport *t, const char 
 		st = hoist_shell_command(t->shell, argv, NULL, &words, err);
 		if (st != HOIST_OK) {
 			hoist_buf_done(&cmd);
-			hoist_error_prefix(err, _("on node %s"), t->node);
+			hoist_error_prefix_say(err, N_("on node %s"), t->node);
 			return st;
 		}
 		hoist_buf_printf(&cmd, "exec %s", words);
@@ -380,7 +380,7 @@ static enum hoist_status build_argv(const struct hoist_transport *t, const char 
 		/* PowerShell and cmd have no exec: their commands leave no pid line. */
 		st = hoist_shell_command(t->shell, argv, (const char *const *)t->env, &line, err);
 		if (st != HOIST_OK) {
-			hoist_error_prefix(err, _("on node %s"), t->node);
+			hoist_error_prefix_say(err, N_("on node %s"), t->node);
 			return st;
 		}
 	}
@@ -427,20 +427,20 @@ static enum hoist_status ssh_error(const struct hoist_transport *t, enum ssh_fai
 {
 	switch (f) {
 	case SSH_AUTH:
-		return hoist_error_set(err, HOIST_NETWORK,
-				       _("cannot reach %s over SSH (%s): %s; check that the key is loaded in your agent or named with ssh_identity, and that this user may log in there"),
+		return hoist_error_say(err, HOIST_NETWORK,
+				       N_("cannot reach %s over SSH (%s): %s; check that the key is loaded in your agent or named with ssh_identity, and that this user may log in there"),
 				       t->node, t->text, why);
 	case SSH_HOSTKEY:
-		return hoist_error_set(err, HOIST_NETWORK,
-				       _("cannot reach %s over SSH (%s): %s; the node's host key is unknown or has changed: compare its fingerprint with the node's own and add it to known_hosts"),
+		return hoist_error_say(err, HOIST_NETWORK,
+				       N_("cannot reach %s over SSH (%s): %s; the node's host key is unknown or has changed: compare its fingerprint with the node's own and add it to known_hosts"),
 				       t->node, t->text, why);
 	case SSH_CONNECT:
-		return hoist_error_set(err, HOIST_NETWORK,
-				       _("cannot reach %s over SSH (%s): %s; check the host name and port, that sshd runs on the node and that no firewall is in the way"),
+		return hoist_error_say(err, HOIST_NETWORK,
+				       N_("cannot reach %s over SSH (%s): %s; check the host name and port, that sshd runs on the node and that no firewall is in the way"),
 				       t->node, t->text, why);
 	default:
-		return hoist_error_set(err, HOIST_NETWORK,
-				       _("cannot reach %s over SSH (%s): %s; try `ssh -v` to that address by hand to see why"),
+		return hoist_error_say(err, HOIST_NETWORK,
+				       N_("cannot reach %s over SSH (%s): %s; try `ssh -v` to that address by hand to see why"),
 				       t->node, t->text, why);
 	}
 }
@@ -570,8 +570,8 @@ enum hoist_status hoist_transport_close(struct hoist_transport *t, struct hoist_
 	    (strstr(r.last_stderr, "No such file") || strstr(r.last_stderr, "Connection refused")))
 		st = HOIST_OK;
 	if (st != HOIST_OK)
-		st = hoist_error_set(err, st,
-				     _("on node %s, the shared SSH connection did not close: %s"),
+		st = hoist_error_say(err, st,
+				     N_("on node %s, the shared SSH connection did not close: %s"),
 				     t->node, r.last_stderr ? r.last_stderr : hoist_strerror(st));
 	else
 		t->used = false;
@@ -711,16 +711,16 @@ enum hoist_status hoist_transport_file_sha256(struct hoist_transport *t, const c
 		return hoist_sha256_file(path, sha, size, err);
 	line = hash_line(t, path);
 	if (!line)
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("on node %s, the path %s cannot be passed safely to its %s "
-					 "shell"),
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("on node %s, the path %s cannot be passed safely to its %s "
+					  "shell"),
 				       t->node, path, hoist_shell_name(t->shell));
 	hoist_exec_result_init(&r);
 	st = run_line(t, line, "sha256", timeout_ms, &r, err);
 	free(line);
 	if (st == HOIST_OK && !parse_hash(hoist_buf_cstr(&r.out), sha, size))
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("on node %s, the SHA-256 of %s could not be read from: %.200s"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("on node %s, the SHA-256 of %s could not be read from: %.200s"),
 				     t->node, path, hoist_buf_cstr(&r.out));
 	hoist_exec_result_done(&r);
 	return st;
@@ -744,9 +744,9 @@ enum hoist_status hoist_transport_mkdir(struct hoist_transport *t, const char *d
 	q = hoist_shell_quote(t->shell, d);
 	free(d);
 	if (!q)
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("on node %s, the path %s cannot be passed safely to its %s "
-					 "shell"),
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("on node %s, the path %s cannot be passed safely to its %s "
+					  "shell"),
 				       t->node, dir, hoist_shell_name(t->shell));
 	switch (t->shell) {
 	case HOIST_SHELL_POWERSHELL:
@@ -785,11 +785,11 @@ static enum hoist_status copy_file(const char *from, const char *to, struct hois
 	enum hoist_status st = HOIST_OK;
 	int in = open(from, O_RDONLY | O_CLOEXEC), out;
 	if (in < 0)
-		return hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), from, strerror(errno));
+		return hoist_error_say(err, HOIST_IO, N_("cannot read %s: %s"), from, strerror(errno));
 	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out < 0) {
 		close(in);
-		return hoist_error_set(err, HOIST_IO, _("cannot write %s: %s"), to, strerror(errno));
+		return hoist_error_say(err, HOIST_IO, N_("cannot write %s: %s"), to, strerror(errno));
 	}
 	while ((n = read(in, buf, sizeof buf)) > 0) {
 		for (ssize_t off = 0; off < n;) {
@@ -797,7 +797,7 @@ static enum hoist_status copy_file(const char *from, const char *to, struct hois
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w <= 0) {
-				st = hoist_error_set(err, HOIST_IO, _("cannot write %s: %s"), to,
+				st = hoist_error_say(err, HOIST_IO, N_("cannot write %s: %s"), to,
 						     strerror(errno));
 				n = -2;
 				break;
@@ -808,10 +808,10 @@ static enum hoist_status copy_file(const char *from, const char *to, struct hois
 			break;
 	}
 	if (n == -1)
-		st = hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), from, strerror(errno));
+		st = hoist_error_say(err, HOIST_IO, N_("cannot read %s: %s"), from, strerror(errno));
 	close(in);
 	if (close(out) != 0 && st == HOIST_OK)
-		st = hoist_error_set(err, HOIST_IO, _("cannot write %s: %s"), to, strerror(errno));
+		st = hoist_error_say(err, HOIST_IO, N_("cannot write %s: %s"), to, strerror(errno));
 	return st;
 }
 
@@ -838,8 +838,8 @@ static enum hoist_status scp(struct hoist_transport *t, const char *from, const 
 				*p = '/';
 	if (has_bad_path_char(rpath)) {
 		free(rpath);
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("on node %s, the path %s cannot be copied safely"), t->node,
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("on node %s, the path %s cannot be copied safely"), t->node,
 				       remote);
 	}
 	ssh_prefix(t, &v, &n, &alloc);
@@ -915,7 +915,7 @@ enum hoist_status hoist_transport_detect_shell(struct hoist_transport *t, long t
 	if (st == HOIST_OK)
 		t->shell = *out;
 	else
-		hoist_error_prefix(err, _("on node %s"), t->node);
+		hoist_error_prefix_say(err, N_("on node %s"), t->node);
 	hoist_exec_result_done(&r);
 	return st;
 }
@@ -940,9 +940,9 @@ enum hoist_status hoist_transport_free_bytes(struct hoist_transport *t, const ch
 		line = hoist_xasprintf("(Get-PSDrive -Name %c).Free", path[0]);
 	} else {
 		if (!(q = hoist_shell_quote(t->shell, path)))
-			return hoist_error_set(err, HOIST_UNSAFE,
-					       _("on node %s, the path %s cannot be passed safely to "
-						 "its %s shell"),
+			return hoist_error_say(err, HOIST_UNSAFE,
+					       N_("on node %s, the path %s cannot be passed safely to "
+						  "its %s shell"),
 					       t->node, path, hoist_shell_name(t->shell));
 		/* The folder may not be there yet: the nearest parent that is tells. */
 		line = hoist_xasprintf("d=%s; while [ ! -e \"$d\" ]; do d=$(dirname -- \"$d\"); done; "
