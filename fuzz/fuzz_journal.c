@@ -1,6 +1,6 @@
 /*
  * fuzz_journal.c: journal lines; an event read back from its own line is the same event,
- * its message's format and arguments included.
+ * its message's format and arguments included, and the parts of the error it carries.
  */
 #include "config.h"
 #include <string.h>
@@ -30,6 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(!again.msgid == !ev.msgid && !again.plural == !ev.plural &&
 				    again.n_args == ev.n_args && again.plural_n == ev.plural_n,
 				    "a message's msgid or args were lost: %s", line);
+			FUZZ_ASSERT(again.n_cause == ev.n_cause, "a cause's parts were lost: %s", line);
+			for (size_t i = 0; i < ev.n_cause && i < again.n_cause; i++)
+				FUZZ_ASSERT(!again.cause[i].msgid == !ev.cause[i].msgid &&
+					    again.cause[i].n_args == ev.cause[i].n_args &&
+					    again.cause[i].text && ev.cause[i].text,
+					    "a cause's part %zu changed: %s", i, line);
 			/* The reader's text is the rendered msgid or the message itself. */
 			FUZZ_ASSERT(!hoist_event_text(&ev) == !ev.message,
 				    "a message without text, or a text without message: %s", line);

@@ -725,6 +725,73 @@ START_TEST(test_journal_message_falls_back)
 }
 END_TEST
 
+START_TEST(test_journal_cause_said_again)
+{
+	struct hoist_error e;
+	struct hoist_event ev, back;
+	char *line, *again, *t;
+	setlocale(LC_ALL, "C");
+	hoist_error_init(&e);
+	hoist_error_say(&e, HOIST_NOTFOUND, N_("%s: %s was not found (HTTP 404)"), "GET", "/api");
+	hoist_error_prefix_say(&e, N_("on node %s"), "octo1");
+	hoist_error_prefix(&e, "%s", "plain");
+	/* A frame whose last argument is the error. */
+	hoist_event_init(&ev, HOIST_EVENT_RUN_END);
+	ev.seq = 2;
+	ev.end = HOIST_END_UNDONE;
+	hoist_event_say(&ev, N_("stopped, everything undone: the server is as it was before the "
+				"run: %s"), hoist_error_message(&e));
+	hoist_event_set_cause(&ev, &e);
+	line = hoist_event_to_json(&ev);
+	ck_assert_ptr_nonnull(strstr(line, "\"cause\":[{\"message\":\"plain\"},{\"message\":"
+					   "\"on node octo1\",\"msgid\":\"on node %s\",\"args\":"
+					   "[\"octo1\"]},{"));
+	hoist_event_done(&ev);
+	/* No frame: the message is the error. */
+	hoist_event_init(&ev, HOIST_EVENT_STEP_END);
+	ev.seq = 3;
+	ev.step = strdup("stop");
+	ev.outcome = HOIST_OUTCOME_FAILED;
+	hoist_event_set_cause(&ev, &e);
+	ck_assert_str_eq(ev.message, hoist_error_message(&e));
+	again = hoist_event_to_json(&ev);
+	hoist_event_done(&ev);
+	hoist_error_done(&e);
+	t = text_of(line);
+	ck_assert_str_eq(t, "stopped, everything undone: the server is as it was before the run: "
+			    "plain: on node octo1: GET: /api was not found (HTTP 404)");
+	free(t);
+	if (german()) {
+		ck_assert_int_eq(hoist_event_parse(line, strlen(line), &back, NULL), HOIST_OK);
+		ck_assert_str_eq(hoist_event_text(&back), "angehalten, alles rückgängig gemacht: der "
+			"Server ist wie vor dem Lauf: plain: auf Knoten octo1: GET: /api wurde nicht "
+			"gefunden (HTTP 404)");
+		ck_assert_uint_eq(back.n_cause, 3);
+		t = hoist_event_to_json(&back);
+		ck_assert_str_eq(t, line); /* the writer's line, unchanged */
+		free(t);
+		hoist_event_done(&back);
+		t = text_of(again);
+		ck_assert_str_eq(t, "plain: auf Knoten octo1: GET: /api wurde nicht gefunden "
+				    "(HTTP 404)");
+		free(t);
+		/* A cause that is not whole is left out; an old journal reads as before. */
+		t = text_of("{\"seq\":1,\"event\":\"step-end\",\"message\":\"M\","
+			    "\"cause\":[{\"msgid\":\"on node %s\"}]}");
+		ck_assert_str_eq(t, "M");
+		free(t);
+		t = text_of("{\"seq\":1,\"event\":\"step-end\",\"message\":\"M\","
+			    "\"cause\":[{\"message\":\"W\",\"msgid\":\"on node %s\","
+			    "\"args\":[1]}]}");
+		ck_assert_str_eq(t, "W");
+		free(t);
+		setlocale(LC_ALL, "C");
+	}
+	free(again);
+	free(line);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("journal");
@@ -740,6 +807,7 @@ int main(void)
 	tcase_add_test(core, test_journal_hops_revert_and_end_states);
 	tcase_add_test(core, test_journal_streams_command_output);
 	tcase_add_test(core, test_journal_message_said_again);
+	tcase_add_test(core, test_journal_cause_said_again);
 	tcase_add_test(errors, test_journal_message_falls_back);
 	tcase_add_test(errors, test_journal_secrets_never_written);
 	tcase_add_test(errors, test_journal_malformed_lines);

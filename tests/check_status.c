@@ -1,13 +1,16 @@
 /*
  * check_status.c: the exit codes of hoist come from one table in the engine, and
- * man/hoist.1's EXIT STATUS section documents exactly that table.
+ * man/hoist.1's EXIT STATUS section documents exactly that table; an error keeps what it
+ * says, so that a reader says it again in its own language.
  */
 #include "config.h"
 #include <check.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "i18n.h"
 #include "status.h"
 
 #define MAN TEST_SRCDIR "/../man/hoist.1"
@@ -77,6 +80,108 @@ START_TEST(test_status_every_status_has_a_documented_code)
 }
 END_TEST
 
+/* German from the build tree's catalogue; false without a de_DE.UTF-8 locale. */
+static bool german(void)
+{
+	unsetenv("LANGUAGE");
+	if (!setlocale(LC_ALL, "de_DE.UTF-8"))
+		return false;
+	bindtextdomain(PACKAGE, TEST_BUILDDIR "/po/locale");
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	return true;
+}
+
+START_TEST(test_error_keeps_what_it_says)
+{
+	struct hoist_error e;
+	char *said;
+	setlocale(LC_ALL, "C");
+	hoist_error_init(&e);
+	hoist_error_say(&e, HOIST_NOTFOUND, N_("%s: %s was not found (HTTP 404)"), "GET",
+			"https://octo/api");
+	hoist_error_prefix_say(&e, N_("on node %s"), "octo1");
+	hoist_error_prefix(&e, "%s", "plain words");
+	ck_assert_int_eq(e.status, HOIST_NOTFOUND);
+	ck_assert_str_eq(hoist_error_message(&e), "plain words: on node octo1: GET: "
+			 "https://octo/api was not found (HTTP 404)");
+	ck_assert_uint_eq(e.n_parts, 3);
+	ck_assert_ptr_null(e.parts[0].msgid);
+	ck_assert_str_eq(e.parts[0].text, "plain words");
+	ck_assert_str_eq(e.parts[1].msgid, "on node %s");
+	ck_assert_uint_eq(e.parts[1].n_args, 1);
+	ck_assert_str_eq(e.parts[1].args[0], "octo1");
+	ck_assert_str_eq(e.parts[2].msgid, "%s: %s was not found (HTTP 404)");
+	ck_assert_uint_eq(e.parts[2].n_args, 2);
+	/* In the writer's own language, the rendering is the message. */
+	said = hoist_error_render(&e);
+	ck_assert_str_eq(said, hoist_error_message(&e));
+	free(said);
+	if (german()) {
+		/* Read in German: each kept part in German, the plain one as it was written. */
+		said = hoist_error_render(&e);
+		ck_assert_str_eq(said, "plain words: auf Knoten octo1: GET: https://octo/api "
+			         "wurde nicht gefunden (HTTP 404)");
+		free(said);
+		/* The writer's message does not change with the reader. */
+		ck_assert_str_eq(hoist_error_message(&e), "plain words: on node octo1: GET: "
+				 "https://octo/api was not found (HTTP 404)");
+		setlocale(LC_ALL, "C");
+	}
+	hoist_error_done(&e);
+	ck_assert_ptr_null(e.message);
+	ck_assert_ptr_null(e.parts);
+	ck_assert_uint_eq(e.n_parts, 0);
+}
+END_TEST
+
+START_TEST(test_error_cleared_and_set_again)
+{
+	struct hoist_error e, f;
+	char *said;
+	setlocale(LC_ALL, "C");
+	hoist_error_init(&e);
+	hoist_error_init(&f);
+	/* A prefix before any message: the status's meaning is the cause, itself kept. */
+	e.status = HOIST_TIMEOUT;
+	hoist_error_prefix_say(&e, N_("downloading %s"), "pkg.msi");
+	ck_assert_str_eq(hoist_error_message(&e), "downloading pkg.msi: timed out");
+	ck_assert_uint_eq(e.n_parts, 2);
+	ck_assert_str_eq(e.parts[1].msgid, "timed out");
+	/* Set twice: the second replaces the first, parts and all. */
+	hoist_error_say(&e, HOIST_CONFIG, N_("no URL given"));
+	hoist_error_set(&e, HOIST_CONFIG, "%s", "said once");
+	ck_assert_str_eq(hoist_error_message(&e), "said once");
+	ck_assert_uint_eq(e.n_parts, 1);
+	ck_assert_ptr_null(e.parts[0].msgid);
+	hoist_error_say(&e, HOIST_CONFIG, N_("\"%s\" is not a valid URL"), "x:y");
+	hoist_error_copy(&f, &e);
+	hoist_error_clear(&e);
+	ck_assert_ptr_null(e.message);
+	ck_assert_uint_eq(e.n_parts, 0);
+	ck_assert_str_eq(hoist_error_message(&e), "success");
+	said = hoist_error_render(&e);
+	ck_assert_str_eq(said, "success");
+	free(said);
+	/* A copy, then a move: the moved-from error is as new. */
+	hoist_error_say(&e, HOIST_IO, N_("no URL given"));
+	hoist_error_move(&e, &f);
+	ck_assert_ptr_null(f.message);
+	ck_assert_uint_eq(f.n_parts, 0);
+	ck_assert_int_eq(e.status, HOIST_CONFIG);
+	ck_assert_str_eq(hoist_error_message(&e), "\"x:y\" is not a valid URL");
+	if (german()) {
+		said = hoist_error_render(&e);
+		ck_assert_str_eq(said, "„x:y“ ist keine gültige URL");
+		free(said);
+		setlocale(LC_ALL, "C");
+	}
+	hoist_error_prefix_say(NULL, N_("on node %s"), "octo1");
+	ck_assert_int_eq(hoist_error_say(NULL, HOIST_IO, N_("no URL given")), HOIST_IO);
+	hoist_error_done(&e);
+	hoist_error_done(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("status");
@@ -85,6 +190,8 @@ int main(void)
 	int failed;
 	tcase_add_test(core, test_status_man_page_lists_the_table);
 	tcase_add_test(errors, test_status_every_status_has_a_documented_code);
+	tcase_add_test(errors, test_error_keeps_what_it_says);
+	tcase_add_test(errors, test_error_cleared_and_set_again);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
 	sr = srunner_create(s);

@@ -1,10 +1,10 @@
 # run_language.sh: a run's journal is read in the reader's language: a run in English read
-# with hoist status in German, a failed one too, and a run in German read in English
-# (issue #16).
+# with hoist status in German, a failed one too (its outcome's frame and its cause), and a
+# run in German read in English (issue #16).
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
-plan 20
+plan 26
 
 (use_german >/dev/null) || { echo "SKIP: no de_DE.UTF-8 locale"; exit 77; }
 # in_english / in_german COMMAND...: the command under that language.
@@ -47,6 +47,18 @@ out=$(in_german h status 2>&1)
 check "read in German, the failed run's outcome is German" \
 	has "$out" "Ergebnis: angehalten, alles rückgängig gemacht: der Server ist wie vor dem Lauf: "
 check "... and not English" lacks "$out" "stopped, everything undone"
+check "... its cause is German too" has "$out" "ist \`install\` mit Exit-Code 1 fehlgeschlagen"
+check "... not English" lacks "$out" "failed with exit code"
+
+# A step that fails on the server's error: the cause, kept by the error, is the reader's.
+run_sb srv --nodes 1 --version 2024.1.2
+"$SANDBOX" fault "$D" set drain:node1=fail >/dev/null
+rc=0; in_english h upgrade --to 2024.2.1 --yes >"$TMPROOT/srv.out" 2>&1 || rc=$?
+check "a run failing on a server error in English exits 1" [ "$rc" -eq 1 ]
+out=$(in_german h status 2>&1)
+check "read in German, the server error is German" has "$out" "antwortete mit HTTP 500"
+check "... and not English" lacks "$out" "answered HTTP 500"
+check "... in the outcome and the step's line" [ "$(printf '%s\n' "$out" | grep -c "antwortete mit HTTP 500")" -eq 2 ]
 
 run_sb de --nodes 1 --version 2024.1.2
 rc=0; in_german h upgrade --to 2024.2.1 --yes >"$TMPROOT/de.out" 2>&1 || rc=$?
