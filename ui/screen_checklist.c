@@ -101,7 +101,7 @@ static void draw(struct ui_state *s)
 	y++;
 	ui_wrap(_(hoist_checklist_info(scr.cursor)->help), COLS - 4, put_line, &y);
 	if (s->checklist.entries[scr.cursor].done && s->checklist.entries[scr.cursor].evidence.path) {
-		const struct hoist_plan_evidence *e = &s->checklist.entries[scr.cursor].evidence;
+		const struct hoist_evidence *e = &s->checklist.entries[scr.cursor].evidence;
 		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
 					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
 		/* The path whole when it fits, else shortened in the middle (never cut). */

@@ -419,9 +419,10 @@ static void generate(struct gen *gen)
 
 static void add_backup(struct hoist_guide *g, const char *item, const struct hoist_step_summary *s)
 {
-	struct hoist_guide_backup *b;
+	struct hoist_evidence *b;
 	g->backups = hoist_xrealloc(g->backups, (g->n_backups + 1) * sizeof *g->backups);
 	b = &g->backups[g->n_backups++];
+	hoist_evidence_init(b);
 	b->item = hoist_xstrdup(item);
 	b->node = dup0(s->node);
 	b->path = hoist_xstrdup(s->evidence.path);
@@ -430,7 +431,7 @@ static void add_backup(struct hoist_guide *g, const char *item, const struct hoi
 	b->time_ms = s->evidence.time_ms ? s->evidence.time_ms : s->ended_ms;
 }
 
-static const struct hoist_guide_backup *find_backup(const struct hoist_guide *g, const char *item)
+static const struct hoist_evidence *find_backup(const struct hoist_guide *g, const char *item)
 {
 	for (size_t i = 0; i < g->n_backups; i++)
 		if (!strcmp(g->backups[i].item, item))
@@ -521,7 +522,7 @@ static void find_installer(struct hoist_guide *g, const struct hoist_plan *plan,
 		g->installer = cache_path(run_dir, pkg);
 	}
 	for (size_t i = 0; i < plan->n_evidence && !g->installer; i++) {
-		const struct hoist_plan_evidence *e = &plan->evidence[i];
+		const struct hoist_evidence *e = &plan->evidence[i];
 		if (e->path && !strncmp(e->item, "installer", 9) && names_version(e->path, v))
 			g->installer = hoist_xstrdup(e->path);
 	}
@@ -605,7 +606,7 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 	struct hoist_guide *g;
 	struct model m;
 	struct gen gen;
-	const struct hoist_guide_backup *db, *key;
+	const struct hoist_evidence *db, *key;
 	bool anything = false;
 
 	*out = NULL;
@@ -890,12 +891,8 @@ void hoist_guide_free(struct hoist_guide *g)
 	free(g->ignored);
 	free(g->stops);
 	free(g->primary);
-	for (size_t i = 0; i < g->n_backups; i++) {
-		free(g->backups[i].item);
-		free(g->backups[i].node);
-		free(g->backups[i].path);
-		free(g->backups[i].sha256);
-	}
+	for (size_t i = 0; i < g->n_backups; i++)
+		hoist_evidence_done(&g->backups[i]);
 	free(g->backups);
 	free(g->installer);
 	free(g->installer_url);
@@ -937,7 +934,7 @@ static char *time_text(long long ms)
 
 static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 {
-	const struct hoist_guide_backup *db = find_backup(g, "database");
+	const struct hoist_evidence *db = find_backup(g, "database");
 
 	if (g->run_id)
 		hoist_buf_printf(b, _("Rollback guide for run %s.\n"), g->run_id);
@@ -996,7 +993,7 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 	else
 		hoist_buf_printf(b, _("Backups this run took:\n"));
 	for (size_t i = 0; i < g->n_backups; i++) {
-		const struct hoist_guide_backup *k = &g->backups[i];
+		const struct hoist_evidence *k = &g->backups[i];
 		char *when = time_text(k->time_ms);
 		bool is_db = !strcmp(k->item, "database");
 		if (k->size >= 0)
@@ -1261,7 +1258,7 @@ struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct
 		p->n_packages = run->n_packages;
 	}
 	for (size_t i = 0; i < g->n_backups; i++) {
-		struct hoist_plan_evidence e;
+		struct hoist_evidence e;
 		char *when = NULL;
 		memset(&e, 0, sizeof e);
 		e.item = !strcmp(g->backups[i].item, "database") ? (char *)"backup-db"
@@ -1314,8 +1311,7 @@ void hoist_guide_found_free(struct hoist_guide_found *f, size_t n)
 {
 	for (size_t i = 0; f && i < n; i++) {
 		free(f[i].run_id);
-		free(f[i].backup.path);
-		free(f[i].backup.sha256);
+		hoist_evidence_done(&f[i].backup);
 		free(f[i].installer);
 	}
 	free(f);

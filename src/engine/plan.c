@@ -429,15 +429,6 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 	return HOIST_OK;
 }
 
-static void evidence_done(struct hoist_plan_evidence *e)
-{
-	free(e->item);
-	free(e->path);
-	free(e->sha256);
-	free(e->time);
-	free(e->waived);
-}
-
 void hoist_plan_free(struct hoist_plan *p)
 {
 	if (!p)
@@ -470,7 +461,7 @@ void hoist_plan_free(struct hoist_plan *p)
 	}
 	free(p->steps);
 	for (size_t i = 0; i < p->n_evidence; i++)
-		evidence_done(&p->evidence[i]);
+		hoist_evidence_done(&p->evidence[i]);
 	free(p->evidence);
 	for (size_t i = 0; i < p->n_overrides; i++)
 		free(p->overrides[i]);
@@ -480,13 +471,13 @@ void hoist_plan_free(struct hoist_plan *p)
 	free(p);
 }
 
-void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e)
+void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_evidence *e)
 {
-	struct hoist_plan_evidence *d;
+	struct hoist_evidence *d;
 	/* Replaces an earlier record of the same item: the newest evidence counts. */
 	for (size_t i = 0; i < p->n_evidence; i++)
 		if (!strcmp(p->evidence[i].item, e->item)) {
-			evidence_done(&p->evidence[i]);
+			hoist_evidence_done(&p->evidence[i]);
 			memmove(&p->evidence[i], &p->evidence[i + 1],
 				(p->n_evidence - i - 1) * sizeof *p->evidence);
 			p->n_evidence--;
@@ -494,14 +485,7 @@ void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evide
 		}
 	p->evidence = hoist_xrealloc(p->evidence, (p->n_evidence + 1) * sizeof *p->evidence);
 	d = &p->evidence[p->n_evidence++];
-	d->item = hoist_xstrdup(e->item);
-	d->path = dup0(e->path);
-	d->size = e->size;
-	d->sha256 = dup0(e->sha256);
-	d->time = dup0(e->time);
-	d->by_engine = e->by_engine;
-	d->verified = e->verified;
-	d->waived = dup0(e->waived);
+	hoist_evidence_copy(d, e);
 }
 
 void hoist_plan_add_override(struct hoist_plan *p, const char *text)
@@ -579,7 +563,7 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 	}
 	a = cJSON_AddArrayToObject(j, "evidence");
 	for (size_t i = 0; i < p->n_evidence; i++) {
-		const struct hoist_plan_evidence *e = &p->evidence[i];
+		const struct hoist_evidence *e = &p->evidence[i];
 		cJSON *n = cJSON_CreateObject();
 		cJSON_AddStringToObject(n, "item", e->item);
 		add_str(n, "path", e->path);
@@ -780,7 +764,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 	if ((a = cJSON_GetObjectItemCaseSensitive(j, "evidence")) && cJSON_IsArray(a)) {
 		cJSON_ArrayForEach(it, a)
 		{
-			struct hoist_plan_evidence e = { 0 };
+			struct hoist_evidence e = { 0 };
 			const char *item = rstr(&r, it, "item", true);
 			if (r.st != HOIST_OK)
 				break;

@@ -123,7 +123,7 @@ void run_add_secret(struct run *r, const char *secret)
 void run_add_evidence(struct run *r, const char *item, const struct hoist_evidence *ev,
 		      bool by_engine)
 {
-	struct hoist_plan_evidence pe = { 0 };
+	struct hoist_evidence pe = { 0 };
 	char when[32];
 	time_t t = (time_t)(ev->time_ms / 1000);
 	struct tm tm;
