@@ -928,6 +928,7 @@ char *hoist_config_state_dir(const struct hoist_config *c)
 {
 	const char *env = getenv("HOIST_STATE_DIR");
 	char *xdg;
+	/* A relative one was refused on load (hoist_config_load_env); never resolved here. */
 	if (env && env[0] == '/')
 		return hoist_xstrdup(env);
 	if (c && c->state_dir)
