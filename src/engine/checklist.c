@@ -177,7 +177,7 @@ static enum hoist_status check_key(const struct hoist_config *cfg, const char *p
 	const char *node, *transport;
 	enum hoist_status st;
 	*checked = false;
-	st = hoist_guide_profile(cfg, cfg->profile ? cfg->profile : "octopus-windows", &prof, err);
+	st = hoist_profile_from_config(cfg, NULL, &prof, err);
 	if (st != HOIST_OK || !hoist_profile_has(prof, "check-master-key")) {
 		hoist_profile_free(prof);
 		return st;
@@ -333,7 +333,7 @@ void hoist_checklist_from_plan(struct hoist_checklist *cl, const struct hoist_co
 {
 	struct hoist_profile *prof = NULL;
 	cl->kind = plan->kind;
-	if (hoist_guide_profile(cfg, plan->profile, &prof, NULL) != HOIST_OK)
+	if (hoist_profile_from_config(cfg, plan->profile, &prof, NULL) != HOIST_OK)
 		prof = NULL;
 	for (size_t k = 0; prof && k < sizeof plan_items / sizeof *plan_items; k++) {
 		int i = hoist_checklist_find(plan_items[k].item);

@@ -1365,22 +1365,6 @@ enum hoist_status hoist_guide_find_backups(const char *state_dir, struct hoist_g
 
 /* ---- loading a run (the faces' entry points) ---- */
 
-enum hoist_status hoist_guide_profile(const struct hoist_config *cfg, const char *name,
-				      struct hoist_profile **out, struct hoist_error *err)
-{
-	struct hoist_profile_setting *set = hoist_xcalloc(cfg->n_extra + 1, sizeof *set);
-	size_t n = 0;
-	enum hoist_status st;
-	for (size_t i = 0; i < cfg->n_extra; i++)
-		if (!strcmp(cfg->extra[i].section, "profile")) {
-			set[n].key = cfg->extra[i].key;
-			set[n++].value = cfg->extra[i].value;
-		}
-	st = hoist_profile_new(name ? name : "sandbox", set, n, out, err);
-	free(set);
-	return st;
-}
-
 /* The newest run whose journal started and that is not itself a rollback. */
 static enum hoist_status newest_run(const char *state, char **id, struct hoist_error *err)
 {
@@ -1435,7 +1419,7 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 	if (st == HOIST_OK) {
 		free(path);
 		path = hoist_xasprintf("%s/journal.jsonl", dir);
-		st = hoist_guide_profile(cfg, plan->profile, &profile, err);
+		st = hoist_profile_from_config(cfg, plan->profile, &profile, err);
 	}
 	if (st == HOIST_OK) {
 		/* The API steps' curl commands read the key from the configured key file. */
@@ -1544,7 +1528,7 @@ enum hoist_status hoist_guide_load_downgrade(const struct hoist_config *cfg,
 					cached = cache_path(dir, &plan->packages[i]);
 			if (cached)
 				in.installer = cached;
-			st = hoist_guide_profile(cfg, plan->profile, &profile, err);
+			st = hoist_profile_from_config(cfg, plan->profile, &profile, err);
 			if (st == HOIST_OK)
 				st = hoist_guide_build_downgrade(&in, profile, NULL, out, err);
 			free(cached);

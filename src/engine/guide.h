@@ -147,10 +147,6 @@ enum hoist_status hoist_guide_find_backups(const char *state_dir, struct hoist_g
 					   size_t *n, struct hoist_error *err);
 void hoist_guide_found_free(struct hoist_guide_found *f, size_t n);
 
-/* The profile a plan names, with the configuration's [profile] settings. */
-enum hoist_status hoist_guide_profile(const struct hoist_config *cfg, const char *name,
-				      struct hoist_profile **out, struct hoist_error *err);
-
 /*
  * Reads run run_id (NULL: the newest run that is not itself a rollback) from the state
  * folder: its plan.json and journal, and builds its guide with the configured profile.

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "i18n.h"
 #include "plan.h"
+#include "profile.h"
 #include "xalloc.h"
 
 /* Every step of DESIGN §6, in the order of an all-at-once run, then the other journeys. */
@@ -359,7 +360,7 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 
 	p = hoist_xcalloc(1, sizeof *p);
 	p->server_url = dup0(in->server_url);
-	p->profile = dup0(in->profile ? in->profile : "sandbox");
+	p->profile = dup0(in->profile ? in->profile : HOIST_PROFILE_DEFAULT);
 	p->feed = dup0(in->feed);
 	p->from = in->from;
 	p->to = in->to;

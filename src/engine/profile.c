@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
+#include "conf.h"
 #include "exec.h"
 #include "i18n.h"
 #include "profile.h"
@@ -664,4 +665,25 @@ enum hoist_status hoist_profile_expand(const struct hoist_profile *p, const char
 				       _("profile %s has no `%s` action; give its command in the [profile] section (%s = ...)"),
 				       p->name, action, action);
 	return build(p, action, p->templates[i], vars, false, out, err);
+}
+
+const char *hoist_profile_configured(const struct hoist_config *cfg)
+{
+	return cfg && cfg->profile ? cfg->profile : HOIST_PROFILE_DEFAULT;
+}
+
+enum hoist_status hoist_profile_from_config(const struct hoist_config *cfg, const char *name,
+					    struct hoist_profile **out, struct hoist_error *err)
+{
+	struct hoist_profile_setting *set = hoist_xcalloc(cfg->n_extra + 1, sizeof *set);
+	size_t n = 0;
+	enum hoist_status st;
+	for (size_t i = 0; i < cfg->n_extra; i++)
+		if (!strcmp(cfg->extra[i].section, "profile")) {
+			set[n].key = cfg->extra[i].key;
+			set[n++].value = cfg->extra[i].value;
+		}
+	st = hoist_profile_new(name ? name : hoist_profile_configured(cfg), set, n, out, err);
+	free(set);
+	return st;
 }
