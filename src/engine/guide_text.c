@@ -12,14 +12,9 @@
 /* The vendor's upgrade documentation, where each major release's own guide is linked. */
 #define VENDOR_UPGRADE_GUIDE "https://octopus.com/docs/administration/upgrading"
 
-static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
+/* What the run was: versions, strategy and profile. */
+static void text_run(struct hoist_buf *b, const struct hoist_guide *g)
 {
-	const struct hoist_evidence *db = guide_find_backup(g, "database");
-
-	if (g->run_id)
-		hoist_buf_printf(b, _("Rollback guide for run %s.\n"), g->run_id);
-	if (hoist_guide_journey_facts(b, g))
-		return;
 	if (g->os_patch) {
 		hoist_buf_printf(b, _("The run patched the operating system of nodes running %s, "
 				      "with the %s strategy and the %s profile.\n"),
@@ -32,6 +27,11 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 				 g->from.text, g->to.text, hoist_strategy_name(g->strategy),
 				 g->profile ? g->profile : "-");
 	}
+}
+
+/* How it ended: the step that failed or was interrupted, else well or not. */
+static void text_failure(struct hoist_buf *b, const struct hoist_guide *g)
+{
 	/* A step of a chain's hop is named with it: install@2024.0.3. */
 	char *step = g->failed_step && g->failed_hop
 			     ? hoist_xasprintf("%s@%s", g->failed_step, g->failed_hop)
@@ -55,7 +55,11 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 		hoist_buf_printf(b, _("The run did not end well: %s\n"),
 				 g->failed_message ? g->failed_message : _("no message was recorded"));
 	free(step);
+}
 
+/* The point of no return: passed, half-way or not reached. */
+static void text_pnr(struct hoist_buf *b, const struct hoist_guide *g)
+{
 	if (g->pnr_half)
 		hoist_buf_printf(b, _("The database upgrade (the point of no return) started and "
 				      "did not finish: the schema may be part-way between versions, "
@@ -67,7 +71,11 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 	else if (!g->os_patch)
 		hoist_buf_printf(b, _("The point of no return (the database upgrade) was not "
 				      "reached: nothing is lost.\n"));
+}
 
+/* What the run left to go back with: its backups and the cached installer. */
+static void text_backups(struct hoist_buf *b, const struct hoist_guide *g)
+{
 	if (!g->n_backups)
 		hoist_buf_printf(b, _("This run took no backup.\n"));
 	else
@@ -95,6 +103,11 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 				 g->from.text, g->installer_url);
 	else
 		hoist_buf_printf(b, _("No installer of %s was cached.\n"), g->from.text);
+}
+
+/* What the run changed around the nodes: drains, maintenance mode, required stops. */
+static void text_changes(struct hoist_buf *b, const struct hoist_guide *g)
+{
 	if (g->n_drained) {
 		struct hoist_buf list;
 		hoist_buf_init(&list, 0);
@@ -122,7 +135,11 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 				      "and validated on %s only, one after the other; the other "
 				      "nodes went straight to %s.\n"),
 				 g->stops, g->primary ? g->primary : "-", g->to.text);
-	hoist_buf_puts(b, "\n");
+}
+
+/* Whether the run undid itself before it stopped. */
+static void text_undone(struct hoist_buf *b, const struct hoist_guide *g)
+{
 	if (g->undone)
 		hoist_buf_printf(b, _("Nothing is left to do: the run stopped before the point of "
 				      "no return and put back everything it had changed, and checked "
@@ -134,6 +151,13 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 	else if (g->reverted)
 		hoist_buf_printf(b, _("Before it stopped, the run tried to undo what it had "
 				      "changed; the steps below are what is left.\n"));
+}
+
+/* The rule the steps follow, and what it costs. */
+static void text_rule(struct hoist_buf *b, const struct hoist_guide *g)
+{
+	const struct hoist_evidence *db = guide_find_backup(g, "database");
+
 	switch (g->rule) {
 	case HOIST_GUIDE_NOTHING:
 		if (!g->reverted && !g->undone)
@@ -180,6 +204,22 @@ static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
 				      "the Octopus service again.\n"));
 		break;
 	}
+}
+
+static void text_facts(struct hoist_buf *b, const struct hoist_guide *g)
+{
+	if (g->run_id)
+		hoist_buf_printf(b, _("Rollback guide for run %s.\n"), g->run_id);
+	if (hoist_guide_journey_facts(b, g))
+		return;
+	text_run(b, g);
+	text_failure(b, g);
+	text_pnr(b, g);
+	text_backups(b, g);
+	text_changes(b, g);
+	hoist_buf_puts(b, "\n");
+	text_undone(b, g);
+	text_rule(b, g);
 }
 
 char *hoist_guide_to_text(const struct hoist_guide *g)
