@@ -191,26 +191,27 @@ static bool undone(const struct hoist_run_summary *rv, const char *step, const c
 	return rv && state_of(rv, step, node) == HOIST_STEP_OK;
 }
 
-static enum hoist_status build(const struct hoist_plan *plan, const struct hoist_run_summary *s,
-			       const struct hoist_run_summary *rv,
-			       const struct hoist_profile *profile,
-			       const struct hoist_profile_vars *vars, const char *run_dir,
-			       struct hoist_guide **out, struct hoist_error *err)
+/* The model's nodes and versions as the plan names them, nothing known of their state yet. */
+static void model_init(struct model *m, const struct hoist_plan *plan, const struct hoist_guide *g)
 {
-	struct hoist_guide *g;
-	struct model m;
-	const struct hoist_evidence *db, *key;
-	bool anything = false;
+	memset(m, 0, sizeof *m);
+	m->n_nodes = plan->n_nodes;
+	m->nodes = hoist_xcalloc(m->n_nodes, sizeof *m->nodes);
+	m->primary = hoist_plan_primary(plan)->name;
+	m->old = plan->from;
+	m->cur = plan->to;
+	m->installer = g->installer;
+	for (size_t i = 0; i < plan->n_nodes; i++) {
+		m->nodes[i].name = plan->nodes[i].name;
+		m->nodes[i].url = plan->nodes[i].url;
+	}
+}
 
-	*out = NULL;
-	if (!plan || !s || !plan->n_nodes)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("a rollback guide needs the run's plan and its journal"));
-	if (s->state == HOIST_RUN_NONE)
-		return hoist_error_set(err, HOIST_STATE,
-				       _("the run %s has not started: there is nothing to roll back"),
-				       s->run_id ? s->run_id : "");
-	g = hoist_xcalloc(1, sizeof *g);
+/* The facts a run's journal gives: its end, its failure, its backups, its installer. */
+static struct hoist_guide *facts_of_run(const struct hoist_plan *plan,
+					const struct hoist_run_summary *s, const char *run_dir)
+{
+	struct hoist_guide *g = hoist_xcalloc(1, sizeof *g);
 	guide_init_from_plan(g, plan);
 	g->run_id = guide_dup0(s->run_id);
 	g->os_patch = plan_has(plan, "os-patch");
@@ -229,20 +230,18 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 			add_backup(g, "master-key", ss);
 	}
 	find_installer(g, plan, s, run_dir);
+	return g;
+}
 
-	memset(&m, 0, sizeof m);
-	m.n_nodes = plan->n_nodes;
-	m.nodes = hoist_xcalloc(m.n_nodes, sizeof *m.nodes);
-	m.primary = hoist_plan_primary(plan)->name;
-	m.rolling = plan->strategy == HOIST_STRATEGY_ROLLING;
-	m.old = plan->from;
-	m.cur = plan->to;
-	m.installer = g->installer;
+/* Each node's and the cluster's state after the run (and its revert rv); true: anything changed. */
+static bool model_of_run(struct model *m, struct hoist_guide *g, const struct hoist_plan *plan,
+			 const struct hoist_run_summary *s, const struct hoist_run_summary *rv)
+{
+	bool anything = false;
+	m->rolling = plan->strategy == HOIST_STRATEGY_ROLLING;
 	for (size_t i = 0; i < plan->n_nodes; i++) {
-		struct node_state *n = &m.nodes[i];
-		const char *name = plan->nodes[i].name;
-		n->name = name;
-		n->url = plan->nodes[i].url;
+		struct node_state *n = &m->nodes[i];
+		const char *name = n->name;
 		n->running = !started(state_of(s, "stop", name)) ||
 			     started(state_of(s, "start", name)) || undone(rv, "start", name);
 		n->drained = started(state_of(s, "drain", name)) &&
@@ -257,21 +256,25 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 		anything = anything || n->changed || n->drained || !n->running;
 	}
 	g->maintenance_on = started(state_of(s, "maintenance-on", NULL));
-	m.maintenance_now = g->maintenance_on &&
-			    state_of(s, "maintenance-off", NULL) != HOIST_STEP_OK &&
-			    !undone(rv, "maintenance-off", NULL);
-	g->maintenance_still_on = m.maintenance_now;
+	m->maintenance_now = g->maintenance_on &&
+			     state_of(s, "maintenance-off", NULL) != HOIST_STEP_OK &&
+			     !undone(rv, "maintenance-off", NULL);
+	g->maintenance_still_on = m->maintenance_now;
 	g->reverted = rv && rv->n_steps > 0;
-	anything = anything || m.maintenance_now;
+	return anything || m->maintenance_now;
+}
 
-	db = guide_find_backup(g, "database");
-	key = guide_find_backup(g, "master-key");
+/* The rule of §7 for the run's kind and point of no return, and the backups it uses. */
+static void choose_rule(struct model *m, struct hoist_guide *g)
+{
+	const struct hoist_evidence *db = guide_find_backup(g, "database");
+	const struct hoist_evidence *key = guide_find_backup(g, "master-key");
 	if (g->os_patch) {
-		m.os_restore = true;
+		m->os_restore = true;
 		g->rule = HOIST_GUIDE_OS_SNAPSHOT;
 	} else if (g->pnr_passed && (g->kind == HOIST_KIND_MINOR || g->kind == HOIST_KIND_MAJOR)) {
-		m.restore = true;
-		m.master_key = m.file_storage = g->kind == HOIST_KIND_MAJOR;
+		m->restore = true;
+		m->master_key = m->file_storage = g->kind == HOIST_KIND_MAJOR;
 		g->rule = g->kind == HOIST_KIND_MAJOR ? HOIST_GUIDE_RESTORE_MAJOR : HOIST_GUIDE_RESTORE;
 	} else if (g->pnr_passed) {
 		g->rule = HOIST_GUIDE_REINSTALL;
@@ -279,12 +282,35 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 		g->rule = HOIST_GUIDE_RESTART;
 	}
 	if (db) {
-		m.backup = db->path;
-		m.backup_ms = db->time_ms;
+		m->backup = db->path;
+		m->backup_ms = db->time_ms;
 	}
 	if (key)
-		m.key_backup = key->path;
+		m->key_backup = key->path;
+}
 
+static enum hoist_status build(const struct hoist_plan *plan, const struct hoist_run_summary *s,
+			       const struct hoist_run_summary *rv,
+			       const struct hoist_profile *profile,
+			       const struct hoist_profile_vars *vars, const char *run_dir,
+			       struct hoist_guide **out, struct hoist_error *err)
+{
+	struct hoist_guide *g;
+	struct model m;
+	bool anything;
+
+	*out = NULL;
+	if (!plan || !s || !plan->n_nodes)
+		return hoist_error_set(err, HOIST_USAGE,
+				       _("a rollback guide needs the run's plan and its journal"));
+	if (s->state == HOIST_RUN_NONE)
+		return hoist_error_set(err, HOIST_STATE,
+				       _("the run %s has not started: there is nothing to roll back"),
+				       s->run_id ? s->run_id : "");
+	g = facts_of_run(plan, s, run_dir);
+	model_init(&m, plan, g);
+	anything = model_of_run(&m, g, plan, s, rv);
+	choose_rule(&m, g);
 	/* Undone: the engine put everything back and checked it on the server. */
 	if ((anything || m.restore) && !g->undone)
 		guide_generate(g, profile, vars, &m);
@@ -429,13 +455,9 @@ enum hoist_status hoist_guide_build_downgrade(const struct hoist_guide_downgrade
 		ss.evidence = *in->backup;
 		add_backup(g, "database", &ss);
 	}
-	memset(&m, 0, sizeof m);
-	m.n_nodes = plan->n_nodes;
-	m.nodes = hoist_xcalloc(m.n_nodes, sizeof *m.nodes);
-	m.primary = hoist_plan_primary(plan)->name;
+	model_init(&m, plan, g);
 	m.old = in->target;
 	m.cur = in->current;
-	m.installer = g->installer;
 	m.restore = k == HOIST_KIND_MINOR || k == HOIST_KIND_MAJOR;
 	m.master_key = m.file_storage = false;
 	if (m.restore) {
@@ -443,8 +465,6 @@ enum hoist_status hoist_guide_build_downgrade(const struct hoist_guide_downgrade
 		m.backup_ms = in->backup->time_ms;
 	}
 	for (size_t i = 0; i < plan->n_nodes; i++) {
-		m.nodes[i].name = plan->nodes[i].name;
-		m.nodes[i].url = plan->nodes[i].url;
 		m.nodes[i].running = true;
 		m.nodes[i].changed = true;
 	}
