@@ -640,12 +640,169 @@ static long long rnum(const cJSON *o, const char *k, long long dflt)
 	return hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, k), LLONG_MIN, LLONG_MAX, dflt);
 }
 
+/* The required stops of a chain, in order. */
+static void read_stops(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = rarr(r, j, "stops"))) {
+		p->stops = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->stops);
+		cJSON_ArrayForEach(it, a)
+		{
+			if (r->st != HOIST_OK)
+				break;
+			if (!cJSON_IsString(it) ||
+			    hoist_version_parse(it->valuestring, &p->stops[p->n_stops], r->err)) {
+				r->st = hoist_error_set(r->err, HOIST_PARSE,
+						       _("the plan's stop %zu is not a version"),
+						       p->n_stops + 1);
+				break;
+			}
+			p->n_stops++;
+		}
+	}
+}
+
+/* The nodes, each with a usable name. */
+static void read_nodes(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = rarr(r, j, "nodes"))) {
+		p->nodes = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->nodes);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_node *n = &p->nodes[p->n_nodes];
+			const char *name = rstr(r, it, "name", true);
+			if (r->st != HOIST_OK)
+				break;
+			if (!name_ok(name)) {
+				r->st = hoist_error_set(r->err, HOIST_PARSE,
+						       _("the plan names an unusable node \"%s\""), name);
+				break;
+			}
+			n->name = hoist_xstrdup(name);
+			n->role = dup0(rstr(r, it, "role", false));
+			n->transport = dup0(rstr(r, it, "transport", true));
+			n->url = dup0(rstr(r, it, "url", false));
+			n->shell = dup0(rstr(r, it, "shell", false));
+			n->remote_dir = dup0(rstr(r, it, "remote_dir", false));
+			p->n_nodes++;
+			rver(r, it, "version", &n->version);
+		}
+	}
+}
+
+/* The packages: one per hop and the current one. */
+static void read_packages(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = rarr(r, j, "packages"))) {
+		p->packages = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->packages);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_package *k = &p->packages[p->n_packages];
+			if (r->st != HOIST_OK)
+				break;
+			k->url = dup0(rstr(r, it, "url", false));
+			k->sha256 = dup0(rstr(r, it, "sha256", false));
+			k->size = rnum(it, "size", -1);
+			k->checksum_source = dup0(rstr(r, it, "checksum_source", false));
+			k->signature = dup0(rstr(r, it, "signature", false));
+			p->n_packages++;
+			rver(r, it, "version", &k->version);
+		}
+	}
+}
+
+/* The steps, each a known one on a node of the plan. */
+static void read_steps(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	size_t i;
+	if ((a = rarr(r, j, "steps"))) {
+		p->steps = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->steps);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_step *st = &p->steps[p->n_steps];
+			const char *id = rstr(r, it, "id", true), *node = rstr(r, it, "node", false);
+			if (r->st != HOIST_OK)
+				break;
+			if (!hoist_step_info(id)) {
+				r->st = hoist_error_set(r->err, HOIST_PARSE,
+						       _("the plan has an unknown step \"%s\""), id);
+				break;
+			}
+			if (node) {
+				for (i = 0; i < p->n_nodes && strcmp(p->nodes[i].name, node); i++)
+					;
+				if (i == p->n_nodes) {
+					r->st = hoist_error_set(r->err, HOIST_PARSE,
+							       _("the plan's step %s names node %s, "
+								 "which is not in its node list"),
+							       id, node);
+					break;
+				}
+			}
+			st->id = hoist_xstrdup(id);
+			st->node = dup0(node);
+			st->arg = dup0(rstr(r, it, "arg", false));
+			st->hop = dup0(rstr(r, it, "hop", false));
+			st->point_of_no_return = cJSON_IsTrue(
+				cJSON_GetObjectItemCaseSensitive(it, "point_of_no_return"));
+			p->n_steps++;
+			rver(r, it, "version", &st->version);
+		}
+	}
+}
+
+/* The evidence records and the overrides (both optional). */
+static void read_evidence(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = cJSON_GetObjectItemCaseSensitive(j, "evidence")) && cJSON_IsArray(a)) {
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_evidence e = { 0 };
+			const char *item = rstr(r, it, "item", true);
+			if (r->st != HOIST_OK)
+				break;
+			e.item = (char *)item;
+			e.path = (char *)rstr(r, it, "path", false);
+			e.size = rnum(it, "size", -1);
+			e.sha256 = (char *)rstr(r, it, "sha256", false);
+			e.time = (char *)rstr(r, it, "time", false);
+			e.by_engine = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "by_engine"));
+			e.verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "verified"));
+			e.waived = (char *)rstr(r, it, "waived", false);
+			hoist_plan_add_evidence(p, &e);
+		}
+	}
+	if ((a = cJSON_GetObjectItemCaseSensitive(j, "overrides")) && cJSON_IsArray(a)) {
+		p->overrides = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
+		cJSON_ArrayForEach(it, a)
+			if (cJSON_IsString(it))
+				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
+	}
+}
+
+/* The window estimate and the journey (optional). */
+static void read_extras(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	p->window_estimate_ms = rnum(j, "window_estimate_ms", -1);
+	p->window_estimate_min_ms = rnum(j, "window_estimate_min_ms", p->window_estimate_ms);
+	p->window_estimate_runs = (size_t)hoist_json_int(
+		cJSON_GetObjectItemCaseSensitive(j, "window_estimate_runs"), 0, INT_MAX,
+		p->window_estimate_ms >= 0 ? 1 : 0);
+	p->journey = dup0(rstr(r, j, "journey", false));
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")))
+		p->window_estimate_run = hoist_xstrdup(
+			cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")->valuestring);
+}
+
 enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hoist_plan **out,
 				       struct hoist_error *err)
 {
 	struct reader r = { err, HOIST_OK };
 	cJSON *j = cJSON_ParseWithLength(text, len);
-	const cJSON *a, *it;
 	const char *s;
 	struct hoist_plan *p;
 	size_t i;
@@ -673,128 +830,12 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 	s = rstr(&r, j, "strategy", true);
 	if (s && r.st == HOIST_OK)
 		r.st = hoist_strategy_parse(s, &p->strategy, err);
-	if ((a = rarr(&r, j, "stops"))) {
-		p->stops = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->stops);
-		cJSON_ArrayForEach(it, a)
-		{
-			if (r.st != HOIST_OK)
-				break;
-			if (!cJSON_IsString(it) ||
-			    hoist_version_parse(it->valuestring, &p->stops[p->n_stops], err)) {
-				r.st = hoist_error_set(err, HOIST_PARSE,
-						       _("the plan's stop %zu is not a version"),
-						       p->n_stops + 1);
-				break;
-			}
-			p->n_stops++;
-		}
-	}
-	if ((a = rarr(&r, j, "nodes"))) {
-		p->nodes = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->nodes);
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_plan_node *n = &p->nodes[p->n_nodes];
-			const char *name = rstr(&r, it, "name", true);
-			if (r.st != HOIST_OK)
-				break;
-			if (!name_ok(name)) {
-				r.st = hoist_error_set(err, HOIST_PARSE,
-						       _("the plan names an unusable node \"%s\""), name);
-				break;
-			}
-			n->name = hoist_xstrdup(name);
-			n->role = dup0(rstr(&r, it, "role", false));
-			n->transport = dup0(rstr(&r, it, "transport", true));
-			n->url = dup0(rstr(&r, it, "url", false));
-			n->shell = dup0(rstr(&r, it, "shell", false));
-			n->remote_dir = dup0(rstr(&r, it, "remote_dir", false));
-			p->n_nodes++;
-			rver(&r, it, "version", &n->version);
-		}
-	}
-	if ((a = rarr(&r, j, "packages"))) {
-		p->packages = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->packages);
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_plan_package *k = &p->packages[p->n_packages];
-			if (r.st != HOIST_OK)
-				break;
-			k->url = dup0(rstr(&r, it, "url", false));
-			k->sha256 = dup0(rstr(&r, it, "sha256", false));
-			k->size = rnum(it, "size", -1);
-			k->checksum_source = dup0(rstr(&r, it, "checksum_source", false));
-			k->signature = dup0(rstr(&r, it, "signature", false));
-			p->n_packages++;
-			rver(&r, it, "version", &k->version);
-		}
-	}
-	if ((a = rarr(&r, j, "steps"))) {
-		p->steps = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->steps);
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_plan_step *st = &p->steps[p->n_steps];
-			const char *id = rstr(&r, it, "id", true), *node = rstr(&r, it, "node", false);
-			if (r.st != HOIST_OK)
-				break;
-			if (!hoist_step_info(id)) {
-				r.st = hoist_error_set(err, HOIST_PARSE,
-						       _("the plan has an unknown step \"%s\""), id);
-				break;
-			}
-			if (node) {
-				for (i = 0; i < p->n_nodes && strcmp(p->nodes[i].name, node); i++)
-					;
-				if (i == p->n_nodes) {
-					r.st = hoist_error_set(err, HOIST_PARSE,
-							       _("the plan's step %s names node %s, "
-								 "which is not in its node list"),
-							       id, node);
-					break;
-				}
-			}
-			st->id = hoist_xstrdup(id);
-			st->node = dup0(node);
-			st->arg = dup0(rstr(&r, it, "arg", false));
-			st->hop = dup0(rstr(&r, it, "hop", false));
-			st->point_of_no_return = cJSON_IsTrue(
-				cJSON_GetObjectItemCaseSensitive(it, "point_of_no_return"));
-			p->n_steps++;
-			rver(&r, it, "version", &st->version);
-		}
-	}
-	if ((a = cJSON_GetObjectItemCaseSensitive(j, "evidence")) && cJSON_IsArray(a)) {
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_evidence e = { 0 };
-			const char *item = rstr(&r, it, "item", true);
-			if (r.st != HOIST_OK)
-				break;
-			e.item = (char *)item;
-			e.path = (char *)rstr(&r, it, "path", false);
-			e.size = rnum(it, "size", -1);
-			e.sha256 = (char *)rstr(&r, it, "sha256", false);
-			e.time = (char *)rstr(&r, it, "time", false);
-			e.by_engine = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "by_engine"));
-			e.verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "verified"));
-			e.waived = (char *)rstr(&r, it, "waived", false);
-			hoist_plan_add_evidence(p, &e);
-		}
-	}
-	if ((a = cJSON_GetObjectItemCaseSensitive(j, "overrides")) && cJSON_IsArray(a)) {
-		p->overrides = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
-		cJSON_ArrayForEach(it, a)
-			if (cJSON_IsString(it))
-				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
-	}
-	p->window_estimate_ms = rnum(j, "window_estimate_ms", -1);
-	p->window_estimate_min_ms = rnum(j, "window_estimate_min_ms", p->window_estimate_ms);
-	p->window_estimate_runs = (size_t)hoist_json_int(
-		cJSON_GetObjectItemCaseSensitive(j, "window_estimate_runs"), 0, INT_MAX,
-		p->window_estimate_ms >= 0 ? 1 : 0);
-	p->journey = dup0(rstr(&r, j, "journey", false));
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")))
-		p->window_estimate_run = hoist_xstrdup(
-			cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")->valuestring);
+	read_stops(&r, j, p);
+	read_nodes(&r, j, p);
+	read_packages(&r, j, p);
+	read_steps(&r, j, p);
+	read_evidence(&r, j, p);
+	read_extras(&r, j, p);
 	s = rstr(&r, j, "mode", false);
 	p->dry_run = s && !strcmp(s, "dry-run");
 	/* A chain's plan written before hops were named: install and db-upgrade carry theirs. */
