@@ -151,21 +151,93 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 	return st;
 }
 
+/* HOIST_UNSAFE: a schema-changing downgrade without a backup taken at target; lists the known ones. */
+static enum hoist_status no_backup(const struct hoist_guide_found *found, size_t n,
+				   const struct hoist_version *current,
+				   const struct hoist_version *target, const char *state,
+				   struct hoist_error *err)
+{
+	struct hoist_buf list;
+	enum hoist_status st;
+	hoist_buf_init(&list, 0);
+	for (size_t i = 0; i < n; i++) {
+		char *when = guide_time_text(found[i].backup.time_ms);
+		if (list.len)
+			hoist_buf_puts(&list, "; ");
+		hoist_buf_printf(&list, found[i].exists ? _("%s taken at %s by run %s (%s)")
+							: _("%s taken at %s by run %s (%s, the "
+							    "file is gone)"),
+				 found[i].backup.path, found[i].version.text,
+				 found[i].run_id, when);
+		free(when);
+	}
+	if (n)
+		st = hoist_error_set(err, HOIST_UNSAFE,
+				     _("going back from %s to %s changes the database "
+				       "schema and needs a database backup taken at %s; the "
+				       "backups hoist knows are: %s"),
+				     current->text, target->text, target->text,
+				     hoist_buf_cstr(&list));
+	else
+		st = hoist_error_set(err, HOIST_UNSAFE,
+				     _("going back from %s to %s changes the database "
+				       "schema and needs a database backup taken at %s; hoist "
+				       "knows of no database backup in %s"),
+				     current->text, target->text, target->text, state);
+	hoist_buf_done(&list);
+	return st;
+}
+
+/* The downgrade guide from run id's plan (*plan), with the backup use took (may be NULL). */
+static enum hoist_status downgrade_of_run(const struct hoist_config *cfg, const char *state,
+					  const char *id, const struct hoist_guide_found *use,
+					  const struct hoist_version *current,
+					  const struct hoist_version *target,
+					  struct hoist_plan **plan, struct hoist_guide **out,
+					  struct hoist_error *err)
+{
+	char *dir = hoist_rundir_path(state, id), *path = hoist_xasprintf("%s/plan.json", dir);
+	char *cached = NULL;
+	struct hoist_profile *profile = NULL;
+	struct hoist_guide_downgrade in;
+	enum hoist_status st = hoist_plan_load(path, plan, err);
+	free(path);
+	memset(&in, 0, sizeof in);
+	in.plan = *plan;
+	in.current = *current;
+	in.target = *target;
+	in.backup = use ? &use->backup : NULL;
+	in.run_id = id;
+	in.installer = use ? use->installer : NULL;
+	if (st == HOIST_OK) {
+		for (size_t i = 0; i < (*plan)->n_packages && !cached; i++)
+			if (!hoist_version_cmp(&(*plan)->packages[i].version, target))
+				cached = guide_cache_path(dir, &(*plan)->packages[i]);
+		if (cached)
+			in.installer = cached;
+		st = hoist_profile_from_config(cfg, (*plan)->profile, &profile, err);
+		if (st == HOIST_OK)
+			st = hoist_guide_build_downgrade(&in, profile, NULL, out, err);
+		free(cached);
+	}
+	hoist_profile_free(profile);
+	free(dir);
+	return st;
+}
+
 enum hoist_status hoist_guide_load_downgrade(const struct hoist_config *cfg,
 					     const struct hoist_version *current,
 					     const struct hoist_version *target,
 					     struct hoist_plan **plan_out, struct hoist_guide **out,
 					     struct hoist_error *err)
 {
-	char *state = hoist_config_state_dir(cfg), *id = NULL, *dir, *path;
+	char *state = hoist_config_state_dir(cfg), *id = NULL;
 	struct hoist_guide_found *found = NULL;
 	const struct hoist_guide_found *use = NULL;
 	size_t n = 0;
 	enum hoist_kind k = hoist_version_kind(target, current);
 	bool schema = k == HOIST_KIND_MINOR || k == HOIST_KIND_MAJOR;
 	struct hoist_plan *plan = NULL;
-	struct hoist_profile *profile = NULL;
-	struct hoist_guide_downgrade in;
 	enum hoist_status st;
 
 	*out = NULL;
@@ -180,66 +252,14 @@ enum hoist_status hoist_guide_load_downgrade(const struct hoist_config *cfg,
 	for (size_t i = 0; st == HOIST_OK && i < n && !use; i++)
 		if (!hoist_version_cmp(&found[i].version, target) && found[i].exists)
 			use = &found[i];
-	if (st == HOIST_OK && !use && schema) {
-		struct hoist_buf list;
-		hoist_buf_init(&list, 0);
-		for (size_t i = 0; i < n; i++) {
-			char *when = guide_time_text(found[i].backup.time_ms);
-			if (list.len)
-				hoist_buf_puts(&list, "; ");
-			hoist_buf_printf(&list, found[i].exists ? _("%s taken at %s by run %s (%s)")
-								: _("%s taken at %s by run %s (%s, the "
-								    "file is gone)"),
-					 found[i].backup.path, found[i].version.text,
-					 found[i].run_id, when);
-			free(when);
-		}
-		if (n)
-			st = hoist_error_set(err, HOIST_UNSAFE,
-					     _("going back from %s to %s changes the database "
-					       "schema and needs a database backup taken at %s; the "
-					       "backups hoist knows are: %s"),
-					     current->text, target->text, target->text,
-					     hoist_buf_cstr(&list));
-		else
-			st = hoist_error_set(err, HOIST_UNSAFE,
-					     _("going back from %s to %s changes the database "
-					       "schema and needs a database backup taken at %s; hoist "
-					       "knows of no database backup in %s"),
-					     current->text, target->text, target->text, state);
-		hoist_buf_done(&list);
-	}
+	if (st == HOIST_OK && !use && schema)
+		st = no_backup(found, n, current, target, state, err);
 	if (st == HOIST_OK && use)
 		id = hoist_xstrdup(use->run_id);
 	else if (st == HOIST_OK)
 		st = newest_run(state, &id, err);
-	if (st == HOIST_OK) {
-		dir = hoist_rundir_path(state, id);
-		path = hoist_xasprintf("%s/plan.json", dir);
-		st = hoist_plan_load(path, &plan, err);
-		free(path);
-		memset(&in, 0, sizeof in);
-		in.plan = plan;
-		in.current = *current;
-		in.target = *target;
-		in.backup = use ? &use->backup : NULL;
-		in.run_id = id;
-		in.installer = use ? use->installer : NULL;
-		if (st == HOIST_OK) {
-			char *cached = NULL;
-			for (size_t i = 0; i < plan->n_packages && !cached; i++)
-				if (!hoist_version_cmp(&plan->packages[i].version, target))
-					cached = guide_cache_path(dir, &plan->packages[i]);
-			if (cached)
-				in.installer = cached;
-			st = hoist_profile_from_config(cfg, plan->profile, &profile, err);
-			if (st == HOIST_OK)
-				st = hoist_guide_build_downgrade(&in, profile, NULL, out, err);
-			free(cached);
-		}
-		free(dir);
-	}
-	hoist_profile_free(profile);
+	if (st == HOIST_OK)
+		st = downgrade_of_run(cfg, state, id, use, current, target, &plan, out, err);
 	if (st == HOIST_OK && plan_out)
 		*plan_out = plan;
 	else
