@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "evidence.h"
 #include "xalloc.h"
@@ -43,4 +44,12 @@ void hoist_evidence_copy(struct hoist_evidence *d, const struct hoist_evidence *
 	d->by_engine = s->by_engine;
 	d->verified = s->verified;
 	d->waived = dup0(s->waived);
+}
+
+void hoist_evidence_time(long long ms, char buf[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

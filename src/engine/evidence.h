@@ -27,5 +27,7 @@ void hoist_evidence_init(struct hoist_evidence *e);
 void hoist_evidence_done(struct hoist_evidence *e);
 /* A deep copy of s into d (d's old contents are not freed). */
 void hoist_evidence_copy(struct hoist_evidence *d, const struct hoist_evidence *s);
+/* ms since the epoch as the plan records a time ("2026-11-22T01:00:00Z", UTC) into buf. */
+void hoist_evidence_time(long long ms, char buf[32]);
 
 #endif

@@ -2,21 +2,12 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "guide_int.h"
 #include "xalloc.h"
 
-struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct hoist_plan *run)
+/* The run's nodes and packages, as they are: a rollback goes back on the same ones. */
+static void copy_nodes(struct hoist_plan *p, const struct hoist_plan *run)
 {
-	struct hoist_plan *p = hoist_xcalloc(1, sizeof *p);
-	p->server_url = guide_dup0(run->server_url);
-	p->profile = guide_dup0(run->profile);
-	p->feed = guide_dup0(run->feed);
-	p->from = g->to;
-	p->to = g->from;
-	p->kind = HOIST_KIND_DOWNGRADE;
-	p->strategy = g->strategy;
-	p->window_estimate_ms = -1;
 	p->nodes = hoist_xcalloc(run->n_nodes ? run->n_nodes : 1, sizeof *p->nodes);
 	for (size_t i = 0; i < run->n_nodes; i++) {
 		p->nodes[i].name = hoist_xstrdup(run->nodes[i].name);
@@ -38,28 +29,41 @@ struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct
 		}
 		p->n_packages = run->n_packages;
 	}
+}
+
+/* The guide's backups as the plan's evidence: what db-restore and master-key-restore use. */
+static void add_backups(struct hoist_plan *p, const struct hoist_guide *g)
+{
 	for (size_t i = 0; i < g->n_backups; i++) {
 		struct hoist_evidence e;
-		char *when = NULL;
+		char when[32] = "";
 		memset(&e, 0, sizeof e);
 		e.item = !strcmp(g->backups[i].item, "database") ? (char *)"backup-db"
 								  : (char *)"master-key";
 		e.path = g->backups[i].path;
 		e.size = g->backups[i].size;
 		e.sha256 = g->backups[i].sha256;
-		if (g->backups[i].time_ms > 0) {
-			time_t t = (time_t)(g->backups[i].time_ms / 1000);
-			struct tm tm;
-			char buf[32];
-			gmtime_r(&t, &tm);
-			strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-			when = hoist_xstrdup(buf);
-		}
-		e.time = when ? when : (char *)"";
+		if (g->backups[i].time_ms > 0)
+			hoist_evidence_time(g->backups[i].time_ms, when);
+		e.time = when;
 		e.by_engine = true;
 		hoist_plan_add_evidence(p, &e);
-		free(when);
 	}
+}
+
+struct hoist_plan *hoist_guide_to_plan(const struct hoist_guide *g, const struct hoist_plan *run)
+{
+	struct hoist_plan *p = hoist_xcalloc(1, sizeof *p);
+	p->server_url = guide_dup0(run->server_url);
+	p->profile = guide_dup0(run->profile);
+	p->feed = guide_dup0(run->feed);
+	p->from = g->to;
+	p->to = g->from;
+	p->kind = HOIST_KIND_DOWNGRADE;
+	p->strategy = g->strategy;
+	p->window_estimate_ms = -1;
+	copy_nodes(p, run);
+	add_backups(p, g);
 	for (size_t i = 0; i < g->n_steps; i++) {
 		const struct hoist_guide_step *s = &g->steps[i];
 		if (!s->step)

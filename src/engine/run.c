@@ -125,10 +125,7 @@ void run_add_evidence(struct run *r, const char *item, const struct hoist_eviden
 {
 	struct hoist_evidence pe = { 0 };
 	char when[32];
-	time_t t = (time_t)(ev->time_ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hoist_evidence_time(ev->time_ms, when);
 	pe.item = (char *)item;
 	pe.path = ev->path;
 	pe.size = ev->size;
