@@ -336,26 +336,18 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const char *journal,
-					    const struct hoist_profile *profile,
-					    const struct hoist_profile_vars *vars,
-					    const char *run_dir, struct hoist_guide **out,
-					    struct hoist_error *err)
+/*
+ * Reads the journal into what the run did (up) and what its revert did (rv), with the
+ * validation findings the operator let pass (ign). The revert's steps are those named as
+ * such, and those started after the failure again.
+ */
+static enum hoist_status read_journal(struct hoist_journal_reader *r, struct hoist_run_summary *up,
+				      struct hoist_run_summary *rv, char ***ign, size_t *n_ign)
 {
-	struct hoist_journal_reader *r;
-	struct hoist_run_summary up, rv;
 	struct hoist_step_ref *late = NULL; /* steps started after the failure: the revert's */
-	size_t n_late = 0, n_ign = 0;
-	char **ign = NULL;
+	size_t n_late = 0;
 	bool failed = false, got = true;
-	enum hoist_status st;
-
-	*out = NULL;
-	st = hoist_journal_reader_open(journal, &r, err);
-	if (st != HOIST_OK)
-		return st;
-	hoist_run_summary_init(&up);
-	hoist_run_summary_init(&rv);
+	enum hoist_status st = HOIST_OK;
 	while (got) {
 		struct hoist_event ev;
 		bool to_rv = false;
@@ -373,7 +365,7 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 		if (ev.revert) {
 			/* The revert phase, as the journal names it: its steps undo the plan's. */
 			ev.revert = false;
-			hoist_run_summary_apply(&rv, &ev);
+			hoist_run_summary_apply(rv, &ev);
 			hoist_event_done(&ev);
 			continue;
 		}
@@ -384,17 +376,44 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 		}
 		for (size_t i = 0; ev.step && i < n_late && !to_rv; i++)
 			to_rv = !strcmp(late[i].step, ev.step) && same(late[i].node, ev.node);
-		hoist_run_summary_apply(to_rv ? &rv : &up, &ev);
+		hoist_run_summary_apply(to_rv ? rv : up, &ev);
 		if (ev.type == HOIST_EVENT_LOG && ev.stream && !strcmp(ev.stream, "validation") &&
 		    ev.message) {
-			ign = hoist_xrealloc(ign, (n_ign + 1) * sizeof *ign);
-			ign[n_ign++] = hoist_xstrdup(ev.message);
+			*ign = hoist_xrealloc(*ign, (*n_ign + 1) * sizeof **ign);
+			(*ign)[(*n_ign)++] = hoist_xstrdup(ev.message);
 		}
 		if (ev.type == HOIST_EVENT_STEP_END && (ev.outcome == HOIST_OUTCOME_FAILED ||
 							ev.outcome == HOIST_OUTCOME_CANCELLED))
 			failed = true;
 		hoist_event_done(&ev);
 	}
+	for (size_t i = 0; i < n_late; i++) {
+		free(late[i].step);
+		free(late[i].node);
+	}
+	free(late);
+	return st;
+}
+
+enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const char *journal,
+					    const struct hoist_profile *profile,
+					    const struct hoist_profile_vars *vars,
+					    const char *run_dir, struct hoist_guide **out,
+					    struct hoist_error *err)
+{
+	struct hoist_journal_reader *r;
+	struct hoist_run_summary up, rv;
+	size_t n_ign = 0;
+	char **ign = NULL;
+	enum hoist_status st;
+
+	*out = NULL;
+	st = hoist_journal_reader_open(journal, &r, err);
+	if (st != HOIST_OK)
+		return st;
+	hoist_run_summary_init(&up);
+	hoist_run_summary_init(&rv);
+	st = read_journal(r, &up, &rv, &ign, &n_ign);
 	hoist_journal_reader_free(r);
 	if (st == HOIST_OK)
 		st = build(plan, &up, &rv, profile, vars, run_dir, out, err);
@@ -406,11 +425,6 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 			free(ign[i]);
 		free(ign);
 	}
-	for (size_t i = 0; i < n_late; i++) {
-		free(late[i].step);
-		free(late[i].node);
-	}
-	free(late);
 	hoist_run_summary_done(&up);
 	hoist_run_summary_done(&rv);
 	return st;
