@@ -273,30 +273,10 @@ static void generate_rolling(struct gen *gen)
 	}
 }
 
-/* Every node down together: the database can only change while none runs. */
-static void generate_all_at_once(struct gen *gen)
+/* With every node down: the database, the master key and file storage as they were. */
+static void restore_data(struct gen *gen)
 {
 	const struct model *m = gen->m;
-	bool *drained_now = hoist_xcalloc(m->n_nodes ? m->n_nodes : 1, sizeof *drained_now);
-	bool any_drain = false, stop_any = any(m, needs_stop);
-	const struct node_state *primary = NULL;
-
-	/* Still on from the run: it stays on (no node may be up to ask the API anyway). */
-	if (m->restore && !m->maintenance_now)
-		add(gen, "maintenance-on", NULL, NULL,
-		    hoist_xstrdup(_("Turn maintenance mode on, so no one writes data the restore "
-				    "would lose.")));
-	else if (stop_any && !m->maintenance_now)
-		add(gen, "maintenance-on", NULL, NULL,
-		    hoist_xstrdup(_("Turn maintenance mode on while the nodes are reinstalled.")));
-	for (size_t i = 0; i < m->n_nodes; i++)
-		if (node_drain(gen, &m->nodes[i]))
-			drained_now[i] = any_drain = true;
-	if (any_drain)
-		add(gen, "wait-tasks", NULL, NULL,
-		    hoist_xstrdup(_("Wait until no task is queued or running.")));
-	for (size_t i = 0; i < m->n_nodes; i++)
-		node_stop(gen, &m->nodes[i]);
 	if (m->restore && m->backup)
 		add(gen, "db-restore", m->primary, m->backup,
 		    hoist_xasprintf(_("From node %s, restore the database from the backup this run "
@@ -326,6 +306,33 @@ static void generate_all_at_once(struct gen *gen)
 		    hoist_xstrdup(_("Restore the file-storage folders (packages, artifacts, task "
 				    "logs, event exports) from the copy taken before the upgrade: "
 				    "hoist does not copy them.")));
+}
+
+/* Every node down together: the database can only change while none runs. */
+static void generate_all_at_once(struct gen *gen)
+{
+	const struct model *m = gen->m;
+	bool *drained_now = hoist_xcalloc(m->n_nodes ? m->n_nodes : 1, sizeof *drained_now);
+	bool any_drain = false, stop_any = any(m, needs_stop);
+	const struct node_state *primary = NULL;
+
+	/* Still on from the run: it stays on (no node may be up to ask the API anyway). */
+	if (m->restore && !m->maintenance_now)
+		add(gen, "maintenance-on", NULL, NULL,
+		    hoist_xstrdup(_("Turn maintenance mode on, so no one writes data the restore "
+				    "would lose.")));
+	else if (stop_any && !m->maintenance_now)
+		add(gen, "maintenance-on", NULL, NULL,
+		    hoist_xstrdup(_("Turn maintenance mode on while the nodes are reinstalled.")));
+	for (size_t i = 0; i < m->n_nodes; i++)
+		if (node_drain(gen, &m->nodes[i]))
+			drained_now[i] = any_drain = true;
+	if (any_drain)
+		add(gen, "wait-tasks", NULL, NULL,
+		    hoist_xstrdup(_("Wait until no task is queued or running.")));
+	for (size_t i = 0; i < m->n_nodes; i++)
+		node_stop(gen, &m->nodes[i]);
+	restore_data(gen);
 	for (size_t i = 0; i < m->n_nodes; i++)
 		node_restore_os(gen, &m->nodes[i]);
 	for (size_t i = 0; i < m->n_nodes; i++)
