@@ -430,6 +430,32 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 	return st;
 }
 
+/* A downgrade's facts: its versions, the run whose backup it uses, that backup. */
+static struct hoist_guide *facts_of_downgrade(const struct hoist_guide_downgrade *in,
+					      enum hoist_kind k)
+{
+	const struct hoist_plan *plan = in->plan;
+	struct hoist_guide *g = hoist_xcalloc(1, sizeof *g);
+	guide_init_from_plan(g, plan);
+	g->from = in->target;
+	g->to = in->current;
+	g->kind = k;
+	g->strategy = HOIST_STRATEGY_ALL_AT_ONCE;
+	g->run_id = guide_dup0(in->run_id);
+	g->run_ok = true;
+	g->pnr_passed = true;
+	g->installer = guide_dup0(in->installer);
+	if (in->backup && in->backup->path) {
+		struct hoist_step_summary ss;
+		memset(&ss, 0, sizeof ss);
+		ss.step = (char *)"backup-db";
+		ss.node = hoist_plan_primary(plan)->name;
+		ss.evidence = *in->backup;
+		add_backup(g, "database", &ss);
+	}
+	return g;
+}
+
 enum hoist_status hoist_guide_build_downgrade(const struct hoist_guide_downgrade *in,
 					      const struct hoist_profile *profile,
 					      const struct hoist_profile_vars *vars,
@@ -451,24 +477,7 @@ enum hoist_status hoist_guide_build_downgrade(const struct hoist_guide_downgrade
 				       _("going back from %s to %s changes the database schema, and "
 					 "no database backup taken at %s is known"),
 				       in->current.text, in->target.text, in->target.text);
-	g = hoist_xcalloc(1, sizeof *g);
-	guide_init_from_plan(g, plan);
-	g->from = in->target;
-	g->to = in->current;
-	g->kind = k;
-	g->strategy = HOIST_STRATEGY_ALL_AT_ONCE;
-	g->run_id = guide_dup0(in->run_id);
-	g->run_ok = true;
-	g->pnr_passed = true;
-	g->installer = guide_dup0(in->installer);
-	if (in->backup && in->backup->path) {
-		struct hoist_step_summary ss;
-		memset(&ss, 0, sizeof ss);
-		ss.step = (char *)"backup-db";
-		ss.node = hoist_plan_primary(plan)->name;
-		ss.evidence = *in->backup;
-		add_backup(g, "database", &ss);
-	}
+	g = facts_of_downgrade(in, k);
 	model_init(&m, plan, g);
 	m.old = in->target;
 	m.cur = in->current;
