@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "conf_int.h"
+#include "profile.h"
 #include "shell_quote.h"
 #include "i18n.h"
 #include "text.h"
@@ -298,24 +299,47 @@ static enum hoist_status set_policy(struct hoist_config *c, const char *key, con
 	return unknown_key(where, "policy", key, err);
 }
 
+/* [upgrade] profile: one of the built-in profiles (profile.c). */
+static enum hoist_status set_profile(struct hoist_config *c, const char *value, const char *where,
+				     struct hoist_error *err)
+{
+	for (const char *const *name = hoist_profile_names(); *name; name++)
+		if (!strcmp(value, *name)) {
+			conf_replace(&c->profile, value);
+			return HOIST_OK;
+		}
+	return hoist_error_set(err, HOIST_CONFIG,
+			       _("%s: unknown profile \"%s\" (expected octopus-windows, "
+				 "octopus-linux-docker, sandbox or custom)"),
+			       where, value);
+}
+
+/* [upgrade] role_order: role names separated by commas or blanks. */
+static enum hoist_status set_role_order(struct hoist_config *c, const char *value,
+					const char *where, struct hoist_error *err)
+{
+	char *copy = hoist_xstrdup(value), *save = NULL;
+	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (!valid_name(tok)) {
+			hoist_error_set(err, HOIST_CONFIG,
+					_("%s: \"%s\" in role_order is not a role name "
+					  "(letters, digits, '-', '_' and '.')"),
+					where, tok);
+			free(copy);
+			return HOIST_CONFIG;
+		}
+	free(copy);
+	conf_replace(&c->role_order, value);
+	return HOIST_OK;
+}
+
 static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, const char *value,
 				     const char *where, struct hoist_error *err)
 {
-	static const char *const profiles[] = { "octopus-windows", "octopus-linux-docker",
-						"sandbox", "custom" };
 	enum hoist_status st;
 	int n = 0;
-	if (!strcmp(key, "profile")) {
-		for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++)
-			if (!strcmp(value, profiles[i])) {
-				conf_replace(&c->profile, value);
-				return HOIST_OK;
-			}
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: unknown profile \"%s\" (expected octopus-windows, "
-					 "octopus-linux-docker, sandbox or custom)"),
-				       where, value);
-	}
+	if (!strcmp(key, "profile"))
+		return set_profile(c, value, where, err);
 	if (!strcmp(key, "state_dir")) {
 		if (value[0] != '/')
 			return hoist_error_set(err, HOIST_CONFIG,
@@ -352,21 +376,8 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 		conf_replace(&c->ssh_config, value);
 		return HOIST_OK;
 	}
-	if (!strcmp(key, "role_order")) {
-		char *copy = hoist_xstrdup(value), *save = NULL;
-		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-			if (!valid_name(tok)) {
-				hoist_error_set(err, HOIST_CONFIG,
-						_("%s: \"%s\" in role_order is not a role name "
-						  "(letters, digits, '-', '_' and '.')"),
-						where, tok);
-				free(copy);
-				return HOIST_CONFIG;
-			}
-		free(copy);
-		conf_replace(&c->role_order, value);
-		return HOIST_OK;
-	}
+	if (!strcmp(key, "role_order"))
+		return set_role_order(c, value, where, err);
 	return unknown_key(where, "upgrade", key, err);
 }
 
