@@ -44,18 +44,12 @@ static enum hoist_status clean_key(char *key, const char *origin, struct hoist_e
 	return HOIST_OK;
 }
 
-enum hoist_status hoist_config_read_key_file(const char *path, char **key,
-					     struct hoist_error *err)
+/* Opens the key file for reading: a regular file that only its owner may read or change. */
+static enum hoist_status open_key_file(const char *path, int *out, struct hoist_error *err)
 {
 	struct stat sb;
-	struct hoist_buf b;
-	char chunk[512];
-	ssize_t n;
-	int fd;
-	enum hoist_status st = HOIST_OK;
-	*key = NULL;
 	/* O_NONBLOCK: opening a FIFO would wait for a writer before fstat could refuse it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_CONFIG,
 				       _("cannot open the API key file %s: %s"), path,
@@ -74,6 +68,21 @@ enum hoist_status hoist_config_read_key_file(const char *path, char **key,
 					 "%s"),
 				       path, (unsigned)(sb.st_mode & 07777), path);
 	}
+	*out = fd;
+	return HOIST_OK;
+}
+
+enum hoist_status hoist_config_read_key_file(const char *path, char **key,
+					     struct hoist_error *err)
+{
+	struct hoist_buf b;
+	char chunk[512];
+	ssize_t n;
+	int fd = -1;
+	enum hoist_status st;
+	*key = NULL;
+	if ((st = open_key_file(path, &fd, err)) != HOIST_OK)
+		return st;
 	hoist_buf_init(&b, KEY_MAX_BYTES);
 	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
 		if (n < 0) {
