@@ -246,6 +246,58 @@ static bool sha256_hex(const char *s, char out[65])
 	return s[64] == '\0';
 }
 
+/* Package i of entry (release v): platform, url, sha256 and an optional size. */
+static enum hoist_status package_read(const cJSON *p, size_t entry, const char *v, size_t i,
+				      struct hoist_package *pk, struct hoist_json_arena *keep,
+				      struct hoist_error *err)
+{
+	static const char *const names[] = { "platform", "url", "sha256", "size" };
+	const cJSON *m[4], *platform, *url, *sha, *size;
+	if (!cJSON_IsObject(p))
+		return hoist_error_set(err, HOIST_FEED,
+				       _("entry %zu (%s): package %zu must be an object, "
+					 "not %s"),
+				       entry, v, i, json_type(p));
+	members(p, names, m, 4);
+	platform = m[0];
+	url = m[1];
+	sha = m[2];
+	size = m[3];
+	if (!cJSON_IsString(platform) || !platform->valuestring[0])
+		return hoist_error_set(err, HOIST_FEED,
+				       _("entry %zu (%s): package %zu needs a \"platform\" "
+					 "string"),
+				       entry, v, i);
+	if (!cJSON_IsString(url) || !url->valuestring[0])
+		return hoist_error_set(err, HOIST_FEED,
+				       _("entry %zu (%s): package %zu needs a \"url\" string"),
+				       entry, v, i);
+	if (!cJSON_IsString(sha))
+		return hoist_error_set(err, HOIST_FEED,
+				       _("entry %zu (%s): package %zu needs a \"sha256\" "
+					 "string"),
+				       entry, v, i);
+	if (!sha256_hex(sha->valuestring, pk->sha256))
+		return hoist_error_set(err, HOIST_FEED,
+				       _("entry %zu (%s): package %zu: \"%.80s\" is not a "
+					 "SHA-256 checksum (64 hexadecimal digits)"),
+				       entry, v, i, sha->valuestring);
+	pk->size = -1;
+	if (size && !cJSON_IsNull(size)) {
+		double d = cJSON_IsNumber(size) ? size->valuedouble : -1;
+		/* In range, the cast is exact: a whole number without libm's floor. */
+		if (!isfinite(d) || d < 0 || d > MAX_EXACT_SIZE || d != (double)(long long)d)
+			return hoist_error_set(err, HOIST_FEED,
+					       _("entry %zu (%s): package %zu: \"size\" must "
+						 "be a whole number of bytes"),
+					       entry, v, i);
+		pk->size = (long long)d;
+	}
+	pk->platform = hoist_json_arena_strdup(keep, platform->valuestring);
+	pk->url = hoist_json_arena_strdup(keep, url->valuestring);
+	return HOIST_OK;
+}
+
 static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 				       struct hoist_release *r, struct hoist_json_arena *keep,
 				       struct hoist_error *err)
@@ -253,6 +305,7 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 	const char *v = r->version.text;
 	const cJSON *p;
 	size_t i = 0;
+	enum hoist_status st;
 	if (!pkgs || cJSON_IsNull(pkgs))
 		return HOIST_OK;
 	if (!cJSON_IsArray(pkgs))
@@ -262,51 +315,9 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 	r->packages = hoist_json_arena_alloc(keep, (size_t)cJSON_GetArraySize(pkgs) *
 							 sizeof *r->packages);
 	cJSON_ArrayForEach(p, pkgs) {
-		static const char *const names[] = { "platform", "url", "sha256", "size" };
-		const cJSON *m[4], *platform, *url, *sha, *size;
-		struct hoist_package *pk = &r->packages[r->n_packages];
-		i++;
-		if (!cJSON_IsObject(p))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): package %zu must be an object, "
-						 "not %s"),
-					       entry, v, i, json_type(p));
-		members(p, names, m, 4);
-		platform = m[0];
-		url = m[1];
-		sha = m[2];
-		size = m[3];
-		if (!cJSON_IsString(platform) || !platform->valuestring[0])
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): package %zu needs a \"platform\" "
-						 "string"),
-					       entry, v, i);
-		if (!cJSON_IsString(url) || !url->valuestring[0])
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): package %zu needs a \"url\" string"),
-					       entry, v, i);
-		if (!cJSON_IsString(sha))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): package %zu needs a \"sha256\" "
-						 "string"),
-					       entry, v, i);
-		if (!sha256_hex(sha->valuestring, pk->sha256))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): package %zu: \"%.80s\" is not a "
-						 "SHA-256 checksum (64 hexadecimal digits)"),
-					       entry, v, i, sha->valuestring);
-		pk->size = -1;
-		if (size && !cJSON_IsNull(size)) {
-			double d = cJSON_IsNumber(size) ? size->valuedouble : -1;
-			if (!isfinite(d) || d < 0 || d > MAX_EXACT_SIZE || d != floor(d))
-				return hoist_error_set(err, HOIST_FEED,
-						       _("entry %zu (%s): package %zu: \"size\" must "
-							 "be a whole number of bytes"),
-						       entry, v, i);
-			pk->size = (long long)d;
-		}
-		pk->platform = hoist_json_arena_strdup(keep, platform->valuestring);
-		pk->url = hoist_json_arena_strdup(keep, url->valuestring);
+		st = package_read(p, entry, v, ++i, &r->packages[r->n_packages], keep, err);
+		if (st != HOIST_OK)
+			return st;
 		r->n_packages++;
 	}
 	return HOIST_OK;
@@ -585,11 +596,46 @@ static enum hoist_status check_format(const struct reader *rd, const cJSON *form
  * Reads a hoist-feed/1 object at p (its '{'). "format" is checked before any release
  * is read; when "releases" comes first, it is skipped and read after the object.
  */
+/* What read_object has seen of the hoist-feed/1 object so far. */
+struct object_seen {
+	bool format, releases;
+	const char *releases_at; /* where the array starts, while format is unknown */
+};
+
+/* One member's value at *p (its key already read); *p moves past it. */
+static enum hoist_status read_member(struct reader *rd, const cJSON *key, const char **p,
+				     struct object_seen *seen)
+{
+	cJSON *value;
+	enum hoist_status st;
+	/* A repeated member counts once, the first time, as cJSON would have it. */
+	if (!strcmp(key->valuestring, "releases") && !seen->releases && *p < rd->end &&
+	    **p == '[') {
+		seen->releases = true;
+		if (seen->format)
+			return read_releases(rd, *p, p);
+		seen->releases_at = *p;
+		*p = skip_structure(*p, rd->end);
+		return *p ? HOIST_OK : json_error(rd, rd->end);
+	}
+	if ((st = parse_value(rd, *p, &value, p)) != HOIST_OK)
+		return st;
+	if (!strcmp(key->valuestring, "format") && !seen->format) {
+		seen->format = true;
+		return check_format(rd, value);
+	}
+	if (!strcmp(key->valuestring, "releases") && !seen->releases)
+		return hoist_error_set(rd->err, HOIST_FEED,
+				       _("the feed's \"releases\" must be an array, "
+					 "not %s"),
+				       json_type(value));
+	return HOIST_OK;
+}
+
 static enum hoist_status read_object(struct reader *rd, const char *p, const char **next)
 {
-	const char *releases = NULL; /* where the array starts, while format is unknown */
-	bool seen_format = false, seen_releases = false;
-	cJSON *key, *value;
+	struct object_seen seen = { false, false, NULL };
+	cJSON *key;
 	enum hoist_status st;
 
 	bool more;
@@ -607,29 +653,7 @@ static enum hoist_status read_object(struct reader *rd, const char *p, const cha
 		if (p >= rd->end || *p != ':')
 			return json_error(rd, p);
 		p = skip_ws(p + 1, rd->end);
-		/* A repeated member counts once, the first time, as cJSON would have it. */
-		if (!strcmp(key->valuestring, "releases") && !seen_releases && p < rd->end &&
-		    *p == '[') {
-			seen_releases = true;
-			if (seen_format) {
-				st = read_releases(rd, p, &p);
-			} else {
-				releases = p;
-				p = skip_structure(p, rd->end);
-				st = p ? HOIST_OK : json_error(rd, rd->end);
-			}
-		} else if ((st = parse_value(rd, p, &value, &p)) == HOIST_OK) {
-			if (!strcmp(key->valuestring, "format") && !seen_format) {
-				seen_format = true;
-				st = check_format(rd, value);
-			} else if (!strcmp(key->valuestring, "releases") && !seen_releases) {
-				st = hoist_error_set(rd->err, HOIST_FEED,
-						     _("the feed's \"releases\" must be an array, "
-						       "not %s"),
-						     json_type(value));
-			}
-		}
-		if (st != HOIST_OK)
+		if ((st = read_member(rd, key, &p, &seen)) != HOIST_OK)
 			return st;
 		p = skip_ws(p, rd->end);
 		if (p < rd->end && *p == ',') {
@@ -641,16 +665,16 @@ static enum hoist_status read_object(struct reader *rd, const char *p, const cha
 			return json_error(rd, p);
 		}
 	}
-	if (!seen_format)
+	if (!seen.format)
 		return hoist_error_set(rd->err, HOIST_FEED,
 				       _("the feed is an object without \"format\"; expected "
 					 "\"format\": \"%s\" or the vendor's JSON array"),
 				       FEED_FORMAT);
-	if (!seen_releases)
+	if (!seen.releases)
 		return hoist_error_set(rd->err, HOIST_FEED,
 				       _("the feed has no \"releases\" array"));
-	if (releases)
-		return read_releases(rd, releases, &p);
+	if (seen.releases_at)
+		return read_releases(rd, seen.releases_at, &p);
 	return HOIST_OK;
 }
 
