@@ -507,6 +507,85 @@ static void add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 }
 
+/* The nodes in upgrade order. */
+static cJSON *nodes_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "name", p->nodes[i].name);
+		add_str(n, "role", p->nodes[i].role);
+		cJSON_AddStringToObject(n, "transport", p->nodes[i].transport);
+		add_str(n, "url", p->nodes[i].url);
+		cJSON_AddStringToObject(n, "version", p->nodes[i].version.text);
+		if (p->nodes[i].shell)
+			cJSON_AddStringToObject(n, "shell", p->nodes[i].shell);
+		if (p->nodes[i].remote_dir)
+			cJSON_AddStringToObject(n, "remote_dir", p->nodes[i].remote_dir);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
+/* The packages, with where their checksums came from. */
+static cJSON *packages_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_packages; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "version", p->packages[i].version.text);
+		add_str(n, "url", p->packages[i].url);
+		add_str(n, "sha256", p->packages[i].sha256);
+		cJSON_AddNumberToObject(n, "size", (double)p->packages[i].size);
+		add_str(n, "checksum_source", p->packages[i].checksum_source);
+		if (p->packages[i].signature)
+			cJSON_AddStringToObject(n, "signature", p->packages[i].signature);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
+/* The steps in order. */
+static cJSON *steps_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_steps; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "id", p->steps[i].id);
+		add_str(n, "node", p->steps[i].node);
+		cJSON_AddStringToObject(n, "version", p->steps[i].version.text);
+		if (p->steps[i].point_of_no_return)
+			cJSON_AddTrueToObject(n, "point_of_no_return");
+		if (p->steps[i].arg)
+			cJSON_AddStringToObject(n, "arg", p->steps[i].arg);
+		if (p->steps[i].hop)
+			cJSON_AddStringToObject(n, "hop", p->steps[i].hop);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
+/* The evidence records. */
+static cJSON *evidence_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_evidence; i++) {
+		const struct hoist_evidence *e = &p->evidence[i];
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "item", e->item);
+		add_str(n, "path", e->path);
+		cJSON_AddNumberToObject(n, "size", (double)e->size);
+		add_str(n, "sha256", e->sha256);
+		add_str(n, "time", e->time);
+		cJSON_AddBoolToObject(n, "by_engine", e->by_engine);
+		cJSON_AddBoolToObject(n, "verified", e->verified);
+		if (e->waived)
+			cJSON_AddStringToObject(n, "waived", e->waived);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
 char *hoist_plan_to_json(const struct hoist_plan *p)
 {
 	cJSON *j = cJSON_CreateObject(), *a;
@@ -522,61 +601,10 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->stops[i].text));
 	cJSON_AddStringToObject(j, "kind", hoist_kind_name(p->kind));
 	cJSON_AddStringToObject(j, "strategy", hoist_strategy_name(p->strategy));
-	a = cJSON_AddArrayToObject(j, "nodes");
-	for (size_t i = 0; i < p->n_nodes; i++) {
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "name", p->nodes[i].name);
-		add_str(n, "role", p->nodes[i].role);
-		cJSON_AddStringToObject(n, "transport", p->nodes[i].transport);
-		add_str(n, "url", p->nodes[i].url);
-		cJSON_AddStringToObject(n, "version", p->nodes[i].version.text);
-		if (p->nodes[i].shell)
-			cJSON_AddStringToObject(n, "shell", p->nodes[i].shell);
-		if (p->nodes[i].remote_dir)
-			cJSON_AddStringToObject(n, "remote_dir", p->nodes[i].remote_dir);
-		cJSON_AddItemToArray(a, n);
-	}
-	a = cJSON_AddArrayToObject(j, "packages");
-	for (size_t i = 0; i < p->n_packages; i++) {
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "version", p->packages[i].version.text);
-		add_str(n, "url", p->packages[i].url);
-		add_str(n, "sha256", p->packages[i].sha256);
-		cJSON_AddNumberToObject(n, "size", (double)p->packages[i].size);
-		add_str(n, "checksum_source", p->packages[i].checksum_source);
-		if (p->packages[i].signature)
-			cJSON_AddStringToObject(n, "signature", p->packages[i].signature);
-		cJSON_AddItemToArray(a, n);
-	}
-	a = cJSON_AddArrayToObject(j, "steps");
-	for (size_t i = 0; i < p->n_steps; i++) {
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "id", p->steps[i].id);
-		add_str(n, "node", p->steps[i].node);
-		cJSON_AddStringToObject(n, "version", p->steps[i].version.text);
-		if (p->steps[i].point_of_no_return)
-			cJSON_AddTrueToObject(n, "point_of_no_return");
-		if (p->steps[i].arg)
-			cJSON_AddStringToObject(n, "arg", p->steps[i].arg);
-		if (p->steps[i].hop)
-			cJSON_AddStringToObject(n, "hop", p->steps[i].hop);
-		cJSON_AddItemToArray(a, n);
-	}
-	a = cJSON_AddArrayToObject(j, "evidence");
-	for (size_t i = 0; i < p->n_evidence; i++) {
-		const struct hoist_evidence *e = &p->evidence[i];
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "item", e->item);
-		add_str(n, "path", e->path);
-		cJSON_AddNumberToObject(n, "size", (double)e->size);
-		add_str(n, "sha256", e->sha256);
-		add_str(n, "time", e->time);
-		cJSON_AddBoolToObject(n, "by_engine", e->by_engine);
-		cJSON_AddBoolToObject(n, "verified", e->verified);
-		if (e->waived)
-			cJSON_AddStringToObject(n, "waived", e->waived);
-		cJSON_AddItemToArray(a, n);
-	}
+	cJSON_AddItemToObject(j, "nodes", nodes_json(p));
+	cJSON_AddItemToObject(j, "packages", packages_json(p));
+	cJSON_AddItemToObject(j, "steps", steps_json(p));
+	cJSON_AddItemToObject(j, "evidence", evidence_json(p));
 	a = cJSON_AddArrayToObject(j, "overrides");
 	for (size_t i = 0; i < p->n_overrides; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->overrides[i]));
