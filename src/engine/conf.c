@@ -1,4 +1,4 @@
-/* conf.c: hoist's configuration: its keys, each checked as it is set, overrides and look-ups. */
+/* conf.c: hoist's configuration: its keys, each checked as it is set, overrides, look-ups and the state folder. */
 #include "config.h"
 #include <ctype.h>
 #include <errno.h>
