@@ -206,6 +206,28 @@ long hoist_plan_pnr_index(const struct hoist_plan *p)
 	return -1;
 }
 
+/*
+ * A required stop as the vendor intends: the intermediate version is installed where
+ * the database upgrade runs (the primary), upgrades the database, starts and is
+ * validated there, then stops again for the next hop; the other nodes go straight
+ * to the target. The first stop's database upgrade is the point of no return.
+ */
+static void add_stops(struct hoist_plan *p, size_t *alloc, const char *primary)
+{
+	for (size_t h = 0; h < p->n_stops; h++) {
+		const struct hoist_version *v = &p->stops[h];
+		size_t first = p->n_steps;
+		add_step(p, alloc, "install", primary, v);
+		add_step(p, alloc, "db-upgrade", primary, v);
+		if (h == 0)
+			p->steps[p->n_steps - 1].point_of_no_return = true;
+		add_step(p, alloc, "start", primary, v);
+		add_step(p, alloc, "validate", primary, v);
+		add_step(p, alloc, "stop", primary, v);
+		mark_hop(p, first, v);
+	}
+}
+
 static void build_steps(struct hoist_plan *p)
 {
 	size_t alloc = 0;
@@ -232,26 +254,8 @@ static void build_steps(struct hoist_plan *p)
 	add_step(p, &alloc, "wait-tasks", NULL, &p->to);
 	each_node(p, &alloc, "stop", &p->to);
 	add_step(p, &alloc, "backup-db", primary, &p->from);
-	/*
-	 * A required stop as the vendor intends: the intermediate version is installed where
-	 * the database upgrade runs (the primary), upgrades the database, starts and is
-	 * validated there, then stops again for the next hop; the other nodes go straight
-	 * to the target.
-	 */
-	for (size_t h = 0; h < p->n_stops; h++) {
-		const struct hoist_version *v = &p->stops[h];
-		size_t first = p->n_steps;
-		add_step(p, &alloc, "install", primary, v);
-		add_step(p, &alloc, "db-upgrade", primary, v);
-		if (!pnr_marked) {
-			p->steps[p->n_steps - 1].point_of_no_return = true;
-			pnr_marked = true;
-		}
-		add_step(p, &alloc, "start", primary, v);
-		add_step(p, &alloc, "validate", primary, v);
-		add_step(p, &alloc, "stop", primary, v);
-		mark_hop(p, first, v);
-	}
+	add_stops(p, &alloc, primary);
+	pnr_marked = p->n_stops > 0;
 	{
 		size_t first = p->n_steps;
 		each_node(p, &alloc, "install", &p->to);
@@ -327,14 +331,9 @@ static enum hoist_status only_node(struct hoist_plan *p, const char *name,
 	return HOIST_OK;
 }
 
-enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoist_plan **out,
-				   struct hoist_error *err)
+/* The input's nodes (usable names, each once) and versions (to newer than from, or forced). */
+static enum hoist_status check_input(const struct hoist_plan_input *in, struct hoist_error *err)
 {
-	struct hoist_plan *p;
-	const char *order = in->role_order ? in->role_order : HOIST_DEFAULT_ROLE_ORDER;
-	size_t *rank;
-
-	*out = NULL;
 	if (!in->n_nodes)
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server nodes are known; name them in the configuration "
@@ -357,6 +356,55 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 				       _("%s is not newer than the current version %s; to go back, "
 					 "use hoist downgrade"),
 				       in->to.text, in->from.text);
+	return HOIST_OK;
+}
+
+/* Nodes in role order; a stable sort keeps the given order within a role. */
+static void add_nodes(struct hoist_plan *p, const struct hoist_plan_input *in)
+{
+	const char *order = in->role_order ? in->role_order : HOIST_DEFAULT_ROLE_ORDER;
+	size_t *rank;
+	p->nodes = hoist_xcalloc(in->n_nodes, sizeof *p->nodes);
+	rank = hoist_xcalloc(in->n_nodes, sizeof *rank);
+	for (size_t i = 0; i < in->n_nodes; i++) {
+		size_t r = role_rank(order, in->nodes[i].role), j = p->n_nodes;
+		while (j > 0 && rank[j - 1] > r) {
+			p->nodes[j] = p->nodes[j - 1];
+			rank[j] = rank[j - 1];
+			j--;
+		}
+		copy_node(&p->nodes[j], &in->nodes[i]);
+		rank[j] = r;
+		p->n_nodes++;
+	}
+	free(rank);
+}
+
+static void add_packages(struct hoist_plan *p, const struct hoist_plan_input *in)
+{
+	if (!in->n_packages)
+		return;
+	p->packages = hoist_xcalloc(in->n_packages, sizeof *p->packages);
+	for (size_t i = 0; i < in->n_packages; i++) {
+		p->packages[i].version = in->packages[i].version;
+		p->packages[i].url = dup0(in->packages[i].url);
+		p->packages[i].sha256 = dup0(in->packages[i].sha256);
+		p->packages[i].size = in->packages[i].size;
+		p->packages[i].checksum_source = dup0(in->packages[i].checksum_source);
+		p->packages[i].signature = dup0(in->packages[i].signature);
+	}
+	p->n_packages = in->n_packages;
+}
+
+enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoist_plan **out,
+				   struct hoist_error *err)
+{
+	struct hoist_plan *p;
+	enum hoist_status st;
+
+	*out = NULL;
+	if ((st = check_input(in, err)) != HOIST_OK)
+		return st;
 
 	p = hoist_xcalloc(1, sizeof *p);
 	p->server_url = dup0(in->server_url);
@@ -387,34 +435,8 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 		p->n_stops = in->n_stops;
 	}
 
-	/* Nodes in role order; a stable sort keeps the given order within a role. */
-	p->nodes = hoist_xcalloc(in->n_nodes, sizeof *p->nodes);
-	rank = hoist_xcalloc(in->n_nodes, sizeof *rank);
-	for (size_t i = 0; i < in->n_nodes; i++) {
-		size_t r = role_rank(order, in->nodes[i].role), j = p->n_nodes;
-		while (j > 0 && rank[j - 1] > r) {
-			p->nodes[j] = p->nodes[j - 1];
-			rank[j] = rank[j - 1];
-			j--;
-		}
-		copy_node(&p->nodes[j], &in->nodes[i]);
-		rank[j] = r;
-		p->n_nodes++;
-	}
-	free(rank);
-
-	if (in->n_packages) {
-		p->packages = hoist_xcalloc(in->n_packages, sizeof *p->packages);
-		for (size_t i = 0; i < in->n_packages; i++) {
-			p->packages[i].version = in->packages[i].version;
-			p->packages[i].url = dup0(in->packages[i].url);
-			p->packages[i].sha256 = dup0(in->packages[i].sha256);
-			p->packages[i].size = in->packages[i].size;
-			p->packages[i].checksum_source = dup0(in->packages[i].checksum_source);
-			p->packages[i].signature = dup0(in->packages[i].signature);
-		}
-		p->n_packages = in->n_packages;
-	}
+	add_nodes(p, in);
+	add_packages(p, in);
 	if (in->n_overrides) {
 		p->overrides = hoist_xcalloc(in->n_overrides, sizeof *p->overrides);
 		for (size_t i = 0; i < in->n_overrides; i++)
