@@ -141,7 +141,7 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 			g->failed_step = hoist_xstrdup(ss->step);
 			g->failed_node = guide_dup0(ss->node);
 			g->failed_hop = guide_dup0(ss->hop);
-			g->failed_message = guide_dup0(ss->message);
+			g->failed_message = guide_dup0(ss->text);
 			return;
 		}
 		if (ss->state == HOIST_STEP_RUNNING && !running)
@@ -151,10 +151,10 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 		g->failed_step = hoist_xstrdup(running->step);
 		g->failed_node = guide_dup0(running->node);
 		g->failed_hop = guide_dup0(running->hop);
-		g->failed_message = guide_dup0(running->message);
+		g->failed_message = guide_dup0(running->text);
 		g->interrupted = true;
 	} else if (s->state != HOIST_RUN_OK) {
-		g->failed_message = guide_dup0(s->message);
+		g->failed_message = guide_dup0(s->text);
 	}
 }
 
@@ -378,9 +378,9 @@ static enum hoist_status read_journal(struct hoist_journal_reader *r, struct hoi
 			to_rv = !strcmp(late[i].step, ev.step) && same(late[i].node, ev.node);
 		hoist_run_summary_apply(to_rv ? rv : up, &ev);
 		if (ev.type == HOIST_EVENT_LOG && ev.stream && !strcmp(ev.stream, "validation") &&
-		    ev.message) {
+		    hoist_event_text(&ev)) {
 			*ign = hoist_xrealloc(*ign, (*n_ign + 1) * sizeof **ign);
-			(*ign)[(*n_ign)++] = hoist_xstrdup(ev.message);
+			(*ign)[(*n_ign)++] = hoist_xstrdup(hoist_event_text(&ev));
 		}
 		if (ev.type == HOIST_EVENT_STEP_END && (ev.outcome == HOIST_OUTCOME_FAILED ||
 							ev.outcome == HOIST_OUTCOME_CANCELLED))
