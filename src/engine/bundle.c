@@ -478,19 +478,19 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 	if (written)
 		*written = NULL;
 	if (run_id && !hoist_rundir_id_valid(run_id))
-		st = hoist_error_set(err, HOIST_USAGE, _("not a run id: %s"), run_id);
+		st = hoist_error_say(err, HOIST_USAGE, N_("not a run id: %s"), run_id);
 	else if (run_id)
 		id = hoist_xstrdup(run_id);
 	else
 		st = hoist_rundir_latest(state, &id, err);
 	if (st == HOIST_NOTFOUND)
-		hoist_error_set(err, st, _("there is no run in %s to bundle"), state);
+		hoist_error_say(err, st, N_("there is no run in %s to bundle"), state);
 	if (st == HOIST_OK) {
 		dir = hoist_rundir_path(state, id);
 		path = hoist_rundir_file(dir, HOIST_RUNDIR_PLAN);
 		st = hoist_plan_load(path, &plan, err);
 		if (st == HOIST_NOTFOUND || st == HOIST_IO)
-			hoist_error_set(err, st, _("the run %s has no readable plan (%s)"), id, path);
+			hoist_error_say(err, st, N_("the run %s has no readable plan (%s)"), id, path);
 		free(path);
 		path = NULL;
 	}
@@ -555,8 +555,8 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 		free(known);
 	}
 	if (holds_secret(clean, &secrets)) {
-		st = hoist_error_set(err, HOIST_UNSAFE, _("the bundle of run %s would hold a secret; "
-							  "nothing was written"), id);
+		st = hoist_error_say(err, HOIST_UNSAFE, N_("the bundle of run %s would hold a secret; "
+							   "nothing was written"), id);
 		goto out;
 	}
 	free(path);
@@ -662,7 +662,7 @@ static enum hoist_status fold_journal(struct hoist_bundle *b, const cJSON *journ
 	struct hoist_event *starts = NULL; /* step-starts so far: only step and node are set */
 	size_t alloc = 0, n_starts = 0, s_alloc = 0;
 	if (!cJSON_IsArray(journal))
-		return hoist_error_set(err, HOIST_PARSE, _("the bundle has no journal"));
+		return hoist_error_say(err, HOIST_PARSE, N_("the bundle has no journal"));
 	cJSON_ArrayForEach(item, journal) {
 		char *line = cJSON_PrintUnformatted(item);
 		struct hoist_event ev;
@@ -710,13 +710,13 @@ enum hoist_status hoist_bundle_load(const char *path, struct hoist_bundle **out,
 	enum hoist_status st;
 	*out = NULL;
 	if (!text)
-		return hoist_error_set(err, HOIST_IO, _("cannot read the bundle %s: %s"), path,
+		return hoist_error_say(err, HOIST_IO, N_("cannot read the bundle %s: %s"), path,
 				       strerror(errno));
 	root = cJSON_Parse(text);
 	free(text);
 	if (!root || !jstr(root, "format") || strcmp(jstr(root, "format"), HOIST_BUNDLE_FORMAT)) {
 		cJSON_Delete(root);
-		return hoist_error_set(err, HOIST_PARSE, _("%s is not a hoist support bundle (%s)"),
+		return hoist_error_say(err, HOIST_PARSE, N_("%s is not a hoist support bundle (%s)"),
 				       path, HOIST_BUNDLE_FORMAT);
 	}
 	b = hoist_xcalloc(1, sizeof *b);
@@ -730,7 +730,7 @@ enum hoist_status hoist_bundle_load(const char *path, struct hoist_bundle **out,
 				  jstr(host, "machine") ? jstr(host, "machine") : "");
 	part = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(root, "plan"));
 	st = part ? hoist_plan_from_json(part, strlen(part), &b->plan, err)
-		  : hoist_error_set(err, HOIST_PARSE, _("the bundle has no plan"));
+		  : hoist_error_say(err, HOIST_PARSE, N_("the bundle has no plan"));
 	free(part);
 	if (st == HOIST_OK)
 		st = fold_journal(b, cJSON_GetObjectItemCaseSensitive(root, "journal"), err);
@@ -742,7 +742,7 @@ enum hoist_status hoist_bundle_load(const char *path, struct hoist_bundle **out,
 	}
 	cJSON_Delete(root);
 	if (st != HOIST_OK) {
-		hoist_error_prefix(err, _("the bundle %s"), path);
+		hoist_error_prefix_say(err, N_("the bundle %s"), path);
 		hoist_bundle_free(b);
 		return st;
 	}

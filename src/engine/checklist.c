@@ -113,9 +113,9 @@ enum hoist_status hoist_checklist_verify_file(const char *item, const char *path
 	enum hoist_status st;
 	memset(out, 0, sizeof *out);
 	if (!path || !*path)
-		return hoist_error_set(err, HOIST_USAGE, _("name a file as the evidence of %s"), item);
+		return hoist_error_say(err, HOIST_USAGE, N_("name a file as the evidence of %s"), item);
 	if (stat(path, &sb) != 0)
-		return hoist_error_set(err, HOIST_NOTFOUND, _("%s: %s"), path, strerror(errno));
+		return hoist_error_say(err, HOIST_NOTFOUND, N_("%s: %s"), path, strerror(errno));
 	if (S_ISDIR(sb.st_mode) && !strcmp(item, "file-storage")) {
 		/* A copy of folders may well be a folder: its presence and time are what count. */
 		out->item = hoist_xstrdup(item);
@@ -125,13 +125,13 @@ enum hoist_status hoist_checklist_verify_file(const char *item, const char *path
 		return HOIST_OK;
 	}
 	if (!S_ISREG(sb.st_mode))
-		return hoist_error_set(err, HOIST_STATE, _("%s is not a regular file"), path);
+		return hoist_error_say(err, HOIST_STATE, N_("%s is not a regular file"), path);
 	if (sb.st_size == 0)
-		return hoist_error_set(err, HOIST_STATE, _("%s is empty; it proves nothing"), path);
+		return hoist_error_say(err, HOIST_STATE, N_("%s is empty; it proves nothing"), path);
 	if (max_age_s > 0 && now - sb.st_mtime > max_age_s)
-		return hoist_error_set(err, HOIST_STATE,
-				       _("%s is %lld hours old, older than the %ld hours allowed; "
-					 "take a fresh one"),
+		return hoist_error_say(err, HOIST_STATE,
+				       N_("%s is %lld hours old, older than the %ld hours allowed; "
+					  "take a fresh one"),
 				       path, (long long)(now - sb.st_mtime) / 3600, max_age_s / 3600);
 	st = hoist_sha256_file(path, sha, &size, err);
 	if (st != HOIST_OK)
@@ -199,9 +199,9 @@ static enum hoist_status check_key(const struct hoist_config *cfg, const char *p
 		st = hoist_transport_run(t, (const char *const *)cmds.argv[i], &o, &x, err);
 	}
 	if (st == HOIST_COMMAND)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("%s does not decrypt the server's canary: it is not this "
-				       "server's master key"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("%s does not decrypt the server's canary: it is not this "
+				        "server's master key"),
 				     path);
 	else if (st == HOIST_OK)
 		*checked = true;
@@ -221,7 +221,7 @@ enum hoist_status hoist_checklist_give_file(struct hoist_checklist *cl, size_t i
 	struct hoist_evidence e;
 	enum hoist_status st;
 	if (i >= HOIST_CHECKLIST_ITEMS || items[i].how == HOIST_CHECKLIST_YES)
-		return hoist_error_set(err, HOIST_USAGE, _("this item takes a yes, not a file"));
+		return hoist_error_say(err, HOIST_USAGE, N_("this item takes a yes, not a file"));
 	st = hoist_checklist_verify_file(items[i].id, path, cl->max_age_s, &e, err);
 	if (st == HOIST_OK && !strcmp(items[i].id, "master-key") && cl->cfg)
 		st = check_key(cl->cfg, path, &e.verified, err);
@@ -265,7 +265,7 @@ enum hoist_status hoist_checklist_from_run(struct hoist_checklist *cl,
 	hoist_run_summary_init(&sum);
 	st = hoist_journal_fold(journal, &sum, err);
 	if (st == HOIST_OK && sum.state != HOIST_RUN_OK)
-		st = hoist_error_set(err, HOIST_STATE, _("the backup run %s did not end well: %s"),
+		st = hoist_error_say(err, HOIST_STATE, N_("the backup run %s did not end well: %s"),
 				     run_id, sum.text ? sum.text : _("no reason given"));
 	if (st == HOIST_OK)
 		st = hoist_plan_load(plan_path, &plan, err);
@@ -308,10 +308,10 @@ enum hoist_status hoist_checklist_waive(struct hoist_checklist *cl, size_t i, co
 					struct hoist_error *err)
 {
 	if (i >= HOIST_CHECKLIST_ITEMS)
-		return hoist_error_set(err, HOIST_USAGE, _("there is no such checklist item"));
+		return hoist_error_say(err, HOIST_USAGE, N_("there is no such checklist item"));
 	if (items[i].required)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("%s cannot be waived: without it there is no way back"),
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("%s cannot be waived: without it there is no way back"),
 				       _(items[i].label));
 	free(cl->entries[i].waiver);
 	cl->entries[i].waiver = reason && *reason ? hoist_xstrdup(reason) : NULL;

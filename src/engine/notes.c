@@ -135,9 +135,9 @@ static enum hoist_status unreachable(const struct nodes *g, const struct hoist_v
 	while ((lo = first_source(g, k)) < k && lo > 0)
 		k = lo;
 	r = &g->feed->releases[g->idx[k]];
-	return hoist_error_set(err, HOIST_UNSAFE,
-			       _("cannot upgrade from %s to %s: %s can only be upgraded from %s "
-				 "or later, and the feed has no release in between to stop at"),
+	return hoist_error_say(err, HOIST_UNSAFE,
+			       N_("cannot upgrade from %s to %s: %s can only be upgraded from %s "
+				  "or later, and the feed has no release in between to stop at"),
 			       g->from->text, to->text, r->version.text, r->upgrade_from.text);
 }
 
@@ -153,13 +153,13 @@ enum hoist_status hoist_chain_plan(const struct hoist_feed *feed,
 
 	memset(out, 0, sizeof *out);
 	if (!feed || !from || !to)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("a feed and two versions are needed to plan a chain"));
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("a feed and two versions are needed to plan a chain"));
 	out->from = *from;
 	out->to = *to;
 	out->kind = hoist_version_kind(from, to);
 	if (!hoist_feed_find(feed, to))
-		return hoist_error_set(err, HOIST_VERSION, _("%s is not in the release feed %s"),
+		return hoist_error_say(err, HOIST_VERSION, N_("%s is not in the release feed %s"),
 				       to->text, feed->source ? feed->source : "");
 	if (out->kind == HOIST_KIND_NONE || out->kind == HOIST_KIND_DOWNGRADE)
 		return HOIST_OK; /* no chain: a downgrade is a restore, not a walk */

@@ -59,9 +59,9 @@ enum hoist_status hoist_policy_set_allow(struct hoist_policy *p, const char *tex
 			return HOIST_OK;
 		}
 	free(copy);
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("allow: \"%.40s\" is not an upgrade kind (expected patch, minor "
-				 "or major)"),
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("allow: \"%.40s\" is not an upgrade kind (expected patch, minor "
+				  "or major)"),
 			       text ? text : "");
 }
 
@@ -126,9 +126,9 @@ enum hoist_status hoist_policy_set_after(int *field, const char *text, struct ho
 	n = isdigit((unsigned char)*t) ? strtol(t, &end, 10) : -1;
 	if (n < 0 || *end || n > AFTER_MAX) {
 		free(copy);
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("\"%.40s\" is not a release number (expected 0 to %d, "
-					 "or \"off\")"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("\"%.40s\" is not a release number (expected 0 to %d, "
+					  "or \"off\")"),
 				       text ? text : "", AFTER_MAX);
 	}
 	*field = (int)n;
@@ -267,11 +267,11 @@ enum hoist_status hoist_policy_evaluate(const struct hoist_policy *p,
 	size_t first;
 	memset(out, 0, sizeof *out);
 	if (!p || !feed || !current)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("a policy, a feed and the current version are needed"));
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("a policy, a feed and the current version are needed"));
 	if (p->allow < HOIST_ALLOW_PATCH || p->allow > HOIST_ALLOW_MAJOR)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("allow must be patch, minor or major"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("allow must be patch, minor or major"));
 	out->current = *current;
 	first = first_newer(feed, current);
 	out->n = feed->n_releases - first;

@@ -46,9 +46,9 @@ static enum hoist_status add_package(const struct hoist_config *cfg,
 	if (!found) {
 		if (!required || !platform)
 			return HOIST_OK;
-		return hoist_error_set(err, HOIST_FEED,
-				       _("the feed %s has no %s package of %s; choose another "
-					 "version or another feed"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("the feed %s has no %s package of %s; choose another "
+					  "version or another feed"),
 				       feed->source, platform, v->text);
 	}
 	(*n)++;
@@ -69,10 +69,10 @@ static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoi
 		return st;
 	if (!cfg->n_nodes && sn.n != 1) {
 		hoist_octopus_nodes_done(&sn);
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the server has %zu nodes but the configuration names "
-					 "none; add a [node \"NAME\"] section for each, with its "
-					 "role, transport and url (see hoist.conf(5))"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("the server has %zu nodes but the configuration names "
+					  "none; add a [node \"NAME\"] section for each, with its "
+					  "role, transport and url (see hoist.conf(5))"),
 				       sn.n);
 	}
 	v = hoist_xcalloc(cfg->n_nodes ? cfg->n_nodes : 1, sizeof *v);
@@ -88,9 +88,9 @@ static enum hoist_status gather_nodes(const struct hoist_config *cfg, struct hoi
 	for (size_t i = 0; i < cfg->n_nodes; i++) {
 		const struct hoist_node_config *c = &cfg->nodes[i];
 		if (!hoist_octopus_nodes_find(&sn, c->name)) {
-			hoist_error_set(err, HOIST_CONFIG,
-					_("the node %s of the configuration (%s) is not in the "
-					  "server's node list; check its name"),
+			hoist_error_say(err, HOIST_CONFIG,
+					N_("the node %s of the configuration (%s) is not in the "
+					   "server's node list; check its name"),
 					c->name, cfg->loaded_from ? cfg->loaded_from : "");
 			free(v);
 			hoist_octopus_nodes_done(&sn);
@@ -175,10 +175,10 @@ static enum hoist_status read_server(const struct hoist_config *cfg, struct hois
 	st = hoist_octopus_probe(*oc, current, err);
 	/* A 2.x server has its own way to 3.x (seed 002), and none of the API used here. */
 	if (st == HOIST_OK && current->major < 3)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("the server runs Octopus %s: the way from 2.x to 3.x is the "
-				       "legacy upgrade with its data migration, hoist legacy --to "
-				       "3.x.y --maxage DAYS"), current->text);
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("the server runs Octopus %s: the way from 2.x to 3.x is the "
+				        "legacy upgrade with its data migration, hoist legacy --to "
+				        "3.x.y --maxage DAYS"), current->text);
 	if (st == HOIST_OK)
 		st = hoist_octopus_check_key(*oc, err);
 	if (st == HOIST_OK)
@@ -210,12 +210,12 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 	*out = NULL;
 	memset(&chain, 0, sizeof chain);
 	if (!target || hoist_version_parse(target, &to, err) != HOIST_OK)
-		return target ? HOIST_USAGE : hoist_error_set(err, HOIST_USAGE,
-							      _("say which version to upgrade to"));
+		return target ? HOIST_USAGE : hoist_error_say(err, HOIST_USAGE,
+							      N_("say which version to upgrade to"));
 	if (!cfg->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured: set [server] url or "
-					 "HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server is configured: set [server] url or "
+					  "HOIST_SERVER_URL"));
 	st = read_server(cfg, &oc, &current, &sn, &nodes, &n_nodes, err);
 	if (st == HOIST_OK)
 		st = hoist_feed_load_configured(cfg, &feed, err);
@@ -241,9 +241,9 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 			overrides[n_overrides++] = own =
 				hoist_guard_override_text(&to, held, o->override_reason);
 		else if (held && !n_overrides)
-			st = hoist_error_set(err, HOIST_POLICY,
-					     _("%s is held back by the policy (%s); to upgrade to "
-					       "it anyway, override the policy and give the reason"),
+			st = hoist_error_say(err, HOIST_POLICY,
+					     N_("%s is held back by the policy (%s); to upgrade to "
+					        "it anyway, override the policy and give the reason"),
 					     to.text, held);
 	}
 	if (st == HOIST_OK && hoist_version_cmp(&current, &to))
@@ -315,9 +315,9 @@ enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
 
 	*out = NULL;
 	if (!cfg->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured: set [server] url or "
-					 "HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server is configured: set [server] url or "
+					  "HOIST_SERVER_URL"));
 	st = read_server(cfg, &oc, &current, &sn, &nodes, &n_nodes, err);
 	hoist_octopus_free(oc);
 	if (st != HOIST_OK) {

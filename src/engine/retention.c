@@ -239,7 +239,7 @@ enum hoist_status hoist_retention_apply(const struct hoist_retention *r,
 		if (r->runs[i].keep != HOIST_KEEP_NONE)
 			continue;
 		if (nftw(r->runs[i].path, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-			st = hoist_error_set(err, HOIST_IO, _("cannot remove the old run %s: %s"),
+			st = hoist_error_say(err, HOIST_IO, N_("cannot remove the old run %s: %s"),
 					     r->runs[i].path, strerror(errno));
 		else
 			done += r->runs[i].bytes;
@@ -248,7 +248,7 @@ enum hoist_status hoist_retention_apply(const struct hoist_retention *r,
 		if (r->packages[i].keep != HOIST_KEEP_NONE)
 			continue;
 		if (unlink(r->packages[i].path) != 0 && errno != ENOENT)
-			st = hoist_error_set(err, HOIST_IO, _("cannot remove %s: %s"),
+			st = hoist_error_say(err, HOIST_IO, N_("cannot remove %s: %s"),
 					     r->packages[i].path, strerror(errno));
 		else
 			done += r->packages[i].bytes;

@@ -14,10 +14,10 @@ enum hoist_status hoist_server_version(const struct hoist_config *c, struct hois
 	struct hoist_octopus *oc;
 	enum hoist_status st;
 	if (!c->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured; give the current version with "
-					 "--current, or set [server] url in hoist.conf or "
-					 "HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server is configured; give the current version with "
+					  "--current, or set [server] url in hoist.conf or "
+					  "HOIST_SERVER_URL"));
 	st = hoist_http_check_url(c->server_url, c->allow_http, err);
 	if (st != HOIST_OK)
 		return st;

@@ -19,9 +19,9 @@ enum hoist_status hoist_shell_parse(const char *text, enum hoist_shell *out,
 	else if (text && (!strcmp(text, "cmd") || !strcasecmp(text, "cmd.exe")))
 		*out = HOIST_SHELL_CMD;
 	else
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the shell \"%s\" is not one hoist knows: use posix, "
-					 "powershell or cmd"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("the shell \"%s\" is not one hoist knows: use posix, "
+					  "powershell or cmd"),
 				       text ? text : "");
 	return HOIST_OK;
 }
@@ -152,7 +152,7 @@ enum hoist_status hoist_shell_command(enum hoist_shell s, const char *const *arg
 	struct hoist_buf b;
 	*out = NULL;
 	if (!argv || !argv[0] || !argv[0][0])
-		return hoist_error_set(err, HOIST_USAGE, _("there is no command to run"));
+		return hoist_error_say(err, HOIST_USAGE, N_("there is no command to run"));
 	hoist_buf_init(&b, 0);
 	hoist_buf_puts(&b, s == HOIST_SHELL_CMD ? "\"" : "");
 	for (size_t i = 0; env && env[i]; i++) {
@@ -160,8 +160,8 @@ enum hoist_status hoist_shell_command(enum hoist_shell s, const char *const *arg
 		char *q;
 		if (!env_split(env[i], &nl)) {
 			hoist_buf_done(&b);
-			return hoist_error_set(err, HOIST_USAGE,
-					       _("\"%s\" is not an environment setting NAME=VALUE"),
+			return hoist_error_say(err, HOIST_USAGE,
+					       N_("\"%s\" is not an environment setting NAME=VALUE"),
 					       env[i]);
 		}
 		if (s == HOIST_SHELL_CMD) {
@@ -180,9 +180,9 @@ enum hoist_status hoist_shell_command(enum hoist_shell s, const char *const *arg
 		}
 		if (!q) {
 			hoist_buf_done(&b);
-			return hoist_error_set(err, HOIST_UNSAFE,
-					       _("the environment setting %.*s cannot be passed "
-						 "safely to a %s shell"),
+			return hoist_error_say(err, HOIST_UNSAFE,
+					       N_("the environment setting %.*s cannot be passed "
+						  "safely to a %s shell"),
 					       (int)nl, env[i], hoist_shell_name(s));
 		}
 		hoist_buf_puts(&b, q);
@@ -196,10 +196,10 @@ enum hoist_status hoist_shell_command(enum hoist_shell s, const char *const *arg
 		char *q = hoist_shell_quote(s, argv[i]);
 		if (!q) {
 			hoist_buf_done(&b);
-			return hoist_error_set(err, HOIST_UNSAFE,
-					       _("argument %zu of `%s` cannot be passed safely to a "
-						 "%s shell (control characters, or a character that "
-						 "shell cannot quote)"),
+			return hoist_error_say(err, HOIST_UNSAFE,
+					       N_("argument %zu of `%s` cannot be passed safely to a "
+						  "%s shell (control characters, or a character that "
+						  "shell cannot quote)"),
 					       i + 1, argv[0], hoist_shell_name(s));
 		}
 		if (i)
@@ -240,10 +240,10 @@ enum hoist_status hoist_shell_detect_parse(const char *output, enum hoist_shell 
 	else if (strstr(p, ".PSVersion.Major") || strstr(p, "%OS%"))
 		*out = HOIST_SHELL_POSIX;
 	else
-		return hoist_error_set(err, HOIST_STATE,
-				       _("the node's shell answered \"%.80s\" to the probe: it is "
-					 "neither posix, powershell nor cmd; set shell = in its "
-					 "[node] section"),
+		return hoist_error_say(err, HOIST_STATE,
+				       N_("the node's shell answered \"%.80s\" to the probe: it is "
+					  "neither posix, powershell nor cmd; set shell = in its "
+					  "[node] section"),
 				       p);
 	return HOIST_OK;
 }

@@ -46,9 +46,9 @@ static enum hoist_status check_origin(const struct hoist_config *cfg, const stru
 	if (st != HOIST_OK)
 		return st;
 	if (hoist_version_cmp(&t.version, &p->from) != 0) {
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("cannot retarget the plan: %s runs %s, but the plan starts "
-				       "from %s"), cfg->server_url, t.version.text, p->from.text);
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("cannot retarget the plan: %s runs %s, but the plan starts "
+				        "from %s"), cfg->server_url, t.version.text, p->from.text);
 		goto out;
 	}
 	for (size_t i = 0; i < t.n_nodes; i++)
@@ -57,22 +57,22 @@ static enum hoist_status check_origin(const struct hoist_config *cfg, const stru
 		const struct hoist_plan_node *pn = &p->nodes[i];
 		const struct hoist_topology_node *tn = topo_find(&t, pn->name);
 		if (!tn || !tn->on_server) {
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("cannot retarget the plan: its node %s is not in the "
-					       "node list of %s"), pn->name, cfg->server_url);
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("cannot retarget the plan: its node %s is not in the "
+					        "node list of %s"), pn->name, cfg->server_url);
 			goto out;
 		}
 		if (tn->has_version && hoist_version_cmp(&tn->version, &pn->version) != 0) {
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("cannot retarget the plan: the node %s runs %s, but the "
-					       "plan starts it from %s"), pn->name, tn->version.text,
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("cannot retarget the plan: the node %s runs %s, but the "
+					        "plan starts it from %s"), pn->name, tn->version.text,
 					     pn->version.text);
 			goto out;
 		}
 	}
 	if (on_server != p->n_nodes)
-		st = hoist_error_set(err, HOIST_STATE,
-				     _("cannot retarget the plan: %s has %zu nodes, the plan %zu"),
+		st = hoist_error_say(err, HOIST_STATE,
+				     N_("cannot retarget the plan: %s has %zu nodes, the plan %zu"),
 				     cfg->server_url, on_server, p->n_nodes);
 out:
 	hoist_topology_done(&t);
@@ -84,17 +84,17 @@ enum hoist_status hoist_run_check_target(const struct hoist_config *cfg,
 					 struct hoist_error *err)
 {
 	if (!cfg->server_url || !*cfg->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured: set [server] url or "
-					 "HOIST_SERVER_URL"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server is configured: set [server] url or "
+					  "HOIST_SERVER_URL"));
 	if (hoist_run_same_server(plan->server_url, cfg->server_url))
 		return HOIST_OK;
 	if (!retarget)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("the plan was made for the server %s, but the configured "
-					 "server is %s; a plan runs only against the server it was "
-					 "made for (to replay it against %s on purpose, add "
-					 "--retarget)"),
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("the plan was made for the server %s, but the configured "
+					  "server is %s; a plan runs only against the server it was "
+					  "made for (to replay it against %s on purpose, add "
+					  "--retarget)"),
 				       plan->server_url ? plan->server_url : "?", cfg->server_url,
 				       cfg->server_url);
 	return check_origin(cfg, plan, err);
@@ -133,9 +133,9 @@ static enum hoist_status retarget_nodes(const struct hoist_config *cfg, struct h
 			replace(&n->transport, "local");
 			replace(&n->url, cfg->server_url);
 		} else {
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("cannot retarget the plan: its node %s is not in "
-						 "the configuration (%s); add a [node \"%s\"] section"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("cannot retarget the plan: its node %s is not in "
+						  "the configuration (%s); add a [node \"%s\"] section"),
 					       n->name, cfg->loaded_from ? cfg->loaded_from : "",
 					       n->name);
 		}
@@ -161,9 +161,9 @@ static enum hoist_status retarget_packages(const struct hoist_config *cfg, struc
 		if (st != HOIST_OK)
 			break;
 		if (!found) {
-			st = hoist_error_set(err, HOIST_FEED,
-					     _("cannot retarget the plan: the configured feed %s has "
-					       "no %s package of %s"), cfg->feed, platform,
+			st = hoist_error_say(err, HOIST_FEED,
+					     N_("cannot retarget the plan: the configured feed %s has "
+					        "no %s package of %s"), cfg->feed, platform,
 					     pk->version.text);
 			break;
 		}

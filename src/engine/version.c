@@ -51,7 +51,7 @@ enum hoist_status hoist_version_parse(const char *text, struct hoist_version *v,
 	struct hoist_version out;
 	memset(&out, 0, sizeof out);
 	if (!text || !*text)
-		return hoist_error_set(err, HOIST_VERSION, _("empty version"));
+		return hoist_error_say(err, HOIST_VERSION, N_("empty version"));
 	if (strlen(text) >= HOIST_VERSION_MAX)
 		goto bad;
 	if (!(p = component(p, &out.major)) || *p++ != '.')
@@ -71,9 +71,9 @@ enum hoist_status hoist_version_parse(const char *text, struct hoist_version *v,
 	*v = out;
 	return HOIST_OK;
 bad:
-	return hoist_error_set(err, HOIST_VERSION,
-			       _("\"%.*s\" is not a version (expected MAJOR.MINOR.PATCH, "
-				 "like 2024.2.1)"),
+	return hoist_error_say(err, HOIST_VERSION,
+			       N_("\"%.*s\" is not a version (expected MAJOR.MINOR.PATCH, "
+				  "like 2024.2.1)"),
 			       HOIST_VERSION_MAX, text);
 }
 
@@ -220,9 +220,9 @@ enum hoist_status hoist_version_pattern_parse(const char *text,
 			goto bad;
 	}
 bad:
-	return hoist_error_set(err, HOIST_VERSION,
-			       _("\"%.*s\" is not a version or a version line "
-				 "(expected 2024.1.3, 2024.1.x or 2024.x)"),
+	return hoist_error_say(err, HOIST_VERSION,
+			       N_("\"%.*s\" is not a version or a version line "
+				  "(expected 2024.1.3, 2024.1.x or 2024.x)"),
 			       HOIST_VERSION_MAX, text ? text : "");
 }
 
