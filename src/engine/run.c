@@ -103,10 +103,23 @@ static void result_clear(struct run_result *res)
 	free(res->msgid);
 	free(res->plural);
 	hoist_i18n_args_free(res->args, res->n_args);
+	hoist_error_parts_free(res->cause, res->n_cause);
 	res->message = res->msgid = res->plural = NULL;
 	res->plural_n = 0;
 	res->args = NULL;
 	res->n_args = 0;
+	res->cause = NULL;
+	res->n_cause = 0;
+}
+
+void run_say_error(struct run_result *res, const struct hoist_error *err)
+{
+	result_clear(res);
+	res->message = hoist_xstrdup(hoist_error_message(err));
+	if (err) {
+		res->cause = hoist_error_parts_copy(err->parts, err->n_parts);
+		res->n_cause = err->n_parts;
+	}
 }
 
 void run_say(struct run_result *res, const char *msgid, ...)
@@ -271,6 +284,8 @@ static enum hoist_status do_step(struct run *r, const struct hoist_plan_step *s,
 		ev.plural_n = res.plural_n;
 		ev.args = res.args;
 		ev.n_args = res.n_args;
+		ev.cause = res.cause;
+		ev.n_cause = res.n_cause;
 	} else {
 		hoist_event_set_cause(&ev, err);
 		result_clear(&res);

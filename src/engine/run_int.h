@@ -65,6 +65,8 @@ struct run_result {
 	unsigned long plural_n;
 	char **args;                     /* owned: its arguments, as text */
 	size_t n_args;
+	struct hoist_error_part *cause;  /* owned: the error the message is (run_say_error) */
+	size_t n_cause;
 	int exit_code;                   /* of the command, -1: none */
 	struct hoist_evidence evidence;  /* owned strings */
 };
@@ -73,6 +75,8 @@ void run_say(struct run_result *res, const char *msgid, ...) __attribute__((form
 /* The same with plural forms: P_(msgid, plural, n). */
 void run_say_n(struct run_result *res, const char *msgid, const char *plural, unsigned long n,
 	       ...) __attribute__((format(printf, 2, 5)));
+/* The step's message is err's (an error let pass), its parts kept for other languages. */
+void run_say_error(struct run_result *res, const struct hoist_error *err);
 
 /* run.c */
 bool run_cancelled(const struct run *r);

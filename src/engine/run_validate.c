@@ -28,6 +28,7 @@ enum hoist_status run_gate(struct run *r, const char *step, const char *node,
 	ev.stream = hoist_xstrdup("validation");
 	hoist_event_say(&ev, N_("validation failure ignored (--ignore-validation-failures): %s"),
 			hoist_error_message(err));
+	hoist_event_set_cause(&ev, err);
 	pthread_mutex_lock(&r->jmu);
 	hoist_journal_append(r->j, &ev, NULL);
 	pthread_mutex_unlock(&r->jmu);
@@ -193,7 +194,7 @@ enum hoist_status run_health_check(struct run *r, struct run_result *res, struct
 			  "the health check %s over %zu targets ended well", ids ? tt.n : 0, id,
 			  ids ? tt.n : (size_t)0);
 	if (st != HOIST_OK && st != HOIST_CANCELLED && r->ignore_validation)
-		run_say(res, "%s", hoist_error_message(err));
+		run_say_error(res, err);
 	free(ids);
 	free(id);
 	free(state);
