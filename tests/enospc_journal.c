@@ -4,6 +4,10 @@
  * through until one that holds the text has been written; every one after it fails with
  * ENOSPC, as on a full disk. Other files, and every process without the variable, are
  * left alone. Not a part of hoist: built for the tests only (run_journal_full.sh).
+ *
+ * ENOSPC_JOURNAL_TORN=1: the first write that finds the disk full writes half of what it
+ * was given first (the disk filled within it). ENOSPC_JOURNAL_FAILS=N: there is room again
+ * once N writes have failed.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -15,7 +19,8 @@
 
 static ssize_t (*real_write)(int, const void *, size_t);
 /* Set once the text was written; the engine writes its journal under a mutex. */
-static volatile int full;
+static volatile int full, torn;
+static long fails;
 
 static int is_journal(int fd)
 {
@@ -39,6 +44,14 @@ ssize_t write(int fd, const void *buf, size_t len)
 	if (!after || !*after || !is_journal(fd))
 		return real_write(fd, buf, len);
 	if (full) {
+		const char *t = getenv("ENOSPC_JOURNAL_TORN"), *room = getenv("ENOSPC_JOURNAL_FAILS");
+		if (room && *room && fails >= atol(room))
+			return real_write(fd, buf, len);
+		if (t && !strcmp(t, "1") && !torn && len > 1) {
+			torn = 1;
+			return real_write(fd, buf, len / 2);
+		}
+		fails++;
 		errno = ENOSPC;
 		return -1;
 	}

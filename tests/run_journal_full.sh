@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
-plan 17
+plan 22
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 
 # enospc_journal.so (built by make check) makes every write to a journal.jsonl fail with
@@ -54,6 +54,23 @@ check "... maintenance mode is off (GET /api/maintenanceconfiguration)" \
 check "... every node runs the target, undrained" \
 	[ "$(st '[.nodes[] | "\(.version) \(.running) \(.drained)"] | unique | join(",")')" = "2024.2.1 true false" ]
 check "... and the journal ends done" [ "$(run_end_status)" = done ]
+
+# A disk that fills within a write and then has room again: the line cut short stays a
+# line of its own, so the run-end after it, with the reason, can be read.
+run_sb torn --nodes 1 --version 2024.1.2
+export ENOSPC_JOURNAL_TORN=1 ENOSPC_JOURNAL_FAILS=1
+rc=0; full_after '"step-start","step":"stop"' upgrade --to 2024.2.1 --yes >/dev/null 2>&1 || rc=$?
+unset ENOSPC_JOURNAL_TORN ENOSPC_JOURNAL_FAILS
+check "a disk that fills within a write stops the run too (exit 1)" [ "$rc" -eq 1 ]
+check "... the run-end written after the cut line is whole: interrupted" \
+	[ "$(tail -n 1 "$(latest_run)journal.jsonl" | jq -r '"\(.event) \(.status)"')" = "run-end interrupted" ]
+out=$(h status 2>&1)
+check "... so hoist status gives the reason" \
+	matches "$out" ".*Outcome: the run stopped where it stood.*cannot write to the journal.*No space left on device"
+rc=0; h resume >"$TMPROOT/torn-resume.out" 2>&1 || rc=$?
+check "... and hoist resume carries the run on past the cut line (exit 0)" [ "$rc" -eq 0 ]
+check "... to the target, maintenance mode off" \
+	[ "$(st '[.maintenance, .nodes[0].version, .nodes[0].running] | map(tostring) | join(",")')" = "false,2024.2.1,true" ]
 
 # A detached run: the follower sees the run end without an end.
 run_sb fulldetach --nodes 1 --version 2024.1.2
