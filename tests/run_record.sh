@@ -83,7 +83,9 @@ run_sb save --nodes 1 --version 2024.1.2
 n=$(runs)
 h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" || true
-mkdir "$(latest_run)plan.json.tmp"
+# A folder where the engine writes its plan before the rename; the engine's own file may be
+# there for a moment (it saves the plan as the run begins): until it is gone, try again.
+wait_for 20 sh -c "mkdir '$(latest_run)plan.json.tmp' 2>/dev/null"
 rc=0; h status --follow >"$TMPROOT/save.out" 2>&1 || rc=$?
 check "a plan that cannot be saved stops the run: it ends interrupted" [ "$(run_end_status)" = interrupted ]
 check "... saying why" grep -q "could not save its plan" "$TMPROOT/save.out"
