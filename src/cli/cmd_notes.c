@@ -6,8 +6,9 @@
 #include <string.h>
 #include "buf.h"
 #include "cli.h"
+#include "feed_load.h"
 #include "i18n.h"
-#include "report.h"
+#include "report_json.h"
 #include "text.h"
 
 enum { OPT_FROM = 256, OPT_TO, OPT_FEED, OPT_JSON };
@@ -147,7 +148,7 @@ int cmd_notes(struct cli *cli, int argc, char **argv)
 		rc = cli_usage("notes", _("--to %s is not newer than %s"), to.text, from.text);
 		return rc;
 	}
-	if (hoist_report_feed_load(&cli->conf, &feed, &err) != HOIST_OK ||
+	if (hoist_feed_load_configured(&cli->conf, &feed, &err) != HOIST_OK ||
 	    hoist_notes_diff(feed, &from, &to, &notes, &err) != HOIST_OK) {
 		rc = cli_fail(&err);
 		hoist_error_done(&err);

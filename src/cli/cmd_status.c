@@ -96,7 +96,9 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 	}
 	/* Node output and server messages: controls made visible before a terminal sees them. */
 	shown = *ev;
-	shown.message = msg = ev->message ? hoist_text_visible(ev->message, 0) : NULL;
+	/* The message in the reader's language (the writer's when it cannot be said again). */
+	shown.message = msg = hoist_event_text(ev) ? hoist_text_visible(hoist_event_text(ev), 0)
+						    : NULL;
 	shown.node = node = ev->node ? hoist_text_visible(ev->node, 0) : NULL;
 	ev = &shown;
 	clock_text(ev->t_ms, t);
@@ -253,8 +255,8 @@ static void print_summary(const struct hoist_run_summary *s, bool alive, const c
 		printf(_("State: interrupted; 'hoist resume' continues it\n"));
 	else
 		printf(_("State: %s\n"), state_text(s->state));
-	if (s->message)
-		printf(_("Outcome: %s\n"), s->message);
+	if (s->text)
+		printf(_("Outcome: %s\n"), s->text);
 	/* The plan's steps, then the revert phase's under a heading of its own. */
 	for (int phase = 0; phase < 2; phase++) {
 		bool head = false;
@@ -277,7 +279,7 @@ static void print_summary(const struct hoist_run_summary *s, bool alive, const c
 			printf("  %s  ", t);
 			cli_pad(name, 34);
 			cli_pad(step_text(st->state), sw);
-			printf("%s\n", st->message ? st->message : "");
+			printf("%s\n", st->text ? st->text : "");
 		}
 	}
 }

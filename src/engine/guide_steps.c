@@ -7,7 +7,7 @@
 #include "i18n.h"
 #include "run_files.h"
 #include "run_int.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* Restores the database from the backup the step names (the run's own backup-db file). */
@@ -34,7 +34,7 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 			return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), s->arg);
 		/* Only the file the run took: its SHA-256 is in the plan's evidence. */
 		for (size_t i = 0; i < r->plan->n_evidence; i++) {
-			const struct hoist_plan_evidence *e = &r->plan->evidence[i];
+			const struct hoist_evidence *e = &r->plan->evidence[i];
 			if (strcmp(e->item, "backup-db") || !e->path || strcmp(e->path, s->arg) ||
 			    !e->sha256 || !*e->sha256)
 				continue;
@@ -62,29 +62,12 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 		res->evidence.path = hoist_xstrdup(s->arg);
 		res->evidence.size = size ? size : -1;
 		res->evidence.sha256 = size ? hoist_xstrdup(sha) : NULL;
-		res->message = hoist_xasprintf(_("the database was restored from %s"), s->arg);
+		run_say(res, N_("the database was restored from %s"), s->arg);
 	}
 	return st;
 }
 
 /* The key the run saved, without its line end; NULL when it cannot be read. */
-static char *read_key(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	char *key = NULL;
-	if (!f)
-		return NULL;
-	if (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (*line)
-			key = hoist_xstrdup(line);
-		memset(line, 0, sizeof line);
-	}
-	fclose(f);
-	return key;
-}
-
 /*
  * The master key: the restored data is encrypted with it. An upgrade does not change it,
  * so the step checks that the server's key still decrypts the data with the saved one;
@@ -96,7 +79,7 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 {
 	struct hoist_exec_result x;
 	enum hoist_status st;
-	char *key = s->arg ? read_key(s->arg) : NULL;
+	char *key = s->arg ? run_master_key_read(s->arg) : NULL;
 
 	if (!key)
 		return hoist_error_set(err, HOIST_STATE,
@@ -131,16 +114,16 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 		memset(x.out.data ? x.out.data : (char *)"", 0, x.out.len);
 	} else {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xasprintf(_("the profile %s cannot show the master key; check "
-						 "by hand that the server uses the key saved in %s"),
-					       hoist_profile_name(r->profile), s->arg);
+		run_say(res, N_("the profile %s cannot show the master key; check "
+				"by hand that the server uses the key saved in %s"),
+			hoist_profile_name(r->profile), s->arg);
 		st = HOIST_OK;
 	}
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK && !res->message)
-		res->message = hoist_xasprintf(_("the master key saved in %s decrypts the server's "
-						 "data"),
-					       s->arg);
+		run_say(res, N_("the master key saved in %s decrypts the server's "
+				"data"),
+			s->arg);
 	memset(key, 0, strlen(key));
 	free(key);
 	return st;

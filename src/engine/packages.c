@@ -10,9 +10,11 @@
 #include "buf.h"
 #include "i18n.h"
 #include "packages.h"
+#include "prepare.h"
 #include "profile.h"
-#include "run.h"
+#include "rundir.h"
 #include "shell_quote.h"
+#include "text.h"
 #include "transport.h"
 #include "xalloc.h"
 
@@ -144,9 +146,8 @@ static enum hoist_status expand_template(const char *tpl, const struct hoist_ver
 	hoist_buf_init(&b, 0);
 	hoist_buf_puts(&b, "");
 	for (const char *s = tpl; *s;) {
-		if (!strncmp(s, "{version}", 9)) {
+		if (hoist_skip_prefix(s, "{version}", &s)) {
 			hoist_buf_puts(&b, v->text);
-			s += 9;
 		} else if (*s == '{' || *s == '}' || (unsigned char)*s <= ' ' || *s == '"' ||
 			   *s == '\'') {
 			hoist_buf_done(&b);
@@ -165,7 +166,7 @@ static enum hoist_status expand_template(const char *tpl, const struct hoist_ver
 
 static const char *profile_of(const struct hoist_config *cfg)
 {
-	return cfg->profile ? cfg->profile : "octopus-windows";
+	return hoist_profile_configured(cfg);
 }
 
 enum hoist_status hoist_package_resolve(const struct hoist_config *cfg,
@@ -312,21 +313,13 @@ static bool remote(const struct hoist_plan_node *n)
 /* Whether the plan's profile (with the [profile] settings) gives install the installer. */
 static bool install_takes_package(const struct hoist_config *cfg, const struct hoist_plan *p)
 {
-	struct hoist_profile_setting *set = hoist_xcalloc(cfg->n_extra + 1, sizeof *set);
 	struct hoist_profile *prof = NULL;
-	size_t k = 0;
 	bool takes = true;
-	for (size_t i = 0; i < cfg->n_extra; i++)
-		if (!strcmp(cfg->extra[i].section, "profile")) {
-			set[k].key = cfg->extra[i].key;
-			set[k++].value = cfg->extra[i].value;
-		}
-	if (hoist_profile_new(p->profile, set, k, &prof, NULL) == HOIST_OK) {
+	if (hoist_profile_from_config(cfg, p->profile, &prof, NULL) == HOIST_OK) {
 		const char *t = hoist_profile_template(prof, "install");
 		takes = t && strstr(t, "{package}");
 	}
 	hoist_profile_free(prof);
-	free(set);
 	return takes;
 }
 
@@ -367,11 +360,13 @@ void hoist_plan_file_places(const struct hoist_config *cfg, const struct hoist_p
 		free(name);
 	}
 	for (size_t i = 0; primary && i < p->n_steps; i++) {
-		char *file, *local;
+		char *file, *local, *run;
 		if (strcmp(p->steps[i].id, "backup-db"))
 			continue;
-		file = hoist_xasprintf("db-%s.bak", p->from.text);
-		local = hoist_xasprintf("%s/runs/<run>/backups/%s", state, file);
+		file = hoist_rundir_db_backup_name(p->from.text);
+		run = hoist_rundir_path(state, "<run>");
+		local = hoist_rundir_db_backup(run, p->from.text);
+		free(run);
 		if (remote(primary) && primary->remote_dir) {
 			bool back = hoist_config_backup_copy(cfg);
 			place(out, n, &alloc, hoist_xstrdup(_("database backup")), primary->name,

@@ -108,16 +108,16 @@ static void recheck(struct run *r)
 		if (n->plan->url)
 			hoist_octopus_ping(oc, n->plan->url, &p, NULL);
 		if (p == HOIST_PING_DOWN) {
-			run_log(r, NULL, name, _("%s is stopped"), name);
+			run_log(r, NULL, name, N_("%s is stopped"), name);
 		} else {
 			struct hoist_octopus *nc = run_pinger(r, n->plan->url);
 			if (hoist_octopus_version(nc, &v, NULL) == HOIST_OK)
-				run_log(r, NULL, name, _("%s is running %s"), name, v.text);
+				run_log(r, NULL, name, N_("%s is running %s"), name, v.text);
 			hoist_octopus_free(nc);
 		}
 	}
 	if (hoist_octopus_maintenance_get(oc, &on, NULL) == HOIST_OK)
-		run_log(r, NULL, NULL, on ? _("maintenance mode is on") : _("maintenance mode is off"));
+		run_log(r, NULL, NULL, on ? N_("maintenance mode is on") : N_("maintenance mode is off"));
 	hoist_octopus_free(oc);
 }
 
@@ -140,8 +140,8 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 		st = hoist_rundir_latest(r.state_dir, &r.id, err);
 	if (st == HOIST_OK) {
 		r.dir = hoist_rundir_path(r.state_dir, r.id);
-		r.plan_path = hoist_xasprintf("%s/plan.json", r.dir);
-		jpath = hoist_xasprintf("%s/journal.jsonl", r.dir);
+		r.plan_path = hoist_rundir_file(r.dir, HOIST_RUNDIR_PLAN);
+		jpath = hoist_rundir_file(r.dir, HOIST_RUNDIR_JOURNAL);
 		st = hoist_plan_load(r.plan_path, &r.plan, err);
 	}
 	/* A run goes on only against the server it ran on (a retargeted run's plan names it). */
@@ -167,25 +167,21 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	}
 	{
 		/* The master key this run saved must stay out of the journal from here on too. */
-		char *kpath = hoist_xasprintf("%s/backups/master-key", r.dir);
-		FILE *f = fopen(kpath, "r");
-		char line[1024];
-		if (f && fgets(line, sizeof line, f)) {
-			line[strcspn(line, "\r\n")] = '\0';
-			if (*line)
-				hoist_journal_add_secret(r.j, line);
-			memset(line, 0, sizeof line);
+		char *kpath = hoist_rundir_file(r.dir, HOIST_RUNDIR_MASTER_KEY);
+		char *key = run_master_key_read(kpath);
+		if (key) {
+			hoist_journal_add_secret(r.j, key);
+			memset(key, 0, strlen(key));
+			free(key);
 		}
-		if (f)
-			fclose(f);
 		free(kpath);
 	}
 	r.prev = &sum;
 	/* Only a run this call carries on is named back: nobody writes into another's folder. */
 	*out_id = hoist_xstrdup(r.id);
-	run_log(&r, NULL, NULL, r.dry_run ? _("resuming the dry run %s (process %ld): nothing "
+	run_log(&r, NULL, NULL, r.dry_run ? N_("resuming the dry run %s (process %ld): nothing "
 					      "on the server changes")
-					  : _("resuming run %s (process %ld)"),
+					  : N_("resuming run %s (process %ld)"),
 		r.id, (long)getpid());
 	run_notify(fd, "R%s", r.id);
 	if (o->started)

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "report.h"
-#include "run_int.h"
+#include "http_config.h"
 #include "run_files.h"
+#include "run_int.h"
 #include "rundir.h"
 #include "xalloc.h"
 
@@ -48,7 +48,7 @@ void run_init(struct run *r, const struct hoist_config *cfg,
 	pthread_mutex_init(&r->hb_mu, NULL);
 	pthread_mutex_init(&r->halt_mu, NULL);
 	pthread_cond_init(&r->hb_cv, NULL);
-	hoist_report_http_options(cfg, &r->http);
+	hoist_http_options_from_config(cfg, &r->http);
 	r->state_dir = hoist_config_state_dir(cfg);
 }
 
@@ -111,17 +111,7 @@ enum hoist_status run_take_lock(struct run *r, bool resuming, struct hoist_error
 /* Profile, transports, cache folder, journal: what both a new and a resumed run need. */
 enum hoist_status run_open(struct run *r, struct hoist_error *err)
 {
-	struct hoist_profile_setting *set;
-	size_t n_set = 0;
-	enum hoist_status st;
-	set = hoist_xcalloc(r->cfg->n_extra + 1, sizeof *set);
-	for (size_t i = 0; i < r->cfg->n_extra; i++)
-		if (!strcmp(r->cfg->extra[i].section, "profile")) {
-			set[n_set].key = r->cfg->extra[i].key;
-			set[n_set++].value = r->cfg->extra[i].value;
-		}
-	st = hoist_profile_new(r->plan->profile, set, n_set, &r->profile, err);
-	free(set);
+	enum hoist_status st = hoist_profile_from_config(r->cfg, r->plan->profile, &r->profile, err);
 	r->cache_dir = hoist_xasprintf("%s/cache", r->state_dir);
 	if (st == HOIST_OK)
 		st = hoist_rundir_make_dirs(r->cache_dir, 0700, err);
@@ -135,7 +125,7 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		r->n_nodes++;
 		{
 			/* Each action leaves a record while it runs: a killed engine's stay seen. */
-			char *actions = hoist_xasprintf("%s/actions", r->dir);
+			char *actions = hoist_rundir_file(r->dir, HOIST_RUNDIR_ACTIONS);
 			hoist_transport_set_record_dir(n->t, actions);
 			free(actions);
 		}
@@ -146,7 +136,7 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		run_files_setup_node(r, n);
 	}
 	if (st == HOIST_OK) {
-		char *path = hoist_xasprintf("%s/journal.jsonl", r->dir);
+		char *path = hoist_rundir_file(r->dir, HOIST_RUNDIR_JOURNAL);
 		st = hoist_journal_open(path, &r->j, err);
 		free(path);
 	}

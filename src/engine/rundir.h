@@ -14,11 +14,7 @@
 /* "20261122T014233Z-1a2b": UTC start time, then 4 random hex digits; sorts by time. */
 #define HOIST_RUN_ID_LEN 21
 
-/*
- * The state folder: $HOIST_STATE_DIR, else configured (may be NULL), else /var/lib/hoist
- * for root, else $XDG_STATE_HOME/hoist, else ~/.local/state/hoist. A new string.
- */
-char *hoist_rundir_state_dir(const char *configured);
+/* The state folder itself is hoist_config_state_dir (conf.h): one rule for every caller. */
 /* Creates path and its missing parents (new ones get mode); existing ones are kept. */
 enum hoist_status hoist_rundir_make_dirs(const char *path, mode_t mode, struct hoist_error *err);
 
@@ -27,6 +23,22 @@ char *hoist_rundir_new_id(void);
 bool hoist_rundir_id_valid(const char *id);
 /* <state_dir>/runs/<run_id> (not created). */
 char *hoist_rundir_path(const char *state_dir, const char *run_id);
+
+/* What a run folder holds; the names on disk live in rundir.c alone. */
+enum hoist_rundir_file {
+	HOIST_RUNDIR_PLAN,       /* plan.json: the plan, with its evidence */
+	HOIST_RUNDIR_JOURNAL,    /* journal.jsonl: every event of the run */
+	HOIST_RUNDIR_GUIDE,      /* guide.txt: the rollback guide */
+	HOIST_RUNDIR_ACTIONS,    /* actions/: a record of each command while it runs */
+	HOIST_RUNDIR_BACKUPS,    /* backups/ (mode 0700) */
+	HOIST_RUNDIR_MASTER_KEY, /* backups/master-key (mode 0600) */
+};
+/* <run_dir>/<the name of f> (a new string). */
+char *hoist_rundir_file(const char *run_dir, enum hoist_rundir_file f);
+/* "db-<version>.bak": the name of the database backup taken before the upgrade. */
+char *hoist_rundir_db_backup_name(const char *version);
+/* <run_dir>/backups/db-<version>.bak (a new string). */
+char *hoist_rundir_db_backup(const char *run_dir, const char *version);
 /*
  * Creates <state_dir>/runs/<run_id>/ and its backups/ with mode 0700 (the state folder
  * too, if missing). Refuses an existing run, an invalid id, and a state or runs folder
