@@ -158,6 +158,18 @@ void cli_pad(const char *s, int width)
 		putchar(' ');
 }
 
+char *cli_size_text(unsigned long long b)
+{
+	if (b < 1000)
+		return hoist_xasprintf(_("%llu B"), b);
+	if (b < 1000ULL * 1000)
+		return hoist_xasprintf(_("%.1f kB"), (double)b / 1e3);
+	if (b < 1000ULL * 1000 * 1000)
+		return hoist_xasprintf(_("%.1f MB"), (double)b / 1e6);
+	return hoist_xasprintf(_("%.1f GB"), (double)b / 1e9);
+}
+
+
 const char *cli_kind_label(enum hoist_kind k)
 {
 	switch (k) {

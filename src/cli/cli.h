@@ -20,6 +20,7 @@ struct cli {
 	const char *server_url;   /* --server URL; borrowed */
 	const char *api_key_file; /* --api-key-file FILE; borrowed */
 	bool retarget;            /* upgrade --retarget: the plan may name another server */
+	bool ignore_validation;   /* upgrade --ignore-validation-failures, for its job */
 	struct hoist_config conf;
 };
 
@@ -96,15 +97,20 @@ int cli_select(struct cli *cli, const char *command, const struct cli_select *se
 const char *cli_select_help(void);
 
 /*
- * Before a server upgrade: when the release notes say old Tentacles stop working, says so
- * and which targets it concerns, and offers hoist tentacles first (cmd_tentacles.c).
+ * tentacles_advice.c: before a server upgrade, when the release notes say old Tentacles
+ * stop working, says so and which targets it concerns, and offers hoist tentacles first.
  */
 void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p);
+
+/* prompt.c: standard input and output are a terminal: a question can be asked. */
+bool cli_interactive(void);
+/* Asks question on the terminal; true for yes (y, or the locale's own word for it). */
+bool cli_ask(const char *question);
 /*
- * The other journeys ask before they change anything, as hoist upgrade does: -1 to go on
- * (yes given, or answered y), else the exit code (2 without a terminal, 1 when declined).
+ * Every command asks before it changes anything: -1 to go on (yes given, or answered
+ * yes), else the exit code (2 without a terminal, 1 when declined: "Nothing was changed").
  */
-int cli_journey_confirm(const char *command, bool yes, const char *question);
+int cli_confirm(const char *command, bool yes, const char *question);
 
 /*
  * The options plan, upgrade and checklist share: --to, --strategy, --role-order, --json,
@@ -127,12 +133,16 @@ struct cli_plan {
 extern const struct option cli_plan_options[];
 /* Applies one option of cli_plan_options; -1 when handled, 0 when not one, else an exit code. */
 int cli_plan_option(int opt, const char *arg, struct cli_plan *pl);
-/* The plan for people: the node table, strategy, point of no return, window, command. */
-void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const char *plan_file);
+/*
+ * plan_out.c: the plan for people: the node table, strategy, point of no return, window,
+ * and the command that runs it (with the guard-rail options of given).
+ */
+void cli_print_plan(const struct cli *cli, const struct cli_plan *given, const struct hoist_plan *p,
+		    const char *plan_file);
 /* The help lines of the guard-rail options (translated). */
 const char *cli_guard_help(void);
 
-/* cmd_checklist.c: the engine's checklist, as the CLI fills it from its options. */
+/* guard_rails.c: the engine's checklist, as the CLI fills it from its options. */
 struct hoist_checklist;
 /*
  * Fills cl (initialised by the caller) from --evidence, --confirm and --waive and from
@@ -140,8 +150,6 @@ struct hoist_checklist;
  */
 int cli_checklist_fill(struct cli *cli, const struct cli_plan *pl, const struct hoist_plan *plan,
 		       struct hoist_checklist *cl);
-/* Each item with its state, one per line. */
-void cli_print_checklist(const struct hoist_checklist *cl);
 /* The chain's breaking, dependency and security notes, before anyone confirms. */
 void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan);
 /*
@@ -150,7 +158,6 @@ void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan);
  */
 int cli_guard_plan(struct cli *cli, const struct cli_plan *pl, struct hoist_plan *plan);
 int cmd_checklist(struct cli *cli, int argc, char **argv);
-/* cmd_runs.c */
 int cmd_runs(struct cli *cli, int argc, char **argv);
 int cmd_prune(struct cli *cli, int argc, char **argv);
 /* "3.4 MB": a size for people (a new string). */
@@ -179,9 +186,17 @@ bool cli_live_event(struct cli_live *l, const struct hoist_event *ev);
 void cli_live_clear(struct cli_live *l);
 void cli_live_draw(struct cli_live *l);
 
-/* One journal event for people, or its JSON line. */
+/* event_out.c: one journal event for people, or its JSON line. */
 void cli_print_event(const struct hoist_event *ev, bool json);
-/* The exit code a run's outcome stands for (§9). */
+/* "14:03:59": a journal time in local time. */
+void cli_clock_text(long long t_ms, char out[16]);
+/* "install node1 @2024.0.3", or "revert: ..." (in buf). */
+const char *cli_step_name(const char *step, const char *node, const char *hop, bool revert,
+			  char *buf, size_t n);
+/* A journal's kind (a hoist_kind_name()), translated as on the plan; "" stays "". */
+const char *cli_run_kind_text(const char *kind);
+
+/* run_job.c: the exit code a run's outcome stands for (§9). */
 int cli_run_exit_code(const struct hoist_run_summary *s);
 /*
  * Prints a run's journal from the start: with stay, until run-end, or until running(ctx)

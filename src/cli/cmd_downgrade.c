@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include "cli.h"
 #include "cli_guide.h"
 #include "guide.h"
@@ -26,11 +25,6 @@ static int help(void)
 			  "  --to VERSION  the version to go back to\n"
 			  "  --yes         do not ask (without it, the steps are shown first)\n"
 			  "  --help        show this help\n"));
-}
-
-bool cli_guide_interactive(void)
-{
-	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 }
 
 int cmd_downgrade(struct cli *cli, int argc, char **argv)

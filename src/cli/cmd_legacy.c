@@ -142,7 +142,7 @@ int cmd_legacy(struct cli *cli, int argc, char **argv)
 	}
 	if (plan_only || !json)
 		print_plan(cli, plan);
-	rc = plan_only ? 0 : cli_journey_confirm("legacy", yes,
+	rc = plan_only ? 0 : cli_confirm("legacy", yes,
 		_("\nStart the legacy upgrade now? [y/N] "));
 	if (rc < 0)
 		rc = cli_run_job(cli, 0, plan, NULL, false, detach, json);

@@ -82,7 +82,7 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 	}
 	/* A dry run checks the server, the nodes and the profile (preflight) and changes nothing. */
 	plan->dry_run = dry;
-	rc = plan_only ? 0 : dry ? -1 : cli_journey_confirm("os-patch", yes,
+	rc = plan_only ? 0 : dry ? -1 : cli_confirm("os-patch", yes,
 		_("\nPatch the operating system of these nodes now? [y/N] "));
 	if (rc < 0)
 		rc = cli_run_job(cli, 0, plan, NULL, dry, detach, json);

@@ -10,18 +10,6 @@
 #include "rundir.h"
 #include "xalloc.h"
 
-/* "512 B", "3.4 MB": a size for people (a new string). */
-char *cli_size_text(unsigned long long b)
-{
-	if (b < 1000)
-		return hoist_xasprintf(_("%llu B"), b);
-	if (b < 1000ULL * 1000)
-		return hoist_xasprintf(_("%.1f kB"), (double)b / 1e3);
-	if (b < 1000ULL * 1000 * 1000)
-		return hoist_xasprintf(_("%.1f MB"), (double)b / 1e6);
-	return hoist_xasprintf(_("%.1f GB"), (double)b / 1e9);
-}
-
 static int judge(struct cli *cli, long keep, struct hoist_retention *r)
 {
 	struct hoist_error err;

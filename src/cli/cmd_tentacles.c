@@ -4,7 +4,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include "cli.h"
 #include "i18n.h"
 #include "tentacles.h"
@@ -79,51 +78,6 @@ static void print_list(const struct hoist_tentacles *t)
 	}
 }
 
-int cli_journey_confirm(const char *command, bool yes, const char *question)
-{
-	char line[64];
-	if (yes)
-		return -1;
-	if (!isatty(STDIN_FILENO))
-		return cli_usage(command, _("not on a terminal: confirm with --yes"));
-	printf("%s", question);
-	fflush(stdout);
-	if (!fgets(line, sizeof line, stdin) || (line[0] != 'y' && line[0] != 'Y')) {
-		printf(_("Nothing was changed.\n"));
-		return 1;
-	}
-	return -1;
-}
-
-void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p)
-{
-	struct hoist_tentacles_advice a;
-	struct hoist_error err;
-	hoist_error_init(&err);
-	/* Advice only: a plan is still a plan when the Tentacles cannot be read. */
-	if (hoist_tentacles_advise(&cli->conf, &p->from, &p->to, &a, &err) != HOIST_OK) {
-		hoist_error_done(&err);
-		return;
-	}
-	if (a.warned && a.n_affected) {
-		printf(_("Tentacles: the release notes of %s say: \"%s\"\n"), a.release, a.note);
-		printf(P_("%zu of the %zu deployment targets runs an older Tentacle:",
-			  "%zu of the %zu deployment targets run an older Tentacle:", a.n_affected),
-		       a.n_affected, a.n_targets);
-		for (size_t i = 0; i < a.n_affected; i++)
-			printf("%s%s", i ? ", " : " ", a.affected[i]);
-		printf("\n");
-		printf(_("Upgrade them first: hoist%s%s tentacles (hoist tentacles --dry-run shows "
-			 "the batches)\n"), cli->config_path ? " --config " : "",
-		       cli->config_path ? cli->config_path : "");
-	} else if (a.warned) {
-		printf(_("Tentacles: the release notes of %s say: \"%s\" Every deployment target "
-			 "already runs a newer one.\n"), a.release, a.note);
-	}
-	hoist_tentacles_advice_done(&a);
-	hoist_error_done(&err);
-}
-
 int cmd_tentacles(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -191,7 +145,7 @@ int cmd_tentacles(struct cli *cli, int argc, char **argv)
 		hoist_error_done(&err);
 		return 0;
 	}
-	if ((rc = cli_journey_confirm("tentacles", yes,
+	if ((rc = cli_confirm("tentacles", yes,
 				      hoist_tentacles_outdated(t)
 				      ? _("\nUpgrade the outdated Tentacles now? [y/N] ")
 				      : _("\nRun a health check of the targets now? [y/N] "))) >= 0) {

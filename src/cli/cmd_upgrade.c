@@ -1,157 +1,15 @@
 /* cmd_upgrade.c: hoist upgrade, a plan run in the foreground (followed) or detached. */
 #include "config.h"
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "cli.h"
 #include "cli_guide.h"
 #include "guide.h"
 #include "i18n.h"
 #include "run.h"
 #include "xalloc.h"
-
-static volatile sig_atomic_t stop_asked;
-/* --ignore-validation-failures of hoist upgrade, for the job it starts. */
-static bool ignore_validation;
-
-/* A run that went past validation failures: its guide (which lists them) is saved. */
-static void save_guide(struct cli *cli, const char *run_id, bool json)
-{
-	struct hoist_guide *g = NULL;
-	struct hoist_plan *plan = NULL;
-	struct hoist_error err;
-	char *dir = NULL;
-	hoist_error_init(&err);
-	if (hoist_guide_load(&cli->conf, run_id, &plan, &dir, &g, &err) != HOIST_OK ||
-	    hoist_guide_save(g, dir, &err) != HOIST_OK)
-		fprintf(stderr, _("hoist: %s\n"), hoist_error_message(&err));
-	else if (g->n_ignored && !json)
-		fprintf(stderr, _("hoist: the validation failures this run went past are in its "
-				  "guide: hoist rollback --guide --run-id %s (also in %s/guide.txt)\n"),
-			run_id, dir);
-	hoist_guide_free(g);
-	hoist_plan_free(plan);
-	free(dir);
-	hoist_error_done(&err);
-}
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_asked = 1;
-}
-
-/*
- * The engine runs in a session of its own; this command only follows it. SIGINT and
- * SIGTERM ask it to stop at the next safe point (a second one changes nothing); a closed
- * standard output is a lost face, never a reason to stop: SIGPIPE is ignored and the run
- * is followed to its end, for its exit code. SIGHUP ends only this command.
- */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-struct job {
-	struct hoist_run_handle *h;
-	bool stop_sent;
-};
-
-/* The follower's question "is the writer still there?": also where a stop is passed on. */
-static bool job_running(void *ctx)
-{
-	struct job *j = ctx;
-	if (stop_asked && !j->stop_sent) {
-		struct hoist_error err;
-		j->stop_sent = true;
-		hoist_error_init(&err);
-		if (hoist_run_handle_stop(j->h, &err) != HOIST_OK)
-			fprintf(stderr, _("hoist: %s\n"), hoist_error_message(&err));
-		else
-			fprintf(stderr, _("hoist: asked run %s to stop at the next safe point; it "
-					  "undoes what it changed where it can (this command ends "
-					  "with the run)\n"),
-				hoist_run_handle_id(j->h));
-		hoist_error_done(&err);
-	}
-	return hoist_run_handle_running(j->h, 0);
-}
-
-int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_plan *plan,
-		const char *resume_id, bool dry_run, bool detach, bool json)
-{
-	struct hoist_run_options o = { 0 };
-	struct hoist_error err;
-	struct job j;
-	enum hoist_status st;
-	int rc;
-	memset(&j, 0, sizeof j);
-	hoist_error_init(&err);
-	if (!detach)
-		catch_signals();
-	o.dry_run = dry_run;
-	o.retarget = cli->retarget;
-	o.ignore_validation = ignore_validation;
-	st = hoist_run_spawn(&cli->conf, kind, plan, resume_id, &o, &j.h, &err);
-	if (st != HOIST_OK) {
-		rc = cli_fail(&err);
-		hoist_error_done(&err);
-		return rc;
-	}
-	if (detach) {
-		if (json)
-			printf("{\"run_id\": \"%s\"}\n", hoist_run_handle_id(j.h));
-		else
-			printf(_("The run %s goes on in the background.\nFollow it with: hoist "
-				 "status --follow\n"),
-			       hoist_run_handle_id(j.h));
-		hoist_run_handle_free(j.h);
-		hoist_error_done(&err);
-		return 0;
-	}
-	/* The one follower of `hoist status --follow`, until the engine has ended. */
-	cli_follow(cli, hoist_run_handle_id(j.h), json, true, job_running, &j);
-	st = hoist_run_handle_result(j.h, &err);
-	if (st == HOIST_OK) {
-		rc = 0;
-		/* Failures it went past are in the guide too (guide.txt). */
-		if (ignore_validation && !dry_run)
-			save_guide(cli, hoist_run_handle_id(j.h), json);
-	} else {
-		rc = cli_fail(&err);
-		/* A killed engine's run is interrupted: resume, not the guide, comes next. */
-		if (!dry_run && !hoist_run_handle_interrupted(j.h))
-			cli_guide_after_failure(cli, hoist_run_handle_id(j.h),
-						st == HOIST_FAILED_PNR, json);
-	}
-	hoist_run_handle_free(j.h);
-	hoist_error_done(&err);
-	return rc;
-}
-
-/* Asks once on a terminal; refuses without --yes anywhere else. */
-static int confirm(const char *command, const char *question)
-{
-	char line[64];
-	if (!isatty(STDIN_FILENO))
-		return cli_usage(command, _("not on a terminal: confirm with --yes"));
-	printf("%s", question);
-	fflush(stdout);
-	if (!fgets(line, sizeof line, stdin) || !hoist_i18n_is_yes(line)) {
-		printf(_("Nothing was changed.\n"));
-		return 1;
-	}
-	return 0;
-}
 
 static int help(void)
 {
@@ -223,7 +81,7 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		case OPT_DETACH: detach = true; continue;
 		case OPT_DRY_RUN: dry_run = true; continue;
 		case OPT_RETARGET: cli->retarget = true; continue;
-		case OPT_IGNORE_VALIDATION: ignore_validation = true; continue;
+		case OPT_IGNORE_VALIDATION: cli->ignore_validation = true; continue;
 		case '?':
 		case ':': return cli_bad_option("upgrade", opt, optopt, argv, optind);
 		}
@@ -259,12 +117,14 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 	if (!yes && !dry_run) {
 		char *q;
 		if (!pl.json)
-			cli_print_plan(cli, plan, plan_file);
+			cli_print_plan(cli, &pl, plan, plan_file);
 		q = hoist_xasprintf(_("\nUpgrade %s from %s to %s now? [y/N] "),
 				    cli->conf.server_url ? cli->conf.server_url : "", plan->from.text,
 				    plan->to.text);
-		rc = confirm("upgrade", q);
+		rc = cli_confirm("upgrade", false, q);
 		free(q);
+		if (rc < 0)
+			rc = 0;
 	}
 	if (rc == 0)
 		rc = cli_run_job(cli, HOIST_JOB_UPGRADE, plan, NULL, dry_run, detach, pl.json);
