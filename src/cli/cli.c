@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wchar.h>
 #include "cli.h"
 #include "i18n.h"
@@ -137,6 +139,14 @@ static int raw_width(const char *s)
 		p += n;
 	}
 	return w;
+}
+
+int cli_columns(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		return ws.ws_col;
+	return 80;
 }
 
 int cli_width(const char *s)

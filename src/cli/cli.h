@@ -2,7 +2,6 @@
 #ifndef HOIST_CLI_H
 #define HOIST_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "conf.h"
@@ -13,6 +12,7 @@
 #include "policy.h"
 #include "status.h"
 #include "version.h"
+#include "options.h"
 
 /* What a command gets: the configuration, loaded with the global options applied. */
 struct cli {
@@ -64,6 +64,8 @@ int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(p
 int cli_bad_option(const char *command, int opt, int optopt_, char **argv, int optind_);
 /* Prints a command's help (translated text) to stdout; returns 0. */
 int cli_help(const char *text);
+/* The terminal's width on standard output; 80 when it is not a terminal. */
+int cli_columns(void);
 /* Display width of a UTF-8 string, for tables. */
 int cli_width(const char *s);
 /* Prints s padded with spaces to a display width. */
@@ -78,23 +80,19 @@ struct cli_select {
 	const char *current;  /* --current; NULL: ask the server */
 	bool json;
 };
-/* The getopt_long table and its short-option string for versions and check. */
-extern const struct option cli_select_options[];
-#define CLI_SELECT_SHORTOPTS ":h"
-/* Applies one option of cli_select_options; returns -1 when handled, else an exit code. */
-int cli_select_option(struct cli *cli, const char *command, int opt, const char *arg,
-		      struct cli_select *sel);
+/* The options versions and check share (select.c), into the struct cli_select of the parse. */
+extern const struct cli_option cli_select_options[];
+/* --feed SRC alone, as notes takes it. */
+extern const struct cli_option cli_feed_option[];
 /* Parses the arguments of versions or check; -1 when the command goes on, else an exit code. */
-int cli_select_parse(struct cli *cli, const char *command, int argc, char **argv,
-		     struct cli_select *sel, int (*help)(void));
+int cli_select_parse(struct cli *cli, const char *command, const char *usage, const char *about,
+		     int argc, char **argv, struct cli_select *sel);
 /* Resolves the current version (--current or the server); returns an exit code. */
 int cli_current_version(struct cli *cli, const char *command, const char *text,
 			struct hoist_version *out);
 /* Loads the feed and evaluates the policy; returns an exit code (0: out is filled). */
 int cli_select(struct cli *cli, const char *command, const struct cli_select *sel,
 	       struct hoist_feed **feed, struct hoist_selection *out);
-/* The help text of the shared options. */
-const char *cli_select_help(void);
 
 /*
  * tentacles_advice.c: before a server upgrade, when the release notes say old Tentacles
@@ -130,17 +128,18 @@ struct cli_plan {
 	const char *waive[CLI_MAX_GIVEN];    /* "ITEM=REASON" */
 	size_t n_waive;
 };
-extern const struct option cli_plan_options[];
-/* Applies one option of cli_plan_options; -1 when handled, 0 when not one, else an exit code. */
-int cli_plan_option(int opt, const char *arg, struct cli_plan *pl);
+/* plan_options.c: --strategy and --role-order, into the struct cli_plan of the parse. */
+extern const struct cli_option cli_plan_shape_options[];
+/* --force and --node. */
+extern const struct cli_option cli_plan_repair_options[];
+/* The guard rails: --override, --evidence, --confirm, --waive, under their own heading. */
+extern const struct cli_option cli_guard_options[];
 /*
  * plan_out.c: the plan for people: the node table, strategy, point of no return, window,
  * and the command that runs it (with the guard-rail options of given).
  */
 void cli_print_plan(const struct cli *cli, const struct cli_plan *given, const struct hoist_plan *p,
 		    const char *plan_file);
-/* The help lines of the guard-rail options (translated). */
-const char *cli_guard_help(void);
 
 /* guard_rails.c: the engine's checklist, as the CLI fills it from its options. */
 struct hoist_checklist;
@@ -212,5 +211,10 @@ int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
  */
 int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_plan *plan,
 		const char *resume_id, bool dry_run, bool detach, bool json);
+/* The options of a journey that runs as a job: --detach, --json, --yes. */
+struct cli_job_args {
+	bool detach, json, yes;
+};
+extern const struct cli_option cli_job_options[];
 
 #endif

@@ -1,6 +1,5 @@
 /* cmd_checklist.c: hoist checklist, what an upgrade needs before it starts and what is done. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,57 +26,39 @@ static void print_checklist(const struct hoist_checklist *cl)
 	}
 }
 
-static int help(void)
-{
-	cli_help(_("usage: hoist [--config FILE] checklist [--to V | --plan FILE] [OPTIONS]\n\n"
-		   "Shows the checklist an upgrade needs before it starts: the database backup,\n"
-		   "the master key, the license key, the file-storage folders (required for a\n"
-		   "major upgrade), a tested restore and users warned. Items the plan's own\n"
-		   "steps take (the database backup and the master key, through the profile)\n"
-		   "count as done. A file you name is \"verified\" only when hoist can check it\n"
-		   "(a database backup by its format, a master key against the server's\n"
-		   "canary); otherwise it is \"given by the operator, not checked\".\n"
-		   "Exit codes: 0 every required item is done, 1 one is missing.\n\n"
-		   "Options:\n"
-		   "  --to V              the checklist of the upgrade to V\n"
-		   "  --plan FILE         the checklist of a saved plan\n"
-		   "  --help              show this help\n\n"));
-	return cli_help(cli_guard_help());
-}
+static const char usage[] =
+	N_("usage: hoist [--config FILE] checklist [--to V | --plan FILE] [OPTIONS]\n");
+static const char about[] =
+	N_("Shows the checklist an upgrade needs before it starts: the database backup,\n"
+	   "the master key, the license key, the file-storage folders (required for a\n"
+	   "major upgrade), a tested restore and users warned. Items the plan's own\n"
+	   "steps take (the database backup and the master key, through the profile)\n"
+	   "count as done. A file you name is \"verified\" only when hoist can check it\n"
+	   "(a database backup by its format, a master key against the server's\n"
+	   "canary); otherwise it is \"given by the operator, not checked\".\n"
+	   "Exit codes: 0 every required item is done, 1 one is missing.\n");
 
 int cmd_checklist(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_PLAN = 400 };
-	static struct option opts[16];
 	struct cli_plan pl;
 	struct hoist_plan *plan = NULL;
 	struct hoist_checklist cl;
 	struct hoist_error err;
 	const char *plan_file = NULL;
-	size_t n = 0;
-	int opt, rc;
-	for (const struct option *o = cli_plan_options; o->name; o++)
-		if (strcmp(o->name, "output") && strcmp(o->name, "strategy") &&
-		    strcmp(o->name, "role-order"))
-			opts[n++] = *o;
-	opts[n++] = (struct option){ "plan", required_argument, NULL, OPT_PLAN };
-	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	const struct cli_option opts[] = {
+		CLI_VALUE("to", 0, N_("V"), N_("the checklist of the upgrade to V"), &pl.to),
+		CLI_VALUE("plan", 0, N_("FILE"), N_("the checklist of a saved plan"), &plan_file),
+		CLI_INCLUDE(cli_plan_repair_options),
+		CLI_FLAG("json", 0, N_("print the checklist as JSON"), &pl.json),
+		CLI_INCLUDE(cli_guard_options),
+		CLI_END,
+	};
+	const struct cli_parse p = { "checklist", cli, &pl, usage, about, NULL, opts };
+	int rc;
 	memset(&pl, 0, sizeof pl);
 	pl.command = "checklist";
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == 'h')
-			return help();
-		if (opt == OPT_PLAN) {
-			plan_file = optarg;
-			continue;
-		}
-		if (opt == '?' || opt == ':')
-			return cli_bad_option("checklist", opt, optopt, argv, optind);
-		if ((rc = cli_plan_option(opt, optarg, &pl)) >= 0)
-			return rc;
-	}
-	if (optind < argc)
-		return cli_usage("checklist", _("unexpected argument '%s'"), argv[optind]);
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
 	if (pl.to && plan_file)
 		return cli_usage("checklist", _("give either --to V or --plan FILE"));
 	hoist_error_init(&err);

@@ -1,16 +1,11 @@
 /* cmd_status.c: hoist status, the current or last run rendered from its journal. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include "cli.h"
 #include "i18n.h"
-#include "text.h"
 #include "journal.h"
-#include "lock.h"
 #include "run.h"
 #include "rundir.h"
 #include "xalloc.h"
@@ -85,45 +80,33 @@ static void print_summary(const struct hoist_run_summary *s, bool alive, const c
 	}
 }
 
-static int help(void)
-{
-	return cli_help(_("usage: hoist [--config FILE] status [--run ID] [--follow] [--json]\n\n"
-			  "Shows the current or the last run, rendered from its journal.\n\n"
-			  "Options:\n"
-			  "  --run ID     this run instead of the newest (also --run-id ID)\n"
-			  "  --follow     stay and show each event until the run ends; the exit\n"
-			  "               code is then the run's (0 done, 1 failed, 4 failed after\n"
-			  "               the point of no return)\n"
-			  "  --json       print the journal's events, one JSON object per line\n"
-			  "  --help       show this help\n"));
-}
+static const char usage[] =
+	N_("usage: hoist [--config FILE] status [--run ID] [--follow] [--json]\n");
+static const char about[] = N_("Shows the current or the last run, rendered from its journal.\n");
 
 int cmd_status(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "run", required_argument, NULL, 'r' },
-		{ "run-id", required_argument, NULL, 'r' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *run = NULL;
 	bool follow = false, json = false;
 	char *id = NULL, *path;
 	struct hoist_error err;
-	int opt, rc = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'r': run = optarg; break;
-		case 'f': follow = true; break;
-		case 'j': json = true; break;
-		case 'h': return help();
-		default: return cli_bad_option("status", opt, optopt, argv, optind);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("status", _("unexpected argument '%s'"), argv[optind]);
+	const struct cli_option opts[] = {
+		CLI_VALUE("run", 0, N_("ID"), N_("this run instead of the newest (also --run-id ID)"),
+			  &run),
+		CLI_VALUE("run-id", 0, N_("ID"), NULL, &run),
+		CLI_FLAG("follow", 0,
+			 N_("stay and show each event until the run ends; the exit code is then "
+			    "the run's (0 done, 1 failed, 4 failed after the point of no return)"),
+			 &follow),
+		CLI_FLAG("json", 0, N_("print the journal's events, one JSON object per line"),
+			 &json),
+		CLI_END,
+	};
+	const struct cli_parse p = { "status", cli, NULL, usage, about, NULL, opts };
+	int rc;
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
+	rc = 0;
 	hoist_error_init(&err);
 	if (run && !hoist_rundir_id_valid(run)) {
 		hoist_error_done(&err);

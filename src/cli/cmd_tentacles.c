@@ -1,6 +1,5 @@
 /* cmd_tentacles.c: hoist tentacles, the Tentacles listed, upgraded in batches, health-checked. */
 #include "config.h"
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,26 +9,46 @@
 
 #define MAX_ENVS 64
 
-static int tentacles_help(void)
+static const char usage[] =
+	N_("usage: hoist [--config FILE] tentacles [--environment E]... [--batch N]\n"
+	   "                                   [--dry-run] [--detach] [--json] [--yes]\n");
+static const char about[] =
+	N_("Lists every deployment target with its Tentacle version and whether the\n"
+	   "server finds it outdated (or no longer compatible), then upgrades the\n"
+	   "outdated ones through the server's Upgrade task: environment by\n"
+	   "environment, N targets at a time, following each task to its end. A batch\n"
+	   "that fails stops the run, saying which targets were upgraded and which\n"
+	   "were not. A health check follows, which brings Calamari up to date.\n"
+	   "The run is a plan of its own: its journal, lock, status and resume are\n"
+	   "those of an upgrade.\n");
+
+/* What --environment fills. */
+struct environments {
+	const char *v[MAX_ENVS];
+	size_t n;
+};
+
+static int add_environment(const struct cli_parse *p, const struct cli_option *o,
+			   const char *arg)
 {
-	return cli_help(_("usage: hoist [--config FILE] tentacles [--environment E]... [--batch N]\n"
-			  "                                   [--dry-run] [--detach] [--json] [--yes]\n\n"
-			  "Lists every deployment target with its Tentacle version and whether the\n"
-			  "server finds it outdated (or no longer compatible), then upgrades the\n"
-			  "outdated ones through the server's Upgrade task: environment by\n"
-			  "environment, N targets at a time, following each task to its end. A batch\n"
-			  "that fails stops the run, saying which targets were upgraded and which\n"
-			  "were not. A health check follows, which brings Calamari up to date.\n"
-			  "The run is a plan of its own: its journal, lock, status and resume are\n"
-			  "those of an upgrade.\n\n"
-			  "Options:\n"
-			  "  --environment E  only this environment (name or id); may be repeated\n"
-			  "  --batch N        targets per Upgrade task (default 10)\n"
-			  "  --dry-run        list the targets and the batches; upgrade nothing\n"
-			  "  --detach         run in the background; follow with hoist status --follow\n"
-			  "  --json           the list (with --dry-run) or the journal as JSON lines\n"
-			  "  --yes            start without asking (needed without a terminal)\n"
-			  "  --help           show this help\n"));
+	struct environments *e = o->data;
+	(void)p;
+	if (e->n == MAX_ENVS)
+		return cli_usage("tentacles", _("at most %d environments"), MAX_ENVS);
+	e->v[e->n++] = arg;
+	return -1;
+}
+
+static int set_batch(const struct cli_parse *p, const struct cli_option *o, const char *arg)
+{
+	long *batch = o->data;
+	char *end;
+	(void)p;
+	*batch = strtol(arg, &end, 10);
+	if (!*arg || *end || *batch < 1 || *batch > 10000)
+		return cli_usage("tentacles", _("--batch needs a number from 1 to 10000, not '%s'"),
+				 arg);
+	return -1;
 }
 
 static const char *state_label(const struct hoist_tentacle_target *g)
@@ -80,52 +99,34 @@ static void print_list(const struct hoist_tentacles *t)
 
 int cmd_tentacles(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "environment", required_argument, NULL, 'e' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *envs[MAX_ENVS];
-	size_t n_envs = 0;
+	struct environments envs = { { NULL }, 0 };
 	long batch = HOIST_TENTACLES_BATCH;
 	bool dry = false, detach = false, json = false, yes = false;
 	struct hoist_tentacles *t = NULL;
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
-	int opt, rc;
-	char *end;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'e':
-			if (n_envs == MAX_ENVS)
-				return cli_usage("tentacles", _("at most %d environments"), MAX_ENVS);
-			envs[n_envs++] = optarg;
-			break;
-		case 'b':
-			batch = strtol(optarg, &end, 10);
-			if (!*optarg || *end || batch < 1 || batch > 10000)
-				return cli_usage("tentacles", _("--batch needs a number from 1 to "
-								"10000, not '%s'"), optarg);
-			break;
-		case 'n': dry = true; break;
-		case 'd': detach = true; break;
-		case 'j': json = true; break;
-		case 'y': yes = true; break;
-		case 'h': return tentacles_help();
-		default: return cli_bad_option("tentacles", opt, optopt, argv, optind);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("tentacles", _("unexpected argument '%s'"), argv[optind]);
+	const struct cli_option opts[] = {
+		CLI_CALL_INTO("environment", 0, N_("E"),
+			      N_("only this environment (name or id); may be repeated"),
+			      add_environment, &envs),
+		CLI_CALL_INTO("batch", 0, N_("N"), N_("targets per Upgrade task (default 10)"),
+			      set_batch, &batch),
+		CLI_FLAG("dry-run", 0, N_("list the targets and the batches; upgrade nothing"), &dry),
+		CLI_FLAG("detach", 0, N_("run in the background; follow with hoist status --follow"),
+			 &detach),
+		CLI_FLAG("json", 0, N_("the list (with --dry-run) or the journal as JSON lines"),
+			 &json),
+		CLI_FLAG("yes", 0, N_("start without asking (needed without a terminal)"), &yes),
+		CLI_END,
+	};
+	const struct cli_parse p = { "tentacles", cli, NULL, usage, about, NULL, opts };
+	int rc;
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
 	if (dry && detach)
 		return cli_usage("tentacles", _("--dry-run and --detach do not go together"));
 	hoist_error_init(&err);
-	if (hoist_tentacles_read_config(&cli->conf, envs, n_envs, (int)batch, &t, &err) !=
+	if (hoist_tentacles_read_config(&cli->conf, envs.v, envs.n, (int)batch, &t, &err) !=
 	    HOIST_OK) {
 		rc = cli_fail(&err);
 		hoist_error_done(&err);
@@ -154,7 +155,7 @@ int cmd_tentacles(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	hoist_tentacles_free(t);
-	if (hoist_plan_prepare_tentacles(&cli->conf, envs, n_envs, (int)batch, &plan, &err) !=
+	if (hoist_plan_prepare_tentacles(&cli->conf, envs.v, envs.n, (int)batch, &plan, &err) !=
 	    HOIST_OK) {
 		rc = cli_fail(&err);
 		hoist_error_done(&err);

@@ -1,6 +1,5 @@
 /* cmd_versions.c: hoist versions, every newer release with the policy's verdict. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +9,11 @@
 #include "report.h"
 #include "xalloc.h"
 
-static int help(void)
-{
-	printf(_("usage: hoist [--config FILE] versions [OPTIONS]\n\n"
-		 "Lists the releases newer than the current version, each with its kind, date\n"
-		 "and the policy's verdict (eligible, or held back and why), and marks the\n"
-		 "recommended one: the newest eligible release.\n\n"
-		 "Options:\n"));
-	return cli_help(cli_select_help());
-}
+static const char usage[] = N_("usage: hoist [--config FILE] versions [OPTIONS]\n");
+static const char about[] =
+	N_("Lists the releases newer than the current version, each with its kind, date\n"
+	   "and the policy's verdict (eligible, or held back and why), and marks the\n"
+	   "recommended one: the newest eligible release.\n");
 
 static void print_table(const struct hoist_selection *s)
 {
@@ -73,7 +68,7 @@ int cmd_versions(struct cli *cli, int argc, char **argv)
 	struct hoist_selection s;
 	struct hoist_feed *feed = NULL;
 	int rc;
-	if ((rc = cli_select_parse(cli, "versions", argc, argv, &sel, help)) >= 0)
+	if ((rc = cli_select_parse(cli, "versions", usage, about, argc, argv, &sel)) >= 0)
 		return rc;
 	if ((rc = cli_select(cli, "versions", &sel, &feed, &s)) != 0)
 		return rc;

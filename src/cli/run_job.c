@@ -113,6 +113,30 @@ int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_pla
 	return rc;
 }
 
+/* One of --detach, --json, --yes into the struct cli_job_args of the parse. */
+static int job_option(const struct cli_parse *p, const struct cli_option *o, const char *arg)
+{
+	struct cli_job_args *j = p->ctx;
+	(void)arg;
+	if (!strcmp(o->name, "detach"))
+		j->detach = true;
+	else if (!strcmp(o->name, "json"))
+		j->json = true;
+	else
+		j->yes = true;
+	return -1;
+}
+
+const struct cli_option cli_job_options[] = {
+	CLI_CALL("detach", 0, NULL, N_("run in the background; follow with hoist status --follow"),
+		 job_option, NULL),
+	CLI_CALL("json", 0, NULL, N_("print the journal's events as JSON lines"), job_option,
+		 NULL),
+	CLI_CALL("yes", 0, NULL, N_("start without asking (needed without a terminal)"),
+		 job_option, NULL),
+	CLI_END,
+};
+
 int cli_run_exit_code(const struct hoist_run_summary *s)
 {
 	switch (s->state) {
