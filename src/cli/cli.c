@@ -180,6 +180,22 @@ char *cli_size_text(unsigned long long b)
 }
 
 
+void cli_widen(int *w, const char *const *cells, size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		if (cli_width(cells[c]) > w[c])
+			w[c] = cli_width(cells[c]);
+}
+
+void cli_row(const char *lead, const char *const *cells, const int *w, size_t n,
+	     const char *last)
+{
+	fputs(lead, stdout);
+	for (size_t c = 0; c < n; c++)
+		cli_pad(cells[c], w[c] + 2);
+	printf("%s\n", last);
+}
+
 const char *cli_kind_label(enum hoist_kind k)
 {
 	switch (k) {

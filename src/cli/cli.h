@@ -70,6 +70,11 @@ int cli_columns(void);
 int cli_width(const char *s);
 /* Prints s padded with spaces to a display width. */
 void cli_pad(const char *s, int width);
+/* A table's columns: widens w[0..n) to the display width of each of cells[0..n). */
+void cli_widen(int *w, const char *const *cells, size_t n);
+/* A table's row: lead, each cell padded to its column's width and two spaces, then last. */
+void cli_row(const char *lead, const char *const *cells, const int *w, size_t n,
+	     const char *last);
 
 /* Translated labels of an upgrade kind and a note kind, for text output. */
 const char *cli_kind_label(enum hoist_kind k);

@@ -31,16 +31,16 @@ static const char about[] =
 static int set_maxage(const struct cli_parse *p, const struct cli_option *o, const char *arg)
 {
 	int *days = o->data;
-	char *end;
+	long n;
 	(void)p;
 	if (!strcmp(arg, "all")) {
 		*days = -1;
 		return -1;
 	}
-	*days = (int)strtol(arg, &end, 10);
-	if (!*arg || *end || *days < 0 || *days > 36500)
+	if (!cli_number(arg, 0, 36500, &n))
 		return cli_usage("legacy", _("--maxage needs a number of days (0 to 36500) or all, "
 					     "not '%s'"), arg);
+	*days = (int)n;
 	return -1;
 }
 

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 #include "i18n.h"
 #include "tentacles.h"
@@ -41,11 +42,8 @@ static int add_environment(const struct cli_parse *p, const struct cli_option *o
 
 static int set_batch(const struct cli_parse *p, const struct cli_option *o, const char *arg)
 {
-	long *batch = o->data;
-	char *end;
 	(void)p;
-	*batch = strtol(arg, &end, 10);
-	if (!*arg || *end || *batch < 1 || *batch > 10000)
+	if (!cli_number(arg, 1, 10000, o->data))
 		return cli_usage("tentacles", _("--batch needs a number from 1 to 10000, not '%s'"),
 				 arg);
 	return -1;
@@ -60,17 +58,26 @@ static const char *state_label(const struct hoist_tentacle_target *g)
 	return _("current");
 }
 
+/* The first four cells of a target's row. */
+static void target_cells(const struct hoist_tentacle_target *g, const char *cells[4])
+{
+	cells[0] = g->name;
+	cells[1] = g->environment;
+	cells[2] = g->version ? g->version : "?";
+	cells[3] = state_label(g);
+}
+
 static void print_list(const struct hoist_tentacles *t)
 {
-	int wn = cli_width(_("TARGET")), we = cli_width(_("ENVIRONMENT"));
-	int wv = cli_width(_("TENTACLE")), ws = cli_width(_("STATE"));
+	const char *head[5] = { _("TARGET"), _("ENVIRONMENT"), _("TENTACLE"), _("STATE"),
+				_("BATCH") };
+	const char *cells[4];
+	int w[4] = { 0 };
 	size_t out = hoist_tentacles_outdated(t);
+	cli_widen(w, head, 4);
 	for (size_t i = 0; i < t->n; i++) {
-		const struct hoist_tentacle_target *g = &t->v[i];
-		wn = cli_width(g->name) > wn ? cli_width(g->name) : wn;
-		we = cli_width(g->environment) > we ? cli_width(g->environment) : we;
-		wv = g->version && cli_width(g->version) > wv ? cli_width(g->version) : wv;
-		ws = cli_width(state_label(g)) > ws ? cli_width(state_label(g)) : ws;
+		target_cells(&t->v[i], cells);
+		cli_widen(w, cells, 4);
 	}
 	printf(P_("Server %s: %zu deployment target\n", "Server %s: %zu deployment targets\n",
 		  t->n), t->server.text, t->n);
@@ -79,21 +86,15 @@ static void print_list(const struct hoist_tentacles *t)
 	       out, t->n_batches, t->batch_size);
 	if (!t->n)
 		return;
-	cli_pad(_("TARGET"), wn + 2);
-	cli_pad(_("ENVIRONMENT"), we + 2);
-	cli_pad(_("TENTACLE"), wv + 2);
-	cli_pad(_("STATE"), ws + 2);
-	printf("%s\n", _("BATCH"));
+	cli_row("", head, w, 4, head[4]);
 	for (size_t i = 0; i < t->n; i++) {
-		const struct hoist_tentacle_target *g = &t->v[i];
-		cli_pad(g->name, wn + 2);
-		cli_pad(g->environment, we + 2);
-		cli_pad(g->version ? g->version : "?", wv + 2);
-		cli_pad(state_label(g), ws + 2);
-		if (g->batch)
-			printf("%d\n", g->batch);
+		char batch[24];
+		target_cells(&t->v[i], cells);
+		if (t->v[i].batch)
+			snprintf(batch, sizeof batch, "%d", t->v[i].batch);
 		else
-			printf("-\n");
+			strcpy(batch, "-");
+		cli_row("", cells, w, 4, batch);
 	}
 }
 

@@ -115,6 +115,16 @@ int cli_option_config(const struct cli_parse *p, const struct cli_option *o, con
 	return rc;
 }
 
+bool cli_number(const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
 /* "  -o, --output FILE": a row's first column (a new string). */
 static char *left_of(const struct cli_option *o)
 {

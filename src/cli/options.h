@@ -64,6 +64,8 @@ struct cli_parse {
 int cli_parse_args(const struct cli_parse *p, int argc, char **argv);
 /* An option's fn: sets the configuration key o->key to the value ("true" for a flag). */
 int cli_option_config(const struct cli_parse *p, const struct cli_option *o, const char *arg);
+/* An option's value is a whole number from lo to hi: true, and *out is set. */
+bool cli_number(const char *arg, long lo, long hi, long *out);
 /* Prints the command's help made from its table to stdout; returns 0. */
 int cli_print_help(const struct cli_parse *p);
 

@@ -25,6 +25,15 @@ static char *node_steps(const struct hoist_plan *p, const char *node)
 	return hoist_buf_detach(&b, NULL);
 }
 
+/* The first four cells of node i's row. */
+static void node_cells(const struct hoist_plan *p, size_t i, const char *cells[4])
+{
+	cells[0] = p->nodes[i].name;
+	cells[1] = p->nodes[i].role ? p->nodes[i].role : "-";
+	cells[2] = p->nodes[i].version.text;
+	cells[3] = p->to.text;
+}
+
 static char *quote(const char *s)
 {
 	if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-=+:,@") ==
@@ -82,39 +91,34 @@ static void print_packages(const struct cli *cli, const struct hoist_plan *p)
 	hoist_file_places_free(fp, n);
 }
 
+/* " --OPTION 'VALUE'" for each of v[0..n). */
+static void put_given(struct hoist_buf *b, const char *option, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *q = quote(v[i]);
+		hoist_buf_printf(b, " --%s %s", option, q);
+		free(q);
+	}
+}
+
 /* " --override 'REASON' --waive 'ITEM=REASON' ...": the guard-rail options given. */
 static void guard_options(struct hoist_buf *b, const struct cli_plan *given)
 {
-	char *q;
 	if (!given)
 		return;
-	if (given->prep.override_reason) {
-		q = quote(given->prep.override_reason);
-		hoist_buf_printf(b, " --override %s", q);
-		free(q);
-	}
-	for (size_t i = 0; i < given->n_evidence; i++) {
-		q = quote(given->evidence[i]);
-		hoist_buf_printf(b, " --evidence %s", q);
-		free(q);
-	}
-	for (size_t i = 0; i < given->n_confirm; i++) {
-		q = quote(given->confirm[i]);
-		hoist_buf_printf(b, " --confirm %s", q);
-		free(q);
-	}
-	for (size_t i = 0; i < given->n_waive; i++) {
-		q = quote(given->waive[i]);
-		hoist_buf_printf(b, " --waive %s", q);
-		free(q);
-	}
+	if (given->prep.override_reason)
+		put_given(b, "override", &given->prep.override_reason, 1);
+	put_given(b, "evidence", given->evidence, given->n_evidence);
+	put_given(b, "confirm", given->confirm, given->n_confirm);
+	put_given(b, "waive", given->waive, given->n_waive);
 }
 
 void cli_print_plan(const struct cli *cli, const struct cli_plan *given, const struct hoist_plan *p,
 		    const char *plan_file)
 {
 	const char *head[5] = { _("NODE"), _("ROLE"), _("CURRENT"), _("TARGET"), _("STEPS") };
-	int w[4];
+	const char *cells[4];
+	int w[4] = { 0 };
 	long pnr = hoist_plan_pnr_index(p);
 	char *cmd, *cfg = cli->config_path ? quote(cli->config_path) : NULL;
 	printf(_("Plan: %s to %s (%s), strategy %s\n"), p->from.text, p->to.text,
@@ -129,27 +133,16 @@ void cli_print_plan(const struct cli *cli, const struct cli_plan *given, const s
 		       hoist_plan_primary(p)->name, p->to.text);
 	}
 	putchar('\n');
-	for (int c = 0; c < 4; c++)
-		w[c] = cli_width(head[c]);
+	cli_widen(w, head, 4);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		const char *cells[4] = { p->nodes[i].name, p->nodes[i].role ? p->nodes[i].role : "-",
-					 p->nodes[i].version.text, p->to.text };
-		for (int c = 0; c < 4; c++)
-			if (cli_width(cells[c]) > w[c])
-				w[c] = cli_width(cells[c]);
+		node_cells(p, i, cells);
+		cli_widen(w, cells, 4);
 	}
-	fputs("  ", stdout);
-	for (int c = 0; c < 4; c++)
-		cli_pad(head[c], w[c] + 2);
-	printf("%s\n", head[4]);
+	cli_row("  ", head, w, 4, head[4]);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		const char *cells[4] = { p->nodes[i].name, p->nodes[i].role ? p->nodes[i].role : "-",
-					 p->nodes[i].version.text, p->to.text };
 		char *steps = node_steps(p, p->nodes[i].name);
-		fputs("  ", stdout);
-		for (int c = 0; c < 4; c++)
-			cli_pad(cells[c], w[c] + 2);
-		printf("%s\n", steps);
+		node_cells(p, i, cells);
+		cli_row("  ", cells, w, 4, steps);
 		free(steps);
 	}
 	putchar('\n');
