@@ -77,6 +77,13 @@ for c in $commands; do
 		diff "$TMPROOT/man.$c" "$TMPROOT/help.$c" | sed -n 's/^</  only in the man page:/p; s/^>/  only in --help:/p'
 	fi
 done
+# hoist's own options too: man/hoist.1's GLOBAL OPTIONS and hoist --help's.
+sed -n '/^\.SH GLOBAL OPTIONS/,/^\.SH /{/^\.TP/{n;p;}}' "$top_srcdir/man/hoist.1" |
+	grep -oE '\\-\\-[a-z\\-]+' | sed 's/\\//g' | grep -vx -e '--help' | sort -u >"$TMPROOT/man.global"
+"$HOIST" --help | sed -n '/^Global options/,/^$/p' | grep -oE '^  (-[a-zA-Z], )?--[a-z][a-z-]*' |
+	grep -oE -e '--[a-z-]+' | grep -vx -e '--help' | sort -u >"$TMPROOT/help.global"
+check "hoist --help and man/hoist.1 give the same global options" \
+	sh -c "test -s '$TMPROOT/man.global' && cmp -s '$TMPROOT/man.global' '$TMPROOT/help.global'"
 # Made from the table, every help fits 80 columns, its option texts wrapped and aligned.
 for c in $commands; do "$HOIST" "$c" --help; done >"$TMPROOT/helps"
 check "no help line is wider than 79 columns" awk 'length > 79 { exit 1 }' "$TMPROOT/helps"

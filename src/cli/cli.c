@@ -218,6 +218,39 @@ const char *cli_note_label(enum hoist_note_kind k)
 	}
 }
 
+static int main_help(void);
+
+/* hoist's own options, before the command, into p->cli. */
+static int global_option(const struct cli_parse *p, const struct cli_option *o, const char *arg)
+{
+	if (!strcmp(o->name, "config"))
+		p->cli->config_path = arg;
+	else if (!strcmp(o->name, "server"))
+		p->cli->server_url = arg;
+	else if (!strcmp(o->name, "api-key-file"))
+		p->cli->api_key_file = arg;
+	else {
+		printf("hoist %s\n", VERSION);
+		return 0;
+	}
+	return -1;
+}
+
+static const struct cli_option global_options[] = {
+	CLI_CALL("config", 0, N_("FILE"), N_("read this configuration file after the usual ones"),
+		 global_option, NULL),
+	CLI_CALL("server", 0, N_("URL"), N_("the Octopus server to ask (overrides [server] url)"),
+		 global_option, NULL),
+	CLI_CALL("api-key-file", 0, N_("FILE"), N_("read the API key from FILE (mode 0600)"),
+		 global_option, NULL),
+	CLI_CALL("version", 0, NULL, N_("show hoist's version"), global_option, NULL),
+	CLI_END,
+};
+
+/* The table's rows in hoist --help; parsing fills a struct cli of its own. */
+static const struct cli_parse global = { .options = global_options, .before_command = true,
+					 .help = main_help };
+
 static void print_main_help(FILE *out)
 {
 	fprintf(out, _("usage: hoist [--config FILE] COMMAND [OPTIONS]\n"));
@@ -228,12 +261,8 @@ static void print_main_help(FILE *out)
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, _(c->summary));
 	fputs("\n", out);
-	fprintf(out, _("Global options (before the command):\n"
-		       "  --config FILE        read this configuration file after the usual ones\n"
-		       "  --server URL         the Octopus server to ask (overrides [server] url)\n"
-		       "  --api-key-file FILE  read the API key from FILE (mode 0600)\n"
-		       "  --help               show this help\n"
-		       "  --version            show hoist's version\n"));
+	fprintf(out, _("Global options (before the command):\n"));
+	cli_print_options(out, &global);
 	fputs("\n", out);
 	fprintf(out, _("Run 'hoist COMMAND --help' for the options of a command.\n"
 		       "Exit codes: 0 done (check: no update), 1 failed, 2 usage or configuration "
@@ -254,6 +283,11 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 			}
 		return cli_usage(NULL, _("'%s' is not a hoist command"), argv[1]);
 	}
+	return main_help();
+}
+
+static int main_help(void)
+{
 	print_main_help(stdout);
 	return 0;
 }
@@ -286,17 +320,10 @@ static int load_config(struct cli *cli)
 
 int cli_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "server", required_argument, NULL, 's' },
-		{ "api-key-file", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli cli;
+	struct cli_parse p = global;
 	const struct cli_command *cmd;
-	int opt, rc;
+	int rc;
 	/* getopt would take --api-key for an abbreviation of --api-key-file. */
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (is_key_option(argv[i]))
@@ -304,30 +331,10 @@ int cli_main(int argc, char **argv)
 	memset(&cli, 0, sizeof cli);
 	hoist_config_init(&cli.conf);
 	opterr = 0;
-	/* "+": stop at the command; what follows belongs to it. */
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			cli.config_path = optarg;
-			break;
-		case 's':
-			cli.server_url = optarg;
-			break;
-		case 'k':
-			cli.api_key_file = optarg;
-			break;
-		case 'h':
-			print_main_help(stdout);
-			hoist_config_done(&cli.conf);
-			return 0;
-		case 'V':
-			printf("hoist %s\n", VERSION);
-			hoist_config_done(&cli.conf);
-			return 0;
-		default:
-			hoist_config_done(&cli.conf);
-			return cli_bad_option(NULL, opt, optopt, argv, optind);
-		}
+	p.cli = &cli;
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0) {
+		hoist_config_done(&cli.conf);
+		return rc;
 	}
 	if (optind >= argc) {
 		print_main_help(stderr);

@@ -18,7 +18,8 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
 		CLI_FLAG("json", 0, N_("print the journal's events as JSON lines"), &json),
 		CLI_END,
 	};
-	const struct cli_parse p = { "backup", cli, NULL, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "backup", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
 	int rc;
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
 		return rc;

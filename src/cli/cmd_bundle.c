@@ -34,7 +34,8 @@ int cmd_bundle(struct cli *cli, int argc, char **argv)
 		CLI_FLAG("json", 0, N_("print {\"bundle\": PATH} instead of a sentence"), &json),
 		CLI_END,
 	};
-	const struct cli_parse p = { "bundle", cli, NULL, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "bundle", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
 	int rc;
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
 		return rc;

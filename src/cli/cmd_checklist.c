@@ -53,7 +53,8 @@ int cmd_checklist(struct cli *cli, int argc, char **argv)
 		CLI_INCLUDE(cli_guard_options),
 		CLI_END,
 	};
-	const struct cli_parse p = { "checklist", cli, &pl, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "checklist", .cli = cli, .ctx = &pl,
+				     .usage = usage, .about = about, .options = opts };
 	int rc;
 	memset(&pl, 0, sizeof pl);
 	pl.command = "checklist";

@@ -31,7 +31,8 @@ int cmd_downgrade(struct cli *cli, int argc, char **argv)
 		CLI_FLAG("yes", 0, N_("do not ask (without it, the steps are shown first)"), &yes),
 		CLI_END,
 	};
-	const struct cli_parse p = { "downgrade", cli, NULL, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "downgrade", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
 	int rc;
 
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)

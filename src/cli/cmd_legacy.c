@@ -98,7 +98,8 @@ int cmd_legacy(struct cli *cli, int argc, char **argv)
 			  &run_id),
 		CLI_END,
 	};
-	const struct cli_parse p = { "legacy", cli, &job, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "legacy", .cli = cli, .ctx = &job,
+				     .usage = usage, .about = about, .options = opts };
 	int rc;
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
 		return rc;

@@ -89,7 +89,8 @@ int cmd_notes(struct cli *cli, int argc, char **argv)
 		CLI_FLAG("json", 0, N_("print JSON instead of text"), &json),
 		CLI_END,
 	};
-	const struct cli_parse p = { "notes", cli, NULL, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "notes", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
 	int rc;
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
 		return rc;

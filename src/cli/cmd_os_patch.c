@@ -37,7 +37,8 @@ int cmd_os_patch(struct cli *cli, int argc, char **argv)
 		CLI_END,
 	};
 	struct cli_job_args job = { false, false, false };
-	const struct cli_parse p = { "os-patch", cli, &job, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "os-patch", .cli = cli, .ctx = &job,
+				     .usage = usage, .about = about, .options = opts };
 	int rc;
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
 		return rc;

@@ -45,7 +45,8 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
 			 &yes),
 		CLI_END,
 	};
-	const struct cli_parse p = { "rollback", cli, NULL, usage, about, after, opts };
+	const struct cli_parse p = { .command = "rollback", .cli = cli, .usage = usage,
+				     .about = about, .after = after, .options = opts };
 	int rc;
 
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)

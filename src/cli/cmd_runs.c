@@ -139,7 +139,8 @@ int cmd_runs(struct cli *cli, int argc, char **argv)
 		CLI_FLAG("json", 0, N_("print the list as JSON"), &json),
 		CLI_END,
 	};
-	const struct cli_parse p = { "runs", cli, NULL, runs_usage, runs_about, NULL, opts };
+	const struct cli_parse p = { .command = "runs", .cli = cli, .usage = runs_usage,
+				     .about = runs_about, .options = opts };
 	int rc = cli_parse_args(&p, argc, argv);
 	if (rc >= 0)
 		return rc;
@@ -175,7 +176,8 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
 		CLI_FLAG("json", 0, NULL, &json),
 		CLI_END,
 	};
-	const struct cli_parse p = { "prune", cli, NULL, prune_usage, prune_about, NULL, opts };
+	const struct cli_parse p = { .command = "prune", .cli = cli, .usage = prune_usage,
+				     .about = prune_about, .options = opts };
 	char *size;
 	int rc = cli_parse_args(&p, argc, argv);
 	if (rc >= 0)

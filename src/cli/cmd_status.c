@@ -102,7 +102,8 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 			 &json),
 		CLI_END,
 	};
-	const struct cli_parse p = { "status", cli, NULL, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "status", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
 	int rc;
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
 		return rc;

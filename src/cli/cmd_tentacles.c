@@ -120,7 +120,8 @@ int cmd_tentacles(struct cli *cli, int argc, char **argv)
 		CLI_FLAG("yes", 0, N_("start without asking (needed without a terminal)"), &yes),
 		CLI_END,
 	};
-	const struct cli_parse p = { "tentacles", cli, NULL, usage, about, NULL, opts };
+	const struct cli_parse p = { .command = "tentacles", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
 	int rc;
 	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
 		return rc;

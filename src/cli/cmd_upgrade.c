@@ -54,7 +54,9 @@ int cmd_upgrade(struct cli *cli, int argc, char **argv)
 		CLI_INCLUDE(cli_guard_options),
 		CLI_END,
 	};
-	const struct cli_parse p = { "upgrade", cli, &pl, usage, about, after, opts };
+	const struct cli_parse p = { .command = "upgrade", .cli = cli, .ctx = &pl,
+				     .usage = usage, .about = about, .after = after,
+				     .options = opts };
 	int rc;
 	memset(&pl, 0, sizeof pl);
 	pl.command = "upgrade";

@@ -62,8 +62,8 @@ int cli_parse_args(const struct cli_parse *p, int argc, char **argv)
 	struct option *longs = hoist_xcalloc(n + 2, sizeof *longs);
 	char *shorts = hoist_xcalloc(2 * n + 4, 1);
 	int opt, rc = -1;
-	/* ':': a missing value is told apart from an unknown option. */
-	strcpy(shorts, ":h");
+	/* ':': a missing value is told apart from an unknown option; '+': stop at the command. */
+	strcpy(shorts, p->before_command ? "+:h" : ":h");
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_option *o = rows[i];
 		if (!o->name)
@@ -81,7 +81,7 @@ int cli_parse_args(const struct cli_parse *p, int argc, char **argv)
 	while (rc < 0 && (opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct cli_option *o = NULL;
 		if (opt == 'h') {
-			rc = cli_print_help(p);
+			rc = p->help ? p->help() : cli_print_help(p);
 			break;
 		}
 		if (opt == '?' || opt == ':') {
@@ -96,7 +96,7 @@ int cli_parse_args(const struct cli_parse *p, int argc, char **argv)
 					o = rows[i];
 		rc = apply(p, o, o->arg ? optarg : NULL);
 	}
-	if (rc < 0 && optind < argc)
+	if (rc < 0 && optind < argc && !p->before_command)
 		rc = cli_usage(p->command, _("unexpected argument '%s'"), argv[optind]);
 	free(rows);
 	free(longs);
@@ -178,12 +178,12 @@ static void put_row(struct hoist_buf *b, const char *left, const char *help, int
 	put_wrapped(b, help, col, cols);
 }
 
-int cli_print_help(const struct cli_parse *p)
+/* The option rows, --help last in the first group, each group under its heading. */
+static void put_options(struct hoist_buf *b, const struct cli_parse *p)
 {
 	size_t n;
 	const struct cli_option **rows = rows_of(p, &n);
 	const char *help_left = "  -h, --help";
-	struct hoist_buf b;
 	int col = cli_width(help_left) + 2, cols = cli_columns();
 	bool help_said = false;
 	for (size_t i = 0; i < n; i++)
@@ -194,29 +194,43 @@ int cli_print_help(const struct cli_parse *p)
 				col = w;
 			free(left);
 		}
-	hoist_buf_init(&b, 0);
-	hoist_buf_printf(&b, "%s\n%s\n%s", _(p->usage), _(p->about), _("Options:\n"));
 	for (size_t i = 0; i <= n; i++) {
 		const struct cli_option *o = rows[i];
-		/* --help ends the first group, before any heading. */
 		if (!help_said && (!o || o->heading)) {
-			put_row(&b, help_left, _("show this help"), col, cols);
+			put_row(b, help_left, _("show this help"), col, cols);
 			help_said = true;
 		}
 		if (!o)
 			break;
 		if (o->heading) {
-			hoist_buf_printf(&b, "\n%s\n", _(o->heading));
+			hoist_buf_printf(b, "\n%s\n", _(o->heading));
 		} else if (o->help) {
 			char *left = left_of(o);
-			put_row(&b, left, _(o->help), col, cols);
+			put_row(b, left, _(o->help), col, cols);
 			free(left);
 		}
 	}
+	free(rows);
+}
+
+void cli_print_options(FILE *out, const struct cli_parse *p)
+{
+	struct hoist_buf b;
+	hoist_buf_init(&b, 0);
+	put_options(&b, p);
+	fputs(hoist_buf_cstr(&b), out);
+	hoist_buf_done(&b);
+}
+
+int cli_print_help(const struct cli_parse *p)
+{
+	struct hoist_buf b;
+	hoist_buf_init(&b, 0);
+	hoist_buf_printf(&b, "%s\n%s\n%s", _(p->usage), _(p->about), _("Options:\n"));
+	put_options(&b, p);
 	if (p->after)
 		hoist_buf_printf(&b, "\n%s", _(p->after));
 	fputs(hoist_buf_cstr(&b), stdout);
 	hoist_buf_done(&b);
-	free(rows);
 	return 0;
 }

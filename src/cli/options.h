@@ -6,6 +6,7 @@
 #define HOIST_CLI_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 struct cli;
 struct cli_option;
@@ -54,18 +55,22 @@ struct cli_parse {
 	const char *about;      /* N_(): what the command does, paragraphs ending in "\n" */
 	const char *after;      /* N_(): after the options (exit codes); NULL: nothing */
 	const struct cli_option *options;
+	bool before_command;    /* hoist's own options: parsing stops at the command, left in argv */
+	int (*help)(void);      /* --help prints this instead (hoist's own help); NULL: the table's */
 };
 
 /*
  * Parses argv by p's table (every command also takes -h, --help): -1 when the command goes
  * on, else the exit code (0 after the help, 2 for a usage error, which is said). A command
- * takes no operands.
+ * takes no operands; with before_command, optind is left at the command.
  */
 int cli_parse_args(const struct cli_parse *p, int argc, char **argv);
 /* An option's fn: sets the configuration key o->key to the value ("true" for a flag). */
 int cli_option_config(const struct cli_parse *p, const struct cli_option *o, const char *arg);
 /* An option's value is a whole number from lo to hi: true, and *out is set. */
 bool cli_number(const char *arg, long lo, long hi, long *out);
+/* Prints the option rows of p's table alone (for hoist's own help). */
+void cli_print_options(FILE *out, const struct cli_parse *p);
 /* Prints the command's help made from its table to stdout; returns 0. */
 int cli_print_help(const struct cli_parse *p);
 

@@ -70,7 +70,8 @@ int cli_current_version(struct cli *cli, const char *command, const char *text,
 int cli_select_parse(struct cli *cli, const char *command, const char *usage, const char *about,
 		     int argc, char **argv, struct cli_select *sel)
 {
-	const struct cli_parse p = { command, cli, sel, usage, about, NULL, cli_select_options };
+	const struct cli_parse p = { .command = command, .cli = cli, .ctx = sel, .usage = usage,
+				     .about = about, .options = cli_select_options };
 	return cli_parse_args(&p, argc, argv);
 }
 
