@@ -1,4 +1,7 @@
-/* fuzz_journal.c: journal lines; an event read back from its own line is the same event. */
+/*
+ * fuzz_journal.c: journal lines; an event read back from its own line is the same event,
+ * its message's format and arguments included.
+ */
 #include "config.h"
 #include <string.h>
 #include "fuzz.h"
@@ -23,6 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(!strcmp(line, line2), "event -> line -> event differs:\n%s\n%s",
 				    line, line2);
 			FUZZ_ASSERT(again.seq == ev.seq && again.type == ev.type, "seq or type changed");
+			/* (Their text may change once: ill-formed UTF-8 is mended on the way out.) */
+			FUZZ_ASSERT(!again.msgid == !ev.msgid && !again.plural == !ev.plural &&
+				    again.n_args == ev.n_args && again.plural_n == ev.plural_n,
+				    "a message's msgid or args were lost: %s", line);
+			/* The reader's text is the rendered msgid or the message itself. */
+			FUZZ_ASSERT(!hoist_event_text(&ev) == !ev.message,
+				    "a message without text, or a text without message: %s", line);
 			hoist_run_summary_apply(&sum, &ev);
 			free(line);
 			free(line2);

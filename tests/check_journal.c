@@ -1,8 +1,12 @@
-/* check_journal.c: the run journal: round trip, order, crash tails, waiting, secrets, summary. */
+/*
+ * check_journal.c: the run journal: round trip, order, crash tails, waiting, secrets,
+ * summary, and messages said again in the reader's language.
+ */
 #include "config.h"
 #include <check.h>
 #include "check_main.h"
 #include <fcntl.h>
+#include <locale.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "i18n.h"
 #include "journal.h"
 
 static char dir[64], path[128];
@@ -579,6 +584,147 @@ START_TEST(test_journal_streams_command_output)
 }
 END_TEST
 
+/* German from the build tree's catalogue; false without a de_DE.UTF-8 locale. */
+static bool german(void)
+{
+	unsetenv("LANGUAGE");
+	if (!setlocale(LC_ALL, "de_DE.UTF-8"))
+		return false;
+	bindtextdomain(PACKAGE, TEST_BUILDDIR "/po/locale");
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	return true;
+}
+
+#define SLOW "%s sent less than %ld bytes a second for %ld s (%lld bytes received, %d tries, " \
+	"%.1f s in all)"
+
+START_TEST(test_journal_message_said_again)
+{
+	struct hoist_event ev, back;
+	struct hoist_journal *j;
+	struct hoist_run_summary s;
+	char *line, *again;
+	setlocale(LC_ALL, "C");
+	hoist_event_init(&ev, HOIST_EVENT_LOG);
+	ev.seq = 1;
+	hoist_event_say(&ev, SLOW, "octo1", 100L, 30L, 2048LL, 3, 12.5);
+	ck_assert_str_eq(ev.message, "octo1 sent less than 100 bytes a second for 30 s (2048 bytes "
+				     "received, 3 tries, 12.5 s in all)");
+	ck_assert_str_eq(ev.msgid, SLOW);
+	ck_assert_uint_eq(ev.n_args, 6);
+	line = hoist_event_to_json(&ev);
+	ck_assert_ptr_nonnull(strstr(line, "\"args\":[\"octo1\",\"100\",\"30\",\"2048\",\"3\",\"12.5\"]"));
+	hoist_event_done(&ev);
+	if (!german()) {
+		free(line);
+		return; /* no German locale on this machine: nothing more to say */
+	}
+	/* Read in German: the translation orders the arguments by position ("%3$ld"). */
+	ck_assert_int_eq(hoist_event_parse(line, strlen(line), &back, NULL), HOIST_OK);
+	ck_assert_str_eq(hoist_event_text(&back), "octo1 hat 30 s lang weniger als 100 Bytes pro "
+						  "Sekunde gesendet (2048 Bytes empfangen, 3 "
+						  "Versuche, insgesamt 12.5 s)");
+	ck_assert_str_eq(back.message, "octo1 sent less than 100 bytes a second for 30 s (2048 "
+				       "bytes received, 3 tries, 12.5 s in all)");
+	again = hoist_event_to_json(&back);
+	ck_assert_str_eq(again, line); /* the writer's line, unchanged */
+	free(again);
+	free(line);
+	hoist_event_done(&back);
+
+	/* Written in English, folded in German: the summary has both. */
+	setlocale(LC_ALL, "C");
+	j = open_journal();
+	write_run_start(j);
+	hoist_journal_step_start(j, "backup-db", NULL, NULL);
+	hoist_event_init(&ev, HOIST_EVENT_STEP_END);
+	ev.step = strdup("backup-db");
+	ev.outcome = HOIST_OUTCOME_OK;
+	hoist_event_say(&ev, "database backed up to %s", "/b/db.bak");
+	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
+	hoist_event_done(&ev);
+	hoist_event_init(&ev, HOIST_EVENT_RUN_END);
+	ev.end = HOIST_END_DONE;
+	hoist_event_say_n(&ev, "the health check %s over %zu target ended well",
+			  "the health check %s over %zu targets ended well", 1, "T-1", (size_t)1);
+	ck_assert_str_eq(ev.message, "the health check T-1 over 1 target ended well");
+	ck_assert_int_eq(hoist_journal_append(j, &ev, NULL), HOIST_OK);
+	hoist_event_done(&ev);
+	hoist_journal_close(j, NULL);
+	german();
+	hoist_run_summary_init(&s);
+	ck_assert_int_eq(hoist_journal_fold(path, &s, NULL), HOIST_OK);
+	ck_assert_str_eq(hoist_run_summary_find(&s, "backup-db", NULL)->text,
+			 "Datenbank gesichert in /b/db.bak");
+	ck_assert_str_eq(hoist_run_summary_find(&s, "backup-db", NULL)->message,
+			 "database backed up to /b/db.bak");
+	ck_assert_str_eq(s.text, "der Health-Check T-1 über 1 Ziel endete gut");
+	hoist_run_summary_done(&s);
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
+/* The reader's text of one journal line. */
+static char *text_of(const char *line)
+{
+	struct hoist_event ev;
+	char *t;
+	ck_assert_int_eq(hoist_event_parse(line, strlen(line), &ev, NULL), HOIST_OK);
+	t = hoist_event_text(&ev) ? strdup(hoist_event_text(&ev)) : NULL;
+	hoist_event_done(&ev);
+	return t;
+}
+
+START_TEST(test_journal_message_falls_back)
+{
+	char *args[] = { "50", "x" }, *t;
+	struct hoist_event ev;
+	setlocale(LC_ALL, "C");
+	/* "%%" stays a percent sign; a msgid without translation is its own English. */
+	t = hoist_i18n_render("%d%% done, %s", NULL, 0, args, 2);
+	ck_assert_str_eq(t, "50% done, x");
+	free(t);
+	/* Arguments that do not fit the format: the writer's message. */
+	ck_assert_ptr_null(hoist_i18n_render("database backed up to %s", NULL, 0, args, 2));
+	ck_assert_ptr_null(hoist_i18n_render("%s and %s", NULL, 0, args, 1));
+	t = text_of("{\"seq\":1,\"event\":\"log\",\"message\":\"M\",\"msgid\":\"database backed "
+		    "up to %s\",\"args\":[\"a\",\"b\"]}");
+	ck_assert_str_eq(t, "M");
+	free(t);
+	t = text_of("{\"seq\":1,\"event\":\"log\",\"message\":\"M\",\"msgid\":\"saved to %s\","
+		    "\"args\":[7]}");
+	ck_assert_str_eq(t, "M");
+	free(t);
+	t = text_of("{\"seq\":1,\"event\":\"log\",\"message\":\"M\",\"msgid\":\"%n%s\","
+		    "\"args\":[\"a\"]}");
+	ck_assert_str_eq(t, "M");
+	free(t);
+	/* An old journal's line: its message. */
+	t = text_of("{\"seq\":1,\"event\":\"log\",\"message\":\"Datenbank gesichert in /b\"}");
+	ck_assert_str_eq(t, "Datenbank gesichert in /b");
+	free(t);
+	/* A format that cannot be kept: the message alone. */
+	hoist_event_init(&ev, HOIST_EVENT_LOG);
+	hoist_event_say(&ev, "%*d", 3, 5);
+	ck_assert_str_eq(ev.message, "  5");
+	ck_assert_ptr_null(ev.msgid);
+	hoist_event_done(&ev);
+	hoist_event_init(&ev, HOIST_EVENT_LOG);
+	hoist_event_say(&ev, "%s", "plain");
+	ck_assert_str_eq(ev.message, "plain");
+	ck_assert_ptr_null(ev.msgid);
+	hoist_event_done(&ev);
+	if (!german())
+		return;
+	/* A msgid the German catalogue does not know: the writer's message, not English. */
+	t = text_of("{\"seq\":1,\"event\":\"log\",\"message\":\"des Schreibers Worte\","
+		    "\"msgid\":\"words no catalogue knows: %s\",\"args\":[\"x\"]}");
+	ck_assert_str_eq(t, "des Schreibers Worte");
+	free(t);
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("journal");
@@ -593,6 +739,8 @@ int main(void)
 	tcase_add_test(core, test_journal_fold_summary);
 	tcase_add_test(core, test_journal_hops_revert_and_end_states);
 	tcase_add_test(core, test_journal_streams_command_output);
+	tcase_add_test(core, test_journal_message_said_again);
+	tcase_add_test(errors, test_journal_message_falls_back);
 	tcase_add_test(errors, test_journal_secrets_never_written);
 	tcase_add_test(errors, test_journal_malformed_lines);
 	tcase_add_test(errors, test_journal_parse_and_open_errors);

@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
-plan 24
+plan 25
 
 run_sb major --nodes 1 --version 2024.4.1 --feed-to 2025.0.3
 DATA=$(st .data_sha256)
@@ -53,6 +53,8 @@ check "and the command it shows carries the override and the waiver" \
 rc=0; out=$(h upgrade --to 2025.0.3 --yes --override "tested in staging" 2>&1) || rc=$?
 check "upgrade refuses a major upgrade without the file-storage copy, naming it" \
 	sh -c "[ $rc = 1 ] && printf '%s' \"\$1\" | grep -q 'file-storage (File-storage folders)'" _ "$out"
+check "it says how to give it with hoist's options, naming none of the wizard's keys" \
+	sh -c "printf '%s' \"\$1\" | grep -qF -- '--evidence file-storage=FILE' && ! printf '%s' \"\$1\" | grep -qE '\((b|e)\)|e, then y'" _ "$out"
 check "still nothing ran" [ "$(runs)/$(st .nodes[0].version)" = "0/2024.4.1" ]
 rc=0; h upgrade --to 2025.0.3 --yes --override "tested in staging" --waive "file-storage=no attachments here" \
 	>"$TMPROOT/up.out" 2>&1 || rc=$?

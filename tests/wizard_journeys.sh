@@ -71,4 +71,6 @@ shows "it says old Tentacles stop working" "1 target runs a Tentacle the notes s
 keys o
 shows "o leads to the Tentacles first" "hoist-wizard: Other journeys"
 shows "where the old one is marked" "upgrade required"
+keys Escape
+shows "Esc leads back to the connect screen" "o other journeys"
 finish

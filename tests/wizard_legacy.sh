@@ -3,14 +3,7 @@
 # operator's maxage, its steps by hand shown in full and checked off on the progress screen.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
-SB="$TMPROOT/sb"
-"$SANDBOX" init "$SB" --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5 >/dev/null
-"$SANDBOX" config "$SB" set migrate=300 >/dev/null
-printf '[upgrade]\npoll_ms = 50\n' >>"$SB/hoist.conf"
-"$SANDBOX" serve "$SB" >"$TMPROOT/serve.log" 2>&1 &
-cleanup_add "kill $!; wait $! 2>/dev/null"
-i=0
-while [ ! -s "$SB/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+legacy_sandbox_start "$TMPROOT/sb" migrate=300
 wizard_start 80 24
 
 shows "a 2.x server is named as such" "the server runs Octopus 2.6.5"
@@ -18,6 +11,10 @@ shows "and the legacy upgrade is offered" "Press L for the legacy upgrade to 3.x
 keys L
 shows "the legacy screen" "Octopus 2.6.5 to 3.2.1, in the vendor's order"
 shows "maxage is the operator's" "History the migrator keeps: 90 days"
+keys Escape
+shows "Esc leads back to the connect screen" "Press L for the legacy upgrade to 3.x."
+keys L
+shows "L leads to the legacy screen again" "Octopus 2.6.5 to 3.2.1, in the vendor's order"
 keys m 30 Enter
 shows "m changes it" "History the migrator keeps: 30 days"
 shows "the exact migrator command" "migrate node1 maxage=30"

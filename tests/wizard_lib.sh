@@ -30,6 +30,19 @@ sandbox_start() {
 	done
 }
 
+# legacy_sandbox_start DIR [DURATIONS]: a one-node Octopus 2.6.5 sandbox with two Tentacles
+# and a feed up to 3.2.1, polled every 50 ms; sets SB.
+legacy_sandbox_start() {
+	SB=$1
+	"$SANDBOX" init "$SB" --nodes 1 --tentacles 2 --version 2.6.5 --feed-to 3.2.1 --seed 5 >/dev/null
+	[ -z "${2:-}" ] || "$SANDBOX" config "$SB" set "$2" >/dev/null
+	printf '[upgrade]\npoll_ms = 50\n' >>"$SB/hoist.conf"
+	"$SANDBOX" serve "$SB" >"$SB.serve.log" 2>&1 &
+	cleanup_add "kill $!; wait $! 2>/dev/null"
+	i=0
+	while [ ! -s "$SB/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
 # wizard_start COLS LINES [ENV...]: hoist-wizard on the sandbox in a new tmux session;
 # "EXIT=<status>" appears on the screen when it ends.
 wizard_start() {
@@ -89,4 +102,51 @@ start_upgrade() {
 	shows_late 20 "the plan is prepared" "Press Enter and type the target version"
 	keys Enter "$1" Enter
 	shows "the progress screen follows the run" "Step 6 of 7"
+}
+
+# cut_lines (python3): the screen's lines that end mid-word at the right margin: a line reaching
+# the last column a sentence may use whose last word is no word hoist or the feed knows
+# (a cut is marked with an ellipsis instead). There must be none.
+WORDS="$TMPROOT/words"
+cut_lines() {
+	[ -s "$WORDS" ] || cat "$top_srcdir/po/de.po" "$SB/feed.json" >"$WORDS" 2>/dev/null
+	screen | python3 -c '
+import sys, re
+known = set(re.findall(r"[^\W\d_]+", open(sys.argv[1], encoding="utf-8").read()))
+lines = sys.stdin.read().split("\n")
+words = set(re.findall(r"[^\W\d_]+", "\n".join(lines)))
+for i, line in enumerate(lines):
+    t = line.rstrip()
+    if len(t) < 78 or not t[-1].isalpha() or t.startswith("hoist-wizard:"):
+        continue
+    last = re.findall(r"[^\W\d_]+$", t)[0]
+    token = t.split()[-1]
+    # A path shortened in the middle ends with its own end: that is no cut.
+    if "\u2026" in token or "/" in token:
+        continue
+    if last not in known:
+        print(t)
+' "$WORDS"
+}
+# whole DESCRIPTION TEXT: the text is on the screen, perhaps wrapped over lines.
+whole() {
+	i=0
+	while [ $i -lt 100 ]; do
+		if screen | python3 -c '
+import sys, re
+text = " ".join(l.strip() for l in sys.stdin.read().split("\n"))
+sys.exit(0 if re.sub(r"\s+", " ", sys.argv[1]) in re.sub(r"\s+", " ", text) else 1)
+' "$2"; then ok "$1"; return; fi
+		i=$((i + 1))
+		sleep 0.1
+	done
+	fail "$1: '$2' is not whole on the screen:"
+	screen | sed 's/^/  | /'
+}
+# no_cuts DESCRIPTION: no line of the screen is cut mid-word.
+no_cuts() {
+	sleep 0.3
+	c=$(cut_lines)
+	if [ -z "$c" ]; then ok "$1: no line ends mid-word"; else
+		fail "$1: lines cut mid-word:"; printf '%s\n' "$c" | sed 's/^/  | /'; fi
 }

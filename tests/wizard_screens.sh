@@ -56,6 +56,8 @@ keys x
 keys Enter
 shows "the checklist comes after the notes" "Step 4 of 7"
 shows "the required items are named" "Required before the plan: Database backup."
+whole "the item's help says what it asks for and this screen's keys for it" \
+	"recent and not empty. b: hoist takes it now; e: name a file."
 keys Enter
 shows "Enter is refused while a required item is open" "Database backup is required"
 keys e "$TMPROOT/no-such.bak" Enter
@@ -78,7 +80,9 @@ shows "a master key that does not decrypt the canary is refused" "does not decry
 "$SANDBOX" ctl "$SB" show-master-key node1 >"$TMPROOT/master.key"
 keys e "$TMPROOT/master.key" Enter
 shows "the server's own master key is verified against the canary" "verified: master.key decrypts"
-keys j j j e y
+keys j j j
+whole "a yes item's help names its keys" "and it worked. e, then y: confirm it."
+keys e y
 shows "a confirmation is recorded" "confirmed at"
 shows "with every required item done, Enter goes on" "Press Enter to review the plan."
 keys Enter

@@ -1,56 +1,10 @@
 #!/bin/sh
-# wizard_wrap.sh: every screen of hoist-wizard at 80x24, in English and in German: no line
-# is cut mid-word, and the sentences that used to be cut appear whole; and with TERM=dumb
-# the wizard refuses, naming hoist.
+# wizard_wrap.sh: every screen of hoist-wizard at 80x24 (the upgrade's seven, the other
+# journeys, the legacy upgrade), in English and in German: no line is cut mid-word, and the
+# sentences that used to be cut appear whole; and with TERM=dumb the wizard refuses, naming
+# hoist.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
-
-# cut_lines: the screen's lines that end mid-word at the right margin: a line reaching
-# the last column a sentence may use whose last word is no word hoist or the feed knows
-# (a cut is marked with an ellipsis instead). There must be none.
-WORDS="$TMPROOT/words"
-cut_lines() {
-	[ -s "$WORDS" ] || cat "$top_srcdir/po/de.po" "$SB/feed.json" >"$WORDS" 2>/dev/null
-	screen | python3 -c '
-import sys, re
-known = set(re.findall(r"[^\W\d_]+", open(sys.argv[1], encoding="utf-8").read()))
-lines = sys.stdin.read().split("\n")
-words = set(re.findall(r"[^\W\d_]+", "\n".join(lines)))
-for i, line in enumerate(lines):
-    t = line.rstrip()
-    if len(t) < 78 or not t[-1].isalpha() or t.startswith("hoist-wizard:"):
-        continue
-    last = re.findall(r"[^\W\d_]+$", t)[0]
-    token = t.split()[-1]
-    # A path shortened in the middle ends with its own end: that is no cut.
-    if "\u2026" in token or "/" in token:
-        continue
-    if last not in known:
-        print(t)
-' "$WORDS"
-}
-# whole DESCRIPTION TEXT: the text is on the screen, perhaps wrapped over lines.
-whole() {
-	i=0
-	while [ $i -lt 100 ]; do
-		if screen | python3 -c '
-import sys, re
-text = " ".join(l.strip() for l in sys.stdin.read().split("\n"))
-sys.exit(0 if re.sub(r"\s+", " ", sys.argv[1]) in re.sub(r"\s+", " ", text) else 1)
-' "$2"; then ok "$1"; return; fi
-		i=$((i + 1))
-		sleep 0.1
-	done
-	fail "$1: '$2' is not whole on the screen:"
-	screen | sed 's/^/  | /'
-}
-# no_cuts DESCRIPTION: no line of the screen is cut mid-word.
-no_cuts() {
-	sleep 0.3
-	c=$(cut_lines)
-	if [ -z "$c" ]; then ok "$1: no line ends mid-word"; else
-		fail "$1: lines cut mid-word:"; printf '%s\n' "$c" | sed 's/^/  | /'; fi
-}
 
 # quotes_whole DESCRIPTION: no command line on the screen is broken inside a quoted
 # argument (a line ending in the continuation marker has its quotes balanced).
@@ -76,7 +30,13 @@ walk() {
 	keys '?'
 	sleep 0.3
 	no_cuts "$lang: help overlay"
-	keys x Enter
+	keys x o
+	shows "$lang: other journeys" "$JOURNEYS_TITLE"
+	whole "$lang: the cluster's OS patching sentence is whole" "$OS_PATCH"
+	no_cuts "$lang: other journeys"
+	keys Escape
+	shows "$lang: back on connect" "$STEP 1 $OF 7"
+	keys Enter
 	shows "$lang: versions" "$STEP 2 $OF 7"
 	no_cuts "$lang: versions"
 	keys a a
@@ -129,6 +89,24 @@ walk() {
 	shows "$lang: q quits" "EXIT=0"
 }
 
+# walk_legacy LANGUAGE ENV...: a 2.6 server: connect offers the legacy upgrade, its screen.
+walk_legacy() {
+	lang=$1
+	shift
+	tm kill-server >/dev/null 2>&1 || true
+	rm -f "$WORDS"
+	legacy_sandbox_start "$TMPROOT/legacy-$lang"
+	wizard_start 80 24 "$@"
+	whole "$lang: connect to a 2.x server offers the legacy upgrade" "$LEGACY_OFFER"
+	no_cuts "$lang: connect to a 2.x server"
+	keys L
+	shows "$lang: the legacy screen" "$LEGACY_TITLE"
+	whole "$lang: its way back is whole" "$WAY_BACK"
+	no_cuts "$lang: the legacy screen"
+	keys q
+	shows "$lang: q quits the legacy screen" "EXIT=0"
+}
+
 # English.
 sandbox_start stop=100,start=100,install=200,db-upgrade=200,db-backup=100,task-ms=100,task-rate=20
 "$SANDBOX" fault "$SB" set "db-upgrade@2024.3.1=fail" >/dev/null
@@ -141,6 +119,8 @@ CANARY="decrypts the server's canary"
 PNR="db-upgrade on node1; from there on, the way back is a restore."
 AHEAD="Point of no return ahead: db-upgrade on node1."
 HEADLINE="(hoist rollback --guide): on node node1, \`db-upgrade\` failed with exit code 1"
+JOURNEYS_TITLE="hoist-wizard: Other journeys"
+OS_PATCH="3 nodes, one at a time (drain, patch, reboot, undrain): no downtime"
 walk English
 
 # The guide's API steps, as saved: whole curl commands, the key read from the key file.
@@ -148,11 +128,15 @@ run=$(newest_run)
 "$HOIST" --config "$SB/hoist.conf" rollback --guide --run-id "$(basename "$run")" >"$TMPROOT/guide.txt" 2>&1 || true
 check "the guide's API steps are curl commands" grep -q "curl -fsS -X PUT -H \"X-Octopus-ApiKey: \$(cat '" "$TMPROOT/guide.txt"
 check "that never hold the key itself" sh -c "! grep -qF \"\$(cat '$SB/api-key')\" '$TMPROOT/guide.txt'"
+LEGACY_OFFER="Press L for the legacy upgrade to 3.x."
+LEGACY_TITLE="hoist-wizard: Legacy upgrade"
+WAY_BACK="Press Enter to start; the way back is the 2.6 server and this run's backups."
+walk_legacy English
 
-# German: a new sandbox and the same walk.
+# German: a new sandbox and the same walks.
 tm kill-server >/dev/null 2>&1 || true
 use_german
-rm -rf "$TMPROOT/sb"
+rm -rf "$TMPROOT/sb" "$WORDS"
 sandbox_start stop=100,start=100,install=200,db-upgrade=200,db-backup=100,task-ms=100,task-rate=20
 "$SANDBOX" fault "$SB" set "db-upgrade@2024.3.1=fail" >/dev/null
 wizard_start 80 24 LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
@@ -164,7 +148,13 @@ CANARY="entschlüsselt den Kanarienwert"
 PNR="db-upgrade auf node1; danach hilft nur ein Restore."
 AHEAD="Punkt ohne Rückkehr kommt: db-upgrade auf node1"
 HEADLINE="(hoist rollback --guide): auf Knoten node1 ist \`db-upgrade\` mit Exit-Code 1 fehlgeschlagen"
+JOURNEYS_TITLE="hoist-wizard: Weitere Abläufe"
+OS_PATCH="3 Knoten, einer nach dem anderen (drainen, patchen, neu starten): ohne Ausfall"
 walk German
+LEGACY_OFFER="L führt zum Legacy-Upgrade auf 3.x."
+LEGACY_TITLE="hoist-wizard: Legacy-Upgrade"
+WAY_BACK="Enter startet; der Weg zurück ist der Server 2.6 mit den Sicherungen dieses Laufs."
+walk_legacy German LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "HOIST_LOCALEDIR=$HOIST_LOCALEDIR"
 
 # TERM=dumb: refused, naming hoist.
 tm kill-server >/dev/null 2>&1 || true

@@ -14,22 +14,23 @@ static void keep_log(struct ui_follow *f, const struct hoist_event *ev)
 	time_t t = (time_t)(ev->t_ms / 1000);
 	struct tm tm;
 	char hms[16];
+	const char *msg = hoist_event_text(ev); /* in the reader's language */
 	char *line;
 	localtime_r(&t, &tm);
 	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
 	if (ev->type == HOIST_EVENT_LOG)
 		line = hoist_xasprintf("%s %s%s%s", hms, ev->node ? ev->node : "",
-				       ev->node ? ": " : "", ev->message ? ev->message : "");
-	else if (ev->type == HOIST_EVENT_STEP_END && ev->message)
+				       ev->node ? ": " : "", msg ? msg : "");
+	else if (ev->type == HOIST_EVENT_STEP_END && msg)
 		line = hoist_xasprintf("%s %s%s%s: %s", hms, ev->step ? ev->step : "",
-				       ev->node ? " " : "", ev->node ? ev->node : "", ev->message);
-	else if (ev->type == HOIST_EVENT_RUN_END && ev->message)
-		line = hoist_xasprintf("%s %s", hms, ev->message);
-	else if (ev->type == HOIST_EVENT_PROMPT && ev->message) {
+				       ev->node ? " " : "", ev->node ? ev->node : "", msg);
+	else if (ev->type == HOIST_EVENT_RUN_END && msg)
+		line = hoist_xasprintf("%s %s", hms, msg);
+	else if (ev->type == HOIST_EVENT_PROMPT && msg) {
 		/* A step done by hand: its whole instruction is shown until it is checked off. */
 		free(f->prompt);
-		f->prompt = hoist_xstrdup(ev->message);
-		line = hoist_xasprintf(_("%s by hand: %s"), hms, ev->message);
+		f->prompt = hoist_xstrdup(msg);
+		line = hoist_xasprintf(_("%s by hand: %s"), hms, msg);
 	} else
 		return;
 	free(f->log[f->log_next]);

@@ -37,6 +37,9 @@ static const struct ui_key_row table[] = {
 	  N_("Policy: cycle the minor a new major must reach (off, 0 to 5).") },
 	{ UI_ACT_PRERELEASE, { 'p' }, N_("p"), N_("prereleases"),
 	  N_("Policy: allow or refuse prereleases.") },
+	{ UI_ACT_PATHS, { 'p' }, N_("p"), N_("paths"),
+	  N_("Show long paths whole, over the lines they need; p again shortens them in the "
+	     "middle.") },
 	{ UI_ACT_SEARCH, { '/' }, N_("/"), N_("search"), N_("Search the text.") },
 	{ UI_ACT_SEARCH_NEXT, { 'n' }, N_("n"), N_("next match"), N_("Go to the next match.") },
 	{ UI_ACT_SEARCH_PREV, { 'N' }, N_("N"), N_("previous match"),

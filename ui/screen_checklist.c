@@ -69,6 +69,16 @@ static void draw_backup(struct ui_state *s, int y)
 	}
 }
 
+/* The keys that give an item on this screen, by how it is given. */
+static const char *how_here(enum hoist_checklist_how how)
+{
+	if (how == HOIST_CHECKLIST_AUTO_OR_FILE)
+		return _("b: hoist takes it now; e: name a file.");
+	if (how == HOIST_CHECKLIST_FILE)
+		return _("e: name the file.");
+	return _("e, then y: confirm it.");
+}
+
 static void draw(struct ui_state *s)
 {
 	int y = ui_draw_frame(s, _(ui_screen_checklist.name)) + 1;
@@ -99,13 +109,19 @@ static void draw(struct ui_state *s)
 		free(st);
 	}
 	y++;
-	ui_wrap(_(hoist_checklist_info(scr.cursor)->help), COLS - 4, put_line, &y);
+	{
+		/* What the item asks for (the engine's), then this screen's keys for it. */
+		const struct hoist_checklist_info *info = hoist_checklist_info(scr.cursor);
+		char *t = hoist_xasprintf("%s %s", _(info->help), how_here(info->how));
+		ui_wrap(t, COLS - 4, put_line, &y);
+		free(t);
+	}
 	if (s->checklist.entries[scr.cursor].done && s->checklist.entries[scr.cursor].evidence.path) {
 		const struct hoist_plan_evidence *e = &s->checklist.entries[scr.cursor].evidence;
 		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
 					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
-		/* The path whole when it fits, else shortened in the middle (never cut). */
-		ui_wrap_text(t, COLS - 4, put_line, &y);
+		/* The path whole when it fits (or p asks), else shortened in the middle. */
+		ui_wrap_text(t, COLS - 4, s->whole_paths, put_line, &y);
 		free(t);
 	}
 	y++;
@@ -290,7 +306,7 @@ static void leave(struct ui_state *s)
 }
 
 static const enum ui_action actions[] = { UI_ACT_ENTER, UI_ACT_BACKUP, UI_ACT_EVIDENCE,
-					  UI_ACT_DOWN, UI_ACT_NONE };
+					  UI_ACT_PATHS, UI_ACT_DOWN, UI_ACT_NONE };
 
 const struct ui_screen ui_screen_checklist = {
 	.name = N_("Back up"),

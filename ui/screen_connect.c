@@ -8,7 +8,7 @@
 #include "ui.h"
 #include "xalloc.h"
 
-static int top; /* first node row shown; the screen's only scroll state */
+static struct ui_pager nodes; /* the node table's rows shown; the screen's only scroll state */
 /* The newest run, when it is running or was interrupted: offered instead of a new one. */
 static char *run_id;          /* owned; NULL: none to offer */
 static enum hoist_run_liveness run_live;
@@ -47,7 +47,7 @@ static void connect_now(struct ui_state *s)
 	if (s->cfg.server_url && *s->cfg.server_url)
 		say_connecting(s);
 	ui_connect(s);
-	top = 0;
+	nodes.top = 0;
 	/* A different server makes every later answer stale. */
 	if (s->has_selection) {
 		hoist_selection_done(&s->sel);
@@ -115,63 +115,70 @@ static const char *key_source(const struct ui_state *s)
 	return _("none");
 }
 
+/* The node table's columns, measured once a drawing. */
+struct node_cols {
+	struct ui_state *s;
+	int w[5], x[5];
+};
+
+static void draw_node(void *ctx, size_t i, int y)
+{
+	struct node_cols *nc = ctx;
+	struct ui_state *s = nc->s;
+	const struct hoist_topology *t = &s->topo;
+	const struct hoist_topology_node *n = &t->nodes[i];
+	const int *w = nc->w, *x = nc->x;
+	const char *state;
+	enum ui_color col = UI_C_GOOD;
+	if (!n->on_server) {
+		state = _("not known to the server");
+		col = UI_C_BAD;
+	} else if (n->offline) {
+		state = _("offline");
+		col = UI_C_BAD;
+	} else if (n->drained) {
+		state = _("drained");
+		col = UI_C_WARN;
+	} else {
+		state = _("serving");
+	}
+	ui_put(y, x[0], w[0], n->name);
+	ui_put(y, x[1], w[1], n->role ? n->role : "-");
+	if (n->has_version) {
+		bool odd = hoist_version_cmp(&n->version, &t->version) != 0;
+		if (odd)
+			attron(ui_attr(s, UI_C_WARN));
+		ui_put(y, x[2], w[2], n->version.text);
+		if (odd)
+			attroff(ui_attr(s, UI_C_WARN));
+	} else {
+		ui_put(y, x[2], w[2], _("unknown"));
+	}
+	attron(ui_attr(s, col));
+	ui_put(y, x[3], w[3], state);
+	attroff(ui_attr(s, col));
+	if (n->on_server)
+		ui_putf(y, x[4], w[4], "%d", n->running_tasks);
+}
+
 static void draw_nodes(struct ui_state *s, int y)
 {
-	const struct hoist_topology *t = &s->topo;
-	int rows = ui_body_bottom() - y - 1;
 	/* TRANSLATORS: column heads of the node table; a column widens for a longer head. */
 	const char *head[] = { _("Node"), _("Role"), _("Version"), _("State"), _("Tasks") };
 	/* Each column as wide as its widest content may be, or as its head measures. */
-	int w[5] = { 16, 11, 12, 20, 0 }, x[5] = { 2 };
+	struct node_cols nc = { s, { 16, 11, 12, 20, 0 }, { 2 } };
 	for (int c = 0; c < 4; c++) {
-		if (ui_width(head[c]) > w[c])
-			w[c] = ui_width(head[c]);
-		x[c + 1] = x[c] + w[c] + 1;
+		if (ui_width(head[c]) > nc.w[c])
+			nc.w[c] = ui_width(head[c]);
+		nc.x[c + 1] = nc.x[c] + nc.w[c] + 1;
 	}
-	w[4] = COLS - x[4] - 2;
+	nc.w[4] = COLS - nc.x[4] - 2;
 	attron(A_BOLD);
 	for (int c = 0; c < 5; c++)
-		ui_put(y, x[c], w[c], head[c]);
-	y++;
+		ui_put(y, nc.x[c], nc.w[c], head[c]);
 	attroff(A_BOLD);
-	if ((size_t)top > t->n_nodes)
-		top = 0;
-	for (size_t i = (size_t)top; i < t->n_nodes && rows > 0; i++, rows--, y++) {
-		const struct hoist_topology_node *n = &t->nodes[i];
-		const char *state;
-		enum ui_color col = UI_C_GOOD;
-		if (!n->on_server) {
-			state = _("not known to the server");
-			col = UI_C_BAD;
-		} else if (n->offline) {
-			state = _("offline");
-			col = UI_C_BAD;
-		} else if (n->drained) {
-			state = _("drained");
-			col = UI_C_WARN;
-		} else {
-			state = _("serving");
-		}
-		ui_put(y, x[0], w[0], n->name);
-		ui_put(y, x[1], w[1], n->role ? n->role : "-");
-		if (n->has_version) {
-			bool odd = hoist_version_cmp(&n->version, &t->version) != 0;
-			if (odd)
-				attron(ui_attr(s, UI_C_WARN));
-			ui_put(y, x[2], w[2], n->version.text);
-			if (odd)
-				attroff(ui_attr(s, UI_C_WARN));
-		} else {
-			ui_put(y, x[2], w[2], _("unknown"));
-		}
-		attron(ui_attr(s, col));
-		ui_put(y, x[3], w[3], state);
-		attroff(ui_attr(s, col));
-		if (n->on_server)
-			ui_putf(y, x[4], w[4], "%d", n->running_tasks);
-	}
-	if (rows <= 0 && t->n_nodes > (size_t)top)
-		ui_put(ui_body_bottom(), 2, COLS - 4, _("(more nodes below: Down/j)"));
+	ui_pager_list(&nodes, s->topo.n_nodes, y + 1, ui_body_bottom() - y - 1, 2,
+		      _("(more nodes below: Down/j)"), draw_node, &nc);
 }
 
 /* The labels left of the server's facts; their column is as wide as the widest of them. */
@@ -307,7 +314,8 @@ static int resume(struct ui_state *s)
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action(ui_screen_connect.actions, k)) {
+	enum ui_action a = ui_key_action(ui_screen_connect.actions, k);
+	switch (a) {
 	case UI_ACT_RETRY:
 		connect_now(s);
 		find_run(s);
@@ -336,12 +344,8 @@ static int key(struct ui_state *s, int k)
 		ui_input_open(s, _("API key file:"), false, s->cfg.api_key_file, key_file_done);
 		return UI_REDRAW;
 	case UI_ACT_UP:
-		if (top > 0)
-			top--;
-		return UI_REDRAW;
 	case UI_ACT_DOWN:
-		if (s->connected && (size_t)top + 1 < s->topo.n_nodes)
-			top++;
+		ui_pager_row_key(&nodes, s->connected ? s->topo.n_nodes : 0, a);
 		return UI_REDRAW;
 	case UI_ACT_LEGACY:
 		if (s->connected)

@@ -12,7 +12,8 @@
 static struct hoist_tentacles *targets; /* owned; NULL: not read (see why) */
 static char *why;                       /* owned: why the targets could not be read */
 static int batch = HOIST_TENTACLES_BATCH;
-static int top;                         /* first target row shown */
+static struct ui_pager rows;            /* the target table's rows shown */
+static enum ui_action asked;            /* the journey the y/n question starts */
 
 static void load(struct ui_state *s)
 {
@@ -29,7 +30,7 @@ static void load(struct ui_state *s)
 
 static void enter(struct ui_state *s)
 {
-	top = 0;
+	rows.top = 0;
 	load(s);
 }
 
@@ -47,32 +48,32 @@ static const char *state_label(const struct hoist_tentacle_target *g)
 	return g->required ? _("upgrade required") : g->outdated ? _("outdated") : _("current");
 }
 
-static int draw_targets(struct ui_state *s, int y, int rows)
+static void draw_target(void *ctx, size_t i, int y)
+{
+	struct ui_state *s = ctx;
+	const struct hoist_tentacle_target *g = &targets->v[i];
+	enum ui_color c = g->required ? UI_C_BAD : g->outdated ? UI_C_WARN : UI_C_GOOD;
+	ui_put(y, 4, 16, g->name);
+	ui_put(y, 21, 14, g->environment);
+	ui_put(y, 36, 12, g->version ? g->version : "?");
+	attron(ui_attr(s, c));
+	ui_put(y, 49, 18, state_label(g));
+	attroff(ui_attr(s, c));
+	if (g->batch)
+		ui_putf(y, 68, COLS - 70, "%d", g->batch);
+	else
+		ui_put(y, 68, COLS - 70, "-");
+}
+
+static int draw_targets(struct ui_state *s, int y, int n_rows)
 {
 	attron(A_BOLD);
 	/* TRANSLATORS: column heads of the target table; keep the widths. */
 	ui_putf(y++, 4, COLS - 6, "%-16s %-14s %-12s %-18s %s", _("Target"), _("Environment"),
 		_("Tentacle"), _("State"), _("Batch"));
 	attroff(A_BOLD);
-	if ((size_t)top > targets->n)
-		top = 0;
-	for (size_t i = (size_t)top; i < targets->n && rows > 0; i++, rows--, y++) {
-		const struct hoist_tentacle_target *g = &targets->v[i];
-		enum ui_color c = g->required ? UI_C_BAD : g->outdated ? UI_C_WARN : UI_C_GOOD;
-		ui_put(y, 4, 16, g->name);
-		ui_put(y, 21, 14, g->environment);
-		ui_put(y, 36, 12, g->version ? g->version : "?");
-		attron(ui_attr(s, c));
-		ui_put(y, 49, 18, state_label(g));
-		attroff(ui_attr(s, c));
-		if (g->batch)
-			ui_putf(y, 68, COLS - 70, "%d", g->batch);
-		else
-			ui_put(y, 68, COLS - 70, "-");
-	}
-	if (top + 0 < (int)targets->n && rows <= 0)
-		ui_put(y++, 4, COLS - 6, _("(more targets below: Down/j)"));
-	return y;
+	return ui_pager_list(&rows, targets->n, y, n_rows, 4, _("(more targets below: Down/j)"),
+			     draw_target, s);
 }
 
 static void draw(struct ui_state *s)
@@ -123,31 +124,20 @@ static int start(struct ui_state *s, struct hoist_plan *plan, struct hoist_error
 	return r;
 }
 
-static int tentacles_done(struct ui_state *s, const char *text)
+/* The answer to "start now?": the journey asked about is prepared and started. */
+static int start_done(struct ui_state *s, const char *text)
 {
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
+	enum hoist_status st;
 	int r = UI_REDRAW;
 	if (!text || strcmp(text, "y"))
 		return UI_REDRAW;
 	hoist_error_init(&err);
-	if (hoist_plan_prepare_tentacles(&s->cfg, NULL, 0, batch, &plan, &err) != HOIST_OK)
-		ui_set_message(s, "%s", hoist_error_message(&err));
-	else
-		r = start(s, plan, &err);
-	hoist_error_done(&err);
-	return r;
-}
-
-static int os_patch_done(struct ui_state *s, const char *text)
-{
-	struct hoist_plan *plan = NULL;
-	struct hoist_error err;
-	int r = UI_REDRAW;
-	if (!text || strcmp(text, "y"))
-		return UI_REDRAW;
-	hoist_error_init(&err);
-	if (hoist_plan_prepare_os_patch(&s->cfg, NULL, &plan, &err) != HOIST_OK)
+	st = asked == UI_ACT_TENTACLES
+		     ? hoist_plan_prepare_tentacles(&s->cfg, NULL, 0, batch, &plan, &err)
+		     : hoist_plan_prepare_os_patch(&s->cfg, NULL, &plan, &err);
+	if (st != HOIST_OK)
 		ui_set_message(s, "%s", hoist_error_message(&err));
 	else
 		r = start(s, plan, &err);
@@ -160,16 +150,19 @@ static const enum ui_action actions[] = { UI_ACT_TENTACLES, UI_ACT_OS_PATCH, UI_
 
 static int key(struct ui_state *s, int k)
 {
-	switch (ui_key_action(actions, k)) {
+	enum ui_action a = ui_key_action(actions, k);
+	switch (a) {
 	case UI_ACT_TENTACLES:
 		if (!targets)
 			return UI_STAY;
+		asked = a;
 		ui_input_open(s, _("Upgrade the outdated Tentacles now? (y/n)"), true, NULL,
-			      tentacles_done);
+			      start_done);
 		return UI_REDRAW;
 	case UI_ACT_OS_PATCH:
+		asked = a;
 		ui_input_open(s, _("Patch the operating system of the nodes now? (y/n)"), true,
-			      NULL, os_patch_done);
+			      NULL, start_done);
 		return UI_REDRAW;
 	case UI_ACT_MORE:
 		batch = batch < 1000 ? batch + 1 : batch;
@@ -183,16 +176,9 @@ static int key(struct ui_state *s, int k)
 		load(s);
 		return UI_REDRAW;
 	case UI_ACT_UP:
-		if (top > 0)
-			top--;
-		return UI_REDRAW;
 	case UI_ACT_DOWN:
-		if (targets && (size_t)top + 1 < targets->n)
-			top++;
+		ui_pager_row_key(&rows, targets ? targets->n : 0, a);
 		return UI_REDRAW;
-	case UI_ACT_BACK:
-		s->go_to = &ui_screen_connect;
-		return UI_GOTO | UI_REDRAW;
 	default:
 		return UI_PASS;
 	}

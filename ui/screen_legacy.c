@@ -56,22 +56,33 @@ static void leave(struct ui_state *s)
 	why = migrator = NULL;
 }
 
+/* Lines of the body, from y and not past last. */
+struct lines {
+	int y, last;
+};
+
 static void put_line(void *ctx, const char *p, size_t n)
 {
-	int *y = ctx;
-	if (*y <= ui_body_bottom())
-		ui_putf(*y, 4, COLS - 6, "%.*s", (int)n, p);
-	(*y)++;
+	struct lines *l = ctx;
+	if (l->y <= l->last)
+		ui_putf(l->y, 4, COLS - 6, "%.*s", (int)n, p);
+	l->y++;
 }
 
 static void draw(struct ui_state *s)
 {
 	int y = ui_draw_frame(s, _("Legacy upgrade")) + 1;
+	const char *way_back = _("Press Enter to start; the way back is the 2.6 server and this "
+				 "run's backups.");
+	/* The last sentence wraps upwards from the line above the message line. */
+	int n_way = ui_say(LINES, 2, COLS - 4, -1, way_back);
+	struct lines l = { 0, ui_body_bottom() };
 	if (!plan) {
 		attron(ui_attr(s, UI_C_BAD));
 		ui_put(y++, 2, COLS - 4, _("No legacy upgrade can be planned."));
 		attroff(ui_attr(s, UI_C_BAD));
-		ui_wrap(why ? why : "?", COLS - 6, put_line, &y);
+		l.y = y;
+		ui_wrap(why ? why : "?", COLS - 6, put_line, &l);
 		return;
 	}
 	attron(A_BOLD);
@@ -89,9 +100,9 @@ static void draw(struct ui_state *s)
 			by_hand ? _(" (by hand: you check it off)") : "");
 	}
 	ui_put(y++, 2, COLS - 4, _("The migrator:"));
-	ui_wrap(migrator ? migrator : "?", COLS - 6, put_line, &y);
-	ui_put(ui_body_bottom() + 1, 2, COLS - 4,
-	       _("Press Enter to start; the way back is the 2.6 server and this run's backups."));
+	l = (struct lines){ y, ui_body_bottom() - n_way };
+	ui_wrap(migrator ? migrator : "?", COLS - 6, put_line, &l);
+	ui_say(ui_body_bottom() + 2 - n_way, 2, COLS - 4, ui_body_bottom() + 1, way_back);
 }
 
 static int maxage_done(struct ui_state *s, const char *text)
@@ -146,9 +157,6 @@ static int key(struct ui_state *s, int k)
 			return UI_STAY;
 		ui_input_open(s, _("Start the legacy upgrade now? (y/n)"), true, NULL, start_done);
 		return UI_REDRAW;
-	case UI_ACT_BACK:
-		s->go_to = &ui_screen_connect;
-		return UI_GOTO | UI_REDRAW;
 	default:
 		return UI_PASS;
 	}

@@ -316,12 +316,27 @@ static void draw(struct ui_state *s)
 	}
 	/* The log pane: the newest lines that fit. */
 	{
-		size_t fit = y <= bottom ? (size_t)(bottom - y + 1) : 0;
-		size_t from = scr.follow.n_log > fit ? scr.follow.n_log - fit : 0;
-		for (size_t i = from; i < scr.follow.n_log; i++, y++) {
-			/* A path in a log line is shortened in the middle, not cut at the end. */
-			char *l = ui_fit_paths(ui_follow_log(&scr.follow, i), COLS - 4);
-			ui_put(y, 2, COLS - 4, l);
+		int fit = y <= bottom ? bottom - y + 1 : 0, used = 0;
+		size_t from = scr.follow.n_log;
+		/* A path in a log line is shortened in the middle, not cut at the end; or, whole
+		 * (p), the line takes the lines it needs. */
+		while (from > 0) {
+			char *l = ui_fit_paths(ui_follow_log(&scr.follow, from - 1), COLS - 4,
+					       s->whole_paths);
+			int n = s->whole_paths ? ui_say(LINES, 2, COLS - 4, -1, l) : 1;
+			free(l);
+			if (used + n > fit)
+				break;
+			used += n;
+			from--;
+		}
+		for (size_t i = from; i < scr.follow.n_log; i++) {
+			char *l = ui_fit_paths(ui_follow_log(&scr.follow, i), COLS - 4,
+					       s->whole_paths);
+			if (s->whole_paths)
+				y += ui_say(y, 2, COLS - 4, bottom, l);
+			else
+				ui_put(y++, 2, COLS - 4, l);
 			free(l);
 		}
 	}
@@ -428,7 +443,8 @@ static int key(struct ui_state *s, int k)
 }
 
 static const enum ui_action actions[] = { UI_ACT_DETACH, UI_ACT_STOP, UI_ACT_RESUME,
-					  UI_ACT_ENTER, UI_ACT_CHECK_OFF, UI_ACT_NONE };
+					  UI_ACT_ENTER, UI_ACT_CHECK_OFF, UI_ACT_PATHS,
+					  UI_ACT_NONE };
 
 const struct ui_screen ui_screen_progress = {
 	.name = N_("Progress"),

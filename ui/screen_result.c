@@ -151,8 +151,8 @@ static int draw_success(struct ui_state *s, int y)
 			continue;
 		ui_putf(y++, 4, COLS - 6, "%s:", st->step);
 		{
-			char *p = ui_middle(st->evidence.path, COLS - 8);
-			put_path(&y, p, strlen(p));
+			char *p = ui_path_fit(st->evidence.path, COLS - 8, s->whole_paths);
+			ui_wrap(p, COLS - 8, put_path, &y);
 			free(p);
 		}
 	}
@@ -169,7 +169,7 @@ static int draw_success(struct ui_state *s, int y)
 static int draw_stopped(struct ui_state *s, int y, enum ui_color color, const char *what)
 {
 	char *why = hoist_xasprintf(_("Why it stopped: %s"),
-				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
+				    scr.sum.text ? scr.sum.text : _("no message was recorded"));
 	attron(ui_attr(s, color));
 	ui_wrap(what, COLS - 4, put_next, &y);
 	attroff(ui_attr(s, color));
@@ -231,7 +231,7 @@ static void draw_failure(struct ui_state *s, int y)
 	int total;
 	char *why = hoist_xasprintf(is_rollback() ? _("The rollback did not end well: %s")
 						  : _("The upgrade did not end well: %s"),
-				    scr.sum.message ? scr.sum.message : _("no message was recorded"));
+				    scr.sum.text ? scr.sum.text : _("no message was recorded"));
 	/* The whole reason (up to six lines): the guide below says the rest. */
 	attron(ui_attr(s, UI_C_BAD));
 	pg = (struct pager){ y, 0, y + 5 };
@@ -247,10 +247,11 @@ static void draw_failure(struct ui_state *s, int y)
 		     _("The rollback guide of run %s (r runs it, w saves it):"),
 		     scr.guide->run_id ? scr.guide->run_id : "?");
 	ui_hline(y++);
-	total = ui_wrap_text(scr.guide_text, COLS - 4, pager_line, &(struct pager){ 0, 1 << 30, -1 });
+	total = ui_wrap_text(scr.guide_text, COLS - 4, s->whole_paths, pager_line,
+			     &(struct pager){ 0, 1 << 30, -1 });
 	ui_pager_fit(&scr.view, total, ui_body_bottom() - y + 1);
 	pg = (struct pager){ y, scr.view.top, ui_body_bottom() };
-	ui_wrap_text(scr.guide_text, COLS - 4, pager_line, &pg);
+	ui_wrap_text(scr.guide_text, COLS - 4, s->whole_paths, pager_line, &pg);
 	if (total > scr.view.rows)
 		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), scr.view.top + 1,
 			ui_pager_last(&scr.view), total);
@@ -319,10 +320,9 @@ static int key(struct ui_state *s, int k)
 		if (hoist_guide_save(scr.guide, scr.run_dir, &err) != HOIST_OK)
 			ui_set_message(s, "%s", hoist_error_message(&err));
 		else {
-			/* One line: the folder shortened in the middle; the file name whole. */
-			char *d = ui_middle(scr.run_dir, COLS - ui_width(_("Saved: %s/guide.txt")));
-			ui_set_message(s, _("Saved: %s/guide.txt"), d);
-			free(d);
+			/* The path whole: the notice line shortens it in the middle, keeping the
+			 * file name, or shows it whole over lines (p). */
+			ui_set_message(s, _("Saved: %s/guide.txt"), scr.run_dir);
 		}
 		hoist_error_done(&err);
 		return UI_REDRAW;
@@ -340,14 +340,15 @@ static int key(struct ui_state *s, int k)
 
 /* Only the keys that do something: r and w only when there is a guide (set by enter). */
 static enum ui_action actions[8] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE, UI_ACT_JOURNEYS,
-				    UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
+				    UI_ACT_PATHS, UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
 
 static void set_actions(void)
 {
 	static const enum ui_action with_guide[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE,
-						     UI_ACT_JOURNEYS, UI_ACT_DOWN, UI_ACT_PGDN,
-						     UI_ACT_NONE };
-	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_JOURNEYS, UI_ACT_NONE };
+						     UI_ACT_JOURNEYS, UI_ACT_PATHS, UI_ACT_DOWN,
+						     UI_ACT_PGDN, UI_ACT_NONE };
+	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_JOURNEYS, UI_ACT_PATHS,
+						  UI_ACT_NONE };
 	const enum ui_action *a = scr.guide && scr.sum.state != HOIST_RUN_OK ? with_guide : without;
 	size_t i = 0;
 	do

@@ -68,6 +68,7 @@ enum ui_action {
 	UI_ACT_LEGACY,     /* a 2.x server: the legacy upgrade to 3.x */
 	UI_ACT_MAXAGE,
 	UI_ACT_CHECK_OFF,  /* a step done by hand is done */
+	UI_ACT_PATHS,      /* long paths whole, or shortened again */
 	UI_ACT_COUNT
 };
 
@@ -122,6 +123,7 @@ struct ui_state {
 	int timeout_ms;
 	int (*on_timeout)(struct ui_state *s);
 	char *exit_note;   /* owned: printed after the terminal is restored; NULL: none */
+	bool whole_paths;  /* long paths shown whole over lines, not shortened (the p key) */
 
 	/* The journey's data, filled by the screens through the engine. */
 	struct hoist_config cfg;      /* owned */
@@ -208,6 +210,18 @@ int ui_pager_last(const struct ui_pager *p);
 bool ui_pager_cursor_key(size_t *row, size_t n, size_t page, enum ui_action a);
 /* Scrolls a page of rows so that row shows. */
 void ui_pager_follow(struct ui_pager *p, size_t row, int rows);
+/*
+ * A table's rows (the nodes, the Tentacles): Up and Down move its first row shown by one,
+ * staying on one of n rows; false for any other action.
+ */
+bool ui_pager_row_key(struct ui_pager *p, size_t n, enum ui_action a);
+/*
+ * Draws the table's rows from the first shown, at most rows of them from line y, each by
+ * row(ctx, i, y); when more are left below, the line after says so (more, at column x).
+ * Returns the line after what it drew.
+ */
+int ui_pager_list(struct ui_pager *p, size_t n, int y, int rows, int x, const char *more,
+		  void (*row)(void *ctx, size_t i, int y), void *ctx);
 
 /* draw.c */
 enum ui_color { UI_C_NORMAL, UI_C_TITLE, UI_C_GOOD, UI_C_WARN, UI_C_BAD, UI_C_DIM, UI_C_MATCH };
@@ -231,19 +245,32 @@ int ui_sayf(int y, int x, int width, int last, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /* text shortened in the middle with an ellipsis to width columns (a new string): paths. */
 char *ui_middle(const char *text, int width);
+/*
+ * The one way a path longer than width columns is shown (a new string): shortened in the
+ * middle with an ellipsis; or, whole (the p key: s->whole_paths), broken after a '/' into
+ * lines of at most width columns, '\n' between them.
+ */
+char *ui_path_fit(const char *path, int width, bool whole);
 /* A shell command wrapped at spaces, " \" ending each line but the last; returns lines. */
 int ui_say_command(int y, int x, int width, int last, const char *cmd);
-/* The same lines, given to line(ctx, p, n) one by one (a pager's callback). */
-int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const char *p, size_t n),
-		    void *ctx);
-/* A text of lines: command lines ("$ ...", "curl ...") by ui_command_wrap, the rest by ui_wrap. */
-int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char *p, size_t n),
-		 void *ctx);
+/*
+ * The same lines, given to line(ctx, p, n) one by one (a pager's callback); a word longer
+ * than a line by ui_path_fit (whole: over the lines it needs).
+ */
+int ui_command_wrap(const char *cmd, int width, bool whole,
+		    void (*line)(void *ctx, const char *p, size_t n), void *ctx);
+/*
+ * A text of lines: command lines ("$ ...", "curl ...") by ui_command_wrap, the rest by ui_wrap;
+ * a word longer than a line (a path) by ui_path_fit.
+ */
+int ui_wrap_text(const char *text, int width, bool whole,
+		 void (*line)(void *ctx, const char *p, size_t n), void *ctx);
 /*
  * text with its longest path (a word with '/') shortened in the middle so that the whole
- * text fits width columns, where that leaves the path readable (a new string).
+ * text fits width columns, where that leaves the path readable (a new string); whole: that
+ * path broken over lines by ui_path_fit instead, for ui_wrap to draw.
  */
-char *ui_fit_paths(const char *text, int width);
+char *ui_fit_paths(const char *text, int width, bool whole);
 /* "…", or "~" on a terminal without UTF-8. */
 const char *ui_ellipsis(void);
 /* wrap.c: whether this terminal can move the cursor (TERM=dumb cannot); err says why not. */

@@ -120,8 +120,9 @@ void ui_draw_now(struct ui_state *s)
 	if (s->message) {
 		/* The whole message, wrapped upwards from the line above the footer; a path in
 		 * it is shortened in the middle first, so that a "saved: PATH" stays one line. */
-		char *m = ui_fit_paths(s->message, COLS);
-		int n = ui_say(LINES, 0, COLS, -1, m), top = LINES - 1 - (n > 3 ? 3 : n);
+		char *m = ui_fit_paths(s->message, COLS, s->whole_paths);
+		int most = s->whole_paths ? 6 : 3;
+		int n = ui_say(LINES, 0, COLS, -1, m), top = LINES - 1 - (n > most ? most : n);
 		attron(ui_attr(s, UI_C_WARN));
 		for (int y = top; y < LINES - 1; y++) {
 			move(y, 0);
@@ -154,6 +155,11 @@ static int global_key(struct ui_state *s, int key)
 		s->help = true;
 		return UI_REDRAW;
 	case UI_ACT_BACK:
+		/* A screen aside from the upgrade (another journey) was reached from the first. */
+		if (screen(s)->aside) {
+			s->go_to = s->screens[0];
+			return UI_GOTO;
+		}
 		return UI_BACK;
 	case UI_ACT_QUIT:
 		if (s->busy) {
@@ -181,6 +187,11 @@ static int handle_key(struct ui_state *s, int key)
 	}
 	if (s->input.active)
 		return ui_input_key(s, key);
+	/* p keeps the notice: a path in it may be what is to be shown whole. */
+	if (ui_key_action(screen(s)->actions, key) == UI_ACT_PATHS) {
+		s->whole_paths = !s->whole_paths;
+		return UI_REDRAW;
+	}
 	free(s->message);
 	s->message = NULL;
 	r = screen(s)->key(s, key);

@@ -98,6 +98,34 @@ char *ui_middle(const char *text, int width)
 	return hoist_xasprintf("%.*s%s%s", (int)head, text, ui_ellipsis(), text + strlen(text) - tail);
 }
 
+char *ui_path_fit(const char *path, int width, bool whole)
+{
+	struct hoist_buf b;
+	const char *p = path;
+	char *out;
+	if (!whole)
+		return ui_middle(path, width);
+	if (width < 5)
+		return hoist_xstrdup(path);
+	/* Whole: lines of at most width columns, each ending after a '/' where one is near. */
+	hoist_buf_init(&b, 0);
+	while (ui_width(p) > width) {
+		size_t n = prefix_fitting(p, width), cut = n;
+		while (cut > n / 2 && p[cut - 1] != '/')
+			cut--;
+		if (cut <= n / 2)
+			cut = n;
+		if (!cut)
+			cut = 1;
+		hoist_buf_printf(&b, "%.*s\n", (int)cut, p);
+		p += cut;
+	}
+	hoist_buf_puts(&b, p);
+	out = hoist_xstrdup(hoist_buf_cstr(&b));
+	hoist_buf_done(&b);
+	return out;
+}
+
 /* The end of a shell word: a quoted string is one word, a break inside it would change it. */
 static const char *word_end(const char *q)
 {
@@ -118,8 +146,8 @@ static const char *word_end(const char *q)
  * longer than a line is shortened in the middle only on screen (saved text keeps it whole).
  * Calls line(ctx, text, bytes) for each; returns the number of lines.
  */
-int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const char *p, size_t n),
-		    void *ctx)
+int ui_command_wrap(const char *cmd, int width, bool whole,
+		    void (*line)(void *ctx, const char *p, size_t n), void *ctx)
 {
 	const char *p = cmd;
 	int n = 0;
@@ -151,16 +179,26 @@ int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const ch
 		len = strlen(text);
 		while (len && text[len - 1] == ' ')
 			text[--len] = '\0';
-		shown = ui_middle(text, room);
+		/* Whole, its pieces are sized for the continuation lines' indentation. */
+		shown = whole && ui_width(text) > room ? ui_path_fit(text, width - 6, true)
+						       : ui_middle(text, room);
 		p = end;
 		while (*p == ' ')
 			p++;
-		out = hoist_xasprintf("%*s%s%s", indent, "", shown, *p ? " \\" : "");
-		line(ctx, out, strlen(out));
-		free(out);
+		/* A word longer than a line, whole, goes on over the lines it needs. */
+		for (const char *piece = shown; piece;) {
+			const char *nl = strchr(piece, '\n');
+			size_t qn = nl ? (size_t)(nl - piece) : strlen(piece);
+			out = hoist_xasprintf("%*s%.*s%s", indent, "", (int)qn, piece,
+					      !nl && *p ? " \\" : "");
+			line(ctx, out, strlen(out));
+			free(out);
+			indent = 4;
+			n++;
+			piece = nl ? nl + 1 : NULL;
+		}
 		free(shown);
 		free(text);
-		n++;
 	}
 	return n;
 }
@@ -168,7 +206,7 @@ int ui_command_wrap(const char *cmd, int width, void (*line)(void *ctx, const ch
 int ui_say_command(int y, int x, int width, int last, const char *cmd)
 {
 	struct say sy = { y, x, width, last, 0 };
-	return ui_command_wrap(cmd, width, say_line, &sy);
+	return ui_command_wrap(cmd, width, false, say_line, &sy);
 }
 
 /* Prefixes a wrapped command line with the guide line's own indentation. */
@@ -187,8 +225,8 @@ static void indented_line(void *ctx, const char *p, size_t n)
 	free(t);
 }
 
-int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char *p, size_t n),
-		 void *ctx)
+int ui_wrap_text(const char *text, int width, bool whole,
+		 void (*line)(void *ctx, const char *p, size_t n), void *ctx)
 {
 	int total = 0;
 	const char *p = text;
@@ -199,12 +237,14 @@ int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char
 		size_t lead = strspn(l, " ");
 		if (!strncmp(l + lead, "$ ", 2) || !strncmp(l + lead, "curl ", 5)) {
 			struct indented in = { l, lead, line, ctx };
-			total += ui_command_wrap(l + lead, width - (int)lead, indented_line, &in);
+			total += ui_command_wrap(l + lead, width - (int)lead, whole, indented_line,
+						 &in);
 		} else if (!len) {
 			line(ctx, "", 0);
 			total++;
 		} else {
-			/* A word longer than a line (a path) is shortened in the middle, not broken. */
+			/* A word longer than a line (a path) is shortened in the middle, not broken;
+			 * or, whole, broken over lines. */
 			struct hoist_buf b;
 			const char *w = l;
 			hoist_buf_init(&b, 0);
@@ -217,7 +257,7 @@ int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char
 				if (!wl)
 					break;
 				word = hoist_xstrndup(w, wl);
-				shown = ui_middle(word, width - (int)lead);
+				shown = ui_path_fit(word, width - (int)lead, whole);
 				hoist_buf_puts(&b, shown);
 				free(shown);
 				free(word);
@@ -234,7 +274,7 @@ int ui_wrap_text(const char *text, int width, void (*line)(void *ctx, const char
 	return total;
 }
 
-char *ui_fit_paths(const char *text, int width)
+char *ui_fit_paths(const char *text, int width, bool whole)
 {
 	int over = ui_width(text) - width;
 	const char *best = NULL, *p = text;
@@ -257,11 +297,11 @@ char *ui_fit_paths(const char *text, int width)
 		return hoist_xstrdup(text);
 	word = hoist_xstrndup(best, best_n);
 	ww = ui_width(word);
-	if (ww - over < 20) {
+	if (whole ? ww <= width : ww - over < 20) {
 		free(word);
 		return hoist_xstrdup(text);
 	}
-	shown = ui_middle(word, ww - over);
+	shown = ui_path_fit(word, whole ? width : ww - over, whole);
 	out = hoist_xasprintf("%.*s%s%s", (int)(best - text), text, shown, best + best_n);
 	free(shown);
 	free(word);

@@ -51,8 +51,8 @@ static void print_summary(const struct hoist_run_summary *s, bool alive, const c
 		printf(_("State: interrupted; 'hoist resume' continues it\n"));
 	else
 		printf(_("State: %s\n"), state_text(s->state));
-	if (s->message)
-		printf(_("Outcome: %s\n"), s->message);
+	if (s->text)
+		printf(_("Outcome: %s\n"), s->text);
 	/* The plan's steps, then the revert phase's under a heading of its own. */
 	for (int phase = 0; phase < 2; phase++) {
 		bool head = false;
@@ -75,7 +75,7 @@ static void print_summary(const struct hoist_run_summary *s, bool alive, const c
 			printf("  %s  ", t);
 			cli_pad(name, 34);
 			cli_pad(step_text(st->state), sw);
-			printf("%s\n", st->message ? st->message : "");
+			printf("%s\n", st->text ? st->text : "");
 		}
 	}
 }

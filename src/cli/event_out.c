@@ -64,7 +64,9 @@ void cli_print_event(const struct hoist_event *ev, bool json)
 	}
 	/* Node output and server messages: controls made visible before a terminal sees them. */
 	shown = *ev;
-	shown.message = msg = ev->message ? hoist_text_visible(ev->message, 0) : NULL;
+	/* The message in the reader's language (the writer's when it cannot be said again). */
+	shown.message = msg = hoist_event_text(ev) ? hoist_text_visible(hoist_event_text(ev), 0)
+						    : NULL;
 	shown.node = node = ev->node ? hoist_text_visible(ev->node, 0) : NULL;
 	ev = &shown;
 	cli_clock_text(ev->t_ms, t);

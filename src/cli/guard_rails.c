@@ -79,6 +79,20 @@ void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan)
 	hoist_error_done(&err);
 }
 
+/* A missing item: what it asks for, and the options (or command) that give it. */
+static void print_missing(size_t i)
+{
+	const struct hoist_checklist_info *info = hoist_checklist_info(i);
+	fprintf(stderr, "  %s (%s): %s\n      ", info->id, _(info->label), _(info->help));
+	if (info->how == HOIST_CHECKLIST_AUTO_OR_FILE)
+		fprintf(stderr, _("hoist backup takes it, or give --evidence %s=FILE"), info->id);
+	else if (info->how == HOIST_CHECKLIST_FILE)
+		fprintf(stderr, _("give --evidence %s=FILE"), info->id);
+	else
+		fprintf(stderr, _("give --confirm %s"), info->id);
+	fputc('\n', stderr);
+}
+
 int cli_guard_plan(struct cli *cli, const struct cli_plan *pl, struct hoist_plan *plan)
 {
 	struct hoist_checklist cl;
@@ -89,9 +103,7 @@ int cli_guard_plan(struct cli *cli, const struct cli_plan *pl, struct hoist_plan
 		fprintf(stderr, _("hoist: the checklist is not done; still required:\n"));
 		for (size_t i = 0; i < HOIST_CHECKLIST_ITEMS; i++)
 			if (hoist_checklist_required(&cl, i) && !hoist_checklist_satisfied(&cl, i))
-				fprintf(stderr, "  %s (%s): %s\n", hoist_checklist_info(i)->id,
-					_(hoist_checklist_info(i)->label),
-					_(hoist_checklist_info(i)->help));
+				print_missing(i);
 		fprintf(stderr, _("Give each with --evidence ITEM=FILE, or --waive ITEM=REASON "
 				  "where it may be waived; see hoist checklist --help.\n"));
 		rc = 1;

@@ -23,17 +23,17 @@
 
 static const struct hoist_checklist_info items[HOIST_CHECKLIST_ITEMS] = {
 	{ "backup-db", true, HOIST_CHECKLIST_AUTO_OR_FILE, N_("Database backup"),
-	  N_("Taken by hoist (b), or a backup file you name (e) that is recent and not empty.") },
+	  N_("Taken by hoist, or a backup file you name that is recent and not empty.") },
 	{ "master-key", true, HOIST_CHECKLIST_AUTO_OR_FILE, N_("Master key"),
-	  N_("Saved by hoist and checked against the server's canary (b), or a file you name (e).") },
+	  N_("Saved by hoist and checked against the server's canary, or a file you name.") },
 	{ "license-key", false, HOIST_CHECKLIST_FILE, N_("License key"),
-	  N_("A file holding the license key (e).") },
+	  N_("A file holding the license key.") },
 	{ "file-storage", false, HOIST_CHECKLIST_FILE, N_("File-storage folders"),
-	  N_("A recent copy of the artifacts, task logs and packages folders (e).") },
+	  N_("A recent copy of the artifacts, task logs and packages folders.") },
 	{ "restore-tested", false, HOIST_CHECKLIST_YES, N_("A tested restore"),
-	  N_("You have restored a backup somewhere else and it worked (e, then y).") },
+	  N_("You have restored a backup somewhere else and it worked.") },
 	{ "users-warned", false, HOIST_CHECKLIST_YES, N_("Users warned"),
-	  N_("The people who deploy know when the maintenance window is (e, then y).") },
+	  N_("The people who deploy know when the maintenance window is.") },
 };
 
 const struct hoist_checklist_info *hoist_checklist_info(size_t i)
@@ -284,7 +284,7 @@ enum hoist_status hoist_checklist_from_run(struct hoist_checklist *cl,
 	st = hoist_journal_fold(journal, &sum, err);
 	if (st == HOIST_OK && sum.state != HOIST_RUN_OK)
 		st = hoist_error_set(err, HOIST_STATE, _("the backup run %s did not end well: %s"),
-				     run_id, sum.message ? sum.message : _("no reason given"));
+				     run_id, sum.text ? sum.text : _("no reason given"));
 	if (st == HOIST_OK)
 		st = hoist_plan_load(plan_path, &plan, err);
 	for (size_t k = 0; st == HOIST_OK && k < plan->n_evidence; k++) {

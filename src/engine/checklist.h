@@ -25,7 +25,7 @@ struct hoist_checklist_info {
 	bool required;       /* blocks starting the upgrade until done */
 	enum hoist_checklist_how how;
 	const char *label;   /* N_() */
-	const char *help;    /* N_(): one sentence: what counts as done */
+	const char *help;    /* N_(): one sentence: what counts as done (each face says how) */
 };
 
 #define HOIST_CHECKLIST_ITEMS 6

@@ -546,7 +546,7 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 			g->failed_step = hoist_xstrdup(ss->step);
 			g->failed_node = dup0(ss->node);
 			g->failed_hop = dup0(ss->hop);
-			g->failed_message = dup0(ss->message);
+			g->failed_message = dup0(ss->text);
 			return;
 		}
 		if (ss->state == HOIST_STEP_RUNNING && !running)
@@ -556,10 +556,10 @@ static void find_failure(struct hoist_guide *g, const struct hoist_run_summary *
 		g->failed_step = hoist_xstrdup(running->step);
 		g->failed_node = dup0(running->node);
 		g->failed_hop = dup0(running->hop);
-		g->failed_message = dup0(running->message);
+		g->failed_message = dup0(running->text);
 		g->interrupted = true;
 	} else if (s->state != HOIST_RUN_OK) {
-		g->failed_message = dup0(s->message);
+		g->failed_message = dup0(s->text);
 	}
 }
 
@@ -770,9 +770,9 @@ enum hoist_status hoist_guide_build_journal(const struct hoist_plan *plan, const
 			to_rv = !strcmp(late[i].step, ev.step) && same(late[i].node, ev.node);
 		hoist_run_summary_apply(to_rv ? &rv : &up, &ev);
 		if (ev.type == HOIST_EVENT_LOG && ev.stream && !strcmp(ev.stream, "validation") &&
-		    ev.message) {
+		    hoist_event_text(&ev)) {
 			ign = hoist_xrealloc(ign, (n_ign + 1) * sizeof *ign);
-			ign[n_ign++] = hoist_xstrdup(ev.message);
+			ign[n_ign++] = hoist_xstrdup(hoist_event_text(&ev));
 		}
 		if (ev.type == HOIST_EVENT_STEP_END && (ev.outcome == HOIST_OUTCOME_FAILED ||
 							ev.outcome == HOIST_OUTCOME_CANCELLED))

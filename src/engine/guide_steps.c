@@ -62,7 +62,7 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 		res->evidence.path = hoist_xstrdup(s->arg);
 		res->evidence.size = size ? size : -1;
 		res->evidence.sha256 = size ? hoist_xstrdup(sha) : NULL;
-		res->message = hoist_xasprintf(_("the database was restored from %s"), s->arg);
+		run_say(res, N_("the database was restored from %s"), s->arg);
 	}
 	return st;
 }
@@ -131,16 +131,16 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 		memset(x.out.data ? x.out.data : (char *)"", 0, x.out.len);
 	} else {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xasprintf(_("the profile %s cannot show the master key; check "
-						 "by hand that the server uses the key saved in %s"),
-					       hoist_profile_name(r->profile), s->arg);
+		run_say(res, N_("the profile %s cannot show the master key; check "
+				"by hand that the server uses the key saved in %s"),
+			hoist_profile_name(r->profile), s->arg);
 		st = HOIST_OK;
 	}
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK && !res->message)
-		res->message = hoist_xasprintf(_("the master key saved in %s decrypts the server's "
-						 "data"),
-					       s->arg);
+		run_say(res, N_("the master key saved in %s decrypts the server's "
+				"data"),
+			s->arg);
 	memset(key, 0, strlen(key));
 	free(key);
 	return st;

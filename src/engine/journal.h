@@ -5,11 +5,17 @@
  *
  * A line: {"seq":7,"t":1795311753123,"time":"2026-11-22T01:42:33.123Z",
  *          "event":"step-end","step":"stop","node":"octo1","status":"failed",
- *          "exit_code":3,"message":"..."}
+ *          "exit_code":3,"message":"...","msgid":"...","args":["..."]}
+ * (a message with plural forms also has "plural":"..." and "n":3)
+ *
+ * "message" is in the writer's language (for scripts); a message made from a
+ * translatable format also keeps that format ("msgid") and its arguments as text
+ * ("args"), so that a reader says it in its own language (hoist_event_text).
  */
 #ifndef HOIST_JOURNAL_H
 #define HOIST_JOURNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "exec.h"
@@ -71,7 +77,14 @@ struct hoist_event {
 	char *node;                 /* owned; NULL: cluster-wide */
 	char *hop;                  /* owned; the hop's version in a chain, else NULL */
 	bool revert;                /* "phase":"revert": the run undoing its own changes */
-	char *message;              /* owned */
+	char *message;              /* owned: in the writer's language */
+	char *msgid;                /* owned: message's untranslated format; NULL: plain text */
+	char *plural;               /* owned: msgid's plural form, or NULL */
+	unsigned long plural_n;     /* the number that picks the plural form */
+	char **args;                /* owned: the format's arguments, as text */
+	size_t n_args;
+	char *text;                 /* owned: message in the reader's language (set by
+				     * hoist_event_parse), or NULL: message as it is */
 	enum hoist_outcome outcome; /* step-end */
 	enum hoist_end end;         /* run-end */
 	/* run-start */
@@ -96,6 +109,25 @@ void hoist_event_done(struct hoist_event *ev);
 /* Adds a planned step to a run-start event. */
 void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *node,
 			  const char *hop);
+/*
+ * Sets the event's message from a translatable format (N_("...")): message in the
+ * current language, msgid and args for a reader in another one.
+ */
+void hoist_event_say(struct hoist_event *ev, const char *msgid, ...)
+	__attribute__((format(printf, 2, 3)));
+void hoist_event_vsay(struct hoist_event *ev, const char *msgid, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* The same with plural forms: P_(msgid, plural, n). */
+void hoist_event_say_n(struct hoist_event *ev, const char *msgid, const char *plural,
+		       unsigned long n, ...)
+	__attribute__((format(printf, 2, 5)));
+/* Sets a message that is no format of ours (a copy of text; NULL: none). */
+void hoist_event_set_message(struct hoist_event *ev, const char *text);
+/*
+ * The message as the reader says it: in the reader's language when its format and
+ * arguments were kept and fit the translation, else the writer's message; may be NULL.
+ */
+const char *hoist_event_text(const struct hoist_event *ev);
 /* "run-start", "step-end", ...: the "event" field. */
 const char *hoist_event_type_name(enum hoist_event_type t);
 enum hoist_event_type hoist_event_type_parse(const char *name);
@@ -221,6 +253,7 @@ struct hoist_step_summary {
 	enum hoist_step_state state;
 	long long started_ms, ended_ms; /* 0: not yet */
 	char *message;            /* owned: the last thing said about it; may be NULL */
+	char *text;               /* owned: message in the reader's language (hoist_event_text) */
 	int exit_code;            /* -1: none */
 	long long bytes, total;   /* last progress, -1 when none */
 	long tasks_left;
@@ -234,6 +267,7 @@ struct hoist_run_summary {
 	bool reverting;           /* a revert-phase event was seen (and no run-end since) */
 	long long started_ms, ended_ms;
 	char *message;            /* owned: run-end's message */
+	char *text;               /* owned: message in the reader's language (hoist_event_text) */
 	struct hoist_step_summary *steps; /* owned: planned order, then first appearance; the
 					   * revert phase's steps (revert true) after */
 	size_t n_steps, alloc;

@@ -85,13 +85,54 @@ static enum hoist_status emit(struct run *r, struct hoist_event *ev)
 	return st;
 }
 
-void run_log(struct run *r, const char *step, const char *node, const char *fmt, ...)
+enum hoist_status run_emit(struct run *r, struct hoist_event *ev)
+{
+	return emit(r, ev);
+}
+
+static void result_clear(struct run_result *res)
+{
+	free(res->message);
+	free(res->msgid);
+	free(res->plural);
+	hoist_i18n_args_free(res->args, res->n_args);
+	res->message = res->msgid = res->plural = NULL;
+	res->plural_n = 0;
+	res->args = NULL;
+	res->n_args = 0;
+}
+
+void run_say(struct run_result *res, const char *msgid, ...)
+{
+	va_list ap;
+	result_clear(res);
+	va_start(ap, msgid);
+	res->message = hoist_i18n_vsay(msgid, ap, &res->msgid, &res->args, &res->n_args);
+	va_end(ap);
+}
+
+void run_say_n(struct run_result *res, const char *msgid, const char *plural, unsigned long n,
+	       ...)
+{
+	va_list ap;
+	result_clear(res);
+	va_start(ap, n);
+	res->message = hoist_i18n_vsay_n(msgid, plural, n, ap, &res->msgid, &res->args,
+					 &res->n_args);
+	va_end(ap);
+	if (res->msgid) {
+		res->plural = hoist_xstrdup(plural);
+		res->plural_n = n;
+	}
+}
+
+void run_log(struct run *r, const char *step, const char *node, const char *msgid, ...)
 {
 	struct hoist_event ev;
 	va_list ap;
 	hoist_event_init(&ev, HOIST_EVENT_LOG);
-	va_start(ap, fmt);
-	ev.message = hoist_xvasprintf(fmt, ap);
+	va_start(ap, msgid);
+	hoist_event_vsay(&ev, msgid, ap);
 	va_end(ap);
 	ev.step = step ? hoist_xstrdup(step) : NULL;
 	ev.node = node ? hoist_xstrdup(node) : NULL;
@@ -101,16 +142,23 @@ void run_log(struct run *r, const char *step, const char *node, const char *fmt,
 }
 
 void run_progress(struct run *r, const char *step, const char *node, long long bytes,
-		  long long total, long tasks_left, const char *message)
+		  long long total, long tasks_left, const char *msgid, ...)
 {
-	struct hoist_error e;
-	enum hoist_status st;
-	hoist_error_init(&e);
-	pthread_mutex_lock(&r->jmu);
-	st = hoist_journal_progress(r->j, step, node, bytes, total, tasks_left, message, &e);
-	pthread_mutex_unlock(&r->jmu);
-	record_failed(r, st, &e);
-	hoist_error_done(&e);
+	struct hoist_event ev;
+	hoist_event_init(&ev, HOIST_EVENT_PROGRESS);
+	ev.step = step ? hoist_xstrdup(step) : NULL;
+	ev.node = node ? hoist_xstrdup(node) : NULL;
+	ev.bytes = bytes;
+	ev.total = total;
+	ev.tasks_left = tasks_left;
+	if (msgid) {
+		va_list ap;
+		va_start(ap, msgid);
+		hoist_event_vsay(&ev, msgid, ap);
+		va_end(ap);
+	}
+	emit(r, &ev);
+	hoist_event_done(&ev);
 }
 
 void run_add_secret(struct run *r, const char *secret)
@@ -211,9 +259,18 @@ static enum hoist_status do_step(struct run *r, const struct hoist_plan_step *s,
 	ev.outcome = st == HOIST_OK ? res.outcome
 		     : st == HOIST_CANCELLED ? HOIST_OUTCOME_CANCELLED : HOIST_OUTCOME_FAILED;
 	ev.exit_code = res.exit_code;
-	ev.message = st == HOIST_OK ? res.message : hoist_xstrdup(hoist_error_message(err));
-	if (st != HOIST_OK)
-		free(res.message);
+	if (st == HOIST_OK) {
+		/* The event takes the result's message, its format and arguments. */
+		ev.message = res.message;
+		ev.msgid = res.msgid;
+		ev.plural = res.plural;
+		ev.plural_n = res.plural_n;
+		ev.args = res.args;
+		ev.n_args = res.n_args;
+	} else {
+		ev.message = hoist_xstrdup(hoist_error_message(err));
+		result_clear(&res);
+	}
 	ev.evidence = res.evidence;
 	emit(r, &ev);
 	hoist_event_done(&ev);
@@ -419,7 +476,7 @@ static enum hoist_status revert(struct run *r, struct hoist_error *err)
 	pthread_mutex_lock(&r->jmu);
 	hoist_journal_set_revert(r->j, true);
 	pthread_mutex_unlock(&r->jmu);
-	run_log(r, NULL, NULL, "%s", _("reverting what this run changed"));
+	run_log(r, NULL, NULL, N_("reverting what this run changed"));
 	for (size_t i = 0; i < r->n_nodes; i++)
 		if (r->nodes[i].install_ran) {
 			struct run_node *n = &r->nodes[i];
@@ -455,7 +512,7 @@ static enum hoist_status revert(struct run *r, struct hoist_error *err)
 			hoist_error_prefix(err, "%s", _("the server is not as it was"));
 	}
 	if (st == HOIST_OK)
-		run_log(r, NULL, NULL, "%s", _("checked on the server: everything this run changed "
+		run_log(r, NULL, NULL, N_("checked on the server: everything this run changed "
 					       "is back"));
 	pthread_mutex_lock(&r->jmu);
 	hoist_journal_set_revert(r->j, false);
@@ -479,8 +536,8 @@ static void run_start_event(struct run *r)
 	ev.strategy = hoist_xstrdup(hoist_strategy_name(r->plan->strategy));
 	ev.profile = hoist_xstrdup(r->plan->profile);
 	ev.dry_run = r->dry_run;
-	ev.message = hoist_xstrdup(r->dry_run ? _("dry run: nothing on the server changes")
-					      : _("upgrade started"));
+	hoist_event_say(&ev, r->dry_run ? N_("dry run: nothing on the server changes")
+					: N_("upgrade started"));
 	for (size_t i = 0; i < r->plan->n_steps; i++)
 		if (!r->dry_run || before_window(r->plan->steps[i].id))
 			hoist_event_add_step(&ev, r->plan->steps[i].id, r->plan->steps[i].node,
@@ -489,7 +546,7 @@ static void run_start_event(struct run *r)
 	hoist_event_done(&ev);
 	/* What the operator overrode, and why, is part of the run's record. */
 	for (size_t i = 0; i < r->plan->n_overrides; i++)
-		run_log(r, NULL, NULL, _("override: %s"), r->plan->overrides[i]);
+		run_log(r, NULL, NULL, N_("override: %s"), r->plan->overrides[i]);
 }
 
 enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status st,
@@ -500,10 +557,11 @@ enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status s
 	ev.end = end;
 	if (st == HOIST_OK) {
 		ev.outcome = HOIST_OUTCOME_OK;
-		ev.message = hoist_xasprintf(r->dry_run ? _("dry run done: every check passed, "
-							    "nothing changed")
-							: _("the server runs %s"),
-					     r->plan->to.text);
+		if (r->dry_run)
+			hoist_event_say(&ev, N_("dry run done: every check passed, "
+						"nothing changed"));
+		else
+			hoist_event_say(&ev, N_("the server runs %s"), r->plan->to.text);
 		if (r->n_ignored) {
 			char *m = hoist_xasprintf(P_("%s; %d validation failure was ignored (see "
 						     "the journal and the guide)",
@@ -511,8 +569,9 @@ enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status s
 						     "the journal and the guide)",
 						     r->n_ignored),
 						  ev.message, r->n_ignored);
-			free(ev.message);
-			ev.message = m;
+			/* A plural form is not kept: the whole line stays as said here. */
+			hoist_event_set_message(&ev, m);
+			free(m);
 		}
 	} else {
 		ev.outcome = HOIST_OUTCOME_FAILED;
@@ -523,39 +582,79 @@ enum hoist_status run_end(struct run *r, enum hoist_end end, enum hoist_status s
 	return st;
 }
 
+/*
+ * A run's end that is no success, its message said from msgid (the same words as the
+ * error the run returns, kept so that a reader in another language says them again).
+ */
+static enum hoist_status run_end_say(struct run *r, enum hoist_end end, enum hoist_status st,
+				     const char *msgid, ...) __attribute__((format(printf, 4, 5)));
+static enum hoist_status run_end_say(struct run *r, enum hoist_end end, enum hoist_status st,
+				     const char *msgid, ...)
+{
+	struct hoist_event ev;
+	va_list ap;
+	hoist_event_init(&ev, HOIST_EVENT_RUN_END);
+	ev.end = end;
+	ev.outcome = HOIST_OUTCOME_FAILED;
+	va_start(ap, msgid);
+	hoist_event_vsay(&ev, msgid, ap);
+	va_end(ap);
+	emit(r, &ev);
+	hoist_event_done(&ev);
+	return st;
+}
+
+/* Puts frame before err's message as hoist_error_prefix does; returns the cause (a new string). */
+static char *frame_error(struct hoist_error *err, const char *frame)
+{
+	char *cause = hoist_xstrdup(hoist_error_message(err));
+	hoist_error_prefix(err, "%s", frame);
+	return cause;
+}
+
 /* The undo before the point of no return, and the end it gives: undone or failed. */
 enum hoist_status run_undo(struct run *r, enum hoist_status st, struct hoist_error *err)
 {
 	struct hoist_error e;
 	enum hoist_status rs;
+	char *cause;
 	if (!changed_anything(r)) {
-		hoist_error_prefix(err, "%s", _("stopped before it changed anything; the server "
-						"is as it was"));
-		return run_end(r, HOIST_END_UNDONE, st, err);
+		cause = frame_error(err, _("stopped before it changed anything; the server is as "
+					   "it was"));
+		run_end_say(r, HOIST_END_UNDONE, st, N_("stopped before it changed anything; the "
+							"server is as it was: %s"), cause);
+		free(cause);
+		return st;
 	}
 	hoist_error_init(&e);
 	rs = revert(r, &e);
 	if (rs == HOIST_OK) {
-		hoist_error_prefix(err, "%s", _("stopped, everything undone: the server is as it "
-						"was before the run"));
+		cause = frame_error(err, _("stopped, everything undone: the server is as it was "
+					   "before the run"));
+		run_end_say(r, HOIST_END_UNDONE, st, N_("stopped, everything undone: the server "
+							"is as it was before the run: %s"), cause);
+		free(cause);
 		hoist_error_done(&e);
-		return run_end(r, HOIST_END_UNDONE, st, err);
+		return st;
 	}
 	/*
 	 * The undo itself failed: the server is not as it was, the guide is needed. Nothing
 	 * is lost before the point of no return: the status stays the cause's (exit 1).
 	 */
-	{
-		char *cause = hoist_xstrdup(hoist_error_message(err));
-		hoist_error_set(err, st,
-				_("the run stopped before the point of no return (%s), but undoing "
-				  "what it changed failed: %s; follow the rollback guide (hoist "
-				  "rollback --guide)"),
-				cause, hoist_error_message(&e));
-		free(cause);
-	}
+	cause = hoist_xstrdup(hoist_error_message(err));
+	hoist_error_set(err, st,
+			_("the run stopped before the point of no return (%s), but undoing "
+			  "what it changed failed: %s; follow the rollback guide (hoist "
+			  "rollback --guide)"),
+			cause, hoist_error_message(&e));
+	run_end_say(r, HOIST_END_FAILED, st,
+		    N_("the run stopped before the point of no return (%s), but undoing "
+		       "what it changed failed: %s; follow the rollback guide (hoist "
+		       "rollback --guide)"),
+		    cause, hoist_error_message(&e));
+	free(cause);
 	hoist_error_done(&e);
-	return run_end(r, HOIST_END_FAILED, st, err);
+	return st;
 }
 
 /* What happens after run-start (or the resume's re-check): the steps, then the outcome. */
@@ -572,12 +671,20 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 				_("the run stopped where it stood: %s; once that is fixed, hoist "
 				  "resume carries it on"),
 				why);
+		run_end_say(r, HOIST_END_INTERRUPTED, HOIST_IO,
+			    N_("the run stopped where it stood: %s; once that is fixed, hoist "
+			       "resume carries it on"),
+			    why);
 		free(why);
-		return run_end(r, HOIST_END_INTERRUPTED, HOIST_IO, err);
+		return HOIST_IO;
 	}
 	if (r->dry_run) {
-		hoist_error_prefix(err, "%s", _("the dry run stopped; nothing on the server changed"));
-		return run_end(r, HOIST_END_UNDONE, st, err);
+		char *cause = frame_error(err, _("the dry run stopped; nothing on the server "
+						 "changed"));
+		run_end_say(r, HOIST_END_UNDONE, st, N_("the dry run stopped; nothing on the "
+							"server changed: %s"), cause);
+		free(cause);
+		return st;
 	}
 	{
 		/* The other journeys say themselves what a failure leaves (journeys.h). */
@@ -586,12 +693,18 @@ enum hoist_status run_body(struct run *r, struct hoist_error *err)
 			return run_end(r, end, st, err);
 	}
 	if (r->pnr_started) {
-		hoist_error_prefix(err, _("the run stopped after the point of no return (the "
-					  "database upgrade began); maintenance mode stays on and "
-					  "nothing is undone; follow the rollback guide (hoist "
-					  "rollback --guide)"));
+		char *cause = frame_error(err, _("the run stopped after the point of no return "
+						 "(the database upgrade began); maintenance mode "
+						 "stays on and nothing is undone; follow the "
+						 "rollback guide (hoist rollback --guide)"));
 		err->status = HOIST_FAILED_PNR;
-		return run_end(r, HOIST_END_FAILED, HOIST_FAILED_PNR, err);
+		run_end_say(r, HOIST_END_FAILED, HOIST_FAILED_PNR,
+			    N_("the run stopped after the point of no return (the database "
+			       "upgrade began); maintenance mode stays on and nothing is undone; "
+			       "follow the rollback guide (hoist rollback --guide): %s"),
+			    cause);
+		free(cause);
+		return HOIST_FAILED_PNR;
 	}
 	/* Statuses that would read "cannot reach the server" describe a step here. */
 	if (st == HOIST_TIMEOUT)

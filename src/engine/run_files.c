@@ -110,9 +110,9 @@ static enum hoist_status check_signature(struct run *r, const struct hoist_plan_
 		if (p->signature)
 			run_log(r, "stage", NULL,
 				!strcmp(p->signature, "off")
-					? _("%s: Authenticode signature not checked ([feed] "
+					? N_("%s: Authenticode signature not checked ([feed] "
 					    "authenticode = off)")
-					: _("%s: Authenticode signature not checked (osslsigncode is "
+					: N_("%s: Authenticode signature not checked (osslsigncode is "
 					    "not installed)"),
 				p->version.text);
 		return HOIST_OK;
@@ -125,7 +125,7 @@ static enum hoist_status check_signature(struct run *r, const struct hoist_plan_
 	hoist_exec_result_done(&x);
 	if (st == HOIST_NOTFOUND) {
 		run_log(r, "stage", NULL,
-			_("%s: Authenticode signature not checked (osslsigncode is not installed)"),
+			N_("%s: Authenticode signature not checked (osslsigncode is not installed)"),
 			p->version.text);
 		return HOIST_OK;
 	}
@@ -135,7 +135,7 @@ static enum hoist_status check_signature(struct run *r, const struct hoist_plan_
 					 "signature (osslsigncode verify failed); do not install it, "
 					 "or set [feed] authenticode = off for an unsigned mirror"),
 				       p->version.text, p->url);
-	run_log(r, "stage", NULL, _("%s: Authenticode signature verified (osslsigncode)"),
+	run_log(r, "stage", NULL, N_("%s: Authenticode signature verified (osslsigncode)"),
 		p->version.text);
 	return HOIST_OK;
 }
@@ -154,7 +154,7 @@ static enum hoist_status put_installer(struct run *r, struct run_node *n,
 			   HOIST_OK &&
 	    !strcmp(got, sha)) {
 		run_log(r, "stage", n->plan->name,
-			_("%s: already on the node at %s, SHA-256 %s checked there"),
+			N_("%s: already on the node at %s, SHA-256 %s checked there"),
 			p->version.text, remote, got);
 		free(remote);
 		return HOIST_OK;
@@ -171,7 +171,7 @@ static enum hoist_status put_installer(struct run *r, struct run_node *n,
 				     n->plan->name, remote, got, sha);
 	if (st == HOIST_OK)
 		run_log(r, "stage", n->plan->name,
-			_("%s: copied to %s, SHA-256 %s checked on the node"), p->version.text,
+			N_("%s: copied to %s, SHA-256 %s checked on the node"), p->version.text,
 			remote, got);
 	free(remote);
 	return st;
@@ -268,7 +268,7 @@ enum hoist_status run_stage_files(struct run *r, struct hoist_error *err)
 				hoist_exec_result_done(&x);
 				if (st == HOIST_OK)
 					run_log(r, "stage", r->nodes[k].plan->name,
-						_("%s: pulled %s on the node"), p->version.text,
+						N_("%s: pulled %s on the node"), p->version.text,
 						p->url + strlen(HOIST_IMAGE_SCHEME));
 			}
 			continue;
@@ -284,7 +284,7 @@ enum hoist_status run_stage_files(struct run *r, struct hoist_error *err)
 				ev.sha256 = got;
 				run_add_evidence(r, item, &ev, true);
 				run_log(r, "stage", NULL,
-					_("%s: no checksum was given (feed or [feed] checksums); "
+					N_("%s: no checksum was given (feed or [feed] checksums); "
 					  "recorded the SHA-256 computed here: %s"),
 					p->version.text, got);
 			}
@@ -322,8 +322,8 @@ enum hoist_status run_check_installer(struct run *r, struct run_node *n,
 				       "changed since it was staged; it is not installed"),
 				     n->plan->name, remote, got, sha);
 	if (st == HOIST_OK)
-		run_log(r, "install", n->plan->name, _("%s: SHA-256 %s checked on the node"), remote,
-			got);
+		run_log(r, "install", n->plan->name, N_("%s: SHA-256 %s checked on the node"),
+			remote, got);
 	free(remote);
 	free(item);
 	return st;
@@ -340,9 +340,10 @@ char *run_node_backup_path(struct run *r, struct run_node *n, const char *local)
 }
 
 enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char *local,
-				   const char *remote, struct hoist_evidence *ev, char **message,
+				   const char *remote, struct run_result *res,
 				   struct hoist_error *err)
 {
+	struct hoist_evidence *ev = &res->evidence;
 	char there[65], here[65];
 	long long size = -1, local_size = -1;
 	enum hoist_status st = hoist_transport_file_sha256(n->t, remote, HASH_TIMEOUT_MS, there,
@@ -361,9 +362,9 @@ enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char
 		ev->path = hoist_xasprintf("%s:%s", n->plan->name, remote);
 		ev->sha256 = hoist_xstrdup(there);
 		ev->size = size;
-		*message = hoist_xasprintf(_("database backed up to %s on %s, kept there (size "
-					     "and SHA-256 computed on the node)"),
-					   remote, n->plan->name);
+		run_say(res, N_("database backed up to %s on %s, kept there (size "
+				"and SHA-256 computed on the node)"),
+			remote, n->plan->name);
 		return HOIST_OK;
 	}
 	st = hoist_transport_get(n->t, remote, local, COPY_TIMEOUT_MS, err);
@@ -381,9 +382,9 @@ enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char
 	ev->path = hoist_xstrdup(local);
 	ev->sha256 = hoist_xstrdup(here);
 	ev->size = local_size;
-	*message = hoist_xasprintf(_("database backed up to %s on %s and copied back to %s "
-				     "(SHA-256 checked on both sides)"),
-				   remote, n->plan->name, local);
+	run_say(res, N_("database backed up to %s on %s and copied back to %s "
+			"(SHA-256 checked on both sides)"),
+		remote, n->plan->name, local);
 	return HOIST_OK;
 }
 
@@ -426,7 +427,7 @@ enum hoist_status run_backup_to_node(struct run *r, struct run_node *n, const ch
 				     n->plan->name, *on_node, there, here);
 	if (st == HOIST_OK)
 		run_log(r, "db-restore", n->plan->name,
-			_("%s: copied to %s, SHA-256 %s checked on the node"), backup, *on_node, there);
+			N_("%s: copied to %s, SHA-256 %s checked on the node"), backup, *on_node, there);
 	if (st != HOIST_OK) {
 		free(*on_node);
 		*on_node = NULL;

@@ -23,10 +23,10 @@ char *run_node_backup_path(struct run *r, struct run_node *n, const char *local)
 /*
  * A backup written on a node: copied back to local and checked against the SHA-256 the
  * node computed, or kept there ([upgrade] backup_copy = false) with the node's size and
- * SHA-256; ev and *message (owned) say which.
+ * SHA-256; res's evidence and message say which.
  */
 enum hoist_status run_backup_fetch(struct run *r, struct run_node *n, const char *local,
-				   const char *remote, struct hoist_evidence *ev, char **message,
+				   const char *remote, struct run_result *res,
 				   struct hoist_error *err);
 /*
  * The backup a restore on a remote node reads: "NODE:PATH" kept on that node is used
@@ -44,7 +44,7 @@ enum hoist_status run_validate_node(struct run *r, struct run_node *n,
 				    const struct hoist_version *want, char **message,
 				    struct hoist_error *err);
 /* The health-check step: a Health task over the targets, followed to its end. */
-enum hoist_status run_health_check(struct run *r, char **message, struct hoist_error *err);
+enum hoist_status run_health_check(struct run *r, struct run_result *res, struct hoist_error *err);
 enum hoist_status run_op_health_check(struct run *r, struct run_node *n,
 				      const struct hoist_plan_step *s, struct run_result *res,
 				      struct hoist_error *err);

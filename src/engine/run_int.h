@@ -60,9 +60,19 @@ struct run {
 struct run_result {
 	enum hoist_outcome outcome;      /* OK or SKIPPED when the status is OK */
 	char *message;                   /* owned; may be NULL */
+	char *msgid;                     /* owned: message's format (run_say), or NULL */
+	char *plural;                    /* owned: its plural form (run_say_n), or NULL */
+	unsigned long plural_n;
+	char **args;                     /* owned: its arguments, as text */
+	size_t n_args;
 	int exit_code;                   /* of the command, -1: none */
 	struct hoist_evidence evidence;  /* owned strings */
 };
+/* Sets the step's message from a translatable format (N_()), kept for other languages. */
+void run_say(struct run_result *res, const char *msgid, ...) __attribute__((format(printf, 2, 3)));
+/* The same with plural forms: P_(msgid, plural, n). */
+void run_say_n(struct run_result *res, const char *msgid, const char *plural, unsigned long n,
+	       ...) __attribute__((format(printf, 2, 5)));
 
 /* run.c */
 bool run_cancelled(const struct run *r);
@@ -71,10 +81,15 @@ void run_halt(struct run *r, const char *why);
 /* The reason the run halts (a new string), or NULL. */
 char *run_halted(struct run *r);
 struct run_node *run_find_node(struct run *r, const char *name);
-void run_log(struct run *r, const char *step, const char *node, const char *fmt, ...)
+/* An engine log line from a translatable format (N_("..."): run_log translates it). */
+/* Appends an event to the run's journal (a failure to write halts the run). */
+enum hoist_status run_emit(struct run *r, struct hoist_event *ev);
+void run_log(struct run *r, const char *step, const char *node, const char *msgid, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A progress event; msgid as for run_log, or NULL for no message. */
 void run_progress(struct run *r, const char *step, const char *node, long long bytes,
-		  long long total, long tasks_left, const char *message);
+		  long long total, long tasks_left, const char *msgid, ...)
+	__attribute__((format(printf, 7, 8)));
 void run_add_secret(struct run *r, const char *secret);
 /* Records evidence in the plan and saves plan.json again. */
 void run_add_evidence(struct run *r, const char *item, const struct hoist_evidence *ev,

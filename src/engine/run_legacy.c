@@ -52,7 +52,7 @@ enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
 		free(backup);
 		return st;
 	}
-	run_log(r, "migrate-data", n->plan->name, _("the migrator: %s"), shown);
+	run_log(r, "migrate-data", n->plan->name, N_("the migrator: %s"), shown);
 	r->pnr_started = true;
 	hoist_profile_vars_init(&vars);
 	hoist_profile_cmds_init(&cmds);
@@ -80,12 +80,12 @@ enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
 	hoist_exec_result_done(&x);
 	hoist_profile_cmds_done(&cmds);
 	hoist_profile_vars_done(&vars);
-	if (st == HOIST_OK)
-		res->message = strcmp(days, "all") ?
-			hoist_xasprintf(_("the 2.6 data migrated to %s, keeping %s days of history"),
-					s->version.text, days) :
-			hoist_xasprintf(_("the 2.6 data migrated to %s, with all its history"),
-					s->version.text);
+	if (st == HOIST_OK && strcmp(days, "all"))
+		run_say(res, N_("the 2.6 data migrated to %s, keeping %s days of history"),
+			s->version.text, days);
+	else if (st == HOIST_OK)
+		run_say(res, N_("the 2.6 data migrated to %s, with all its history"),
+			s->version.text);
 	free(shown);
 	free(backup);
 	return st;
@@ -176,10 +176,12 @@ enum hoist_status run_step_manual(struct run *r, struct run_node *n,
 	ev.time_ms = (long long)time(NULL) * 1000;
 	{
 		char *by = field(body, "by"), *when = field(body, "time");
-		res->message = ev.path ? hoist_xasprintf(_("checked off by %s at %s: %s"),
-							 by ? by : "?", when ? when : "?", ev.path)
-				       : hoist_xasprintf(_("checked off by %s at %s"), by ? by : "?",
-							 when ? when : "?");
+		if (ev.path)
+			run_say(res, N_("checked off by %s at %s: %s"), by ? by : "?",
+				when ? when : "?", ev.path);
+		else
+			run_say(res, N_("checked off by %s at %s"), by ? by : "?",
+				when ? when : "?");
 		free(by);
 		free(when);
 	}

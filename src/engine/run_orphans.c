@@ -126,7 +126,7 @@ enum hoist_status run_wait_orphans(struct run *r, struct hoist_error *err)
 				hoist_exec_record_forget(rec);
 				if (waited) {
 					w = what(rec, false);
-					run_log(r, NULL, NULL, _("%s has ended; going on"), w);
+					run_log(r, NULL, NULL, N_("%s has ended; going on"), w);
 					free(w);
 				}
 				continue;
@@ -135,7 +135,7 @@ enum hoist_status run_wait_orphans(struct run *r, struct hoist_error *err)
 			if (rec->timeout_ms > 0 && age > rec->timeout_ms) {
 				/* Its engine would have stopped it by now: do what it would have done. */
 				run_log(r, NULL, NULL,
-					_("%s runs for %lld s, longer than its timeout of %ld s: "
+					N_("%s runs for %lld s, longer than its timeout of %ld s: "
 					  "stopping it, as its engine would have"),
 					w, age / 1000, rec->timeout_ms / 1000);
 				if (remote)
@@ -148,7 +148,7 @@ enum hoist_status run_wait_orphans(struct run *r, struct hoist_error *err)
 			}
 			if (tell)
 				run_log(r, NULL, NULL,
-					_("waiting for %s to end: the engine that started it %lld s ago "
+					N_("waiting for %s to end: the engine that started it %lld s ago "
 					  "is gone, and nothing acts while an action of this server still "
 					  "runs"),
 					w, age / 1000);

@@ -104,7 +104,7 @@ static enum hoist_status reboot(struct run *r, struct run_node *n, long *back_ms
 	hoist_exec_result_done(&x);
 	if (st != HOIST_OK)
 		return st;
-	run_log(r, "os-patch", n->plan->name, _("%s is rebooting; waiting until it is back"),
+	run_log(r, "os-patch", n->plan->name, N_("%s is rebooting; waiting until it is back"),
 		n->plan->name);
 	return wait_host(r, n, &t0, back_ms, err);
 }
@@ -133,7 +133,7 @@ enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 		long waited = 0;
 		r->pnr_started = true;
 		run_log(r, "os-patch", n->plan->name,
-			_("the patch of %s was under way when the run stopped: no new snapshot (the "
+			N_("the patch of %s was under way when the run stopped: no new snapshot (the "
 			  "first one is the way back); waiting for the host, then patching again"),
 			n->plan->name);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -154,12 +154,12 @@ enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 			ev.size = -1;
 			ev.time_ms = (long long)time(NULL) * 1000;
 			run_add_evidence(r, "os-snapshot", &ev, true);
-			run_log(r, "os-patch", n->plan->name, _("snapshot of %s taken: %s"),
+			run_log(r, "os-patch", n->plan->name, N_("snapshot of %s taken: %s"),
 				n->plan->name, snapshot ? snapshot : "-");
 		}
 	} else {
 		run_log(r, "os-patch", n->plan->name,
-			_("the profile takes no snapshot: make sure you can restore %s's operating "
+			N_("the profile takes no snapshot: make sure you can restore %s's operating "
 			  "system (VM snapshot, disk image, restore point)"), n->plan->name);
 	}
 	if (st != HOIST_OK) {
@@ -175,14 +175,13 @@ enum hoist_status run_step_os_patch(struct run *r, struct run_node *n,
 		st = reboot(r, n, &back, err);
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK && back >= 0)
-		res->message = again ? hoist_xasprintf(_("%s patched again; rebooted and back after "
-							 "%.1f s"), n->plan->name, back / 1000.0)
-				     : hoist_xasprintf(_("%s patched; rebooted and back after %.1f s"),
-						       n->plan->name, back / 1000.0);
+		run_say(res, again ? N_("%s patched again; rebooted and back after %.1f s")
+				   : N_("%s patched; rebooted and back after %.1f s"),
+			n->plan->name, back / 1000.0);
 	else if (st == HOIST_OK)
-		res->message = hoist_xasprintf(again ? _("%s patched again; no reboot needed")
-						     : _("%s patched; no reboot needed"),
-					       n->plan->name);
+		run_say(res, again ? N_("%s patched again; no reboot needed")
+				   : N_("%s patched; no reboot needed"),
+			n->plan->name);
 	if (st == HOIST_OK)
 		r->pnr_started = false; /* patched and back: nothing to restore */
 	free(snapshot);

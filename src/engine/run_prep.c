@@ -160,11 +160,9 @@ enum hoist_status run_preflight(struct run *r, struct run_result *res, struct ho
 	if (st == HOIST_OK)
 		st = run_validate_pre(r, err);
 	if (st == HOIST_OK)
-		res->message = hoist_xasprintf(
-			P_("server %s, key accepted, %zu node reachable, %lld MB free",
-			   "server %s, key accepted, %zu nodes reachable, %lld MB free",
-			   r->n_nodes),
-			v.text, r->n_nodes, free_bytes >> 20);
+		run_say_n(res, "server %s, key accepted, %zu node reachable, %lld MB free",
+			  "server %s, key accepted, %zu nodes reachable, %lld MB free", r->n_nodes,
+			  v.text, r->n_nodes, free_bytes >> 20);
 	hoist_octopus_free(oc);
 	return st;
 }
@@ -196,7 +194,8 @@ static void on_progress(void *ctx, size_t index, long long now, long long total)
 	}
 	pthread_mutex_unlock(&sp->mu);
 	if (report)
-		run_progress(sp->r, "stage", NULL, now, total > 0 ? total : -1, -1, sp->version);
+		run_progress(sp->r, "stage", NULL, now, total > 0 ? total : -1, -1, "%s",
+			     sp->version);
 }
 
 /* The progress contexts are an array; the run is in the first. */
@@ -241,9 +240,9 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 		const struct hoist_plan_package *p = &r->plan->packages[pk[i]];
 		if (st == HOIST_OK) {
 			run_log(r, "stage", NULL,
-				sr[i].cached ? _("%s: already cached, SHA-256 %s verified")
-					     : sr[i].resumed ? _("%s: download resumed, SHA-256 %s verified")
-							     : _("%s: downloaded, SHA-256 %s verified"),
+				sr[i].cached ? N_("%s: already cached, SHA-256 %s verified")
+					     : sr[i].resumed ? N_("%s: download resumed, SHA-256 %s verified")
+							     : N_("%s: downloaded, SHA-256 %s verified"),
 				p->version.text, sr[i].sha256);
 			if (sr[i].cached)
 				cached++;
@@ -261,8 +260,8 @@ enum hoist_status run_stage(struct run *r, struct run_result *res, struct hoist_
 	if (st == HOIST_OK)
 		st = run_stage_files(r, err);
 	if (st == HOIST_OK)
-		res->message = hoist_xasprintf(_("%zu packages verified (%zu downloaded, %zu "
-						 "cached) in %s"),
-					       fetched + cached, fetched, cached, r->cache_dir);
+		run_say(res, N_("%zu packages verified (%zu downloaded, %zu "
+				"cached) in %s"),
+			fetched + cached, fetched, cached, r->cache_dir);
 	return st;
 }

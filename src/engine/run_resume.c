@@ -108,16 +108,16 @@ static void recheck(struct run *r)
 		if (n->plan->url)
 			hoist_octopus_ping(oc, n->plan->url, &p, NULL);
 		if (p == HOIST_PING_DOWN) {
-			run_log(r, NULL, name, _("%s is stopped"), name);
+			run_log(r, NULL, name, N_("%s is stopped"), name);
 		} else {
 			struct hoist_octopus *nc = run_pinger(r, n->plan->url);
 			if (hoist_octopus_version(nc, &v, NULL) == HOIST_OK)
-				run_log(r, NULL, name, _("%s is running %s"), name, v.text);
+				run_log(r, NULL, name, N_("%s is running %s"), name, v.text);
 			hoist_octopus_free(nc);
 		}
 	}
 	if (hoist_octopus_maintenance_get(oc, &on, NULL) == HOIST_OK)
-		run_log(r, NULL, NULL, on ? _("maintenance mode is on") : _("maintenance mode is off"));
+		run_log(r, NULL, NULL, on ? N_("maintenance mode is on") : N_("maintenance mode is off"));
 	hoist_octopus_free(oc);
 }
 
@@ -183,9 +183,9 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	r.prev = &sum;
 	/* Only a run this call carries on is named back: nobody writes into another's folder. */
 	*out_id = hoist_xstrdup(r.id);
-	run_log(&r, NULL, NULL, r.dry_run ? _("resuming the dry run %s (process %ld): nothing "
+	run_log(&r, NULL, NULL, r.dry_run ? N_("resuming the dry run %s (process %ld): nothing "
 					      "on the server changes")
-					  : _("resuming run %s (process %ld)"),
+					  : N_("resuming run %s (process %ld)"),
 		r.id, (long)getpid());
 	run_notify(fd, "R%s", r.id);
 	if (o->started)

@@ -151,9 +151,9 @@ static enum hoist_status step_master_key(struct run *r, struct run_node *n,
 
 	if (!hoist_profile_has(r->profile, "show-master-key")) {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xasprintf(_("the profile %s cannot show the master key; save "
-						 "it yourself before the upgrade"),
-					       hoist_profile_name(r->profile));
+		run_say(res, N_("the profile %s cannot show the master key; save "
+				"it yourself before the upgrade"),
+			hoist_profile_name(r->profile));
 		free(path);
 		return HOIST_OK;
 	}
@@ -193,10 +193,10 @@ static enum hoist_status step_master_key(struct run *r, struct run_node *n,
 					       "server's canary; check the instance before upgrading"),
 					     n->plan->name);
 		if (st == HOIST_OK)
-			res->message = hoist_xasprintf(_("saved to %s; it decrypts the server's "
-							 "canary"), path);
+			run_say(res, N_("saved to %s; it decrypts the server's "
+					"canary"), path);
 	} else if (st == HOIST_OK) {
-		res->message = hoist_xasprintf(_("saved to %s"), path);
+		run_say(res, N_("saved to %s"), path);
 	}
 	if (st == HOIST_OK)
 		run_add_evidence(r, "master-key", &res->evidence, true);
@@ -217,7 +217,7 @@ static enum hoist_status step_backup_db(struct run *r, struct run_node *n,
 	res->exit_code = x.exited ? x.exit_code : -1;
 	hoist_exec_result_done(&x);
 	if (st == HOIST_OK && remote) {
-		st = run_backup_fetch(r, n, path, remote, &res->evidence, &res->message, err);
+		st = run_backup_fetch(r, n, path, remote, res, err);
 		if (st == HOIST_OK)
 			run_add_evidence(r, "backup-db", &res->evidence, true);
 		free(remote);
@@ -234,7 +234,7 @@ static enum hoist_status step_backup_db(struct run *r, struct run_node *n,
 	}
 	if (st == HOIST_OK) {
 		run_add_evidence(r, "backup-db", &res->evidence, true);
-		res->message = hoist_xasprintf(_("database backed up to %s"), path);
+		run_say(res, N_("database backed up to %s"), path);
 	}
 	free(path);
 	return st;
@@ -248,7 +248,7 @@ static enum hoist_status step_maintenance(struct run *r, bool on, struct run_res
 	bool changed = false;
 	if (!on && !r->maint_changed) {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xstrdup(_("maintenance mode was on before this run: left on"));
+		run_say(res, N_("maintenance mode was on before this run: left on"));
 		return HOIST_OK;
 	}
 	oc = run_client(r, NULL);
@@ -281,8 +281,8 @@ static enum hoist_status step_maintenance(struct run *r, bool on, struct run_res
 		r->maint_changed = changed || r->maint_changed;
 		if (!changed) {
 			res->outcome = HOIST_OUTCOME_SKIPPED;
-			res->message = hoist_xstrdup(_("maintenance mode was already on: it will be "
-						       "left on"));
+			run_say(res, N_("maintenance mode was already on: it will be "
+					"left on"));
 		}
 	} else {
 		r->maint_changed = false;
@@ -298,8 +298,8 @@ static enum hoist_status step_drain(struct run *r, struct run_node *n, bool drai
 	bool changed = false;
 	if (!drain && !n->drained_by_us) {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xasprintf(_("%s was drained before this run: left drained"),
-					       n->plan->name);
+		run_say(res, N_("%s was drained before this run: left drained"),
+			n->plan->name);
 		return HOIST_OK;
 	}
 	oc = run_client(r, NULL);
@@ -311,8 +311,8 @@ static enum hoist_status step_drain(struct run *r, struct run_node *n, bool drai
 		n->drained_by_us = changed || n->drained_by_us;
 		if (!n->drained_by_us) {
 			res->outcome = HOIST_OUTCOME_SKIPPED;
-			res->message = hoist_xasprintf(_("%s was already drained: it stays drained"),
-						       n->plan->name);
+			run_say(res, N_("%s was already drained: it stays drained"),
+				n->plan->name);
 		}
 	} else {
 		n->drained_by_us = false;
@@ -346,11 +346,15 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 		if (st != HOIST_OK || left == 0)
 			break;
 		if (left != last) {
-			char *m = hoist_xasprintf(P_("%ld task still queued or running",
-						     "%ld tasks still queued or running", left),
-						  left);
-			run_progress(r, "wait-tasks", node, -1, -1, left, m);
-			free(m);
+			struct hoist_event ev;
+			hoist_event_init(&ev, HOIST_EVENT_PROGRESS);
+			ev.step = hoist_xstrdup("wait-tasks");
+			ev.node = node ? hoist_xstrdup(node) : NULL;
+			ev.tasks_left = left;
+			hoist_event_say_n(&ev, "%ld task still queued or running",
+					  "%ld tasks still queued or running", (unsigned long)left, left);
+			run_emit(r, &ev);
+			hoist_event_done(&ev);
 			last = left;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -369,9 +373,10 @@ static enum hoist_status step_wait_tasks(struct run *r, const char *node,
 		}
 	}
 	hoist_octopus_free(oc);
-	if (st == HOIST_OK)
-		res->message = node ? hoist_xasprintf(_("no task is running on %s"), node)
-				    : hoist_xstrdup(_("no task is queued or running in the cluster"));
+	if (st == HOIST_OK && node)
+		run_say(res, N_("no task is running on %s"), node);
+	else if (st == HOIST_OK)
+		run_say(res, N_("no task is queued or running in the cluster"));
 	return st;
 }
 
@@ -392,7 +397,7 @@ static enum hoist_status step_stop(struct run *r, struct run_node *n,
 		/* Resumed after a stop that was under way: it is ours; otherwise it was not. */
 		if (before && before->state == HOIST_STEP_RUNNING)
 			n->stopped_by_us = true;
-		res->message = hoist_xasprintf(_("%s is already stopped"), n->plan->name);
+		run_say(res, N_("%s is already stopped"), n->plan->name);
 		hoist_octopus_free(oc);
 		return HOIST_OK;
 	}
@@ -420,7 +425,7 @@ static enum hoist_status step_start(struct run *r, struct run_node *n, struct ru
 		hoist_octopus_ping(oc, n->plan->url, &p, NULL);
 	if (n->plan->url && p != HOIST_PING_DOWN) {
 		n->stopped_by_us = false;
-		res->message = hoist_xasprintf(_("%s is already running"), n->plan->name);
+		run_say(res, N_("%s is already running"), n->plan->name);
 		hoist_octopus_free(oc);
 		return HOIST_OK;
 	}
@@ -462,8 +467,8 @@ static enum hoist_status step_validate(struct run *r, struct run_node *n,
 	enum hoist_status st;
 	if (!n->plan->url) {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xasprintf(_("%s has no url in the configuration: nothing to "
-						 "ask"), n->plan->name);
+		run_say(res, N_("%s has no url in the configuration: nothing to "
+				"ask"), n->plan->name);
 		return HOIST_OK;
 	}
 	nc = run_pinger(r, n->plan->url);
@@ -485,7 +490,7 @@ static enum hoist_status step_validate(struct run *r, struct run_node *n,
 	}
 	hoist_octopus_free(nc);
 	if (st == HOIST_OK)
-		res->message = hoist_xasprintf(_("%s runs %s"), n->plan->name, v.text);
+		run_say(res, N_("%s runs %s"), n->plan->name, v.text);
 	return st;
 }
 

@@ -97,7 +97,7 @@ static enum hoist_status one_batch(struct run *r, struct hoist_octopus *oc,
 	const char *env = NULL;
 	struct hoist_buf names, failed;
 	struct hoist_tentacles *after = NULL;
-	char *task = NULL, *desc, *error = NULL, *m;
+	char *task = NULL, *desc, *error = NULL;
 	size_t n = 0, n_failed = 0;
 	bool ok = false;
 	enum hoist_status st;
@@ -111,13 +111,12 @@ static enum hoist_status one_batch(struct run *r, struct hoist_octopus *oc,
 		}
 	desc = hoist_xasprintf("Upgrade Tentacles, batch %d of %d (%s), by hoist", b, t->n_batches,
 			       env);
-	m = hoist_xasprintf(_("batch %d of %d (%s): upgrading %s"), b, t->n_batches, env,
-			    hoist_buf_cstr(&names));
-	run_progress(r, "tentacles", NULL, (long long)*n_done, (long long)total, -1, m);
-	free(m);
+	run_progress(r, "tentacles", NULL, (long long)*n_done, (long long)total, -1,
+		     N_("batch %d of %d (%s): upgrading %s"), b, t->n_batches, env,
+		     hoist_buf_cstr(&names));
 	st = hoist_octopus_task_create(oc, "Upgrade", desc, ids, n, &task, err);
 	if (st == HOIST_OK) {
-		run_log(r, "tentacles", NULL, _("batch %d: the server's task %s"), b, task);
+		run_log(r, "tentacles", NULL, N_("batch %d: the server's task %s"), b, task);
 		st = follow_task(r, oc, task, &ok, &error, err);
 	}
 	/* What the batch did, target by target, from the server's own list. */
@@ -130,12 +129,12 @@ static enum hoist_status one_batch(struct run *r, struct hoist_octopus *oc,
 			continue;
 		if (still_outdated(after, g->id)) {
 			hoist_buf_printf(&failed, "%s%s", n_failed++ ? ", " : "", g->name);
-			run_log(r, "tentacles", NULL, _("%s (%s): not upgraded, still Tentacle %s"),
+			run_log(r, "tentacles", NULL, N_("%s (%s): not upgraded, still Tentacle %s"),
 				g->name, g->environment, g->version ? g->version : "?");
 		} else {
 			hoist_buf_printf(done, "%s%s", *n_done ? ", " : "", g->name);
 			(*n_done)++;
-			run_log(r, "tentacles", NULL, _("%s (%s): upgraded from Tentacle %s"), g->name,
+			run_log(r, "tentacles", NULL, N_("%s (%s): upgraded from Tentacle %s"), g->name,
 				g->environment, g->version ? g->version : "?");
 		}
 	}
@@ -180,7 +179,7 @@ static enum hoist_status wait_running_upgrades(struct run *r, struct hoist_octop
 		bool ok = false;
 		char *error = NULL;
 		if (st == HOIST_OK) {
-			run_log(r, "tentacles", NULL, _("the server's Upgrade task %s is still "
+			run_log(r, "tentacles", NULL, N_("the server's Upgrade task %s is still "
 						       "running: waiting for it first"), ids[i]);
 			st = follow_task(r, oc, ids[i], &ok, &error, err);
 		}
@@ -205,9 +204,8 @@ enum hoist_status run_step_tentacles(struct run *r, const struct hoist_plan_step
 	total = hoist_tentacles_outdated(t);
 	if (st == HOIST_OK && !total) {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xasprintf(P_("the %zu Tentacle is up to date",
-						  "all %zu Tentacles are up to date", t->n),
-					       t->n);
+		run_say_n(res, "the %zu Tentacle is up to date", "all %zu Tentacles are up to date",
+			  t->n, t->n);
 	}
 	for (int b = 1; st == HOIST_OK && total && b <= t->n_batches; b++) {
 		/* Between batches is the safe point: a batch once started is followed to its end. */
@@ -220,9 +218,8 @@ enum hoist_status run_step_tentacles(struct run *r, const struct hoist_plan_step
 		st = one_batch(r, oc, t, b, &done, &n_done, total, err);
 	}
 	if (st == HOIST_OK && total)
-		res->message = hoist_xasprintf(P_("%zu Tentacle upgraded in %d batches",
-						  "%zu Tentacles upgraded in %d batches", n_done),
-					       n_done, t->n_batches);
+		run_say_n(res, "%zu Tentacle upgraded in %d batches",
+			  "%zu Tentacles upgraded in %d batches", n_done, n_done, t->n_batches);
 	hoist_buf_done(&done);
 	hoist_tentacles_free(t);
 	hoist_octopus_free(oc);
@@ -242,7 +239,7 @@ enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s
 	enum hoist_status st = read_now(r, oc, s, &t, err);
 	if (st == HOIST_OK && !t->n) {
 		res->outcome = HOIST_OUTCOME_SKIPPED;
-		res->message = hoist_xstrdup(_("there are no deployment targets to check"));
+		run_say(res, N_("there are no deployment targets to check"));
 		goto out;
 	}
 	if (st == HOIST_OK) {
@@ -253,7 +250,7 @@ enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s
 					       " upgrade, by hoist", ids, n, &task, err);
 	}
 	if (st == HOIST_OK) {
-		run_log(r, "health-check", NULL, _("the server's task %s"), task);
+		run_log(r, "health-check", NULL, N_("the server's task %s"), task);
 		st = follow_task(r, oc, task, &ok, &error, err);
 	}
 	if (st == HOIST_OK)
@@ -263,8 +260,8 @@ enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s
 		if (!after->v[i].latest_calamari || (after->v[i].health &&
 						     strcmp(after->v[i].health, "Healthy")))
 			run_log(r, "health-check", NULL,
-				after->v[i].latest_calamari ? _("%s (%s): %s, Calamari current")
-							    : _("%s (%s): %s, Calamari not current"),
+				after->v[i].latest_calamari ? N_("%s (%s): %s, Calamari current")
+							    : N_("%s (%s): %s, Calamari not current"),
 				after->v[i].name, after->v[i].environment,
 				after->v[i].health ? after->v[i].health : "?");
 	}
@@ -272,8 +269,8 @@ enum hoist_status run_step_health(struct run *r, const struct hoist_plan_step *s
 		st = hoist_error_set(err, HOIST_STATE, _("the health check %s failed: %s"), task,
 				     error ? error : _("the server's task did not succeed"));
 	if (st == HOIST_OK)
-		res->message = hoist_xasprintf(_("health check done: Calamari is current on %zu of "
-						 "%zu targets"), calamari, after->n);
+		run_say(res, N_("health check done: Calamari is current on %zu of "
+				"%zu targets"), calamari, after->n);
 out:
 	free((void *)ids);
 	free(task);

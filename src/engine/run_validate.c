@@ -26,9 +26,8 @@ enum hoist_status run_gate(struct run *r, const char *step, const char *node,
 	ev.step = step ? hoist_xstrdup(step) : NULL;
 	ev.node = node ? hoist_xstrdup(node) : NULL;
 	ev.stream = hoist_xstrdup("validation");
-	ev.message = hoist_xasprintf(_("validation failure ignored "
-				       "(--ignore-validation-failures): %s"),
-				     hoist_error_message(err));
+	hoist_event_say(&ev, N_("validation failure ignored (--ignore-validation-failures): %s"),
+			hoist_error_message(err));
 	pthread_mutex_lock(&r->jmu);
 	hoist_journal_append(r->j, &ev, NULL);
 	pthread_mutex_unlock(&r->jmu);
@@ -88,10 +87,10 @@ enum hoist_status run_validate_pre(struct run *r, struct hoist_error *err)
 			free_b = -1;
 		if (free_b < 0)
 			run_log(r, "preflight", n->plan->name,
-				_("disk space on %s not checked (its shell is %s)"), n->plan->name,
+				N_("disk space on %s not checked (its shell is %s)"), n->plan->name,
 				hoist_shell_name(hoist_transport_shell(n->t)));
 		else if (free_b >= need)
-			run_log(r, "preflight", n->plan->name, _("%s: %lld MB free in %s"),
+			run_log(r, "preflight", n->plan->name, N_("%s: %lld MB free in %s"),
 				n->plan->name, free_b >> 20, n->plan->remote_dir);
 		else
 			st = run_gate(r, "preflight", n->plan->name,
@@ -146,7 +145,7 @@ static long elapsed_ms(const struct timespec *t0)
 	return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
-enum hoist_status run_health_check(struct run *r, char **message, struct hoist_error *err)
+enum hoist_status run_health_check(struct run *r, struct run_result *res, struct hoist_error *err)
 {
 	struct hoist_octopus *oc = run_client(r, NULL);
 	struct hoist_octopus_tentacles tt;
@@ -190,12 +189,11 @@ enum hoist_status run_health_check(struct run *r, char **message, struct hoist_e
 				       "the task's log on the server"),
 				     id, state ? state : "?");
 	if (st == HOIST_OK)
-		*message = hoist_xasprintf(P_("the health check %s over %zu target ended well",
-					      "the health check %s over %zu targets ended well",
-					      ids ? tt.n : 0),
-					   id, ids ? tt.n : (size_t)0);
+		run_say_n(res, "the health check %s over %zu target ended well",
+			  "the health check %s over %zu targets ended well", ids ? tt.n : 0, id,
+			  ids ? tt.n : (size_t)0);
 	if (st != HOIST_OK && st != HOIST_CANCELLED && r->ignore_validation)
-		*message = hoist_xstrdup(hoist_error_message(err));
+		run_say(res, "%s", hoist_error_message(err));
 	free(ids);
 	free(id);
 	free(state);
@@ -210,5 +208,5 @@ enum hoist_status run_op_health_check(struct run *r, struct run_node *n,
 {
 	(void)n;
 	(void)s;
-	return run_health_check(r, &res->message, err);
+	return run_health_check(r, res, err);
 }
