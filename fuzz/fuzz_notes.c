@@ -5,7 +5,7 @@
 #include "fuzz.h"
 #include "json.h"
 #include "notes.h"
-#include "report.h"
+#include "report_json.h"
 #include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

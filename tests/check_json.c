@@ -6,6 +6,7 @@
 #include <check.h>
 #include <limits.h>
 #include <malloc.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include "lock.h"
 #include "plan.h"
 #include "policy.h"
-#include "report.h"
+#include "report_json.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -48,6 +49,88 @@ START_TEST(test_json_print_always_valid_utf8)
 }
 END_TEST
 
+/* What hoist_json_print gave before it shared jsonout.c's escaper: cJSON's text, repaired. */
+static char *print_by_cjson(const cJSON *j, bool formatted)
+{
+	char *text = formatted ? cJSON_Print(j) : cJSON_PrintUnformatted(j), *fixed;
+	size_t len = strlen(text);
+	if (hoist_utf8_valid(text, len))
+		return text;
+	fixed = hoist_utf8_repair(text, len);
+	free(text);
+	return fixed;
+}
+
+static void same_as_cjson(const cJSON *j)
+{
+	for (int fmt = 0; fmt < 2; fmt++) {
+		char *want = print_by_cjson(j, fmt), *got = hoist_json_print(j, fmt);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+	}
+}
+
+START_TEST(test_json_print_same_as_cjson)
+{
+	static const char *const files[] = {
+		"fixtures/chain.json", "fixtures/feed-vendor.json", "fixtures/policy-seed.json",
+		"fixtures/hostile-strings.json", "fixtures/hostile-huge-number.json",
+		"fixtures/hostile-nulls.json", "fixtures/hostile-deep.json", "fixtures/plan-huge-numbers.json",
+	};
+	static const double numbers[] = { 0, -0.0, 1, -1, 0.1, 1e300, -1e-300, 2147483647.0,
+					  2147483648.0, -2147483649.0, 9007199254740993.0,
+					  1.0 / 3, 123456789.125 };
+	cJSON *o = cJSON_CreateObject(), *a, *inner;
+	hoist_json_init();
+	cJSON_AddStringToObject(o, "text", "bad \xff\xfe end \x1b[2J \"q\" \\ \b\f\n\r\t\x01\x7f "
+					   "caf\xc3\xa9 \xe2\x82 \xed\xa0\x80 \xf0\x9f\x98\x80 \xc0\xaf");
+	cJSON_AddStringToObject(o, "k\xff\n", "");
+	cJSON_AddNullToObject(o, "null");
+	cJSON_AddTrueToObject(o, "yes");
+	cJSON_AddFalseToObject(o, "no");
+	cJSON_AddObjectToObject(o, "empty object");
+	cJSON_AddArrayToObject(o, "empty array");
+	a = cJSON_AddArrayToObject(o, "numbers");
+	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateNumber(numbers[i]));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(NAN));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(INFINITY));
+	a = cJSON_AddArrayToObject(o, "nested");
+	inner = cJSON_CreateObject();
+	cJSON_AddItemToObject(inner, "deeper", cJSON_CreateObject());
+	cJSON_AddItemToObject(cJSON_GetObjectItem(inner, "deeper"), "list",
+			      cJSON_CreateStringArray((const char *[]){ "a", "b\xff" }, 2));
+	cJSON_AddItemToArray(a, inner);
+	cJSON_AddItemToArray(a, cJSON_CreateArray());
+	cJSON_AddItemToArray(a, cJSON_CreateString("x"));
+	same_as_cjson(o);
+	same_as_cjson(cJSON_GetObjectItem(o, "numbers"));
+	same_as_cjson(cJSON_GetObjectItem(o, "text"));
+	cJSON_Delete(o);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char path[512], *text;
+		FILE *f;
+		long n;
+		snprintf(path, sizeof path, "%s/%s", TEST_SRCDIR, files[i]);
+		f = fopen(path, "rb");
+		ck_assert_msg(f != NULL, "%s", path);
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		rewind(f);
+		text = hoist_xmalloc((size_t)n + 1);
+		ck_assert_int_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+		text[n] = '\0';
+		fclose(f);
+		o = cJSON_Parse(text);
+		if (o)
+			same_as_cjson(o);
+		cJSON_Delete(o);
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_json_visible_controls)
 {
 	char *s = hoist_text_visible("t\x1b]0;x\x07 \x1b[2J\r\x7f\tok\n\xff \xc2\x9b \xe2\x80\xae", 0);
@@ -67,6 +150,21 @@ START_TEST(test_json_secret_scrubbed)
 	s = hoist_secret_scrub("key API-SCRUBME12345 and API-SCRUBME12345, short");
 	ck_assert_str_eq(s, "key [API key] and [API key], short");
 	free(s);
+}
+END_TEST
+
+START_TEST(test_json_skip_prefix)
+{
+	const char *rest = "unchanged";
+	ck_assert(hoist_skip_prefix("ssh://host", "ssh://", &rest));
+	ck_assert_str_eq(rest, "host");
+	ck_assert(hoist_skip_prefix("ssh://", "ssh://", &rest));
+	ck_assert_str_eq(rest, "");
+	rest = "unchanged";
+	ck_assert(!hoist_skip_prefix("ssh:/", "ssh://", &rest));
+	ck_assert_str_eq(rest, "unchanged");
+	ck_assert(!hoist_skip_prefix("", "x", NULL));
+	ck_assert(hoist_skip_prefix("anything", "", NULL));
 }
 END_TEST
 
@@ -115,7 +213,7 @@ END_TEST
 
 START_TEST(test_json_feed_after_report_does_not_leak)
 {
-	/* report.c re-installed cJSON's hooks on each render; a feed read after it then
+	/* report_json.c re-installed cJSON's hooks on each render; a feed read after it then
 	 * leaked every entry (22 KB for the sample feed). Memory must not grow per round. */
 	struct hoist_selection sel;
 	struct hoist_feed *feed;
@@ -155,9 +253,11 @@ int main(void)
 	int failed;
 	tcase_add_test(core, test_json_utf8_repair);
 	tcase_add_test(core, test_json_print_always_valid_utf8);
+	tcase_add_test(core, test_json_print_same_as_cjson);
 	tcase_add_test(core, test_json_visible_controls);
 	tcase_add_test(core, test_json_secret_scrubbed);
 	tcase_add_test(core, test_json_checked_numbers);
+	tcase_add_test(core, test_json_skip_prefix);
 	tcase_add_test(errors, test_json_huge_numbers_in_files);
 	tcase_add_test(errors, test_json_feed_after_report_does_not_leak);
 	suite_add_tcase(s, core);

@@ -148,6 +148,32 @@ START_TEST(test_rundir_list_latest_prune)
 }
 END_TEST
 
+START_TEST(test_rundir_file_names)
+{
+	/* The names on disk that plans, guides and bundles of earlier runs were written with. */
+	static const struct { enum hoist_rundir_file f; const char *path; } want[] = {
+		{ HOIST_RUNDIR_PLAN, "/r/plan.json" },
+		{ HOIST_RUNDIR_JOURNAL, "/r/journal.jsonl" },
+		{ HOIST_RUNDIR_GUIDE, "/r/guide.txt" },
+		{ HOIST_RUNDIR_ACTIONS, "/r/actions" },
+		{ HOIST_RUNDIR_BACKUPS, "/r/backups" },
+		{ HOIST_RUNDIR_MASTER_KEY, "/r/backups/master-key" },
+	};
+	char *p;
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		p = hoist_rundir_file("/r", want[i].f);
+		ck_assert_str_eq(p, want[i].path);
+		free(p);
+	}
+	p = hoist_rundir_db_backup("/r", "2024.1.5");
+	ck_assert_str_eq(p, "/r/backups/db-2024.1.5.bak");
+	free(p);
+	p = hoist_rundir_db_backup_name("2024.1.5");
+	ck_assert_str_eq(p, "db-2024.1.5.bak");
+	free(p);
+}
+END_TEST
+
 START_TEST(test_rundir_write_atomic)
 {
 	char path[128];
@@ -231,6 +257,7 @@ int main(void)
 	tcase_add_test(core, test_rundir_create_private);
 	tcase_add_test(core, test_rundir_list_latest_prune);
 	tcase_add_test(core, test_rundir_write_atomic);
+	tcase_add_test(core, test_rundir_file_names);
 	tcase_add_test(errors, test_rundir_refusals);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);

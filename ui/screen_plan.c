@@ -5,7 +5,7 @@
 #include <string.h>
 #include "i18n.h"
 #include "estimate.h"
-#include "run.h"
+#include "prepare.h"
 #include "tentacles.h"
 #include "ui.h"
 #include "xalloc.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "buf.h"
+#include "text.h"
 #include "ui.h"
 #include "xalloc.h"
 
@@ -235,7 +236,8 @@ int ui_wrap_text(const char *text, int width, bool whole,
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char *l = hoist_xstrndup(p, len);
 		size_t lead = strspn(l, " ");
-		if (!strncmp(l + lead, "$ ", 2) || !strncmp(l + lead, "curl ", 5)) {
+		if (hoist_skip_prefix(l + lead, "$ ", NULL) ||
+		    hoist_skip_prefix(l + lead, "curl ", NULL)) {
 			struct indented in = { l, lead, line, ctx };
 			total += ui_command_wrap(l + lead, width - (int)lead, whole, indented_line,
 						 &in);

@@ -86,7 +86,8 @@ int cli_usage(const char *command, const char *fmt, ...)
 
 static bool is_key_option(const char *arg)
 {
-	return !strncmp(arg, "--api-key", 9) && (arg[9] == '\0' || arg[9] == '=');
+	const char *rest;
+	return hoist_skip_prefix(arg, "--api-key", &rest) && (*rest == '\0' || *rest == '=');
 }
 
 static int refuse_key_option(const char *command)
@@ -104,7 +105,7 @@ int cli_bad_option(const char *command, int opt, int optopt_, char **argv, int o
 		return refuse_key_option(command);
 	if (opt == ':')
 		return cli_usage(command, _("option '%s' needs a value"), arg);
-	if (optopt_ && strncmp(arg, "--", 2))
+	if (optopt_ && !hoist_skip_prefix(arg, "--", NULL))
 		return cli_usage(command, _("unknown option '-%c'"), optopt_);
 	return cli_usage(command, _("unknown option '%s'"), arg);
 }

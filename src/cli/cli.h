@@ -8,6 +8,7 @@
 #include "feed.h"
 #include "journal.h"
 #include "plan.h"
+#include "prepare.h"
 #include "run.h"
 #include "policy.h"
 #include "status.h"

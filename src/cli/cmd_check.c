@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "cli.h"
 #include "i18n.h"
-#include "report.h"
+#include "report_json.h"
 
 /* The exit code of check when an eligible update is available (DESIGN §9). */
 #define EXIT_UPDATE 10

@@ -5,8 +5,9 @@
 #include <string.h>
 #include "buf.h"
 #include "cli.h"
+#include "feed_load.h"
 #include "i18n.h"
-#include "report.h"
+#include "report_json.h"
 #include "text.h"
 
 static const char usage[] = N_("usage: hoist [--config FILE] notes [--from A] --to B [OPTIONS]\n");
@@ -111,7 +112,7 @@ int cmd_notes(struct cli *cli, int argc, char **argv)
 		rc = cli_usage("notes", _("--to %s is not newer than %s"), to.text, from.text);
 		return rc;
 	}
-	if (hoist_report_feed_load(&cli->conf, &feed, &err) != HOIST_OK ||
+	if (hoist_feed_load_configured(&cli->conf, &feed, &err) != HOIST_OK ||
 	    hoist_notes_diff(feed, &from, &to, &notes, &err) != HOIST_OK) {
 		rc = cli_fail(&err);
 		hoist_error_done(&err);

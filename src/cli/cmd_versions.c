@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "legacy.h"
 #include "i18n.h"
-#include "report.h"
+#include "legacy.h"
+#include "report_json.h"
 #include "xalloc.h"
 
 static const char usage[] = N_("usage: hoist [--config FILE] versions [OPTIONS]\n");

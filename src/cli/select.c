@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "feed_load.h"
 #include "i18n.h"
-#include "report.h"
+#include "server_version.h"
 
 static int set_current(const struct cli_parse *p, const struct cli_option *o, const char *arg)
 {
@@ -60,7 +61,7 @@ int cli_current_version(struct cli *cli, const char *command, const char *text,
 	if (text) {
 		if (hoist_version_parse(text, out, &err) != HOIST_OK)
 			rc = cli_usage(command, "%s", hoist_error_message(&err));
-	} else if (hoist_report_server_version(&cli->conf, out, &err) != HOIST_OK) {
+	} else if (hoist_server_version(&cli->conf, out, &err) != HOIST_OK) {
 		rc = cli_fail(&err);
 	}
 	hoist_error_done(&err);
@@ -84,7 +85,7 @@ int cli_select(struct cli *cli, const char *command, const struct cli_select *se
 	if (rc)
 		return rc;
 	hoist_error_init(&err);
-	if (hoist_report_feed_load(&cli->conf, feed, &err) != HOIST_OK ||
+	if (hoist_feed_load_configured(&cli->conf, feed, &err) != HOIST_OK ||
 	    hoist_policy_evaluate(&cli->conf.policy, *feed, &current, out, &err) != HOIST_OK) {
 		rc = cli_fail(&err);
 		hoist_feed_free(*feed);

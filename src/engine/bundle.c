@@ -12,11 +12,11 @@
 #include <cjson/cJSON.h>
 #include "buf.h"
 #include "bundle.h"
+#include "feed_load.h"
 #include "i18n.h"
 #include "json.h"
-#include "report.h"
 #include "rundir.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* What the bundle stands in for when a secret is taken out. */
@@ -244,7 +244,7 @@ static cJSON *feed_json(const struct hoist_config *cfg, const struct hoist_plan 
 	struct hoist_error e;
 	cJSON *o, *rels;
 	hoist_error_init(&e);
-	if (hoist_report_feed_load(cfg, &feed, &e) != HOIST_OK) {
+	if (hoist_feed_load_configured(cfg, &feed, &e) != HOIST_OK) {
 		cJSON_AddStringToObject(root, "feed_error", hoist_error_message(&e));
 		hoist_error_done(&e);
 		return cJSON_CreateNull();
@@ -487,7 +487,7 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 		hoist_error_set(err, st, _("there is no run in %s to bundle"), state);
 	if (st == HOIST_OK) {
 		dir = hoist_rundir_path(state, id);
-		path = hoist_xasprintf("%s/plan.json", dir);
+		path = hoist_rundir_file(dir, HOIST_RUNDIR_PLAN);
 		st = hoist_plan_load(path, &plan, err);
 		if (st == HOIST_NOTFOUND || st == HOIST_IO)
 			hoist_error_set(err, st, _("the run %s has no readable plan (%s)"), id, path);
@@ -497,7 +497,7 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 	if (st != HOIST_OK)
 		goto out;
 	secret_add(&secrets, cfg->api_key);
-	backups = hoist_xasprintf("%s/backups", dir);
+	backups = hoist_rundir_file(dir, HOIST_RUNDIR_BACKUPS);
 	master_key_secrets(backups, &secrets);
 	url_secret(&secrets, cfg->server_url);
 	url_secret(&secrets, cfg->feed);
@@ -533,13 +533,13 @@ enum hoist_status hoist_bundle_write(const struct hoist_config *cfg, const char 
 	free(text);
 	text = NULL;
 	cJSON_AddItemToObject(root, "plan", plan_json ? plan_json : cJSON_CreateNull());
-	path = hoist_xasprintf("%s/journal.jsonl", dir);
+	path = hoist_rundir_file(dir, HOIST_RUNDIR_JOURNAL);
 	st = journal_json(path, &journal, err);
 	if (st != HOIST_OK)
 		goto out;
 	cJSON_AddItemToObject(root, "journal", journal);
 	free(path);
-	path = hoist_xasprintf("%s/guide.txt", dir);
+	path = hoist_rundir_file(dir, HOIST_RUNDIR_GUIDE);
 	guide = read_file(path, 1 << 20);
 	if (guide)
 		cJSON_AddStringToObject(root, "guide", guide);

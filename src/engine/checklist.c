@@ -15,7 +15,7 @@
 #include "i18n.h"
 #include "journal.h"
 #include "rundir.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* The run engine's own check of confirmed files (run_prep.c) allows a day. */
@@ -275,8 +275,8 @@ enum hoist_status hoist_checklist_from_run(struct hoist_checklist *cl,
 {
 	char *state = hoist_config_state_dir(cfg);
 	char *dir = hoist_rundir_path(state, run_id);
-	char *plan_path = hoist_xasprintf("%s/plan.json", dir);
-	char *journal = hoist_xasprintf("%s/journal.jsonl", dir);
+	char *plan_path = hoist_rundir_file(dir, HOIST_RUNDIR_PLAN);
+	char *journal = hoist_rundir_file(dir, HOIST_RUNDIR_JOURNAL);
 	struct hoist_run_summary sum;
 	struct hoist_plan *plan = NULL;
 	enum hoist_status st;

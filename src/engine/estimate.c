@@ -37,7 +37,7 @@ static long long window_of(const struct hoist_run_summary *s)
 static bool comparable(const char *dir, const struct hoist_run_summary *s,
 		       const struct hoist_plan *plan)
 {
-	char *path = hoist_xasprintf("%s/plan.json", dir);
+	char *path = hoist_rundir_file(dir, HOIST_RUNDIR_PLAN);
 	struct hoist_plan *p = NULL;
 	bool like = false;
 	if (s->kind && !strcmp(s->kind, hoist_kind_name(plan->kind)) && s->strategy &&
@@ -62,7 +62,7 @@ void hoist_estimate_window(const char *state_dir, struct hoist_plan *plan)
 	if (hoist_rundir_list(state_dir, &runs, &n, NULL) != HOIST_OK)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		char *journal = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
+		char *journal = hoist_rundir_file(runs[i].path, HOIST_RUNDIR_JOURNAL);
 		struct hoist_run_summary s;
 		long long w;
 		hoist_run_summary_init(&s);

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "i18n.h"
 #include "rundir.h"
+#include "text.h"
 #include "xalloc.h"
 
 /*
@@ -39,6 +40,12 @@ extern char **environ;
 #define DRAIN_AFTER_EXIT_MS 300
 /* Without a pidfd, how often a command that closed its output is checked for exit. */
 #define REAP_INTERVAL_MS 50
+/* Milliseconds between looks whether a command given SIGTERM has gone. */
+#define KILL_POLL_MS 20
+/* Milliseconds between looks whether a killed engine's recorded command has gone. */
+#define RECORD_POLL_MS 50
+/* Milliseconds a running command's wait may last before cancel is looked at again. */
+#define CANCEL_POLL_MS 100
 
 struct line_state {
 	enum hoist_exec_stream stream;
@@ -63,7 +70,7 @@ static void record_write(struct run *run);
 void hoist_exec_options_init(struct hoist_exec_options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->kill_grace_ms = 3000;
+	o->kill_grace_ms = HOIST_EXEC_KILL_GRACE_MS;
 	o->output_cap = 1u << 20;
 	o->line_max = 4096;
 }
@@ -286,7 +293,7 @@ static void stop_group(pid_t pid, long grace_ms, int *status)
 		}
 		if (w < 0 && errno != EINTR)
 			break;
-		poll(NULL, 0, 20);
+		poll(NULL, 0, KILL_POLL_MS);
 	}
 	kill(-pid, SIGKILL);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
@@ -302,7 +309,7 @@ static char **child_environment(void)
 		n++;
 	env = hoist_xcalloc(n + 1, sizeof *env);
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "HOIST_API_KEY=", 14) != 0)
+		if (!hoist_skip_prefix(environ[i], "HOIST_API_KEY=", NULL))
 			env[k++] = environ[i];
 	return env;
 }
@@ -550,8 +557,8 @@ enum hoist_status hoist_exec_run(const char *const *argv, const struct hoist_exe
 		}
 		if (deadline)
 			wait = (int)(deadline - now);
-		if (opts->cancel && (wait < 0 || wait > 100))
-			wait = 100;
+		if (opts->cancel && (wait < 0 || wait > CANCEL_POLL_MS))
+			wait = CANCEL_POLL_MS;
 		if (!reaped && pidfd < 0 && (wait < 0 || wait > REAP_INTERVAL_MS))
 			wait = REAP_INTERVAL_MS;
 		if (reaped) {
@@ -860,7 +867,7 @@ void hoist_exec_record_stop(const struct hoist_exec_record *rec, long grace_ms)
 		return;
 	kill(-(pid_t)rec->pid, SIGTERM);
 	while (now_ms() < until && hoist_exec_record_running(rec))
-		poll(NULL, 0, 50);
+		poll(NULL, 0, RECORD_POLL_MS);
 	if (hoist_exec_record_running(rec))
 		kill(-(pid_t)rec->pid, SIGKILL);
 }

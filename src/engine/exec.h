@@ -25,11 +25,14 @@ struct hoist_exec_line {
 
 typedef void (*hoist_exec_line_fn)(const struct hoist_exec_line *line, void *data);
 
+/* Milliseconds between SIGTERM and SIGKILL by default: time for a service's own shutdown. */
+#define HOIST_EXEC_KILL_GRACE_MS 3000
+
 struct hoist_exec_options {
 	const char *node;       /* borrowed; for lines and messages; default "localhost" */
 	const char *action;     /* borrowed; for messages; default argv[0] */
 	long timeout_ms;        /* 0: no limit */
-	long kill_grace_ms;     /* between SIGTERM and SIGKILL; default 3000 */
+	long kill_grace_ms;     /* between SIGTERM and SIGKILL; default HOIST_EXEC_KILL_GRACE_MS */
 	size_t output_cap;      /* bytes kept of each stream in the result; default 1 MiB */
 	size_t line_max;        /* longest line handed to on_line; default 4096 */
 	hoist_exec_line_fn on_line; /* may be NULL */

@@ -2,10 +2,10 @@
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include "feed_load.h"
 #include "guard.h"
 #include "i18n.h"
 #include "notes.h"
-#include "report.h"
 #include "xalloc.h"
 
 enum hoist_status hoist_guard_held(const struct hoist_policy *p, const struct hoist_feed *feed,
@@ -67,7 +67,7 @@ enum hoist_status hoist_guard_notes_of_plan(const struct hoist_config *cfg,
 	memset(&notes, 0, sizeof notes);
 	if (hoist_version_cmp(&plan->from, &plan->to) >= 0)
 		return HOIST_OK; /* a backup or a rollback: nothing new to read */
-	st = hoist_report_feed_load(cfg, &feed, err);
+	st = hoist_feed_load_configured(cfg, &feed, err);
 	if (st == HOIST_OK)
 		st = hoist_notes_diff(feed, &plan->from, &plan->to, &notes, err);
 	if (st == HOIST_OK) {

@@ -1301,7 +1301,7 @@ enum hoist_status hoist_guide_save(const struct hoist_guide *g, const char *run_
 				   struct hoist_error *err)
 {
 	char *text = hoist_guide_to_text(g);
-	char *path = hoist_xasprintf("%s/guide.txt", run_dir);
+	char *path = hoist_rundir_file(run_dir, HOIST_RUNDIR_GUIDE);
 	enum hoist_status st = hoist_rundir_write_atomic(path, text, strlen(text), 0600, err);
 	free(path);
 	free(text);
@@ -1335,7 +1335,7 @@ enum hoist_status hoist_guide_find_backups(const char *state_dir, struct hoist_g
 		return st;
 	for (size_t i = 0; i < n_runs; i++) {
 		struct hoist_run_summary s;
-		char *journal = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
+		char *journal = hoist_rundir_file(runs[i].path, HOIST_RUNDIR_JOURNAL);
 		hoist_run_summary_init(&s);
 		if (hoist_journal_fold(journal, &s, NULL) == HOIST_OK && s.from_version) {
 			struct hoist_version v;
@@ -1394,7 +1394,7 @@ static enum hoist_status newest_run(const char *state, char **id, struct hoist_e
 	*id = NULL;
 	for (size_t i = 0; st == HOIST_OK && i < n && !*id; i++) {
 		struct hoist_run_summary s;
-		char *journal = hoist_xasprintf("%s/journal.jsonl", runs[i].path);
+		char *journal = hoist_rundir_file(runs[i].path, HOIST_RUNDIR_JOURNAL);
 		hoist_run_summary_init(&s);
 		if (hoist_journal_fold(journal, &s, NULL) == HOIST_OK && s.state != HOIST_RUN_NONE &&
 		    !(s.kind && !strcmp(s.kind, "downgrade")))
@@ -1431,14 +1431,14 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 		st = newest_run(state, &id, err);
 	if (st == HOIST_OK) {
 		dir = hoist_rundir_path(state, id);
-		path = hoist_xasprintf("%s/plan.json", dir);
+		path = hoist_rundir_file(dir, HOIST_RUNDIR_PLAN);
 		st = hoist_plan_load(path, &plan, err);
 		if (st == HOIST_NOTFOUND || (st == HOIST_IO && access(dir, F_OK)))
 			hoist_error_set(err, st, _("there is no run %s in %s"), id, state);
 	}
 	if (st == HOIST_OK) {
 		free(path);
-		path = hoist_xasprintf("%s/journal.jsonl", dir);
+		path = hoist_rundir_file(dir, HOIST_RUNDIR_JOURNAL);
 		st = hoist_guide_profile(cfg, plan->profile, &profile, err);
 	}
 	if (st == HOIST_OK) {
@@ -1531,7 +1531,7 @@ enum hoist_status hoist_guide_load_downgrade(const struct hoist_config *cfg,
 		st = newest_run(state, &id, err);
 	if (st == HOIST_OK) {
 		dir = hoist_rundir_path(state, id);
-		path = hoist_xasprintf("%s/plan.json", dir);
+		path = hoist_rundir_file(dir, HOIST_RUNDIR_PLAN);
 		st = hoist_plan_load(path, &plan, err);
 		free(path);
 		memset(&in, 0, sizeof in);

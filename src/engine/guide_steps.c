@@ -7,7 +7,7 @@
 #include "i18n.h"
 #include "run_files.h"
 #include "run_int.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* Restores the database from the backup the step names (the run's own backup-db file). */
@@ -68,23 +68,6 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 }
 
 /* The key the run saved, without its line end; NULL when it cannot be read. */
-static char *read_key(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	char *key = NULL;
-	if (!f)
-		return NULL;
-	if (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (*line)
-			key = hoist_xstrdup(line);
-		memset(line, 0, sizeof line);
-	}
-	fclose(f);
-	return key;
-}
-
 /*
  * The master key: the restored data is encrypted with it. An upgrade does not change it,
  * so the step checks that the server's key still decrypts the data with the saved one;
@@ -96,7 +79,7 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 {
 	struct hoist_exec_result x;
 	enum hoist_status st;
-	char *key = s->arg ? read_key(s->arg) : NULL;
+	char *key = s->arg ? run_master_key_read(s->arg) : NULL;
 
 	if (!key)
 		return hoist_error_set(err, HOIST_STATE,

@@ -18,6 +18,11 @@
 
 /* libcurl's receive buffer for a streamed body (its largest allowed is 512 KiB). */
 #define STREAM_BUFFER (512L * 1024)
+/*
+ * Milliseconds: a transfer that ended this close to its deadline ran out of time (curl
+ * stops it a little before or after the mark), rather than stalling.
+ */
+#define DEADLINE_SLACK_MS 50
 
 struct hoist_http {
 	CURL *curl;
@@ -27,12 +32,12 @@ struct hoist_http {
 void hoist_http_options_init(struct hoist_http_options *opts)
 {
 	memset(opts, 0, sizeof *opts);
-	opts->connect_timeout_ms = 10000;
-	opts->stall_timeout_s = 30;
+	opts->connect_timeout_ms = HOIST_HTTP_CONNECT_TIMEOUT_MS;
+	opts->stall_timeout_s = HOIST_HTTP_STALL_TIMEOUT_S;
 	opts->low_speed_bytes = 512;
 	opts->max_body = 16u << 20;
 	opts->retries = 2;
-	opts->retry_delay_ms = 250;
+	opts->retry_delay_ms = HOIST_HTTP_RETRY_DELAY_MS;
 }
 
 struct hoist_http *hoist_http_new(const struct hoist_http_options *opts)
@@ -94,7 +99,7 @@ static long url_port(const char *url)
 {
 	CURLU *u = curl_url();
 	char *port = NULL;
-	long p = strncmp(url, "https:", 6) ? 80 : 443;
+	long p = hoist_skip_prefix(url, "https:", NULL) ? 443 : 80;
 	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
 		p = strtol(port, NULL, 10);
@@ -274,7 +279,7 @@ static enum hoist_status timeout_error(const char *h, const struct xfer_stats *x
 					 "%.1f s in all)"),
 				       h, (double)limit / 1000.0, x->tries, secs);
 	}
-	if (x->deadline_ms > 0 && x->elapsed_ms + 50 >= x->deadline_ms)
+	if (x->deadline_ms > 0 && x->elapsed_ms + DEADLINE_SLACK_MS >= x->deadline_ms)
 		return hoist_error_set(err, HOIST_TIMEOUT,
 				       _("%s did not finish its answer within the %.1f s allowed "
 					 "(%lld bytes received, %d tries)"),
@@ -365,7 +370,7 @@ enum hoist_status hoist_http_perform(struct hoist_http *h, const struct hoist_ht
 	const char *method = req->method ? req->method : "GET";
 	struct curl_slist *headers = NULL;
 	char *key_header = NULL;
-	long delay = o->retry_delay_ms > 0 ? o->retry_delay_ms : 250;
+	long delay = o->retry_delay_ms > 0 ? o->retry_delay_ms : HOIST_HTTP_RETRY_DELAY_MS;
 	int tries = req->idempotent ? 1 + (o->retries > 0 ? o->retries : 0) : 1;
 	enum hoist_status st, abort_st = HOIST_OK;
 	CURLcode rc = CURLE_OK;

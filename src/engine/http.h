@@ -7,12 +7,20 @@
 #include "buf.h"
 #include "status.h"
 
+/* The defaults of hoist_http_options_init. */
+/* Milliseconds to wait for a TCP and TLS connection: a server that is there answers in far less. */
+#define HOIST_HTTP_CONNECT_TIMEOUT_MS 10000
+/* Seconds a transfer may stay below the low-speed limit before it is given up. */
+#define HOIST_HTTP_STALL_TIMEOUT_S 30
+/* Milliseconds before the first retry, doubled for each next one: a restarting proxy's pause. */
+#define HOIST_HTTP_RETRY_DELAY_MS 250
+
 struct hoist_http_options {
 	bool insecure;          /* skip TLS verification: only when the operator says so */
 	bool allow_plain_http;  /* http:// to a host that is not loopback */
-	long connect_timeout_ms; /* default 10 000 */
+	long connect_timeout_ms; /* default HOIST_HTTP_CONNECT_TIMEOUT_MS */
 	/* Give up on a transfer slower than low_speed_bytes a second for stall_timeout_s. */
-	long stall_timeout_s;   /* default 30 */
+	long stall_timeout_s;   /* default HOIST_HTTP_STALL_TIMEOUT_S */
 	long low_speed_bytes;   /* default 512; a peer trickling a byte a second is given up */
 	/*
 	 * The deadline of one request, every retry included, unless the request sets its
@@ -22,7 +30,7 @@ struct hoist_http_options {
 	long total_timeout_ms;
 	size_t max_body;        /* cap on a body kept in memory; default 16 MiB */
 	int retries;            /* extra tries for idempotent requests; default 2 */
-	long retry_delay_ms;    /* first back-off, doubled each time; default 250 */
+	long retry_delay_ms;    /* first back-off, doubled; default HOIST_HTTP_RETRY_DELAY_MS */
 	const char *ca_file;    /* borrowed; NULL: the system's store */
 };
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include "i18n.h"
 #include "journeys.h"
-#include "run.h"
+#include "prepare.h"
 #include "xalloc.h"
 
 enum hoist_status hoist_journey_plan_base(const struct hoist_config *cfg, const char *journey,

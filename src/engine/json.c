@@ -1,10 +1,12 @@
-/* json.c: cJSON's one set-up for the process, valid UTF-8 out, checked numbers in. */
+/* json.c: cJSON's one set-up for the process, its trees printed as valid UTF-8, checked numbers in. */
 #include "config.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "buf.h"
 #include "json.h"
+#include "jsonout.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -46,23 +48,94 @@ void hoist_json_thread_alloc(void *(*alloc)(size_t), void (*release)(void *))
 	thread_release = release;
 }
 
+/*
+ * One value of a tree, laid out as cJSON lays it out (tabs and newlines in objects, ", "
+ * in arrays when formatted), its strings and keys through jsonout.c's escaper: the one
+ * place a string is escaped and repaired to valid UTF-8. False for an invalid item.
+ */
+static bool put_value(struct hoist_buf *b, const cJSON *j, bool fmt, size_t depth)
+{
+	char num[64];
+	const cJSON *c;
+	switch (j->type & 0xff) {
+	case cJSON_NULL:
+		hoist_buf_append(b, "null", 4);
+		return true;
+	case cJSON_False:
+		hoist_buf_append(b, "false", 5);
+		return true;
+	case cJSON_True:
+		hoist_buf_append(b, "true", 4);
+		return true;
+	case cJSON_Number:
+		/* cJSON's own number format, digit for digit. */
+		if (!cJSON_PrintPreallocated((cJSON *)j, num, (int)sizeof num, false))
+			return false;
+		hoist_buf_puts(b, num);
+		return true;
+	case cJSON_Raw: {
+		size_t len;
+		char *fixed;
+		if (!j->valuestring)
+			return false;
+		len = strlen(j->valuestring);
+		if (hoist_utf8_valid(j->valuestring, len)) {
+			hoist_buf_append(b, j->valuestring, len);
+			return true;
+		}
+		fixed = hoist_utf8_repair(j->valuestring, len);
+		hoist_buf_puts(b, fixed);
+		free(fixed);
+		return true;
+	}
+	case cJSON_String:
+		hoist_json_put_string(b, j->valuestring ? j->valuestring : "");
+		return true;
+	case cJSON_Array:
+		hoist_buf_append(b, "[", 1);
+		for (c = j->child; c; c = c->next) {
+			if (!put_value(b, c, fmt, depth + 1))
+				return false;
+			if (c->next)
+				hoist_buf_append(b, ", ", fmt ? 2 : 1);
+		}
+		hoist_buf_append(b, "]", 1);
+		return true;
+	case cJSON_Object:
+		hoist_buf_append(b, "{\n", fmt ? 2 : 1);
+		for (c = j->child; c; c = c->next) {
+			for (size_t i = 0; fmt && i <= depth; i++)
+				hoist_buf_append(b, "\t", 1);
+			hoist_json_put_string(b, c->string ? c->string : "");
+			hoist_buf_append(b, ":\t", fmt ? 2 : 1);
+			if (!put_value(b, c, fmt, depth + 1))
+				return false;
+			if (c->next)
+				hoist_buf_append(b, ",", 1);
+			if (fmt)
+				hoist_buf_append(b, "\n", 1);
+		}
+		for (size_t i = 0; fmt && i < depth; i++)
+			hoist_buf_append(b, "\t", 1);
+		hoist_buf_append(b, "}", 1);
+		return true;
+	default:
+		return false;
+	}
+}
+
 char *hoist_json_print(const cJSON *j, bool formatted)
 {
-	char *text, *fixed;
-	size_t len;
+	struct hoist_buf b;
 	hoist_json_init();
-	text = formatted ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
-	if (!text) {
-		hoist_xmalloc((size_t)-1); /* cJSON only fails for lack of memory */
+	hoist_buf_init(&b, 0);
+	if (!j || !put_value(&b, j, formatted, 0)) {
+		/* What cJSON_Print did with an item it cannot print: fail as out of memory. */
+		hoist_buf_done(&b);
+		hoist_xmalloc((size_t)-1);
 		return NULL;
 	}
-	len = strlen(text);
-	/* cJSON copies string bytes as they are: repair what a peer sent ill-formed. */
-	if (hoist_utf8_valid(text, len))
-		return text;
-	fixed = hoist_utf8_repair(text, len);
-	free(text);
-	return fixed;
+	return hoist_buf_detach(&b, NULL);
 }
 
 bool hoist_double_to_int(double d, long long min, long long max, long long *out)

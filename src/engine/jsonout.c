@@ -3,37 +3,16 @@
 #include <stdbool.h>
 #include <string.h>
 #include "jsonout.h"
-
-/* The length of the well-formed UTF-8 sequence at p (RFC 3629), or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-	unsigned char c = p[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		return (p[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (c >= 0xE0 && c <= 0xEF) {
-		/* No overlong forms (E0 80..9F) and no surrogates (ED A0..BF). */
-		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ? 3 : 0;
-	}
-	if (c >= 0xF0 && c <= 0xF4) {
-		unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
-				       (p[3] & 0xC0) == 0x80
-			       ? 4
-			       : 0;
-	}
-	return 0;
-}
+#include "text.h"
 
 void hoist_json_put_string(struct hoist_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s, *run;
+	const unsigned char *p = (const unsigned char *)s, *run, *end;
 	if (!s) {
 		hoist_buf_append(b, "null", 4);
 		return;
 	}
+	end = p + strlen(s);
 	hoist_buf_append(b, "\"", 1);
 	for (run = p; *p;) {
 		unsigned char c = *p;
@@ -44,7 +23,7 @@ void hoist_json_put_string(struct hoist_buf *b, const char *s)
 			p++;
 			continue;
 		}
-		if (c >= 0x80 && (n = utf8_len(p)) > 0) {
+		if (c >= 0x80 && (n = hoist_utf8_char_len((const char *)p, (size_t)(end - p))) > 0) {
 			p += n;
 			continue;
 		}

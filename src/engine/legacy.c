@@ -10,13 +10,15 @@
 #include <unistd.h>
 #include "buf.h"
 #include "feed.h"
+#include "feed_load.h"
+#include "http_config.h"
 #include "i18n.h"
 #include "journeys.h"
 #include "legacy.h"
 #include "octopus.h"
-#include "report.h"
+#include "prepare.h"
 #include "rundir.h"
-#include "run.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* What the vendor's 2.6 and 3.x installations use by default (seed 002). */
@@ -51,10 +53,10 @@ static const char *step_arg(const struct hoist_plan *p, const char *id)
 /* "maxage=90" or "maxage=all" in the migrate-data step: the days, or NULL for all. */
 static const char *maxage_of(const struct hoist_plan *p)
 {
-	const char *a = step_arg(p, "migrate-data");
-	if (!a || strncmp(a, "maxage=", 7) || !strcmp(a + 7, "all"))
+	const char *a = step_arg(p, "migrate-data"), *days;
+	if (!a || !hoist_skip_prefix(a, "maxage=", &days) || !strcmp(days, "all"))
 		return NULL;
-	return a + 7;
+	return days;
 }
 
 char *hoist_legacy_migrator_command(const struct hoist_plan *p, const struct hoist_profile *prof)
@@ -177,7 +179,7 @@ enum hoist_status hoist_plan_prepare_legacy(const struct hoist_config *cfg,
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("Octopus 2.x has no high-availability cluster; name only the "
 					 "server's own node in the configuration"));
-	hoist_report_http_options(cfg, &ho);
+	hoist_http_options_from_config(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_version(oc, &current, err);
 	if (st == HOIST_OK && !hoist_legacy_is_2x(&current))
@@ -190,7 +192,7 @@ enum hoist_status hoist_plan_prepare_legacy(const struct hoist_config *cfg,
 	hoist_octopus_tentacles_done(&m);
 	hoist_octopus_free(oc);
 	if (st == HOIST_OK)
-		st = hoist_report_feed_load(cfg, &feed, err);
+		st = hoist_feed_load_configured(cfg, &feed, err);
 	if (st == HOIST_OK && !hoist_feed_find(feed, &to))
 		st = hoist_error_set(err, HOIST_FEED, _("the feed has no release %s"), to.text);
 	if (st != HOIST_OK) {
@@ -259,7 +261,7 @@ enum hoist_status hoist_legacy_detect(const struct hoist_config *cfg,
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server is configured: set [server] url or "
 					 "HOIST_SERVER_URL"));
-	hoist_report_http_options(cfg, &ho);
+	hoist_http_options_from_config(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_version(oc, server, err);
 	hoist_octopus_free(oc);
@@ -268,7 +270,7 @@ enum hoist_status hoist_legacy_detect(const struct hoist_config *cfg,
 				     _("the server runs %s, not Octopus 2.x: use hoist upgrade"),
 				     server->text);
 	if (st == HOIST_OK)
-		st = hoist_report_feed_load(cfg, &feed, err);
+		st = hoist_feed_load_configured(cfg, &feed, err);
 	for (size_t i = 0; st == HOIST_OK && i < feed->n_releases; i++)
 		if (feed->releases[i].version.major == 3 && !feed->releases[i].version.pre[0] &&
 		    (!found || hoist_version_cmp(&feed->releases[i].version, target) > 0)) {

@@ -1,7 +1,6 @@
 /* lock.c: the per-server run lock: link(2) to take it, rename(2) to renew it. */
 #include "config.h"
 #include <limits.h>
-#include "crypto_lazy.h"
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +20,7 @@
 #include "i18n.h"
 #include "lock.h"
 #include "rundir.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 struct hoist_lock {
@@ -47,13 +47,10 @@ void hoist_lock_info_done(struct hoist_lock_info *info)
 
 char *hoist_lock_path(const char *state_dir, const char *server_url)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	char *norm = hoist_url_normalise(server_url ? server_url : ""), hex[17];
-	EVP_Digest(norm, strlen(norm), md, &n, EVP_sha256(), NULL);
+	char *norm = hoist_url_normalise(server_url ? server_url : ""), hex[65];
+	hoist_sha256_hex(norm, strlen(norm), hex);
 	free(norm);
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[16] = '\0'; /* the first 8 bytes name the lock */
 	return hoist_xasprintf("%s/locks/%s.lock", state_dir, hex);
 }
 
@@ -172,7 +169,7 @@ enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long 
 		bool actions = false;
 		if (info->state_dir && info->run_id && hoist_rundir_id_valid(info->run_id)) {
 			char *run = hoist_rundir_path(info->state_dir, info->run_id);
-			char *dir = hoist_xasprintf("%s/actions", run);
+			char *dir = hoist_rundir_file(run, HOIST_RUNDIR_ACTIONS);
 			actions = hoist_exec_records_running(dir) > 0;
 			free(dir);
 			free(run);

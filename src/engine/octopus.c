@@ -450,6 +450,30 @@ enum hoist_status hoist_octopus_health(struct hoist_octopus *c, bool *ok, char *
 	return HOIST_OK;
 }
 
+/* The space a call is scoped to when the caller names none (every server has it). */
+#define DEFAULT_SPACE "Spaces-1"
+
+/* /api/<space>/<rest>; "" is a server without spaces (2.x): the unscoped /api/<rest>. */
+static char *space_path(const char *space, const char *rest)
+{
+	if (space && !*space)
+		return hoist_xasprintf("/api/%s", rest);
+	return hoist_xasprintf("/api/%s/%s", space ? space : DEFAULT_SPACE, rest);
+}
+
+/* GET /api/tasks/<id>, the id escaped. */
+static enum hoist_status get_task(struct hoist_octopus *c, const char *id, cJSON **j,
+				  struct hoist_error *err)
+{
+	char *esc = curl_easy_escape(NULL, id, 0);
+	char *url = hoist_xasprintf("/api/tasks/%s", esc ? esc : "");
+	enum hoist_status st;
+	curl_free(esc);
+	st = call(c, "GET", url, NULL, NULL, NULL, j, _("reading a task"), err);
+	free(url);
+	return st;
+}
+
 static enum hoist_status decode_tasks(struct hoist_octopus *c, const cJSON *j, int *count,
 				      struct hoist_error *err)
 {
@@ -494,7 +518,7 @@ enum hoist_status hoist_octopus_task_create(struct hoist_octopus *c, const char 
 	enum hoist_status st;
 	cJSON_AddStringToObject(b, "Name", name);
 	cJSON_AddStringToObject(b, "Description", description ? description : name);
-	cJSON_AddStringToObject(b, "SpaceId", "Spaces-1");
+	cJSON_AddStringToObject(b, "SpaceId", DEFAULT_SPACE);
 	args = cJSON_AddObjectToObject(b, "Arguments");
 	ids = cJSON_AddArrayToObject(args, "MachineIds");
 	for (size_t i = 0; i < n_ids; i++)
@@ -519,12 +543,7 @@ enum hoist_status hoist_octopus_task_state(struct hoist_octopus *c, const char *
 					   struct hoist_error *err)
 {
 	cJSON *j = NULL;
-	char *esc = curl_easy_escape(NULL, id, 0);
-	char *url = hoist_xasprintf("/api/tasks/%s", esc ? esc : "");
-	enum hoist_status st;
-	curl_free(esc);
-	st = call(c, "GET", url, NULL, NULL, NULL, &j, _("reading a task"), err);
-	free(url);
+	enum hoist_status st = get_task(c, id, &j, err);
 	if (st != HOIST_OK)
 		return st;
 	if (state)
@@ -562,9 +581,7 @@ enum hoist_status hoist_octopus_tentacles(struct hoist_octopus *c, const char *s
 					  struct hoist_error *err)
 {
 	cJSON *j = NULL;
-	/* "" for a server without spaces (2.x): the unscoped path. */
-	char *url = space && !*space ? hoist_xstrdup("/api/machines/all")
-				     : hoist_xasprintf("/api/%s/machines/all", space ? space : "Spaces-1");
+	char *url = space_path(space, "machines/all");
 	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j,
 				    _("reading the Tentacles"), err);
 	free(url);
@@ -691,8 +708,7 @@ enum hoist_status hoist_octopus_environments(struct hoist_octopus *c, const char
 					     struct hoist_error *err)
 {
 	cJSON *j = NULL, *it;
-	char *url = space && !*space ? hoist_xstrdup("/api/environments/all")
-				     : hoist_xasprintf("/api/%s/environments/all", space ? space : "Spaces-1");
+	char *url = space_path(space, "environments/all");
 	const char *what = _("reading the environments");
 	enum hoist_status st = call(c, "GET", url, NULL, NULL, NULL, &j, what, err);
 	free(url);
@@ -721,13 +737,9 @@ enum hoist_status hoist_octopus_task_error(struct hoist_octopus *c, const char *
 					   char **message, struct hoist_error *err)
 {
 	cJSON *j = NULL;
-	char *esc = curl_easy_escape(NULL, id, 0);
-	char *url = hoist_xasprintf("/api/tasks/%s", esc ? esc : "");
 	enum hoist_status st;
-	curl_free(esc);
 	*message = NULL;
-	st = call(c, "GET", url, NULL, NULL, NULL, &j, _("reading a task"), err);
-	free(url);
+	st = get_task(c, id, &j, err);
 	if (st != HOIST_OK)
 		return st;
 	if (jstr(j, "ErrorMessage") && *jstr(j, "ErrorMessage"))

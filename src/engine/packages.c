@@ -10,9 +10,11 @@
 #include "buf.h"
 #include "i18n.h"
 #include "packages.h"
+#include "prepare.h"
 #include "profile.h"
-#include "run.h"
+#include "rundir.h"
 #include "shell_quote.h"
+#include "text.h"
 #include "transport.h"
 #include "xalloc.h"
 
@@ -144,9 +146,8 @@ static enum hoist_status expand_template(const char *tpl, const struct hoist_ver
 	hoist_buf_init(&b, 0);
 	hoist_buf_puts(&b, "");
 	for (const char *s = tpl; *s;) {
-		if (!strncmp(s, "{version}", 9)) {
+		if (hoist_skip_prefix(s, "{version}", &s)) {
 			hoist_buf_puts(&b, v->text);
-			s += 9;
 		} else if (*s == '{' || *s == '}' || (unsigned char)*s <= ' ' || *s == '"' ||
 			   *s == '\'') {
 			hoist_buf_done(&b);
@@ -367,11 +368,13 @@ void hoist_plan_file_places(const struct hoist_config *cfg, const struct hoist_p
 		free(name);
 	}
 	for (size_t i = 0; primary && i < p->n_steps; i++) {
-		char *file, *local;
+		char *file, *local, *run;
 		if (strcmp(p->steps[i].id, "backup-db"))
 			continue;
-		file = hoist_xasprintf("db-%s.bak", p->from.text);
-		local = hoist_xasprintf("%s/runs/<run>/backups/%s", state, file);
+		file = hoist_rundir_db_backup_name(p->from.text);
+		run = hoist_rundir_path(state, "<run>");
+		local = hoist_rundir_db_backup(run, p->from.text);
+		free(run);
 		if (remote(primary) && primary->remote_dir) {
 			bool back = hoist_config_backup_copy(cfg);
 			place(out, n, &alloc, hoist_xstrdup(_("database backup")), primary->name,

@@ -5,13 +5,15 @@
 #include <strings.h>
 #include "estimate.h"
 #include "feed.h"
+#include "feed_load.h"
 #include "guard.h"
+#include "http_config.h"
 #include "i18n.h"
 #include "journal.h"
 #include "notes.h"
 #include "octopus.h"
 #include "packages.h"
-#include "report.h"
+#include "prepare.h"
 #include "run.h"
 #include "rundir.h"
 #include "stage.h"
@@ -167,7 +169,7 @@ static enum hoist_status read_server(const struct hoist_config *cfg, struct hois
 {
 	struct hoist_http_options ho;
 	enum hoist_status st;
-	hoist_report_http_options(cfg, &ho);
+	hoist_http_options_from_config(cfg, &ho);
 	*oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_probe(*oc, current, err);
 	/* A 2.x server has its own way to 3.x (seed 002), and none of the API used here. */
@@ -215,7 +217,7 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 					 "HOIST_SERVER_URL"));
 	st = read_server(cfg, &oc, &current, &sn, &nodes, &n_nodes, err);
 	if (st == HOIST_OK)
-		st = hoist_report_feed_load(cfg, &feed, err);
+		st = hoist_feed_load_configured(cfg, &feed, err);
 	if (st == HOIST_OK && hoist_version_cmp(&current, &to) >= 0 &&
 	    !(o && o->force && !hoist_version_cmp(&current, &to)))
 		st = hoist_error_set(err, HOIST_STATE,

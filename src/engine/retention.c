@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "retention.h"
 #include "rundir.h"
+#include "text.h"
 #include "xalloc.h"
 
 const char *hoist_keep_text(enum hoist_keep k)
@@ -50,7 +51,7 @@ static char *dup_or_empty(const char *s)
 
 static void read_run(struct hoist_retained_run *r, const struct hoist_run_entry *e)
 {
-	char *journal = hoist_xasprintf("%s/journal.jsonl", e->path);
+	char *journal = hoist_rundir_file(e->path, HOIST_RUNDIR_JOURNAL);
 	struct hoist_run_summary s;
 	hoist_run_summary_init(&s);
 	r->id = hoist_xstrdup(e->id);
@@ -76,11 +77,15 @@ static void read_run(struct hoist_retained_run *r, const struct hoist_run_entry 
 /* "octopus-2024.2.1-0123456789ab.pkg" -> "2024.2.1"; NULL for any other name. */
 static char *package_version(const char *name)
 {
-	size_t n = strlen(name);
-	if (strncmp(name, "octopus-", 8) || n < 8 + 1 + 13 + 4 || strcmp(name + n - 4, ".pkg") ||
-	    name[n - 4 - 13] != '-')
+	const char *v;
+	size_t n;
+	if (!hoist_skip_prefix(name, "octopus-", &v))
 		return NULL;
-	return hoist_xstrndup(name + 8, n - 8 - 4 - 13);
+	/* After the version: "-" and 12 hex digits (13), then ".pkg" (4). */
+	n = strlen(v);
+	if (n < 1 + 13 + 4 || strcmp(v + n - 4, ".pkg") || v[n - 4 - 13] != '-')
+		return NULL;
+	return hoist_xstrndup(v, n - 4 - 13);
 }
 
 static void read_cache(const char *state_dir, struct hoist_retention *out)

@@ -12,11 +12,18 @@
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
-#include "report.h"
+#include "prepare.h"
+#include "retention.h"
 #include "run_int.h"
 #include "rundir.h"
-#include "retention.h"
 #include "xalloc.h"
+
+/* Milliseconds a sleeping run sleeps at a time before it looks whether it was cancelled. */
+#define CANCEL_POLL_MS 20
+/* Milliseconds a node's ping may take to connect: a node going away is noticed at once. */
+#define PING_CONNECT_TIMEOUT_MS 2000
+/* Milliseconds to wait for the next second when this second's run ids ran out. */
+#define NEW_ID_WAIT_MS 50
 
 bool run_cancelled(const struct run *r)
 {
@@ -43,7 +50,7 @@ char *run_halted(struct run *r)
 bool run_sleep(struct run *r, long ms)
 {
 	while (ms > 0 && !run_cancelled(r)) {
-		long slice = ms < 20 ? ms : 20;
+		long slice = ms < CANCEL_POLL_MS ? ms : CANCEL_POLL_MS;
 		struct timespec ts = { 0, slice * 1000000L };
 		nanosleep(&ts, NULL);
 		ms -= slice;
@@ -213,7 +220,7 @@ struct hoist_octopus *run_pinger(struct run *r, const char *base_url)
 	/* A node going away must be noticed at once, not after the back-off of a retry. */
 	struct hoist_http_options o = r->http;
 	o.retries = 0;
-	o.connect_timeout_ms = 2000;
+	o.connect_timeout_ms = PING_CONNECT_TIMEOUT_MS;
 	return hoist_octopus_new(base_url ? base_url : r->cfg->server_url, r->cfg->api_key, &o);
 }
 
@@ -741,7 +748,7 @@ static char *new_run_id(const char *state_dir)
 		free(id);
 		if (i > 100) {
 			/* The second's random part ran high: the next second sorts after it. */
-			struct timespec ts = { 0, 50 * 1000000L };
+			struct timespec ts = { 0, NEW_ID_WAIT_MS * 1000000L };
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -780,7 +787,7 @@ enum hoist_status run_execute_new(const struct hoist_config *cfg, const struct h
 	if (st == HOIST_OK)
 		st = hoist_rundir_create(r.state_dir, r.id, &r.dir, err);
 	if (st == HOIST_OK) {
-		r.plan_path = hoist_xasprintf("%s/plan.json", r.dir);
+		r.plan_path = hoist_rundir_file(r.dir, HOIST_RUNDIR_PLAN);
 		st = hoist_plan_save(r.plan, r.plan_path, err);
 	}
 	if (st == HOIST_OK)
@@ -836,7 +843,7 @@ char *hoist_run_journal_path(const struct hoist_config *cfg, const char *run_id)
 {
 	char *state = hoist_config_state_dir(cfg);
 	char *dir = hoist_rundir_path(state, run_id);
-	char *path = hoist_xasprintf("%s/journal.jsonl", dir);
+	char *path = hoist_rundir_file(dir, HOIST_RUNDIR_JOURNAL);
 	free(dir);
 	free(state);
 	return path;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
+#include "prepare.h"
 #include "run_int.h"
 #include "rundir.h"
 #include "xalloc.h"
@@ -423,7 +424,7 @@ char *hoist_run_orphans_text(const struct hoist_config *cfg, const char *run_id)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	run = hoist_rundir_path(state, run_id);
-	dir = hoist_xasprintf("%s/actions", run);
+	dir = hoist_rundir_file(run, HOIST_RUNDIR_ACTIONS);
 	hoist_buf_init(&b, 0);
 	hoist_exec_records_read(dir, &recs, &n, NULL);
 	for (size_t i = 0; i < n; i++) {

@@ -9,7 +9,7 @@
 #include "i18n.h"
 #include "packages.h"
 #include "run_files.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* Copies of installers and backups may be large and the link slow. */

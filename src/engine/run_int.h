@@ -91,6 +91,11 @@ void run_progress(struct run *r, const char *step, const char *node, long long b
 		  long long total, long tasks_left, const char *msgid, ...)
 	__attribute__((format(printf, 7, 8)));
 void run_add_secret(struct run *r, const char *secret);
+/*
+ * The master key a run saved (its file's first line, however long), a new string the
+ * caller wipes and frees; NULL when the file cannot be read or its first line is empty.
+ */
+char *run_master_key_read(const char *path);
 /* Records evidence in the plan and saves plan.json again. */
 void run_add_evidence(struct run *r, const char *item, const struct hoist_evidence *ev,
 		      bool by_engine);

@@ -9,6 +9,8 @@
 #include "i18n.h"
 #include "legacy.h"
 #include "run_int.h"
+#include "rundir.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* How often a waiting manual step looks for the operator's check-off. */
@@ -32,8 +34,10 @@ enum hoist_status run_step_migrate(struct run *r, struct run_node *n,
 				   const struct hoist_plan_step *s, struct run_result *res,
 				   struct hoist_error *err)
 {
-	const char *days = s->arg && !strncmp(s->arg, "maxage=", 7) ? s->arg + 7 : "all";
-	char *backup = hoist_xasprintf("%s/backups/db-%s.bak", r->dir, r->plan->from.text);
+	const char *days = "all";
+	if (s->arg)
+		hoist_skip_prefix(s->arg, "maxage=", &days);
+	char *backup = hoist_rundir_db_backup(r->dir, r->plan->from.text);
 	char *shown = hoist_legacy_migrator_command(r->plan, r->profile);
 	struct hoist_profile_vars vars;
 	struct hoist_profile_cmds cmds;

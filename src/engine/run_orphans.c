@@ -65,7 +65,7 @@ static void stop_remote(struct run *r, const struct hoist_exec_record *rec)
 	hoist_transport_set_record_dir(n->t, NULL);
 	hoist_transport_run(n->t, argv, &o, NULL, NULL);
 	{
-		char *dir = hoist_xasprintf("%s/actions", r->dir);
+		char *dir = hoist_rundir_file(r->dir, HOIST_RUNDIR_ACTIONS);
 		hoist_transport_set_record_dir(n->t, dir);
 		free(dir);
 	}
@@ -81,7 +81,7 @@ static void orphans(struct run *r, struct hoist_exec_record **out, size_t *n)
 	if (hoist_rundir_list(r->state_dir, &runs, &n_runs, NULL) != HOIST_OK)
 		return;
 	for (size_t i = 0; i < n_runs; i++) {
-		char *dir = hoist_xasprintf("%s/actions", runs[i].path);
+		char *dir = hoist_rundir_file(runs[i].path, HOIST_RUNDIR_ACTIONS);
 		struct hoist_exec_record *recs = NULL;
 		size_t k = 0;
 		if (hoist_exec_records_read(dir, &recs, &k, NULL) == HOIST_OK) {
@@ -194,7 +194,7 @@ bool run_release_ended_lock(const char *state_dir, const char *server_url)
 	    hoist_rundir_id_valid(info.run_id) &&
 	    hoist_lock_judge(&info, 0, (long long)time(NULL)) == HOIST_LOCK_DEAD_PID) {
 		char *dir = hoist_rundir_path(state_dir, info.run_id);
-		char *journal = hoist_xasprintf("%s/journal.jsonl", dir);
+		char *journal = hoist_rundir_file(dir, HOIST_RUNDIR_JOURNAL);
 		enum hoist_status st = hoist_journal_fold(journal, &sum, NULL);
 		/* Ended, or never begun (no run-start: no step ran): the lock protects nothing. */
 		if ((st == HOIST_OK && sum.state != HOIST_RUN_RUNNING) || st == HOIST_NOTFOUND)

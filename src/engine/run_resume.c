@@ -140,8 +140,8 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 		st = hoist_rundir_latest(r.state_dir, &r.id, err);
 	if (st == HOIST_OK) {
 		r.dir = hoist_rundir_path(r.state_dir, r.id);
-		r.plan_path = hoist_xasprintf("%s/plan.json", r.dir);
-		jpath = hoist_xasprintf("%s/journal.jsonl", r.dir);
+		r.plan_path = hoist_rundir_file(r.dir, HOIST_RUNDIR_PLAN);
+		jpath = hoist_rundir_file(r.dir, HOIST_RUNDIR_JOURNAL);
 		st = hoist_plan_load(r.plan_path, &r.plan, err);
 	}
 	/* A run goes on only against the server it ran on (a retargeted run's plan names it). */
@@ -167,17 +167,13 @@ enum hoist_status run_resume_here(const struct hoist_config *cfg, const char *ru
 	}
 	{
 		/* The master key this run saved must stay out of the journal from here on too. */
-		char *kpath = hoist_xasprintf("%s/backups/master-key", r.dir);
-		FILE *f = fopen(kpath, "r");
-		char line[1024];
-		if (f && fgets(line, sizeof line, f)) {
-			line[strcspn(line, "\r\n")] = '\0';
-			if (*line)
-				hoist_journal_add_secret(r.j, line);
-			memset(line, 0, sizeof line);
+		char *kpath = hoist_rundir_file(r.dir, HOIST_RUNDIR_MASTER_KEY);
+		char *key = run_master_key_read(kpath);
+		if (key) {
+			hoist_journal_add_secret(r.j, key);
+			memset(key, 0, strlen(key));
+			free(key);
 		}
-		if (f)
-			fclose(f);
 		free(kpath);
 	}
 	r.prev = &sum;

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "report.h"
-#include "run_int.h"
+#include "http_config.h"
 #include "run_files.h"
+#include "run_int.h"
 #include "rundir.h"
 #include "xalloc.h"
 
@@ -48,7 +48,7 @@ void run_init(struct run *r, const struct hoist_config *cfg,
 	pthread_mutex_init(&r->hb_mu, NULL);
 	pthread_mutex_init(&r->halt_mu, NULL);
 	pthread_cond_init(&r->hb_cv, NULL);
-	hoist_report_http_options(cfg, &r->http);
+	hoist_http_options_from_config(cfg, &r->http);
 	r->state_dir = hoist_config_state_dir(cfg);
 }
 
@@ -135,7 +135,7 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		r->n_nodes++;
 		{
 			/* Each action leaves a record while it runs: a killed engine's stay seen. */
-			char *actions = hoist_xasprintf("%s/actions", r->dir);
+			char *actions = hoist_rundir_file(r->dir, HOIST_RUNDIR_ACTIONS);
 			hoist_transport_set_record_dir(n->t, actions);
 			free(actions);
 		}
@@ -146,7 +146,7 @@ enum hoist_status run_open(struct run *r, struct hoist_error *err)
 		run_files_setup_node(r, n);
 	}
 	if (st == HOIST_OK) {
-		char *path = hoist_xasprintf("%s/journal.jsonl", r->dir);
+		char *path = hoist_rundir_file(r->dir, HOIST_RUNDIR_JOURNAL);
 		st = hoist_journal_open(path, &r->j, err);
 		free(path);
 	}

@@ -1,16 +1,18 @@
 /* run_steps.c: what each step of a plan does on the server and its nodes (DESIGN §6). */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "i18n.h"
 #include "run_files.h"
 #include "run_int.h"
 #include "rundir.h"
-#include "stage.h"
+#include "sha256.h"
 #include "xalloc.h"
 
 /* How long a node may take to answer after start, and to go quiet after stop. */
@@ -140,11 +142,46 @@ static enum hoist_status file_evidence(const char *path, struct hoist_evidence *
 	return HOIST_OK;
 }
 
+char *run_master_key_read(const char *path)
+{
+	struct stat sb;
+	char *text, *key = NULL;
+	size_t len = 0;
+	ssize_t got = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0 || sb.st_size < 0) {
+		close(fd);
+		return NULL;
+	}
+	/* Read in one piece, as long as the file is: nothing cut off, no copy left behind. */
+	text = hoist_xmalloc((size_t)sb.st_size + 1);
+	while (len < (size_t)sb.st_size) {
+		got = read(fd, text + len, (size_t)sb.st_size - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	text[len] = '\0';
+	if (got >= 0) {
+		text[strcspn(text, "\r\n")] = '\0';
+		if (*text)
+			key = hoist_xstrdup(text);
+	}
+	memset(text, 0, len);
+	free(text);
+	return key;
+}
+
 static enum hoist_status step_master_key(struct run *r, struct run_node *n,
 					 struct run_result *res, struct hoist_error *err)
 {
 	struct hoist_exec_result x;
-	char *path = hoist_xasprintf("%s/backups/master-key", r->dir);
+	char *path = hoist_rundir_file(r->dir, HOIST_RUNDIR_MASTER_KEY);
 	enum hoist_status st;
 	const char *key;
 	size_t len;
@@ -208,7 +245,7 @@ static enum hoist_status step_backup_db(struct run *r, struct run_node *n,
 				       struct run_result *res, struct hoist_error *err)
 {
 	struct hoist_exec_result x;
-	char *path = hoist_xasprintf("%s/backups/db-%s.bak", r->dir, r->plan->from.text);
+	char *path = hoist_rundir_db_backup(r->dir, r->plan->from.text);
 	char *remote = run_node_backup_path(r, n, path); /* written there, on the node */
 	enum hoist_status st;
 	hoist_exec_result_init(&x);

@@ -113,6 +113,35 @@ char *hoist_rundir_path(const char *state_dir, const char *run_id)
 	return hoist_xasprintf("%s/runs/%s", state_dir, run_id);
 }
 
+/* The run folder's backups/ (its names are the ones guides and bundles look for). */
+#define BACKUPS "backups"
+
+char *hoist_rundir_file(const char *run_dir, enum hoist_rundir_file f)
+{
+	static const char *const names[] = {
+		[HOIST_RUNDIR_PLAN] = "plan.json",
+		[HOIST_RUNDIR_JOURNAL] = "journal.jsonl",
+		[HOIST_RUNDIR_GUIDE] = "guide.txt",
+		[HOIST_RUNDIR_ACTIONS] = "actions",
+		[HOIST_RUNDIR_BACKUPS] = BACKUPS,
+		[HOIST_RUNDIR_MASTER_KEY] = BACKUPS "/master-key",
+	};
+	return hoist_xasprintf("%s/%s", run_dir, names[f]);
+}
+
+char *hoist_rundir_db_backup_name(const char *version)
+{
+	return hoist_xasprintf("db-%s.bak", version);
+}
+
+char *hoist_rundir_db_backup(const char *run_dir, const char *version)
+{
+	char *name = hoist_rundir_db_backup_name(version);
+	char *path = hoist_xasprintf("%s/" BACKUPS "/%s", run_dir, name);
+	free(name);
+	return path;
+}
+
 /* A folder that someone else could write to would let them swap our files. */
 static enum hoist_status check_private(const char *dir, struct hoist_error *err)
 {
@@ -158,7 +187,7 @@ enum hoist_status hoist_rundir_create(const char *state_dir, const char *run_id,
 		return st;
 	}
 	chmod(dir, 0700);
-	backups = hoist_xasprintf("%s/backups", dir);
+	backups = hoist_rundir_file(dir, HOIST_RUNDIR_BACKUPS);
 	if (mkdir(backups, 0700) != 0) {
 		st = hoist_error_set(err, HOIST_IO, _("cannot create the folder %s: %s"), backups,
 				     strerror(errno));

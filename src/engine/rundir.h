@@ -27,6 +27,22 @@ char *hoist_rundir_new_id(void);
 bool hoist_rundir_id_valid(const char *id);
 /* <state_dir>/runs/<run_id> (not created). */
 char *hoist_rundir_path(const char *state_dir, const char *run_id);
+
+/* What a run folder holds; the names on disk live in rundir.c alone. */
+enum hoist_rundir_file {
+	HOIST_RUNDIR_PLAN,       /* plan.json: the plan, with its evidence */
+	HOIST_RUNDIR_JOURNAL,    /* journal.jsonl: every event of the run */
+	HOIST_RUNDIR_GUIDE,      /* guide.txt: the rollback guide */
+	HOIST_RUNDIR_ACTIONS,    /* actions/: a record of each command while it runs */
+	HOIST_RUNDIR_BACKUPS,    /* backups/ (mode 0700) */
+	HOIST_RUNDIR_MASTER_KEY, /* backups/master-key (mode 0600) */
+};
+/* <run_dir>/<the name of f> (a new string). */
+char *hoist_rundir_file(const char *run_dir, enum hoist_rundir_file f);
+/* "db-<version>.bak": the name of the database backup taken before the upgrade. */
+char *hoist_rundir_db_backup_name(const char *version);
+/* <run_dir>/backups/db-<version>.bak (a new string). */
+char *hoist_rundir_db_backup(const char *run_dir, const char *version);
 /*
  * Creates <state_dir>/runs/<run_id>/ and its backups/ with mode 0700 (the state folder
  * too, if missing). Refuses an existing run, an invalid id, and a state or runs folder

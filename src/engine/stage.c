@@ -12,7 +12,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include "i18n.h"
+#include "sha256.h"
 #include "stage.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* Start the disk's writeback after this many new bytes (see start_writeback). */
@@ -51,16 +53,6 @@ struct fetch {
 	struct hoist_error werr;  /* its message */
 };
 
-static void hex(const unsigned char *d, unsigned n, char out[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	for (unsigned i = 0; i < n && i < 32; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 static enum hoist_status write_all(int fd, const void *data, size_t n)
 {
 	const char *p = data;
@@ -73,47 +65,6 @@ static enum hoist_status write_all(int fd, const void *data, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
-	return HOIST_OK;
-}
-
-/* Hashes the first n bytes of an open file (a partial download being continued). */
-static enum hoist_status hash_fd(int fd, EVP_MD_CTX *md, long long *n)
-{
-	char chunk[65536];
-	ssize_t r;
-	long long total = 0;
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return HOIST_IO;
-	while ((r = read(fd, chunk, sizeof chunk)) > 0) {
-		EVP_DigestUpdate(md, chunk, (size_t)r);
-		total += r;
-	}
-	*n = total;
-	return r < 0 ? HOIST_IO : HOIST_OK;
-}
-
-enum hoist_status hoist_sha256_file(const char *path, char out[65], long long *size,
-				    struct hoist_error *err)
-{
-	EVP_MD_CTX *md;
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned dl = 0;
-	long long n = 0;
-	enum hoist_status st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), path, strerror(errno));
-	md = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	st = hash_fd(fd, md, &n);
-	close(fd);
-	EVP_DigestFinal_ex(md, d, &dl);
-	EVP_MD_CTX_free(md);
-	if (st != HOIST_OK)
-		return hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), path, strerror(errno));
-	hex(d, dl, out);
-	if (size)
-		*size = n;
 	return HOIST_OK;
 }
 
@@ -285,14 +236,15 @@ static void relay(void *ctx, long long now, long long total)
 
 static bool is_local(const char *url)
 {
-	return !strstr(url, "://") || !strncmp(url, "file://", 7);
+	return !strstr(url, "://") || hoist_skip_prefix(url, "file://", NULL);
 }
 
 /* Copies a local file into the open part file, hashing as it goes. */
 static enum hoist_status copy_local(const char *url, struct fetch *f,
 				    hoist_stage_progress_fn progress, void *ctx)
 {
-	const char *path = strncmp(url, "file://", 7) ? url : url + 7;
+	const char *path = url;
+	hoist_skip_prefix(url, "file://", &path);
 	static _Thread_local char chunk[1 << 20];
 	ssize_t r;
 	struct stat sb;
@@ -359,7 +311,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 		struct hoist_http_request req = { 0 };
 		struct hoist_http_response resp;
 		struct progress_relay pr = { progress, ctx };
-		if (hash_fd(f.fd, f.md, &f.have) != HOIST_OK) {
+		if (hoist_sha256_fd(f.fd, f.md, &f.have) != HOIST_OK) {
 			st = hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), part,
 					     strerror(errno));
 			goto out;
@@ -408,7 +360,7 @@ enum hoist_status hoist_stage_fetch(struct hoist_http *h, const struct hoist_sta
 	if (st != HOIST_OK)
 		goto out;
 	EVP_DigestFinal_ex(f.md, d, &dl);
-	hex(d, dl, res->sha256);
+	hoist_sha256_digest_hex(d, 32, res->sha256);
 	res->size = f.have;
 	if ((item->sha256 && strcmp(res->sha256, item->sha256)) ||
 	    (item->size >= 0 && f.have != item->size)) {

@@ -50,9 +50,6 @@ enum hoist_status hoist_stage_fetch_all(const struct hoist_http_options *http,
 					unsigned parallel, hoist_stage_item_progress_fn progress,
 					hoist_stage_cancel_fn cancelled, void *ctx,
 					struct hoist_stage_result *res, struct hoist_error *err);
-/* The SHA-256 of a file, as lower-case hex. */
-enum hoist_status hoist_sha256_file(const char *path, char out[65], long long *size,
-				    struct hoist_error *err);
 /* Free bytes on the file system holding path, or -1. */
 long long hoist_stage_free_bytes(const char *path);
 

@@ -5,11 +5,11 @@
 #include <string.h>
 #include "buf.h"
 #include "feed.h"
+#include "feed_load.h"
 #include "http.h"
 #include "i18n.h"
 #include "packages.h"
-#include "report.h"
-#include "run.h"
+#include "prepare.h"
 #include "topology.h"
 #include "xalloc.h"
 
@@ -152,7 +152,7 @@ static enum hoist_status retarget_packages(const struct hoist_config *cfg, struc
 	enum hoist_status st;
 	if (!cfg->feed || !platform || !p->n_packages)
 		return HOIST_OK;
-	st = hoist_report_feed_load(cfg, &feed, err);
+	st = hoist_feed_load_configured(cfg, &feed, err);
 	for (size_t i = 0; st == HOIST_OK && i < p->n_packages; i++) {
 		struct hoist_plan_package *pk = &p->packages[i], np;
 		bool found = false;

@@ -6,11 +6,13 @@
 #include <strings.h>
 #include <cjson/cJSON.h>
 #include "buf.h"
+#include "feed_load.h"
+#include "http_config.h"
 #include "i18n.h"
 #include "journeys.h"
 #include "notes.h"
-#include "report.h"
 #include "tentacles.h"
+#include "text.h"
 #include "xalloc.h"
 
 static char *dup0(const char *s)
@@ -203,7 +205,7 @@ enum hoist_status hoist_tentacles_read_config(const struct hoist_config *cfg,
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server is configured: set [server] url or "
 					 "HOIST_SERVER_URL"));
-	hoist_report_http_options(cfg, &ho);
+	hoist_http_options_from_config(cfg, &ho);
 	oc = hoist_octopus_new(cfg->server_url, cfg->api_key, &ho);
 	st = hoist_octopus_version(oc, &v, err);
 	/* Seed 002: a 2.x Tentacle is replaced by hand, in the legacy upgrade. */
@@ -242,16 +244,18 @@ enum hoist_status hoist_tentacles_parse_arg(const char *arg, int *batch_size, ch
 	*n_envs = 0;
 	for (w = strtok_r(copy, " ", &save); w && st == HOIST_OK; w = strtok_r(NULL, " ", &save)) {
 		char *end;
-		if (!strncmp(w, "batch=", 6)) {
-			long n = strtol(w + 6, &end, 10);
+		const char *v;
+		if (hoist_skip_prefix(w, "batch=", &v)) {
+			long n = strtol(v, &end, 10);
 			if (*end || n < 1 || n > 10000)
 				st = hoist_error_set(err, HOIST_PARSE,
 						     _("the plan's Tentacle batch size %s is not a "
-						       "number from 1 to 10000"), w + 6);
+						       "number from 1 to 10000"), v);
 			*batch_size = (int)n;
-		} else if (!strncmp(w, "environments=", 13)) {
+		} else if (hoist_skip_prefix(w, "environments=", &v)) {
 			char *s2 = NULL;
-			for (char *e = strtok_r(w + 13, ",", &s2); e; e = strtok_r(NULL, ",", &s2)) {
+			/* v points into w, this function's own copy: strtok_r may cut it. */
+			for (char *e = strtok_r((char *)v, ",", &s2); e; e = strtok_r(NULL, ",", &s2)) {
 				*envs = hoist_xrealloc(*envs, (*n_envs + 1) * sizeof **envs);
 				(*envs)[(*n_envs)++] = hoist_xstrdup(e);
 			}
@@ -351,7 +355,7 @@ enum hoist_status hoist_tentacles_advise(const struct hoist_config *cfg,
 	enum hoist_status st;
 	memset(out, 0, sizeof *out);
 	memset(&notes, 0, sizeof notes);
-	st = hoist_report_feed_load(cfg, &feed, err);
+	st = hoist_feed_load_configured(cfg, &feed, err);
 	if (st == HOIST_OK)
 		st = hoist_notes_diff(feed, from, to, &notes, err);
 	for (size_t i = 0; st == HOIST_OK && i < notes.n && !out->warned; i++) {

@@ -40,6 +40,23 @@ static size_t utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
 	return n;
 }
 
+bool hoist_skip_prefix(const char *s, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(s, prefix, n))
+		return false;
+	if (rest)
+		*rest = s + n;
+	return true;
+}
+
+size_t hoist_utf8_char_len(const char *s, size_t len)
+{
+	unsigned long cp;
+	size_t n = len ? utf8_seq((const unsigned char *)s, len, &cp) : 0;
+	return n && cp ? n : 0;
+}
+
 bool hoist_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -3,9 +3,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "http_config.h"
 #include "i18n.h"
 #include "octopus.h"
-#include "report.h"
 #include "topology.h"
 #include "xalloc.h"
 
@@ -55,6 +55,8 @@ static struct hoist_topology_node *find_node(struct hoist_topology *t, const cha
  * server that is not there is said at once.
  */
 #define LOOK_CONNECT_TIMEOUT_MS 3000
+/* Milliseconds each call of the first look may take, retries included: an operator waits. */
+#define LOOK_DEADLINE_MS 10000
 /* Nodes asked for their version at once, and how many nodes make another asker worth it. */
 #define NODES_AT_ONCE 8
 #define NODES_PER_ASKER 4
@@ -65,9 +67,9 @@ static void node_version(const struct hoist_config *cfg, struct hoist_topology_n
 	struct hoist_http_options o;
 	struct hoist_octopus *c;
 	struct hoist_error e;
-	hoist_report_http_options(cfg, &o);
+	hoist_http_options_from_config(cfg, &o);
 	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
-	o.total_timeout_ms = 10000;
+	o.total_timeout_ms = LOOK_DEADLINE_MS;
 	o.retries = 0;
 	hoist_error_init(&e);
 	c = hoist_octopus_new(n->url, cfg->api_key, &o);
@@ -144,12 +146,12 @@ enum hoist_status hoist_topology_read(const struct hoist_config *cfg, struct hoi
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no API key is configured; set api_key_file in the [server] "
 					 "section, or HOIST_API_KEY_FILE or HOIST_API_KEY"));
-	hoist_report_http_options(cfg, &o);
+	hoist_http_options_from_config(cfg, &o);
 	o.retries = 0;
 	o.connect_timeout_ms = LOOK_CONNECT_TIMEOUT_MS;
 	c = hoist_octopus_new(cfg->server_url, cfg->api_key, &o);
-	/* The wizard's first look: an operator waits on it, so each call gets 10 s at most. */
-	hoist_octopus_set_deadline(c, 10000);
+	/* The wizard's first look: an operator waits on it. */
+	hoist_octopus_set_deadline(c, LOOK_DEADLINE_MS);
 	out->server_url = hoist_xstrdup(hoist_octopus_url(c));
 	st = hoist_octopus_probe(c, &out->version, err);
 	/* A 2.x server has none of what follows; its way to 3.x is seed 002's. */

@@ -12,8 +12,10 @@
 #include <unistd.h>
 #include "i18n.h"
 #include "rundir.h"
+#include "sha256.h"
 #include "shell_quote.h"
 #include "stage.h"
+#include "text.h"
 #include "transport.h"
 #include "xalloc.h"
 
@@ -106,11 +108,10 @@ enum hoist_status hoist_transport_parse(const char *text, struct hoist_transport
 		a->kind = HOIST_TRANSPORT_LOCAL;
 		return HOIST_OK;
 	}
-	if (strncmp(text, "ssh://", 6) != 0)
+	if (!hoist_skip_prefix(text, "ssh://", &rest))
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("transport \"%s\" is not valid: use `local` or ssh://user@host[:port]"),
 				       text);
-	rest = text + 6;
 	at = strchr(rest, '@');
 	host = rest;
 	if (at) {
@@ -414,7 +415,7 @@ static enum ssh_failure classify(const struct hoist_exec_result *r)
 	    strstr(s, "No route to host") || strstr(s, "Could not resolve hostname") ||
 	    strstr(s, "Network is unreachable") || strstr(s, "Name or service not known"))
 		return SSH_CONNECT;
-	if (strncmp(s, "ssh:", 4) == 0 || strstr(s, "kex_exchange_identification") ||
+	if (hoist_skip_prefix(s, "ssh:", NULL) || strstr(s, "kex_exchange_identification") ||
 	    strstr(s, "Connection closed by") || strstr(s, "Connection reset") ||
 	    strstr(s, "Control socket"))
 		return SSH_OTHER;

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include "api.h"
 #include "buf.h"
+#include "text.h"
 #include "xalloc.h"
 
 static const char *const task_states[] = { "Queued", "Executing", "Failed", "Canceled",
@@ -276,11 +277,12 @@ static void task_log(struct sb_req *r, long long id, bool raw)
 static bool machine_exists(struct sb_req *r, const char *id)
 {
 	sqlite3_stmt *s;
+	const char *num;
 	bool found;
-	if (strncmp(id, "Machines-", 9))
+	if (!hoist_skip_prefix(id, "Machines-", &num))
 		return false;
 	sqlite3_prepare_v2(r->sb->st, "SELECT 1 FROM machines WHERE id = ?", -1, &s, NULL);
-	sqlite3_bind_int64(s, 1, strtoll(id + 9, NULL, 10));
+	sqlite3_bind_int64(s, 1, strtoll(num, NULL, 10));
 	found = sqlite3_step(s) == SQLITE_ROW;
 	sqlite3_finalize(s);
 	return found;

@@ -31,7 +31,7 @@ static enum hoist_status replay_summary(const char *dir, struct hoist_run_summar
 	}
 	if (st == HOIST_OK) {
 		rdir = hoist_rundir_path(state, *run_id);
-		path = hoist_xasprintf("%s/journal.jsonl", rdir);
+		path = hoist_rundir_file(rdir, HOIST_RUNDIR_JOURNAL);
 		st = hoist_journal_fold(path, s, err);
 		free(path);
 		free(rdir);

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include "i18n.h"
 #include "sandbox.h"
+#include "sha256.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -116,7 +117,7 @@ static int do_install(struct sb *sb, struct sb_node *n, char **args, struct hois
 				 n->name, args[0]);
 	if ((st = sb_feed_release(sb, args[0], &pkg, sha, &from, err)) != HOIST_OK)
 		return st;
-	if (sb_sha256_file(pkg, real, NULL, err) == HOIST_OK && strcmp(sha, real))
+	if (hoist_sha256_file(pkg, real, NULL, err) == HOIST_OK && strcmp(sha, real))
 		st = hoist_error_set(err, HOIST_CHECKSUM, _("The package %s is corrupt: its SHA-256"
 							    " is %s, the feed says %s."),
 				     pkg, real, sha);

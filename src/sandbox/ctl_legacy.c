@@ -6,6 +6,7 @@
 #include <string.h>
 #include "i18n.h"
 #include "sandbox.h"
+#include "text.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -18,18 +19,19 @@ int sb_ctl_migrate(struct sb *sb, struct sb_node *n, char **args, struct hoist_e
 	enum hoist_status st;
 	for (size_t i = 0; args[i]; i++) {
 		char *end;
-		if (strncmp(args[i], "maxage=", 7))
+		const char *arg;
+		if (!hoist_skip_prefix(args[i], "maxage=", &arg))
 			return hoist_error_set(err, HOIST_USAGE, _("migrate takes maxage=DAYS, not"
 								   " %s"), args[i]);
-		if (!strcmp(args[i] + 7, "all")) {
+		if (!strcmp(arg, "all")) {
 			maxage = -1;
 			continue;
 		}
 		errno = 0;
-		maxage = strtoll(args[i] + 7, &end, 10);
-		if (!args[i][7] || *end || errno || maxage < 0 || maxage > 36500)
+		maxage = strtoll(arg, &end, 10);
+		if (!*arg || *end || errno || maxage < 0 || maxage > 36500)
 			return hoist_error_set(err, HOIST_USAGE, _("maxage needs a number of days,"
-								   " not %s"), args[i] + 7);
+								   " not %s"), arg);
 	}
 	if (atoi(n->version) < 3)
 		return sb_refuse(err, _("Node %s runs Octopus %s: install Octopus 3.x first; its"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "i18n.h"
 #include "sandbox.h"
+#include "text.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -145,6 +146,7 @@ enum sb_fault_mode sb_fault_apply(struct sb *sb, const char *action, const char 
 static int fault_set(struct sb *sb, const char *spec)
 {
 	char *copy = hoist_xstrdup(spec), *eq = strchr(copy, '='), *at, *colon, *mode;
+	const char *num;
 	const char *version = NULL, *node = NULL;
 	long long ms = 0;
 	sqlite3_stmt *s;
@@ -163,12 +165,12 @@ static int fault_set(struct sb *sb, const char *spec)
 	if (!find(copy, N_ACTIONS) || (version && !hoist_version_valid(version)) ||
 	    (node && !sb_name_valid(node)))
 		goto bad;
-	if (!strncmp(mode, "slow:", 5)) {
+	if (hoist_skip_prefix(mode, "slow:", &num)) {
 		char *end;
-		ms = strtoll(mode + 5, &end, 10);
-		if (*end || ms < 0 || end == mode + 5)
+		ms = strtoll(num, &end, 10);
+		if (*end || ms < 0 || end == num)
 			goto bad;
-		mode[4] = '\0';
+		mode[num - 1 - mode] = '\0'; /* "slow:N" becomes "slow" */
 	} else if (strcmp(mode, "fail") && strcmp(mode, "hang") && strcmp(mode, "half")) {
 		goto bad;
 	}

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "sandbox.h"
+#include "sha256.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -128,7 +129,7 @@ static bool add_package(struct sb *sb, cJSON *r, const char *version, bool write
 	path = sb_path(sb, file);
 	if (write_packages && write_package(path, version, seed, size, err) != HOIST_OK)
 		goto out;
-	if (sb_sha256_file(path, sha, &size, err) != HOIST_OK)
+	if (hoist_sha256_file(path, sha, &size, err) != HOIST_OK)
 		goto out;
 	pkgs = cJSON_AddArrayToObject(r, "packages");
 	pkg = cJSON_CreateObject();

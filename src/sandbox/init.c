@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "i18n.h"
 #include "sandbox.h"
+#include "sha256.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -142,9 +143,9 @@ static enum hoist_status make_keys(struct sb *sb, const struct init_opts *o,
 		st = write_secret(sb, "api-key", admin, err);
 	if (st == HOIST_OK)
 		st = write_secret(sb, "api-key-user", user, err);
-	sb_sha256_hex(admin, strlen(admin), hex);
+	hoist_sha256_hex(admin, strlen(admin), hex);
 	sb_set(sb, "key_admin_sha256", hex);
-	sb_sha256_hex(user, strlen(user), hex);
+	hoist_sha256_hex(user, strlen(user), hex);
 	sb_set(sb, "key_user_sha256", hex);
 	sb_random(id, sizeof id);
 	uuid = hoist_xasprintf("%02x%02x%02x%02x-%02x%02x-4%x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",

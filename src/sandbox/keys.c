@@ -1,4 +1,4 @@
-/* keys.c: SHA-256, the master key with AES-128 as Octopus uses it, API keys, a seeded PRNG. */
+/* keys.c: the master key with AES-128 as Octopus uses it, API keys, a seeded PRNG. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,42 +9,6 @@
 #include "i18n.h"
 #include "sandbox.h"
 #include "xalloc.h"
-
-void sb_sha256_hex(const void *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int n = 0;
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
-}
-
-enum hoist_status sb_sha256_file(const char *path, char out[65], long long *size,
-				 struct hoist_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	EVP_MD_CTX *ctx;
-	unsigned char buf[65536], md[32];
-	unsigned int mdlen = 0;
-	size_t n;
-	long long total = 0;
-	if (!f)
-		return hoist_error_set(err, HOIST_IO, _("cannot read %s"), path);
-	ctx = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		EVP_DigestUpdate(ctx, buf, n);
-		total += (long long)n;
-	}
-	fclose(f);
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
-	if (size)
-		*size = total;
-	return HOIST_OK;
-}
 
 char *sb_base64(const unsigned char *data, size_t len)
 {

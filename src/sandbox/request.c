@@ -9,6 +9,8 @@
 #include "api.h"
 #include "buf.h"
 #include "serve.h"
+#include "sha256.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define BODY_CAP (1 << 20)
@@ -46,14 +48,15 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
 static bool send_file(struct MHD_Connection *c, const char *url, enum MHD_Result *ret)
 {
 	char *path;
+	const char *name;
 	int fd;
 	off_t size;
 	struct MHD_Response *resp;
 	if (!strcmp(url, "/feed.json")) {
 		path = hoist_xasprintf("%s/feed.json", sb_serve_cfg.dir);
-	} else if (!strncmp(url, "/packages/", 10) && url[10] != '.' &&
-		   strspn(url + 10, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "0123456789._-") == strlen(url + 10) && url[10]) {
+	} else if (hoist_skip_prefix(url, "/packages/", &name) && *name != '.' &&
+		   strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"0123456789._-") == strlen(name) && *name) {
 		path = hoist_xasprintf("%s%s", sb_serve_cfg.dir, url);
 	} else {
 		return false;
@@ -104,7 +107,7 @@ static int authorise(struct sb *sb, struct MHD_Connection *c)
 		key = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ApiKey");
 	if (!key || !*key)
 		return 0;
-	sb_sha256_hex(key, strlen(key), hex);
+	hoist_sha256_hex(key, strlen(key), hex);
 	admin = sb_get(sb, "key_admin_sha256");
 	user = sb_get(sb, "key_user_sha256");
 	level = admin && !strcmp(admin, hex) ? 2 : user && !strcmp(user, hex) ? 1 : 0;

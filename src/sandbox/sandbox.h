@@ -54,10 +54,7 @@ bool sb_serve_alive(struct sb *sb);
 void sb_timeline(struct sb *sb, const char *event, const char *node, ...)
 	__attribute__((sentinel));
 
-/* keys.c: hashes, the master key and AES-128, API keys. */
-void sb_sha256_hex(const void *data, size_t len, char out[65]);
-enum hoist_status sb_sha256_file(const char *path, char out[65], long long *size,
-				 struct hoist_error *err);
+/* keys.c: the master key and AES-128, API keys (SHA-256 is sha256.h's). */
 char *sb_base64(const unsigned char *data, size_t len);
 /* Decodes base64 into out (at most cap bytes); returns the length or -1. */
 int sb_unbase64(const char *text, unsigned char *out, size_t cap);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "sandbox.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define QUEUE_CAP 50    /* generated deployments stop piling up beyond this */
@@ -105,11 +106,11 @@ size_t sb_task_machines(struct sb *sb, const char *args, long long **ids)
 	*ids = NULL;
 	if (cJSON_IsArray(list) && cJSON_GetArraySize(list) > 0) {
 		cJSON_ArrayForEach(id, list) {
-			const char *t = cJSON_GetStringValue(id);
-			if (!t || strncmp(t, "Machines-", 9))
+			const char *t = cJSON_GetStringValue(id), *num;
+			if (!t || !hoist_skip_prefix(t, "Machines-", &num))
 				continue;
 			*ids = hoist_xgrow(*ids, &alloc, n + 1, sizeof **ids);
-			(*ids)[n++] = strtoll(t + 9, NULL, 10);
+			(*ids)[n++] = strtoll(num, NULL, 10);
 		}
 		cJSON_Delete(a);
 		return n;

@@ -1,30 +1,14 @@
 /*
- * report.h: what every face shows about versions, rendered once in the engine: the
- * server's current version, the feed as configured, and the JSON of selections and notes.
+ * report_json.h: the JSON documents every face prints about versions, rendered once in
+ * the engine: a selection, a check, the notes of a chain.
  */
-#ifndef HOIST_REPORT_H
-#define HOIST_REPORT_H
+#ifndef HOIST_REPORT_JSON_H
+#define HOIST_REPORT_JSON_H
 
-#include "conf.h"
-#include "feed.h"
-#include "http.h"
+#include <stddef.h>
 #include "notes.h"
 #include "policy.h"
 #include "status.h"
-#include "version.h"
-
-/* HTTP options from the configuration: TLS verification, CA file, plain http. */
-void hoist_report_http_options(const struct hoist_config *c, struct hoist_http_options *o);
-/* Loads the configured feed (c->feed) with the configuration's HTTP options. */
-enum hoist_status hoist_report_feed_load(const struct hoist_config *c, struct hoist_feed **out,
-					 struct hoist_error *err);
-/*
- * The version the configured server runs (GET /api, field Version). A refused key is
- * HOIST_AUTH, an unreachable server HOIST_NETWORK naming the host; no server configured
- * is HOIST_CONFIG.
- */
-enum hoist_status hoist_report_server_version(const struct hoist_config *c,
-					      struct hoist_version *out, struct hoist_error *err);
 
 /*
  * {"current": V, "recommended": V|null, "releases": [{"version", "kind", "eligible",

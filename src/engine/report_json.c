@@ -1,16 +1,13 @@
-/* report.c: the server's version, the configured feed, and the JSON faces print. */
+/* report_json.c: the JSON documents the faces print about versions: selections, checks, notes. */
 #include "config.h"
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-#include "i18n.h"
 #include "json.h"
 #include "jsonout.h"
-#include "octopus.h"
-#include "report.h"
+#include "report_json.h"
 #include "xalloc.h"
 
-#define API_MAX_BODY (1024 * 1024)
 /* A streamed document goes to its sink in pieces of about this size. */
 #define SINK_CHUNK (64u << 10)
 
@@ -19,46 +16,6 @@ static char *json_finish(cJSON *root)
 	char *text = hoist_json_print(root, false);
 	cJSON_Delete(root);
 	return text;
-}
-
-void hoist_report_http_options(const struct hoist_config *c, struct hoist_http_options *o)
-{
-	hoist_http_options_init(o);
-	o->insecure = !c->tls_verify;
-	o->allow_plain_http = c->allow_http;
-	o->ca_file = c->ca_file;
-}
-
-enum hoist_status hoist_report_feed_load(const struct hoist_config *c, struct hoist_feed **out,
-					 struct hoist_error *err)
-{
-	struct hoist_feed_options o;
-	hoist_feed_options_init(&o);
-	hoist_report_http_options(c, &o.http);
-	return hoist_feed_load(c->feed, &o, out, err);
-}
-
-enum hoist_status hoist_report_server_version(const struct hoist_config *c,
-					      struct hoist_version *out, struct hoist_error *err)
-{
-	struct hoist_http_options o;
-	struct hoist_octopus *oc;
-	enum hoist_status st;
-	if (!c->server_url)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server is configured; give the current version with "
-					 "--current, or set [server] url in hoist.conf or "
-					 "HOIST_SERVER_URL"));
-	st = hoist_http_check_url(c->server_url, c->allow_http, err);
-	if (st != HOIST_OK)
-		return st;
-	hoist_report_http_options(c, &o);
-	o.max_body = API_MAX_BODY;
-	/* The same client as a plan's: the same answer gets the same message and code. */
-	oc = hoist_octopus_new(c->server_url, c->api_key, &o);
-	st = hoist_octopus_probe(oc, out, err);
-	hoist_octopus_free(oc);
-	return st;
 }
 
 static cJSON *version_or_null(const struct hoist_release *r)
