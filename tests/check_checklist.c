@@ -62,7 +62,7 @@ END_TEST
 
 START_TEST(test_checklist_verify_file)
 {
-	struct hoist_plan_evidence e;
+	struct hoist_evidence e;
 	struct hoist_error err;
 	const char *p = file("db.bak", "abc", 60);
 	hoist_error_init(&err);
@@ -196,7 +196,7 @@ END_TEST
 
 START_TEST(test_checklist_refusals)
 {
-	struct hoist_plan_evidence e;
+	struct hoist_evidence e;
 	struct hoist_error err;
 	struct hoist_checklist cl;
 	hoist_error_init(&err);

@@ -226,6 +226,56 @@ START_TEST(test_config_env_feed_and_state_dir)
 }
 END_TEST
 
+START_TEST(test_config_state_dir_order)
+{
+	struct hoist_config c;
+	char *d;
+	hoist_config_init(&c);
+	c.state_dir = strdup("/etc/configured");
+	setenv("HOIST_STATE_DIR", "/srv/hoist-state", 1);
+	d = hoist_config_state_dir(&c);
+	ck_assert_str_eq(d, "/srv/hoist-state");
+	free(d);
+	unsetenv("HOIST_STATE_DIR");
+	d = hoist_config_state_dir(&c);
+	ck_assert_str_eq(d, "/etc/configured");
+	free(d);
+	hoist_config_done(&c);
+	hoist_config_init(&c);
+	setenv("XDG_STATE_HOME", "/home/op/.state", 1);
+	d = hoist_config_state_dir(&c);
+	ck_assert_str_eq(d, geteuid() == 0 ? "/var/lib/hoist" : "/home/op/.state/hoist");
+	free(d);
+	unsetenv("XDG_STATE_HOME");
+	setenv("HOME", "/home/op", 1);
+	d = hoist_config_state_dir(&c);
+	ck_assert_str_eq(d, geteuid() == 0 ? "/var/lib/hoist" : "/home/op/.local/state/hoist");
+	free(d);
+	hoist_config_done(&c);
+}
+END_TEST
+
+/* A relative HOIST_STATE_DIR names another folder from each working folder: refused. */
+START_TEST(test_config_state_dir_relative_refused)
+{
+	struct hoist_config c;
+	struct hoist_error e;
+	char *d;
+	hoist_config_init(&c);
+	hoist_error_init(&e);
+	c.state_dir = strdup("/etc/configured");
+	setenv("HOIST_STATE_DIR", "state", 1);
+	ck_assert_int_eq(hoist_config_load_env(&c, &e), HOIST_CONFIG);
+	ck_assert_ptr_nonnull(strstr(e.message, "absolute"));
+	d = hoist_config_state_dir(&c);
+	ck_assert_str_eq(d, "/etc/configured");
+	free(d);
+	unsetenv("HOIST_STATE_DIR");
+	hoist_error_done(&e);
+	hoist_config_done(&c);
+}
+END_TEST
+
 START_TEST(test_config_key_file_trimmed)
 {
 	char *key = NULL, *path = put("key", "  API-XYZ123 \r\n\n", 0400);
@@ -525,6 +575,8 @@ int main(void)
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_add_test(core, test_config_defaults);
+	tcase_add_test(core, test_config_state_dir_order);
+	tcase_add_test(core, test_config_state_dir_relative_refused);
 	tcase_add_test(core, test_config_every_key);
 	tcase_add_test(core, test_config_precedence);
 	tcase_add_test(core, test_config_env_feed_and_state_dir);

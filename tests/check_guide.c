@@ -510,7 +510,7 @@ START_TEST(test_guide_downgrade)
 {
 	struct hoist_plan *p = make_plan("2024.1.2", "2024.2.1", 3, HOIST_STRATEGY_AUTO);
 	struct hoist_profile *pr = sandbox_profile();
-	struct hoist_evidence ev = { (char *)"/b/octopus.db", 10, NULL, BACKUP_MS };
+	struct hoist_evidence ev = { .path = (char *)"/b/octopus.db", .size = 10, .time_ms = BACKUP_MS };
 	struct hoist_guide_downgrade in = { p, tests_version("2024.2.1"), tests_version("2024.1.2"), &ev, NULL, "r1" };
 	struct hoist_guide *g;
 	char *text;

@@ -191,8 +191,8 @@ END_TEST
 START_TEST(test_plan_json_round_trip)
 {
 	struct hoist_plan *p = build("2024.1.2", "2024.2.1", 3, HOIST_STRATEGY_AUTO, NULL), *q;
-	struct hoist_plan_evidence e = { "backup-db", "/tmp/x.db", 1234, "ab", "2026-11-22T01:00:00Z",
-					 true };
+	struct hoist_evidence e = { .item = "backup-db", .path = "/tmp/x.db", .size = 1234,
+				    .sha256 = "ab", .time = "2026-11-22T01:00:00Z", .by_engine = true };
 	char path[] = "/tmp/check_plan.XXXXXX";
 	char *a, *b;
 	int fd = mkstemp(path);

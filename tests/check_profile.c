@@ -4,6 +4,7 @@
 #include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
+#include "conf.h"
 #include "profile.h"
 
 /* Expands and compares with the expected words of command k. */
@@ -283,6 +284,37 @@ START_TEST(test_profile_template_errors)
 }
 END_TEST
 
+/* One profile from the config: the name a plan records wins, else [upgrade] profile, else the default. */
+START_TEST(test_profile_from_config)
+{
+	static const char text[] = "[upgrade]\nprofile = sandbox\n[profile]\nstop = true\n"
+				   "stop_timeout = 7\n[feed]\nsource = /f.json\n";
+	struct hoist_config c;
+	struct hoist_profile *p;
+	hoist_config_init(&c);
+	ck_assert_str_eq(hoist_profile_configured(&c), "octopus-windows");
+	ck_assert_str_eq(hoist_profile_configured(&c), HOIST_PROFILE_DEFAULT);
+	ck_assert_int_eq(hoist_profile_from_config(&c, NULL, &p, NULL), HOIST_OK);
+	ck_assert_str_eq(hoist_profile_name(p), "octopus-windows");
+	hoist_profile_free(p);
+	ck_assert_int_eq(hoist_config_load_text(&c, "t.conf", text, sizeof text - 1, NULL), HOIST_OK);
+	ck_assert_str_eq(hoist_profile_configured(&c), "sandbox");
+	ck_assert_int_eq(hoist_profile_from_config(&c, NULL, &p, NULL), HOIST_OK);
+	ck_assert_str_eq(hoist_profile_name(p), "sandbox");
+	ck_assert_str_eq(hoist_profile_template(p, "stop"), "true");
+	ck_assert_int_eq(hoist_profile_timeout_ms(p, "stop"), 7000);
+	hoist_profile_free(p);
+	/* A guide for an old run uses the run's profile, whatever the config names now. */
+	ck_assert_int_eq(hoist_profile_from_config(&c, "octopus-linux-docker", &p, NULL), HOIST_OK);
+	ck_assert_str_eq(hoist_profile_name(p), "octopus-linux-docker");
+	ck_assert_str_eq(hoist_profile_template(p, "stop"), "true");
+	hoist_profile_free(p);
+	ck_assert_int_eq(hoist_profile_from_config(&c, "windows", &p, NULL), HOIST_CONFIG);
+	ck_assert_ptr_null(p);
+	hoist_config_done(&c);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("profile");
@@ -291,6 +323,7 @@ int main(void)
 	tcase_add_test(core, test_profile_windows_vendor_commands);
 	tcase_add_test(core, test_profile_docker_replaces_container);
 	tcase_add_test(core, test_profile_custom_and_overrides);
+	tcase_add_test(core, test_profile_from_config);
 	tcase_add_test(errors, test_profile_values_validated);
 	tcase_add_test(errors, test_profile_template_errors);
 	suite_add_tcase(s, core);

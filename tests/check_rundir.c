@@ -41,29 +41,6 @@ static mode_t mode_of(const char *path)
 	return sb.st_mode & 07777;
 }
 
-START_TEST(test_rundir_state_dir_order)
-{
-	char *d;
-	setenv("HOIST_STATE_DIR", "/srv/hoist-state", 1);
-	d = hoist_rundir_state_dir("/etc/configured");
-	ck_assert_str_eq(d, "/srv/hoist-state");
-	free(d);
-	unsetenv("HOIST_STATE_DIR");
-	d = hoist_rundir_state_dir("/etc/configured");
-	ck_assert_str_eq(d, "/etc/configured");
-	free(d);
-	setenv("XDG_STATE_HOME", "/home/op/.state", 1);
-	d = hoist_rundir_state_dir(NULL);
-	ck_assert_str_eq(d, geteuid() == 0 ? "/var/lib/hoist" : "/home/op/.state/hoist");
-	free(d);
-	unsetenv("XDG_STATE_HOME");
-	setenv("HOME", "/home/op", 1);
-	d = hoist_rundir_state_dir(NULL);
-	ck_assert_str_eq(d, geteuid() == 0 ? "/var/lib/hoist" : "/home/op/.local/state/hoist");
-	free(d);
-}
-END_TEST
-
 START_TEST(test_rundir_ids)
 {
 	char *a = hoist_rundir_new_id(), *b = hoist_rundir_new_id();
@@ -252,7 +229,6 @@ int main(void)
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
-	tcase_add_test(core, test_rundir_state_dir_order);
 	tcase_add_test(core, test_rundir_ids);
 	tcase_add_test(core, test_rundir_create_private);
 	tcase_add_test(core, test_rundir_list_latest_prune);

@@ -117,7 +117,7 @@ static void draw(struct ui_state *s)
 		free(t);
 	}
 	if (s->checklist.entries[scr.cursor].done && s->checklist.entries[scr.cursor].evidence.path) {
-		const struct hoist_plan_evidence *e = &s->checklist.entries[scr.cursor].evidence;
+		const struct hoist_evidence *e = &s->checklist.entries[scr.cursor].evidence;
 		char *t = hoist_xasprintf(_("File: %s, SHA-256 %.12s..., %s"), e->path,
 					  e->sha256 ? e->sha256 : "?", e->time ? e->time : "?");
 		/* The path whole when it fits (or p asks), else shortened in the middle. */

@@ -34,7 +34,7 @@ static void load(struct ui_state *s)
 	}
 	if (!plan)
 		why = hoist_xstrdup(hoist_error_message(&err));
-	if (plan && hoist_guide_profile(&s->cfg, plan->profile, &prof, NULL) == HOIST_OK) {
+	if (plan && hoist_profile_from_config(&s->cfg, plan->profile, &prof, NULL) == HOIST_OK) {
 		migrator = hoist_legacy_migrator_command(plan, prof);
 		hoist_profile_free(prof);
 	}

@@ -77,7 +77,7 @@ int cmd_checklist(struct cli *cli, int argc, char **argv)
 		if (pl.json) {
 			printf("{\"items\": [");
 			for (size_t i = 0; i < HOIST_CHECKLIST_ITEMS; i++) {
-				const struct hoist_plan_evidence *e = &cl.entries[i].evidence;
+				const struct hoist_evidence *e = &cl.entries[i].evidence;
 				const char *how = cl.entries[i].done
 							  ? (e->by_engine  ? "taken"
 							     : e->verified ? "verified"

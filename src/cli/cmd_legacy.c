@@ -50,7 +50,7 @@ static void print_plan(const struct cli *cli, const struct hoist_plan *p)
 	struct hoist_error err;
 	char *cmd;
 	hoist_error_init(&err);
-	hoist_guide_profile(&cli->conf, p->profile, &prof, &err);
+	hoist_profile_from_config(&cli->conf, p->profile, &prof, &err);
 	cmd = hoist_legacy_migrator_command(p, prof);
 	printf(_("Legacy upgrade of Octopus %s to %s (seed 002's order):\n"), p->from.text,
 	       p->to.text);

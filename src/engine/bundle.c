@@ -315,7 +315,7 @@ static cJSON *evidence_json(const struct hoist_plan *p, const char *backups)
 	DIR *d;
 	struct dirent *e;
 	for (size_t i = 0; i < p->n_evidence; i++) {
-		const struct hoist_plan_evidence *ev = &p->evidence[i];
+		const struct hoist_evidence *ev = &p->evidence[i];
 		o = cJSON_CreateObject();
 		add_str(o, "item", ev->item);
 		add_str(o, "path", ev->path);

@@ -55,14 +55,9 @@ void hoist_checklist_init(struct hoist_checklist *cl)
 	cl->max_age_s = DEFAULT_MAX_AGE_S;
 }
 
-void hoist_checklist_evidence_done(struct hoist_plan_evidence *e)
+void hoist_checklist_evidence_done(struct hoist_evidence *e)
 {
-	free(e->item);
-	free(e->path);
-	free(e->sha256);
-	free(e->time);
-	free(e->waived);
-	memset(e, 0, sizeof *e);
+	hoist_evidence_done(e);
 }
 
 void hoist_checklist_done(struct hoist_checklist *cl)
@@ -110,7 +105,7 @@ static char *iso_time(time_t t)
 }
 
 enum hoist_status hoist_checklist_verify_file(const char *item, const char *path, long max_age_s,
-					      struct hoist_plan_evidence *out,
+					      struct hoist_evidence *out,
 					      struct hoist_error *err)
 {
 	struct stat sb;
@@ -182,7 +177,7 @@ static enum hoist_status check_key(const struct hoist_config *cfg, const char *p
 	const char *node, *transport;
 	enum hoist_status st;
 	*checked = false;
-	st = hoist_guide_profile(cfg, cfg->profile ? cfg->profile : "octopus-windows", &prof, err);
+	st = hoist_profile_from_config(cfg, NULL, &prof, err);
 	if (st != HOIST_OK || !hoist_profile_has(prof, "check-master-key")) {
 		hoist_profile_free(prof);
 		return st;
@@ -225,7 +220,7 @@ static enum hoist_status check_key(const struct hoist_config *cfg, const char *p
 enum hoist_status hoist_checklist_give_file(struct hoist_checklist *cl, size_t i, const char *path,
 					    struct hoist_error *err)
 {
-	struct hoist_plan_evidence e;
+	struct hoist_evidence e;
 	enum hoist_status st;
 	if (i >= HOIST_CHECKLIST_ITEMS || items[i].how == HOIST_CHECKLIST_YES)
 		return hoist_error_set(err, HOIST_USAGE, _("this item takes a yes, not a file"));
@@ -257,17 +252,6 @@ void hoist_checklist_confirm(struct hoist_checklist *cl, size_t i, bool yes)
 	}
 }
 
-static void copy_evidence(struct hoist_plan_evidence *d, const struct hoist_plan_evidence *s)
-{
-	d->item = hoist_xstrdup(s->item);
-	d->path = s->path ? hoist_xstrdup(s->path) : NULL;
-	d->size = s->size;
-	d->sha256 = s->sha256 ? hoist_xstrdup(s->sha256) : NULL;
-	d->time = s->time ? hoist_xstrdup(s->time) : NULL;
-	d->by_engine = s->by_engine;
-	d->verified = s->verified;
-	d->waived = s->waived ? hoist_xstrdup(s->waived) : NULL;
-}
 
 enum hoist_status hoist_checklist_from_run(struct hoist_checklist *cl,
 					   const struct hoist_config *cfg, const char *run_id,
@@ -288,12 +272,12 @@ enum hoist_status hoist_checklist_from_run(struct hoist_checklist *cl,
 	if (st == HOIST_OK)
 		st = hoist_plan_load(plan_path, &plan, err);
 	for (size_t k = 0; st == HOIST_OK && k < plan->n_evidence; k++) {
-		const struct hoist_plan_evidence *e = &plan->evidence[k];
+		const struct hoist_evidence *e = &plan->evidence[k];
 		int i = hoist_checklist_find(e->item);
 		if (i < 0 || !e->by_engine)
 			continue;
 		hoist_checklist_evidence_done(&cl->entries[i].evidence);
-		copy_evidence(&cl->entries[i].evidence, e);
+		hoist_evidence_copy(&cl->entries[i].evidence, e);
 		cl->entries[i].done = true;
 	}
 	hoist_plan_free(plan);
@@ -349,7 +333,7 @@ void hoist_checklist_from_plan(struct hoist_checklist *cl, const struct hoist_co
 {
 	struct hoist_profile *prof = NULL;
 	cl->kind = plan->kind;
-	if (hoist_guide_profile(cfg, plan->profile, &prof, NULL) != HOIST_OK)
+	if (hoist_profile_from_config(cfg, plan->profile, &prof, NULL) != HOIST_OK)
 		prof = NULL;
 	for (size_t k = 0; prof && k < sizeof plan_items / sizeof *plan_items; k++) {
 		int i = hoist_checklist_find(plan_items[k].item);
@@ -363,7 +347,7 @@ void hoist_checklist_from_plan(struct hoist_checklist *cl, const struct hoist_co
 	}
 	hoist_profile_free(prof);
 	for (size_t k = 0; k < plan->n_evidence; k++) {
-		const struct hoist_plan_evidence *e = &plan->evidence[k];
+		const struct hoist_evidence *e = &plan->evidence[k];
 		int i = hoist_checklist_find(e->item);
 		if (i < 0)
 			continue;
@@ -371,7 +355,7 @@ void hoist_checklist_from_plan(struct hoist_checklist *cl, const struct hoist_co
 			free(cl->entries[i].waiver);
 			cl->entries[i].waiver = hoist_xstrdup(e->waived);
 		} else if (!cl->entries[i].done) {
-			copy_evidence(&cl->entries[i].evidence, e);
+			hoist_evidence_copy(&cl->entries[i].evidence, e);
 			cl->entries[i].done = true;
 		}
 	}
@@ -431,7 +415,7 @@ void hoist_checklist_record(const struct hoist_checklist *cl, struct hoist_plan 
 		if (e->done) {
 			hoist_plan_add_evidence(plan, &e->evidence);
 		} else if (e->waiver) {
-			struct hoist_plan_evidence w = { 0 };
+			struct hoist_evidence w = { 0 };
 			char *text = hoist_xasprintf(_("%s waived: %s"), items[i].id, e->waiver);
 			w.item = (char *)items[i].id;
 			w.size = -1;

@@ -35,7 +35,7 @@ const struct hoist_checklist_info *hoist_checklist_info(size_t i);
 
 struct hoist_checklist_entry {
 	bool done;
-	struct hoist_plan_evidence evidence; /* owned strings; valid when done */
+	struct hoist_evidence evidence; /* owned strings; valid when done */
 	char *by_step;       /* owned: the plan's step that takes it (backup-db); NULL: none */
 	char *waiver;        /* owned: why the operator goes without it; NULL: not waived */
 };
@@ -65,9 +65,9 @@ int hoist_checklist_find(const char *id);
  * "given by the operator, not checked".
  */
 enum hoist_status hoist_checklist_verify_file(const char *item, const char *path, long max_age_s,
-					      struct hoist_plan_evidence *out,
+					      struct hoist_evidence *out,
 					      struct hoist_error *err);
-void hoist_checklist_evidence_done(struct hoist_plan_evidence *e);
+void hoist_checklist_evidence_done(struct hoist_evidence *e);
 
 /*
  * Item i done with a verified file (HOIST_CHECKLIST_FILE or _AUTO_OR_FILE items). A

@@ -1,4 +1,4 @@
-/* conf.c: hoist's configuration from INI files, the environment and overrides. */
+/* conf.c: hoist's configuration: its keys, each checked as it is set, overrides, look-ups and the state folder. */
 #include "config.h"
 #include <ctype.h>
 #include <errno.h>
@@ -10,16 +10,15 @@
 #include <unistd.h>
 #include "buf.h"
 #include "conf.h"
+#include "conf_int.h"
+#include "profile.h"
 #include "shell_quote.h"
 #include "i18n.h"
 #include "text.h"
 #include "xalloc.h"
 
-#define SYSTEM_CONFIG "/etc/hoist/hoist.conf"
 #define DEFAULT_FEED "https://octopus.com/download/upgrade/v3"
 #define DEFAULT_ROLE_ORDER "dea,controller,router,base,primary"
-#define CONFIG_MAX_BYTES (1024 * 1024)
-#define KEY_MAX_BYTES 4096
 
 /* Every key a file may set outside [profile] and [node "..."]; also for "did you mean". */
 static const struct known_key {
@@ -66,7 +65,7 @@ void hoist_config_init(struct hoist_config *c)
 	c->role_order = hoist_xstrdup(DEFAULT_ROLE_ORDER);
 }
 
-static void wipe(char *secret)
+void conf_wipe(char *secret)
 {
 	/* The key should not linger in freed memory. */
 	if (secret) {
@@ -82,7 +81,7 @@ void hoist_config_done(struct hoist_config *c)
 	if (!c)
 		return;
 	free(c->server_url);
-	wipe(c->api_key);
+	conf_wipe(c->api_key);
 	free(c->api_key_file);
 	free(c->ca_file);
 	free(c->feed);
@@ -108,7 +107,7 @@ void hoist_config_done(struct hoist_config *c)
 	memset(c, 0, sizeof *c);
 }
 
-static void replace(char **field, const char *value)
+void conf_replace(char **field, const char *value)
 {
 	free(*field);
 	*field = hoist_xstrdup(value);
@@ -248,11 +247,11 @@ static enum hoist_status set_server(struct hoist_config *c, const char *key, con
 					       _("%s: the server URL \"%s\" must start with "
 						 "https:// (or http:// on this machine)"),
 					       where, value);
-		replace(&c->server_url, value);
+		conf_replace(&c->server_url, value);
 		return HOIST_OK;
 	}
 	if (!strcmp(key, "api_key_file")) {
-		replace(&c->api_key_file, value);
+		conf_replace(&c->api_key_file, value);
 		return HOIST_OK;
 	}
 	if (!strcmp(key, "api_key"))
@@ -264,7 +263,7 @@ static enum hoist_status set_server(struct hoist_config *c, const char *key, con
 	if (!strcmp(key, "tls_verify"))
 		return parse_bool(where, "tls_verify", value, &c->tls_verify, err);
 	if (!strcmp(key, "ca_file")) {
-		replace(&c->ca_file, value);
+		conf_replace(&c->ca_file, value);
 		return HOIST_OK;
 	}
 	if (!strcmp(key, "allow_http"))
@@ -300,31 +299,54 @@ static enum hoist_status set_policy(struct hoist_config *c, const char *key, con
 	return unknown_key(where, "policy", key, err);
 }
 
+/* [upgrade] profile: one of the built-in profiles (profile.c). */
+static enum hoist_status set_profile(struct hoist_config *c, const char *value, const char *where,
+				     struct hoist_error *err)
+{
+	for (const char *const *name = hoist_profile_names(); *name; name++)
+		if (!strcmp(value, *name)) {
+			conf_replace(&c->profile, value);
+			return HOIST_OK;
+		}
+	return hoist_error_set(err, HOIST_CONFIG,
+			       _("%s: unknown profile \"%s\" (expected octopus-windows, "
+				 "octopus-linux-docker, sandbox or custom)"),
+			       where, value);
+}
+
+/* [upgrade] role_order: role names separated by commas or blanks. */
+static enum hoist_status set_role_order(struct hoist_config *c, const char *value,
+					const char *where, struct hoist_error *err)
+{
+	char *copy = hoist_xstrdup(value), *save = NULL;
+	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (!valid_name(tok)) {
+			hoist_error_set(err, HOIST_CONFIG,
+					_("%s: \"%s\" in role_order is not a role name "
+					  "(letters, digits, '-', '_' and '.')"),
+					where, tok);
+			free(copy);
+			return HOIST_CONFIG;
+		}
+	free(copy);
+	conf_replace(&c->role_order, value);
+	return HOIST_OK;
+}
+
 static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, const char *value,
 				     const char *where, struct hoist_error *err)
 {
-	static const char *const profiles[] = { "octopus-windows", "octopus-linux-docker",
-						"sandbox", "custom" };
 	enum hoist_status st;
 	int n = 0;
-	if (!strcmp(key, "profile")) {
-		for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++)
-			if (!strcmp(value, profiles[i])) {
-				replace(&c->profile, value);
-				return HOIST_OK;
-			}
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: unknown profile \"%s\" (expected octopus-windows, "
-					 "octopus-linux-docker, sandbox or custom)"),
-				       where, value);
-	}
+	if (!strcmp(key, "profile"))
+		return set_profile(c, value, where, err);
 	if (!strcmp(key, "state_dir")) {
 		if (value[0] != '/')
 			return hoist_error_set(err, HOIST_CONFIG,
 					       _("%s: state_dir must be an absolute path, not "
 						 "\"%s\""),
 					       where, value);
-		replace(&c->state_dir, value);
+		conf_replace(&c->state_dir, value);
 		return HOIST_OK;
 	}
 	if (!strcmp(key, "keep_runs"))
@@ -351,24 +373,11 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 					       _("%s: ssh_config must be an absolute path, not "
 						 "\"%s\""),
 					       where, value);
-		replace(&c->ssh_config, value);
+		conf_replace(&c->ssh_config, value);
 		return HOIST_OK;
 	}
-	if (!strcmp(key, "role_order")) {
-		char *copy = hoist_xstrdup(value), *save = NULL;
-		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-			if (!valid_name(tok)) {
-				hoist_error_set(err, HOIST_CONFIG,
-						_("%s: \"%s\" in role_order is not a role name "
-						  "(letters, digits, '-', '_' and '.')"),
-						where, tok);
-				free(copy);
-				return HOIST_CONFIG;
-			}
-		free(copy);
-		replace(&c->role_order, value);
-		return HOIST_OK;
-	}
+	if (!strcmp(key, "role_order"))
+		return set_role_order(c, value, where, err);
 	return unknown_key(where, "upgrade", key, err);
 }
 
@@ -378,7 +387,7 @@ static void set_extra(struct hoist_config *c, const char *section, const char *k
 	struct hoist_kv *kv;
 	for (size_t i = 0; i < c->n_extra; i++)
 		if (!strcmp(c->extra[i].section, section) && !strcmp(c->extra[i].key, key)) {
-			replace(&c->extra[i].value, value);
+			conf_replace(&c->extra[i].value, value);
 			return;
 		}
 	c->extra = hoist_xrealloc(c->extra, (c->n_extra + 1) * sizeof *c->extra);
@@ -478,15 +487,15 @@ static enum hoist_status set_node(struct hoist_config *c, const char *node, cons
 					 "https://"),
 				       where, value);
 	n = node_get(c, node);
-	replace(!strcmp(key, "role") ? &n->role : !strcmp(key, "transport") ? &n->transport
+	conf_replace(!strcmp(key, "role") ? &n->role : !strcmp(key, "transport") ? &n->transport
 									  : &n->url,
 		value);
 	return HOIST_OK;
 }
 
 /* One setting, from a file line or an override; where names it for messages. */
-static enum hoist_status set_one(struct hoist_config *c, const char *section, const char *key,
-				 const char *value, const char *where, struct hoist_error *err)
+enum hoist_status conf_set_one(struct hoist_config *c, const char *section, const char *key,
+			       const char *value, const char *where, struct hoist_error *err)
 {
 	char *node;
 	enum hoist_status st;
@@ -519,7 +528,7 @@ static enum hoist_status set_one(struct hoist_config *c, const char *section, co
 		if (!*value)
 			return hoist_error_set(err, HOIST_CONFIG, _("%s: the feed source is empty"),
 					       where);
-		replace(&c->feed, value);
+		conf_replace(&c->feed, value);
 		return HOIST_OK;
 	}
 	if (!strcmp(section, "policy"))
@@ -544,297 +553,7 @@ static enum hoist_status set_one(struct hoist_config *c, const char *section, co
 			       where, section);
 }
 
-/*
- * The INI syntax of hoist.conf(5), read here rather than by libinih, whose fixed line
- * buffer (200 bytes) refused a custom install template as long as the built-in ones.
- */
-#define LINE_MAX_CHARS 4096
-
-static char *trim(char *s)
-{
-	char *e;
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\f' ||
-			 e[-1] == '\v'))
-		*--e = '\0';
-	return s;
-}
-
-/* Cuts an inline comment: ";" after a blank. */
-static void cut_comment(char *s)
-{
-	for (char *p = s; *p; p++)
-		if (*p == ';' && p > s && (p[-1] == ' ' || p[-1] == '\t')) {
-			*p = '\0';
-			return;
-		}
-}
-
-static enum hoist_status syntax_error(const char *path, int lineno, struct hoist_error *err)
-{
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("%s:%d: cannot read this line; expected [section] or "
-				 "key = value"),
-			       path, lineno);
-}
-
-static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
-				   struct hoist_buf *out, struct hoist_error *err)
-{
-	char chunk[8192];
-	ssize_t n;
-	struct stat sb;
-	/* O_NONBLOCK: a FIFO in its place must not hang the open; fstat refuses it after. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	*missing = false;
-	if (fd < 0) {
-		if (errno == ENOENT) {
-			*missing = true;
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("the configuration file %s does not exist"), path);
-		}
-		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
-				       _("cannot open %s: %s"), path, strerror(errno));
-	}
-	if (fstat(fd, &sb) < 0 || !(S_ISREG(sb.st_mode) || S_ISCHR(sb.st_mode))) {
-		close(fd);
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the configuration file %s is not a regular file"), path);
-	}
-	if (S_ISREG(sb.st_mode))
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), path,
-					strerror(errno));
-			close(fd);
-			return HOIST_IO;
-		}
-		if (hoist_buf_append(out, chunk, (size_t)n) != HOIST_OK) {
-			close(fd);
-			/* A configuration problem (exit 2), not a failed upgrade. */
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s is larger than %zu bytes"), path, cap);
-		}
-	}
-	close(fd);
-	return HOIST_OK;
-}
-
-static enum hoist_status parse_text(struct hoist_config *c, const char *path, const char *text,
-				    size_t len, struct hoist_error *err)
-{
-	const char *pos = text, *end = text + len;
-	char *section = hoist_xstrdup("");
-	enum hoist_status st = HOIST_OK;
-	int lineno = 0;
-	if (memchr(text, '\0', len)) {
-		free(section);
-		return hoist_error_set(err, HOIST_CONFIG, _("%s is not a text file"), path);
-	}
-	if (len >= 3 && !memcmp(pos, "\xef\xbb\xbf", 3))
-		pos += 3; /* a UTF-8 byte order mark */
-	while (st == HOIST_OK && pos < end) {
-		const char *nl = memchr(pos, '\n', (size_t)(end - pos));
-		size_t n = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
-		char *line, *s, *eq;
-		lineno++;
-		if (n > LINE_MAX_CHARS) {
-			st = hoist_error_set(err, HOIST_CONFIG,
-					     _("%s:%d: the line is longer than %d characters"), path,
-					     lineno, LINE_MAX_CHARS);
-			break;
-		}
-		line = hoist_xstrndup(pos, n);
-		pos += n + (nl ? 1 : 0);
-		s = trim(line);
-		if (!*s || *s == ';' || *s == '#') {
-			free(line);
-			continue;
-		}
-		if (*s == '[') {
-			char *close = strchr(s + 1, ']');
-			if (!close) {
-				st = syntax_error(path, lineno, err);
-			} else {
-				*close = '\0';
-				free(section);
-				section = hoist_xstrdup(trim(s + 1));
-			}
-			free(line);
-			continue;
-		}
-		cut_comment(s);
-		eq = strpbrk(s, "=:");
-		if (!eq || eq == s) {
-			st = syntax_error(path, lineno, err);
-		} else {
-			char *where = hoist_xasprintf("%s:%d", path, lineno);
-			*eq = '\0';
-			st = set_one(c, section, trim(s), trim(eq + 1), where, err);
-			free(where);
-		}
-		free(line);
-	}
-	free(section);
-	return st;
-}
-
-enum hoist_status hoist_config_load_file(struct hoist_config *c, const char *path,
-					 bool must_exist, struct hoist_error *err)
-{
-	struct hoist_buf text;
-	bool missing;
-	enum hoist_status st;
-	hoist_buf_init(&text, CONFIG_MAX_BYTES);
-	st = read_file(path, CONFIG_MAX_BYTES, &missing, &text, err);
-	if (st == HOIST_OK)
-		st = parse_text(c, path, hoist_buf_cstr(&text), text.len, err);
-	else if (missing && !must_exist) {
-		hoist_error_clear(err);
-		st = HOIST_OK;
-		hoist_buf_done(&text);
-		return st;
-	}
-	hoist_buf_done(&text);
-	if (st == HOIST_OK)
-		replace(&c->loaded_from, path);
-	return st;
-}
-
-enum hoist_status hoist_config_load_text(struct hoist_config *c, const char *name,
-					 const char *text, size_t len, struct hoist_error *err)
-{
-	if (len > CONFIG_MAX_BYTES)
-		return hoist_error_set(err, HOIST_CONFIG, _("%s is larger than %zu bytes"), name,
-				       (size_t)CONFIG_MAX_BYTES);
-	return parse_text(c, name, text, len, err);
-}
-
-static bool key_char_ok(unsigned char ch)
-{
-	return ch > 0x20 && ch < 0x7f;
-}
-
-/* Trims blanks and the final newline; refuses anything that could break a header. */
-static enum hoist_status clean_key(char *key, const char *origin, struct hoist_error *err)
-{
-	size_t len = strlen(key), start = 0;
-	while (len && isspace((unsigned char)key[len - 1]))
-		key[--len] = '\0';
-	while (start < len && isspace((unsigned char)key[start]))
-		start++;
-	memmove(key, key + start, len - start + 1);
-	if (!*key)
-		return hoist_error_set(err, HOIST_CONFIG, _("the API key in %s is empty"), origin);
-	for (const char *p = key; *p; p++)
-		if (!key_char_ok((unsigned char)*p))
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("the API key in %s contains spaces, line breaks "
-						 "or other characters an API key cannot have"),
-					       origin);
-	hoist_secret_add(key);
-	return HOIST_OK;
-}
-
-enum hoist_status hoist_config_read_key_file(const char *path, char **key,
-					     struct hoist_error *err)
-{
-	struct stat sb;
-	struct hoist_buf b;
-	char chunk[512];
-	ssize_t n;
-	int fd;
-	enum hoist_status st = HOIST_OK;
-	*key = NULL;
-	/* O_NONBLOCK: opening a FIFO would wait for a writer before fstat could refuse it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_CONFIG,
-				       _("cannot open the API key file %s: %s"), path,
-				       strerror(errno));
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the API key file %s is not a regular file"), path);
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (sb.st_mode & 077) {
-		close(fd);
-		return hoist_error_set(err, HOIST_PERMISSION,
-				       _("the API key file %s has mode %04o: others than its owner "
-					 "may read or change it; refusing to use it. Run: chmod 600 "
-					 "%s"),
-				       path, (unsigned)(sb.st_mode & 07777), path);
-	}
-	hoist_buf_init(&b, KEY_MAX_BYTES);
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			st = hoist_error_set(err, HOIST_IO, _("cannot read the API key file %s: %s"),
-					     path, strerror(errno));
-			break;
-		}
-		if (hoist_buf_append(&b, chunk, (size_t)n) != HOIST_OK) {
-			st = hoist_error_set(err, HOIST_CONFIG,
-					     _("the API key file %s is larger than %d bytes; it "
-					       "should hold only the key"),
-					     path, KEY_MAX_BYTES);
-			break;
-		}
-	}
-	close(fd);
-	explicit_bzero(chunk, sizeof chunk);
-	if (st == HOIST_OK && memchr(hoist_buf_cstr(&b), '\0', b.len))
-		st = hoist_error_set(err, HOIST_CONFIG, _("the API key file %s is not a text file"),
-				     path);
-	if (st == HOIST_OK) {
-		char *text = b.data ? hoist_buf_detach(&b, NULL) : hoist_xstrdup("");
-		if ((st = clean_key(text, path, err)) != HOIST_OK) {
-			wipe(text);
-			return st;
-		}
-		*key = text;
-		return HOIST_OK;
-	}
-	if (b.data)
-		explicit_bzero(b.data, b.alloc);
-	hoist_buf_done(&b);
-	return st;
-}
-
-enum hoist_status hoist_config_load_env(struct hoist_config *c, struct hoist_error *err)
-{
-	const char *v;
-	enum hoist_status st;
-	if ((v = getenv("HOIST_SERVER_URL")) && *v &&
-	    (st = set_server(c, "url", v, "HOIST_SERVER_URL", err)) != HOIST_OK)
-		return st;
-	if ((v = getenv("HOIST_API_KEY_FILE")) && *v)
-		replace(&c->api_key_file, v);
-	if ((v = getenv("HOIST_API_KEY")) && *v) {
-		char *key = hoist_xstrdup(v);
-		if ((st = clean_key(key, "HOIST_API_KEY", err)) != HOIST_OK) {
-			wipe(key);
-			return st;
-		}
-		wipe(c->api_key);
-		c->api_key = key;
-	}
-	if ((v = getenv("HOIST_FEED")) && *v)
-		replace(&c->feed, v);
-	if ((v = getenv("HOIST_STATE_DIR")) && *v &&
-	    (st = set_upgrade(c, "state_dir", v, "HOIST_STATE_DIR", err)) != HOIST_OK)
-		return st;
-	return HOIST_OK;
-}
-
-static char *xdg_path(const char *var, const char *fallback, const char *leaf)
+char *conf_xdg_path(const char *var, const char *fallback, const char *leaf)
 {
 	const char *base = getenv(var), *home;
 	if (base && base[0] == '/')
@@ -843,49 +562,6 @@ static char *xdg_path(const char *var, const char *fallback, const char *leaf)
 	if (!home || home[0] != '/')
 		return NULL;
 	return hoist_xasprintf("%s/%s/hoist%s", home, fallback, leaf);
-}
-
-static enum hoist_status use_key_file(struct hoist_config *c, struct hoist_error *err)
-{
-	char *key;
-	enum hoist_status st = hoist_config_read_key_file(c->api_key_file, &key, err);
-	if (st != HOIST_OK)
-		return st;
-	wipe(c->api_key);
-	c->api_key = key;
-	return HOIST_OK;
-}
-
-enum hoist_status hoist_config_load(struct hoist_config *c, const char *explicit_path,
-				    struct hoist_error *err)
-{
-	return hoist_config_load_with_key_file(c, explicit_path, NULL, err);
-}
-
-enum hoist_status hoist_config_load_with_key_file(struct hoist_config *c,
-						  const char *explicit_path,
-						  const char *key_file, struct hoist_error *err)
-{
-	enum hoist_status st;
-	char *user = xdg_path("XDG_CONFIG_HOME", ".config", "/hoist.conf");
-	bool key_from_env = getenv("HOIST_API_KEY") && *getenv("HOIST_API_KEY");
-	st = hoist_config_load_file(c, SYSTEM_CONFIG, false, err);
-	if (st == HOIST_OK && user)
-		st = hoist_config_load_file(c, user, false, err);
-	free(user);
-	if (st == HOIST_OK && explicit_path)
-		st = hoist_config_load_file(c, explicit_path, true, err);
-	if (st == HOIST_OK)
-		st = hoist_config_load_env(c, err);
-	/* --api-key-file wins over everything: the configured key file is then not read. */
-	if (st == HOIST_OK && key_file) {
-		replace(&c->api_key_file, key_file);
-		return use_key_file(c, err);
-	}
-	/* The key itself in the environment wins over any key file named before it. */
-	if (st == HOIST_OK && c->api_key_file && !key_from_env)
-		st = use_key_file(c, err);
-	return st;
 }
 
 enum hoist_status hoist_config_set(struct hoist_config *c, const char *name, const char *value,
@@ -906,10 +582,10 @@ enum hoist_status hoist_config_set(struct hoist_config *c, const char *name, con
 					 "(api_key_file, --api-key-file) or in HOIST_API_KEY"));
 	section = hoist_xstrndup(name, (size_t)(dot - name));
 	where = hoist_xasprintf(_("setting %s"), name);
-	st = set_one(c, section, dot + 1, value, where, err);
+	st = conf_set_one(c, section, dot + 1, value, where, err);
 	/* A key file named on the command line comes last, so it is read now. */
 	if (st == HOIST_OK && !strcmp(name, "server.api_key_file"))
-		st = use_key_file(c, err);
+		st = conf_use_key_file(c, err);
 	free(where);
 	free(section);
 	return st;
@@ -928,12 +604,13 @@ char *hoist_config_state_dir(const struct hoist_config *c)
 {
 	const char *env = getenv("HOIST_STATE_DIR");
 	char *xdg;
+	/* A relative one was refused on load (hoist_config_load_env); never resolved here. */
 	if (env && env[0] == '/')
 		return hoist_xstrdup(env);
 	if (c && c->state_dir)
 		return hoist_xstrdup(c->state_dir);
 	if (geteuid() == 0)
 		return hoist_xstrdup("/var/lib/hoist");
-	xdg = xdg_path("XDG_STATE_HOME", ".local/state", "");
+	xdg = conf_xdg_path("XDG_STATE_HOME", ".local/state", "");
 	return xdg ? xdg : hoist_xstrdup("/var/lib/hoist");
 }

@@ -115,7 +115,14 @@ enum hoist_status hoist_config_read_key_file(const char *path, char **key,
 /* An [extra] value, or NULL. */
 const char *hoist_config_get(const struct hoist_config *c, const char *section,
 			     const char *key);
-/* The state folder: HOIST_STATE_DIR, state_dir, /var/lib/hoist for root, else XDG. */
+/*
+ * The state folder (DESIGN.md §8), the one rule every caller uses: $HOIST_STATE_DIR when
+ * it is an absolute path, else the config's state_dir, else /var/lib/hoist for root, else
+ * $XDG_STATE_HOME/hoist (when absolute), else $HOME/.local/state/hoist, else
+ * /var/lib/hoist. A relative HOIST_STATE_DIR or state_dir is never used: it would name a
+ * different folder from each working folder (cron's is not the operator's), so
+ * hoist_config_load_env and the INI reader refuse it with an error. A new string.
+ */
 char *hoist_config_state_dir(const struct hoist_config *c);
 
 #endif

@@ -25,16 +25,6 @@ enum hoist_guide_rule {
 	HOIST_GUIDE_OS_SNAPSHOT   /* OS patching: restore the OS snapshot, never the database */
 };
 
-/* A file this run took (from the journal's step-end evidence). */
-struct hoist_guide_backup {
-	char *item;      /* owned: "database" or "master-key" */
-	char *node;      /* owned; may be NULL */
-	char *path;      /* owned */
-	long long size;  /* -1: unknown */
-	char *sha256;    /* owned; may be NULL */
-	long long time_ms; /* 0: unknown */
-};
-
 /* One numbered step of the guide. */
 struct hoist_guide_step {
 	unsigned number;  /* 1, 2, ... */
@@ -65,7 +55,7 @@ struct hoist_guide {
 	bool pnr_passed;   /* db-upgrade started: the schema may have changed */
 	bool pnr_half;     /* ... and did not end well */
 	enum hoist_guide_rule rule;
-	struct hoist_guide_backup *backups; /* owned array */
+	struct hoist_evidence *backups; /* owned array */
 	size_t n_backups;
 	char *installer;   /* owned: the cached installer of the old version, or NULL */
 	char *installer_url; /* owned: where it came from (the plan's package), or NULL */
@@ -156,10 +146,6 @@ struct hoist_guide_found {
 enum hoist_status hoist_guide_find_backups(const char *state_dir, struct hoist_guide_found **out,
 					   size_t *n, struct hoist_error *err);
 void hoist_guide_found_free(struct hoist_guide_found *f, size_t n);
-
-/* The profile a plan names, with the configuration's [profile] settings. */
-enum hoist_status hoist_guide_profile(const struct hoist_config *cfg, const char *name,
-				      struct hoist_profile **out, struct hoist_error *err);
 
 /*
  * Reads run run_id (NULL: the newest run that is not itself a rollback) from the state

@@ -34,7 +34,7 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 			return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), s->arg);
 		/* Only the file the run took: its SHA-256 is in the plan's evidence. */
 		for (size_t i = 0; i < r->plan->n_evidence; i++) {
-			const struct hoist_plan_evidence *e = &r->plan->evidence[i];
+			const struct hoist_evidence *e = &r->plan->evidence[i];
 			if (strcmp(e->item, "backup-db") || !e->path || strcmp(e->path, s->arg) ||
 			    !e->sha256 || !*e->sha256)
 				continue;

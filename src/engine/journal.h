@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "evidence.h"
 #include "exec.h"
 #include "status.h"
 
@@ -58,14 +59,6 @@ enum hoist_end {
 	HOIST_END_UNDONE,      /* stopped before the point of no return; all it changed is back */
 	HOIST_END_FAILED,      /* the rollback guide is needed */
 	HOIST_END_INTERRUPTED  /* stopped where it stood; hoist resume carries it on */
-};
-
-/* What proves a step's work: a backup file, a saved key. */
-struct hoist_evidence {
-	char *path;    /* owned; NULL: none */
-	long long size; /* -1: unknown */
-	char *sha256;  /* owned; may be NULL */
-	long long time_ms; /* 0: unknown */
 };
 
 struct hoist_event {

@@ -201,7 +201,7 @@ enum hoist_status hoist_plan_prepare_legacy(const struct hoist_config *cfg,
 	}
 	p = hoist_xcalloc(1, sizeof *p);
 	p->server_url = hoist_xstrdup(cfg->server_url);
-	p->profile = hoist_xstrdup(cfg->profile ? cfg->profile : "octopus-windows");
+	p->profile = hoist_xstrdup(hoist_profile_configured(cfg));
 	p->feed = cfg->feed ? hoist_xstrdup(cfg->feed) : NULL;
 	p->from = current;
 	p->to = to;

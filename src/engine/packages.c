@@ -166,7 +166,7 @@ static enum hoist_status expand_template(const char *tpl, const struct hoist_ver
 
 static const char *profile_of(const struct hoist_config *cfg)
 {
-	return cfg->profile ? cfg->profile : "octopus-windows";
+	return hoist_profile_configured(cfg);
 }
 
 enum hoist_status hoist_package_resolve(const struct hoist_config *cfg,
@@ -313,21 +313,13 @@ static bool remote(const struct hoist_plan_node *n)
 /* Whether the plan's profile (with the [profile] settings) gives install the installer. */
 static bool install_takes_package(const struct hoist_config *cfg, const struct hoist_plan *p)
 {
-	struct hoist_profile_setting *set = hoist_xcalloc(cfg->n_extra + 1, sizeof *set);
 	struct hoist_profile *prof = NULL;
-	size_t k = 0;
 	bool takes = true;
-	for (size_t i = 0; i < cfg->n_extra; i++)
-		if (!strcmp(cfg->extra[i].section, "profile")) {
-			set[k].key = cfg->extra[i].key;
-			set[k++].value = cfg->extra[i].value;
-		}
-	if (hoist_profile_new(p->profile, set, k, &prof, NULL) == HOIST_OK) {
+	if (hoist_profile_from_config(cfg, p->profile, &prof, NULL) == HOIST_OK) {
 		const char *t = hoist_profile_template(prof, "install");
 		takes = t && strstr(t, "{package}");
 	}
 	hoist_profile_free(prof);
-	free(set);
 	return takes;
 }
 

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "i18n.h"
 #include "plan.h"
+#include "profile.h"
 #include "xalloc.h"
 
 /* Every step of DESIGN §6, in the order of an all-at-once run, then the other journeys. */
@@ -205,6 +206,28 @@ long hoist_plan_pnr_index(const struct hoist_plan *p)
 	return -1;
 }
 
+/*
+ * A required stop as the vendor intends: the intermediate version is installed where
+ * the database upgrade runs (the primary), upgrades the database, starts and is
+ * validated there, then stops again for the next hop; the other nodes go straight
+ * to the target. The first stop's database upgrade is the point of no return.
+ */
+static void add_stops(struct hoist_plan *p, size_t *alloc, const char *primary)
+{
+	for (size_t h = 0; h < p->n_stops; h++) {
+		const struct hoist_version *v = &p->stops[h];
+		size_t first = p->n_steps;
+		add_step(p, alloc, "install", primary, v);
+		add_step(p, alloc, "db-upgrade", primary, v);
+		if (h == 0)
+			p->steps[p->n_steps - 1].point_of_no_return = true;
+		add_step(p, alloc, "start", primary, v);
+		add_step(p, alloc, "validate", primary, v);
+		add_step(p, alloc, "stop", primary, v);
+		mark_hop(p, first, v);
+	}
+}
+
 static void build_steps(struct hoist_plan *p)
 {
 	size_t alloc = 0;
@@ -231,26 +254,8 @@ static void build_steps(struct hoist_plan *p)
 	add_step(p, &alloc, "wait-tasks", NULL, &p->to);
 	each_node(p, &alloc, "stop", &p->to);
 	add_step(p, &alloc, "backup-db", primary, &p->from);
-	/*
-	 * A required stop as the vendor intends: the intermediate version is installed where
-	 * the database upgrade runs (the primary), upgrades the database, starts and is
-	 * validated there, then stops again for the next hop; the other nodes go straight
-	 * to the target.
-	 */
-	for (size_t h = 0; h < p->n_stops; h++) {
-		const struct hoist_version *v = &p->stops[h];
-		size_t first = p->n_steps;
-		add_step(p, &alloc, "install", primary, v);
-		add_step(p, &alloc, "db-upgrade", primary, v);
-		if (!pnr_marked) {
-			p->steps[p->n_steps - 1].point_of_no_return = true;
-			pnr_marked = true;
-		}
-		add_step(p, &alloc, "start", primary, v);
-		add_step(p, &alloc, "validate", primary, v);
-		add_step(p, &alloc, "stop", primary, v);
-		mark_hop(p, first, v);
-	}
+	add_stops(p, &alloc, primary);
+	pnr_marked = p->n_stops > 0;
 	{
 		size_t first = p->n_steps;
 		each_node(p, &alloc, "install", &p->to);
@@ -326,14 +331,9 @@ static enum hoist_status only_node(struct hoist_plan *p, const char *name,
 	return HOIST_OK;
 }
 
-enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoist_plan **out,
-				   struct hoist_error *err)
+/* The input's nodes (usable names, each once) and versions (to newer than from, or forced). */
+static enum hoist_status check_input(const struct hoist_plan_input *in, struct hoist_error *err)
 {
-	struct hoist_plan *p;
-	const char *order = in->role_order ? in->role_order : HOIST_DEFAULT_ROLE_ORDER;
-	size_t *rank;
-
-	*out = NULL;
 	if (!in->n_nodes)
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("no server nodes are known; name them in the configuration "
@@ -356,10 +356,59 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 				       _("%s is not newer than the current version %s; to go back, "
 					 "use hoist downgrade"),
 				       in->to.text, in->from.text);
+	return HOIST_OK;
+}
+
+/* Nodes in role order; a stable sort keeps the given order within a role. */
+static void add_nodes(struct hoist_plan *p, const struct hoist_plan_input *in)
+{
+	const char *order = in->role_order ? in->role_order : HOIST_DEFAULT_ROLE_ORDER;
+	size_t *rank;
+	p->nodes = hoist_xcalloc(in->n_nodes, sizeof *p->nodes);
+	rank = hoist_xcalloc(in->n_nodes, sizeof *rank);
+	for (size_t i = 0; i < in->n_nodes; i++) {
+		size_t r = role_rank(order, in->nodes[i].role), j = p->n_nodes;
+		while (j > 0 && rank[j - 1] > r) {
+			p->nodes[j] = p->nodes[j - 1];
+			rank[j] = rank[j - 1];
+			j--;
+		}
+		copy_node(&p->nodes[j], &in->nodes[i]);
+		rank[j] = r;
+		p->n_nodes++;
+	}
+	free(rank);
+}
+
+static void add_packages(struct hoist_plan *p, const struct hoist_plan_input *in)
+{
+	if (!in->n_packages)
+		return;
+	p->packages = hoist_xcalloc(in->n_packages, sizeof *p->packages);
+	for (size_t i = 0; i < in->n_packages; i++) {
+		p->packages[i].version = in->packages[i].version;
+		p->packages[i].url = dup0(in->packages[i].url);
+		p->packages[i].sha256 = dup0(in->packages[i].sha256);
+		p->packages[i].size = in->packages[i].size;
+		p->packages[i].checksum_source = dup0(in->packages[i].checksum_source);
+		p->packages[i].signature = dup0(in->packages[i].signature);
+	}
+	p->n_packages = in->n_packages;
+}
+
+enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoist_plan **out,
+				   struct hoist_error *err)
+{
+	struct hoist_plan *p;
+	enum hoist_status st;
+
+	*out = NULL;
+	if ((st = check_input(in, err)) != HOIST_OK)
+		return st;
 
 	p = hoist_xcalloc(1, sizeof *p);
 	p->server_url = dup0(in->server_url);
-	p->profile = dup0(in->profile ? in->profile : "sandbox");
+	p->profile = dup0(in->profile ? in->profile : HOIST_PROFILE_DEFAULT);
 	p->feed = dup0(in->feed);
 	p->from = in->from;
 	p->to = in->to;
@@ -386,34 +435,8 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 		p->n_stops = in->n_stops;
 	}
 
-	/* Nodes in role order; a stable sort keeps the given order within a role. */
-	p->nodes = hoist_xcalloc(in->n_nodes, sizeof *p->nodes);
-	rank = hoist_xcalloc(in->n_nodes, sizeof *rank);
-	for (size_t i = 0; i < in->n_nodes; i++) {
-		size_t r = role_rank(order, in->nodes[i].role), j = p->n_nodes;
-		while (j > 0 && rank[j - 1] > r) {
-			p->nodes[j] = p->nodes[j - 1];
-			rank[j] = rank[j - 1];
-			j--;
-		}
-		copy_node(&p->nodes[j], &in->nodes[i]);
-		rank[j] = r;
-		p->n_nodes++;
-	}
-	free(rank);
-
-	if (in->n_packages) {
-		p->packages = hoist_xcalloc(in->n_packages, sizeof *p->packages);
-		for (size_t i = 0; i < in->n_packages; i++) {
-			p->packages[i].version = in->packages[i].version;
-			p->packages[i].url = dup0(in->packages[i].url);
-			p->packages[i].sha256 = dup0(in->packages[i].sha256);
-			p->packages[i].size = in->packages[i].size;
-			p->packages[i].checksum_source = dup0(in->packages[i].checksum_source);
-			p->packages[i].signature = dup0(in->packages[i].signature);
-		}
-		p->n_packages = in->n_packages;
-	}
+	add_nodes(p, in);
+	add_packages(p, in);
 	if (in->n_overrides) {
 		p->overrides = hoist_xcalloc(in->n_overrides, sizeof *p->overrides);
 		for (size_t i = 0; i < in->n_overrides; i++)
@@ -427,15 +450,6 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 	}
 	*out = p;
 	return HOIST_OK;
-}
-
-static void evidence_done(struct hoist_plan_evidence *e)
-{
-	free(e->item);
-	free(e->path);
-	free(e->sha256);
-	free(e->time);
-	free(e->waived);
 }
 
 void hoist_plan_free(struct hoist_plan *p)
@@ -470,7 +484,7 @@ void hoist_plan_free(struct hoist_plan *p)
 	}
 	free(p->steps);
 	for (size_t i = 0; i < p->n_evidence; i++)
-		evidence_done(&p->evidence[i]);
+		hoist_evidence_done(&p->evidence[i]);
 	free(p->evidence);
 	for (size_t i = 0; i < p->n_overrides; i++)
 		free(p->overrides[i]);
@@ -480,13 +494,13 @@ void hoist_plan_free(struct hoist_plan *p)
 	free(p);
 }
 
-void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e)
+void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_evidence *e)
 {
-	struct hoist_plan_evidence *d;
+	struct hoist_evidence *d;
 	/* Replaces an earlier record of the same item: the newest evidence counts. */
 	for (size_t i = 0; i < p->n_evidence; i++)
 		if (!strcmp(p->evidence[i].item, e->item)) {
-			evidence_done(&p->evidence[i]);
+			hoist_evidence_done(&p->evidence[i]);
 			memmove(&p->evidence[i], &p->evidence[i + 1],
 				(p->n_evidence - i - 1) * sizeof *p->evidence);
 			p->n_evidence--;
@@ -494,14 +508,7 @@ void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evide
 		}
 	p->evidence = hoist_xrealloc(p->evidence, (p->n_evidence + 1) * sizeof *p->evidence);
 	d = &p->evidence[p->n_evidence++];
-	d->item = hoist_xstrdup(e->item);
-	d->path = dup0(e->path);
-	d->size = e->size;
-	d->sha256 = dup0(e->sha256);
-	d->time = dup0(e->time);
-	d->by_engine = e->by_engine;
-	d->verified = e->verified;
-	d->waived = dup0(e->waived);
+	hoist_evidence_copy(d, e);
 }
 
 void hoist_plan_add_override(struct hoist_plan *p, const char *text)
@@ -522,6 +529,85 @@ static void add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 }
 
+/* The nodes in upgrade order. */
+static cJSON *nodes_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "name", p->nodes[i].name);
+		add_str(n, "role", p->nodes[i].role);
+		cJSON_AddStringToObject(n, "transport", p->nodes[i].transport);
+		add_str(n, "url", p->nodes[i].url);
+		cJSON_AddStringToObject(n, "version", p->nodes[i].version.text);
+		if (p->nodes[i].shell)
+			cJSON_AddStringToObject(n, "shell", p->nodes[i].shell);
+		if (p->nodes[i].remote_dir)
+			cJSON_AddStringToObject(n, "remote_dir", p->nodes[i].remote_dir);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
+/* The packages, with where their checksums came from. */
+static cJSON *packages_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_packages; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "version", p->packages[i].version.text);
+		add_str(n, "url", p->packages[i].url);
+		add_str(n, "sha256", p->packages[i].sha256);
+		cJSON_AddNumberToObject(n, "size", (double)p->packages[i].size);
+		add_str(n, "checksum_source", p->packages[i].checksum_source);
+		if (p->packages[i].signature)
+			cJSON_AddStringToObject(n, "signature", p->packages[i].signature);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
+/* The steps in order. */
+static cJSON *steps_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_steps; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "id", p->steps[i].id);
+		add_str(n, "node", p->steps[i].node);
+		cJSON_AddStringToObject(n, "version", p->steps[i].version.text);
+		if (p->steps[i].point_of_no_return)
+			cJSON_AddTrueToObject(n, "point_of_no_return");
+		if (p->steps[i].arg)
+			cJSON_AddStringToObject(n, "arg", p->steps[i].arg);
+		if (p->steps[i].hop)
+			cJSON_AddStringToObject(n, "hop", p->steps[i].hop);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
+/* The evidence records. */
+static cJSON *evidence_json(const struct hoist_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n_evidence; i++) {
+		const struct hoist_evidence *e = &p->evidence[i];
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "item", e->item);
+		add_str(n, "path", e->path);
+		cJSON_AddNumberToObject(n, "size", (double)e->size);
+		add_str(n, "sha256", e->sha256);
+		add_str(n, "time", e->time);
+		cJSON_AddBoolToObject(n, "by_engine", e->by_engine);
+		cJSON_AddBoolToObject(n, "verified", e->verified);
+		if (e->waived)
+			cJSON_AddStringToObject(n, "waived", e->waived);
+		cJSON_AddItemToArray(a, n);
+	}
+	return a;
+}
+
 char *hoist_plan_to_json(const struct hoist_plan *p)
 {
 	cJSON *j = cJSON_CreateObject(), *a;
@@ -537,61 +623,10 @@ char *hoist_plan_to_json(const struct hoist_plan *p)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->stops[i].text));
 	cJSON_AddStringToObject(j, "kind", hoist_kind_name(p->kind));
 	cJSON_AddStringToObject(j, "strategy", hoist_strategy_name(p->strategy));
-	a = cJSON_AddArrayToObject(j, "nodes");
-	for (size_t i = 0; i < p->n_nodes; i++) {
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "name", p->nodes[i].name);
-		add_str(n, "role", p->nodes[i].role);
-		cJSON_AddStringToObject(n, "transport", p->nodes[i].transport);
-		add_str(n, "url", p->nodes[i].url);
-		cJSON_AddStringToObject(n, "version", p->nodes[i].version.text);
-		if (p->nodes[i].shell)
-			cJSON_AddStringToObject(n, "shell", p->nodes[i].shell);
-		if (p->nodes[i].remote_dir)
-			cJSON_AddStringToObject(n, "remote_dir", p->nodes[i].remote_dir);
-		cJSON_AddItemToArray(a, n);
-	}
-	a = cJSON_AddArrayToObject(j, "packages");
-	for (size_t i = 0; i < p->n_packages; i++) {
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "version", p->packages[i].version.text);
-		add_str(n, "url", p->packages[i].url);
-		add_str(n, "sha256", p->packages[i].sha256);
-		cJSON_AddNumberToObject(n, "size", (double)p->packages[i].size);
-		add_str(n, "checksum_source", p->packages[i].checksum_source);
-		if (p->packages[i].signature)
-			cJSON_AddStringToObject(n, "signature", p->packages[i].signature);
-		cJSON_AddItemToArray(a, n);
-	}
-	a = cJSON_AddArrayToObject(j, "steps");
-	for (size_t i = 0; i < p->n_steps; i++) {
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "id", p->steps[i].id);
-		add_str(n, "node", p->steps[i].node);
-		cJSON_AddStringToObject(n, "version", p->steps[i].version.text);
-		if (p->steps[i].point_of_no_return)
-			cJSON_AddTrueToObject(n, "point_of_no_return");
-		if (p->steps[i].arg)
-			cJSON_AddStringToObject(n, "arg", p->steps[i].arg);
-		if (p->steps[i].hop)
-			cJSON_AddStringToObject(n, "hop", p->steps[i].hop);
-		cJSON_AddItemToArray(a, n);
-	}
-	a = cJSON_AddArrayToObject(j, "evidence");
-	for (size_t i = 0; i < p->n_evidence; i++) {
-		const struct hoist_plan_evidence *e = &p->evidence[i];
-		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "item", e->item);
-		add_str(n, "path", e->path);
-		cJSON_AddNumberToObject(n, "size", (double)e->size);
-		add_str(n, "sha256", e->sha256);
-		add_str(n, "time", e->time);
-		cJSON_AddBoolToObject(n, "by_engine", e->by_engine);
-		cJSON_AddBoolToObject(n, "verified", e->verified);
-		if (e->waived)
-			cJSON_AddStringToObject(n, "waived", e->waived);
-		cJSON_AddItemToArray(a, n);
-	}
+	cJSON_AddItemToObject(j, "nodes", nodes_json(p));
+	cJSON_AddItemToObject(j, "packages", packages_json(p));
+	cJSON_AddItemToObject(j, "steps", steps_json(p));
+	cJSON_AddItemToObject(j, "evidence", evidence_json(p));
 	a = cJSON_AddArrayToObject(j, "overrides");
 	for (size_t i = 0; i < p->n_overrides; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->overrides[i]));
@@ -655,12 +690,169 @@ static long long rnum(const cJSON *o, const char *k, long long dflt)
 	return hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, k), LLONG_MIN, LLONG_MAX, dflt);
 }
 
+/* The required stops of a chain, in order. */
+static void read_stops(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = rarr(r, j, "stops"))) {
+		p->stops = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->stops);
+		cJSON_ArrayForEach(it, a)
+		{
+			if (r->st != HOIST_OK)
+				break;
+			if (!cJSON_IsString(it) ||
+			    hoist_version_parse(it->valuestring, &p->stops[p->n_stops], r->err)) {
+				r->st = hoist_error_set(r->err, HOIST_PARSE,
+						       _("the plan's stop %zu is not a version"),
+						       p->n_stops + 1);
+				break;
+			}
+			p->n_stops++;
+		}
+	}
+}
+
+/* The nodes, each with a usable name. */
+static void read_nodes(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = rarr(r, j, "nodes"))) {
+		p->nodes = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->nodes);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_node *n = &p->nodes[p->n_nodes];
+			const char *name = rstr(r, it, "name", true);
+			if (r->st != HOIST_OK)
+				break;
+			if (!name_ok(name)) {
+				r->st = hoist_error_set(r->err, HOIST_PARSE,
+						       _("the plan names an unusable node \"%s\""), name);
+				break;
+			}
+			n->name = hoist_xstrdup(name);
+			n->role = dup0(rstr(r, it, "role", false));
+			n->transport = dup0(rstr(r, it, "transport", true));
+			n->url = dup0(rstr(r, it, "url", false));
+			n->shell = dup0(rstr(r, it, "shell", false));
+			n->remote_dir = dup0(rstr(r, it, "remote_dir", false));
+			p->n_nodes++;
+			rver(r, it, "version", &n->version);
+		}
+	}
+}
+
+/* The packages: one per hop and the current one. */
+static void read_packages(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = rarr(r, j, "packages"))) {
+		p->packages = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->packages);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_package *k = &p->packages[p->n_packages];
+			if (r->st != HOIST_OK)
+				break;
+			k->url = dup0(rstr(r, it, "url", false));
+			k->sha256 = dup0(rstr(r, it, "sha256", false));
+			k->size = rnum(it, "size", -1);
+			k->checksum_source = dup0(rstr(r, it, "checksum_source", false));
+			k->signature = dup0(rstr(r, it, "signature", false));
+			p->n_packages++;
+			rver(r, it, "version", &k->version);
+		}
+	}
+}
+
+/* The steps, each a known one on a node of the plan. */
+static void read_steps(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	size_t i;
+	if ((a = rarr(r, j, "steps"))) {
+		p->steps = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->steps);
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_plan_step *st = &p->steps[p->n_steps];
+			const char *id = rstr(r, it, "id", true), *node = rstr(r, it, "node", false);
+			if (r->st != HOIST_OK)
+				break;
+			if (!hoist_step_info(id)) {
+				r->st = hoist_error_set(r->err, HOIST_PARSE,
+						       _("the plan has an unknown step \"%s\""), id);
+				break;
+			}
+			if (node) {
+				for (i = 0; i < p->n_nodes && strcmp(p->nodes[i].name, node); i++)
+					;
+				if (i == p->n_nodes) {
+					r->st = hoist_error_set(r->err, HOIST_PARSE,
+							       _("the plan's step %s names node %s, "
+								 "which is not in its node list"),
+							       id, node);
+					break;
+				}
+			}
+			st->id = hoist_xstrdup(id);
+			st->node = dup0(node);
+			st->arg = dup0(rstr(r, it, "arg", false));
+			st->hop = dup0(rstr(r, it, "hop", false));
+			st->point_of_no_return = cJSON_IsTrue(
+				cJSON_GetObjectItemCaseSensitive(it, "point_of_no_return"));
+			p->n_steps++;
+			rver(r, it, "version", &st->version);
+		}
+	}
+}
+
+/* The evidence records and the overrides (both optional). */
+static void read_evidence(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	const cJSON *a, *it;
+	if ((a = cJSON_GetObjectItemCaseSensitive(j, "evidence")) && cJSON_IsArray(a)) {
+		cJSON_ArrayForEach(it, a)
+		{
+			struct hoist_evidence e = { 0 };
+			const char *item = rstr(r, it, "item", true);
+			if (r->st != HOIST_OK)
+				break;
+			e.item = (char *)item;
+			e.path = (char *)rstr(r, it, "path", false);
+			e.size = rnum(it, "size", -1);
+			e.sha256 = (char *)rstr(r, it, "sha256", false);
+			e.time = (char *)rstr(r, it, "time", false);
+			e.by_engine = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "by_engine"));
+			e.verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "verified"));
+			e.waived = (char *)rstr(r, it, "waived", false);
+			hoist_plan_add_evidence(p, &e);
+		}
+	}
+	if ((a = cJSON_GetObjectItemCaseSensitive(j, "overrides")) && cJSON_IsArray(a)) {
+		p->overrides = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
+		cJSON_ArrayForEach(it, a)
+			if (cJSON_IsString(it))
+				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
+	}
+}
+
+/* The window estimate and the journey (optional). */
+static void read_extras(struct reader *r, const cJSON *j, struct hoist_plan *p)
+{
+	p->window_estimate_ms = rnum(j, "window_estimate_ms", -1);
+	p->window_estimate_min_ms = rnum(j, "window_estimate_min_ms", p->window_estimate_ms);
+	p->window_estimate_runs = (size_t)hoist_json_int(
+		cJSON_GetObjectItemCaseSensitive(j, "window_estimate_runs"), 0, INT_MAX,
+		p->window_estimate_ms >= 0 ? 1 : 0);
+	p->journey = dup0(rstr(r, j, "journey", false));
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")))
+		p->window_estimate_run = hoist_xstrdup(
+			cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")->valuestring);
+}
+
 enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hoist_plan **out,
 				       struct hoist_error *err)
 {
 	struct reader r = { err, HOIST_OK };
 	cJSON *j = cJSON_ParseWithLength(text, len);
-	const cJSON *a, *it;
 	const char *s;
 	struct hoist_plan *p;
 	size_t i;
@@ -688,128 +880,12 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 	s = rstr(&r, j, "strategy", true);
 	if (s && r.st == HOIST_OK)
 		r.st = hoist_strategy_parse(s, &p->strategy, err);
-	if ((a = rarr(&r, j, "stops"))) {
-		p->stops = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->stops);
-		cJSON_ArrayForEach(it, a)
-		{
-			if (r.st != HOIST_OK)
-				break;
-			if (!cJSON_IsString(it) ||
-			    hoist_version_parse(it->valuestring, &p->stops[p->n_stops], err)) {
-				r.st = hoist_error_set(err, HOIST_PARSE,
-						       _("the plan's stop %zu is not a version"),
-						       p->n_stops + 1);
-				break;
-			}
-			p->n_stops++;
-		}
-	}
-	if ((a = rarr(&r, j, "nodes"))) {
-		p->nodes = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->nodes);
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_plan_node *n = &p->nodes[p->n_nodes];
-			const char *name = rstr(&r, it, "name", true);
-			if (r.st != HOIST_OK)
-				break;
-			if (!name_ok(name)) {
-				r.st = hoist_error_set(err, HOIST_PARSE,
-						       _("the plan names an unusable node \"%s\""), name);
-				break;
-			}
-			n->name = hoist_xstrdup(name);
-			n->role = dup0(rstr(&r, it, "role", false));
-			n->transport = dup0(rstr(&r, it, "transport", true));
-			n->url = dup0(rstr(&r, it, "url", false));
-			n->shell = dup0(rstr(&r, it, "shell", false));
-			n->remote_dir = dup0(rstr(&r, it, "remote_dir", false));
-			p->n_nodes++;
-			rver(&r, it, "version", &n->version);
-		}
-	}
-	if ((a = rarr(&r, j, "packages"))) {
-		p->packages = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->packages);
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_plan_package *k = &p->packages[p->n_packages];
-			if (r.st != HOIST_OK)
-				break;
-			k->url = dup0(rstr(&r, it, "url", false));
-			k->sha256 = dup0(rstr(&r, it, "sha256", false));
-			k->size = rnum(it, "size", -1);
-			k->checksum_source = dup0(rstr(&r, it, "checksum_source", false));
-			k->signature = dup0(rstr(&r, it, "signature", false));
-			p->n_packages++;
-			rver(&r, it, "version", &k->version);
-		}
-	}
-	if ((a = rarr(&r, j, "steps"))) {
-		p->steps = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *p->steps);
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_plan_step *st = &p->steps[p->n_steps];
-			const char *id = rstr(&r, it, "id", true), *node = rstr(&r, it, "node", false);
-			if (r.st != HOIST_OK)
-				break;
-			if (!hoist_step_info(id)) {
-				r.st = hoist_error_set(err, HOIST_PARSE,
-						       _("the plan has an unknown step \"%s\""), id);
-				break;
-			}
-			if (node) {
-				for (i = 0; i < p->n_nodes && strcmp(p->nodes[i].name, node); i++)
-					;
-				if (i == p->n_nodes) {
-					r.st = hoist_error_set(err, HOIST_PARSE,
-							       _("the plan's step %s names node %s, "
-								 "which is not in its node list"),
-							       id, node);
-					break;
-				}
-			}
-			st->id = hoist_xstrdup(id);
-			st->node = dup0(node);
-			st->arg = dup0(rstr(&r, it, "arg", false));
-			st->hop = dup0(rstr(&r, it, "hop", false));
-			st->point_of_no_return = cJSON_IsTrue(
-				cJSON_GetObjectItemCaseSensitive(it, "point_of_no_return"));
-			p->n_steps++;
-			rver(&r, it, "version", &st->version);
-		}
-	}
-	if ((a = cJSON_GetObjectItemCaseSensitive(j, "evidence")) && cJSON_IsArray(a)) {
-		cJSON_ArrayForEach(it, a)
-		{
-			struct hoist_plan_evidence e = { 0 };
-			const char *item = rstr(&r, it, "item", true);
-			if (r.st != HOIST_OK)
-				break;
-			e.item = (char *)item;
-			e.path = (char *)rstr(&r, it, "path", false);
-			e.size = rnum(it, "size", -1);
-			e.sha256 = (char *)rstr(&r, it, "sha256", false);
-			e.time = (char *)rstr(&r, it, "time", false);
-			e.by_engine = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "by_engine"));
-			e.verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "verified"));
-			e.waived = (char *)rstr(&r, it, "waived", false);
-			hoist_plan_add_evidence(p, &e);
-		}
-	}
-	if ((a = cJSON_GetObjectItemCaseSensitive(j, "overrides")) && cJSON_IsArray(a)) {
-		p->overrides = hoist_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
-		cJSON_ArrayForEach(it, a)
-			if (cJSON_IsString(it))
-				p->overrides[p->n_overrides++] = hoist_xstrdup(it->valuestring);
-	}
-	p->window_estimate_ms = rnum(j, "window_estimate_ms", -1);
-	p->window_estimate_min_ms = rnum(j, "window_estimate_min_ms", p->window_estimate_ms);
-	p->window_estimate_runs = (size_t)hoist_json_int(
-		cJSON_GetObjectItemCaseSensitive(j, "window_estimate_runs"), 0, INT_MAX,
-		p->window_estimate_ms >= 0 ? 1 : 0);
-	p->journey = dup0(rstr(&r, j, "journey", false));
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")))
-		p->window_estimate_run = hoist_xstrdup(
-			cJSON_GetObjectItemCaseSensitive(j, "window_estimate_run")->valuestring);
+	read_stops(&r, j, p);
+	read_nodes(&r, j, p);
+	read_packages(&r, j, p);
+	read_steps(&r, j, p);
+	read_evidence(&r, j, p);
+	read_extras(&r, j, p);
 	s = rstr(&r, j, "mode", false);
 	p->dry_run = s && !strcmp(s, "dry-run");
 	/* A chain's plan written before hops were named: install and db-upgrade carry theirs. */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "evidence.h"
 #include "status.h"
 #include "version.h"
 
@@ -58,17 +59,6 @@ struct hoist_plan_step {
 	char *hop;
 };
 
-struct hoist_plan_evidence {
-	char *item;      /* owned: "backup-db", "master-key", "license-key", ... */
-	char *path;      /* owned; may be NULL */
-	long long size;
-	char *sha256;    /* owned; may be NULL */
-	char *time;      /* owned: ISO 8601 */
-	bool by_engine;  /* taken by the engine (true) or confirmed by the operator */
-	bool verified;   /* hoist checked what it is (format, canary), not only that it exists */
-	char *waived;    /* owned: why the operator went without it; NULL: not waived */
-};
-
 struct hoist_plan {
 	char *server_url;  /* owned */
 	char *profile;     /* owned */
@@ -84,7 +74,7 @@ struct hoist_plan {
 	size_t n_packages;
 	struct hoist_plan_step *steps;   /* owned array, in order */
 	size_t n_steps;
-	struct hoist_plan_evidence *evidence; /* owned array */
+	struct hoist_evidence *evidence; /* owned array: item, path, size, sha256, time, ... */
 	size_t n_evidence;
 	char **overrides;  /* owned array of owned strings: what the operator overrode, why */
 	size_t n_overrides;
@@ -145,7 +135,7 @@ void hoist_plan_add_step(struct hoist_plan *p, const char *id, const char *node,
 			 const struct hoist_version *version, const char *arg);
 
 /* Adds evidence (copied). */
-void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_plan_evidence *e);
+void hoist_plan_add_evidence(struct hoist_plan *p, const struct hoist_evidence *e);
 /* Adds an override (copied) unless the plan already records the same text. */
 void hoist_plan_add_override(struct hoist_plan *p, const char *text);
 

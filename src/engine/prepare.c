@@ -14,6 +14,7 @@
 #include "octopus.h"
 #include "packages.h"
 #include "prepare.h"
+#include "profile.h"
 #include "run.h"
 #include "rundir.h"
 #include "stage.h"
@@ -260,7 +261,7 @@ enum hoist_status hoist_plan_prepare(const struct hoist_config *cfg, const char 
 	if (st == HOIST_OK) {
 		memset(&in, 0, sizeof in);
 		in.server_url = cfg->server_url;
-		in.profile = cfg->profile ? cfg->profile : "octopus-windows";
+		in.profile = hoist_profile_configured(cfg);
 		in.feed = cfg->feed;
 		in.from = current;
 		in.to = to;
@@ -325,7 +326,7 @@ enum hoist_status hoist_plan_prepare_backup(const struct hoist_config *cfg,
 	}
 	p = hoist_xcalloc(1, sizeof *p);
 	p->server_url = hoist_xstrdup(cfg->server_url);
-	p->profile = hoist_xstrdup(cfg->profile ? cfg->profile : "octopus-windows");
+	p->profile = hoist_xstrdup(hoist_profile_configured(cfg));
 	p->feed = cfg->feed ? hoist_xstrdup(cfg->feed) : NULL;
 	p->from = p->to = current;
 	p->kind = HOIST_KIND_NONE;

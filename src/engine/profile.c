@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
+#include "conf.h"
 #include "exec.h"
 #include "i18n.h"
 #include "profile.h"
@@ -411,6 +412,25 @@ static enum hoist_status split(const char *action, const char *text, struct word
 	}
 }
 
+/* The value of placeholder {name} in action: from vars first, then the profile's own. */
+static enum hoist_status value_of(const struct hoist_profile *p, const char *action,
+				  const char *name, const struct hoist_profile_vars *vars,
+				  const char **out, struct hoist_error *err)
+{
+	const char *value = hoist_profile_vars_get(vars, name);
+	if (!value)
+		value = hoist_profile_vars_get(&p->vars, name);
+	if (!value)
+		return hoist_error_set(err, HOIST_CONFIG,
+				       _("profile %s: `%s` needs a value for {%s}; set %s in the [profile] section"),
+				       p->name, action, name, name);
+	/* Values reach here validated; check again in case vars were edited by hand. */
+	if (!valid_value(kind_of(name), value))
+		return invalid(kind_of(name), name, value, err);
+	*out = value;
+	return HOIST_OK;
+}
+
 /*
  * Replaces {name} inside one word. With vars == NULL it only checks the syntax (when a
  * profile is made); a missing value is then fine.
@@ -423,7 +443,7 @@ static enum hoist_status fill(const struct hoist_profile *p, const char *action,
 	hoist_buf_init(&b, 0);
 	hoist_buf_append(&b, "", 0);
 	for (const char *s = word; *s;) {
-		const char *end, *value;
+		const char *end, *value = NULL;
 		char *name;
 		if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
 			hoist_buf_append(&b, s, 1);
@@ -451,20 +471,8 @@ static enum hoist_status fill(const struct hoist_profile *p, const char *action,
 			return HOIST_CONFIG;
 		}
 		if (!check_only) {
-			value = hoist_profile_vars_get(vars, name);
-			if (!value)
-				value = hoist_profile_vars_get(&p->vars, name);
-			if (!value) {
-				hoist_error_set(err, HOIST_CONFIG,
-						_("profile %s: `%s` needs a value for {%s}; set %s in the [profile] section"),
-						p->name, action, name, name);
-				free(name);
-				hoist_buf_done(&b);
-				return HOIST_CONFIG;
-			}
-			/* Values reach here validated; check again in case vars were edited by hand. */
-			if (!valid_value(kind_of(name), value)) {
-				enum hoist_status st = invalid(kind_of(name), name, value, err);
+			enum hoist_status st = value_of(p, action, name, vars, &value, err);
+			if (st != HOIST_OK) {
 				free(name);
 				hoist_buf_done(&b);
 				return st;
@@ -548,6 +556,55 @@ static bool timeout_key(const char *key, int *index)
 	return *index >= 0;
 }
 
+/* The built-in templates and values of profile name. */
+static enum hoist_status apply_builtins(struct hoist_profile *p, const char *name,
+					struct hoist_error *err)
+{
+	enum hoist_status st = HOIST_OK;
+	for (size_t i = 0; i < sizeof builtins / sizeof *builtins && st == HOIST_OK; i++) {
+		const struct builtin *b = &builtins[i];
+		if (strcmp(b->profile, name) != 0)
+			continue;
+		if (b->action) {
+			st = set_template(p, action_index(b->action), b->text, err);
+		} else {
+			const char *eq = strchr(b->text, '=');
+			char *key = hoist_xstrndup(b->text, (size_t)(eq - b->text));
+			st = hoist_profile_vars_set(&p->vars, key, eq + 1, err);
+			free(key);
+		}
+	}
+	return st;
+}
+
+/* One [profile] setting: an action's template, its timeout, or a placeholder value. */
+static enum hoist_status apply_setting(struct hoist_profile *p, const char *key, const char *value,
+				       struct hoist_error *err)
+{
+	enum hoist_status st;
+	int a;
+	if (!key || !value)
+		return HOIST_OK;
+	if ((a = action_index(key)) >= 0) {
+		st = set_template(p, a, value, err);
+	} else if (timeout_key(key, &a)) {
+		char *end;
+		long s = strtol(value, &end, 10);
+		st = HOIST_OK;
+		if (end == value || *end || s <= 0 || s > 7 * 24 * 3600)
+			st = hoist_error_set(err, HOIST_CONFIG,
+					     _("[profile] %s = \"%s\": give the timeout in whole seconds, from 1 to 604800"),
+					     key, value);
+		else
+			p->timeout_s[a] = s;
+	} else {
+		st = hoist_profile_vars_set(&p->vars, key, value, err);
+	}
+	if (st != HOIST_OK)
+		hoist_error_prefix(err, _("[profile] %s"), key);
+	return st;
+}
+
 enum hoist_status hoist_profile_new(const char *name, const struct hoist_profile_setting *settings,
 				    size_t n, struct hoist_profile **out, struct hoist_error *err)
 {
@@ -568,41 +625,9 @@ enum hoist_status hoist_profile_new(const char *name, const struct hoist_profile
 	hoist_profile_vars_init(&p->vars);
 	for (size_t i = 0; i < N_ACTIONS; i++)
 		p->timeout_s[i] = actions[i].timeout_s;
-	for (size_t i = 0; i < sizeof builtins / sizeof *builtins && st == HOIST_OK; i++) {
-		const struct builtin *b = &builtins[i];
-		if (strcmp(b->profile, name) != 0)
-			continue;
-		if (b->action) {
-			st = set_template(p, action_index(b->action), b->text, err);
-		} else {
-			const char *eq = strchr(b->text, '=');
-			char *key = hoist_xstrndup(b->text, (size_t)(eq - b->text));
-			st = hoist_profile_vars_set(&p->vars, key, eq + 1, err);
-			free(key);
-		}
-	}
-	for (size_t i = 0; i < n && st == HOIST_OK; i++) {
-		const char *key = settings[i].key, *value = settings[i].value;
-		int a;
-		if (!key || !value)
-			continue;
-		if ((a = action_index(key)) >= 0) {
-			st = set_template(p, a, value, err);
-		} else if (timeout_key(key, &a)) {
-			char *end;
-			long s = strtol(value, &end, 10);
-			if (end == value || *end || s <= 0 || s > 7 * 24 * 3600)
-				st = hoist_error_set(err, HOIST_CONFIG,
-						     _("[profile] %s = \"%s\": give the timeout in whole seconds, from 1 to 604800"),
-						     key, value);
-			else
-				p->timeout_s[a] = s;
-		} else {
-			st = hoist_profile_vars_set(&p->vars, key, value, err);
-		}
-		if (st != HOIST_OK)
-			hoist_error_prefix(err, _("[profile] %s"), key);
-	}
+	st = apply_builtins(p, name, err);
+	for (size_t i = 0; i < n && st == HOIST_OK; i++)
+		st = apply_setting(p, settings[i].key, settings[i].value, err);
 	for (size_t i = 0; i < N_ACTIONS; i++)
 		any = any || p->templates[i];
 	if (st == HOIST_OK && !any)
@@ -664,4 +689,25 @@ enum hoist_status hoist_profile_expand(const struct hoist_profile *p, const char
 				       _("profile %s has no `%s` action; give its command in the [profile] section (%s = ...)"),
 				       p->name, action, action);
 	return build(p, action, p->templates[i], vars, false, out, err);
+}
+
+const char *hoist_profile_configured(const struct hoist_config *cfg)
+{
+	return cfg && cfg->profile ? cfg->profile : HOIST_PROFILE_DEFAULT;
+}
+
+enum hoist_status hoist_profile_from_config(const struct hoist_config *cfg, const char *name,
+					    struct hoist_profile **out, struct hoist_error *err)
+{
+	struct hoist_profile_setting *set = hoist_xcalloc(cfg->n_extra + 1, sizeof *set);
+	size_t n = 0;
+	enum hoist_status st;
+	for (size_t i = 0; i < cfg->n_extra; i++)
+		if (!strcmp(cfg->extra[i].section, "profile")) {
+			set[n].key = cfg->extra[i].key;
+			set[n++].value = cfg->extra[i].value;
+		}
+	st = hoist_profile_new(name ? name : hoist_profile_configured(cfg), set, n, out, err);
+	free(set);
+	return st;
 }

@@ -66,6 +66,20 @@ struct hoist_profile;
  */
 enum hoist_status hoist_profile_new(const char *name, const struct hoist_profile_setting *settings,
 				    size_t n, struct hoist_profile **out, struct hoist_error *err);
+
+/* The profile a config without [upgrade] profile gets: the vendor's own platform. */
+#define HOIST_PROFILE_DEFAULT "octopus-windows"
+
+struct hoist_config;
+/* The config's [upgrade] profile, else HOIST_PROFILE_DEFAULT: what a new plan records. */
+const char *hoist_profile_configured(const struct hoist_config *cfg);
+/*
+ * The one way to build a profile from the config: profile `name` (a plan's: a run, old or
+ * new, keeps the profile it was planned with; NULL: hoist_profile_configured) with the
+ * config's [profile] settings.
+ */
+enum hoist_status hoist_profile_from_config(const struct hoist_config *cfg, const char *name,
+					    struct hoist_profile **out, struct hoist_error *err);
 void hoist_profile_free(struct hoist_profile *p);
 const char *hoist_profile_name(const struct hoist_profile *p);
 bool hoist_profile_has(const struct hoist_profile *p, const char *action);

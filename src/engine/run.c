@@ -178,12 +178,9 @@ void run_add_secret(struct run *r, const char *secret)
 void run_add_evidence(struct run *r, const char *item, const struct hoist_evidence *ev,
 		      bool by_engine)
 {
-	struct hoist_plan_evidence pe = { 0 };
+	struct hoist_evidence pe = { 0 };
 	char when[32];
-	time_t t = (time_t)(ev->time_ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hoist_evidence_time(ev->time_ms, when);
 	pe.item = (char *)item;
 	pe.path = ev->path;
 	pe.size = ev->size;

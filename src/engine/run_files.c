@@ -277,7 +277,8 @@ enum hoist_status run_stage_files(struct run *r, struct hoist_error *err)
 		item = hoist_xasprintf("package-%s", p->version.text);
 		if (!p->sha256) {
 			/* Nothing gave a checksum: record what the download hashed to. */
-			struct hoist_evidence ev = { local, -1, NULL, (long long)time(NULL) * 1000 };
+			struct hoist_evidence ev = { .path = local, .size = -1,
+						      .time_ms = (long long)time(NULL) * 1000 };
 			char got[65];
 			st = hoist_sha256_file(local, got, &ev.size, err);
 			if (st == HOIST_OK) {

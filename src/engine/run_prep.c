@@ -48,7 +48,7 @@ static enum hoist_status check_confirmations(struct run *r, struct hoist_error *
 {
 	time_t now = time(NULL);
 	for (size_t i = 0; i < r->plan->n_evidence; i++) {
-		const struct hoist_plan_evidence *e = &r->plan->evidence[i];
+		const struct hoist_evidence *e = &r->plan->evidence[i];
 		struct stat sb;
 		if (e->by_engine || !e->path)
 			continue;

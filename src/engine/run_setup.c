@@ -111,17 +111,7 @@ enum hoist_status run_take_lock(struct run *r, bool resuming, struct hoist_error
 /* Profile, transports, cache folder, journal: what both a new and a resumed run need. */
 enum hoist_status run_open(struct run *r, struct hoist_error *err)
 {
-	struct hoist_profile_setting *set;
-	size_t n_set = 0;
-	enum hoist_status st;
-	set = hoist_xcalloc(r->cfg->n_extra + 1, sizeof *set);
-	for (size_t i = 0; i < r->cfg->n_extra; i++)
-		if (!strcmp(r->cfg->extra[i].section, "profile")) {
-			set[n_set].key = r->cfg->extra[i].key;
-			set[n_set++].value = r->cfg->extra[i].value;
-		}
-	st = hoist_profile_new(r->plan->profile, set, n_set, &r->profile, err);
-	free(set);
+	enum hoist_status st = hoist_profile_from_config(r->cfg, r->plan->profile, &r->profile, err);
 	r->cache_dir = hoist_xasprintf("%s/cache", r->state_dir);
 	if (st == HOIST_OK)
 		st = hoist_rundir_make_dirs(r->cache_dir, 0700, err);

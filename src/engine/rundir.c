@@ -1,4 +1,4 @@
-/* rundir.c: the state folder, run folders, pruning and atomic file writes. */
+/* rundir.c: run folders in the state folder, pruning and atomic file writes. */
 #include "config.h"
 #include <ctype.h>
 #include <dirent.h>
@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,26 +16,6 @@
 #include "i18n.h"
 #include "rundir.h"
 #include "xalloc.h"
-
-char *hoist_rundir_state_dir(const char *configured)
-{
-	const char *env = getenv("HOIST_STATE_DIR"), *xdg, *home;
-	if (env && *env)
-		return hoist_xstrdup(env);
-	if (configured && *configured)
-		return hoist_xstrdup(configured);
-	if (geteuid() == 0)
-		return hoist_xstrdup("/var/lib/hoist");
-	xdg = getenv("XDG_STATE_HOME");
-	if (xdg && *xdg == '/')
-		return hoist_xasprintf("%s/hoist", xdg);
-	home = getenv("HOME");
-	if (!home || !*home) {
-		struct passwd *pw = getpwuid(geteuid());
-		home = pw && pw->pw_dir ? pw->pw_dir : "/";
-	}
-	return hoist_xasprintf("%s/.local/state/hoist", home);
-}
 
 enum hoist_status hoist_rundir_make_dirs(const char *path, mode_t mode, struct hoist_error *err)
 {

@@ -14,11 +14,7 @@
 /* "20261122T014233Z-1a2b": UTC start time, then 4 random hex digits; sorts by time. */
 #define HOIST_RUN_ID_LEN 21
 
-/*
- * The state folder: $HOIST_STATE_DIR, else configured (may be NULL), else /var/lib/hoist
- * for root, else $XDG_STATE_HOME/hoist, else ~/.local/state/hoist. A new string.
- */
-char *hoist_rundir_state_dir(const char *configured);
+/* The state folder itself is hoist_config_state_dir (conf.h): one rule for every caller. */
 /* Creates path and its missing parents (new ones get mode); existing ones are kept. */
 enum hoist_status hoist_rundir_make_dirs(const char *path, mode_t mode, struct hoist_error *err);
 
