@@ -97,10 +97,8 @@ static const char *backup_format(const char *path)
 
 static char *iso_time(time_t t)
 {
-	struct tm tm;
 	char buf[32];
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hoist_evidence_time((long long)t * 1000, buf);
 	return hoist_xstrdup(buf);
 }
 

@@ -238,11 +238,17 @@ static enum hoist_status policy_result(enum hoist_status st, const char *where,
 	return HOIST_CONFIG;
 }
 
+/* An address that starts with https:// or http://. */
+static bool web_address(const char *value)
+{
+	return hoist_skip_prefix(value, "https://", NULL) || hoist_skip_prefix(value, "http://", NULL);
+}
+
 static enum hoist_status set_server(struct hoist_config *c, const char *key, const char *value,
 				    const char *where, struct hoist_error *err)
 {
 	if (!strcmp(key, "url")) {
-		if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+		if (!web_address(value))
 			return hoist_error_set(err, HOIST_CONFIG,
 					       _("%s: the server URL \"%s\" must start with "
 						 "https:// (or http:// on this machine)"),
@@ -418,9 +424,9 @@ static struct hoist_node_config *node_get(struct hoist_config *c, const char *na
 static enum hoist_status node_section(const char *section, const char *where, char **name,
 				      struct hoist_error *err)
 {
-	const char *p = section + 4, *q;
+	const char *p, *q;
 	*name = NULL;
-	if (strncmp(section, "node", 4) || !isspace((unsigned char)section[4]))
+	if (!hoist_skip_prefix(section, "node", &p) || !isspace((unsigned char)*p))
 		return HOIST_OK;
 	while (isspace((unsigned char)*p))
 		p++;
@@ -451,6 +457,7 @@ static enum hoist_status set_node(struct hoist_config *c, const char *node, cons
 				  const char *value, const char *where, struct hoist_error *err)
 {
 	struct hoist_node_config *n;
+	const char *host;
 	if (!strcmp(key, "shell") || !strcmp(key, "remote_dir")) {
 		/* Kept as [node.NAME] KEY: the transport reads them (hoist_config_get). */
 		char *sec;
@@ -476,12 +483,12 @@ static enum hoist_status set_node(struct hoist_config *c, const char *node, cons
 					 "and '.')"),
 				       where, value);
 	if (!strcmp(key, "transport") && strcmp(value, "local") &&
-	    (strncmp(value, "ssh://", 6) || !value[6] || strpbrk(value + 6, " \t/")))
+	    (!hoist_skip_prefix(value, "ssh://", &host) || !*host || strpbrk(host, " \t/")))
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("%s: transport must be \"local\" or "
 					 "\"ssh://user@host[:port]\", not \"%s\""),
 				       where, value);
-	if (!strcmp(key, "url") && strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+	if (!strcmp(key, "url") && !web_address(value))
 		return hoist_error_set(err, HOIST_CONFIG,
 				       _("%s: the node URL \"%s\" must start with http:// or "
 					 "https://"),

@@ -13,6 +13,7 @@
 #include "feed_int.h"
 #include "i18n.h"
 #include "jsonread.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define COMPARE_URL "https://octopus.com/downloads/compare"
@@ -233,7 +234,7 @@ static bool has_scheme(const char *s)
 		return false;
 	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
 		p++;
-	return !strncmp(p, "://", 3);
+	return hoist_skip_prefix(p, "://", NULL);
 }
 
 enum hoist_status hoist_feed_load(const char *source, const struct hoist_feed_options *o,

@@ -8,6 +8,7 @@
 #include "guide_int.h"
 #include "i18n.h"
 #include "journeys.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* ---- what the journal says happened ---- */
@@ -117,7 +118,7 @@ static void find_installer(struct hoist_guide *g, const struct hoist_plan *plan,
 	}
 	for (size_t i = 0; i < plan->n_evidence && !g->installer; i++) {
 		const struct hoist_evidence *e = &plan->evidence[i];
-		if (e->path && !strncmp(e->item, "installer", 9) && names_version(e->path, v))
+		if (e->path && hoist_skip_prefix(e->item, "installer", NULL) && names_version(e->path, v))
 			g->installer = hoist_xstrdup(e->path);
 	}
 	for (size_t i = 0; s && i < s->n_steps && !g->installer; i++) {

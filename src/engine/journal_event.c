@@ -36,13 +36,6 @@ void hoist_event_init(struct hoist_event *ev, enum hoist_event_type type)
 	ev->evidence.size = -1;
 }
 
-void journal_evidence_done(struct hoist_evidence *e)
-{
-	free(e->path);
-	free(e->sha256);
-	e->path = e->sha256 = NULL;
-}
-
 void hoist_event_done(struct hoist_event *ev)
 {
 	if (!ev)
@@ -69,7 +62,7 @@ void hoist_event_done(struct hoist_event *ev)
 	}
 	free(ev->steps);
 	free(ev->stream);
-	journal_evidence_done(&ev->evidence);
+	hoist_evidence_done(&ev->evidence);
 	free(ev->prompt);
 	hoist_event_init(ev, HOIST_EVENT_UNKNOWN);
 }

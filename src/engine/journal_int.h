@@ -17,7 +17,5 @@ struct journal_secrets {
 char *journal_scrub(const struct journal_secrets *sc, const char *text);
 /* The event as one line of JSON, no newline, every string scrubbed (a new string). */
 char *journal_event_line(const struct hoist_event *ev, const struct journal_secrets *sc);
-/* Frees an evidence's strings. */
-void journal_evidence_done(struct hoist_evidence *e);
 
 #endif

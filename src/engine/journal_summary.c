@@ -34,7 +34,7 @@ static void step_summary_done(struct hoist_step_summary *st)
 	free(st->hop);
 	free(st->message);
 	free(st->text);
-	journal_evidence_done(&st->evidence);
+	hoist_evidence_done(&st->evidence);
 }
 
 void hoist_run_summary_done(struct hoist_run_summary *s)
@@ -220,7 +220,7 @@ void hoist_run_summary_apply(struct hoist_run_summary *s, const struct hoist_eve
 		st->exit_code = ev->exit_code;
 		said(&st->message, &st->text, ev);
 		if (ev->evidence.path) {
-			journal_evidence_done(&st->evidence);
+			hoist_evidence_done(&st->evidence);
 			st->evidence.path = hoist_xstrdup(ev->evidence.path);
 			st->evidence.sha256 = ev->evidence.sha256 ? hoist_xstrdup(ev->evidence.sha256) : NULL;
 			st->evidence.size = ev->evidence.size;
