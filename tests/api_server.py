@@ -6,9 +6,10 @@ KEYFILE, 401 otherwise; writes the port it listens on (127.0.0.1, chosen by the 
 PORTFILE once it is ready.
 """
 import json
-import os
 import sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from http_base import QuietHandler, serve  # noqa: E402
 
 
 def main():
@@ -16,32 +17,21 @@ def main():
     with open(keyfile) as f:
         key = f.read().strip()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self):
             if self.path.rstrip("/") != "/api":
-                self.answer(404, {"ErrorMessage": "not found"})
+                self.answer_json(404, {"ErrorMessage": "not found"})
             elif self.headers.get("X-Octopus-ApiKey") != key:
-                self.answer(401, {"ErrorMessage": "You must be logged in to perform this action."})
+                self.answer_json(401, {"ErrorMessage":
+                                       "You must be logged in to perform this action."})
             else:
-                self.answer(200, {"Application": "Octopus Deploy", "Version": version,
-                                  "ApiVersion": "3.0.0"})
+                self.answer_json(200, {"Application": "Octopus Deploy", "Version": version,
+                                       "ApiVersion": "3.0.0"})
 
-        def answer(self, status, body):
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+        def answer_json(self, status, body):
+            self.answer(status, "application/json", json.dumps(body))
 
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    with open(portfile + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-    os.rename(portfile + ".tmp", portfile)
-    server.serve_forever()
+    serve(Handler, portfile)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "check_main.h"
 #include "feed.h"
 #include "journal.h"
 #include "json.h"
@@ -249,8 +250,6 @@ int main(void)
 {
 	Suite *s = suite_create("json");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 	tcase_add_test(core, test_json_utf8_repair);
 	tcase_add_test(core, test_json_print_always_valid_utf8);
 	tcase_add_test(core, test_json_print_same_as_cjson);
@@ -262,9 +261,5 @@ int main(void)
 	tcase_add_test(errors, test_json_feed_after_report_does_not_leak);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tests_run_suite(s, CK_FORK_GETENV);
 }

@@ -11,15 +11,16 @@ Usage: hostile_server.py PORTFILE MODE. Every request is answered the MODE way:
 Writes the port it listens on (127.0.0.1, chosen by the OS) to PORTFILE once ready.
 """
 import json
-import os
 import sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from http_base import QuietHandler, serve  # noqa: E402
 
 
 def main():
     portfile, mode = sys.argv[1:3]
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self):
             self.reply()
 
@@ -46,22 +47,7 @@ def main():
                 self.answer(200, "application/json",
                             json.dumps({"Version": "2024.1.99999999999"}))
 
-        def answer(self, status, ctype, text):
-            data = text.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    with open(portfile + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-    os.rename(portfile + ".tmp", portfile)
-    server.serve_forever()
+    serve(Handler, portfile)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,21 @@ STEP_ACTION = {"stop": "stop", "start": "start", "install": "install", "db-upgra
 TIMEOUT = 180
 
 
+def read_jsonl(path):
+    """The JSON lines of path that parse (a line cut short is left out); none if unreadable."""
+    evs = []
+    try:
+        with open(path) as f:
+            for line in f:
+                try:
+                    evs.append(json.loads(line))
+                except ValueError:
+                    pass
+    except OSError:
+        pass
+    return evs
+
+
 def now_ms():
     return int(time.time() * 1000)
 
@@ -112,33 +127,13 @@ class Trial:
         return json.loads(p.stdout)
 
     def timeline(self):
-        evs = []
-        try:
-            with open(os.path.join(self.sb, "timeline.jsonl")) as f:
-                for line in f:
-                    try:
-                        evs.append(json.loads(line))
-                    except ValueError:
-                        pass
-        except OSError:
-            pass
-        return evs
+        return read_jsonl(os.path.join(self.sb, "timeline.jsonl"))
 
     def runs(self):
         return sorted(glob.glob(os.path.join(self.state, "runs", "*")))
 
     def journal(self, run):
-        evs = []
-        try:
-            with open(os.path.join(run, "journal.jsonl")) as f:
-                for line in f:
-                    try:
-                        evs.append(json.loads(line))
-                    except ValueError:
-                        pass
-        except OSError:
-            pass
-        return evs
+        return read_jsonl(os.path.join(run, "journal.jsonl"))
 
     def lock_pid(self):
         for path in glob.glob(os.path.join(self.state, "locks", "*.lock")):

@@ -27,7 +27,7 @@ run_sb hup --nodes 3 --version 2024.1.2
 n=$(runs)
 setsid "$HOIST" --config "$CONF" upgrade --to 2024.2.1 --yes >"$TMPROOT/hup.out" 2>&1 &
 FG=$!
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start backup-db || true
+run_reaches "$n" backup-db || true
 pg=$(ps -o pgid= -p "$FG" | tr -d ' ')
 kill -HUP -- "-${pg:-$FG}" 2>/dev/null || kill -HUP "$FG"
 rc=0; wait "$FG" || rc=$?
@@ -57,7 +57,7 @@ run_sb int --nodes 2 --version 2024.1.2
 n=$(runs)
 "$HOIST" --config "$CONF" upgrade --to 2024.2.1 --yes >"$TMPROOT/int.out" 2>&1 &
 FG=$!
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
+run_reaches "$n" install || true
 kill -INT "$FG"
 rc=0; wait "$FG" || rc=$?
 check "Ctrl-C: the command ends with the run, before the point of no return (exit 1)" [ "$rc" -eq 1 ]
@@ -74,7 +74,7 @@ run_sb bhup --nodes 1 --version 2024.1.2
 n=$(runs)
 setsid "$HOIST" --config "$CONF" backup >"$TMPROOT/bhup.out" 2>&1 &
 FG=$!
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start backup-db || true
+run_reaches "$n" backup-db || true
 pg=$(ps -o pgid= -p "$FG" | tr -d ' ')
 kill -HUP -- "-${pg:-$FG}" 2>/dev/null || kill -HUP "$FG"
 wait "$FG" || true

@@ -10,7 +10,7 @@ before=$(st .data_sha256)
 
 n=$(runs)
 h upgrade --to 2023.3.3 --yes --detach >/dev/null
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start db-upgrade || true
+run_reaches "$n" db-upgrade || true
 sleep 0.3
 PID=$(engine_pid)
 kill -9 "$PID"

@@ -5,8 +5,14 @@
 plan 41
 # jqe ARGS...: jq -e, quietly.
 jqe() { jq -e "$@" >/dev/null; }
-# quick_tasks: the background tasks of the sandbox in $D end soon (the customer's did too).
-quick_tasks() { "$SANDBOX" config "$D" set task-ms=150,task-rate=20 >/dev/null; }
+# serve_replay: serves the sandbox in $D made from a bundle, with background tasks that end
+# soon (the customer's did too); sets URL, SERVE_PID, CONF and HOIST_STATE_DIR for hoist.
+serve_replay() {
+	"$SANDBOX" config "$D" set task-ms=150,task-rate=20 >/dev/null
+	sb_serve
+	CONF="$D/hoist.conf"
+	HOIST_STATE_DIR="$D/state"
+}
 
 # The customer: three nodes, a known row in the database, a database upgrade that fails.
 sb_new customer --nodes 3 --version 2024.1.2
@@ -74,10 +80,7 @@ check "... the same feed slice, notes and stops included" \
 	[ "$(jq -c '[.releases[] | [.version, .upgrade_from, .notes]]' "$D/feed.json")" = \
 	  "$(jq -c '[.feed.releases[] | [.version, .upgrade_from, .notes]]' "$B")" ]
 check "... and the bundle's plan" [ "$(jq -c .steps "$D/bundle-plan.json")" = "$(jq -c .plan.steps "$B")" ]
-quick_tasks
-sb_serve
-CONF="$D/hoist.conf"
-HOIST_STATE_DIR="$D/state"
+serve_replay
 
 rc=0; h upgrade --plan "$D/bundle-plan.json" --yes >"$TMPROOT/refused.out" 2>&1 || rc=$?
 check "a plan from another server is refused without --retarget (exit 2)" [ "$rc" -eq 2 ]
@@ -112,10 +115,7 @@ jq '.plan.profile = "octopus-windows"
     | .plan.nodes |= map(.transport = "ssh://octo@\(.name).customer.example:22")' "$B" >"$TMPROOT/windows.json"
 "$SANDBOX" init "$TMPROOT/windows" --from-bundle "$TMPROOT/windows.json" >/dev/null
 D="$TMPROOT/windows"
-quick_tasks
-sb_serve
-CONF="$D/hoist.conf"
-HOIST_STATE_DIR="$D/state"
+serve_replay
 rc=0; h upgrade --plan "$D/bundle-plan.json" --retarget --yes >/dev/null 2>&1 || rc=$?
 check "a customer's Windows plan replays against the sandbox, failure included (exit 4)" [ "$rc" -eq 4 ]
 check "... with the sandbox's profile, transports and packages" \
@@ -128,10 +128,7 @@ kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
 "$SANDBOX" init "$TMPROOT/clean" --from-bundle "$B" >/dev/null
 D="$TMPROOT/clean"
 "$SANDBOX" fault "$D" clear >/dev/null
-quick_tasks
-sb_serve
-CONF="$D/hoist.conf"
-HOIST_STATE_DIR="$D/state"
+serve_replay
 rc=0; h upgrade --plan "$D/bundle-plan.json" --retarget --yes >/dev/null 2>&1 || rc=$?
 check "without the fault the replay ends well (exit 0)" [ "$rc" -eq 0 ]
 rc=0; "$SANDBOX" report "$D" --compare "$B" >"$TMPROOT/differ.out" 2>&1 || rc=$?

@@ -17,7 +17,6 @@ hop_step() {
 		'any(.[]; .event == "step-end" and .step == $s and .node == $n and .hop == $h and .status == "ok")' \
 		"$(latest_run)journal.jsonl" >/dev/null
 }
-wait_dead() { wait_for 5 sh -c "! kill -0 $1 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$1/stat" || true; }
 all_at() { [ "$(st '[.nodes[] | "\(.version) \(.running) \(.drained)"] | unique | join(",")')" = "$1 true false" ]; }
 
 run_sb chain --nodes 3 --roles primary,base,base --version 2023.2.5
@@ -39,12 +38,8 @@ check "status shows the hop's steps as such" matches "$out" ".*install node1 @20
 # kill -9 during the first hop's install, then resume: each hop's steps are its own.
 run_sb chainkill --nodes 3 --roles primary,base,base --version 2023.2.5
 "$SANDBOX" fault "$D" set install@2023.3.3=slow:5000 >/dev/null
-n=$(runs)
-h upgrade --to 2023.4.0 --yes --detach >/dev/null
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
-PID=$(engine_pid || true)
-kill -9 "$PID" 2>/dev/null || true
-wait_for 5 sh -c "! kill -0 $PID 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$PID/stat" || true
+detach_to install upgrade --to 2023.4.0 --yes || true
+kill_engine
 "$SANDBOX" fault "$D" clear >/dev/null
 rc=0; h resume >"$TMPROOT/resume.out" 2>&1 || rc=$?
 check "resume of a chain killed during the hop's install ends done (exit 0)" [ "$rc" -eq 0 ]
@@ -62,9 +57,7 @@ n=$(runs)
 h upgrade --to 2023.4.0 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" || true
 wait_for 30 sh -c "[ \"\$(jq -s '[.[] | select(.event == \"step-start\" and .step == \"db-upgrade\")] | length' '$(latest_run)journal.jsonl')\" -ge 2 ]" || true
-PID=$(engine_pid || true)
-kill -9 "$PID" 2>/dev/null || true
-wait_dead "$PID"
+kill_engine
 "$SANDBOX" fault "$D" clear >/dev/null
 rc=0; out=$(h resume 2>&1) || rc=$?
 check "the second hop's database upgrade caught in flight is not repeated (exit 4)" [ "$rc" -eq 4 ]

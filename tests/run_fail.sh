@@ -6,11 +6,6 @@ plan 19
 
 run_sb two --nodes 2 --version 2024.1.2
 DATA=$(st .data_sha256)
-# as_before: the server is exactly as before the run.
-as_before() {
-	[ "$(st '[.maintenance, .schema, .data_sha256] | join(" ")')" = "false 2024.1 $DATA" ] &&
-	[ "$(st '[.nodes[] | "\(.version) \(.running) \(.drained)"] | unique | join(",")')" = "2024.1.2 true false" ]
-}
 
 (umask 077; echo "API-WRONGKEY0000000000000000000000" > "$TMPROOT/wrong-key")
 rc=0; out=$(h --api-key-file "$TMPROOT/wrong-key" upgrade --to 2024.2.1 --yes 2>&1) || rc=$?
@@ -29,12 +24,7 @@ check "... reinstalling the old version where the install ran" journal_has step-
 # A node someone else drained stays drained.
 api -X PUT -d '{"IsInMaintenanceMode": true}' "$URL/api/octopusservernodes/OctopusServerNodes-node2" >/dev/null
 "$SANDBOX" fault "$D" set install=slow:800 >/dev/null
-n=$(runs)
-"$HOIST" --config "$CONF" upgrade --to 2024.2.1 --yes >"$TMPROOT/cancel.out" 2>&1 &
-UP=$!
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
-kill -TERM $UP
-rc=0; wait $UP || rc=$?
+rc=0; stop_at install "$TMPROOT/cancel.out" upgrade --to 2024.2.1 --yes || rc=$?
 check "a cancel exits 1" [ "$rc" -eq 1 ]
 check "... after the step under way ended and what was changed was restored" \
 	sh -c "grep -q 'cancelled' '$TMPROOT/cancel.out' && [ \"\$(\"$SANDBOX\" ctl '$D' status --json | jq -r '[.nodes[] | .version + \" \" + (.running|tostring)] | unique | join(\",\")')\" = '2024.1.2 true' ]"
@@ -47,7 +37,7 @@ api -X PUT -d '{"IsInMaintenanceMode": false}' "$URL/api/octopusservernodes/Octo
 n=$(runs)
 rc=0; h upgrade --to 2024.2.1 --yes --detach >"$TMPROOT/detach.out" 2>&1 || rc=$?
 check "a detached upgrade returns at once (exit 0)" [ "$rc" -eq 0 ]
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
+run_reaches "$n" install || true
 ENGINE=$(engine_pid)
 check "the detached engine holds the lock" [ -n "$ENGINE" ]
 kill -TERM "$ENGINE"

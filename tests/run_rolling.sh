@@ -2,44 +2,13 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
+. "$top_srcdir/tests/ssh_lib.sh"
 
-SSHD=/usr/sbin/sshd
-if [ "$(id -u)" != 0 ] || [ ! -x "$SSHD" ] || ! command -v ssh >/dev/null; then
-	echo "skip: needs root, $SSHD and ssh"
-	exit 77
-fi
-mkdir -p /run/sshd
-K="$TMPROOT/keys"
-mkdir -p "$K"
-ssh-keygen -q -t ed25519 -N '' -f "$K/host" >/dev/null
-ssh-keygen -q -t ed25519 -N '' -f "$K/user" >/dev/null
-cp "$K/user.pub" "$K/authorized_keys"
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-	printf '%s\n' "Port $PORT" "ListenAddress 127.0.0.1" "HostKey $K/host" \
-		"AuthorizedKeysFile $K/authorized_keys" "StrictModes no" "UsePAM no" \
-		"PasswordAuthentication no" "KbdInteractiveAuthentication no" \
-		"PermitRootLogin prohibit-password" "PidFile $K/sshd.pid" > "$K/sshd_config"
-	"$SSHD" -D -e -f "$K/sshd_config" 2> "$K/sshd.log" &
-	SSHD_PID=$!
-	for _ in $(seq 50); do
-		grep -q "Server listening" "$K/sshd.log" 2>/dev/null && break 2
-		kill -0 "$SSHD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$SSHD_PID" 2>/dev/null || true
-	SSHD_PID=
-done
-[ -n "$SSHD_PID" ] || { echo "cannot start sshd"; cat "$K/sshd.log"; exit 1; }
-cleanup_add "kill $SSHD_PID"
-echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$K/host.pub")" > "$K/known_hosts"
-printf '%s\n' "Host 127.0.0.1" "  IdentityFile $K/user" "  IdentitiesOnly yes" \
-	"  IdentityAgent none" "  UserKnownHostsFile $K/known_hosts" \
-	"  StrictHostKeyChecking yes" > "$K/ssh_config"
+ssh_start
 
 run_sb three --nodes 3 --version 2024.1.2
 "$SANDBOX" config "$D" set task-ms=200,task-rate=40 >/dev/null
-sed -i "/^\[node \"node3\"\]/,/^url/ s|^transport = .*|transport = ssh://$(id -un)@127.0.0.1:$PORT|" "$CONF"
+sed -i "/^\[node \"node3\"\]/,/^url/ s|^transport = .*|transport = $SSH_ADDR|" "$CONF"
 printf '\n[upgrade]\nssh_config = %s\npoll_ms = 100\n' "$K/ssh_config" >> "$CONF"
 DATA=$(st .data_sha256)
 

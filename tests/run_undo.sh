@@ -6,12 +6,6 @@
 plan 29
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 
-# run_end_status: the status of the newest run's last run-end.
-run_end_status() { jq -rs '[.[] | select(.event == "run-end")] | last | .status' "$(latest_run)journal.jsonl"; }
-as_before() {
-	[ "$(st '[.maintenance, .schema, .data_sha256] | join(" ")')" = "false 2024.1 $DATA" ] &&
-	[ "$(st '[.nodes[] | "\(.version) \(.running) \(.drained)"] | unique | join(",")')" = "2024.1.2 true false" ]
-}
 # revert_only_after_failure: every step that began after the first failure is of the revert phase.
 revert_only_after_failure() {
 	jq -se '[.[] | select(.event == "step-start" or .event == "step-end")] as $e
@@ -58,12 +52,7 @@ check "... run-end says undone" [ "$(run_end_status)" = undone ]
 
 # A stop asked for (SIGTERM) before the point of no return: undone too.
 "$SANDBOX" fault "$D" set install=slow:3000 >/dev/null
-n=$(runs)
-"$HOIST" --config "$CONF" upgrade --to 2024.2.1 --yes >"$TMPROOT/cancel.out" 2>&1 &
-UP=$!
-wait_for 20 more_runs_than "$n" && wait_for 20 journal_has step-start install || true
-kill -TERM $UP
-rc=0; wait $UP || rc=$?
+rc=0; stop_at install "$TMPROOT/cancel.out" upgrade --to 2024.2.1 --yes || rc=$?
 check "a stop asked for exits 1" [ "$rc" -eq 1 ]
 check "... ends undone, the server as it was" sh -c "[ \"\$(jq -rs '[.[] | select(.event == \"run-end\")] | last | .status' '$(latest_run)journal.jsonl')\" = undone ]"
 check "... the server is as it was" as_before
@@ -90,9 +79,7 @@ n=$(runs)
 h upgrade --to 2024.2.1 --yes --detach >/dev/null
 wait_for 20 more_runs_than "$n" || true
 wait_for 30 reverting_start || true
-PID=$(engine_pid || true)
-kill -9 "$PID" 2>/dev/null || true
-wait_for 5 sh -c "! kill -0 $PID 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$PID/stat" || true
+kill_engine
 "$SANDBOX" fault "$D" clear >/dev/null
 rc=0; h resume >"$TMPROOT/rev.out" 2>&1 || rc=$?
 check "resume of a run killed during its revert finishes the revert (exit 1)" [ "$rc" -eq 1 ]

@@ -18,8 +18,7 @@ sb_serve() {
 	"$SANDBOX" serve "$D" --port 0 "$@" >"$D.out" 2>"$D.err" &
 	SERVE_PID=$!
 	cleanup_add "kill $SERVE_PID; wait $SERVE_PID"
-	_i=0
-	while [ ! -s "$D.out" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	wait_for 20 test -s "$D.out" || { echo "# the sandbox did not start serving"; cat "$D.err"; return 1; }
 	URL=$(head -n 1 "$D.out")
 }
 

@@ -1,61 +1,15 @@
 # ssh_transport.sh: the SSH transport against a real sshd on 127.0.0.1 with throw-away keys.
 . "${top_srcdir:-.}/tests/lib.sh"
+. "$top_srcdir/tests/ssh_lib.sh"
 
 TOOL="$top_builddir/tests/transport_tool"
-SSHD=/usr/sbin/sshd
-if [ "$(id -u)" != 0 ] || [ ! -x "$SSHD" ] || ! command -v ssh >/dev/null ||
-	! command -v ssh-keygen >/dev/null; then
-	echo "skip: needs root, $SSHD, ssh and ssh-keygen"
-	exit 77
-fi
-mkdir -p /run/sshd
-
-K="$TMPROOT/keys"
-mkdir -p "$K" "$TMPROOT/run"
+ssh_start
+mkdir -p "$TMPROOT/run"
 chmod 700 "$TMPROOT/run"
-ssh-keygen -q -t ed25519 -N '' -f "$K/host" >/dev/null
-ssh-keygen -q -t ed25519 -N '' -f "$K/user" >/dev/null
 ssh-keygen -q -t ed25519 -N '' -f "$K/stranger" >/dev/null
-cp "$K/user.pub" "$K/authorized_keys"
-USER_NAME=$(id -un)
 
-# Starts sshd on a free port (probing: another process may take one first).
-start_sshd() {
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		cat > "$K/sshd_config" <<-EOF
-		Port $PORT
-		ListenAddress 127.0.0.1
-		HostKey $K/host
-		AuthorizedKeysFile $K/authorized_keys
-		StrictModes no
-		UsePAM no
-		PidFile $K/sshd.pid
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		PubkeyAuthentication yes
-		PermitRootLogin prohibit-password
-		LogLevel INFO
-		EOF
-		"$SSHD" -D -e -f "$K/sshd_config" -p "$PORT" -o ListenAddress=127.0.0.1 \
-			2> "$K/sshd.log" &
-		SSHD_PID=$!
-		for _ in $(seq 50); do
-			grep -q "Server listening" "$K/sshd.log" 2>/dev/null && return 0
-			kill -0 "$SSHD_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$SSHD_PID" 2>/dev/null || true
-		wait "$SSHD_PID" 2>/dev/null || true
-	done
-	echo "cannot start sshd:"; cat "$K/sshd.log"
-	exit 1
-}
-start_sshd
-cleanup_add "kill $SSHD_PID"
-echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$K/host.pub")" > "$K/known_hosts"
+ADDR=$SSH_ADDR
 
-ADDR="ssh://$USER_NAME@127.0.0.1:$PORT"
 # The caller's extra ssh options: this key only, this known_hosts, no user config.
 SSHOPTS="-o -F -o /dev/null -o -i -o $K/user -o -o -o IdentitiesOnly=yes -o -o -o IdentityAgent=none -o -o -o UserKnownHostsFile=$K/known_hosts -o -o -o StrictHostKeyChecking=yes"
 # shellcheck disable=SC2086
@@ -110,8 +64,10 @@ case "$out" in
 *"status: ok exit: 0"*"closed: ok"*) ok "the shared connection closes with ssh -O exit" ;;
 *) fail "close: [$out]" ;;
 esac
-if [ -z "$(find "$TMPROOT/run" -name 'ssh-*' -type s)" ]; then ok "ControlMaster socket removed on close"
-else fail "socket still there after close"; fi
+# The master answers `-O exit` before it removes its socket and ends: wait for that.
+no_socket() { [ -z "$(find "$TMPROOT/run" -name 'ssh-*' -type s)" ]; }
+if wait_for 5 no_socket; then ok "ControlMaster socket removed on close"
+else fail "socket still there 5 s after close"; fi
 
 # A key the server does not know.
 out=$("$TOOL" -d "$TMPROOT/run" -o -F -o /dev/null -o -i -o "$K/stranger" -o -o -o IdentitiesOnly=yes \

@@ -224,6 +224,7 @@ struct hoist_journal {
 	unsigned long long seq;
 	unsigned long syncs;
 	bool revert;           /* events are of the revert phase */
+	bool torn;             /* a failed append wrote part of its line */
 	struct journal_secrets sc; /* owned secrets, wiped on close */
 };
 
@@ -370,6 +371,10 @@ enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_eve
 		}
 	}
 	hoist_buf_init(&line, 0);
+	/* Ends the line a failed write cut short (readers skip it), so that this event is not
+	 * glued onto it and lost. */
+	if (j->torn)
+		hoist_buf_append(&line, "\n", 1);
 	hoist_buf_puts(&line, json);
 	hoist_buf_append(&line, "\n", 1);
 	free(json);
@@ -380,6 +385,8 @@ enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_eve
 			continue;
 		if (n <= 0) {
 			int e = errno;
+			if (done > 0)
+				j->torn = true;
 			hoist_buf_done(&line);
 			return hoist_error_set(err, HOIST_IO, _("cannot write to the journal %s: %s"),
 					       j->path, strerror(e));
@@ -387,6 +394,7 @@ enum hoist_status hoist_journal_append(struct hoist_journal *j, struct hoist_eve
 		done += (size_t)n;
 	}
 	hoist_buf_done(&line);
+	j->torn = false;
 	j->seq++;
 	if (ev->type == HOIST_EVENT_RUN_START || ev->type == HOIST_EVENT_STEP_START ||
 	    ev->type == HOIST_EVENT_STEP_END || ev->type == HOIST_EVENT_RUN_END) {
