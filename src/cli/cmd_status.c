@@ -23,10 +23,11 @@ static const char *state_text(enum hoist_run_state st)
 	}
 }
 
-static const char *step_text(enum hoist_step_state st)
+/* A step's state; one that started in a run no engine carries on any more did not finish. */
+static const char *step_text(enum hoist_step_state st, bool live)
 {
 	switch (st) {
-	case HOIST_STEP_RUNNING: return _("running");
+	case HOIST_STEP_RUNNING: return live ? _("running") : _("did not finish");
 	case HOIST_STEP_OK: return _("ok");
 	case HOIST_STEP_FAILED: return _("failed");
 	case HOIST_STEP_SKIPPED: return _("skipped");
@@ -37,10 +38,11 @@ static const char *step_text(enum hoist_step_state st)
 static void print_summary(const struct hoist_run_summary *s, bool alive, const char *orphans)
 {
 	char t[16];
+	bool live = s->state == HOIST_RUN_RUNNING && alive;
 	int sw = 9; /* the state column: as wide as its longest word in this language */
 	for (int k = HOIST_STEP_PENDING; k <= HOIST_STEP_SKIPPED; k++)
-		if (cli_width(step_text((enum hoist_step_state)k)) + 1 > sw)
-			sw = cli_width(step_text((enum hoist_step_state)k)) + 1;
+		if (cli_width(step_text((enum hoist_step_state)k, live)) + 1 > sw)
+			sw = cli_width(step_text((enum hoist_step_state)k, live)) + 1;
 	printf(_("Run %s: %s to %s (%s, %s)\n"), s->run_id ? s->run_id : "",
 	       s->from_version ? s->from_version : "", s->to_version ? s->to_version : "",
 	       cli_run_kind_text(s->kind), s->strategy ? s->strategy : "");
@@ -74,7 +76,7 @@ static void print_summary(const struct hoist_run_summary *s, bool alive, const c
 				strcpy(t, "--:--:--");
 			printf("  %s  ", t);
 			cli_pad(name, 34);
-			cli_pad(step_text(st->state), sw);
+			cli_pad(step_text(st->state, live), sw);
 			printf("%s\n", st->text ? st->text : "");
 		}
 	}
