@@ -199,7 +199,8 @@ int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
 	cli_live_done(&live);
 	if (!ended && stay && !running && !json)
 		fprintf(stderr, _("hoist: the run %s is not running and has not ended; 'hoist "
-				  "resume' continues it\n"), run_id);
+				  "resume' continues it; the system log may say why it stopped "
+				  "(journalctl -t hoist)\n"), run_id);
 	rc = ended ? cli_run_exit_code(&sum) : stay ? 1 : 0;
 out:
 	hoist_journal_reader_free(rd);
