@@ -8,6 +8,11 @@ run "$HOIST" --help
 exits "--help" 0
 has "usage in German" "$OUT" "Aufruf: hoist [--config DATEI] BEFEHL [OPTIONEN]"
 has "a command summary in German" "$OUT" "Versionen"
+run "$HOIST" upgrade --help
+has "a command's help in German" "$OUT" "Optionen:"
+has "its options' texts in German" "$OUT" "diese Hilfe zeigen"
+has "its argument names in German" "$OUT" "--plan DATEI"
+has "its guard rails in German" "$OUT" "Leitplanken (plan, upgrade, checklist):"
 run "$HOIST" check --feed "$FEED" --current 2024.1.2
 exits "check" 10
 check "check's line in German" test "$(cat "$OUT")" = "hoist: 2024.3.0 ist verfügbar (Minor), aktuell 2024.1.2"

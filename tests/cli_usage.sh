@@ -23,6 +23,76 @@ for c in versions notes check; do
 done
 has "versions --help documents --minor-after" "$TMPROOT/out" "--minor-after N"
 
+# The option table is the one source of each command's options: its --help lists exactly
+# the options man/hoist.1 gives the command (in its sections' titles, the tags of their
+# items and a "Takes ..." sentence; "Takes the options of X" stands for X's).
+cat >"$TMPROOT/manopts.awk" <<'AWK'
+function opts(line,   s, o) {
+	s = line
+	while (match(s, /\\-\\-[a-z][a-z-]*(\\-[a-z]+)*/)) {
+		o = substr(s, RSTART, RLENGTH); gsub(/\\/, "", o); print o
+		s = substr(s, RSTART + RLENGTH)
+	}
+	s = line
+	while (match(s, /(^|[ "])\\-[a-zA-Z]([ ",]|$)/)) {
+		o = substr(s, RSTART, RLENGTH); gsub(/[\\" ,]/, "", o); print o
+		s = substr(s, RSTART + RLENGTH)
+	}
+}
+# cmd as roff spells it: os\-patch.
+BEGIN { t1 = ".SS \"hoist " cmd " "; t2 = ".SS \"hoist " cmd "\"" }
+/^\.S[HS]/ {
+	insec = index($0, t1) == 1 || index($0, t2) == 1
+	if (insec) opts($0)
+	takes = tag = of = 0
+	next
+}
+!insec { next }
+/^\.TP/ { tag = 1; takes = 0; next }
+tag { opts($0); tag = 0; next }
+/^\.PP/ { takes = 0 }
+/^Takes the options of/ { of = 1; next }
+of { x = $0; sub(/^\.B[RI]? /, "", x); sub(/ .*/, "", x); print "of:" x; of = 0; next }
+/^Takes/ { takes = 1 }
+takes { opts($0) }
+AWK
+man_options() {
+	awk -v cmd="$(printf '%s' "$1" | sed 's/-/\\\\-/g')" -f "$TMPROOT/manopts.awk" "$top_srcdir/man/hoist.1" | while read -r o; do
+		case $o in of:*) man_options "${o#of:}" ;; *) echo "$o" ;; esac
+	done | sort -u
+}
+help_options() {
+	"$HOIST" "$1" --help | grep -oE '^  (-[a-zA-Z], )?--[a-z][a-z-]*' |
+		grep -oE -e '-[a-zA-Z]\b|--[a-z-]+' | grep -vx -e '--help' -e '-h' | sort -u
+}
+commands=$("$HOIST" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p' | grep -vx help)
+check "hoist --help lists the commands" test "$(echo "$commands" | wc -l)" -ge 17
+for c in $commands; do
+	man_options "$c" >"$TMPROOT/man.$c"
+	help_options "$c" >"$TMPROOT/help.$c"
+	if [ -s "$TMPROOT/man.$c" ] && cmp -s "$TMPROOT/man.$c" "$TMPROOT/help.$c"; then
+		ok "$c: man/hoist.1 and $c --help give the same options"
+	else
+		fail "$c: man/hoist.1 and $c --help differ:"
+		diff "$TMPROOT/man.$c" "$TMPROOT/help.$c" | sed -n 's/^</  only in the man page:/p; s/^>/  only in --help:/p'
+	fi
+done
+# hoist's own options too: man/hoist.1's GLOBAL OPTIONS and hoist --help's.
+sed -n '/^\.SH GLOBAL OPTIONS/,/^\.SH /{/^\.TP/{n;p;}}' "$top_srcdir/man/hoist.1" |
+	grep -oE '\\-\\-[a-z\\-]+' | sed 's/\\//g' | grep -vx -e '--help' | sort -u >"$TMPROOT/man.global"
+"$HOIST" --help | sed -n '/^Global options/,/^$/p' | grep -oE '^  (-[a-zA-Z], )?--[a-z][a-z-]*' |
+	grep -oE -e '--[a-z-]+' | grep -vx -e '--help' | sort -u >"$TMPROOT/help.global"
+check "hoist --help and man/hoist.1 give the same global options" \
+	sh -c "test -s '$TMPROOT/man.global' && cmp -s '$TMPROOT/man.global' '$TMPROOT/help.global'"
+# Made from the table, every help fits 80 columns, its option texts wrapped and aligned.
+for c in $commands; do "$HOIST" "$c" --help; done >"$TMPROOT/helps"
+check "no help line is wider than 79 columns" awk 'length > 79 { exit 1 }' "$TMPROOT/helps"
+run "$HOIST" upgrade --help
+check "a long option has its text on the next line" grep -qx '  --ignore-validation-failures' "$OUT"
+awk '/^  --(to|plan|retarget|json) / { match($0, /^  [^ ]+( [^ ]+)? +/); print RLENGTH }' \
+	"$OUT" | sort -u >"$TMPROOT/columns"
+check "option texts start in one column" test "$(wc -l <"$TMPROOT/columns")" -eq 1
+
 # Usage errors: one line saying what is wrong, a hint to --help, exit 2.
 run "$HOIST" frobnicate
 exits "unknown command" 2

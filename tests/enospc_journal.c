@@ -8,9 +8,13 @@
  * ENOSPC_JOURNAL_TORN=1: the first write that finds the disk full writes half of what it
  * was given first (the disk filled within it). ENOSPC_JOURNAL_FAILS=N: there is room again
  * once N writes have failed.
+ *
+ * ENOSPC_SYSLOG=FILE: the system log is FILE (a test machine may have none): each syslog()
+ * line is appended to it.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,4 +63,34 @@ ssize_t write(int fd, const void *buf, size_t len)
 	if (n > 0 && memmem(buf, (size_t)n, after, strlen(after)))
 		full = 1;
 	return n;
+}
+
+static void log_line(const char *fmt, va_list ap)
+{
+	const char *file = getenv("ENOSPC_SYSLOG");
+	FILE *f;
+	if (!file || !*file || !(f = fopen(file, "a")))
+		return;
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	fclose(f);
+}
+
+void syslog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+	(void)pri;
+	va_start(ap, fmt);
+	log_line(fmt, ap);
+	va_end(ap);
+}
+
+void __syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	va_list ap;
+	(void)pri;
+	(void)flag;
+	va_start(ap, fmt);
+	log_line(fmt, ap);
+	va_end(ap);
 }

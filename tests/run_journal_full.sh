@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
-plan 22
+plan 24
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
 
 # enospc_journal.so (built by make check) makes every write to a journal.jsonl fail with
@@ -76,12 +76,17 @@ check "... to the target, maintenance mode off" \
 run_sb fulldetach --nodes 1 --version 2024.1.2
 n=$(runs)
 rc=0
-full_after '"step-start","step":"stop"' upgrade --to 2024.2.1 --yes --detach >/dev/null 2>&1 || rc=$?
+ENOSPC_SYSLOG="$TMPROOT/syslog" full_after '"step-start","step":"stop"' \
+	upgrade --to 2024.2.1 --yes --detach >/dev/null 2>&1 || rc=$?
 check "a detached run whose journal fills up starts (exit 0)" [ "$rc" -eq 0 ]
 wait_for 20 more_runs_than "$n" || true
 rc=0; out=$(h status --follow 2>&1) || rc=$?
 check "status --follow exits non-zero: the run has not ended and resume continues it" \
 	sh -c "[ $rc -ne 0 ] && printf '%s\n' \"\$1\" | grep -q 'has not ended.*hoist resume. continues it'" _ "$out"
+check "... and points to the system log for why" matches "$out" ".*system log may say why.*journalctl -t hoist"
 out=$(h status 2>&1)
 check "... hoist status says interrupted" matches "$out" ".*State: interrupted"
+# No face heard the engine's reason: the system log has it (here a file the shim writes).
+logged() { grep -q "run $(basename "$(latest_run)") stopped: .*cannot write to the journal.*No space left on device" "$TMPROOT/syslog" 2>/dev/null; }
+check "... the system log keeps the reason: the run, the journal and the full disk" wait_for 20 logged
 finish

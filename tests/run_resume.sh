@@ -2,7 +2,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
-plan 16
+plan 18
 
 # both_installing: the newest run has started the install on both nodes.
 both_installing() {
@@ -19,7 +19,10 @@ wait_for 20 both_installing || true
 kill_engine
 end_orphans
 check "the engine was killed in the middle (nodes stopped)" [ "$(st '[.nodes[].running] | unique | join(",")')" = false ]
-check "status calls the run interrupted" sh -c "\"$HOIST\" --config '$CONF' status | grep -q interrupted"
+out=$(h status 2>&1) || true
+check "status calls the run interrupted" matches "$out" ".*State: interrupted"
+check "... its installs did not finish" [ "$(printf '%s\n' "$out" | grep -c 'install node[12] .*did not finish')" -eq 2 ]
+check "... and no step is said to be running" sh -c '! printf "%s\n" "$1" | grep -qE "  running( |\$)"' _ "$out"
 rc=0; out=$(h upgrade --to 2024.2.1 --yes 2>&1) || rc=$?
 check "a new run is refused while the stale lock is there (exit 5)" [ "$rc" -eq 5 ]
 check "... and the lock is reported as stale" matches "$out" '.*stale'

@@ -37,11 +37,14 @@ shows "and the keys to detach and stop" "d: detach (the run goes on)"
 # Resizing while the run goes: everything is redrawn for the new size.
 tm resize-window -x 200 -y 60
 shows "at 200x60 the title spans the width" "$(printf '%-189s' 'hoist-wizard: Progress')Step 6 of 7"
-check "the footer is on line 60" sh -c "tmux -L $TMUX_SOCKET capture-pane -p | sed -n 60p | grep -q '?/F1 help'"
-check "no stale footer on line 24" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p | sed -n 24p | grep -q 'help'"
+# A redraw may be caught half drawn: the footer, drawn last, is waited for.
+footer_on() { tmux -L "$TMUX_SOCKET" capture-pane -p | sed -n "$1p" | grep -q '?/F1 help'; }
+no_footer_on() { ! tmux -L "$TMUX_SOCKET" capture-pane -p | sed -n "$1p" | grep -q 'help'; }
+check "the footer is on line 60" wait_for 10 footer_on 60
+check "no stale footer on line 24 (the bottom line drawn last is there)" no_footer_on 24
 tm resize-window -x 80 -y 24
 shows "back at 80x24" "$(printf '%-69s' 'hoist-wizard: Progress')Step 6 of 7"
-check "the footer is on line 24" sh -c "tmux -L $TMUX_SOCKET capture-pane -p | sed -n 24p | grep -q '?/F1 help'"
+check "the footer is on line 24" wait_for 10 footer_on 24
 check "no line is wider than 80 columns" sh -c "[ \$(tmux -L $TMUX_SOCKET capture-pane -p | wc -L) -le 80 ]"
 check "the run's header is still whole" sh -c "tmux -L $TMUX_SOCKET capture-pane -p | grep -q 'Upgrade 2024.1.2 to 2024.3.1 (minor, all-at-once)'"
 

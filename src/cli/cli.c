@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wchar.h>
 #include "cli.h"
 #include "i18n.h"
@@ -140,6 +142,14 @@ static int raw_width(const char *s)
 	return w;
 }
 
+int cli_columns(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		return ws.ws_col;
+	return 80;
+}
+
 int cli_width(const char *s)
 {
 	char *shown = hoist_text_visible(s, 0);
@@ -157,6 +167,34 @@ void cli_pad(const char *s, int width)
 	free(shown);
 	while (w++ < width)
 		putchar(' ');
+}
+
+char *cli_size_text(unsigned long long b)
+{
+	if (b < 1000)
+		return hoist_xasprintf(_("%llu B"), b);
+	if (b < 1000ULL * 1000)
+		return hoist_xasprintf(_("%.1f kB"), (double)b / 1e3);
+	if (b < 1000ULL * 1000 * 1000)
+		return hoist_xasprintf(_("%.1f MB"), (double)b / 1e6);
+	return hoist_xasprintf(_("%.1f GB"), (double)b / 1e9);
+}
+
+
+void cli_widen(int *w, const char *const *cells, size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		if (cli_width(cells[c]) > w[c])
+			w[c] = cli_width(cells[c]);
+}
+
+void cli_row(const char *lead, const char *const *cells, const int *w, size_t n,
+	     const char *last)
+{
+	fputs(lead, stdout);
+	for (size_t c = 0; c < n; c++)
+		cli_pad(cells[c], w[c] + 2);
+	printf("%s\n", last);
 }
 
 const char *cli_kind_label(enum hoist_kind k)
@@ -181,6 +219,39 @@ const char *cli_note_label(enum hoist_note_kind k)
 	}
 }
 
+static int main_help(void);
+
+/* hoist's own options, before the command, into p->cli. */
+static int global_option(const struct cli_parse *p, const struct cli_option *o, const char *arg)
+{
+	if (!strcmp(o->name, "config"))
+		p->cli->config_path = arg;
+	else if (!strcmp(o->name, "server"))
+		p->cli->server_url = arg;
+	else if (!strcmp(o->name, "api-key-file"))
+		p->cli->api_key_file = arg;
+	else {
+		printf("hoist %s\n", VERSION);
+		return 0;
+	}
+	return -1;
+}
+
+static const struct cli_option global_options[] = {
+	CLI_CALL("config", 0, N_("FILE"), N_("read this configuration file after the usual ones"),
+		 global_option, NULL),
+	CLI_CALL("server", 0, N_("URL"), N_("the Octopus server to ask (overrides [server] url)"),
+		 global_option, NULL),
+	CLI_CALL("api-key-file", 0, N_("FILE"), N_("read the API key from FILE (mode 0600)"),
+		 global_option, NULL),
+	CLI_CALL("version", 0, NULL, N_("show hoist's version"), global_option, NULL),
+	CLI_END,
+};
+
+/* The table's rows in hoist --help; parsing fills a struct cli of its own. */
+static const struct cli_parse global = { .options = global_options, .before_command = true,
+					 .help = main_help };
+
 static void print_main_help(FILE *out)
 {
 	fprintf(out, _("usage: hoist [--config FILE] COMMAND [OPTIONS]\n"));
@@ -191,12 +262,8 @@ static void print_main_help(FILE *out)
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, _(c->summary));
 	fputs("\n", out);
-	fprintf(out, _("Global options (before the command):\n"
-		       "  --config FILE        read this configuration file after the usual ones\n"
-		       "  --server URL         the Octopus server to ask (overrides [server] url)\n"
-		       "  --api-key-file FILE  read the API key from FILE (mode 0600)\n"
-		       "  --help               show this help\n"
-		       "  --version            show hoist's version\n"));
+	fprintf(out, _("Global options (before the command):\n"));
+	cli_print_options(out, &global);
 	fputs("\n", out);
 	fprintf(out, _("Run 'hoist COMMAND --help' for the options of a command.\n"
 		       "Exit codes: 0 done (check: no update), 1 failed, 2 usage or configuration "
@@ -217,6 +284,11 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 			}
 		return cli_usage(NULL, _("'%s' is not a hoist command"), argv[1]);
 	}
+	return main_help();
+}
+
+static int main_help(void)
+{
 	print_main_help(stdout);
 	return 0;
 }
@@ -249,17 +321,10 @@ static int load_config(struct cli *cli)
 
 int cli_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "server", required_argument, NULL, 's' },
-		{ "api-key-file", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli cli;
+	struct cli_parse p = global;
 	const struct cli_command *cmd;
-	int opt, rc;
+	int rc;
 	/* getopt would take --api-key for an abbreviation of --api-key-file. */
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (is_key_option(argv[i]))
@@ -267,30 +332,10 @@ int cli_main(int argc, char **argv)
 	memset(&cli, 0, sizeof cli);
 	hoist_config_init(&cli.conf);
 	opterr = 0;
-	/* "+": stop at the command; what follows belongs to it. */
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			cli.config_path = optarg;
-			break;
-		case 's':
-			cli.server_url = optarg;
-			break;
-		case 'k':
-			cli.api_key_file = optarg;
-			break;
-		case 'h':
-			print_main_help(stdout);
-			hoist_config_done(&cli.conf);
-			return 0;
-		case 'V':
-			printf("hoist %s\n", VERSION);
-			hoist_config_done(&cli.conf);
-			return 0;
-		default:
-			hoist_config_done(&cli.conf);
-			return cli_bad_option(NULL, opt, optopt, argv, optind);
-		}
+	p.cli = &cli;
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0) {
+		hoist_config_done(&cli.conf);
+		return rc;
 	}
 	if (optind >= argc) {
 		print_main_help(stderr);

@@ -2,7 +2,6 @@
 #ifndef HOIST_CLI_H
 #define HOIST_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "conf.h"
@@ -14,6 +13,7 @@
 #include "policy.h"
 #include "status.h"
 #include "version.h"
+#include "options.h"
 
 /* What a command gets: the configuration, loaded with the global options applied. */
 struct cli {
@@ -21,6 +21,7 @@ struct cli {
 	const char *server_url;   /* --server URL; borrowed */
 	const char *api_key_file; /* --api-key-file FILE; borrowed */
 	bool retarget;            /* upgrade --retarget: the plan may name another server */
+	bool ignore_validation;   /* upgrade --ignore-validation-failures, for its job */
 	struct hoist_config conf;
 };
 
@@ -64,10 +65,17 @@ int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(p
 int cli_bad_option(const char *command, int opt, int optopt_, char **argv, int optind_);
 /* Prints a command's help (translated text) to stdout; returns 0. */
 int cli_help(const char *text);
+/* The terminal's width on standard output; 80 when it is not a terminal. */
+int cli_columns(void);
 /* Display width of a UTF-8 string, for tables. */
 int cli_width(const char *s);
 /* Prints s padded with spaces to a display width. */
 void cli_pad(const char *s, int width);
+/* A table's columns: widens w[0..n) to the display width of each of cells[0..n). */
+void cli_widen(int *w, const char *const *cells, size_t n);
+/* A table's row: lead, each cell padded to its column's width and two spaces, then last. */
+void cli_row(const char *lead, const char *const *cells, const int *w, size_t n,
+	     const char *last);
 
 /* Translated labels of an upgrade kind and a note kind, for text output. */
 const char *cli_kind_label(enum hoist_kind k);
@@ -78,34 +86,35 @@ struct cli_select {
 	const char *current;  /* --current; NULL: ask the server */
 	bool json;
 };
-/* The getopt_long table and its short-option string for versions and check. */
-extern const struct option cli_select_options[];
-#define CLI_SELECT_SHORTOPTS ":h"
-/* Applies one option of cli_select_options; returns -1 when handled, else an exit code. */
-int cli_select_option(struct cli *cli, const char *command, int opt, const char *arg,
-		      struct cli_select *sel);
+/* The options versions and check share (select.c), into the struct cli_select of the parse. */
+extern const struct cli_option cli_select_options[];
+/* --feed SRC alone, as notes takes it. */
+extern const struct cli_option cli_feed_option[];
 /* Parses the arguments of versions or check; -1 when the command goes on, else an exit code. */
-int cli_select_parse(struct cli *cli, const char *command, int argc, char **argv,
-		     struct cli_select *sel, int (*help)(void));
+int cli_select_parse(struct cli *cli, const char *command, const char *usage, const char *about,
+		     int argc, char **argv, struct cli_select *sel);
 /* Resolves the current version (--current or the server); returns an exit code. */
 int cli_current_version(struct cli *cli, const char *command, const char *text,
 			struct hoist_version *out);
 /* Loads the feed and evaluates the policy; returns an exit code (0: out is filled). */
 int cli_select(struct cli *cli, const char *command, const struct cli_select *sel,
 	       struct hoist_feed **feed, struct hoist_selection *out);
-/* The help text of the shared options. */
-const char *cli_select_help(void);
 
 /*
- * Before a server upgrade: when the release notes say old Tentacles stop working, says so
- * and which targets it concerns, and offers hoist tentacles first (cmd_tentacles.c).
+ * tentacles_advice.c: before a server upgrade, when the release notes say old Tentacles
+ * stop working, says so and which targets it concerns, and offers hoist tentacles first.
  */
 void cli_tentacles_advice(const struct cli *cli, const struct hoist_plan *p);
+
+/* prompt.c: standard input and output are a terminal: a question can be asked. */
+bool cli_interactive(void);
+/* Asks question on the terminal; true for yes (y, or the locale's own word for it). */
+bool cli_ask(const char *question);
 /*
- * The other journeys ask before they change anything, as hoist upgrade does: -1 to go on
- * (yes given, or answered y), else the exit code (2 without a terminal, 1 when declined).
+ * Every command asks before it changes anything: -1 to go on (yes given, or answered
+ * yes), else the exit code (2 without a terminal, 1 when declined: "Nothing was changed").
  */
-int cli_journey_confirm(const char *command, bool yes, const char *question);
+int cli_confirm(const char *command, bool yes, const char *question);
 
 /*
  * The options plan, upgrade and checklist share: --to, --strategy, --role-order, --json,
@@ -125,15 +134,20 @@ struct cli_plan {
 	const char *waive[CLI_MAX_GIVEN];    /* "ITEM=REASON" */
 	size_t n_waive;
 };
-extern const struct option cli_plan_options[];
-/* Applies one option of cli_plan_options; -1 when handled, 0 when not one, else an exit code. */
-int cli_plan_option(int opt, const char *arg, struct cli_plan *pl);
-/* The plan for people: the node table, strategy, point of no return, window, command. */
-void cli_print_plan(const struct cli *cli, const struct hoist_plan *p, const char *plan_file);
-/* The help lines of the guard-rail options (translated). */
-const char *cli_guard_help(void);
+/* plan_options.c: --strategy and --role-order, into the struct cli_plan of the parse. */
+extern const struct cli_option cli_plan_shape_options[];
+/* --force and --node. */
+extern const struct cli_option cli_plan_repair_options[];
+/* The guard rails: --override, --evidence, --confirm, --waive, under their own heading. */
+extern const struct cli_option cli_guard_options[];
+/*
+ * plan_out.c: the plan for people: the node table, strategy, point of no return, window,
+ * and the command that runs it (with the guard-rail options of given).
+ */
+void cli_print_plan(const struct cli *cli, const struct cli_plan *given, const struct hoist_plan *p,
+		    const char *plan_file);
 
-/* cmd_checklist.c: the engine's checklist, as the CLI fills it from its options. */
+/* guard_rails.c: the engine's checklist, as the CLI fills it from its options. */
 struct hoist_checklist;
 /*
  * Fills cl (initialised by the caller) from --evidence, --confirm and --waive and from
@@ -141,8 +155,6 @@ struct hoist_checklist;
  */
 int cli_checklist_fill(struct cli *cli, const struct cli_plan *pl, const struct hoist_plan *plan,
 		       struct hoist_checklist *cl);
-/* Each item with its state, one per line. */
-void cli_print_checklist(const struct hoist_checklist *cl);
 /* The chain's breaking, dependency and security notes, before anyone confirms. */
 void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan);
 /*
@@ -151,7 +163,6 @@ void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan);
  */
 int cli_guard_plan(struct cli *cli, const struct cli_plan *pl, struct hoist_plan *plan);
 int cmd_checklist(struct cli *cli, int argc, char **argv);
-/* cmd_runs.c */
 int cmd_runs(struct cli *cli, int argc, char **argv);
 int cmd_prune(struct cli *cli, int argc, char **argv);
 /* "3.4 MB": a size for people (a new string). */
@@ -180,9 +191,17 @@ bool cli_live_event(struct cli_live *l, const struct hoist_event *ev);
 void cli_live_clear(struct cli_live *l);
 void cli_live_draw(struct cli_live *l);
 
-/* One journal event for people, or its JSON line. */
+/* event_out.c: one journal event for people, or its JSON line. */
 void cli_print_event(const struct hoist_event *ev, bool json);
-/* The exit code a run's outcome stands for (§9). */
+/* "14:03:59": a journal time in local time. */
+void cli_clock_text(long long t_ms, char out[16]);
+/* "install node1 @2024.0.3", or "revert: ..." (in buf). */
+const char *cli_step_name(const char *step, const char *node, const char *hop, bool revert,
+			  char *buf, size_t n);
+/* A journal's kind (a hoist_kind_name()), translated as on the plan; "" stays "". */
+const char *cli_run_kind_text(const char *kind);
+
+/* run_job.c: the exit code a run's outcome stands for (§9). */
 int cli_run_exit_code(const struct hoist_run_summary *s);
 /*
  * Prints a run's journal from the start: with stay, until run-end, or until running(ctx)
@@ -198,5 +217,10 @@ int cli_follow(struct cli *cli, const char *run_id, bool json, bool stay,
  */
 int cli_run_job(struct cli *cli, enum hoist_run_job kind, const struct hoist_plan *plan,
 		const char *resume_id, bool dry_run, bool detach, bool json);
+/* The options of a journey that runs as a job: --detach, --json, --yes. */
+struct cli_job_args {
+	bool detach, json, yes;
+};
+extern const struct cli_option cli_job_options[];
 
 #endif

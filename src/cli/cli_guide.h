@@ -1,4 +1,4 @@
-/* cli_guide.h: what hoist rollback and hoist downgrade share. */
+/* cli_guide.h: a run's rollback guide saved, printed or carried out (guide_out.c). */
 #ifndef HOIST_CLI_GUIDE_H
 #define HOIST_CLI_GUIDE_H
 
@@ -7,10 +7,6 @@
 #include "guide.h"
 #include "plan.h"
 
-/* Standard input and output are a terminal: a question can be asked. */
-bool cli_guide_interactive(void);
-/* Asks a yes/no question on the terminal; 1 for yes, 0 otherwise (and without one). */
-int cli_guide_confirm(const char *question);
 /*
  * Carries out the guide g of run (its plan) as a run of its own, after showing it and
  * asking (unless yes); returns the exit code.
@@ -22,5 +18,7 @@ int cli_guide_carry_out(struct cli *cli, const char *command, const struct hoist
  * failed after the point of no return (pnr), else a pointer to it (nothing with json).
  */
 void cli_guide_after_failure(struct cli *cli, const char *run_id, bool pnr, bool json);
+/* After a run that went past validation failures: saves its guide, which lists them. */
+void cli_guide_save_ignored(struct cli *cli, const char *run_id, bool json);
 
 #endif

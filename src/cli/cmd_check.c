@@ -1,6 +1,5 @@
 /* cmd_check.c: hoist check, one line for a cron job or a login banner; exit 10 on news. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "cli.h"
@@ -10,15 +9,11 @@
 /* The exit code of check when an eligible update is available (DESIGN §9). */
 #define EXIT_UPDATE 10
 
-static int help(void)
-{
-	printf(_("usage: hoist [--config FILE] check [OPTIONS]\n\n"
-		 "Says in one line whether an eligible update is available. Exits with 0 when\n"
-		 "there is none and with 10 when there is one, so that a cron job or a login\n"
-		 "banner can act on it.\n\n"
-		 "Options:\n"));
-	return cli_help(cli_select_help());
-}
+static const char usage[] = N_("usage: hoist [--config FILE] check [OPTIONS]\n");
+static const char about[] =
+	N_("Says in one line whether an eligible update is available. Exits with 0 when\n"
+	   "there is none and with 10 when there is one, so that a cron job or a login\n"
+	   "banner can act on it.\n");
 
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
@@ -27,7 +22,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	struct hoist_feed *feed = NULL;
 	size_t held = 0;
 	int rc;
-	if ((rc = cli_select_parse(cli, "check", argc, argv, &sel, help)) >= 0)
+	if ((rc = cli_select_parse(cli, "check", usage, about, argc, argv, &sel)) >= 0)
 		return rc;
 	if ((rc = cli_select(cli, "check", &sel, &feed, &s)) != 0)
 		return rc;

@@ -1,66 +1,14 @@
-/* cmd_checklist.c: hoist checklist, and the guard rails plan and upgrade apply before a run. */
+/* cmd_checklist.c: hoist checklist, what an upgrade needs before it starts and what is done. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "checklist.h"
 #include "cli.h"
-#include "guard.h"
 #include "i18n.h"
 #include "xalloc.h"
 
-/* "ITEM=VALUE": the item's index and the value; -1 (message printed) when unknown. */
-static int split(const char *command, const char *arg, const char **value)
-{
-	const char *eq = strchr(arg, '=');
-	char *id = hoist_xstrndup(arg, eq ? (size_t)(eq - arg) : strlen(arg));
-	int i = hoist_checklist_find(id);
-	if (i < 0)
-		cli_usage(command, _("'%s' is not a checklist item (see hoist checklist)"), id);
-	free(id);
-	*value = eq ? eq + 1 : NULL;
-	return i;
-}
-
-int cli_checklist_fill(struct cli *cli, const struct cli_plan *pl, const struct hoist_plan *plan,
-		       struct hoist_checklist *cl)
-{
-	struct hoist_error err;
-	const char *value;
-	int i, rc = 0;
-	cl->cfg = &cli->conf;
-	if (cli->conf.checklist_max_age_s > 0)
-		cl->max_age_s = cli->conf.checklist_max_age_s;
-	if (plan)
-		hoist_checklist_from_plan(cl, &cli->conf, plan);
-	hoist_error_init(&err);
-	for (size_t k = 0; rc == 0 && k < pl->n_evidence; k++) {
-		if ((i = split(pl->command, pl->evidence[k], &value)) < 0)
-			rc = 2;
-		else if (hoist_checklist_give_file(cl, (size_t)i, value, &err) != HOIST_OK)
-			rc = cli_fail(&err);
-	}
-	for (size_t k = 0; rc == 0 && k < pl->n_confirm; k++) {
-		if ((i = split(pl->command, pl->confirm[k], &value)) < 0)
-			rc = 2;
-		else if (hoist_checklist_info((size_t)i)->how != HOIST_CHECKLIST_YES)
-			rc = cli_usage(pl->command, _("%s needs a file: give --evidence %s=FILE"),
-				       pl->confirm[k], pl->confirm[k]);
-		else
-			hoist_checklist_confirm(cl, (size_t)i, true);
-	}
-	for (size_t k = 0; rc == 0 && k < pl->n_waive; k++) {
-		if ((i = split(pl->command, pl->waive[k], &value)) < 0)
-			rc = 2;
-		else if (hoist_checklist_waive(cl, (size_t)i, value, &err) != HOIST_OK)
-			rc = cli_usage(pl->command, "%s", hoist_error_message(&err));
-	}
-	hoist_error_done(&err);
-	return rc;
-}
-
-void cli_print_checklist(const struct hoist_checklist *cl)
+static void print_checklist(const struct hoist_checklist *cl)
 {
 	int w = 0;
 	for (size_t i = 0; i < HOIST_CHECKLIST_ITEMS; i++)
@@ -78,117 +26,40 @@ void cli_print_checklist(const struct hoist_checklist *cl)
 	}
 }
 
-static const char *note_word(enum hoist_note_kind k)
-{
-	return cli_note_label(k);
-}
-
-void cli_print_read_first(struct cli *cli, const struct hoist_plan *plan)
-{
-	struct hoist_guard_notes g;
-	struct hoist_error err;
-	hoist_error_init(&err);
-	if (hoist_guard_notes_of_plan(&cli->conf, plan, &g, &err) != HOIST_OK) {
-		printf(_("Read first: the release notes could not be read (%s).\n"),
-		       hoist_error_message(&err));
-	} else if (g.n) {
-		printf(_("Read first (%zu notes of the releases up to %s):\n"), g.n, plan->to.text);
-		for (size_t i = 0; i < g.n; i++)
-			printf("  %s %s: %s\n", g.v[i].version, note_word(g.v[i].kind), g.v[i].text);
-	} else if (!g.feed_has_notes && hoist_version_cmp(&plan->from, &plan->to) < 0) {
-		printf(_("Read first: the feed has no release notes; read them at %s\n"),
-		       g.compare_url ? g.compare_url : "https://octopus.com/downloads/compare");
-	}
-	hoist_guard_notes_done(&g);
-	hoist_error_done(&err);
-}
-
-/* A missing item: what it asks for, and the options (or command) that give it. */
-static void print_missing(size_t i)
-{
-	const struct hoist_checklist_info *info = hoist_checklist_info(i);
-	fprintf(stderr, "  %s (%s): %s\n      ", info->id, _(info->label), _(info->help));
-	if (info->how == HOIST_CHECKLIST_AUTO_OR_FILE)
-		fprintf(stderr, _("hoist backup takes it, or give --evidence %s=FILE"), info->id);
-	else if (info->how == HOIST_CHECKLIST_FILE)
-		fprintf(stderr, _("give --evidence %s=FILE"), info->id);
-	else
-		fprintf(stderr, _("give --confirm %s"), info->id);
-	fputc('\n', stderr);
-}
-
-int cli_guard_plan(struct cli *cli, const struct cli_plan *pl, struct hoist_plan *plan)
-{
-	struct hoist_checklist cl;
-	int rc;
-	hoist_checklist_init(&cl);
-	rc = cli_checklist_fill(cli, pl, plan, &cl);
-	if (rc == 0 && hoist_checklist_missing(&cl) >= 0) {
-		fprintf(stderr, _("hoist: the checklist is not done; still required:\n"));
-		for (size_t i = 0; i < HOIST_CHECKLIST_ITEMS; i++)
-			if (hoist_checklist_required(&cl, i) && !hoist_checklist_satisfied(&cl, i))
-				print_missing(i);
-		fprintf(stderr, _("Give each with --evidence ITEM=FILE, or --waive ITEM=REASON "
-				  "where it may be waived; see hoist checklist --help.\n"));
-		rc = 1;
-	}
-	if (rc == 0)
-		hoist_checklist_record(&cl, plan);
-	hoist_checklist_done(&cl);
-	return rc;
-}
-
-static int help(void)
-{
-	cli_help(_("usage: hoist [--config FILE] checklist [--to V | --plan FILE] [OPTIONS]\n\n"
-		   "Shows the checklist an upgrade needs before it starts: the database backup,\n"
-		   "the master key, the license key, the file-storage folders (required for a\n"
-		   "major upgrade), a tested restore and users warned. Items the plan's own\n"
-		   "steps take (the database backup and the master key, through the profile)\n"
-		   "count as done. A file you name is \"verified\" only when hoist can check it\n"
-		   "(a database backup by its format, a master key against the server's\n"
-		   "canary); otherwise it is \"given by the operator, not checked\".\n"
-		   "Exit codes: 0 every required item is done, 1 one is missing.\n\n"
-		   "Options:\n"
-		   "  --to V              the checklist of the upgrade to V\n"
-		   "  --plan FILE         the checklist of a saved plan\n"
-		   "  --help              show this help\n\n"));
-	return cli_help(cli_guard_help());
-}
+static const char usage[] =
+	N_("usage: hoist [--config FILE] checklist [--to V | --plan FILE] [OPTIONS]\n");
+static const char about[] =
+	N_("Shows the checklist an upgrade needs before it starts: the database backup,\n"
+	   "the master key, the license key, the file-storage folders (required for a\n"
+	   "major upgrade), a tested restore and users warned. Items the plan's own\n"
+	   "steps take (the database backup and the master key, through the profile)\n"
+	   "count as done. A file you name is \"verified\" only when hoist can check it\n"
+	   "(a database backup by its format, a master key against the server's\n"
+	   "canary); otherwise it is \"given by the operator, not checked\".\n"
+	   "Exit codes: 0 every required item is done, 1 one is missing.\n");
 
 int cmd_checklist(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_PLAN = 400 };
-	static struct option opts[16];
 	struct cli_plan pl;
 	struct hoist_plan *plan = NULL;
 	struct hoist_checklist cl;
 	struct hoist_error err;
 	const char *plan_file = NULL;
-	size_t n = 0;
-	int opt, rc;
-	for (const struct option *o = cli_plan_options; o->name; o++)
-		if (strcmp(o->name, "output") && strcmp(o->name, "strategy") &&
-		    strcmp(o->name, "role-order"))
-			opts[n++] = *o;
-	opts[n++] = (struct option){ "plan", required_argument, NULL, OPT_PLAN };
-	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	const struct cli_option opts[] = {
+		CLI_VALUE("to", 0, N_("V"), N_("the checklist of the upgrade to V"), &pl.to),
+		CLI_VALUE("plan", 0, N_("FILE"), N_("the checklist of a saved plan"), &plan_file),
+		CLI_INCLUDE(cli_plan_repair_options),
+		CLI_FLAG("json", 0, N_("print the checklist as JSON"), &pl.json),
+		CLI_INCLUDE(cli_guard_options),
+		CLI_END,
+	};
+	const struct cli_parse p = { .command = "checklist", .cli = cli, .ctx = &pl,
+				     .usage = usage, .about = about, .options = opts };
+	int rc;
 	memset(&pl, 0, sizeof pl);
 	pl.command = "checklist";
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == 'h')
-			return help();
-		if (opt == OPT_PLAN) {
-			plan_file = optarg;
-			continue;
-		}
-		if (opt == '?' || opt == ':')
-			return cli_bad_option("checklist", opt, optopt, argv, optind);
-		if ((rc = cli_plan_option(opt, optarg, &pl)) >= 0)
-			return rc;
-	}
-	if (optind < argc)
-		return cli_usage("checklist", _("unexpected argument '%s'"), argv[optind]);
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
 	if (pl.to && plan_file)
 		return cli_usage("checklist", _("give either --to V or --plan FILE"));
 	hoist_error_init(&err);
@@ -227,7 +98,7 @@ int cmd_checklist(struct cli *cli, int argc, char **argv)
 			if (plan)
 				printf(_("The upgrade from %s to %s (%s):\n"), plan->from.text,
 				       plan->to.text, cli_kind_label(plan->kind));
-			cli_print_checklist(&cl);
+			print_checklist(&cl);
 		}
 		rc = hoist_checklist_missing(&cl) >= 0 ? 1 : 0;
 	}

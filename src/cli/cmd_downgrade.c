@@ -1,70 +1,42 @@
 /* cmd_downgrade.c: hoist downgrade, back to a version this server ran before (seed 001). */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include "cli.h"
 #include "cli_guide.h"
 #include "guide.h"
 #include "i18n.h"
 
-enum { OPT_TO = 256, OPT_YES };
-
-static int help(void)
-{
-	return cli_help(_("usage: hoist [--config FILE] downgrade --to VERSION [--yes]\n\n"
-			  "Goes back to a version the server ran before, following the vendor's\n"
-			  "procedure: maintenance mode on, drain and stop every node, restore the\n"
-			  "database backup that an earlier hoist run took at VERSION, reinstall\n"
-			  "VERSION over the top, start, validate and undrain the nodes, maintenance\n"
-			  "mode off. Data written since that backup is lost. Going back across a\n"
-			  "minor or major version is refused unless such a backup exists (the\n"
-			  "message lists the backups hoist knows); going back to an earlier patch\n"
-			  "only reinstalls.\n\n"
-			  "Options:\n"
-			  "  --to VERSION  the version to go back to\n"
-			  "  --yes         do not ask (without it, the steps are shown first)\n"
-			  "  --help        show this help\n"));
-}
-
-bool cli_guide_interactive(void)
-{
-	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-}
+static const char usage[] = N_("usage: hoist [--config FILE] downgrade --to VERSION [--yes]\n");
+static const char about[] =
+	N_("Goes back to a version the server ran before, following the vendor's\n"
+	   "procedure: maintenance mode on, drain and stop every node, restore the\n"
+	   "database backup that an earlier hoist run took at VERSION, reinstall\n"
+	   "VERSION over the top, start, validate and undrain the nodes, maintenance\n"
+	   "mode off. Data written since that backup is lost. Going back across a\n"
+	   "minor or major version is refused unless such a backup exists (the\n"
+	   "message lists the backups hoist knows); going back to an earlier patch\n"
+	   "only reinstalls.\n");
 
 int cmd_downgrade(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "yes", no_argument, NULL, OPT_YES },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *to_text = NULL;
 	struct hoist_version to, current;
 	struct hoist_guide *g = NULL;
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
 	bool yes = false;
-	int opt, rc;
+	const struct cli_option opts[] = {
+		CLI_VALUE("to", 0, N_("VERSION"), N_("the version to go back to"), &to_text),
+		CLI_FLAG("yes", 0, N_("do not ask (without it, the steps are shown first)"), &yes),
+		CLI_END,
+	};
+	const struct cli_parse p = { .command = "downgrade", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
+	int rc;
 
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			return help();
-		case OPT_TO:
-			to_text = optarg;
-			break;
-		case OPT_YES:
-			yes = true;
-			break;
-		default:
-			return cli_bad_option("downgrade", opt, optopt, argv, optind);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("downgrade", _("unexpected argument '%s'"), argv[optind]);
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
 	if (!to_text)
 		return cli_usage("downgrade", _("to which version? Give --to VERSION"));
 	hoist_error_init(&err);

@@ -1,6 +1,5 @@
 /* cmd_legacy.c: hoist legacy, the upgrade from Octopus 2.6 to 3.x and its manual check-offs. */
 #include "config.h"
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,34 +11,37 @@
 #include "conf.h"
 #include "guide.h"
 
-static int legacy_help(void)
+static const char usage[] =
+	N_("usage: hoist [--config FILE] legacy --to V --maxage DAYS|all [--clean-up]\n"
+	   "                                [--plan-only] [--detach] [--json] [--yes]\n"
+	   "       hoist [--config FILE] legacy --confirm STEP [--file FILE]\n"
+	   "                                [--run-id ID]\n");
+static const char about[] =
+	N_("The upgrade of an Octopus 2.6 server to 3.x, in the vendor's order: back up\n"
+	   "the database, the master key and the license key (the migration does not\n"
+	   "import it); install 3.x; migrate the 2.6 data with the vendor's migrator,\n"
+	   "keeping DAYS days of history (the exact command is shown); move the built-in\n"
+	   "package repository's files; start the service (it re-indexes them);\n"
+	   "Tentacle 3.x on every target; a health check; optionally clean up the old\n"
+	   "home folder. A step hoist cannot do is shown with its exact instruction and\n"
+	   "waits until you check it off with --confirm, which is recorded. If the run\n"
+	   "fails after the migration began, the 2.6 server is the way back.\n");
+
+/* --maxage DAYS|all into the int o->data. */
+static int set_maxage(const struct cli_parse *p, const struct cli_option *o, const char *arg)
 {
-	return cli_help(_("usage: hoist [--config FILE] legacy --to V --maxage DAYS|all [--clean-up]\n"
-			  "                                [--plan-only] [--detach] [--json] [--yes]\n"
-			  "       hoist [--config FILE] legacy --confirm STEP [--file FILE]\n"
-			  "                                [--run-id ID]\n\n"
-			  "The upgrade of an Octopus 2.6 server to 3.x, in the vendor's order: back up\n"
-			  "the database, the master key and the license key (the migration does not\n"
-			  "import it); install 3.x; migrate the 2.6 data with the vendor's migrator,\n"
-			  "keeping DAYS days of history (the exact command is shown); move the built-in\n"
-			  "package repository's files; start the service (it re-indexes them);\n"
-			  "Tentacle 3.x on every target; a health check; optionally clean up the old\n"
-			  "home folder. A step hoist cannot do is shown with its exact instruction and\n"
-			  "waits until you check it off with --confirm, which is recorded. If the run\n"
-			  "fails after the migration began, the 2.6 server is the way back.\n\n"
-			  "Options:\n"
-			  "  --to V           the 3.x version\n"
-			  "  --maxage DAYS    days of history the migrator keeps (all: everything)\n"
-			  "  --clean-up       add the optional clean-up of the old home folder\n"
-			  "  --plan-only      show the plan and the migrator command; change nothing\n"
-			  "  --detach         run in the background; follow with hoist status --follow\n"
-			  "  --json           print the journal's events as JSON lines\n"
-			  "  --yes            start without asking (needed without a terminal)\n"
-			  "  --confirm STEP   check off a step done by hand (backup-license-key,\n"
-			  "                   move-packages, install-tentacles, clean-up-home)\n"
-			  "  --file FILE      the file that proves it (the license key needs one)\n"
-			  "  --run-id ID      the run to check it off in (default: the newest)\n"
-			  "  --help           show this help\n"));
+	int *days = o->data;
+	long n;
+	(void)p;
+	if (!strcmp(arg, "all")) {
+		*days = -1;
+		return -1;
+	}
+	if (!cli_number(arg, 0, 36500, &n))
+		return cli_usage("legacy", _("--maxage needs a number of days (0 to 36500) or all, "
+					     "not '%s'"), arg);
+	*days = (int)n;
+	return -1;
 }
 
 static void print_plan(const struct cli *cli, const struct hoist_plan *p)
@@ -70,54 +72,37 @@ static void print_plan(const struct cli *cli, const struct hoist_plan *p)
 
 int cmd_legacy(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "maxage", required_argument, NULL, 'm' },
-		{ "clean-up", no_argument, NULL, 'c' },
-		{ "plan-only", no_argument, NULL, 'p' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "confirm", required_argument, NULL, 'C' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "run-id", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct hoist_legacy_options o = { NULL, -2, false };
+	struct cli_job_args job = { false, false, false };
 	const char *confirm = NULL, *file = NULL, *run_id = NULL;
-	bool plan_only = false, detach = false, json = false, yes = false;
+	bool plan_only = false;
 	struct hoist_plan *plan = NULL;
 	struct hoist_error err;
-	int opt, rc;
-	char *end;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't': o.target = optarg; break;
-		case 'm':
-			if (!strcmp(optarg, "all")) {
-				o.maxage_days = -1;
-				break;
-			}
-			o.maxage_days = (int)strtol(optarg, &end, 10);
-			if (!*optarg || *end || o.maxage_days < 0 || o.maxage_days > 36500)
-				return cli_usage("legacy", _("--maxage needs a number of days (0 to "
-							     "36500) or all, not '%s'"), optarg);
-			break;
-		case 'c': o.clean_up = true; break;
-		case 'p': plan_only = true; break;
-		case 'd': detach = true; break;
-		case 'j': json = true; break;
-		case 'y': yes = true; break;
-		case 'C': confirm = optarg; break;
-		case 'f': file = optarg; break;
-		case 'r': run_id = optarg; break;
-		case 'h': return legacy_help();
-		default: return cli_bad_option("legacy", opt, optopt, argv, optind);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("legacy", _("unexpected argument '%s'"), argv[optind]);
+	const struct cli_option opts[] = {
+		CLI_VALUE("to", 0, N_("V"), N_("the 3.x version"), &o.target),
+		CLI_CALL_INTO("maxage", 0, N_("DAYS"),
+			      N_("days of history the migrator keeps (all: everything)"), set_maxage,
+			      &o.maxage_days),
+		CLI_FLAG("clean-up", 0, N_("add the optional clean-up of the old home folder"),
+			 &o.clean_up),
+		CLI_FLAG("plan-only", 0, N_("show the plan and the migrator command; change nothing"),
+			 &plan_only),
+		CLI_INCLUDE(cli_job_options),
+		CLI_VALUE("confirm", 0, N_("STEP"),
+			  N_("check off a step done by hand (backup-license-key, move-packages, "
+			     "install-tentacles, clean-up-home)"),
+			  &confirm),
+		CLI_VALUE("file", 0, N_("FILE"), N_("the file that proves it (the license key needs one)"),
+			  &file),
+		CLI_VALUE("run-id", 0, N_("ID"), N_("the run to check it off in (default: the newest)"),
+			  &run_id),
+		CLI_END,
+	};
+	const struct cli_parse p = { .command = "legacy", .cli = cli, .ctx = &job,
+				     .usage = usage, .about = about, .options = opts };
+	int rc;
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
 	hoist_error_init(&err);
 	if (confirm) {
 		if (o.target)
@@ -140,12 +125,12 @@ int cmd_legacy(struct cli *cli, int argc, char **argv)
 		hoist_error_done(&err);
 		return rc;
 	}
-	if (plan_only || !json)
+	if (plan_only || !job.json)
 		print_plan(cli, plan);
-	rc = plan_only ? 0 : cli_journey_confirm("legacy", yes,
+	rc = plan_only ? 0 : cli_confirm("legacy", job.yes,
 		_("\nStart the legacy upgrade now? [y/N] "));
 	if (rc < 0)
-		rc = cli_run_job(cli, 0, plan, NULL, false, detach, json);
+		rc = cli_run_job(cli, 0, plan, NULL, false, job.detach, job.json);
 	hoist_plan_free(plan);
 	hoist_error_done(&err);
 	return rc;

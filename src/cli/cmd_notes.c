@@ -1,6 +1,5 @@
 /* cmd_notes.c: hoist notes, the release-note diff between two versions. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +10,12 @@
 #include "report_json.h"
 #include "text.h"
 
-enum { OPT_FROM = 256, OPT_TO, OPT_FEED, OPT_JSON };
-
-static int help(void)
-{
-	return cli_help(_("usage: hoist [--config FILE] notes [--from A] --to B [OPTIONS]\n\n"
-			  "Shows what changes from version A to version B: the kind of upgrade and\n"
-			  "what it means for rollback, the required stops on the way, the notes to\n"
-			  "read first (breaking, dependency and security changes), then the notes\n"
-			  "of every release in (A, B], grouped by version.\n\n"
-			  "Options:\n"
-			  "  --from A     the version upgraded from (default: ask the server)\n"
-			  "  --to B       the version upgraded to\n"
-			  "  --feed SRC   the release feed: https://, http:// on this machine, "
-			  "file:// or a path\n"
-			  "  --json       print JSON instead of text\n"
-			  "  --help       show this help\n"));
-}
+static const char usage[] = N_("usage: hoist [--config FILE] notes [--from A] --to B [OPTIONS]\n");
+static const char about[] =
+	N_("Shows what changes from version A to version B: the kind of upgrade and\n"
+	   "what it means for rollback, the required stops on the way, the notes to\n"
+	   "read first (breaking, dependency and security changes), then the notes\n"
+	   "of every release in (A, B], grouped by version.\n");
 
 static void print_entry(const struct hoist_note_entry *e, bool with_version)
 {
@@ -88,49 +76,25 @@ static void print_notes(const struct hoist_notes *n)
 
 int cmd_notes(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "feed", required_argument, NULL, OPT_FEED },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *from_text = NULL, *to_text = NULL;
 	struct hoist_version from, to;
 	struct hoist_feed *feed = NULL;
 	struct hoist_notes notes;
 	struct hoist_error err;
 	bool json = false;
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			return help();
-		case OPT_FROM:
-			from_text = optarg;
-			break;
-		case OPT_TO:
-			to_text = optarg;
-			break;
-		case OPT_FEED:
-			hoist_error_init(&err);
-			rc = hoist_config_set(&cli->conf, "feed.source", optarg, &err) == HOIST_OK
-				     ? 0
-				     : cli_usage("notes", "%s", hoist_error_message(&err));
-			hoist_error_done(&err);
-			if (rc)
-				return rc;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		default:
-			return cli_bad_option("notes", opt, optopt, argv, optind);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("notes", _("unexpected argument '%s'"), argv[optind]);
+	const struct cli_option opts[] = {
+		CLI_VALUE("from", 0, N_("A"), N_("the version upgraded from (default: ask the server)"),
+			  &from_text),
+		CLI_VALUE("to", 0, N_("B"), N_("the version upgraded to"), &to_text),
+		CLI_INCLUDE(cli_feed_option),
+		CLI_FLAG("json", 0, N_("print JSON instead of text"), &json),
+		CLI_END,
+	};
+	const struct cli_parse p = { .command = "notes", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
+	int rc;
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
 	if (!to_text)
 		return cli_usage("notes", _("which version? Give --to VERSION"));
 	hoist_error_init(&err);

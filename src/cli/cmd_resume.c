@@ -1,6 +1,5 @@
 /* cmd_resume.c: hoist resume, an interrupted run continued from its journal. */
 #include "config.h"
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,46 +10,33 @@
 #include "rundir.h"
 #include "xalloc.h"
 
-static int resume_help(void)
-{
-	return cli_help(_("usage: hoist [--config FILE] resume [--run ID] [--detach] [--json]\n\n"
-			  "Continues a run that was interrupted (a crash, kill -9, a reboot): reads\n"
-			  "its journal, checks the server's real state, and runs the steps that have\n"
-			  "not ended well, repeating only those that are safe to repeat; a run\n"
-			  "killed while it undid its changes finishes undoing them. A dry run is\n"
-			  "resumed as a dry run. A run that has ended has nothing to resume: that\n"
-			  "is said, and the exit code is 0.\n\n"
-			  "Options:\n"
-			  "  --run ID    this run instead of the newest (also --run-id ID)\n"
-			  "  --detach    continue in the background\n"
-			  "  --json      print the journal's events as JSON lines\n"
-			  "  --help      show this help\n"));
-}
+static const char usage[] =
+	N_("usage: hoist [--config FILE] resume [--run ID] [--detach] [--json]\n");
+static const char about[] =
+	N_("Continues a run that was interrupted (a crash, kill -9, a reboot): reads\n"
+	   "its journal, checks the server's real state, and runs the steps that have\n"
+	   "not ended well, repeating only those that are safe to repeat; a run\n"
+	   "killed while it undid its changes finishes undoing them. A dry run is\n"
+	   "resumed as a dry run. A run that has ended has nothing to resume: that\n"
+	   "is said, and the exit code is 0.\n");
 
 int cmd_resume(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "run", required_argument, NULL, 'r' },
-		{ "run-id", required_argument, NULL, 'r' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *run = NULL;
 	bool detach = false, json = false;
-	int opt;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'r': run = optarg; break;
-		case 'd': detach = true; break;
-		case 'j': json = true; break;
-		case 'h': return resume_help();
-		default: return cli_bad_option("resume", opt, optopt, argv, optind);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("resume", _("unexpected argument '%s'"), argv[optind]);
+	const struct cli_option opts[] = {
+		CLI_VALUE("run", 0, N_("ID"), N_("this run instead of the newest (also --run-id ID)"),
+			  &run),
+		CLI_VALUE("run-id", 0, N_("ID"), NULL, &run),
+		CLI_FLAG("detach", 0, N_("continue in the background"), &detach),
+		CLI_FLAG("json", 0, N_("print the journal's events as JSON lines"), &json),
+		CLI_END,
+	};
+	const struct cli_parse p = { .command = "resume", .cli = cli, .usage = usage,
+				     .about = about, .options = opts };
+	int rc;
+	if ((rc = cli_parse_args(&p, argc, argv)) >= 0)
+		return rc;
 	if (run && !hoist_rundir_id_valid(run))
 		return cli_usage("resume", _("\"%s\" is not a run id"), run);
 	{

@@ -1,6 +1,5 @@
 /* cmd_runs.c: hoist runs (the state folder's runs with kind, outcome and size) and hoist prune. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,18 +8,6 @@
 #include "retention.h"
 #include "rundir.h"
 #include "xalloc.h"
-
-/* "512 B", "3.4 MB": a size for people (a new string). */
-char *cli_size_text(unsigned long long b)
-{
-	if (b < 1000)
-		return hoist_xasprintf(_("%llu B"), b);
-	if (b < 1000ULL * 1000)
-		return hoist_xasprintf(_("%.1f kB"), (double)b / 1e3);
-	if (b < 1000ULL * 1000 * 1000)
-		return hoist_xasprintf(_("%.1f MB"), (double)b / 1e6);
-	return hoist_xasprintf(_("%.1f GB"), (double)b / 1e9);
-}
 
 static int judge(struct cli *cli, long keep, struct hoist_retention *r)
 {
@@ -113,66 +100,30 @@ static void print_table(const struct hoist_retention *r, bool only_free)
 	}
 }
 
-static int runs_help(void)
-{
-	return cli_help(_("usage: hoist [--config FILE] runs [--keep N] [--json]\n\n"
-			  "Lists the runs in the state folder, newest first: the run id, what it\n"
-			  "was (an upgrade and its kind, a dry run, a backup), its outcome, its size\n"
-			  "on disk, and whether hoist prune would keep it and why (the newest\n"
-			  "database backup and master key of every version the server ran are\n"
-			  "always kept). The cached installers follow.\n\n"
-			  "Options:\n"
-			  "  --keep N            judge with N runs kept (default: [upgrade] keep_runs)\n"
-			  "  --json              print the list as JSON\n"
-			  "  --help              show this help\n"));
-}
+static const char runs_usage[] = N_("usage: hoist [--config FILE] runs [--keep N] [--json]\n");
+static const char runs_about[] =
+	N_("Lists the runs in the state folder, newest first: the run id, what it\n"
+	   "was (an upgrade and its kind, a dry run, a backup), its outcome, its size\n"
+	   "on disk, and whether hoist prune would keep it and why (the newest\n"
+	   "database backup and master key of every version the server ran are\n"
+	   "always kept). The cached installers follow.\n");
 
-static int prune_help(void)
-{
-	return cli_help(_("usage: hoist [--config FILE] prune [--keep N] [--yes]\n\n"
-			  "Shows what removing old runs and cached installers would free, and with\n"
-			  "--yes removes them. Dry runs do not count against keep_runs; the newest\n"
-			  "database backup and master key of every version the server ran, and the\n"
-			  "installers of the running version and of those versions, are never\n"
-			  "removed; other cached installers go after 30 days.\n\n"
-			  "Options:\n"
-			  "  --keep N            keep N runs (default: [upgrade] keep_runs)\n"
-			  "  --yes               remove them (without it, nothing is removed)\n"
-			  "  --help              show this help\n"));
-}
+static const char prune_usage[] = N_("usage: hoist [--config FILE] prune [--keep N] [--yes]\n");
+static const char prune_about[] =
+	N_("Shows what removing old runs and cached installers would free, and with\n"
+	   "--yes removes them. Dry runs do not count against keep_runs; the newest\n"
+	   "database backup and master key of every version the server ran, and the\n"
+	   "installers of the running version and of those versions, are never\n"
+	   "removed; other cached installers go after 30 days.\n");
 
-static int parse(const char *command, int argc, char **argv, long *keep, bool *yes, bool *json,
-		 int (*help)(void))
+/* --keep N into the long o->data. */
+static int set_keep(const struct cli_parse *p, const struct cli_option *o, const char *arg)
 {
-	enum { OPT_KEEP = 500, OPT_YES, OPT_JSON };
-	static const struct option opts[] = {
-		{ "keep", required_argument, NULL, OPT_KEEP },
-		{ "yes", no_argument, NULL, OPT_YES },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	long *keep = o->data;
 	char *end;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h': return help();
-		case OPT_KEEP:
-			*keep = strtol(optarg, &end, 10);
-			if (*end || *keep < 0)
-				return cli_usage(command, _("--keep takes a count, not '%s'"), optarg);
-			break;
-		case OPT_YES:
-			if (!yes)
-				return cli_bad_option(command, '?', 0, argv, optind);
-			*yes = true;
-			break;
-		case OPT_JSON: *json = true; break;
-		default: return cli_bad_option(command, opt, optopt, argv, optind);
-		}
-	}
-	if (optind < argc)
-		return cli_usage(command, _("unexpected argument '%s'"), argv[optind]);
+	*keep = strtol(arg, &end, 10);
+	if (*end || *keep < 0)
+		return cli_usage(p->command, _("--keep takes a count, not '%s'"), arg);
 	return -1;
 }
 
@@ -181,7 +132,16 @@ int cmd_runs(struct cli *cli, int argc, char **argv)
 	struct hoist_retention r;
 	long keep = -1;
 	bool json = false;
-	int rc = parse("runs", argc, argv, &keep, NULL, &json, runs_help);
+	const struct cli_option opts[] = {
+		CLI_CALL_INTO("keep", 0, N_("N"),
+			      N_("judge with N runs kept (default: [upgrade] keep_runs)"), set_keep,
+			      &keep),
+		CLI_FLAG("json", 0, N_("print the list as JSON"), &json),
+		CLI_END,
+	};
+	const struct cli_parse p = { .command = "runs", .cli = cli, .usage = runs_usage,
+				     .about = runs_about, .options = opts };
+	int rc = cli_parse_args(&p, argc, argv);
 	if (rc >= 0)
 		return rc;
 	if ((rc = judge(cli, keep, &r)) != 0)
@@ -208,8 +168,18 @@ int cmd_prune(struct cli *cli, int argc, char **argv)
 	unsigned long long freed = 0;
 	long keep = -1;
 	bool json = false, yes = false;
+	const struct cli_option opts[] = {
+		CLI_CALL_INTO("keep", 0, N_("N"), N_("keep N runs (default: [upgrade] keep_runs)"),
+			      set_keep, &keep),
+		CLI_FLAG("yes", 0, N_("remove them (without it, nothing is removed)"), &yes),
+		/* Taken and ignored, as it always was: prune prints no JSON. */
+		CLI_FLAG("json", 0, NULL, &json),
+		CLI_END,
+	};
+	const struct cli_parse p = { .command = "prune", .cli = cli, .usage = prune_usage,
+				     .about = prune_about, .options = opts };
 	char *size;
-	int rc = parse("prune", argc, argv, &keep, &yes, &json, prune_help);
+	int rc = cli_parse_args(&p, argc, argv);
 	if (rc >= 0)
 		return rc;
 	if ((rc = judge(cli, keep, &r)) != 0)

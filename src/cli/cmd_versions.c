@@ -1,6 +1,5 @@
 /* cmd_versions.c: hoist versions, every newer release with the policy's verdict. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,53 +9,47 @@
 #include "report_json.h"
 #include "xalloc.h"
 
-static int help(void)
+static const char usage[] = N_("usage: hoist [--config FILE] versions [OPTIONS]\n");
+static const char about[] =
+	N_("Lists the releases newer than the current version, each with its kind, date\n"
+	   "and the policy's verdict (eligible, or held back and why), and marks the\n"
+	   "recommended one: the newest eligible release.\n");
+
+/* The first four cells of a release's row. */
+static void row_cells(const struct hoist_verdict *v, const char *cells[4])
 {
-	printf(_("usage: hoist [--config FILE] versions [OPTIONS]\n\n"
-		 "Lists the releases newer than the current version, each with its kind, date\n"
-		 "and the policy's verdict (eligible, or held back and why), and marks the\n"
-		 "recommended one: the newest eligible release.\n\n"
-		 "Options:\n"));
-	return cli_help(cli_select_help());
+	cells[0] = v->release->version.text;
+	cells[1] = cli_kind_label(v->kind);
+	cells[2] = v->release->date ? v->release->date : "-";
+	cells[3] = v->eligible ? _("eligible") : _("held");
 }
 
 static void print_table(const struct hoist_selection *s)
 {
 	const char *head[5] = { _("VERSION"), _("KIND"), _("DATE"), _("VERDICT"), _("REASON") };
-	int w[4];
-	for (int i = 0; i < 4; i++)
-		w[i] = cli_width(head[i]);
+	const char *cells[4];
+	int w[4] = { 0 };
+	cli_widen(w, head, 4);
 	for (size_t i = 0; i < s->n; i++) {
-		const struct hoist_verdict *v = &s->verdicts[i];
-		const char *cells[4] = { v->release->version.text, cli_kind_label(v->kind),
-					 v->release->date ? v->release->date : "-",
-					 v->eligible ? _("eligible") : _("held") };
-		for (int c = 0; c < 4; c++)
-			if (cli_width(cells[c]) > w[c])
-				w[c] = cli_width(cells[c]);
+		row_cells(&s->verdicts[i], cells);
+		cli_widen(w, cells, 4);
 	}
-	fputs("  ", stdout);
-	for (int c = 0; c < 4; c++)
-		cli_pad(head[c], w[c] + 2);
-	printf("%s\n", head[4]);
+	cli_row("  ", head, w, 4, head[4]);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct hoist_verdict *v = &s->verdicts[i];
-		const char *cells[4] = { v->release->version.text, cli_kind_label(v->kind),
-					 v->release->date ? v->release->date : "-",
-					 v->eligible ? _("eligible") : _("held") };
 		char *note = NULL;
 		const char *reason = v->eligible || !v->reason ? "" : v->reason;
+		row_cells(v, cells);
 		/* JSON keeps reason "" for eligible releases; people are told about stops. */
 		if (v->eligible && v->needs_stop)
 			reason = note = hoist_xasprintf(_("needs a stop first: it upgrades only "
 							  "from %s or later"),
 							v->release->upgrade_from.text);
-		fputs(v->release == s->recommended ? "* " : "  ", stdout);
-		for (int c = 0; c < 3; c++)
-			cli_pad(cells[c], w[c] + 2);
 		/* No trailing blanks when the reason is empty. */
-		cli_pad(cells[3], *reason ? w[3] + 2 : 0);
-		printf("%s\n", reason);
+		if (*reason)
+			cli_row(v->release == s->recommended ? "* " : "  ", cells, w, 4, reason);
+		else
+			cli_row(v->release == s->recommended ? "* " : "  ", cells, w, 3, cells[3]);
 		free(note);
 	}
 }
@@ -73,7 +66,7 @@ int cmd_versions(struct cli *cli, int argc, char **argv)
 	struct hoist_selection s;
 	struct hoist_feed *feed = NULL;
 	int rc;
-	if ((rc = cli_select_parse(cli, "versions", argc, argv, &sel, help)) >= 0)
+	if ((rc = cli_select_parse(cli, "versions", usage, about, argc, argv, &sel)) >= 0)
 		return rc;
 	if ((rc = cli_select(cli, "versions", &sel, &feed, &s)) != 0)
 		return rc;

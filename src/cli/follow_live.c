@@ -21,14 +21,6 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int term_cols(void)
-{
-	struct winsize ws;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
-		return ws.ws_col;
-	return 80;
-}
-
 void cli_live_init(struct cli_live *l, bool on)
 {
 	memset(l, 0, sizeof *l);
@@ -164,7 +156,7 @@ void cli_live_clear(struct cli_live *l)
 void cli_live_draw(struct cli_live *l)
 {
 	long long now = now_ms();
-	int cols = term_cols();
+	int cols = cli_columns();
 	if (!l->on)
 		return;
 	cli_live_clear(l);

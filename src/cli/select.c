@@ -1,6 +1,5 @@
 /* select.c: the options and steps `versions` and `check` share: policy, current, feed. */
 #include "config.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,86 +8,49 @@
 #include "i18n.h"
 #include "server_version.h"
 
-enum {
-	OPT_FEED = 256,
-	OPT_CURRENT,
-	OPT_ALLOW,
-	OPT_MINOR_AFTER,
-	OPT_MAJOR_AFTER,
-	OPT_PIN,
-	OPT_EXCLUDE,
-	OPT_PRERELEASE,
-	OPT_JSON,
+static int set_current(const struct cli_parse *p, const struct cli_option *o, const char *arg)
+{
+	(void)o;
+	((struct cli_select *)p->ctx)->current = arg;
+	return -1;
+}
+
+static int set_json(const struct cli_parse *p, const struct cli_option *o, const char *arg)
+{
+	(void)o;
+	(void)arg;
+	((struct cli_select *)p->ctx)->json = true;
+	return -1;
+}
+
+/* The release feed, as versions, check and notes take it. */
+#define FEED_OPTION \
+	CLI_CALL("feed", 0, N_("SRC"), \
+		 N_("the release feed: https://, http:// on this machine, file:// or a path"), \
+		 cli_option_config, "feed.source")
+
+const struct cli_option cli_feed_option[] = { FEED_OPTION, CLI_END };
+
+const struct cli_option cli_select_options[] = {
+	FEED_OPTION,
+	CLI_CALL("current", 0, N_("V"), N_("the current version (default: ask the server)"),
+		 set_current, NULL),
+	CLI_CALL("allow", 0, N_("KIND"), N_("the largest upgrade allowed: patch, minor or major"),
+		 cli_option_config, "policy.allow"),
+	CLI_CALL("minor-after", 0, N_("N"), N_("a newer minor line is eligible from patch N on"),
+		 cli_option_config, "policy.minor_after"),
+	CLI_CALL("major-after", 0, N_("N"), N_("a newer major is eligible from minor N on"),
+		 cli_option_config, "policy.major_after"),
+	CLI_CALL("pin", 0, N_("V"), N_("only this version, or a line such as 2024.1.x"),
+		 cli_option_config, "policy.pin"),
+	CLI_CALL("exclude", 0, N_("V"),
+		 N_("never this version (repeat, or a comma-separated list)"), cli_option_config,
+		 "policy.exclude"),
+	CLI_CALL("prerelease", 0, NULL, N_("prereleases may be eligible"), cli_option_config,
+		 "policy.prerelease"),
+	CLI_CALL("json", 0, NULL, N_("print JSON instead of text"), set_json, NULL),
+	CLI_END,
 };
-
-const struct option cli_select_options[] = {
-	{ "feed", required_argument, NULL, OPT_FEED },
-	{ "current", required_argument, NULL, OPT_CURRENT },
-	{ "allow", required_argument, NULL, OPT_ALLOW },
-	{ "minor-after", required_argument, NULL, OPT_MINOR_AFTER },
-	{ "major-after", required_argument, NULL, OPT_MAJOR_AFTER },
-	{ "pin", required_argument, NULL, OPT_PIN },
-	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-	{ "prerelease", no_argument, NULL, OPT_PRERELEASE },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-const char *cli_select_help(void)
-{
-	return _("  --feed SRC           the release feed: https://, http:// on this machine, "
-		 "file:// or a path\n"
-		 "  --current V          the current version (default: ask the server)\n"
-		 "  --allow KIND         the largest upgrade allowed: patch, minor or major\n"
-		 "  --minor-after N      a newer minor line is eligible from patch N on\n"
-		 "  --major-after N      a newer major is eligible from minor N on\n"
-		 "  --pin V              only this version, or a line such as 2024.1.x\n"
-		 "  --exclude V          never this version (repeat, or a comma-separated list)\n"
-		 "  --prerelease         prereleases may be eligible\n"
-		 "  --json               print JSON instead of text\n"
-		 "  --help               show this help\n");
-}
-
-static int set(struct cli *cli, const char *command, const char *name, const char *value)
-{
-	struct hoist_error err;
-	int rc = -1;
-	hoist_error_init(&err);
-	if (hoist_config_set(&cli->conf, name, value, &err) != HOIST_OK)
-		rc = cli_usage(command, "%s", hoist_error_message(&err));
-	hoist_error_done(&err);
-	return rc;
-}
-
-int cli_select_option(struct cli *cli, const char *command, int opt, const char *arg,
-		      struct cli_select *sel)
-{
-	switch (opt) {
-	case OPT_FEED:
-		return set(cli, command, "feed.source", arg);
-	case OPT_CURRENT:
-		sel->current = arg;
-		return -1;
-	case OPT_ALLOW:
-		return set(cli, command, "policy.allow", arg);
-	case OPT_MINOR_AFTER:
-		return set(cli, command, "policy.minor_after", arg);
-	case OPT_MAJOR_AFTER:
-		return set(cli, command, "policy.major_after", arg);
-	case OPT_PIN:
-		return set(cli, command, "policy.pin", arg);
-	case OPT_EXCLUDE:
-		return set(cli, command, "policy.exclude", arg);
-	case OPT_PRERELEASE:
-		return set(cli, command, "policy.prerelease", "true");
-	case OPT_JSON:
-		sel->json = true;
-		return -1;
-	default:
-		return 2;
-	}
-}
 
 int cli_current_version(struct cli *cli, const char *command, const char *text,
 			struct hoist_version *out)
@@ -106,22 +68,12 @@ int cli_current_version(struct cli *cli, const char *command, const char *text,
 	return rc;
 }
 
-int cli_select_parse(struct cli *cli, const char *command, int argc, char **argv,
-		     struct cli_select *sel, int (*help)(void))
+int cli_select_parse(struct cli *cli, const char *command, const char *usage, const char *about,
+		     int argc, char **argv, struct cli_select *sel)
 {
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, CLI_SELECT_SHORTOPTS, cli_select_options,
-				  NULL)) != -1) {
-		if (opt == 'h')
-			return help();
-		if (opt == '?' || opt == ':')
-			return cli_bad_option(command, opt, optopt, argv, optind);
-		if ((rc = cli_select_option(cli, command, opt, optarg, sel)) >= 0)
-			return rc;
-	}
-	if (optind < argc)
-		return cli_usage(command, _("unexpected argument '%s'"), argv[optind]);
-	return -1;
+	const struct cli_parse p = { .command = command, .cli = cli, .ctx = sel, .usage = usage,
+				     .about = about, .options = cli_select_options };
+	return cli_parse_args(&p, argc, argv);
 }
 
 int cli_select(struct cli *cli, const char *command, const struct cli_select *sel,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 #include "i18n.h"
@@ -44,17 +45,21 @@ struct hoist_run_handle {
 	bool ended;
 };
 
-static void write_all(int fd, const char *s)
+/* Writes s whole to fd; false when there is no fd or the face went away. */
+static bool write_all(int fd, const char *s)
 {
 	size_t len = strlen(s), done = 0;
-	while (fd >= 0 && done < len) {
+	if (fd < 0)
+		return false;
+	while (done < len) {
 		ssize_t n = write(fd, s + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return; /* the face went away: the run goes on without it */
+			return false; /* the face went away: the run goes on without it */
 		done += (size_t)n;
 	}
+	return true;
 }
 
 /* The grandchild: a session of its own, no terminal, the stop request; runs, says how it went. */
@@ -93,7 +98,15 @@ _Noreturn static void engine(const struct hoist_config *cfg, const struct hoist_
 	st = plan ? run_execute_new(cfg, plan, &oo, start_fd, &id, &e)
 		  : run_resume_here(cfg, resume_id, &oo, start_fd, &id, &e);
 	line = hoist_xasprintf("X%d %s", (int)st, st == HOIST_OK ? "" : hoist_error_message(&e));
-	write_all(end_fd, line);
+	if (!write_all(end_fd, line) && st != HOIST_OK) {
+		/*
+		 * No face heard why the run stopped, and the journal may be what failed (a full
+		 * disk): the system log keeps the reason where `hoist status` cannot.
+		 */
+		openlog("hoist", LOG_PID, LOG_USER);
+		syslog(LOG_ERR, "run %s stopped: %s", id ? id : "-", hoist_error_message(&e));
+		closelog();
+	}
 	free(line);
 	_exit(hoist_status_exit_code(st));
 }
