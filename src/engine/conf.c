@@ -151,12 +151,12 @@ static enum hoist_status unknown_key(const char *where, const char *section, con
 		}
 	}
 	if (best)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: unknown key \"%s\" in section [%s]; did you mean "
-					 "\"%s\"?"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: unknown key \"%s\" in section [%s]; did you mean "
+					  "\"%s\"?"),
 				       where, key, section, best);
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("%s: unknown key \"%s\" in section [%s] (see hoist.conf(5))"),
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("%s: unknown key \"%s\" in section [%s] (see hoist.conf(5))"),
 			       where, key, section);
 }
 
@@ -175,8 +175,8 @@ static enum hoist_status parse_bool(const char *where, const char *key, const ch
 			return HOIST_OK;
 		}
 	}
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("%s: %s must be true or false, not \"%s\""), where, key, value);
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("%s: %s must be true or false, not \"%s\""), where, key, value);
 }
 
 static enum hoist_status parse_count(const char *where, const char *key, const char *value,
@@ -187,9 +187,9 @@ static enum hoist_status parse_count(const char *where, const char *key, const c
 	errno = 0;
 	n = strtol(value, &end, 10);
 	if (!isdigit((unsigned char)value[0]) || *end || errno || n > 100000)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: %s must be a whole number from 0 to 100000, not "
-					 "\"%s\""),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: %s must be a whole number from 0 to 100000, not "
+					  "\"%s\""),
 				       where, key, value);
 	*out = (int)n;
 	return HOIST_OK;
@@ -208,9 +208,9 @@ static enum hoist_status parse_duration(const char *where, const char *key, cons
 	else if (*end)
 		unit = 0;
 	if (!isdigit((unsigned char)value[0]) || errno || !unit || n <= 0 || n > 365L * 86400 / unit)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: %s must be a duration such as 3600, 90m, 24h or 7d "
-					 "(at most 365 days), not \"%s\""),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: %s must be a duration such as 3600, 90m, 24h or 7d "
+					  "(at most 365 days), not \"%s\""),
 				       where, key, value);
 	*out = n * unit;
 	return HOIST_OK;
@@ -249,9 +249,9 @@ static enum hoist_status set_server(struct hoist_config *c, const char *key, con
 {
 	if (!strcmp(key, "url")) {
 		if (!web_address(value))
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s: the server URL \"%s\" must start with "
-						 "https:// (or http:// on this machine)"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s: the server URL \"%s\" must start with "
+						  "https:// (or http:// on this machine)"),
 					       where, value);
 		conf_replace(&c->server_url, value);
 		return HOIST_OK;
@@ -261,10 +261,10 @@ static enum hoist_status set_server(struct hoist_config *c, const char *key, con
 		return HOIST_OK;
 	}
 	if (!strcmp(key, "api_key"))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: the API key itself is not accepted here; put it in a "
-					 "file of mode 0600 and name that file with api_key_file, or "
-					 "set HOIST_API_KEY"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: the API key itself is not accepted here; put it in a "
+					  "file of mode 0600 and name that file with api_key_file, or "
+					  "set HOIST_API_KEY"),
 				       where);
 	if (!strcmp(key, "tls_verify"))
 		return parse_bool(where, "tls_verify", value, &c->tls_verify, err);
@@ -314,9 +314,9 @@ static enum hoist_status set_profile(struct hoist_config *c, const char *value, 
 			conf_replace(&c->profile, value);
 			return HOIST_OK;
 		}
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("%s: unknown profile \"%s\" (expected octopus-windows, "
-				 "octopus-linux-docker, sandbox or custom)"),
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("%s: unknown profile \"%s\" (expected octopus-windows, "
+				  "octopus-linux-docker, sandbox or custom)"),
 			       where, value);
 }
 
@@ -327,9 +327,9 @@ static enum hoist_status set_role_order(struct hoist_config *c, const char *valu
 	char *copy = hoist_xstrdup(value), *save = NULL;
 	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
 		if (!valid_name(tok)) {
-			hoist_error_set(err, HOIST_CONFIG,
-					_("%s: \"%s\" in role_order is not a role name "
-					  "(letters, digits, '-', '_' and '.')"),
+			hoist_error_say(err, HOIST_CONFIG,
+					N_("%s: \"%s\" in role_order is not a role name "
+					   "(letters, digits, '-', '_' and '.')"),
 					where, tok);
 			free(copy);
 			return HOIST_CONFIG;
@@ -348,9 +348,9 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 		return set_profile(c, value, where, err);
 	if (!strcmp(key, "state_dir")) {
 		if (value[0] != '/')
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s: state_dir must be an absolute path, not "
-						 "\"%s\""),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s: state_dir must be an absolute path, not "
+						  "\"%s\""),
 					       where, value);
 		conf_replace(&c->state_dir, value);
 		return HOIST_OK;
@@ -360,8 +360,8 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 	if (!strcmp(key, "poll_ms")) {
 		st = parse_count(where, "poll_ms", value, &n, err);
 		if (st == HOIST_OK && n < 10)
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s: poll_ms must be at least 10, not \"%s\""),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s: poll_ms must be at least 10, not \"%s\""),
 					       where, value);
 		c->poll_ms = n;
 		return st;
@@ -375,9 +375,9 @@ static enum hoist_status set_upgrade(struct hoist_config *c, const char *key, co
 		return parse_duration(where, key, value, &c->checklist_max_age_s, err);
 	if (!strcmp(key, "ssh_config")) {
 		if (value[0] != '/')
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s: ssh_config must be an absolute path, not "
-						 "\"%s\""),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s: ssh_config must be an absolute path, not "
+						  "\"%s\""),
 					       where, value);
 		conf_replace(&c->ssh_config, value);
 		return HOIST_OK;
@@ -435,16 +435,16 @@ static enum hoist_status node_section(const char *section, const char *where, ch
 		while (*q && *q != '"')
 			q++;
 	if (*p != '"' || *q != '"' || q[1] != '\0' || q == p + 1) {
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: a node section is written [node \"NAME\"], not "
-					 "[%s]"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: a node section is written [node \"NAME\"], not "
+					  "[%s]"),
 				       where, section);
 	}
 	*name = hoist_xstrndup(p + 1, (size_t)(q - p - 1));
 	if (!valid_name(*name)) {
-		hoist_error_set(err, HOIST_CONFIG,
-				_("%s: \"%s\" is not a valid node name (letters, digits, '-', '_' "
-				  "and '.', at most 64)"),
+		hoist_error_say(err, HOIST_CONFIG,
+				N_("%s: \"%s\" is not a valid node name (letters, digits, '-', '_' "
+				   "and '.', at most 64)"),
 				where, *name);
 		free(*name);
 		*name = NULL;
@@ -468,7 +468,7 @@ static enum hoist_status set_node(struct hoist_config *c, const char *node, cons
 			return HOIST_CONFIG;
 		}
 		if (!*value)
-			return hoist_error_set(err, HOIST_CONFIG, _("%s: %s is empty"), where, key);
+			return hoist_error_say(err, HOIST_CONFIG, N_("%s: %s is empty"), where, key);
 		sec = hoist_xasprintf("node.%s", node);
 		node_get(c, node);
 		set_extra(c, sec, key, value);
@@ -478,20 +478,20 @@ static enum hoist_status set_node(struct hoist_config *c, const char *node, cons
 	if (strcmp(key, "role") && strcmp(key, "transport") && strcmp(key, "url"))
 		return unknown_key(where, "node", key, err);
 	if (!strcmp(key, "role") && !valid_name(value))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: \"%s\" is not a role name (letters, digits, '-', '_' "
-					 "and '.')"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: \"%s\" is not a role name (letters, digits, '-', '_' "
+					  "and '.')"),
 				       where, value);
 	if (!strcmp(key, "transport") && strcmp(value, "local") &&
 	    (!hoist_skip_prefix(value, "ssh://", &host) || !*host || strpbrk(host, " \t/")))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: transport must be \"local\" or "
-					 "\"ssh://user@host[:port]\", not \"%s\""),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: transport must be \"local\" or "
+					  "\"ssh://user@host[:port]\", not \"%s\""),
 				       where, value);
 	if (!strcmp(key, "url") && !web_address(value))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: the node URL \"%s\" must start with http:// or "
-					 "https://"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: the node URL \"%s\" must start with http:// or "
+					  "https://"),
 				       where, value);
 	n = node_get(c, node);
 	conf_replace(!strcmp(key, "role") ? &n->role : !strcmp(key, "transport") ? &n->transport
@@ -507,22 +507,22 @@ enum hoist_status conf_set_one(struct hoist_config *c, const char *section, cons
 	char *node;
 	enum hoist_status st;
 	if (!*section)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: \"%s\" is outside of any section; put it under "
-					 "[server], [feed], [policy], [upgrade] or [profile]"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: \"%s\" is outside of any section; put it under "
+					  "[server], [feed], [policy], [upgrade] or [profile]"),
 				       where, key);
 	if (!strcmp(section, "server"))
 		return set_server(c, key, value, where, err);
 	if (kept_key(section, key)) {
 		if (!*value)
-			return hoist_error_set(err, HOIST_CONFIG, _("%s: %s is empty"), where, key);
+			return hoist_error_say(err, HOIST_CONFIG, N_("%s: %s is empty"), where, key);
 		if (!strcmp(key, "authenticode") && strcmp(value, "check") && strcmp(value, "off"))
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s: authenticode must be check or off, not \"%s\""),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s: authenticode must be check or off, not \"%s\""),
 					       where, value);
 		if (!strcmp(key, "backup_copy") && strcmp(value, "true") && strcmp(value, "false"))
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s: backup_copy must be true or false, not \"%s\""),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s: backup_copy must be true or false, not \"%s\""),
 					       where, value);
 		set_extra(c, section, key, value);
 		return HOIST_OK;
@@ -533,7 +533,7 @@ enum hoist_status conf_set_one(struct hoist_config *c, const char *section, cons
 		if (strcmp(key, "source"))
 			return unknown_key(where, "feed", key, err);
 		if (!*value)
-			return hoist_error_set(err, HOIST_CONFIG, _("%s: the feed source is empty"),
+			return hoist_error_say(err, HOIST_CONFIG, N_("%s: the feed source is empty"),
 					       where);
 		conf_replace(&c->feed, value);
 		return HOIST_OK;
@@ -554,9 +554,9 @@ enum hoist_status conf_set_one(struct hoist_config *c, const char *section, cons
 		free(node);
 		return st;
 	}
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("%s: unknown section [%s] (expected [server], [feed], [policy], "
-				 "[upgrade], [profile] or [node \"NAME\"])"),
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("%s: unknown section [%s] (expected [server], [feed], [policy], "
+				  "[upgrade], [profile] or [node \"NAME\"])"),
 			       where, section);
 }
 
@@ -578,15 +578,15 @@ enum hoist_status hoist_config_set(struct hoist_config *c, const char *name, con
 	char *section, *where;
 	enum hoist_status st;
 	if (!dot || dot == name || !dot[1])
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("\"%s\" is not a setting name; write SECTION.KEY, like "
-					 "policy.allow"),
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("\"%s\" is not a setting name; write SECTION.KEY, like "
+					  "policy.allow"),
 				       name);
 	if (!strcmp(name, "server.api_key"))
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("the API key is never taken on the command line, where "
-					 "other users could see it; put it in a file of mode 0600 "
-					 "(api_key_file, --api-key-file) or in HOIST_API_KEY"));
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("the API key is never taken on the command line, where "
+					  "other users could see it; put it in a file of mode 0600 "
+					  "(api_key_file, --api-key-file) or in HOIST_API_KEY"));
 	section = hoist_xstrndup(name, (size_t)(dot - name));
 	where = hoist_xasprintf(_("setting %s"), name);
 	st = conf_set_one(c, section, dot + 1, value, where, err);

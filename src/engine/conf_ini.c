@@ -45,9 +45,9 @@ static void cut_comment(char *s)
 
 static enum hoist_status syntax_error(const char *path, int lineno, struct hoist_error *err)
 {
-	return hoist_error_set(err, HOIST_CONFIG,
-			       _("%s:%d: cannot read this line; expected [section] or "
-				 "key = value"),
+	return hoist_error_say(err, HOIST_CONFIG,
+			       N_("%s:%d: cannot read this line; expected [section] or "
+				  "key = value"),
 			       path, lineno);
 }
 
@@ -63,16 +63,16 @@ static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			*missing = true;
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("the configuration file %s does not exist"), path);
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("the configuration file %s does not exist"), path);
 		}
-		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
-				       _("cannot open %s: %s"), path, strerror(errno));
+		return hoist_error_say(err, errno == EACCES ? HOIST_PERMISSION : HOIST_IO,
+				       N_("cannot open %s: %s"), path, strerror(errno));
 	}
 	if (fstat(fd, &sb) < 0 || !(S_ISREG(sb.st_mode) || S_ISCHR(sb.st_mode))) {
 		close(fd);
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the configuration file %s is not a regular file"), path);
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("the configuration file %s is not a regular file"), path);
 	}
 	if (S_ISREG(sb.st_mode))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -80,7 +80,7 @@ static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			hoist_error_set(err, HOIST_IO, _("cannot read %s: %s"), path,
+			hoist_error_say(err, HOIST_IO, N_("cannot read %s: %s"), path,
 					strerror(errno));
 			close(fd);
 			return HOIST_IO;
@@ -88,8 +88,8 @@ static enum hoist_status read_file(const char *path, size_t cap, bool *missing,
 		if (hoist_buf_append(out, chunk, (size_t)n) != HOIST_OK) {
 			close(fd);
 			/* A configuration problem (exit 2), not a failed upgrade. */
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s is larger than %zu bytes"), path, cap);
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s is larger than %zu bytes"), path, cap);
 		}
 	}
 	close(fd);
@@ -105,7 +105,7 @@ static enum hoist_status parse_text(struct hoist_config *c, const char *path, co
 	int lineno = 0;
 	if (memchr(text, '\0', len)) {
 		free(section);
-		return hoist_error_set(err, HOIST_CONFIG, _("%s is not a text file"), path);
+		return hoist_error_say(err, HOIST_CONFIG, N_("%s is not a text file"), path);
 	}
 	if (len >= 3 && !memcmp(pos, "\xef\xbb\xbf", 3))
 		pos += 3; /* a UTF-8 byte order mark */
@@ -115,8 +115,8 @@ static enum hoist_status parse_text(struct hoist_config *c, const char *path, co
 		char *line, *s, *eq;
 		lineno++;
 		if (n > LINE_MAX_CHARS) {
-			st = hoist_error_set(err, HOIST_CONFIG,
-					     _("%s:%d: the line is longer than %d characters"), path,
+			st = hoist_error_say(err, HOIST_CONFIG,
+					     N_("%s:%d: the line is longer than %d characters"), path,
 					     lineno, LINE_MAX_CHARS);
 			break;
 		}
@@ -181,7 +181,7 @@ enum hoist_status hoist_config_load_text(struct hoist_config *c, const char *nam
 					 const char *text, size_t len, struct hoist_error *err)
 {
 	if (len > CONFIG_MAX_BYTES)
-		return hoist_error_set(err, HOIST_CONFIG, _("%s is larger than %zu bytes"), name,
+		return hoist_error_say(err, HOIST_CONFIG, N_("%s is larger than %zu bytes"), name,
 				       (size_t)CONFIG_MAX_BYTES);
 	return parse_text(c, name, text, len, err);
 }

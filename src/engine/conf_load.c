@@ -33,12 +33,12 @@ static enum hoist_status clean_key(char *key, const char *origin, struct hoist_e
 		start++;
 	memmove(key, key + start, len - start + 1);
 	if (!*key)
-		return hoist_error_set(err, HOIST_CONFIG, _("the API key in %s is empty"), origin);
+		return hoist_error_say(err, HOIST_CONFIG, N_("the API key in %s is empty"), origin);
 	for (const char *p = key; *p; p++)
 		if (!key_char_ok((unsigned char)*p))
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("the API key in %s contains spaces, line breaks "
-						 "or other characters an API key cannot have"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("the API key in %s contains spaces, line breaks "
+						  "or other characters an API key cannot have"),
 					       origin);
 	hoist_secret_add(key);
 	return HOIST_OK;
@@ -51,21 +51,21 @@ static enum hoist_status open_key_file(const char *path, int *out, struct hoist_
 	/* O_NONBLOCK: opening a FIFO would wait for a writer before fstat could refuse it. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return hoist_error_set(err, errno == EACCES ? HOIST_PERMISSION : HOIST_CONFIG,
-				       _("cannot open the API key file %s: %s"), path,
+		return hoist_error_say(err, errno == EACCES ? HOIST_PERMISSION : HOIST_CONFIG,
+				       N_("cannot open the API key file %s: %s"), path,
 				       strerror(errno));
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("the API key file %s is not a regular file"), path);
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("the API key file %s is not a regular file"), path);
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (sb.st_mode & 077) {
 		close(fd);
-		return hoist_error_set(err, HOIST_PERMISSION,
-				       _("the API key file %s has mode %04o: others than its owner "
-					 "may read or change it; refusing to use it. Run: chmod 600 "
-					 "%s"),
+		return hoist_error_say(err, HOIST_PERMISSION,
+				       N_("the API key file %s has mode %04o: others than its owner "
+					  "may read or change it; refusing to use it. Run: chmod 600 "
+					  "%s"),
 				       path, (unsigned)(sb.st_mode & 07777), path);
 	}
 	*out = fd;
@@ -88,14 +88,14 @@ enum hoist_status hoist_config_read_key_file(const char *path, char **key,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			st = hoist_error_set(err, HOIST_IO, _("cannot read the API key file %s: %s"),
+			st = hoist_error_say(err, HOIST_IO, N_("cannot read the API key file %s: %s"),
 					     path, strerror(errno));
 			break;
 		}
 		if (hoist_buf_append(&b, chunk, (size_t)n) != HOIST_OK) {
-			st = hoist_error_set(err, HOIST_CONFIG,
-					     _("the API key file %s is larger than %d bytes; it "
-					       "should hold only the key"),
+			st = hoist_error_say(err, HOIST_CONFIG,
+					     N_("the API key file %s is larger than %d bytes; it "
+					        "should hold only the key"),
 					     path, KEY_MAX_BYTES);
 			break;
 		}
@@ -103,7 +103,7 @@ enum hoist_status hoist_config_read_key_file(const char *path, char **key,
 	close(fd);
 	explicit_bzero(chunk, sizeof chunk);
 	if (st == HOIST_OK && memchr(hoist_buf_cstr(&b), '\0', b.len))
-		st = hoist_error_set(err, HOIST_CONFIG, _("the API key file %s is not a text file"),
+		st = hoist_error_say(err, HOIST_CONFIG, N_("the API key file %s is not a text file"),
 				     path);
 	if (st == HOIST_OK) {
 		char *text = b.data ? hoist_buf_detach(&b, NULL) : hoist_xstrdup("");

@@ -47,8 +47,8 @@ const struct hoist_feed_options *feed_options_or_default(const struct hoist_feed
 enum hoist_status feed_too_big(size_t len, const char *source, size_t max,
 			       struct hoist_error *err)
 {
-	return hoist_error_set(err, HOIST_FEED,
-			       _("%s: the feed is %zu bytes, more than the %zu allowed"),
+	return hoist_error_say(err, HOIST_FEED,
+			       N_("%s: the feed is %zu bytes, more than the %zu allowed"),
 			       source ? source : "-", len, max);
 }
 
@@ -67,8 +67,8 @@ static enum hoist_status load_http(const char *url, const struct hoist_feed_opti
 		ho.max_body = o->max_bytes; /* the feed's own cap, not the API's */
 	h = hoist_http_new(&ho);
 	if (!h)
-		return hoist_error_set(err, HOIST_NETWORK,
-				       _("cannot start an HTTP client to read %s"), url);
+		return hoist_error_say(err, HOIST_NETWORK,
+				       N_("cannot start an HTTP client to read %s"), url);
 	hoist_http_response_init(&resp);
 	req.url = url;
 	req.idempotent = true;
@@ -77,16 +77,16 @@ static enum hoist_status load_http(const char *url, const struct hoist_feed_opti
 	if (st == HOIST_NETWORK || st == HOIST_TIMEOUT || st == HOIST_TLS) {
 		/* Say that it is the feed that did not answer, not the server. */
 		char *why = hoist_xstrdup(hoist_error_message(err));
-		st = hoist_error_set(err, st, _("the release feed could not be read: %s"), why);
+		st = hoist_error_say(err, st, N_("the release feed could not be read: %s"), why);
 		free(why);
 	} else if (st == HOIST_TOOBIG) {
-		st = hoist_error_set(err, HOIST_FEED,
-				     _("%s: the feed is larger than the %zu bytes allowed"), url,
+		st = hoist_error_say(err, HOIST_FEED,
+				     N_("%s: the feed is larger than the %zu bytes allowed"), url,
 				     ho.max_body);
 	} else if (st == HOIST_OK && (resp.status < 200 || resp.status > 299)) {
-		st = hoist_error_set(err, HOIST_FEED,
-				     _("%s answered HTTP %ld instead of the release feed; check "
-				       "the feed's address"),
+		st = hoist_error_say(err, HOIST_FEED,
+				     N_("%s answered HTTP %ld instead of the release feed; check "
+				        "the feed's address"),
 				     url, resp.status);
 	}
 	if (st != HOIST_OK) {
@@ -102,7 +102,7 @@ static enum hoist_status load_http(const char *url, const struct hoist_feed_opti
 
 static enum hoist_status read_error(const char *path, int e, struct hoist_error *err)
 {
-	return hoist_error_set(err, HOIST_FEED, _("cannot read the feed %s: %s"), path,
+	return hoist_error_say(err, HOIST_FEED, N_("cannot read the feed %s: %s"), path,
 			       strerror(e));
 }
 
@@ -123,8 +123,8 @@ static enum hoist_status read_file(const char *path, size_t max, char **text, si
 	}
 	if (S_ISDIR(sb.st_mode)) {
 		close(fd);
-		return hoist_error_set(err, HOIST_FEED,
-				       _("%s is a directory, not a release feed"), path);
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("%s is a directory, not a release feed"), path);
 	}
 	if (S_ISREG(sb.st_mode) && max && (unsigned long long)sb.st_size > max) {
 		close(fd);
@@ -154,8 +154,8 @@ static enum hoist_status read_file(const char *path, size_t max, char **text, si
 		if (max && n > max) {
 			free(data);
 			close(fd);
-			return hoist_error_set(err, HOIST_FEED,
-					       _("%s: the feed is larger than the %zu bytes allowed"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("%s: the feed is larger than the %zu bytes allowed"),
 					       path, max);
 		}
 	}
@@ -247,22 +247,22 @@ enum hoist_status hoist_feed_load(const char *source, const struct hoist_feed_op
 	o = feed_options_or_default(o, &def);
 	*out = NULL;
 	if (!source || !*source)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no release feed given; name one with --feed or "
-					 "[feed] source"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no release feed given; name one with --feed or "
+					  "[feed] source"));
 	if (!strncasecmp(source, "http://", 7) || !strncasecmp(source, "https://", 8))
 		return load_http(source, o, out, err);
 	if (!strncasecmp(source, "file://", 7)) {
 		path = file_url_path(source);
 		if (!path)
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("%s: a file:// address must name a local absolute "
-						 "path, like file:///srv/feed.json"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("%s: a file:// address must name a local absolute "
+						  "path, like file:///srv/feed.json"),
 					       source);
 	} else if (has_scheme(source)) {
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("%s: a release feed is read from https://, http://, "
-					 "file:// or a path"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("%s: a release feed is read from https://, http://, "
+					  "file:// or a path"),
 				       source);
 	}
 	if (!load_mapped(path ? path : source, source, o, out, &st, err)) {

@@ -134,13 +134,13 @@ static enum hoist_status entry_version(const cJSON *j, const char *field, size_t
 				       struct hoist_version *v, struct hoist_error *err)
 {
 	if (!j)
-		return hoist_error_set(err, HOIST_FEED, _("entry %zu has no \"%s\""), entry, field);
+		return hoist_error_say(err, HOIST_FEED, N_("entry %zu has no \"%s\""), entry, field);
 	if (!cJSON_IsString(j))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu: \"%s\" must be a string, not %s"), entry,
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu: \"%s\" must be a string, not %s"), entry,
 				       field, json_type(j));
 	if (hoist_version_parse(j->valuestring, v, NULL) != HOIST_OK)
-		return hoist_error_set(err, HOIST_FEED, _("entry %zu: \"%.*s\" is not a version"),
+		return hoist_error_say(err, HOIST_FEED, N_("entry %zu: \"%.*s\" is not a version"),
 				       entry, HOIST_VERSION_MAX, j->valuestring);
 	return HOIST_OK;
 }
@@ -154,8 +154,8 @@ static enum hoist_status opt_string(const cJSON *j, const char *field, size_t en
 	if (!j || cJSON_IsNull(j))
 		return HOIST_OK;
 	if (!cJSON_IsString(j))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): \"%s\" must be a string, not %s"), entry,
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): \"%s\" must be a string, not %s"), entry,
 				       version, field, json_type(j));
 	*out = j;
 	return HOIST_OK;
@@ -170,8 +170,8 @@ static enum hoist_status vendor_release(const cJSON *item, size_t entry,
 						   "releaseDate", "date" };
 	enum hoist_status st;
 	if (!cJSON_IsObject(item))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu: expected an object with \"Version\", not %s"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu: expected an object with \"Version\", not %s"),
 				       entry, json_type(item));
 	st = entry_version(cJSON_GetObjectItemCaseSensitive(item, "Version"), "Version", entry,
 			   &r->version, err);
@@ -196,8 +196,8 @@ static enum hoist_status notes_read(const cJSON *notes, size_t entry, struct hoi
 	if (!notes || cJSON_IsNull(notes))
 		return HOIST_OK;
 	if (!cJSON_IsArray(notes))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): \"notes\" must be an array, not %s"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): \"notes\" must be an array, not %s"),
 				       entry, v, json_type(notes));
 	r->notes = hoist_json_arena_alloc(keep, (size_t)cJSON_GetArraySize(notes) *
 						      sizeof *r->notes);
@@ -206,28 +206,28 @@ static enum hoist_status notes_read(const cJSON *notes, size_t entry, struct hoi
 		const cJSON *m[2], *kind, *text;
 		i++;
 		if (!cJSON_IsObject(n))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): note %zu must be an object with "
-						 "\"kind\" and \"text\", not %s"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("entry %zu (%s): note %zu must be an object with "
+						  "\"kind\" and \"text\", not %s"),
 					       entry, v, i, json_type(n));
 		members(n, names, m, 2);
 		kind = m[0];
 		text = m[1];
 		if (!cJSON_IsString(kind))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): note %zu: \"kind\" must be a "
-						 "string, not %s"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("entry %zu (%s): note %zu: \"kind\" must be a "
+						  "string, not %s"),
 					       entry, v, i, json_type(kind));
 		if (!note_kind_parse(kind->valuestring, &r->notes[r->n_notes].kind))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): note %zu has an unknown kind "
-						 "\"%.40s\" (expected breaking, dependency, security, "
-						 "feature or fix)"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("entry %zu (%s): note %zu has an unknown kind "
+						  "\"%.40s\" (expected breaking, dependency, security, "
+						  "feature or fix)"),
 					       entry, v, i, kind->valuestring);
 		if (!cJSON_IsString(text))
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): note %zu: \"text\" must be a "
-						 "string, not %s"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("entry %zu (%s): note %zu: \"text\" must be a "
+						  "string, not %s"),
 					       entry, v, i, json_type(text));
 		r->notes[r->n_notes++].text = hoist_json_arena_strdup(keep, text->valuestring);
 	}
@@ -254,9 +254,9 @@ static enum hoist_status package_read(const cJSON *p, size_t entry, const char *
 	static const char *const names[] = { "platform", "url", "sha256", "size" };
 	const cJSON *m[4], *platform, *url, *sha, *size;
 	if (!cJSON_IsObject(p))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): package %zu must be an object, "
-					 "not %s"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): package %zu must be an object, "
+					  "not %s"),
 				       entry, v, i, json_type(p));
 	members(p, names, m, 4);
 	platform = m[0];
@@ -264,32 +264,32 @@ static enum hoist_status package_read(const cJSON *p, size_t entry, const char *
 	sha = m[2];
 	size = m[3];
 	if (!cJSON_IsString(platform) || !platform->valuestring[0])
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): package %zu needs a \"platform\" "
-					 "string"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): package %zu needs a \"platform\" "
+					  "string"),
 				       entry, v, i);
 	if (!cJSON_IsString(url) || !url->valuestring[0])
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): package %zu needs a \"url\" string"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): package %zu needs a \"url\" string"),
 				       entry, v, i);
 	if (!cJSON_IsString(sha))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): package %zu needs a \"sha256\" "
-					 "string"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): package %zu needs a \"sha256\" "
+					  "string"),
 				       entry, v, i);
 	if (!sha256_hex(sha->valuestring, pk->sha256))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): package %zu: \"%.80s\" is not a "
-					 "SHA-256 checksum (64 hexadecimal digits)"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): package %zu: \"%.80s\" is not a "
+					  "SHA-256 checksum (64 hexadecimal digits)"),
 				       entry, v, i, sha->valuestring);
 	pk->size = -1;
 	if (size && !cJSON_IsNull(size)) {
 		double d = cJSON_IsNumber(size) ? size->valuedouble : -1;
 		/* In range, the cast is exact: a whole number without libm's floor. */
 		if (!isfinite(d) || d < 0 || d > MAX_EXACT_SIZE || d != (double)(long long)d)
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): package %zu: \"size\" must "
-						 "be a whole number of bytes"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("entry %zu (%s): package %zu: \"size\" must "
+						  "be a whole number of bytes"),
 					       entry, v, i);
 		pk->size = (long long)d;
 	}
@@ -309,8 +309,8 @@ static enum hoist_status packages_read(const cJSON *pkgs, size_t entry,
 	if (!pkgs || cJSON_IsNull(pkgs))
 		return HOIST_OK;
 	if (!cJSON_IsArray(pkgs))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): \"packages\" must be an array, not %s"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): \"packages\" must be an array, not %s"),
 				       entry, v, json_type(pkgs));
 	r->packages = hoist_json_arena_alloc(keep, (size_t)cJSON_GetArraySize(pkgs) *
 							 sizeof *r->packages);
@@ -333,8 +333,8 @@ static enum hoist_status release_read(const cJSON *item, size_t entry,
 	const cJSON *m[F_N_FIELDS], *date, *from;
 	enum hoist_status st;
 	if (!cJSON_IsObject(item))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu: expected an object with \"version\", not %s"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu: expected an object with \"version\", not %s"),
 				       entry, json_type(item));
 	members(item, names, m, F_N_FIELDS);
 	st = entry_version(m[F_VERSION], "version", entry, &r->version, err);
@@ -345,8 +345,8 @@ static enum hoist_status release_read(const cJSON *item, size_t entry,
 	if (date)
 		r->date = hoist_json_arena_strdup(keep, date->valuestring);
 	if (m[F_LTS] && !cJSON_IsNull(m[F_LTS]) && !cJSON_IsBool(m[F_LTS]))
-		return hoist_error_set(err, HOIST_FEED,
-				       _("entry %zu (%s): \"lts\" must be true or false, not %s"),
+		return hoist_error_say(err, HOIST_FEED,
+				       N_("entry %zu (%s): \"lts\" must be true or false, not %s"),
 				       entry, r->version.text, json_type(m[F_LTS]));
 	r->lts = cJSON_IsTrue(m[F_LTS]);
 	st = opt_string(m[F_FROM], "upgrade_from", entry, r->version.text, &from, err);
@@ -354,15 +354,15 @@ static enum hoist_status release_read(const cJSON *item, size_t entry,
 		return st;
 	if (from) {
 		if (hoist_version_parse(from->valuestring, &r->upgrade_from, NULL) != HOIST_OK)
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): upgrade_from \"%.*s\" is not a "
-						 "version"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("entry %zu (%s): upgrade_from \"%.*s\" is not a "
+						  "version"),
 					       entry, r->version.text, HOIST_VERSION_MAX,
 					       from->valuestring);
 		if (hoist_version_cmp(&r->upgrade_from, &r->version) >= 0)
-			return hoist_error_set(err, HOIST_FEED,
-					       _("entry %zu (%s): upgrade_from %s is not older than "
-						 "the release itself"),
+			return hoist_error_say(err, HOIST_FEED,
+					       N_("entry %zu (%s): upgrade_from %s is not older than "
+						  "the release itself"),
 					       entry, r->version.text, r->upgrade_from.text);
 		r->has_upgrade_from = true;
 	}
@@ -410,8 +410,8 @@ static enum hoist_status sort_releases(struct hoist_feed *f, struct hoist_error 
 	qsort(rk, n, sizeof *rk, cmp_ranked);
 	for (i = 1; i < n; i++)
 		if (hoist_version_cmp(&rk[i - 1].r->version, &rk[i].r->version) == 0) {
-			enum hoist_status st = hoist_error_set(
-				err, HOIST_FEED, _("%s appears twice: entries %zu and %zu"),
+			enum hoist_status st = hoist_error_say(
+				err, HOIST_FEED, N_("%s appears twice: entries %zu and %zu"),
 				rk[i].r->version.text, rk[i - 1].index + 1, rk[i].index + 1);
 			free(rk);
 			return st;
@@ -471,14 +471,14 @@ static enum hoist_status json_error(const struct reader *rd, const char *at)
 	switch (scan_json(rd->text, len)) {
 	case SCAN_TRUNCATED:
 		line_col(rd->text, len, &line, &col);
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed is truncated: it ends at line %zu, column %zu "
-					 "before the JSON is complete"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed is truncated: it ends at line %zu, column %zu "
+					  "before the JSON is complete"),
 				       line, col);
 	case SCAN_TOO_DEEP:
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed is nested more than %d levels deep; it is not "
-					 "a release feed"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed is nested more than %d levels deep; it is not "
+					  "a release feed"),
 				       NESTING_LIMIT);
 	default:
 		break;
@@ -486,8 +486,8 @@ static enum hoist_status json_error(const struct reader *rd, const char *at)
 	if (!at || at < rd->text || at > rd->end)
 		at = rd->text;
 	line_col(rd->text, (size_t)(at - rd->text), &line, &col);
-	return hoist_error_set(rd->err, HOIST_FEED,
-			       _("the feed is not valid JSON: error near line %zu, column %zu"),
+	return hoist_error_say(rd->err, HOIST_FEED,
+			       N_("the feed is not valid JSON: error near line %zu, column %zu"),
 			       line, col);
 }
 
@@ -536,8 +536,8 @@ static enum hoist_status read_entry(struct reader *rd, const char **p)
 	enum hoist_status st;
 	cJSON *item;
 	if (f->n_releases >= rd->o->max_releases)
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed lists more than the %zu releases allowed"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed lists more than the %zu releases allowed"),
 				       rd->o->max_releases);
 	st = parse_value(rd, *p, &item, p);
 	if (st == HOIST_OK) {
@@ -581,13 +581,13 @@ static enum hoist_status read_releases(struct reader *rd, const char *p, const c
 static enum hoist_status check_format(const struct reader *rd, const cJSON *format)
 {
 	if (!cJSON_IsString(format))
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed's \"format\" must be a string, not %s"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed's \"format\" must be a string, not %s"),
 				       json_type(format));
 	if (strcmp(format->valuestring, FEED_FORMAT) != 0)
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("unknown feed format \"%.40s\"; this hoist reads \"%s\" "
-					 "and the vendor's JSON array"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("unknown feed format \"%.40s\"; this hoist reads \"%s\" "
+					  "and the vendor's JSON array"),
 				       format->valuestring, FEED_FORMAT);
 	return HOIST_OK;
 }
@@ -625,9 +625,9 @@ static enum hoist_status read_member(struct reader *rd, const cJSON *key, const 
 		return check_format(rd, value);
 	}
 	if (!strcmp(key->valuestring, "releases") && !seen->releases)
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed's \"releases\" must be an array, "
-					 "not %s"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed's \"releases\" must be an array, "
+					  "not %s"),
 				       json_type(value));
 	return HOIST_OK;
 }
@@ -666,13 +666,13 @@ static enum hoist_status read_object(struct reader *rd, const char *p, const cha
 		}
 	}
 	if (!seen.format)
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed is an object without \"format\"; expected "
-					 "\"format\": \"%s\" or the vendor's JSON array"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed is an object without \"format\"; expected "
+					  "\"format\": \"%s\" or the vendor's JSON array"),
 				       FEED_FORMAT);
 	if (!seen.releases)
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed has no \"releases\" array"));
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed has no \"releases\" array"));
 	if (seen.releases_at)
 		return read_releases(rd, seen.releases_at, &p);
 	return HOIST_OK;
@@ -691,18 +691,18 @@ static enum hoist_status read_document(struct reader *rd)
 		p += 3;
 	p = skip_ws(p, rd->end);
 	if (p == rd->end)
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed is empty; expected a JSON array of releases or "
-					 "a hoist-feed/1 document"));
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed is empty; expected a JSON array of releases or "
+					  "a hoist-feed/1 document"));
 	if (*p == '[') {
 		rd->f->format = HOIST_FEED_VENDOR;
 		st = read_releases(rd, p, &next);
 	} else if (*p == '{') {
 		st = read_object(rd, p, &next);
 	} else if ((st = parse_value(rd, p, &root, &next)) == HOIST_OK) {
-		st = hoist_error_set(rd->err, HOIST_FEED,
-				     _("the feed is %s; expected a JSON array of releases or a "
-				       "hoist-feed/1 object"),
+		st = hoist_error_say(rd->err, HOIST_FEED,
+				     N_("the feed is %s; expected a JSON array of releases or a "
+				        "hoist-feed/1 object"),
 				     json_type(root));
 	}
 	if (st != HOIST_OK)
@@ -710,9 +710,9 @@ static enum hoist_status read_document(struct reader *rd)
 	next = skip_ws(next, rd->end);
 	if (next < rd->end) {
 		line_col(rd->text, (size_t)(next - rd->text), &line, &col);
-		return hoist_error_set(rd->err, HOIST_FEED,
-				       _("the feed is not valid JSON: unexpected data after its end "
-					 "at line %zu, column %zu"),
+		return hoist_error_say(rd->err, HOIST_FEED,
+				       N_("the feed is not valid JSON: unexpected data after its end "
+					  "at line %zu, column %zu"),
 				       line, col);
 	}
 	return HOIST_OK;

@@ -302,11 +302,11 @@ static enum hoist_status build(const struct hoist_plan *plan, const struct hoist
 
 	*out = NULL;
 	if (!plan || !s || !plan->n_nodes)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("a rollback guide needs the run's plan and its journal"));
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("a rollback guide needs the run's plan and its journal"));
 	if (s->state == HOIST_RUN_NONE)
-		return hoist_error_set(err, HOIST_STATE,
-				       _("the run %s has not started: there is nothing to roll back"),
+		return hoist_error_say(err, HOIST_STATE,
+				       N_("the run %s has not started: there is nothing to roll back"),
 				       s->run_id ? s->run_id : "");
 	g = facts_of_run(plan, s, run_dir);
 	model_init(&m, plan, g);
@@ -469,14 +469,14 @@ enum hoist_status hoist_guide_build_downgrade(const struct hoist_guide_downgrade
 
 	*out = NULL;
 	if (hoist_version_cmp(&in->target, &in->current) >= 0)
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("%s is not older than the version the server runs (%s): "
-					 "use hoist upgrade"),
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("%s is not older than the version the server runs (%s): "
+					  "use hoist upgrade"),
 				       in->target.text, in->current.text);
 	if ((k == HOIST_KIND_MINOR || k == HOIST_KIND_MAJOR) && (!in->backup || !in->backup->path))
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("going back from %s to %s changes the database schema, and "
-					 "no database backup taken at %s is known"),
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("going back from %s to %s changes the database schema, and "
+					  "no database backup taken at %s is known"),
 				       in->current.text, in->target.text, in->target.text);
 	g = facts_of_downgrade(in, k);
 	model_init(&m, plan, g);

@@ -88,9 +88,9 @@ static enum hoist_status newest_run(const char *state, char **id, struct hoist_e
 	}
 	hoist_rundir_list_free(runs, n);
 	if (st == HOIST_OK && !*id)
-		st = hoist_error_set(err, HOIST_NOTFOUND,
-				     _("no upgrade run is recorded in %s: there is nothing to roll "
-				       "back"),
+		st = hoist_error_say(err, HOIST_NOTFOUND,
+				     N_("no upgrade run is recorded in %s: there is nothing to roll "
+				        "back"),
 				     state);
 	return st;
 }
@@ -106,8 +106,8 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 
 	*out = NULL;
 	if (run_id && !hoist_rundir_id_valid(run_id))
-		st = hoist_error_set(err, HOIST_USAGE,
-				     _("\"%s\" is not a run id (they look like 20261122T014233Z-1a2b)"),
+		st = hoist_error_say(err, HOIST_USAGE,
+				     N_("\"%s\" is not a run id (they look like 20261122T014233Z-1a2b)"),
 				     run_id);
 	else if (run_id)
 		id = hoist_xstrdup(run_id);
@@ -118,7 +118,7 @@ enum hoist_status hoist_guide_load(const struct hoist_config *cfg, const char *r
 		path = hoist_rundir_file(dir, HOIST_RUNDIR_PLAN);
 		st = hoist_plan_load(path, &plan, err);
 		if (st == HOIST_NOTFOUND || (st == HOIST_IO && access(dir, F_OK)))
-			hoist_error_set(err, st, _("there is no run %s in %s"), id, state);
+			hoist_error_say(err, st, N_("there is no run %s in %s"), id, state);
 	}
 	if (st == HOIST_OK) {
 		free(path);
@@ -172,17 +172,17 @@ static enum hoist_status no_backup(const struct hoist_guide_found *found, size_t
 		free(when);
 	}
 	if (n)
-		st = hoist_error_set(err, HOIST_UNSAFE,
-				     _("going back from %s to %s changes the database "
-				       "schema and needs a database backup taken at %s; the "
-				       "backups hoist knows are: %s"),
+		st = hoist_error_say(err, HOIST_UNSAFE,
+				     N_("going back from %s to %s changes the database "
+				        "schema and needs a database backup taken at %s; the "
+				        "backups hoist knows are: %s"),
 				     current->text, target->text, target->text,
 				     hoist_buf_cstr(&list));
 	else
-		st = hoist_error_set(err, HOIST_UNSAFE,
-				     _("going back from %s to %s changes the database "
-				       "schema and needs a database backup taken at %s; hoist "
-				       "knows of no database backup in %s"),
+		st = hoist_error_say(err, HOIST_UNSAFE,
+				     N_("going back from %s to %s changes the database "
+				        "schema and needs a database backup taken at %s; hoist "
+				        "knows of no database backup in %s"),
 				     current->text, target->text, target->text, state);
 	hoist_buf_done(&list);
 	return st;
@@ -243,9 +243,9 @@ enum hoist_status hoist_guide_load_downgrade(const struct hoist_config *cfg,
 	*out = NULL;
 	if (hoist_version_cmp(target, current) >= 0) {
 		free(state);
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("%s is not older than the version the server runs (%s): "
-					 "use hoist upgrade"),
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("%s is not older than the version the server runs (%s): "
+					  "use hoist upgrade"),
 				       target->text, current->text);
 	}
 	st = hoist_guide_find_backups(state, &found, &n, err);

@@ -21,9 +21,9 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 	long long size = 0;
 
 	if (!s->arg)
-		return hoist_error_set(err, HOIST_STATE,
-				       _("db-restore on %s names no backup file; restore the "
-					 "database by hand"),
+		return hoist_error_say(err, HOIST_STATE,
+				       N_("db-restore on %s names no backup file; restore the "
+					  "database by hand"),
 				       n->plan->name);
 	/* A backup that is gone or empty must fail before any node is touched by it. */
 	if (hoist_transport_kind(n->t) == HOIST_TRANSPORT_LOCAL) {
@@ -31,7 +31,7 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 		if (st != HOIST_OK)
 			return st;
 		if (size == 0)
-			return hoist_error_set(err, HOIST_STATE, _("the backup %s is empty"), s->arg);
+			return hoist_error_say(err, HOIST_STATE, N_("the backup %s is empty"), s->arg);
 		/* Only the file the run took: its SHA-256 is in the plan's evidence. */
 		for (size_t i = 0; i < r->plan->n_evidence; i++) {
 			const struct hoist_evidence *e = &r->plan->evidence[i];
@@ -39,10 +39,10 @@ static enum hoist_status db_restore(struct run *r, struct run_node *n,
 			    !e->sha256 || !*e->sha256)
 				continue;
 			if (strcasecmp(e->sha256, sha))
-				return hoist_error_set(err, HOIST_CHECKSUM,
-						       _("the backup %s is not the one the run "
-							 "took: its SHA-256 is %s, the run recorded "
-							 "%s; nothing was restored"),
+				return hoist_error_say(err, HOIST_CHECKSUM,
+						       N_("the backup %s is not the one the run "
+							  "took: its SHA-256 is %s, the run recorded "
+							  "%s; nothing was restored"),
 						       s->arg, sha, e->sha256);
 		}
 	}
@@ -82,9 +82,9 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 	char *key = s->arg ? run_master_key_read(s->arg) : NULL;
 
 	if (!key)
-		return hoist_error_set(err, HOIST_STATE,
-				       _("the master key this run saved (%s) cannot be read; put "
-					 "back the key you saved before the upgrade by hand"),
+		return hoist_error_say(err, HOIST_STATE,
+				       N_("the master key this run saved (%s) cannot be read; put "
+					  "back the key you saved before the upgrade by hand"),
 				       s->arg ? s->arg : "-");
 	run_add_secret(r, key);
 	hoist_exec_result_init(&x);
@@ -92,10 +92,10 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 		st = run_action(r, n, "master-key-restore", "check-master-key", NULL, NULL, s->arg,
 				false, &x, err);
 		if (st == HOIST_COMMAND)
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("the master key saved in %s does not decrypt the "
-					       "restored database on %s; put that key back with the "
-					       "vendor's tool before the nodes start"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("the master key saved in %s does not decrypt the "
+					        "restored database on %s; put that key back with the "
+					        "vendor's tool before the nodes start"),
 					     s->arg, n->plan->name);
 	} else if (hoist_profile_has(r->profile, "show-master-key")) {
 		const char *shown;
@@ -106,10 +106,10 @@ static enum hoist_status master_key_restore(struct run *r, struct run_node *n,
 			shown++;
 		if (st == HOIST_OK && (strncmp(shown, key, strlen(key)) ||
 				       (shown[strlen(key)] && !strchr("\r\n", shown[strlen(key)]))))
-			st = hoist_error_set(err, HOIST_STATE,
-					     _("the server on %s uses another master key than the "
-					       "one saved in %s; put the saved key back with the "
-					       "vendor's tool before the nodes start"),
+			st = hoist_error_say(err, HOIST_STATE,
+					     N_("the server on %s uses another master key than the "
+					        "one saved in %s; put the saved key back with the "
+					        "vendor's tool before the nodes start"),
 					     n->plan->name, s->arg);
 		memset(x.out.data ? x.out.data : (char *)"", 0, x.out.len);
 	} else {

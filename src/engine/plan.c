@@ -93,9 +93,9 @@ enum hoist_status hoist_strategy_parse(const char *text, enum hoist_strategy *s,
 	else if (text && !strcmp(text, "auto"))
 		*s = HOIST_STRATEGY_AUTO;
 	else
-		return hoist_error_set(err, HOIST_USAGE,
-				       _("unknown strategy \"%s\" (expected all-at-once, rolling "
-					 "or auto)"),
+		return hoist_error_say(err, HOIST_USAGE,
+				       N_("unknown strategy \"%s\" (expected all-at-once, rolling "
+					  "or auto)"),
 				       text ? text : "");
 	return HOIST_OK;
 }
@@ -304,14 +304,14 @@ static enum hoist_status only_node(struct hoist_plan *p, const char *name,
 	for (size_t i = 0; i < p->n_nodes; i++)
 		known = known || !strcmp(p->nodes[i].name, name);
 	if (!known)
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("--node %s: the plan has no such node"), name);
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("--node %s: the plan has no such node"), name);
 	if (p->n_nodes > 1 && (p->n_stops || (p->kind != HOIST_KIND_PATCH &&
 					      p->kind != HOIST_KIND_NONE)))
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("--node %s: %s to %s is a %s upgrade, which changes the "
-					 "database schema; the vendor upgrades every node of a "
-					 "cluster together then: upgrade the whole cluster"),
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("--node %s: %s to %s is a %s upgrade, which changes the "
+					  "database schema; the vendor upgrades every node of a "
+					  "cluster together then: upgrade the whole cluster"),
 				       name, p->from.text, p->to.text, hoist_kind_name(p->kind));
 	for (size_t i = 0; i < p->n_steps; i++) {
 		struct hoist_plan_step *s = &p->steps[i];
@@ -335,26 +335,26 @@ static enum hoist_status only_node(struct hoist_plan *p, const char *name,
 static enum hoist_status check_input(const struct hoist_plan_input *in, struct hoist_error *err)
 {
 	if (!in->n_nodes)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("no server nodes are known; name them in the configuration "
-					 "or check the server's node list"));
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("no server nodes are known; name them in the configuration "
+					  "or check the server's node list"));
 	for (size_t i = 0; i < in->n_nodes; i++) {
 		if (!name_ok(in->nodes[i].name))
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("the node name \"%s\" is not usable (letters, "
-						 "digits, '.', '_' and '-', at most 64)"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("the node name \"%s\" is not usable (letters, "
+						  "digits, '.', '_' and '-', at most 64)"),
 					       in->nodes[i].name ? in->nodes[i].name : "");
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(in->nodes[i].name, in->nodes[k].name))
-				return hoist_error_set(err, HOIST_CONFIG,
-						       _("the node %s is listed twice"),
+				return hoist_error_say(err, HOIST_CONFIG,
+						       N_("the node %s is listed twice"),
 						       in->nodes[i].name);
 	}
 	if (hoist_version_cmp(&in->from, &in->to) > 0 ||
 	    (!in->force && !hoist_version_cmp(&in->from, &in->to)))
-		return hoist_error_set(err, HOIST_STATE,
-				       _("%s is not newer than the current version %s; to go back, "
-					 "use hoist downgrade"),
+		return hoist_error_say(err, HOIST_STATE,
+				       N_("%s is not newer than the current version %s; to go back, "
+					  "use hoist downgrade"),
 				       in->to.text, in->from.text);
 	return HOIST_OK;
 }
@@ -424,9 +424,9 @@ enum hoist_status hoist_plan_build(const struct hoist_plan_input *in, struct hoi
 	    ((p->kind != HOIST_KIND_PATCH && p->kind != HOIST_KIND_NONE) || in->n_stops)) {
 		enum hoist_kind k = p->kind;
 		hoist_plan_free(p);
-		return hoist_error_set(err, HOIST_UNSAFE,
-				       _("a rolling upgrade is only safe for a patch (no database "
-					 "schema change); %s to %s is a %s upgrade: use all-at-once"),
+		return hoist_error_say(err, HOIST_UNSAFE,
+				       N_("a rolling upgrade is only safe for a patch (no database "
+					  "schema change); %s to %s is a %s upgrade: use all-at-once"),
 				       in->from.text, in->to.text, hoist_kind_name(k));
 	}
 	if (in->n_stops) {
@@ -660,8 +660,8 @@ static const char *rstr(struct reader *r, const cJSON *o, const char *k, bool re
 	if (cJSON_IsString(v))
 		return v->valuestring;
 	if (required && r->st == HOIST_OK)
-		r->st = hoist_error_set(r->err, HOIST_PARSE,
-					_("the plan has no valid \"%s\""), k);
+		r->st = hoist_error_say(r->err, HOIST_PARSE,
+					N_("the plan has no valid \"%s\""), k);
 	return NULL;
 }
 
@@ -670,7 +670,7 @@ static void rver(struct reader *r, const cJSON *o, const char *k, struct hoist_v
 	const char *s = rstr(r, o, k, true);
 	if (s && r->st == HOIST_OK && hoist_version_parse(s, v, r->err) != HOIST_OK) {
 		r->st = HOIST_PARSE;
-		hoist_error_prefix(r->err, _("plan field \"%s\""), k);
+		hoist_error_prefix_say(r->err, N_("plan field \"%s\""), k);
 	}
 }
 
@@ -680,7 +680,7 @@ static const cJSON *rarr(struct reader *r, const cJSON *o, const char *k)
 	if (cJSON_IsArray(v))
 		return v;
 	if (r->st == HOIST_OK)
-		r->st = hoist_error_set(r->err, HOIST_PARSE, _("the plan has no valid \"%s\" list"),
+		r->st = hoist_error_say(r->err, HOIST_PARSE, N_("the plan has no valid \"%s\" list"),
 					k);
 	return NULL;
 }
@@ -702,8 +702,8 @@ static void read_stops(struct reader *r, const cJSON *j, struct hoist_plan *p)
 				break;
 			if (!cJSON_IsString(it) ||
 			    hoist_version_parse(it->valuestring, &p->stops[p->n_stops], r->err)) {
-				r->st = hoist_error_set(r->err, HOIST_PARSE,
-						       _("the plan's stop %zu is not a version"),
+				r->st = hoist_error_say(r->err, HOIST_PARSE,
+						       N_("the plan's stop %zu is not a version"),
 						       p->n_stops + 1);
 				break;
 			}
@@ -725,8 +725,8 @@ static void read_nodes(struct reader *r, const cJSON *j, struct hoist_plan *p)
 			if (r->st != HOIST_OK)
 				break;
 			if (!name_ok(name)) {
-				r->st = hoist_error_set(r->err, HOIST_PARSE,
-						       _("the plan names an unusable node \"%s\""), name);
+				r->st = hoist_error_say(r->err, HOIST_PARSE,
+						       N_("the plan names an unusable node \"%s\""), name);
 				break;
 			}
 			n->name = hoist_xstrdup(name);
@@ -777,17 +777,17 @@ static void read_steps(struct reader *r, const cJSON *j, struct hoist_plan *p)
 			if (r->st != HOIST_OK)
 				break;
 			if (!hoist_step_info(id)) {
-				r->st = hoist_error_set(r->err, HOIST_PARSE,
-						       _("the plan has an unknown step \"%s\""), id);
+				r->st = hoist_error_say(r->err, HOIST_PARSE,
+						       N_("the plan has an unknown step \"%s\""), id);
 				break;
 			}
 			if (node) {
 				for (i = 0; i < p->n_nodes && strcmp(p->nodes[i].name, node); i++)
 					;
 				if (i == p->n_nodes) {
-					r->st = hoist_error_set(r->err, HOIST_PARSE,
-							       _("the plan's step %s names node %s, "
-								 "which is not in its node list"),
+					r->st = hoist_error_say(r->err, HOIST_PARSE,
+							       N_("the plan's step %s names node %s, "
+								  "which is not in its node list"),
 							       id, node);
 					break;
 				}
@@ -859,12 +859,12 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 
 	*out = NULL;
 	if (!j)
-		return hoist_error_set(err, HOIST_PARSE, _("the plan is not valid JSON"));
+		return hoist_error_say(err, HOIST_PARSE, N_("the plan is not valid JSON"));
 	s = rstr(&r, j, "format", true);
 	if (s && strcmp(s, "hoist-plan/1")) {
-		hoist_error_set(err, HOIST_PARSE,
-				_("the plan's format \"%s\" is not one this hoist reads "
-				  "(hoist-plan/1)"),
+		hoist_error_say(err, HOIST_PARSE,
+				N_("the plan's format \"%s\" is not one this hoist reads "
+				   "(hoist-plan/1)"),
 				s);
 		cJSON_Delete(j);
 		return HOIST_PARSE;
@@ -894,7 +894,7 @@ enum hoist_status hoist_plan_from_json(const char *text, size_t len, struct hois
 					 !strcmp(p->steps[i].id, "db-upgrade")))
 			p->steps[i].hop = hoist_xstrdup(p->steps[i].version.text);
 	if (r.st == HOIST_OK && (!p->n_nodes || !p->n_steps))
-		r.st = hoist_error_set(err, HOIST_PARSE, _("the plan has no nodes or no steps"));
+		r.st = hoist_error_say(err, HOIST_PARSE, N_("the plan has no nodes or no steps"));
 	cJSON_Delete(j);
 	if (r.st != HOIST_OK) {
 		hoist_plan_free(p);
@@ -912,7 +912,7 @@ enum hoist_status hoist_plan_save(const struct hoist_plan *p, const char *path,
 	enum hoist_status st = HOIST_OK;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot write the plan %s: %s"), path,
 				     strerror(errno));
 		goto out;
 	}
@@ -921,18 +921,18 @@ enum hoist_status hoist_plan_save(const struct hoist_plan *p, const char *path,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+			st = hoist_error_say(err, HOIST_IO, N_("cannot write the plan %s: %s"), path,
 					     strerror(errno));
 			break;
 		}
 		off += (size_t)n;
 	}
 	if (st == HOIST_OK && (write(fd, "\n", 1) != 1 || fsync(fd) != 0))
-		st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot write the plan %s: %s"), path,
 				     strerror(errno));
 	close(fd);
 	if (st == HOIST_OK && rename(tmp, path) != 0)
-		st = hoist_error_set(err, HOIST_IO, _("cannot write the plan %s: %s"), path,
+		st = hoist_error_say(err, HOIST_IO, N_("cannot write the plan %s: %s"), path,
 				     strerror(errno));
 	if (st != HOIST_OK)
 		unlink(tmp);
@@ -952,12 +952,12 @@ enum hoist_status hoist_plan_load(const char *path, struct hoist_plan **out,
 	size_t n;
 	*out = NULL;
 	if (!f)
-		return hoist_error_set(err, HOIST_IO, _("cannot read the plan %s: %s"), path,
+		return hoist_error_say(err, HOIST_IO, N_("cannot read the plan %s: %s"), path,
 				       strerror(errno));
 	hoist_buf_init(&b, 8u << 20);
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		if (hoist_buf_append(&b, chunk, n) != HOIST_OK) {
-			st = hoist_error_set(err, HOIST_TOOBIG, _("the plan %s is too large"), path);
+			st = hoist_error_say(err, HOIST_TOOBIG, N_("the plan %s is too large"), path);
 			break;
 		}
 	fclose(f);

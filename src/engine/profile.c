@@ -219,40 +219,40 @@ static enum hoist_status invalid(enum kind k, const char *name, const char *valu
 {
 	switch (k) {
 	case K_VERSION:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not a valid version (MAJOR.MINOR.PATCH)"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not a valid version (MAJOR.MINOR.PATCH)"),
 				       name, value);
 	case K_NODE:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not a valid node name (1 to 64 letters, digits, '.', '_' or '-', not starting with '-')"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not a valid node name (1 to 64 letters, digits, '.', '_' or '-', not starting with '-')"),
 				       name, value);
 	case K_NAME:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not a valid name (1 to 128 letters, digits, '.', '_' or '-', not starting with '-')"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not a valid name (1 to 128 letters, digits, '.', '_' or '-', not starting with '-')"),
 				       name, value);
 	case K_IMAGE:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not a valid image reference"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not a valid image reference"),
 				       name, value);
 	case K_SERVER:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not a valid database server name"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not a valid database server name"),
 				       name, value);
 	case K_PATH:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not an acceptable path (no control characters or quotes, not empty, not starting with '-')"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not an acceptable path (no control characters or quotes, not empty, not starting with '-')"),
 				       name, value);
 	case K_URL:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not an acceptable address (no spaces, control characters or quotes)"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not an acceptable address (no spaces, control characters or quotes)"),
 				       name, value);
 	case K_PORT:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not a port number from 1 to 65535"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not a port number from 1 to 65535"),
 				       name, value);
 	default:
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("{%s} = \"%s\" is not acceptable: use letters, digits and . _ : / @ + = , - only, not starting with '-'"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("{%s} = \"%s\" is not acceptable: use letters, digits and . _ : / @ + = , - only, not starting with '-'"),
 				       name, value);
 	}
 }
@@ -281,8 +281,8 @@ enum hoist_status hoist_profile_vars_set(struct hoist_profile_vars *v, const cha
 	enum kind k;
 	size_t alloc;
 	if (!name || !valid_name(name))
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("\"%s\" is not a valid placeholder name (lower-case letters, digits and '_')"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("\"%s\" is not a valid placeholder name (lower-case letters, digits and '_')"),
 				       name ? name : "");
 	k = kind_of(name);
 	if (!value || !valid_value(k, value))
@@ -386,8 +386,8 @@ static enum hoist_status split(const char *action, const char *text, struct word
 			if (*p == '\n' || *p == '\r') {
 				hoist_buf_done(&word);
 				words_done(ws);
-				return hoist_error_set(err, HOIST_CONFIG,
-						       _("the template of `%s` holds a line break"), action);
+				return hoist_error_say(err, HOIST_CONFIG,
+						       N_("the template of `%s` holds a line break"), action);
 			}
 			if (*p != '"') {
 				hoist_buf_append(&word, p++, 1);
@@ -401,8 +401,8 @@ static enum hoist_status split(const char *action, const char *text, struct word
 			if (!*p) {
 				hoist_buf_done(&word);
 				words_done(ws);
-				return hoist_error_set(err, HOIST_CONFIG,
-						       _("the template of `%s` has a \" without its closing \""),
+				return hoist_error_say(err, HOIST_CONFIG,
+						       N_("the template of `%s` has a \" without its closing \""),
 						       action);
 			}
 			p++;
@@ -421,8 +421,8 @@ static enum hoist_status value_of(const struct hoist_profile *p, const char *act
 	if (!value)
 		value = hoist_profile_vars_get(&p->vars, name);
 	if (!value)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("profile %s: `%s` needs a value for {%s}; set %s in the [profile] section"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("profile %s: `%s` needs a value for {%s}; set %s in the [profile] section"),
 				       p->name, action, name, name);
 	/* Values reach here validated; check again in case vars were edited by hand. */
 	if (!valid_value(kind_of(name), value))
@@ -457,14 +457,14 @@ static enum hoist_status fill(const struct hoist_profile *p, const char *action,
 		end = strchr(s, '}');
 		if (!end) {
 			hoist_buf_done(&b);
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("the template of `%s` has a { without its closing }: \"%s\""),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("the template of `%s` has a { without its closing }: \"%s\""),
 					       action, word);
 		}
 		name = hoist_xstrndup(s + 1, (size_t)(end - s - 1));
 		if (!valid_name(name)) {
-			hoist_error_set(err, HOIST_CONFIG,
-					_("the template of `%s` has an unknown placeholder {%s}"),
+			hoist_error_say(err, HOIST_CONFIG,
+					N_("the template of `%s` has an unknown placeholder {%s}"),
 					action, name);
 			free(name);
 			hoist_buf_done(&b);
@@ -506,8 +506,8 @@ static enum hoist_status build(const struct hoist_profile *p, const char *action
 		if (i == start) {
 			words_done(&ws);
 			hoist_profile_cmds_done(out);
-			return hoist_error_set(err, HOIST_CONFIG,
-					       _("the template of `%s` has an empty command (check the && and that it is not blank)"),
+			return hoist_error_say(err, HOIST_CONFIG,
+					       N_("the template of `%s` has an empty command (check the && and that it is not blank)"),
 					       action);
 		}
 		argv = hoist_xcalloc(i - start + 1, sizeof *argv);
@@ -592,8 +592,8 @@ static enum hoist_status apply_setting(struct hoist_profile *p, const char *key,
 		long s = strtol(value, &end, 10);
 		st = HOIST_OK;
 		if (end == value || *end || s <= 0 || s > 7 * 24 * 3600)
-			st = hoist_error_set(err, HOIST_CONFIG,
-					     _("[profile] %s = \"%s\": give the timeout in whole seconds, from 1 to 604800"),
+			st = hoist_error_say(err, HOIST_CONFIG,
+					     N_("[profile] %s = \"%s\": give the timeout in whole seconds, from 1 to 604800"),
 					     key, value);
 		else
 			p->timeout_s[a] = s;
@@ -601,7 +601,7 @@ static enum hoist_status apply_setting(struct hoist_profile *p, const char *key,
 		st = hoist_profile_vars_set(&p->vars, key, value, err);
 	}
 	if (st != HOIST_OK)
-		hoist_error_prefix(err, _("[profile] %s"), key);
+		hoist_error_prefix_say(err, N_("[profile] %s"), key);
 	return st;
 }
 
@@ -617,8 +617,8 @@ enum hoist_status hoist_profile_new(const char *name, const struct hoist_profile
 		if (name && strcmp(name, profile_names[i]) == 0)
 			known = true;
 	if (!known)
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("unknown profile \"%s\": use octopus-windows, octopus-linux-docker, sandbox or custom"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("unknown profile \"%s\": use octopus-windows, octopus-linux-docker, sandbox or custom"),
 				       name ? name : "");
 	p = hoist_xcalloc(1, sizeof *p);
 	p->name = hoist_xstrdup(name);
@@ -631,8 +631,8 @@ enum hoist_status hoist_profile_new(const char *name, const struct hoist_profile
 	for (size_t i = 0; i < N_ACTIONS; i++)
 		any = any || p->templates[i];
 	if (st == HOIST_OK && !any)
-		st = hoist_error_set(err, HOIST_CONFIG,
-				     _("profile %s has no actions: give each one in the [profile] section, e.g. stop = systemctl stop octopus"),
+		st = hoist_error_say(err, HOIST_CONFIG,
+				     N_("profile %s has no actions: give each one in the [profile] section, e.g. stop = systemctl stop octopus"),
 				     name);
 	if (st != HOIST_OK) {
 		hoist_profile_free(p);
@@ -682,11 +682,11 @@ enum hoist_status hoist_profile_expand(const struct hoist_profile *p, const char
 	int i = action_index(action);
 	hoist_profile_cmds_init(out);
 	if (i < 0)
-		return hoist_error_set(err, HOIST_CONFIG, _("\"%s\" is not an action hoist knows"),
+		return hoist_error_say(err, HOIST_CONFIG, N_("\"%s\" is not an action hoist knows"),
 				       action ? action : "");
 	if (!p->templates[i])
-		return hoist_error_set(err, HOIST_CONFIG,
-				       _("profile %s has no `%s` action; give its command in the [profile] section (%s = ...)"),
+		return hoist_error_say(err, HOIST_CONFIG,
+				       N_("profile %s has no `%s` action; give its command in the [profile] section (%s = ...)"),
 				       p->name, action, action);
 	return build(p, action, p->templates[i], vars, false, out, err);
 }
