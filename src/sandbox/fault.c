@@ -80,37 +80,16 @@ static const char *mode_name(enum sb_fault_mode m)
 	return names[m];
 }
 
-enum sb_fault_mode sb_fault_find(struct sb *sb, const char *action, const char *version,
-				 const char *node)
+/*
+ * The fault set for action on this version and node, and its ms (slow): the most specific
+ * one wins, node and version before wildcards. A fault found is written to the timeline.
+ */
+static enum sb_fault_mode lookup(struct sb *sb, const char *action, const char *version,
+				 const char *node, long long *ms)
 {
 	sqlite3_stmt *s;
 	enum sb_fault_mode mode = SB_FAULT_NONE;
-	sqlite3_prepare_v2(sb->st,
-			   "SELECT mode FROM faults WHERE action = ?1"
-			   " AND (version IS NULL OR version = ?2) AND (node IS NULL OR node = ?3)"
-			   " ORDER BY (node IS NOT NULL) + (version IS NOT NULL) DESC LIMIT 1",
-			   -1, &s, NULL);
-	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, version ? version : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, node ? node : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		const char *m = (const char *)sqlite3_column_text(s, 0);
-		mode = !strcmp(m, "fail") ? SB_FAULT_FAIL : !strcmp(m, "hang") ? SB_FAULT_HANG :
-		       !strcmp(m, "half") ? SB_FAULT_HALF : SB_FAULT_SLOW;
-	}
-	sqlite3_finalize(s);
-	if (mode != SB_FAULT_NONE)
-		sb_timeline(sb, "fault", node, "action", action, "mode", mode_name(mode), NULL);
-	return mode;
-}
-
-enum sb_fault_mode sb_fault_apply(struct sb *sb, const char *action, const char *version,
-				  const char *node, volatile int *abort_flag)
-{
-	sqlite3_stmt *s;
-	enum sb_fault_mode mode = SB_FAULT_NONE;
-	long long ms = 0;
-	/* The most specific matching fault wins: node and version before wildcards. */
+	*ms = 0;
 	sqlite3_prepare_v2(sb->st,
 			   "SELECT mode, ms FROM faults WHERE action = ?1"
 			   " AND (version IS NULL OR version = ?2) AND (node IS NULL OR node = ?3)"
@@ -121,13 +100,28 @@ enum sb_fault_mode sb_fault_apply(struct sb *sb, const char *action, const char 
 	sqlite3_bind_text(s, 3, node ? node : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		const char *m = (const char *)sqlite3_column_text(s, 0);
-		ms = sqlite3_column_int64(s, 1);
+		*ms = sqlite3_column_int64(s, 1);
 		mode = !strcmp(m, "fail") ? SB_FAULT_FAIL : !strcmp(m, "hang") ? SB_FAULT_HANG :
 		       !strcmp(m, "half") ? SB_FAULT_HALF : SB_FAULT_SLOW;
 	}
 	sqlite3_finalize(s);
 	if (mode != SB_FAULT_NONE)
 		sb_timeline(sb, "fault", node, "action", action, "mode", mode_name(mode), NULL);
+	return mode;
+}
+
+enum sb_fault_mode sb_fault_find(struct sb *sb, const char *action, const char *version,
+				 const char *node)
+{
+	long long ms;
+	return lookup(sb, action, version, node, &ms);
+}
+
+enum sb_fault_mode sb_fault_apply(struct sb *sb, const char *action, const char *version,
+				  const char *node, volatile int *abort_flag)
+{
+	long long ms;
+	enum sb_fault_mode mode = lookup(sb, action, version, node, &ms);
 	sb_sleep_ms(sb_duration(sb, action) / (mode == SB_FAULT_HALF ? 2 : 1));
 	switch (mode) {
 	case SB_FAULT_SLOW:
