@@ -3,7 +3,7 @@
 #include "feed.h"
 #include "fuzz.h"
 #include "policy.h"
-#include "status.h"
+#include "error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
-#include "status.h"
+#include "error.h"
 
 START_TEST(test_buf_grows_and_terminates)
 {

@@ -13,7 +13,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "run.h"
-#include "status.h"
+#include "error.h"
 #include "topology.h"
 
 /* What a screen's key handler asks of the loop; flags, combined with |. */

@@ -11,7 +11,7 @@
 #include "prepare.h"
 #include "run.h"
 #include "policy.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 #include "options.h"
 

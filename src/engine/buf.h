@@ -3,7 +3,7 @@
 #define HOIST_BUF_H
 
 #include <stddef.h>
-#include "status.h"
+#include "error.h"
 
 struct hoist_buf {
 	char *data;   /* owned; always NUL-terminated after the first append */

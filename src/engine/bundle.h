@@ -20,7 +20,7 @@
 #include "feed.h"
 #include "journal.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 
 #define HOIST_BUNDLE_FORMAT "hoist-bundle/1"
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include "conf.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 /* How an item is satisfied. */

@@ -45,7 +45,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "policy.h"
-#include "status.h"
+#include "error.h"
 
 struct hoist_node_config {
 	char *name;      /* owned */

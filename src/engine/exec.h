@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
-#include "status.h"
+#include "error.h"
 
 enum hoist_exec_stream {
 	HOIST_EXEC_STDOUT,

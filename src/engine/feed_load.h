@@ -4,7 +4,7 @@
 
 #include "conf.h"
 #include "feed.h"
-#include "status.h"
+#include "error.h"
 
 /* Loads the configured feed (c->feed) with the configuration's HTTP options. */
 enum hoist_status hoist_feed_load_configured(const struct hoist_config *c,

@@ -12,7 +12,7 @@
 #include "feed.h"
 #include "plan.h"
 #include "policy.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 /*

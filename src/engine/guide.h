@@ -12,7 +12,7 @@
 #include "journal.h"
 #include "plan.h"
 #include "profile.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 /* Which of the rules applies. */

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
-#include "status.h"
+#include "error.h"
 
 /* The defaults of hoist_http_options_init. */
 /* Milliseconds to wait for a TCP and TLS connection: a server that is there answers in far less. */

@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include "evidence.h"
 #include "exec.h"
-#include "status.h"
+#include "error.h"
 
 enum hoist_event_type {
 	HOIST_EVENT_RUN_START,

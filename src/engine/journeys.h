@@ -4,7 +4,7 @@
 
 #include "conf.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 
 /*
  * A plan of the journey for the configured server, without steps: its version (from = to),

@@ -14,7 +14,7 @@
 #include "conf.h"
 #include "plan.h"
 #include "profile.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 /* Is this a 2.x server (its /api's Version, or an ApiVersion before 3)? */

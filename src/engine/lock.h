@@ -7,7 +7,7 @@
 #define HOIST_LOCK_H
 
 #include <stdbool.h>
-#include "status.h"
+#include "error.h"
 
 /* A lock whose heartbeat is older than this many seconds is stale. */
 #define HOIST_LOCK_STALE_AFTER_S 120

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "http.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 struct hoist_octopus;

@@ -4,7 +4,7 @@
 
 #include "conf.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 
 /*
  * The plan (kind HOIST_JOURNEY_OS_PATCH) to patch the configured server's nodes, or only

@@ -12,7 +12,7 @@
 #include "conf.h"
 #include "feed.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 
 /* The vendor's download host (seed 000). */
 #define HOIST_DOWNLOAD_BASE "https://download.octopusdeploy.com"

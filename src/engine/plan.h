@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "evidence.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 enum hoist_strategy { HOIST_STRATEGY_AUTO, HOIST_STRATEGY_ALL_AT_ONCE, HOIST_STRATEGY_ROLLING };

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "feed.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 enum hoist_allow { HOIST_ALLOW_PATCH = 1, HOIST_ALLOW_MINOR = 2, HOIST_ALLOW_MAJOR = 3 };

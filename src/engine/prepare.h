@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include "conf.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 
 /* What the operator chose beyond the configuration; everything borrowed. */
 struct hoist_prepare_options {

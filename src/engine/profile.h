@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "status.h"
+#include "error.h"
 
 /* One key of the config's [profile] section. */
 struct hoist_profile_setting {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include "notes.h"
 #include "policy.h"
-#include "status.h"
+#include "error.h"
 
 /*
  * {"current": V, "recommended": V|null, "releases": [{"version", "kind", "eligible",

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "status.h"
+#include "error.h"
 
 /* Why something stays; HOIST_KEEP_NONE: it may go. */
 enum hoist_keep {

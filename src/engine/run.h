@@ -14,7 +14,7 @@
 #include "conf.h"
 #include "journal.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 
 struct hoist_run_options {
 	bool dry_run;  /* preflight and stage only: nothing changes on the server */

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "status.h"
+#include "error.h"
 
 /* "20261122T014233Z-1a2b": UTC start time, then 4 random hex digits; sorts by time. */
 #define HOIST_RUN_ID_LEN 21

@@ -3,7 +3,7 @@
 #define HOIST_SERVER_VERSION_H
 
 #include "conf.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 /*

@@ -3,7 +3,7 @@
 #define HOIST_SHA256_H
 
 #include <stddef.h>
-#include "status.h"
+#include "error.h"
 
 struct evp_md_ctx_st; /* libcrypto's EVP_MD_CTX */
 

@@ -7,7 +7,7 @@
 #ifndef HOIST_SHELL_QUOTE_H
 #define HOIST_SHELL_QUOTE_H
 
-#include "status.h"
+#include "error.h"
 
 enum hoist_shell {
 	HOIST_SHELL_POSIX,

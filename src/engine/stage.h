@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include "http.h"
-#include "status.h"
+#include "error.h"
 
 struct hoist_stage_item {
 	const char *url;    /* http(s)://, file:// or a plain path */

@@ -11,7 +11,7 @@
 #include "conf.h"
 #include "octopus.h"
 #include "plan.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 #define HOIST_TENTACLES_BATCH 10 /* targets per Upgrade task unless the operator says */

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "conf.h"
-#include "status.h"
+#include "error.h"
 #include "version.h"
 
 /* One node: what the server says about it, joined with the configuration by name. */

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include "exec.h"
 #include "shell_quote.h"
-#include "status.h"
+#include "error.h"
 
 enum hoist_transport_kind {
 	HOIST_TRANSPORT_LOCAL,

@@ -3,7 +3,7 @@
 #define HOIST_VERSION_H
 
 #include <stdbool.h>
-#include "status.h"
+#include "error.h"
 
 #define HOIST_VERSION_MAX 64 /* longest accepted text, NUL included */
 

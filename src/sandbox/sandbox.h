@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sqlite3.h>
-#include "status.h"
+#include "error.h"
 
 #define SB_NAME_MAX 64
 #define SB_NODES_MAX 32

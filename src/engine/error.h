@@ -1,6 +1,6 @@
-/* status.h: hoist's one error enum, its messages, and the error object a caller owns. */
-#ifndef HOIST_STATUS_H
-#define HOIST_STATUS_H
+/* error.h: hoist's one error enum, its messages, and the error object a caller owns. */
+#ifndef HOIST_ERROR_H
+#define HOIST_ERROR_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
-/* status.c: messages for enum hoist_status and the error object. */
+/* error.c: messages for enum hoist_status and the error object. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
 #include "i18n.h"
-#include "status.h"
+#include "error.h"
 #include "text.h"
 #include "xalloc.h"
 

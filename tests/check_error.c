@@ -1,5 +1,5 @@
 /*
- * check_status.c: the exit codes of hoist come from one table in the engine, and
+ * check_error.c: the exit codes of hoist come from one table in the engine, and
  * man/hoist.1's EXIT STATUS section documents exactly that table; an error keeps what it
  * says, so that a reader says it again in its own language.
  */
@@ -12,7 +12,7 @@
 #include <string.h>
 #include "check_main.h"
 #include "i18n.h"
-#include "status.h"
+#include "error.h"
 
 #define MAN TEST_SRCDIR "/../man/hoist.1"
 
