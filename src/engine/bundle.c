@@ -584,9 +584,10 @@ out:
 
 /* ---- reading ---- */
 
-static const char *jstr(const cJSON *o, const char *key)
+/* s, or fallback when s is NULL. */
+static const char *or_else(const char *s, const char *fallback)
 {
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+	return s ? s : fallback;
 }
 
 void hoist_bundle_free(struct hoist_bundle *b)
@@ -714,20 +715,19 @@ enum hoist_status hoist_bundle_load(const char *path, struct hoist_bundle **out,
 				       strerror(errno));
 	root = cJSON_Parse(text);
 	free(text);
-	if (!root || !jstr(root, "format") || strcmp(jstr(root, "format"), HOIST_BUNDLE_FORMAT)) {
+	if (!root || strcmp(or_else(hoist_json_get_str(root, "format"), ""), HOIST_BUNDLE_FORMAT)) {
 		cJSON_Delete(root);
 		return hoist_error_say(err, HOIST_PARSE, N_("%s is not a hoist support bundle (%s)"),
 				       path, HOIST_BUNDLE_FORMAT);
 	}
 	b = hoist_xcalloc(1, sizeof *b);
 	hoist_run_summary_init(&b->journal);
-	b->hoist_version = hoist_xstrdup(jstr(root, "hoist_version") ? jstr(root, "hoist_version")
-								     : "?");
-	b->run_id = hoist_xstrdup(jstr(root, "run_id") ? jstr(root, "run_id") : "?");
+	b->hoist_version = hoist_xstrdup(or_else(hoist_json_get_str(root, "hoist_version"), "?"));
+	b->run_id = hoist_xstrdup(or_else(hoist_json_get_str(root, "run_id"), "?"));
 	host = cJSON_GetObjectItemCaseSensitive(root, "host");
-	b->host = hoist_xasprintf("%s %s %s", jstr(host, "sysname") ? jstr(host, "sysname") : "?",
-				  jstr(host, "release") ? jstr(host, "release") : "",
-				  jstr(host, "machine") ? jstr(host, "machine") : "");
+	b->host = hoist_xasprintf("%s %s %s", or_else(hoist_json_get_str(host, "sysname"), "?"),
+				  or_else(hoist_json_get_str(host, "release"), ""),
+				  or_else(hoist_json_get_str(host, "machine"), ""));
 	part = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(root, "plan"));
 	st = part ? hoist_plan_from_json(part, strlen(part), &b->plan, err)
 		  : hoist_error_say(err, HOIST_PARSE, N_("the bundle has no plan"));

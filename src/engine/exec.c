@@ -695,18 +695,6 @@ static void record_write(struct run *run)
 	cJSON_free(text);
 }
 
-static char *json_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? hoist_xstrdup(v->valuestring) : NULL;
-}
-
-static long long json_num(const cJSON *o, const char *key)
-{
-	/* Checked: a record file is outside data, and a cast of 1e300 is undefined. */
-	return hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, key), LLONG_MIN, LLONG_MAX, 0);
-}
-
 static bool read_record(const char *path, struct hoist_exec_record *rec)
 {
 	struct hoist_buf b;
@@ -724,22 +712,24 @@ static bool read_record(const char *path, struct hoist_exec_record *rec)
 	close(fd);
 	o = b.data ? cJSON_Parse(b.data) : NULL;
 	hoist_buf_done(&b);
-	if (!cJSON_IsObject(o) || json_num(o, "pid") < 2) {
+	if (!cJSON_IsObject(o) || hoist_json_get_int(o, "pid", LLONG_MIN, LLONG_MAX, 0) < 2) {
 		cJSON_Delete(o);
 		return false;
 	}
 	rec->path = hoist_xstrdup(path);
-	rec->pid = (long)json_num(o, "pid");
-	rec->start_ticks = (unsigned long long)json_num(o, "start_ticks");
-	rec->host = json_str(o, "host");
-	rec->node = json_str(o, "node");
-	rec->step = json_str(o, "step");
-	rec->action = json_str(o, "action");
-	rec->started_ms = (long long)json_num(o, "started_ms");
-	rec->timeout_ms = (long)json_num(o, "timeout_ms");
-	rec->remote_pid = (long)json_num(o, "remote_pid");
-	rec->engine_pid = (long)json_num(o, "engine_pid");
-	rec->engine_start = (unsigned long long)json_num(o, "engine_start");
+	rec->pid = (long)hoist_json_get_int(o, "pid", LLONG_MIN, LLONG_MAX, 0);
+	rec->start_ticks =
+		(unsigned long long)hoist_json_get_int(o, "start_ticks", LLONG_MIN, LLONG_MAX, 0);
+	rec->host = hoist_json_get_strdup(o, "host");
+	rec->node = hoist_json_get_strdup(o, "node");
+	rec->step = hoist_json_get_strdup(o, "step");
+	rec->action = hoist_json_get_strdup(o, "action");
+	rec->started_ms = (long long)hoist_json_get_int(o, "started_ms", LLONG_MIN, LLONG_MAX, 0);
+	rec->timeout_ms = (long)hoist_json_get_int(o, "timeout_ms", LLONG_MIN, LLONG_MAX, 0);
+	rec->remote_pid = (long)hoist_json_get_int(o, "remote_pid", LLONG_MIN, LLONG_MAX, 0);
+	rec->engine_pid = (long)hoist_json_get_int(o, "engine_pid", LLONG_MIN, LLONG_MAX, 0);
+	rec->engine_start =
+		(unsigned long long)hoist_json_get_int(o, "engine_start", LLONG_MIN, LLONG_MAX, 0);
 	if (!rec->host)
 		rec->host = hoist_xstrdup("?");
 	if (!rec->node)

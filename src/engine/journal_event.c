@@ -351,18 +351,6 @@ char *hoist_event_to_json(const struct hoist_event *ev)
 	return journal_event_line(ev, NULL);
 }
 
-static char *get_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) && v->valuestring ? hoist_xstrdup(v->valuestring) : NULL;
-}
-
-static long long get_num(const cJSON *o, const char *key, long long fallback)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return hoist_json_int(v, LLONG_MIN, LLONG_MAX, fallback);
-}
-
 /* A JSON array of strings, when it is one: a new array of copies in *out (NULL when empty). */
 static bool get_strings(const cJSON *arr, char ***out, size_t *n_out)
 {
@@ -401,8 +389,8 @@ static void parse_cause(const cJSON *o, struct hoist_event *ev)
 	ev->cause = hoist_xcalloc(n, sizeof *ev->cause);
 	cJSON_ArrayForEach(e, c) {
 		struct hoist_error_part *p = &ev->cause[ev->n_cause++];
-		p->text = get_str(e, "message");
-		p->msgid = get_str(e, "msgid");
+		p->text = hoist_json_get_strdup(e, "message");
+		p->msgid = hoist_json_get_strdup(e, "msgid");
 		if (p->msgid && !get_strings(cJSON_GetObjectItemCaseSensitive(e, "args"), &p->args,
 					     &p->n_args)) {
 			free(p->msgid);
@@ -434,7 +422,7 @@ static void parse_said(const cJSON *o, struct hoist_event *ev)
 	const cJSON *args = cJSON_GetObjectItemCaseSensitive(o, "args"), *a;
 	size_t n = 0;
 	parse_cause(o, ev);
-	if (!ev->message || !(ev->msgid = get_str(o, "msgid"))) {
+	if (!ev->message || !(ev->msgid = hoist_json_get_strdup(o, "msgid"))) {
 		if (ev->n_cause)
 			ev->text = render_with_cause(ev);
 		return;
@@ -452,7 +440,7 @@ static void parse_said(const cJSON *o, struct hoist_event *ev)
 		ev->msgid = NULL;
 		return;
 	}
-	ev->plural = get_str(o, "plural");
+	ev->plural = hoist_json_get_strdup(o, "plural");
 	if (ev->plural) {
 		long long pn = hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, "n"), 0,
 					      1000000000000000LL, -1);
@@ -482,7 +470,7 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 
 	hoist_event_init(ev, HOIST_EVENT_UNKNOWN);
 	seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
-	ev->type_name = get_str(o, "event");
+	ev->type_name = hoist_json_get_strdup(o, "event");
 	if (!cJSON_IsObject(o) || hoist_json_int(seq, 1, LLONG_MAX, 0) < 1 || !ev->type_name) {
 		cJSON_Delete(o);
 		hoist_event_done(ev);
@@ -490,34 +478,34 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 				       N_("a journal line is not an event (it needs \"seq\" and \"event\")"));
 	}
 	ev->seq = (unsigned long long)hoist_json_int(seq, 1, LLONG_MAX, 0);
-	ev->t_ms = get_num(o, "t", 0);
+	ev->t_ms = hoist_json_get_int(o, "t", LLONG_MIN, LLONG_MAX, 0);
 	ev->type = hoist_event_type_parse(ev->type_name);
-	ev->step = get_str(o, "step");
-	ev->node = get_str(o, "node");
-	ev->hop = get_str(o, "hop");
+	ev->step = hoist_json_get_strdup(o, "step");
+	ev->node = hoist_json_get_strdup(o, "node");
+	ev->hop = hoist_json_get_strdup(o, "hop");
 	{
 		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(o, "phase");
 		const cJSON *mode = cJSON_GetObjectItemCaseSensitive(o, "mode");
 		ev->revert = cJSON_IsString(ph) && !strcmp(ph->valuestring, "revert");
 		ev->dry_run = cJSON_IsString(mode) && !strcmp(mode->valuestring, "dry-run");
 	}
-	ev->message = get_str(o, "message");
+	ev->message = hoist_json_get_strdup(o, "message");
 	parse_said(o, ev);
-	ev->run_id = get_str(o, "run_id");
-	ev->from_version = get_str(o, "from");
-	ev->to_version = get_str(o, "to");
-	ev->kind = get_str(o, "kind");
-	ev->strategy = get_str(o, "strategy");
-	ev->profile = get_str(o, "profile");
-	ev->stream = get_str(o, "stream");
-	ev->prompt = get_str(o, "prompt");
-	ev->bytes = get_num(o, "bytes", -1);
-	ev->total = get_num(o, "total", -1);
+	ev->run_id = hoist_json_get_strdup(o, "run_id");
+	ev->from_version = hoist_json_get_strdup(o, "from");
+	ev->to_version = hoist_json_get_strdup(o, "to");
+	ev->kind = hoist_json_get_strdup(o, "kind");
+	ev->strategy = hoist_json_get_strdup(o, "strategy");
+	ev->profile = hoist_json_get_strdup(o, "profile");
+	ev->stream = hoist_json_get_strdup(o, "stream");
+	ev->prompt = hoist_json_get_strdup(o, "prompt");
+	ev->bytes = hoist_json_get_int(o, "bytes", LLONG_MIN, LLONG_MAX, -1);
+	ev->total = hoist_json_get_int(o, "total", LLONG_MIN, LLONG_MAX, -1);
 	ev->tasks_left = (long)hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, "tasks_left"),
 					      LONG_MIN, LONG_MAX, -1);
 	ev->exit_code = (int)hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, "exit_code"),
 					    INT_MIN, INT_MAX, -1);
-	status = get_str(o, "status");
+	status = hoist_json_get_strdup(o, "status");
 	ev->outcome = outcome_parse(status);
 	if (ev->type == HOIST_EVENT_RUN_END)
 		ev->end = end_parse(status);
@@ -534,10 +522,10 @@ enum hoist_status hoist_event_parse(const char *line, size_t len, struct hoist_e
 	}
 	e = cJSON_GetObjectItemCaseSensitive(o, "evidence");
 	if (cJSON_IsObject(e)) {
-		ev->evidence.path = get_str(e, "path");
-		ev->evidence.size = get_num(e, "size", -1);
-		ev->evidence.sha256 = get_str(e, "sha256");
-		ev->evidence.time_ms = get_num(e, "t", 0);
+		ev->evidence.path = hoist_json_get_strdup(e, "path");
+		ev->evidence.size = hoist_json_get_int(e, "size", LLONG_MIN, LLONG_MAX, -1);
+		ev->evidence.sha256 = hoist_json_get_strdup(e, "sha256");
+		ev->evidence.time_ms = hoist_json_get_int(e, "t", LLONG_MIN, LLONG_MAX, 0);
 	}
 	cJSON_Delete(o);
 	return HOIST_OK;

@@ -159,3 +159,26 @@ long long hoist_json_int(const cJSON *v, long long min, long long max, long long
 		return fallback;
 	return n;
 }
+
+const char *hoist_json_get_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+char *hoist_json_get_strdup(const cJSON *o, const char *key)
+{
+	const char *s = hoist_json_get_str(o, key);
+	return s ? hoist_xstrdup(s) : NULL;
+}
+
+long long hoist_json_get_int(const cJSON *o, const char *key, long long min, long long max,
+			     long long fallback)
+{
+	return hoist_json_int(cJSON_GetObjectItemCaseSensitive(o, key), min, max, fallback);
+}
+
+bool hoist_json_get_bool(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}

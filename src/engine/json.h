@@ -29,6 +29,16 @@ char *hoist_json_print(const cJSON *j, bool formatted);
  * NaN, infinite or outside [min, max] gives fallback, never undefined behaviour.
  */
 long long hoist_json_int(const cJSON *v, long long min, long long max, long long fallback);
+/*
+ * A member of an object, read the one way (o may be NULL or not an object): its string,
+ * borrowed (NULL when missing or not a string); the same as a new string; its number
+ * through hoist_json_int; whether it is JSON true.
+ */
+const char *hoist_json_get_str(const cJSON *o, const char *key);
+char *hoist_json_get_strdup(const cJSON *o, const char *key);
+long long hoist_json_get_int(const cJSON *o, const char *key, long long min, long long max,
+			     long long fallback);
+bool hoist_json_get_bool(const cJSON *o, const char *key);
 /* The same check for a double from anywhere: true and *out set when it fits. */
 bool hoist_double_to_int(double d, long long min, long long max, long long *out);
 

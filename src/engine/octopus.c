@@ -105,29 +105,6 @@ out:
 	return st;
 }
 
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static bool jbool(const cJSON *o, const char *key)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
-static int jint(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valueint : 0;
-}
-
-static char *jdup(const cJSON *o, const char *key)
-{
-	const char *s = jstr(o, key);
-	return s ? hoist_xstrdup(s) : NULL;
-}
-
 static enum hoist_status shape_error(struct hoist_octopus *c, const char *what,
 				     const char *field, struct hoist_error *err)
 {
@@ -142,7 +119,7 @@ static enum hoist_status decode_version(struct hoist_octopus *c, const cJSON *j,
 {
 	const char *what = _("reading the server's version");
 	enum hoist_status st;
-	const char *text = jstr(j, "Version");
+	const char *text = hoist_json_get_str(j, "Version");
 	if (!text)
 		st = shape_error(c, what, "Version", err);
 	else
@@ -272,19 +249,21 @@ static enum hoist_status decode_nodes(struct hoist_octopus *c, const cJSON *j,
 	{
 		struct hoist_octopus_node *n = &out->v[i];
 		const cJSON *links = cJSON_GetObjectItemCaseSensitive(it, "Links");
-		if (!jstr(it, "Name") || !jstr(it, "Id")) {
+		if (!hoist_json_get_str(it, "Name") || !hoist_json_get_str(it, "Id")) {
 			st = shape_error(c, what, "Nodes[].Name", err);
 			break;
 		}
-		n->id = jdup(it, "Id");
-		n->name = jdup(it, "Name");
-		n->link = links ? jdup(links, "Node") : NULL;
+		n->id = hoist_json_get_strdup(it, "Id");
+		n->name = hoist_json_get_strdup(it, "Name");
+		n->link = links ? hoist_json_get_strdup(links, "Node") : NULL;
 		if (!n->link)
 			n->link = hoist_xasprintf("/api/octopusservernodes/%s", n->id);
-		n->drained = jbool(it, "IsInMaintenanceMode");
-		n->offline = jbool(it, "IsOffline");
-		n->running_tasks = jint(it, "RunningTaskCount");
-		n->max_tasks = jint(it, "MaxConcurrentTasks");
+		n->drained = hoist_json_get_bool(it, "IsInMaintenanceMode");
+		n->offline = hoist_json_get_bool(it, "IsOffline");
+		n->running_tasks =
+			(int)hoist_json_get_int(it, "RunningTaskCount", INT_MIN, INT_MAX, 0);
+		n->max_tasks = (int)hoist_json_get_int(it, "MaxConcurrentTasks", INT_MIN, INT_MAX,
+						       0);
 		out->n = ++i;
 	}
 out:
@@ -327,14 +306,15 @@ static bool node_at(struct hoist_octopus *c, const char *link, const char *name,
 	char *id = NULL, *got = NULL;
 	bool found = false;
 	if (call(c, "GET", link, NULL, ok, &status, &j, _("reading a node"), NULL) == HOIST_OK &&
-	    status == 200 && (id = jdup(j, "Id")) && (got = jdup(j, "Name")) &&
-	    !strcmp(got, name)) {
+	    status == 200 && (id = hoist_json_get_strdup(j, "Id")) &&
+	    (got = hoist_json_get_strdup(j, "Name")) && !strcmp(got, name)) {
 		memset(out, 0, sizeof *out);
 		out->id = id;
 		out->name = got;
 		out->link = hoist_xstrdup(link);
-		out->drained = jbool(j, "IsInMaintenanceMode");
-		out->max_tasks = jint(j, "MaxConcurrentTasks");
+		out->drained = hoist_json_get_bool(j, "IsInMaintenanceMode");
+		out->max_tasks =
+			(int)hoist_json_get_int(j, "MaxConcurrentTasks", INT_MIN, INT_MAX, 0);
 		id = got = NULL;
 		found = true;
 	}
@@ -443,9 +423,9 @@ enum hoist_status hoist_octopus_health(struct hoist_octopus *c, bool *ok, char *
 				    _("reading the server's health"), err);
 	if (st != HOIST_OK)
 		return st;
-	*ok = jbool(j, "IsOperatingNormally");
+	*ok = hoist_json_get_bool(j, "IsOperatingNormally");
 	if (description)
-		*description = jdup(j, "Description");
+		*description = hoist_json_get_strdup(j, "Description");
 	cJSON_Delete(j);
 	return HOIST_OK;
 }
@@ -529,7 +509,7 @@ enum hoist_status hoist_octopus_task_create(struct hoist_octopus *c, const char 
 	st = call(c, "POST", "/api/tasks", body, NULL, NULL, &j, what, err);
 	cJSON_free(body);
 	if (st == HOIST_OK) {
-		*id = jdup(j, "Id");
+		*id = hoist_json_get_strdup(j, "Id");
 		if (!*id)
 			st = shape_error(c, what, "Id", err);
 	}
@@ -547,11 +527,11 @@ enum hoist_status hoist_octopus_task_state(struct hoist_octopus *c, const char *
 	if (st != HOIST_OK)
 		return st;
 	if (state)
-		*state = jdup(j, "State");
+		*state = hoist_json_get_strdup(j, "State");
 	if (completed)
-		*completed = jbool(j, "IsCompleted");
+		*completed = hoist_json_get_bool(j, "IsCompleted");
 	if (success)
-		*success = jbool(j, "FinishedSuccessfully");
+		*success = hoist_json_get_bool(j, "FinishedSuccessfully");
 	cJSON_Delete(j);
 	return HOIST_OK;
 }
@@ -615,21 +595,21 @@ static enum hoist_status decode_tentacles(struct hoist_octopus *c, const cJSON *
 		const cJSON *ep = cJSON_GetObjectItemCaseSensitive(it, "Endpoint");
 		const cJSON *vd = ep ? cJSON_GetObjectItemCaseSensitive(ep, "TentacleVersionDetails")
 				     : NULL;
-		if (!jstr(it, "Id"))
+		if (!hoist_json_get_str(it, "Id"))
 			continue;
-		t->id = jdup(it, "Id");
-		t->name = jdup(it, "Name");
-		t->health = jdup(it, "HealthStatus");
-		t->latest_calamari = jbool(it, "HasLatestCalamari");
+		t->id = hoist_json_get_strdup(it, "Id");
+		t->name = hoist_json_get_strdup(it, "Name");
+		t->health = hoist_json_get_strdup(it, "HealthStatus");
+		t->latest_calamari = hoist_json_get_bool(it, "HasLatestCalamari");
 		{
 			const cJSON *envs = cJSON_GetObjectItemCaseSensitive(it, "EnvironmentIds");
 			const cJSON *e0 = cJSON_IsArray(envs) ? cJSON_GetArrayItem(envs, 0) : NULL;
 			t->environment = cJSON_IsString(e0) ? hoist_xstrdup(e0->valuestring) : NULL;
 		}
 		if (vd) {
-			t->version = jdup(vd, "Version");
-			t->upgrade_suggested = jbool(vd, "UpgradeSuggested");
-			t->upgrade_required = jbool(vd, "UpgradeRequired");
+			t->version = hoist_json_get_strdup(vd, "Version");
+			t->upgrade_suggested = hoist_json_get_bool(vd, "UpgradeSuggested");
+			t->upgrade_required = hoist_json_get_bool(vd, "UpgradeRequired");
 		}
 		out->n = ++i;
 	}
@@ -677,9 +657,10 @@ enum hoist_status hoist_octopus_decode(enum hoist_octopus_answer kind, const cha
 	}
 	case HOIST_ANSWER_OTHER: {
 		/* health, a task's state, a created task: fields read as the calls read them */
-		char *a = jdup(j, "Description"), *b = jdup(j, "State"), *id = jdup(j, "Id");
-		(void)jbool(j, "IsOperatingNormally");
-		(void)jbool(j, "IsCompleted");
+		char *a = hoist_json_get_strdup(j, "Description");
+		char *b = hoist_json_get_strdup(j, "State"), *id = hoist_json_get_strdup(j, "Id");
+		(void)hoist_json_get_bool(j, "IsOperatingNormally");
+		(void)hoist_json_get_bool(j, "IsCompleted");
 		free(a);
 		free(b);
 		free(id);
@@ -724,10 +705,10 @@ enum hoist_status hoist_octopus_environments(struct hoist_octopus *c, const char
 	out->v = hoist_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof *out->v);
 	cJSON_ArrayForEach(it, j)
 	{
-		if (!jstr(it, "Id") || !jstr(it, "Name"))
+		if (!hoist_json_get_str(it, "Id") || !hoist_json_get_str(it, "Name"))
 			continue;
-		out->v[out->n].id = jdup(it, "Id");
-		out->v[out->n++].name = jdup(it, "Name");
+		out->v[out->n].id = hoist_json_get_strdup(it, "Id");
+		out->v[out->n++].name = hoist_json_get_strdup(it, "Name");
 	}
 	cJSON_Delete(j);
 	return HOIST_OK;
@@ -742,8 +723,8 @@ enum hoist_status hoist_octopus_task_error(struct hoist_octopus *c, const char *
 	st = get_task(c, id, &j, err);
 	if (st != HOIST_OK)
 		return st;
-	if (jstr(j, "ErrorMessage") && *jstr(j, "ErrorMessage"))
-		*message = jdup(j, "ErrorMessage");
+	if (hoist_json_get_str(j, "ErrorMessage") && *hoist_json_get_str(j, "ErrorMessage"))
+		*message = hoist_json_get_strdup(j, "ErrorMessage");
 	cJSON_Delete(j);
 	return HOIST_OK;
 }
@@ -765,8 +746,8 @@ enum hoist_status hoist_octopus_active_task_ids(struct hoist_octopus *c, const c
 	items = cJSON_GetObjectItemCaseSensitive(j, "Items");
 	*ids = hoist_xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof **ids);
 	cJSON_ArrayForEach(it, (cJSON_IsArray(items) ? items : NULL))
-		if (jstr(it, "Id"))
-			(*ids)[(*n)++] = jdup(it, "Id");
+		if (hoist_json_get_str(it, "Id"))
+			(*ids)[(*n)++] = hoist_json_get_strdup(it, "Id");
 	cJSON_Delete(j);
 	return HOIST_OK;
 }
