@@ -2,7 +2,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sandbox_lib.sh"
 . "$top_srcdir/tests/run_lib.sh"
-plan 41
+plan 42
 # jqe ARGS...: jq -e, quietly.
 jqe() { jq -e "$@" >/dev/null; }
 # serve_replay: serves the sandbox in $D made from a bundle, with background tasks that end
@@ -41,6 +41,9 @@ rc=0; out=$(h bundle -o "$B" 2>&1) || rc=$?
 check "hoist bundle saves the newest run (exit 0)" [ "$rc" -eq 0 ]
 check "... says where" matches "$out" ".*$B"
 check "... with mode 0600" [ "$(stat -c %a "$B")" = 600 ]
+Q="$TMPROOT/out/a \"quoted\" \\name.json"
+check "--json names a path with quotes and a backslash as valid JSON" \
+	sh -c '[ "$("$1" --config "$2" bundle -o "$3" --json | jq -r .bundle)" = "$3" ]' _ "$HOIST" "$CONF" "$Q"
 check "... as one JSON document of format hoist-bundle/1" [ "$(jq -r .format "$B")" = hoist-bundle/1 ]
 check "... holding hoist's version, the host's OS and the run id" \
 	[ "$(jq -r '[.hoist_version != null, .host.sysname, .run_id] | join(" ")' "$B")" = "true $(uname -s) $(basename "$RUN")" ]

@@ -10,6 +10,7 @@
 #include <wchar.h>
 #include "cli.h"
 #include "i18n.h"
+#include "jsonout.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -360,4 +361,13 @@ int cli_main(int argc, char **argv)
 	}
 	hoist_config_done(&cli.conf);
 	return rc;
+}
+
+void cli_json_string(const char *s)
+{
+	struct hoist_buf b;
+	hoist_buf_init(&b, 0);
+	hoist_json_put_string(&b, s);
+	fputs(b.data ? b.data : "null", stdout);
+	hoist_buf_done(&b);
 }

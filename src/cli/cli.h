@@ -192,6 +192,8 @@ void cli_live_clear(struct cli_live *l);
 void cli_live_draw(struct cli_live *l);
 
 /* event_out.c: one journal event for people, or its JSON line. */
+/* Prints s as a JSON string (quoted, escaped, valid UTF-8; NULL: null) on standard output. */
+void cli_json_string(const char *s);
 void cli_print_event(const struct hoist_event *ev, bool json);
 /* "14:03:59": a journal time in local time. */
 void cli_clock_text(long long t_ms, char out[16]);

@@ -44,7 +44,9 @@ int cmd_bundle(struct cli *cli, int argc, char **argv)
 	if (hoist_bundle_write(&cli->conf, run_id, out, &written, &err) != HOIST_OK) {
 		rc = cli_fail(&err);
 	} else if (json) {
-		printf("{\"bundle\": \"%s\"}\n", written);
+		printf("{\"bundle\": ");
+		cli_json_string(written);
+		printf("}\n");
 	} else {
 		printf(_("Support bundle saved: %s\n"
 			 "It holds no API key, no master key and no backup's contents.\n"), written);

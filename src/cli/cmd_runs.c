@@ -25,13 +25,9 @@ static int judge(struct cli *cli, long keep, struct hoist_retention *r)
 
 static void json_str(const char *k, const char *v, bool comma)
 {
-	printf("\"%s\": \"", k);
-	for (const char *p = v ? v : ""; *p; p++)
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if ((unsigned char)*p >= 0x20)
-			putchar(*p);
-	printf("\"%s", comma ? ", " : "");
+	printf("\"%s\": ", k);
+	cli_json_string(v ? v : "");
+	printf("%s", comma ? ", " : "");
 }
 
 static void print_json(const struct hoist_retention *r)
