@@ -48,6 +48,8 @@ shows "the running version is German" "Läuft jetzt: 2024.1.2. Neuere Versionen 
 shows "the table's header is German" "Version        Art     Datum       Urteil"
 shows "verdicts and kinds are German" "Minor   2024-03-29  zulässig"
 shows "the recommendation is German" "* empfohlen. Enter wählt die markierte Version."
+shows "a verdict cut in its column is said whole under the list" \
+	"2024.3.1: zulässig; erst ein Zwischenstopp: 2024.2.0"
 lacks "no English left on the version screen" "Choose the version" "Running now" \
 	"eligible" "recommended" "Verdict" " minor "
 keys a a

@@ -102,9 +102,30 @@ static const char *eligible_text(bool lts, bool via_stop)
 	return _("eligible");
 }
 
+/* The policy's verdict on a release as its sentence (a new string), as hoist versions says it. */
+static char *verdict_text(const struct hoist_verdict *v)
+{
+	const struct hoist_release *rel = v->release;
+	if (v->eligible && v->needs_stop)
+		return hoist_xasprintf(rel->lts ? _("eligible, LTS; needs a stop first: %s")
+						: _("eligible; needs a stop first: %s"),
+				       rel->upgrade_from.text);
+	if (v->eligible)
+		return hoist_xstrdup(eligible_text(rel->lts, v->hold == HOIST_HOLD_STOP));
+	return hoist_xasprintf(_("held back: %s"), v->reason);
+}
+
+static void count_line(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	(void)p;
+	(void)n;
+}
+
 static void draw(struct ui_state *s)
 {
-	int y = ui_draw_frame(s, _(ui_screen_version.name)) + 1, rows;
+	int y = ui_draw_frame(s, _(ui_screen_version.name)) + 1, rows, n_full = 0;
+	char *full, *cell;
 	if (!s->feed || !s->has_selection) {
 		attron(ui_attr(s, UI_C_BAD));
 		ui_put(y++, 2, COLS - 4, _("The release feed could not be read."));
@@ -124,7 +145,22 @@ static void draw(struct ui_state *s)
 	ui_putf(y++, 2, COLS - 4, "  %-14s %-7s %-11s %s", _("Version"), _("Kind"), _("Date"),
 		_("Verdict"));
 	attroff(A_BOLD);
-	rows = ui_body_bottom() - y + 1;
+	/*
+	 * A verdict longer than its column is shortened there; the highlighted release's is
+	 * then said whole under the list, wrapped, so no sentence is lost at 80 columns.
+	 */
+	full = verdict_text(&s->sel.verdicts[s->cursor]);
+	if (ui_width(full) <= COLS - 41) {
+		free(full);
+		full = NULL;
+	} else {
+		char *line = hoist_xasprintf(_("%s: %s"),
+					     s->sel.verdicts[s->cursor].release->version.text, full);
+		free(full);
+		full = line;
+		n_full = ui_wrap(full, COLS - 4, count_line, NULL);
+	}
+	rows = ui_body_bottom() - y + 1 - (full ? n_full : 0);
 	ui_pager_follow(&view, s->sel.n - 1 - s->cursor, rows);
 	for (size_t r = (size_t)view.top; r < s->sel.n && rows > 0; r++, rows--, y++) {
 		size_t i = s->sel.n - 1 - r;
@@ -139,18 +175,16 @@ static void draw(struct ui_state *s)
 			_(hoist_kind_name(v->kind)), rel->date ? rel->date : "-");
 		if (!(i == s->cursor))
 			attron(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));
-		if (v->eligible && v->needs_stop)
-			/* As hoist versions says it: the chain goes through a stop. */
-			ui_putf(y, 39, COLS - 41,
-				rel->lts ? _("eligible, LTS; needs a stop first: %s")
-					 : _("eligible; needs a stop first: %s"),
-				rel->upgrade_from.text);
-		else if (v->eligible)
-			ui_put(y, 39, COLS - 41, eligible_text(rel->lts, v->hold == HOIST_HOLD_STOP));
-		else
-			ui_putf(y, 39, COLS - 41, _("held back: %s"), v->reason);
+		cell = verdict_text(v);
+		ui_put(y, 39, COLS - 41, cell);
+		free(cell);
 		attroff(ui_attr(s, v->eligible ? UI_C_GOOD : UI_C_WARN));
 		attroff(A_REVERSE);
+	}
+	if (full) {
+		y = ui_body_bottom() - n_full + 1;
+		ui_say(y, 2, COLS - 4, ui_body_bottom(), full);
+		free(full);
 	}
 	ui_put(ui_body_bottom() + 1, 2, COLS - 4,
 	       s->sel.recommended ? _("* recommended. Enter chooses the highlighted release.")
