@@ -118,7 +118,9 @@ shows "the point of no return is named in German" "Punkt ohne Rückkehr: Schritt
 shows "the window is German" "Zeitfenster: noch keine Schätzung"
 shows "the command line hint is German" "Derselbe Plan auf der Befehlszeile:"
 shows "step summaries are German" "Wartungsmodus einschalten"
-keys j j j j j j j j
+shows "a step's summary too long for its column goes on on the next line, not cut" \
+	"                                     Plattenplatz und Rechte prüfen"
+scroll_to "PUNKT OHNE RÜCKKEHR"
 shows "and marked in German in the step list" "PUNKT OHNE RÜCKKEHR"
 lacks "no English left on the plan screen" "Review the plan" "Point of no return" \
 	"POINT OF NO RETURN" "Window:" "The same plan" "turn maintenance mode on" "Press Enter"

@@ -72,6 +72,14 @@ shows() {
 # line N: line N (1-based) of the screen.
 line() { screen | sed -n "${1}p"; }
 keys() { tm send-keys "$@"; }
+# scroll_to TEXT: presses j (down a line) until the screen shows the text, 60 times at most.
+scroll_to() {
+	_n=0
+	while [ $_n -lt 60 ] && ! wait_for 1 on_screen "$1"; do
+		keys j
+		_n=$((_n + 1))
+	done
+}
 # shows_late SECONDS DESCRIPTION TEXT: shows, waiting longer.
 shows_late() {
 	if wait_for "$1" on_screen "$3"; then ok "$2"; else fail "$2: no '$3' on the screen:"; screen | sed 's/^/  | /'; fi

@@ -88,7 +88,7 @@ shows "with every required item done, Enter goes on" "Press Enter to review the 
 keys Enter
 shows "plan screen shows strategy and steps" "all-at-once"
 shows "the point of no return is named" "Point of no return: step"
-keys j j j j j j j j
+scroll_to "POINT OF NO RETURN"
 shows "and marked in the step list" "POINT OF NO RETURN"
 shows "the equivalent command line is shown, an option with its value" "--to 2024.3.1"
 keys Enter 2024.9.9 Enter

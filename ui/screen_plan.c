@@ -72,27 +72,62 @@ static void put_line(void *ctx, const char *p, size_t n)
 	ui_putf((*y)++, 2, COLS - 4, "%.*s", (int)n, p);
 }
 
+/* A line of the step list: its step, and the part of the step's summary it shows. */
+struct step_line {
+	size_t step;
+	const char *p;
+	size_t n;
+	bool first;
+};
+
+struct step_lines {
+	struct step_line *v;
+	size_t n, alloc, step;
+};
+
+static void add_step_line(void *ctx, const char *p, size_t n)
+{
+	struct step_lines *l = ctx;
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 64;
+		l->v = hoist_xrealloc(l->v, l->alloc * sizeof *l->v);
+	}
+	l->v[l->n] = (struct step_line){ l->step, p, n,
+					 !l->n || l->v[l->n - 1].step != l->step };
+	l->n++;
+}
+
+/* The steps, each summary wrapped in its column over the lines it needs, never cut. */
 static void draw_steps(struct ui_state *s, int y)
 {
 	long pnr = hoist_plan_pnr_index(scr.plan);
+	struct step_lines l = { 0 };
 	int top;
-	ui_pager_fit(&scr.steps, (int)scr.plan->n_steps, ui_body_bottom() - y + 1);
+	for (size_t i = 0; i < scr.plan->n_steps; i++) {
+		const struct hoist_step_info *info = hoist_step_info(scr.plan->steps[i].id);
+		const char *text = (long)i == pnr ? _("POINT OF NO RETURN")
+				   : info	  ? _(info->summary)
+						  : "";
+		l.step = i;
+		if (!*text || !ui_wrap(text, COLS - 39, add_step_line, &l))
+			add_step_line(&l, text, 0);
+	}
+	ui_pager_fit(&scr.steps, (int)l.n, ui_body_bottom() - y + 1);
 	top = scr.steps.top;
-	for (int r = 0; r < scr.steps.rows && (size_t)(top + r) < scr.plan->n_steps; r++) {
-		const struct hoist_plan_step *st = &scr.plan->steps[top + r];
-		const struct hoist_step_info *info = hoist_step_info(st->id);
-		bool is_pnr = top + r == pnr;
+	for (int r = 0; r < scr.steps.rows && (size_t)(top + r) < l.n; r++) {
+		const struct step_line *ln = &l.v[top + r];
+		const struct hoist_plan_step *st = &scr.plan->steps[ln->step];
+		bool is_pnr = (long)ln->step == pnr;
 		if (is_pnr)
 			attron(ui_attr(s, UI_C_BAD));
-		ui_putf(y + r, 2, 34, "%3d. %-17s %s", top + r + 1, st->id,
-			st->node ? st->node : _("cluster"));
-		if (is_pnr)
-			ui_put(y + r, 37, COLS - 39, _("POINT OF NO RETURN"));
-		else if (info)
-			ui_put(y + r, 37, COLS - 39, _(info->summary));
+		if (ln->first)
+			ui_putf(y + r, 2, 34, "%3zu. %-17s %s", ln->step + 1, st->id,
+				st->node ? st->node : _("cluster"));
+		ui_putf(y + r, 37, COLS - 39, "%.*s", (int)ln->n, ln->p);
 		if (is_pnr)
 			attroff(ui_attr(s, UI_C_BAD));
 	}
+	free(l.v);
 }
 
 static void draw(struct ui_state *s)
