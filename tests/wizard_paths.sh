@@ -3,7 +3,7 @@
 # an ellipsis, and shown whole, over the lines they need, after p (and shortened again).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
-plan 10
+plan 14
 sandbox_start db-backup=100
 # A state folder of some 150 characters.
 DEEP="$TMPROOT/state"
@@ -49,4 +49,13 @@ check "a notice with a long path is shortened in the middle to a line" \
 	one_line "…" "no-such-backup-file.bak: No such file"
 keys p
 whole_path "after p the notice's whole path is on the screen" "$DEEP/no-such-backup-file.bak"
+
+# The result of a run with whole paths is longer than the screen: it scrolls, nothing is cut.
+keys Enter
+shows_late 20 "the plan is prepared" "Press Enter and type the target version"
+keys Enter 2024.3.1 Enter
+shows_late 60 "the result screen follows the run's end" "The upgrade ended well: 2024.1.2 to 2024.3.1."
+shows "its whole paths make it a page longer than the screen" "Lines 1-"
+scroll_to "proved itself."
+shows "scrolled, its last sentence is there whole" "proved itself."
 finish

@@ -1,6 +1,7 @@
 /* screen_result.c: step 7, how the run ended: a summary, or the rollback guide and its offer. */
 #include "config.h"
 #include <curses.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "guide.h"
@@ -9,7 +10,7 @@
 #include "ui.h"
 #include "xalloc.h"
 
-static void set_actions(void);
+static void set_actions(bool scrolls);
 /* The screen's state, from enter to leave (which frees what it owns). */
 static struct result_screen {
 	struct hoist_run_summary sum;
@@ -75,7 +76,7 @@ static void enter(struct ui_state *s)
 	if (!scr.load_error && scr.sum.state != HOIST_RUN_OK && scr.sum.state != HOIST_RUN_UNDONE &&
 	    scr.sum.state != HOIST_RUN_INTERRUPTED)
 		load_guide(s);
-	set_actions();
+	set_actions(false);
 	/* The nodes' versions now, from the server itself. */
 	ui_connect(s);
 }
@@ -94,23 +95,58 @@ static const struct hoist_step_summary *find(const char *step)
 	return NULL;
 }
 
-static void put_path(void *ctx, const char *p, size_t n)
+/*
+ * What a run that ended (well, undone, interrupted) left, as lines of a page: counted
+ * first, then drawn from the page's top, so nothing past the screen's bottom is lost.
+ */
+struct sheet {
+	int y, skip, bottom; /* where the next drawn line goes; lines still above the page */
+	int n;               /* lines in all so far */
+	int x;               /* the indent of what comes next */
+};
+
+static void sheet_line(void *ctx, const char *p, size_t n)
 {
-	int *y = ctx;
-	if (*y <= ui_body_bottom())
-		ui_putf(*y, 6, COLS - 8, "%.*s", (int)n, p);
-	(*y)++;
+	struct sheet *sh = ctx;
+	sh->n++;
+	if (sh->skip > 0) {
+		sh->skip--;
+		return;
+	}
+	if (sh->y <= sh->bottom)
+		ui_putf(sh->y, sh->x, COLS - 2 - sh->x, "%.*s", (int)n, p);
+	sh->y++;
 }
 
-static void put_next(void *ctx, const char *p, size_t n)
+/* A sentence at indent x, wrapped at word boundaries; "" is an empty line. */
+static void say(struct sheet *sh, int x, const char *text)
 {
-	int *y = ctx;
-	if (*y <= ui_body_bottom())
-		ui_putf(*y, 2, COLS - 4, "%.*s", (int)n, p);
-	(*y)++;
+	sh->x = x;
+	if (!ui_wrap(text, COLS - 2 - x, sheet_line, sh))
+		sheet_line(sh, "", 0);
 }
 
-static int draw_success(struct ui_state *s, int y)
+static void sayf(struct sheet *sh, int x, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void sayf(struct sheet *sh, int x, const char *fmt, ...)
+{
+	va_list ap;
+	char *t;
+	va_start(ap, fmt);
+	t = hoist_xvasprintf(fmt, ap);
+	va_end(ap);
+	say(sh, x, t);
+	free(t);
+}
+
+static void say_nodes(struct ui_state *s, struct sheet *sh)
+{
+	if (s->connected)
+		for (size_t i = 0; i < s->topo.n_nodes; i++)
+			sayf(sh, 4, _("%-16s runs %s"), s->topo.nodes[i].name,
+			     s->topo.nodes[i].has_version ? s->topo.nodes[i].version.text : "?");
+}
+
+static void draw_success(struct ui_state *s, struct sheet *sh)
 {
 	const struct hoist_step_summary *on = find("maintenance-on"), *off = find("maintenance-off");
 	bool journey = scr.sum.kind && (!strcmp(scr.sum.kind, "tentacles") ||
@@ -119,93 +155,96 @@ static int draw_success(struct ui_state *s, int y)
 	char *d;
 	attron(ui_attr(s, UI_C_GOOD));
 	if (is_rollback())
-		ui_putf(y++, 2, COLS - 4, _("The rollback ended well: every node runs %s again."),
-			scr.sum.to_version ? scr.sum.to_version : "?");
+		sayf(sh, 2, _("The rollback ended well: every node runs %s again."),
+		     scr.sum.to_version ? scr.sum.to_version : "?");
 	else if (journey)
 		/* The other journeys (Tentacles, OS patching): the kind is the journey's name. */
-		ui_putf(y++, 2, COLS - 4, _("The run (%s) ended well; the server runs %s."),
-			_(scr.sum.kind), scr.sum.to_version ? scr.sum.to_version : "?");
+		sayf(sh, 2, _("The run (%s) ended well; the server runs %s."), _(scr.sum.kind),
+		     scr.sum.to_version ? scr.sum.to_version : "?");
 	else
-		ui_putf(y++, 2, COLS - 4, _("The upgrade ended well: %s to %s."),
-			scr.sum.from_version ? scr.sum.from_version : "?",
-			scr.sum.to_version ? scr.sum.to_version : "?");
+		sayf(sh, 2, _("The upgrade ended well: %s to %s."),
+		     scr.sum.from_version ? scr.sum.from_version : "?",
+		     scr.sum.to_version ? scr.sum.to_version : "?");
 	attroff(ui_attr(s, UI_C_GOOD));
-	y++;
-	if (s->connected)
-		for (size_t i = 0; i < s->topo.n_nodes && y < ui_body_bottom() - 6; i++)
-			ui_putf(y++, 4, COLS - 6, _("%-16s runs %s"), s->topo.nodes[i].name,
-				s->topo.nodes[i].has_version ? s->topo.nodes[i].version.text : "?");
+	say(sh, 2, "");
+	say_nodes(s, sh);
 	d = ui_duration(scr.sum.ended_ms - scr.sum.started_ms);
-	ui_putf(y++, 2, COLS - 4, _("Whole run: %s"), d);
+	sayf(sh, 2, _("Whole run: %s"), d);
 	free(d);
 	if (on && off && on->started_ms && off->ended_ms >= on->started_ms) {
 		d = ui_duration(off->ended_ms - on->started_ms);
-		ui_putf(y++, 2, COLS - 4, _("Maintenance window: %s (users could not make changes)"), d);
+		sayf(sh, 2, _("Maintenance window: %s (users could not make changes)"), d);
 		free(d);
 	}
-	y++;
-	ui_put(y++, 2, COLS - 4, _("Backups kept:"));
-	for (size_t i = 0; i < scr.sum.n_steps && y < ui_body_bottom() - 2; i++) {
+	say(sh, 2, "");
+	say(sh, 2, _("Backups kept:"));
+	for (size_t i = 0; i < scr.sum.n_steps; i++) {
 		const struct hoist_step_summary *st = &scr.sum.steps[i];
+		char *p;
 		if (!st->evidence.path)
 			continue;
-		ui_putf(y++, 4, COLS - 6, "%s:", st->step);
-		{
-			char *p = ui_path_fit(st->evidence.path, COLS - 8, s->whole_paths);
-			ui_wrap(p, COLS - 8, put_path, &y);
-			free(p);
-		}
+		sayf(sh, 4, "%s:", st->step);
+		p = ui_path_fit(st->evidence.path, COLS - 8, s->whole_paths);
+		sh->x = 6;
+		ui_wrap(p, COLS - 8, sheet_line, sh);
+		free(p);
 	}
-	y++;
+	say(sh, 2, "");
 	if (!is_rollback() && !journey)
-		ui_wrap(_("Next: upgrade the Tentacles in batches (Infrastructure, Upgrade "
-			  "Tentacles), and keep these backups until the new version has proved "
-			  "itself."),
-			COLS - 4, put_next, &y);
-	return y;
+		say(sh, 2, _("Next: upgrade the Tentacles in batches (Infrastructure, Upgrade "
+			     "Tentacles), and keep these backups until the new version has proved "
+			     "itself."));
 }
 
-/* A run that stopped: what became of it in colour, then why it stopped; returns the next line. */
-static int draw_stopped(struct ui_state *s, int y, enum ui_color color, const char *what)
+/* A run that stopped: what became of it in colour, then why it stopped. */
+static void draw_stopped(struct ui_state *s, struct sheet *sh, enum ui_color color,
+			 const char *what)
 {
 	char *why = hoist_xasprintf(_("Why it stopped: %s"),
 				    scr.sum.text ? scr.sum.text : _("no message was recorded"));
 	attron(ui_attr(s, color));
-	ui_wrap(what, COLS - 4, put_next, &y);
+	say(sh, 2, what);
 	attroff(ui_attr(s, color));
-	y++;
-	ui_wrap(why, COLS - 4, put_next, &y);
+	say(sh, 2, "");
+	say(sh, 2, why);
 	free(why);
-	return y + 1;
+	say(sh, 2, "");
 }
 
 /* Stopped before the point of no return, and the engine checked that all is back. */
-static int draw_undone(struct ui_state *s, int y)
+static void draw_undone(struct ui_state *s, struct sheet *sh)
 {
-	y = draw_stopped(s, y, UI_C_WARN,
-			 is_rollback() ? _("The rollback stopped, everything undone.")
-				       : _("Stopped, everything undone: the server is as it was "
-					   "before the run."));
-	if (s->connected)
-		for (size_t i = 0; i < s->topo.n_nodes && y < ui_body_bottom() - 3; i++)
-			ui_putf(y++, 4, COLS - 6, _("%-16s runs %s"), s->topo.nodes[i].name,
-				s->topo.nodes[i].has_version ? s->topo.nodes[i].version.text : "?");
-	y++;
-	ui_wrap(_("Nothing is left to do: no rollback is needed. Fix the cause and start the "
-		  "upgrade again when you are ready."),
-		COLS - 4, put_next, &y);
-	return y;
+	draw_stopped(s, sh, UI_C_WARN,
+		     is_rollback() ? _("The rollback stopped, everything undone.")
+				   : _("Stopped, everything undone: the server is as it was "
+				       "before the run."));
+	say_nodes(s, sh);
+	say(sh, 2, "");
+	say(sh, 2, _("Nothing is left to do: no rollback is needed. Fix the cause and start the "
+		     "upgrade again when you are ready."));
 }
 
 /* Stopped where it stood (it could not record, or lost its lock): a resume goes on. */
-static int draw_interrupted(struct ui_state *s, int y)
+static void draw_interrupted(struct ui_state *s, struct sheet *sh)
 {
-	y = draw_stopped(s, y, UI_C_BAD,
-			 _("The run was interrupted: it stopped where it stood and undid nothing."));
-	ui_wrap(_("Once the cause is fixed, continue it: start hoist-wizard again and press c, "
-		  "or run hoist resume."),
-		COLS - 4, put_next, &y);
-	return y;
+	draw_stopped(s, sh, UI_C_BAD,
+		     _("The run was interrupted: it stopped where it stood and undid nothing."));
+	say(sh, 2, _("Once the cause is fixed, continue it: start hoist-wizard again and press c, "
+		     "or run hoist resume."));
+}
+
+/* An ended run's page: counted, then drawn from its top; scrolls when it does not fit. */
+static void draw_ended(struct ui_state *s, int y, void (*sheet)(struct ui_state *, struct sheet *))
+{
+	struct sheet count = { 0, 1 << 30, -1, 0, 2 }, sh;
+	sheet(s, &count);
+	ui_pager_fit(&scr.view, count.n, ui_body_bottom() - y + 1);
+	set_actions(count.n > scr.view.rows);
+	sh = (struct sheet){ y, scr.view.top, ui_body_bottom(), 0, 2 };
+	sheet(s, &sh);
+	if (count.n > scr.view.rows)
+		ui_putf(ui_body_bottom() + 1, 2, COLS - 4, _("Lines %d-%d of %d"), scr.view.top + 1,
+			ui_pager_last(&scr.view), count.n);
 }
 
 /* The guide pager: wraps and draws the lines from top on. */
@@ -265,11 +304,11 @@ static void draw(struct ui_state *s)
 		return;
 	}
 	if (scr.sum.state == HOIST_RUN_OK)
-		draw_success(s, y);
+		draw_ended(s, y, draw_success);
 	else if (scr.sum.state == HOIST_RUN_UNDONE)
-		draw_undone(s, y);
+		draw_ended(s, y, draw_undone);
 	else if (scr.sum.state == HOIST_RUN_INTERRUPTED)
-		draw_interrupted(s, y);
+		draw_ended(s, y, draw_interrupted);
 	else
 		draw_failure(s, y);
 }
@@ -342,14 +381,19 @@ static int key(struct ui_state *s, int k)
 static enum ui_action actions[8] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE, UI_ACT_JOURNEYS,
 				    UI_ACT_PATHS, UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
 
-static void set_actions(void)
+/* Scrolling keys only when the page does not fit (a guide's always may not). */
+static void set_actions(bool scrolls)
 {
 	static const enum ui_action with_guide[] = { UI_ACT_ROLLBACK, UI_ACT_SAVE, UI_ACT_BUNDLE,
 						     UI_ACT_JOURNEYS, UI_ACT_PATHS, UI_ACT_DOWN,
 						     UI_ACT_PGDN, UI_ACT_NONE };
 	static const enum ui_action without[] = { UI_ACT_BUNDLE, UI_ACT_JOURNEYS, UI_ACT_PATHS,
 						  UI_ACT_NONE };
-	const enum ui_action *a = scr.guide && scr.sum.state != HOIST_RUN_OK ? with_guide : without;
+	static const enum ui_action scrolling[] = { UI_ACT_BUNDLE, UI_ACT_JOURNEYS, UI_ACT_PATHS,
+						    UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_NONE };
+	const enum ui_action *a = scr.guide && scr.sum.state != HOIST_RUN_OK ? with_guide
+				  : scrolls					 ? scrolling
+										 : without;
 	size_t i = 0;
 	do
 		actions[i] = a[i];
