@@ -141,7 +141,10 @@ static int hex4(const char *p)
 	return v;
 }
 
-/* \uXXXX (and its low surrogate) at p into out; the bytes read, 0 when invalid. */
+/*
+ * A \u escape with its four hex digits (and its low surrogate) at p into out; the bytes
+ * read, 0 when invalid.
+ */
 static size_t utf16_escape(const char *p, const char *end, char **out)
 {
 	unsigned long cp;
