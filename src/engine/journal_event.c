@@ -36,6 +36,22 @@ void hoist_event_init(struct hoist_event *ev, enum hoist_event_type type)
 	ev->evidence.size = -1;
 }
 
+static void message_clear(struct hoist_event *ev)
+{
+	free(ev->message);
+	free(ev->msgid);
+	free(ev->plural);
+	hoist_i18n_args_free(ev->args, ev->n_args);
+	free(ev->text);
+	hoist_error_parts_free(ev->cause, ev->n_cause);
+	ev->message = ev->msgid = ev->plural = ev->text = NULL;
+	ev->plural_n = 0;
+	ev->args = NULL;
+	ev->n_args = 0;
+	ev->cause = NULL;
+	ev->n_cause = 0;
+}
+
 void hoist_event_done(struct hoist_event *ev)
 {
 	if (!ev)
@@ -44,12 +60,7 @@ void hoist_event_done(struct hoist_event *ev)
 	free(ev->step);
 	free(ev->node);
 	free(ev->hop);
-	free(ev->message);
-	free(ev->msgid);
-	free(ev->plural);
-	hoist_i18n_args_free(ev->args, ev->n_args);
-	free(ev->text);
-	hoist_error_parts_free(ev->cause, ev->n_cause);
+	message_clear(ev);
 	free(ev->run_id);
 	free(ev->from_version);
 	free(ev->to_version);
@@ -76,22 +87,6 @@ void hoist_event_add_step(struct hoist_event *ev, const char *step, const char *
 	ev->steps[ev->n_steps].node = node ? hoist_xstrdup(node) : NULL;
 	ev->steps[ev->n_steps].hop = hop ? hoist_xstrdup(hop) : NULL;
 	ev->n_steps++;
-}
-
-static void message_clear(struct hoist_event *ev)
-{
-	free(ev->message);
-	free(ev->msgid);
-	free(ev->plural);
-	hoist_i18n_args_free(ev->args, ev->n_args);
-	free(ev->text);
-	hoist_error_parts_free(ev->cause, ev->n_cause);
-	ev->message = ev->msgid = ev->plural = ev->text = NULL;
-	ev->plural_n = 0;
-	ev->args = NULL;
-	ev->n_args = 0;
-	ev->cause = NULL;
-	ev->n_cause = 0;
 }
 
 void hoist_event_vsay(struct hoist_event *ev, const char *msgid, va_list ap)
