@@ -68,6 +68,18 @@ struct conv {
 	char c;                  /* the letter; '%' for "%%" */
 };
 
+/* A field width or precision at p: digits, or '*' (cv->star) with its own position. */
+static const char *skip_count(const char *p, struct conv *cv)
+{
+	if (*p == '*') {
+		cv->star = true;
+		p++;
+	}
+	while ((*p >= '0' && *p <= '9') || *p == '$')
+		p++;
+	return p;
+}
+
 /* The conversion at p (a '%'); NULL when it is not one. */
 static const char *conv_parse(const char *p, struct conv *cv)
 {
@@ -91,21 +103,9 @@ static const char *conv_parse(const char *p, struct conv *cv)
 	}
 	while (*p && strchr("-+ #0'I", *p))
 		p++;
-	if (*p == '*') {
-		cv->star = true;
-		p++;
-	}
-	while ((*p >= '0' && *p <= '9') || *p == '$')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p == '*') {
-			cv->star = true;
-			p++;
-		}
-		while ((*p >= '0' && *p <= '9') || *p == '$')
-			p++;
-	}
+	p = skip_count(p, cv);
+	if (*p == '.')
+		p = skip_count(p + 1, cv);
 	while (*p && strchr("hlLqjzZt", *p) && nl < 2)
 		cv->len[nl++] = *p++;
 	if (!*p || !strchr("diouxXeEfFgGaAcspnmCS", *p))
