@@ -240,12 +240,9 @@ int sb_cmd_ctl(int argc, char **argv)
 		rest++, nrest--;
 	if ((v->args >= 0 && nrest != v->args) || (v->args == -1 && nrest > 1))
 		return usage();
-	hoist_error_init(&err);
-	if (sb_open(&sb, argv[1], false, &err) != HOIST_OK) {
-		fprintf(stderr, "hoist-sandbox: %s\n", hoist_error_message(&err));
-		hoist_error_done(&err);
+	if (!sb_open_cmd(&sb, argv[1]))
 		return 1;
-	}
+	hoist_error_init(&err);
 	if (rest > argv + 3 && !sb_node_get(&sb, argv[3], &node)) {
 		fprintf(stderr, _("hoist-sandbox: there is no node %s in %s\n"), argv[3], argv[1]);
 		sb_close(&sb);

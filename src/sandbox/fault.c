@@ -229,12 +229,9 @@ int sb_cmd_fault(int argc, char **argv)
 				  "fail|hang|half|slow:MS ... | clear | list\n"));
 		return 2;
 	}
-	hoist_error_init(&err);
-	if (sb_open(&sb, argv[1], false, &err) != HOIST_OK) {
-		fprintf(stderr, "hoist-sandbox: %s\n", hoist_error_message(&err));
-		hoist_error_done(&err);
+	if (!sb_open_cmd(&sb, argv[1]))
 		return 1;
-	}
+	hoist_error_init(&err);
 	if (!strcmp(argv[2], "set"))
 		for (int i = 3; i < argc && rc == 0; i++)
 			rc = fault_set(&sb, argv[i]);
@@ -259,12 +256,9 @@ int sb_cmd_config(int argc, char **argv)
 				  " | show\n"));
 		return 2;
 	}
-	hoist_error_init(&err);
-	if (sb_open(&sb, argv[1], false, &err) != HOIST_OK) {
-		fprintf(stderr, "hoist-sandbox: %s\n", hoist_error_message(&err));
-		hoist_error_done(&err);
+	if (!sb_open_cmd(&sb, argv[1]))
 		return 1;
-	}
+	hoist_error_init(&err);
 	if (!strcmp(argv[2], "set")) {
 		for (int i = 3; i < argc && rc == 0; i++)
 			rc = sb_durations_set(&sb, argv[i]) ? 0 : 2;

@@ -31,6 +31,8 @@ struct sb_node {
 
 /* state.c */
 enum hoist_status sb_open(struct sb *sb, const char *dir, bool create, struct hoist_error *err);
+/* A command's sandbox DIR, which must exist; false after saying on stderr why not. */
+bool sb_open_cmd(struct sb *sb, const char *dir);
 void sb_close(struct sb *sb);
 char *sb_path(const struct sb *sb, const char *name);
 long long sb_now_ms(void);

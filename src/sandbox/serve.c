@@ -149,12 +149,9 @@ int sb_cmd_serve(int argc, char **argv)
 			listen_addr);
 		return 2;
 	}
-	hoist_error_init(&err);
-	if (sb_open(&sb, argv[1], false, &err) != HOIST_OK) {
-		fprintf(stderr, "hoist-sandbox: %s\n", hoist_error_message(&err));
-		hoist_error_done(&err);
+	if (!sb_open_cmd(&sb, argv[1]))
 		return 1;
-	}
+	hoist_error_init(&err);
 	if (sb_serve_alive(&sb)) {
 		fprintf(stderr, _("hoist-sandbox: %s is already served by process %lld\n"), argv[1],
 			sb_get_int(&sb, "serve_pid", 0));

@@ -62,6 +62,18 @@ enum hoist_status sb_open(struct sb *sb, const char *dir, bool create, struct ho
 	return HOIST_OK;
 }
 
+bool sb_open_cmd(struct sb *sb, const char *dir)
+{
+	struct hoist_error err;
+	bool ok;
+	hoist_error_init(&err);
+	ok = sb_open(sb, dir, false, &err) == HOIST_OK;
+	if (!ok)
+		fprintf(stderr, "hoist-sandbox: %s\n", hoist_error_message(&err));
+	hoist_error_done(&err);
+	return ok;
+}
+
 void sb_close(struct sb *sb)
 {
 	if (sb->st)
