@@ -611,7 +611,7 @@ out_result:
 
 /* ---- records ---- */
 
-static char *host_name(void)
+char *hoist_host_name(void)
 {
 	char h[256];
 	if (gethostname(h, sizeof h) != 0)
@@ -660,7 +660,7 @@ static void record_write(struct run *run)
 	if (!run->record)
 		return;
 	o = cJSON_CreateObject();
-	host = host_name();
+	host = hoist_host_name();
 	cJSON_AddNumberToObject(o, "pid", (double)pid);
 	cJSON_AddNumberToObject(o, "start_ticks", (double)proc_start(pid, NULL, NULL));
 	cJSON_AddStringToObject(o, "host", host);
@@ -792,7 +792,7 @@ void hoist_exec_records_free(struct hoist_exec_record *recs, size_t n)
 
 bool hoist_exec_record_here(const struct hoist_exec_record *rec)
 {
-	char *host = host_name();
+	char *host = hoist_host_name();
 	bool here = rec->host && !strcmp(rec->host, host);
 	free(host);
 	return here;

@@ -131,4 +131,7 @@ char **hoist_exec_argv_dup(const char *const *argv);
 /* The vector as one line for people to read: words with spaces or quotes are quoted. */
 char *hoist_exec_argv_display(const char *const *argv);
 
+/* This machine's host name as records name it (a new string; "localhost" without one). */
+char *hoist_host_name(void);
+
 #endif

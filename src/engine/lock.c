@@ -122,15 +122,6 @@ static enum hoist_status read_info(const char *path, struct hoist_lock_info *inf
 	return HOIST_OK;
 }
 
-static char *this_host(void)
-{
-	char h[256];
-	if (gethostname(h, sizeof h) != 0)
-		return hoist_xstrdup("localhost");
-	h[sizeof h - 1] = '\0';
-	return hoist_xstrdup(h);
-}
-
 static char *this_user(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
@@ -159,7 +150,7 @@ static bool zombie(long pid)
 enum hoist_lock_state hoist_lock_judge(const struct hoist_lock_info *info, long stale_after_s,
 				       long long now)
 {
-	char *host = this_host();
+	char *host = hoist_host_name();
 	bool here = info->host && strcmp(info->host, host) == 0;
 	free(host);
 	if (stale_after_s <= 0)
@@ -276,7 +267,7 @@ enum hoist_status hoist_lock_acquire(const char *state_dir, const char *server_u
 	l = hoist_xcalloc(1, sizeof *l);
 	l->path = hoist_lock_path(state_dir, server_url);
 	l->info.owner = this_user();
-	l->info.host = this_host();
+	l->info.host = hoist_host_name();
 	l->info.pid = (long)getpid();
 	l->info.run_id = hoist_xstrdup(run_id ? run_id : "?");
 	l->info.server = hoist_url_normalise(server_url ? server_url : "");

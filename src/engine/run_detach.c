@@ -371,11 +371,8 @@ enum hoist_status hoist_run_request_stop(const struct hoist_config *cfg, const c
 {
 	struct hoist_lock_info info;
 	enum hoist_status st = HOIST_OK;
-	char host[256];
+	char *host = hoist_host_name();
 	hoist_lock_info_init(&info);
-	if (gethostname(host, sizeof host) != 0)
-		strcpy(host, "localhost");
-	host[sizeof host - 1] = '\0';
 	if (!holder(cfg, run_id, &info))
 		st = hoist_error_say(err, HOIST_NOTFOUND, N_("the run %s is not running"), run_id);
 	else if (!info.host || strcmp(info.host, host) || info.pid <= 0)
@@ -387,6 +384,7 @@ enum hoist_status hoist_run_request_stop(const struct hoist_config *cfg, const c
 				     N_("cannot ask the run %s (process %ld) to stop: %s"), run_id,
 				     info.pid, strerror(errno));
 	hoist_lock_info_done(&info);
+	free(host);
 	return st;
 }
 
