@@ -3,6 +3,7 @@
 # operator's maxage, its steps by hand shown in full and checked off on the progress screen.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/wizard_lib.sh"
 command -v jq >/dev/null || { echo "SKIP: jq is missing"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
 legacy_sandbox_start "$TMPROOT/sb" migrate=300
 wizard_start 80 24
 
@@ -17,7 +18,20 @@ keys L
 shows "L leads to the legacy screen again" "Octopus 2.6.5 to 3.2.1, in the vendor's order"
 keys m 30 Enter
 shows "m changes it" "History the migrator keeps: 30 days"
-shows "the exact migrator command" "migrate node1 maxage=30"
+# command_shown TEXT: the screen's lines, joined where a line ends in a backslash, hold it.
+command_shown() {
+	screen | python3 -c '
+import sys
+out, cont = "", False
+for l in sys.stdin.read().split("\n"):
+    l = l.strip()
+    out += (" " if cont else "\n") + l.rstrip("\\").rstrip()
+    cont = l.endswith(" \\")
+sys.exit(0 if sys.argv[1] in out else 1)
+' "$1"
+}
+check "the exact migrator command, its lines joined where they end in a backslash" \
+	wait_for 10 command_shown "hoist-sandbox ctl $TMPROOT/sb migrate node1 maxage=30"
 shows "steps by hand are marked" "backup-license-key (by hand: you check it off)"
 keys Enter
 shows "starting asks first" "Start the legacy upgrade now? (y/n)"

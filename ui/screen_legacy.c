@@ -101,7 +101,8 @@ static void draw(struct ui_state *s)
 	}
 	ui_put(y++, 2, COLS - 4, _("The migrator:"));
 	l = (struct lines){ y, ui_body_bottom() - n_way };
-	ui_wrap(migrator ? migrator : "?", COLS - 6, put_line, &l);
+	/* A command to paste: wrapped at spaces, " \\" ending each line but the last. */
+	ui_command_wrap(migrator ? migrator : "?", COLS - 6, s->whole_paths, put_line, &l);
 	ui_say(ui_body_bottom() + 2 - n_way, 2, COLS - 4, ui_body_bottom() + 1, way_back);
 }
 
