@@ -247,8 +247,8 @@ END_TEST
 START_TEST(test_plan_bad_node_names_refused)
 {
 	struct hoist_plan_input in = { 0 };
-	struct hoist_plan_node bad[2] = { { "n1;rm -rf /", NULL, "local", NULL, { 0 } },
-					  { "n1", NULL, "local", NULL, { 0 } } };
+	struct hoist_plan_node bad[2] = { { .name = "n1;rm -rf /", .transport = "local" },
+					  { .name = "n1", .transport = "local" } };
 	struct hoist_plan *p = NULL;
 	in.from = tests_version("2024.1.2");
 	in.to = tests_version("2024.2.1");

@@ -23,6 +23,8 @@
 
 /* The longest line a reader accepts; a longer one is skipped as malformed. */
 #define LINE_MAX_BYTES (4u << 20)
+/* Without inotify a follower looks for new lines this often (ms): a step's end shows soon. */
+#define WATCH_POLL_MS 100
 
 /* ---- reading ---- */
 
@@ -210,8 +212,8 @@ enum hoist_status hoist_journal_reader_wait(struct hoist_journal_reader *r, int 
 			if (poll(&p, 1, slice) > 0)
 				drain_watch(r);
 		} else {
-			/* No inotify: look again every 100 ms. */
-			poll(NULL, 0, slice < 0 || slice > 100 ? 100 : slice);
+			/* No inotify: look again every WATCH_POLL_MS. */
+			poll(NULL, 0, slice < 0 || slice > WATCH_POLL_MS ? WATCH_POLL_MS : slice);
 		}
 	}
 }

@@ -14,6 +14,8 @@
 #define ORPHAN_TELL_MS 5000
 /* Between SIGTERM and SIGKILL for an action stopped after its timeout (exec's default). */
 #define ORPHAN_GRACE_MS 3000
+/* How long the `kill` sent to a node for an action left there may take (ms). */
+#define ORPHAN_REMOTE_KILL_MS 20000
 
 static long long wall_ms(void)
 {
@@ -61,7 +63,7 @@ static void stop_remote(struct run *r, const struct hoist_exec_record *rec)
 	snprintf(num, sizeof num, "%ld", rec->remote_pid);
 	hoist_exec_options_init(&o);
 	o.action = "kill";
-	o.timeout_ms = 20000;
+	o.timeout_ms = ORPHAN_REMOTE_KILL_MS;
 	hoist_transport_set_record_dir(n->t, NULL);
 	hoist_transport_run(n->t, argv, &o, NULL, NULL);
 	{
